@@ -1,0 +1,297 @@
+// Loyalty Functions: the Azure environment that `azd up` provisions.
+//
+// One resource group per azd environment. Everything the Functions app touches uses Microsoft
+// Entra ID through one user-assigned managed identity: no storage keys, no Service Bus SAS keys,
+// no Application Insights instrumentation-key ingestion. The only secret, the member-token signing
+// key, lives in Key Vault and reaches the app as a Key Vault reference.
+//
+// The app-settings block below (`appSettings`) is the contract with the application code:
+// docs/deploy.md lists who reads each setting.
+targetScope = 'subscription'
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+// ---------------------------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment. Names the resource group (rg-<name>) and seeds the unique suffix of every other resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for every resource. It must be a region that offers the Flex Consumption plan (see docs/deploy.md).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID). When set, that principal gets the same data-plane roles as the app, so the CLI and local runs can use the Azure resources. Leave empty in production.')
+param principalId string = ''
+
+@description('Kind of principal that principalId names: User for a person running azd, ServicePrincipal for a pipeline.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
+
+@minLength(1)
+@description('IANA time zone the loyalty programs use by default for "end of day", qualification periods and nightly jobs. Flex Consumption ignores WEBSITE_TIME_ZONE and TZ, so the app reads this setting instead.')
+param programTimeZone string = 'Europe/Stockholm'
+
+@secure()
+@description('Initial value of the Key Vault secret member-token-signing-key. azd passes the vault\'s current value back in (secretOrRandomPassword in main.parameters.json), so re-provisioning keeps the key. The newGuid() default only applies to deployments outside azd and creates a new key on every such deployment.')
+param memberTokenSigningKey string = newGuid()
+
+@minValue(40)
+@maxValue(1000)
+@description('Upper bound on Flex Consumption instances. Caps cost and protects Table Storage partitions from a scale-out storm.')
+param maximumInstanceCount int = 40
+
+@description('Turn on Key Vault purge protection. Recommended for production. Once on it cannot be turned off, and `azd down --purge` can no longer purge the vault.')
+param keyVaultEnablePurgeProtection bool = false
+
+// ---------------------------------------------------------------------------------------------
+// Names and shared values
+// ---------------------------------------------------------------------------------------------
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+
+// Must equal the service name in azure.yaml: azd finds the app by its azd-service-name tag.
+var apiServiceName = 'api'
+var functionAppName = '${abbrs.webSitesFunctions}${apiServiceName}-${resourceToken}'
+var deploymentContainerName = 'app-package-${functionAppName}'
+
+var names = {
+  resourceGroup: '${abbrs.resourcesResourceGroups}${environmentName}'
+  identity: '${abbrs.managedIdentityUserAssignedIdentities}${apiServiceName}-${resourceToken}'
+  logAnalytics: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+  applicationInsights: '${abbrs.insightsComponents}${resourceToken}'
+  storageAccount: '${abbrs.storageStorageAccounts}${resourceToken}'
+  serviceBusNamespace: '${abbrs.serviceBusNamespaces}${resourceToken}'
+  keyVault: '${abbrs.keyVaultVaults}${resourceToken}'
+  plan: '${abbrs.webServerFarms}${resourceToken}'
+}
+
+// Service Bus queues. Receipts arrive from the POS systems; notifications carry outbox events.
+var receiptsQueueName = 'receipts'
+var notificationsQueueName = 'notifications'
+
+// ---------------------------------------------------------------------------------------------
+// Resources
+// ---------------------------------------------------------------------------------------------
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: names.resourceGroup
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: names.storageAccount
+    location: location
+    tags: tags
+    blobContainerNames: [
+      deploymentContainerName // Flex Consumption deployment package
+      'receipts' // raw POS payloads, for audit and replay
+      'exports' // campaign audiences, GDPR exports
+    ]
+    tableNames: [
+      'Programs'
+      'ApiKeys'
+      'Members'
+      'Identities'
+      'TierReviews'
+      'Campaigns'
+      'CampaignDeliveries'
+      'JobProgress'
+    ]
+    queueNames: [
+      'notifications'
+    ]
+  }
+}
+
+module serviceBus 'modules/service-bus.bicep' = {
+  name: 'service-bus'
+  scope: rg
+  params: {
+    name: names.serviceBusNamespace
+    location: location
+    tags: tags
+    queueNames: [
+      receiptsQueueName
+      notificationsQueueName
+    ]
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    enablePurgeProtection: keyVaultEnablePurgeProtection
+    memberTokenSigningKey: memberTokenSigningKey
+  }
+}
+
+// Data-plane roles for the app's identity. Granted before the app exists, so the host's first
+// start can already reach storage, Service Bus and the Key Vault reference.
+module appRoles 'modules/role-assignments.bicep' = {
+  name: 'app-role-assignments'
+  scope: rg
+  params: {
+    principalId: identity.outputs.principalId
+    principalType: 'ServicePrincipal'
+    storageAccountName: names.storageAccount
+    serviceBusNamespaceName: names.serviceBusNamespace
+    keyVaultName: names.keyVault
+    keyVaultAccess: 'read'
+    applicationInsightsName: names.applicationInsights
+  }
+  dependsOn: [
+    storage
+    serviceBus
+    keyVault
+    monitoring
+  ]
+}
+
+// The same roles for the developer who runs azd (optional), plus write access to Key Vault
+// secrets so they can rotate the signing key and azd can read it back on the next provision.
+module developerRoles 'modules/role-assignments.bicep' = if (!empty(principalId)) {
+  name: 'developer-role-assignments'
+  scope: rg
+  params: {
+    principalId: principalId
+    principalType: principalType
+    storageAccountName: names.storageAccount
+    serviceBusNamespaceName: names.serviceBusNamespace
+    keyVaultName: names.keyVault
+    keyVaultAccess: 'readWrite'
+    applicationInsightsName: names.applicationInsights
+  }
+  dependsOn: [
+    storage
+    serviceBus
+    keyVault
+    monitoring
+  ]
+}
+
+// The app-settings contract. The application reads exactly these names; see docs/deploy.md.
+// Flex Consumption sets the runtime in functionAppConfig and rejects or ignores FUNCTIONS_WORKER_RUNTIME,
+// FUNCTIONS_EXTENSION_VERSION, WEBSITE_CONTENT*, WEBSITE_RUN_FROM_PACKAGE, WEBSITE_TIME_ZONE and TZ,
+// so none of them appear here.
+var appSettings = {
+  // Functions host storage, also the default Azure Storage backend of Durable Functions.
+  AzureWebJobsStorage__accountName: storage.outputs.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.outputs.clientId
+
+  // Loyalty.Storage, our own Table/Queue/Blob REST client.
+  Storage__TableServiceUri: storage.outputs.tableEndpoint
+  Storage__QueueServiceUri: storage.outputs.queueEndpoint
+  Storage__BlobServiceUri: storage.outputs.blobEndpoint
+  Storage__ClientId: identity.outputs.clientId
+
+  // Connection "ServiceBusConnection" of the Service Bus trigger and output bindings.
+  ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  ServiceBusConnection__credential: 'managedidentity'
+  ServiceBusConnection__clientId: identity.outputs.clientId
+
+  // Telemetry. Local (instrumentation-key) auth is off on the component, so ingestion needs Entra ID.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
+
+  // Versionless Key Vault reference: the platform resolves the latest secret version.
+  MemberTokens__SigningKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.memberTokenSigningKeySecretUri})'
+
+  Loyalty__DefaultTimeZone: programTimeZone
+  Loyalty__ReceiptsQueue: receiptsQueueName
+  Loyalty__NotificationsQueue: notificationsQueueName
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: names.plan
+    location: location
+    tags: union(tags, {
+      'azd-service-name': apiServiceName
+    })
+    identityId: identity.outputs.id
+    deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
+    maximumInstanceCount: maximumInstanceCount
+    appSettings: appSettings
+  }
+  dependsOn: [
+    appRoles
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs (azd stores them in .azure/<env>/.env). No secrets: the signing key stays in Key Vault.
+// ---------------------------------------------------------------------------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = functionApp.outputs.uri
+
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+output AZURE_STORAGE_QUEUE_ENDPOINT string = storage.outputs.queueEndpoint
+output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
+
+output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.name
+output AZURE_SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output AZURE_SERVICEBUS_RECEIPTS_QUEUE string = receiptsQueueName
+output AZURE_SERVICEBUS_NOTIFICATIONS_QUEUE string = notificationsQueueName
+
+// AZURE_KEY_VAULT_NAME is also what main.parameters.json hands to secretOrRandomPassword.
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+
+// A locator, not a credential: ingestion requires Entra ID (local auth is disabled).
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString
