@@ -1,0 +1,8 @@
+namespace Loyalty.Storage.Accounts;
+
+internal enum StorageServiceKind
+{
+    Table,
+    Queue,
+    Blob,
+}
