@@ -1,0 +1,151 @@
+using System.Collections.Immutable;
+using Loyalty.Core.Accrual;
+using Loyalty.Core.Programs;
+using Loyalty.Core.Receipts;
+using Loyalty.Core.StampCards;
+using Loyalty.Core.Validation;
+using Loyalty.Core.Vouchers;
+
+namespace Loyalty.Core.Members;
+
+/// <summary>
+/// The member aggregate: the state plus one record per applied operation, keyed by operation id. It is the
+/// in-memory mirror of the storage rule "insert the receipt row in the same transaction as the state update; on
+/// conflict return the stored outcome": an operation whose id is already recorded changes nothing and returns its
+/// first outcome (<see cref="BookChange.Replayed"/>).
+/// </summary>
+public sealed record MemberBook(MemberState State, ImmutableDictionary<string, OperationRecord> Records)
+{
+    /// <summary>A new member in the base tier, with the welcome reward if the program has one.</summary>
+    public static Result<BookChange> Enrol(CompiledProgram program, string memberId, DateOnly enrolledOn, DateOnly? birthday = null)
+    {
+        var errors = new ErrorList();
+        errors.Identifier(memberId, "memberId");
+        if (errors.Any) return Result<BookChange>.Fail(errors.Items);
+        var window = program.WindowAt(enrolledOn, enrolledOn);
+        var state = new MemberState
+        {
+            ProgramId = program.ProgramId,
+            MemberId = memberId,
+            EnrolledOn = enrolledOn,
+            Birthday = birthday,
+            Tier = program.BaseTier,
+            CarriedTier = program.BaseTier,
+            WindowStart = window.Start,
+            WindowEnd = window.End,
+            ReviewedOn = enrolledOn.AddDays(-1),
+        };
+        var work = new MemberWork(state, program);
+        if (program.Definition.WelcomeReward is { } welcome)
+            work.IssueVoucher("welcome", enrolledOn, "welcome", VoucherSource.Welcome, welcome.Value, welcome.ValidDays, 0, welcome);
+        work.AdvanceTo(enrolledOn);
+        var transition = work.ToTransition("enrol");
+        return Record(new MemberBook(transition.State, ImmutableDictionary<string, OperationRecord>.Empty), transition, null);
+    }
+
+    /// <summary>
+    /// Applies a purchase, or a return when <see cref="Receipt.ReturnOf"/> is set. The receipt is scored by the
+    /// program version in force at its purchase time; the time zone of that version gives its date.
+    /// </summary>
+    public Result<BookChange> Apply(Receipt receipt, ProgramCatalog programs, DateTimeOffset now, TimeSpan? maxClockSkew = null)
+    {
+        if (Records.TryGetValue(receipt.Id ?? "", out var done)) return Replay(done);
+        if (programs.At(receipt.PurchasedAt) is not { } program)
+            return Result<BookChange>.Fail(ErrorCodes.NoProgramVersion, "purchasedAt", $"No version of the program was in force at {receipt.PurchasedAt:O}.");
+        var errors = new ErrorList();
+        errors.AddRange(ReceiptValidator.Validate(receipt, program, now, maxClockSkew));
+        if (receipt.MemberId != State.MemberId)
+            errors.Add(ErrorCodes.MemberMismatch, "memberId", $"The receipt is for member '{receipt.MemberId}', not '{State.MemberId}'.");
+        if (errors.Any) return Result<BookChange>.Fail(errors.Items);
+        return receipt.ReturnOf is { } originalId ? ApplyReturn(receipt, originalId, program, programs) : ApplyPurchase(receipt, program);
+    }
+
+    private Result<BookChange> ApplyPurchase(Receipt receipt, CompiledProgram program)
+    {
+        var result = PurchaseAccrual.Apply(State, program, receipt);
+        if (!result.IsValid) return Result<BookChange>.Fail(result.Errors);
+        var (transition, purchase) = result.Value;
+        return Record(this with { State = transition.State }, transition, purchase);
+    }
+
+    private Result<BookChange> ApplyReturn(Receipt receipt, string originalId, CompiledProgram program, ProgramCatalog programs)
+    {
+        if (!Records.TryGetValue(originalId, out var record))
+            return Result<BookChange>.Fail(ErrorCodes.ReturnOfUnknownReceipt, "returnOf", $"Member '{State.MemberId}' has no purchase '{originalId}' to return.");
+        if (record.Purchase is not { } original)
+            return Result<BookChange>.Fail(ErrorCodes.ReturnOfReturn, "returnOf", $"'{originalId}' is not a purchase (it is a return or another operation); return the original purchase instead.");
+        var originalProgram = programs.Version(original.ProgramVersion) ?? program;
+        var result = ReturnAccrual.Apply(State, program, receipt, original, originalProgram);
+        if (!result.IsValid) return Result<BookChange>.Fail(result.Errors);
+        var (transition, updated) = result.Value;
+        var book = this with { State = transition.State, Records = Records.SetItem(originalId, record with { Purchase = updated }) };
+        return Record(book, transition, null);
+    }
+
+    /// <summary>
+    /// The member picks a denomination at the till ("10,000 points: take 100, 200, 300 or 400 kr"); its points are
+    /// deducted. <paramref name="requestId"/> makes a retried request a replay; the voucher id is "till:{requestId}".
+    /// </summary>
+    public Result<BookChange> ChooseVoucher(CompiledProgram program, string requestId, decimal value, DateOnly on)
+    {
+        var operationId = $"till:{requestId}";
+        if (Records.TryGetValue(operationId, out var done)) return Replay(done);
+        var errors = new ErrorList();
+        errors.Identifier(requestId, "requestId");
+        if (errors.Any) return Result<BookChange>.Fail(errors.Items);
+        var rules = program.Definition.Vouchers;
+        if (rules.Denominations.Count == 0)
+            return Result<BookChange>.Fail(ErrorCodes.VoucherNoDenominations, "value", "This program has no vouchers to choose at the till.");
+        var denomination = rules.Denominations.FirstOrDefault(d => d.Value == value);
+        if (denomination is null)
+            return Result<BookChange>.Fail(ErrorCodes.VoucherUnknownDenomination, "value",
+                $"{value} {program.Currency} is not a denomination; choose one of {string.Join(", ", rules.Denominations.Select(d => d.Value))}.");
+        var work = new MemberWork(State, program);
+        work.AdvanceTo(on);
+        if (work.Balance < denomination.Points)
+            return Result<BookChange>.Fail(ErrorCodes.InsufficientPoints, "value", $"A {value} {program.Currency} voucher costs {denomination.Points} points; the balance is {work.Balance}.");
+        if (!work.HasRoom)
+            return Result<BookChange>.Fail(ErrorCodes.VoucherTooManyOpen, "value", $"The member already has {rules.MaxOpen} open vouchers; redeem one first.");
+        work.IssueVoucher(operationId, on, operationId, VoucherSource.Chosen, denomination.Value, rules.ValidDays, denomination.Points);
+        var transition = work.ToTransition(operationId, -denomination.Points);
+        return Record(this with { State = transition.State }, transition, null);
+    }
+
+    /// <summary>Stamps from a household member's receipt (or their reversal) land on this member's card.</summary>
+    public Result<BookChange> ApplyStampTransfer(CompiledProgram program, StampTransfer transfer)
+    {
+        if (Records.TryGetValue(transfer.OperationId, out var done)) return Replay(done);
+        var index = program.StampCardIndex(transfer.CardId);
+        if (index < 0)
+            return Result<BookChange>.Fail(ErrorCodes.StampCardUnknown, "cardId", $"The program has no stamp card '{transfer.CardId}'.");
+        if (transfer.ToMemberId != State.MemberId)
+            return Result<BookChange>.Fail(ErrorCodes.MemberMismatch, "toMemberId", $"The transfer is for member '{transfer.ToMemberId}', not '{State.MemberId}'.");
+        var work = new MemberWork(State, program);
+        work.AdvanceTo(transfer.On);
+        var card = program.StampCards[index];
+        if (transfer.Stamps >= 0)
+            work.AddStamps(transfer.OperationId, transfer.On, card, transfer.Stamps);
+        else
+            work.RemoveStamps(transfer.OperationId, transfer.On, card, -transfer.Stamps, $"stamps:{transfer.Reverses}:{transfer.CardId}");
+        var transition = work.ToTransition(transfer.OperationId);
+        return Record(this with { State = transition.State }, transition, null);
+    }
+
+    /// <summary>The nightly review (see <see cref="MemberReview.ReviewAt"/>); reviews need no record, they are idempotent by date.</summary>
+    public BookChange Review(CompiledProgram program, DateOnly date)
+    {
+        var transition = MemberReview.ReviewAt(State, program, date);
+        return new BookChange(this with { State = transition.State }, transition, false);
+    }
+
+    private static BookChange Record(MemberBook book, Transition transition, ScoredPurchase? purchase)
+    {
+        var id = transition.Outcome.OperationId;
+        return new BookChange(book with { Records = book.Records.SetItem(id, new OperationRecord(id, transition.Outcome, purchase)) }, transition, false);
+    }
+
+    private BookChange Replay(OperationRecord done) => new(this, new Transition(State, [], [], done.Outcome), true);
+}
+
+/// <summary>The book after an operation and the transition that produced it; a replay has no ledger entries or events.</summary>
+public sealed record BookChange(MemberBook Book, Transition Transition, bool Replayed);
