@@ -1,0 +1,77 @@
+using Loyalty.Api.Http;
+using Loyalty.Core.Access;
+using Loyalty.Core.Application;
+using Microsoft.AspNetCore.Http;
+
+namespace Loyalty.Api.Endpoints;
+
+/// <summary>Members: enrol, identify at the till, read, update, household, history, vouchers.</summary>
+public static class MemberEndpoints
+{
+    private const Scope Till = Scope.Pos | Scope.Store;
+
+    public static Task<IResult> Enrol(HttpContext context) =>
+        Handler.Authorized<EnrolMember>(context, Till, async (caller, request, ct) =>
+            Outcomes.Created(await context.Service<IMemberService>().EnrolAsync(caller.ProgramId, request, ct).ConfigureAwait(false),
+                member => $"/api/v1/members/{member.Profile.MemberId}"));
+
+    /// <summary>
+    /// Identification is a POST with the identifier in the body, not a GET with it in the query string, so phone
+    /// numbers and e-mail addresses never land in access logs, proxies or browser history.
+    /// </summary>
+    public static Task<IResult> Identify(HttpContext context) =>
+        Handler.Authorized<MemberIdentifier>(context, Till, async (caller, identifier, ct) =>
+            Outcomes.Ok(await context.Service<IMemberService>().IdentifyAsync(caller.ProgramId, identifier, ct).ConfigureAwait(false)));
+
+    public static Task<IResult> Get(HttpContext context, string memberId) =>
+        Handler.Authorized(context, Till | Scope.Marketing, async (caller, ct) =>
+            !Handler.IsPlausibleId(memberId)
+                ? Handler.UnknownId("member", memberId)
+                : Outcomes.Ok(await context.Service<IMemberService>().GetAsync(caller.ProgramId, memberId, ct).ConfigureAwait(false)));
+
+    public static Task<IResult> UpdateContact(HttpContext context, string memberId) =>
+        Handler.Authorized<UpdateContact>(context, Scope.Store, async (caller, request, ct) =>
+            !Handler.IsPlausibleId(memberId)
+                ? Handler.UnknownId("member", memberId)
+                : Outcomes.Ok(await context.Service<IMemberService>().UpdateContactAsync(caller.ProgramId, memberId, request, ct).ConfigureAwait(false)));
+
+    public static Task<IResult> LinkHousehold(HttpContext context, string memberId) =>
+        Handler.Authorized<HouseholdLink>(context, Scope.Store, async (caller, request, ct) =>
+            !Handler.IsPlausibleId(memberId)
+                ? Handler.UnknownId("member", memberId)
+                : Outcomes.Ok(await context.Service<IMemberService>().LinkHouseholdAsync(caller.ProgramId, memberId, request.HouseholdOf, ct).ConfigureAwait(false)));
+
+    public static Task<IResult> ListReceipts(HttpContext context, string memberId) =>
+        Handler.Authorized(context, Till, async (caller, ct) =>
+            !Handler.IsPlausibleId(memberId) ? Handler.UnknownId("member", memberId)
+            : !Handler.TryPage(context, out var page, out var problem) ? problem!
+            : Outcomes.Ok(await context.Service<IMemberService>().ListReceiptsAsync(caller.ProgramId, memberId, page, ct).ConfigureAwait(false)));
+
+    public static Task<IResult> ListLedger(HttpContext context, string memberId) =>
+        Handler.Authorized(context, Scope.Store, async (caller, ct) =>
+            !Handler.IsPlausibleId(memberId) ? Handler.UnknownId("member", memberId)
+            : !Handler.TryPage(context, out var page, out var problem) ? problem!
+            : Outcomes.Ok(await context.Service<IMemberService>().ListLedgerAsync(caller.ProgramId, memberId, page, ct).ConfigureAwait(false)));
+
+    public static Task<IResult> ChooseVoucher(HttpContext context, string memberId) =>
+        Handler.Authorized<VoucherChoice>(context, Till, async (caller, request, ct) =>
+            !Handler.IsPlausibleId(memberId)
+                ? Handler.UnknownId("member", memberId)
+                : Outcomes.Ok(await context.Service<IMemberService>().ChooseVoucherAsync(caller.ProgramId, memberId, request.RequestId, request.Value, ct).ConfigureAwait(false)));
+
+    public static Task<IResult> RedeemVoucher(HttpContext context, string memberId, string voucherId) =>
+        Handler.Authorized<VoucherRedemption>(context, Till, async (caller, request, ct) =>
+            !Handler.IsPlausibleId(memberId) ? Handler.UnknownId("member", memberId)
+            : !Handler.IsPlausibleId(voucherId) ? Handler.UnknownId("voucher", voucherId)
+            : Outcomes.Ok(await context.Service<IMemberService>().RedeemVoucherAsync(caller.ProgramId, memberId, voucherId, request.RequestId, ct).ConfigureAwait(false)));
+}
+
+/// <param name="HouseholdOf">The member whose household this member joins.</param>
+public sealed record HouseholdLink(string HouseholdOf);
+
+/// <param name="RequestId">Chosen by the till; a retry with the same id returns the first answer instead of deducting twice.</param>
+/// <param name="Value">The denomination, e.g. 200 for a 200 kr voucher.</param>
+public sealed record VoucherChoice(string RequestId, decimal Value);
+
+/// <param name="RequestId">Chosen by the till; a retry with the same id returns the first answer.</param>
+public sealed record VoucherRedemption(string RequestId);

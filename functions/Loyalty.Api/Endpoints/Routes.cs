@@ -1,0 +1,69 @@
+using Loyalty.Api.Auth;
+using Loyalty.Core.Application;
+using Loyalty.Core.Members;
+using Loyalty.Core.Programs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Loyalty.Api.Endpoints;
+
+/// <summary>
+/// The API's routes for an ASP.NET Core host. The Azure Functions app declares the same routes as HTTP triggers
+/// calling the same handlers; a test keeps the two lists equal.
+/// </summary>
+public static class Routes
+{
+    public const string Prefix = "/api/v1";
+
+    public static IServiceCollection AddLoyaltyApi(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiKeyAuthentication>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLoyaltyApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(Prefix);
+
+        api.MapGet("/health", HealthEndpoints.Get).WithName("Health").WithTags("Health").AllowAnonymous();
+
+        var members = api.MapGroup("/members").WithTags("Members");
+        members.MapPost("", Body(MemberEndpoints.Enrol)).WithName("EnrolMember")
+            .Accepts<EnrolMember>("application/json").Produces<MemberDetails>(StatusCodes.Status201Created).WithProblems(409);
+        members.MapPost("/identify", Body(MemberEndpoints.Identify)).WithName("IdentifyMember")
+            .Accepts<MemberIdentifier>("application/json").Produces<MemberDetails>().WithProblems(404);
+        members.MapGet("/{memberId}", MemberEndpoints.Get).WithName("GetMember").Produces<MemberDetails>().WithProblems(404);
+        members.MapPatch("/{memberId}", MemberEndpoints.UpdateContact).WithName("UpdateMemberContact")
+            .Accepts<UpdateContact>("application/json").Produces<MemberDetails>().WithProblems(404, 409);
+        members.MapPut("/{memberId}/household", MemberEndpoints.LinkHousehold).WithName("LinkHousehold")
+            .Accepts<HouseholdLink>("application/json").Produces<MemberDetails>().WithProblems(404);
+        members.MapGet("/{memberId}/receipts", MemberEndpoints.ListReceipts).WithName("ListMemberReceipts")
+            .Produces<Page<ReceiptSummary>>().WithProblems(404);
+        members.MapGet("/{memberId}/ledger", MemberEndpoints.ListLedger).WithName("ListMemberLedger")
+            .Produces<Page<Core.Ledger.LedgerEntry>>().WithProblems(404);
+        members.MapPost("/{memberId}/vouchers", MemberEndpoints.ChooseVoucher).WithName("ChooseVoucher")
+            .Accepts<VoucherChoice>("application/json").Produces<Outcome>().WithProblems(404, 409);
+        members.MapPost("/{memberId}/vouchers/{voucherId}/redemptions", MemberEndpoints.RedeemVoucher).WithName("RedeemVoucher")
+            .Accepts<VoucherRedemption>("application/json").Produces<Outcome>().WithProblems(404, 409);
+
+        var program = api.MapGroup("/program").WithTags("Program");
+        program.MapGet("", Body(ProgramEndpoints.Get)).WithName("GetProgram").Produces<ProgramSummary>();
+        program.MapPut("", Body(ProgramEndpoints.Publish)).WithName("PublishProgramVersion")
+            .Accepts<ProgramDefinition>("application/json").Produces<ProgramSummary>().WithProblems(409);
+        return app;
+    }
+
+    // Handlers that take only the HttpContext would bind as a RequestDelegate, whose Task<IResult> is discarded;
+    // as a Delegate the minimal-API machinery writes the result.
+    private static Delegate Body(Func<HttpContext, Task<IResult>> handler) => handler;
+
+    private static RouteHandlerBuilder WithProblems(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        builder.ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        foreach (var status in statuses)
+            builder.ProducesProblem(status);
+        return builder;
+    }
+}

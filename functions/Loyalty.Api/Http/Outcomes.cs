@@ -1,0 +1,61 @@
+using Loyalty.Core.Application;
+using Loyalty.Core.Validation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Loyalty.Api.Http;
+
+/// <summary>Turns application results into HTTP answers: the value as JSON, or a problem whose status follows from the error codes.</summary>
+public static class Outcomes
+{
+    private static readonly HashSet<string> NotFoundCodes = [ApplicationErrors.MemberNotFound, ApplicationErrors.ProgramNotFound];
+
+    // A valid request that the member's or program's current state refuses: retrying the same request will not help,
+    // but the client did nothing malformed, so 409 rather than 400.
+    private static readonly HashSet<string> ConflictCodes =
+    [
+        ApplicationErrors.IdentityTaken, ApplicationErrors.ProgramExists, ApplicationErrors.VersionConflict,
+        ErrorCodes.VoucherNotOpen, ErrorCodes.VoucherExpired, ErrorCodes.InsufficientPoints, ErrorCodes.VoucherTooManyOpen,
+    ];
+
+    public static IResult Ok<T>(Result<T> result) => From(result, value => Results.Json(value, JsonBody.Options));
+
+    public static IResult Created<T>(Result<T> result, Func<T, string> location) =>
+        From(result, value => Results.Json(value, JsonBody.Options, statusCode: StatusCodes.Status201Created, contentType: null)
+            .WithLocation(location(value)));
+
+    public static IResult From<T>(Result<T> result, Func<T, IResult> onSuccess) =>
+        result.IsValid ? onSuccess(result.Value) : Problem(result.Errors);
+
+    public static IResult Problem(IReadOnlyList<ValidationError> errors)
+    {
+        var first = errors[0];
+        if (errors.Any(e => NotFoundCodes.Contains(e.Code)))
+            return Problems.NotFound(first.Message);
+        if (errors.Any(e => e.Code == ApplicationErrors.Busy))
+            return Problems.Busy(first.Message);
+        var problem = errors.Any(e => ConflictCodes.Contains(e.Code))
+            ? new ProblemDetails { Status = StatusCodes.Status409Conflict, Type = Problems.ConflictType, Title = "Conflict.", Detail = first.Message }
+            : new HttpValidationProblemDetails(errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()))
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Type = Problems.ValidationType,
+                Title = "The request is not valid.",
+                Detail = errors.Count == 1 ? first.Message : $"{errors.Count} problems; see 'errors'.",
+            };
+        // Machine-readable twins of the messages: clients switch on codes, people read messages.
+        problem.Extensions["violations"] = errors.Select(e => new { e.Code, e.Path, e.Message }).ToArray();
+        return Results.Problem(problem);
+    }
+
+    private static IResult WithLocation(this IResult result, string location) => new LocatedResult(result, location);
+
+    private sealed class LocatedResult(IResult inner, string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = location;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using Loyalty.Core.Access;
+using Loyalty.Core.Ledger;
+using Loyalty.Core.Members;
+using Loyalty.Core.Programs;
+using Loyalty.Core.Validation;
+using Loyalty.Core.Views;
+
+namespace Loyalty.Core.Application;
+
+/// <summary>
+/// What the HTTP handlers (both hosts) and the CLI call. Client mistakes come back as <see cref="Result{T}"/>
+/// errors with stable codes (<see cref="ErrorCodes"/> and <see cref="ApplicationErrors"/>); exceptions mean a bug or
+/// an outage. Every method is scoped to one program: nothing here can reach another program's rows.
+/// </summary>
+public interface IMemberService
+{
+    /// <summary>Enrols a member; card, phone, e-mail and external id must be free in the program. Issues the welcome reward once.</summary>
+    Task<Result<MemberDetails>> EnrolAsync(string programId, EnrolMember request, CancellationToken cancellationToken);
+
+    /// <summary>Finds a member by exactly one identifier and returns the till view.</summary>
+    Task<Result<MemberDetails>> IdentifyAsync(string programId, MemberIdentifier identifier, CancellationToken cancellationToken);
+
+    Task<Result<MemberDetails>> GetAsync(string programId, string memberId, CancellationToken cancellationToken);
+
+    /// <summary>Changes contact details and consents; a null field is left as it is.</summary>
+    Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, CancellationToken cancellationToken);
+
+    /// <summary>Puts <paramref name="memberId"/> in the household of <paramref name="householdOf"/> (stamps may then land on a shared card).</summary>
+    Task<Result<MemberDetails>> LinkHouseholdAsync(string programId, string memberId, string householdOf, CancellationToken cancellationToken);
+
+    /// <summary>The member's receipts, newest first.</summary>
+    Task<Result<Page<ReceiptSummary>>> ListReceiptsAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>The member's ledger, newest first.</summary>
+    Task<Result<Page<LedgerEntry>>> ListLedgerAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>Turns points into a voucher of a till denomination; a retried <paramref name="requestId"/> returns the first outcome.</summary>
+    Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken);
+
+    /// <summary>Redeems an open voucher exactly once, even when many requests race for it.</summary>
+    Task<Result<Outcome>> RedeemVoucherAsync(string programId, string memberId, string voucherId, string requestId, CancellationToken cancellationToken);
+}
+
+public interface IProgramService
+{
+    /// <summary>Creates a program with its first definition (version 1); the shard count is fixed from then on.</summary>
+    Task<Result<ProgramSummary>> CreateAsync(CreateProgram request, CancellationToken cancellationToken);
+
+    /// <summary>Validates and stores the next version; receipts purchased from its <c>EffectiveFrom</c> on are scored by it.</summary>
+    Task<Result<ProgramSummary>> PublishAsync(string programId, ProgramDefinition definition, CancellationToken cancellationToken);
+
+    Task<Result<ProgramSummary>> GetAsync(string programId, CancellationToken cancellationToken);
+}
+
+public interface IApiKeyService
+{
+    /// <summary>Creates a key; its secret is in the result and nowhere else, ever.</summary>
+    Task<Result<IssuedApiKey>> CreateAsync(string programId, string name, Scope scopes, CancellationToken cancellationToken);
+
+    /// <summary>The caller behind a presented key, or null for a malformed, unknown or revoked key.</summary>
+    Task<ApiCaller?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken);
+}
+
+/// <summary>Enrolment data. Phone numbers are normalised to E.164 with the program's default country; e-mail is matched case-insensitively.</summary>
+public sealed record EnrolMember
+{
+    public string? FirstName { get; init; }
+    public string? LastName { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+
+    /// <summary>A physical card's number; without one a digital card number is issued.</summary>
+    public string? CardNumber { get; init; }
+
+    /// <summary>The web shop's customer id.</summary>
+    public string? ExternalId { get; init; }
+
+    public DateOnly? BirthDate { get; init; }
+    public string? StoreId { get; init; }
+    public IReadOnlyDictionary<ConsentChannel, bool>? Consents { get; init; }
+    public string? HouseholdOf { get; init; }
+}
+
+/// <summary>Exactly one of the fields is set.</summary>
+public sealed record MemberIdentifier
+{
+    public string? MemberId { get; init; }
+    public string? CardNumber { get; init; }
+    public string? Phone { get; init; }
+    public string? Email { get; init; }
+    public string? ExternalId { get; init; }
+}
+
+public sealed record UpdateContact
+{
+    public string? FirstName { get; init; }
+    public string? LastName { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public DateOnly? BirthDate { get; init; }
+    public IReadOnlyDictionary<ConsentChannel, bool>? Consents { get; init; }
+}
+
+public enum ConsentChannel { Email, Sms, Push }
+
+/// <summary>A consent once given or refused is never "not set" again; <see cref="ChangedAt"/> says when it last changed.</summary>
+public sealed record Consent(bool Granted, DateTimeOffset ChangedAt, string Source);
+
+public sealed record MemberProfile
+{
+    public required string MemberId { get; init; }
+    public string? FirstName { get; init; }
+    public string? LastName { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public required string CardNumber { get; init; }
+    public string? ExternalId { get; init; }
+    public DateOnly? BirthDate { get; init; }
+    public string? StoreId { get; init; }
+    public string? HouseholdId { get; init; }
+    public IReadOnlyDictionary<ConsentChannel, Consent> Consents { get; init; } = new Dictionary<ConsentChannel, Consent>();
+    public required DateTimeOffset EnrolledAt { get; init; }
+}
+
+/// <summary>Everything a till or app needs about a member in one answer.</summary>
+public sealed record MemberDetails(MemberProfile Profile, MemberView View);
+
+public sealed record ReceiptSummary(string ReceiptId, DateTimeOffset PurchasedAt, string StoreId, string Channel, decimal Total, string Currency, string? ReturnOf, Outcome Outcome);
+
+/// <summary>A page of results and the opaque token for the next one (null on the last page).</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Continuation);
+
+public sealed record PageRequest(int PageSize = 50, string? Continuation = null)
+{
+    public const int MaxPageSize = 200;
+}
+
+public sealed record CreateProgram
+{
+    public required ProgramDefinition Definition { get; init; }
+    public required string Name { get; init; }
+
+    /// <summary>ISO 3166-1 alpha-2 country for phone numbers written without a country code.</summary>
+    public string DefaultCountry { get; init; } = "SE";
+
+    /// <summary>Member partitions; fixed at creation. A power of two from 1 to 1024.</summary>
+    public int Shards { get; init; } = 64;
+}
+
+public sealed record ProgramSummary(string ProgramId, string Name, string DefaultCountry, int Shards, ProgramDefinition Latest, IReadOnlyList<int> Versions);
+
+public sealed record IssuedApiKey(string KeyId, string ProgramId, string Name, Scope Scopes, string Secret);
+
+/// <summary>Who is calling: the program the key is bound to, and what it may do.</summary>
+public sealed record ApiCaller(string KeyId, string ProgramId, Scope Scopes);
+
+/// <summary>Error codes of the application layer (the domain's are in <see cref="ErrorCodes"/>).</summary>
+public static class ApplicationErrors
+{
+    public const string MemberNotFound = "member.not_found";
+    public const string ProgramNotFound = "program.not_found";
+    public const string ProgramExists = "program.exists";
+    public const string VersionConflict = "program.version_conflict";
+    public const string IdentityTaken = "identity.taken";
+    public const string InvalidPhone = "identity.invalid_phone";
+    public const string InvalidEmail = "identity.invalid_email";
+    public const string IdentifierCount = "identity.exactly_one";
+    public const string InvalidContinuation = "page.invalid_continuation";
+    public const string Busy = "busy";
+}
