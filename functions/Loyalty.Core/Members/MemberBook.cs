@@ -111,6 +111,30 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
         return Record(this with { State = transition.State }, transition, null);
     }
 
+    /// <summary>
+    /// Redeems an open voucher in full outside a receipt (a web-shop checkout, a service desk). The operation id
+    /// is "redeem:{requestId}", so a retried request replays the first outcome instead of failing with "not open".
+    /// </summary>
+    public Result<BookChange> RedeemVoucher(CompiledProgram program, string requestId, string voucherId, DateOnly on)
+    {
+        var operationId = $"redeem:{requestId}";
+        if (Records.TryGetValue(operationId, out var done)) return Replay(done);
+        var errors = new ErrorList();
+        errors.Identifier(requestId, "requestId");
+        errors.Identifier(voucherId, "voucherId");
+        if (errors.Any) return Result<BookChange>.Fail(errors.Items);
+        var work = new MemberWork(State, program);
+        work.AdvanceTo(on);
+        var voucher = work.Vouchers.Find(v => v.Id == voucherId);
+        if (voucher is null || voucher.IssuedOn > on)
+            return work.ExpiredNow.Contains(voucherId)
+                ? Result<BookChange>.Fail(ErrorCodes.VoucherExpired, "voucherId", $"Voucher '{voucherId}' has expired.")
+                : Result<BookChange>.Fail(ErrorCodes.VoucherNotOpen, "voucherId", $"Voucher '{voucherId}' is not open for this member: unknown, already redeemed, expired or cancelled.");
+        work.Redeem(operationId, on, voucher, voucher.Value);
+        var transition = work.ToTransition(operationId, discount: voucher.Value);
+        return Record(this with { State = transition.State }, transition, null);
+    }
+
     /// <summary>Stamps from a household member's receipt (or their reversal) land on this member's card.</summary>
     public Result<BookChange> ApplyStampTransfer(CompiledProgram program, StampTransfer transfer)
     {

@@ -1,0 +1,31 @@
+using PhoneNumbers;
+
+namespace Loyalty.Core.Application.Identities;
+
+/// <summary>
+/// Phone numbers in E.164 ("+46701234567"), so "070-123 45 67", "+46 70 123 45 67" and "0046701234567" are one
+/// identity. Numbers without a country code are read in the program's default country.
+/// </summary>
+public static class Phones
+{
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    public static bool IsSupportedCountry(string? country) => country is { Length: 2 } && Util.GetSupportedRegions().Contains(country);
+
+    public static bool TryNormalize(string? input, string defaultCountry, out string e164)
+    {
+        e164 = "";
+        if (string.IsNullOrWhiteSpace(input) || input.Length > 40) return false;
+        try
+        {
+            var number = Util.Parse(input, defaultCountry);
+            if (!Util.IsValidNumber(number)) return false;
+            e164 = Util.Format(number, PhoneNumberFormat.E164);
+            return true;
+        }
+        catch (NumberParseException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,344 @@
+using System.Collections.Immutable;
+using Loyalty.Core.Application.Identities;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Ledger;
+using Loyalty.Core.Members;
+using Loyalty.Core.Programs;
+using Loyalty.Core.Validation;
+using Loyalty.Core.Views;
+
+namespace Loyalty.Core.Application;
+
+public sealed class MemberService : IMemberService
+{
+    private readonly IMemberStore members;
+    private readonly ProgramCache programs;
+    private readonly IdentityClaims identities;
+    private readonly TimeProvider time;
+
+    public MemberService(IMemberStore members, IIdentityStore identities, ProgramCache programs, TimeProvider time)
+    {
+        this.members = members;
+        this.programs = programs;
+        this.identities = new IdentityClaims(identities, members, time);
+        this.time = time;
+    }
+
+    public async Task<Result<MemberDetails>> EnrolAsync(string programId, EnrolMember request, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
+        var now = time.GetUtcNow();
+        var compiled = program.InForceAt(now);
+        var today = compiled.LocalDate(now);
+
+        var errors = new ErrorList();
+        var firstName = ContactFields.Name(errors, request.FirstName, "firstName");
+        var lastName = ContactFields.Name(errors, request.LastName, "lastName");
+        var email = Blank(ContactFields.Email(errors, request.Email));
+        var phone = Blank(ContactFields.Phone(errors, request.Phone, program.Settings.DefaultCountry));
+        ContactFields.BirthDate(errors, request.BirthDate, today);
+        string? card = null;
+        if (request.CardNumber is not null && !CardNumbers.TryNormalize(request.CardNumber, out card))
+            errors.Add(ErrorCodes.InvalidIdentifier, "cardNumber", "A card number has 4–32 letters and digits (spaces and dashes are ignored).");
+        if (request.ExternalId is not null) errors.Identifier(request.ExternalId, "externalId");
+        if (request.StoreId is not null) errors.Identifier(request.StoreId, "storeId");
+        if (errors.Any) return Result<MemberDetails>.Fail(errors.Items);
+
+        string? householdId = null;
+        if (request.HouseholdOf is { } head)
+        {
+            if (await FindAsync(program, head, cancellationToken).ConfigureAwait(false) is not { } found)
+                return Result<MemberDetails>.Fail(ApplicationErrors.MemberNotFound, "householdOf", $"There is no member '{head}' whose household to join.");
+            householdId = found.Profile.HouseholdId ?? found.Profile.MemberId;
+        }
+
+        var memberId = MemberIds.Generate();
+        var enrolled = MemberBook.Enrol(compiled, memberId, today, request.BirthDate);
+        if (!enrolled.IsValid) return Result<MemberDetails>.Fail(enrolled.Errors);
+
+        var wanted = new List<(IdentityKey Key, string Path)>();
+        void Want(IdentityKind kind, string? value, string path)
+        {
+            if (value is not null) wanted.Add((new IdentityKey(programId, kind, value), path));
+        }
+        Want(IdentityKind.Card, card, "cardNumber");
+        Want(IdentityKind.Phone, phone, "phone");
+        Want(IdentityKind.Email, email, "email");
+        Want(IdentityKind.External, request.ExternalId, "externalId");
+
+        var claimed = new List<IdentityKey>();
+        try
+        {
+            foreach (var (key, path) in wanted)
+            {
+                if (await identities.ClaimAsync(key, program, memberId, cancellationToken).ConfigureAwait(false) is not null) claimed.Add(key);
+                else errors.Add(ApplicationErrors.IdentityTaken, path, $"Another member of the program already has this {Describe(key.Kind)}.");
+            }
+            if (card is null)
+            {
+                (card, var key) = await ClaimDigitalCardAsync(program, memberId, cancellationToken).ConfigureAwait(false);
+                claimed.Add(key);
+            }
+            if (errors.Any)
+            {
+                await identities.ReleaseAllAsync(claimed, memberId, CancellationToken.None).ConfigureAwait(false);
+                return Result<MemberDetails>.Fail(errors.Items);
+            }
+
+            var profile = new MemberProfile
+            {
+                MemberId = memberId,
+                FirstName = Blank(firstName),
+                LastName = Blank(lastName),
+                Email = email,
+                Phone = phone,
+                CardNumber = card,
+                ExternalId = request.ExternalId,
+                BirthDate = request.BirthDate,
+                StoreId = request.StoreId,
+                HouseholdId = householdId,
+                Consents = ContactFields.Consents(ImmutableDictionary<ConsentChannel, Consent>.Empty, request.Consents, now, request.StoreId is { } store ? $"store:{store}" : "enrolment"),
+                EnrolledAt = now,
+            };
+            var change = enrolled.Value;
+            var state = change.Book.State;
+            var write = new MemberWrite(profile, state, new MemberActivity(), now, change.Book.Records[change.Transition.Outcome.OperationId], change.Transition.Ledger);
+            await members.InsertAsync(program.Member(memberId), write, cancellationToken).ConfigureAwait(false);
+            return Details(program, profile, state, now);
+        }
+        catch
+        {
+            // Claims without a member would block these identities until the orphan rule frees them.
+            await identities.ReleaseAllAsync(claimed, memberId, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<Result<MemberDetails>> IdentifyAsync(string programId, MemberIdentifier identifier, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
+        string?[] given = [identifier.MemberId, identifier.CardNumber, identifier.Phone, identifier.Email, identifier.ExternalId];
+        if (given.Count(v => !string.IsNullOrWhiteSpace(v)) != 1)
+            return Result<MemberDetails>.Fail(ApplicationErrors.IdentifierCount, "", "Give exactly one of memberId, cardNumber, phone, email and externalId.");
+
+        string? memberId;
+        if (identifier.MemberId is { } id && !string.IsNullOrWhiteSpace(id))
+        {
+            memberId = id;
+        }
+        else
+        {
+            var errors = new ErrorList();
+            IdentityKey? key = identifier switch
+            {
+                { CardNumber: { } c } when !string.IsNullOrWhiteSpace(c) => CardNumbers.TryNormalize(c, out var card) ? new(programId, IdentityKind.Card, card) : null,
+                { Phone: { } p } when !string.IsNullOrWhiteSpace(p) => Key(programId, IdentityKind.Phone, ContactFields.Phone(errors, p, program.Settings.DefaultCountry)),
+                { Email: { } e } when !string.IsNullOrWhiteSpace(e) => Key(programId, IdentityKind.Email, ContactFields.Email(errors, e)),
+                _ => Key(programId, IdentityKind.External, identifier.ExternalId),
+            };
+            // An external id enrolment would refuse cannot be anyone's: not found, without a storage call.
+            if (key is { Kind: IdentityKind.External }) errors.Identifier(key.Value, "externalId");
+            if (errors.Any) return key?.Kind == IdentityKind.External ? MemberNotFound<MemberDetails>() : Result<MemberDetails>.Fail(errors.Items);
+            memberId = key is null ? null : await identities.FindAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        // An orphaned claim (enrolment crashed before writing the member) finds no member: not found, like no claim.
+        return memberId is not null && await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is { } member
+            ? Details(program, member.Profile, member.State, time.GetUtcNow())
+            : MemberNotFound<MemberDetails>();
+    }
+
+    public async Task<Result<MemberDetails>> GetAsync(string programId, string memberId, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
+        return await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is { } member
+            ? Details(program, member.Profile, member.State, time.GetUtcNow())
+            : MemberNotFound<MemberDetails>();
+    }
+
+    public async Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
+        if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } before) return MemberNotFound<MemberDetails>();
+        var errors = new ErrorList();
+        var firstName = ContactFields.Name(errors, request.FirstName, "firstName");
+        var lastName = ContactFields.Name(errors, request.LastName, "lastName");
+        var email = ContactFields.Email(errors, request.Email);
+        var phone = ContactFields.Phone(errors, request.Phone, program.Settings.DefaultCountry);
+        var now = time.GetUtcNow();
+        ContactFields.BirthDate(errors, request.BirthDate, program.InForceAt(now).LocalDate(now));
+        if (errors.Any) return Result<MemberDetails>.Fail(errors.Items);
+
+        // Identities move as claim new, write member, release old: a crash in between leaves the member reachable by both,
+        // never by neither.
+        var moves = new List<(IdentityKey? Old, IdentityKey? New)>();
+        void Move(IdentityKind kind, string? current, string? requested)
+        {
+            if (requested is null || requested == (current ?? "")) return;
+            moves.Add((Key(programId, kind, current), Key(programId, kind, Blank(requested))));
+        }
+        Move(IdentityKind.Phone, before.Profile.Phone, phone);
+        Move(IdentityKind.Email, before.Profile.Email, email);
+
+        var claimed = new List<IdentityKey>();
+        foreach (var (_, key) in moves)
+        {
+            if (key is null) continue;
+            if (await identities.ClaimAsync(key, program, memberId, cancellationToken).ConfigureAwait(false) is not null) claimed.Add(key);
+            else errors.Add(ApplicationErrors.IdentityTaken, key.Kind == IdentityKind.Phone ? "phone" : "email", $"Another member of the program already has this {Describe(key.Kind)}.");
+        }
+        if (errors.Any)
+        {
+            await identities.ReleaseAllAsync(claimed, memberId, CancellationToken.None).ConfigureAwait(false);
+            return Result<MemberDetails>.Fail(errors.Items);
+        }
+
+        var result = await ChangeProfileAsync(program, memberId, member =>
+        {
+            var profile = member.Profile with
+            {
+                FirstName = firstName is null ? member.Profile.FirstName : Blank(firstName),
+                LastName = lastName is null ? member.Profile.LastName : Blank(lastName),
+                Email = email is null ? member.Profile.Email : Blank(email),
+                Phone = phone is null ? member.Profile.Phone : Blank(phone),
+                BirthDate = request.BirthDate ?? member.Profile.BirthDate,
+                Consents = ContactFields.Consents(member.Profile.Consents, request.Consents, now, "contact-update"),
+            };
+            // The birthday reward reads the state's copy of the birth date.
+            var state = request.BirthDate is { } birthDate ? member.State with { Birthday = birthDate } : member.State;
+            return (profile, state);
+        }, cancellationToken).ConfigureAwait(false);
+
+        var release = result.IsValid ? moves.Where(m => m.Old is not null).Select(m => m.Old!) : claimed;
+        await identities.ReleaseAllAsync(release, memberId, CancellationToken.None).ConfigureAwait(false);
+        return result;
+    }
+
+    public async Task<Result<MemberDetails>> LinkHouseholdAsync(string programId, string memberId, string householdOf, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
+        if (memberId == householdOf)
+            return Result<MemberDetails>.Fail(ErrorCodes.InvalidCombination, "householdOf", "A member cannot join their own household.");
+        if (await FindAsync(program, householdOf, cancellationToken).ConfigureAwait(false) is not { } head)
+            return Result<MemberDetails>.Fail(ApplicationErrors.MemberNotFound, "householdOf", $"There is no member '{householdOf}' whose household to join.");
+        var householdId = head.Profile.HouseholdId ?? head.Profile.MemberId;
+        return await ChangeProfileAsync(program, memberId, member => (member.Profile with { HouseholdId = householdId }, member.State), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<Result<Page<ReceiptSummary>>> ListReceiptsAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken) =>
+        ListAsync(programId, memberId, page, members.ListReceiptsAsync, cancellationToken);
+
+    public Task<Result<Page<LedgerEntry>>> ListLedgerAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken) =>
+        ListAsync(programId, memberId, page, members.ListLedgerAsync, cancellationToken);
+
+    public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>
+        ApplyAsync(programId, memberId, $"till:{requestId}", (book, program, today) => book.ChooseVoucher(program, requestId, value, today), cancellationToken);
+
+    public Task<Result<Outcome>> RedeemVoucherAsync(string programId, string memberId, string voucherId, string requestId, CancellationToken cancellationToken) =>
+        ApplyAsync(programId, memberId, $"redeem:{requestId}", (book, program, today) => book.RedeemVoucher(program, requestId, voucherId, today), cancellationToken);
+
+    /// <summary>
+    /// Runs one idempotent operation: the store records it under <paramref name="operationId"/> in the same transaction
+    /// as the new state, so a retried request, or one racing its own retry, returns the first outcome.
+    /// </summary>
+    private async Task<Result<Outcome>> ApplyAsync(
+        string programId, string memberId, string operationId, Func<MemberBook, CompiledProgram, DateOnly, Result<BookChange>> operation, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<Outcome>(programId);
+        if (!MemberIds.IsWellFormed(memberId)) return MemberNotFound<Outcome>();
+        var key = program.Member(memberId);
+        return await Concurrency.RetryAsync(async () =>
+        {
+            if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } member) return MemberNotFound<Outcome>();
+            var now = time.GetUtcNow();
+            var compiled = program.InForceAt(now);
+            // Only this operation's record matters here; the store, not the book, holds the others.
+            var applied = operation(new MemberBook(member.State, ImmutableDictionary<string, OperationRecord>.Empty), compiled, compiled.LocalDate(now));
+            if (!applied.IsValid)
+            {
+                // "Not open" after our own earlier success is a replay, not a failure.
+                return await members.GetOperationAsync(key, operationId, cancellationToken).ConfigureAwait(false) is { } done
+                    ? done.Outcome
+                    : Result<Outcome>.Fail(applied.Errors);
+            }
+            var change = applied.Value;
+            var write = new MemberWrite(member.Profile, change.Book.State, member.Activity, now, change.Book.Records[operationId], change.Transition.Ledger);
+            // Typed arms: a bare null would become Result.Ok(null) through the implicit conversion, not "try again".
+            return await members.CommitAsync(key, write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false) switch
+            {
+                CommitResult.Committed => Result<Outcome>.Ok(change.Transition.Outcome),
+                CommitResult.AlreadyApplied => Result<Outcome>.Ok((await members.GetOperationAsync(key, operationId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Operation '{operationId}' of member '{memberId}' was reported applied but has no record.")).Outcome),
+                _ => (Result<Outcome>?)null,
+            };
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Result<MemberDetails>> ChangeProfileAsync(
+        LoadedProgram program, string memberId, Func<StoredMember, (MemberProfile Profile, MemberState State)> change, CancellationToken cancellationToken)
+    {
+        if (!MemberIds.IsWellFormed(memberId)) return MemberNotFound<MemberDetails>();
+        var key = program.Member(memberId);
+        return await Concurrency.RetryAsync(async () =>
+        {
+            if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } member) return MemberNotFound<MemberDetails>();
+            var (profile, state) = change(member);
+            var now = time.GetUtcNow();
+            var committed = await members.CommitAsync(key, new MemberWrite(profile, state, member.Activity, now), member.ConcurrencyToken, cancellationToken).ConfigureAwait(false);
+            return committed == CommitResult.Committed ? Result<MemberDetails>.Ok(Details(program, profile, state, now)) : null;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Result<Page<T>>> ListAsync<T>(
+        string programId, string memberId, PageRequest page, Func<MemberKey, int, string?, CancellationToken, Task<CursorPage<T>>> list, CancellationToken cancellationToken)
+    {
+        if (page.PageSize is < 1 or > PageRequest.MaxPageSize)
+            return Result<Page<T>>.Fail(ErrorCodes.OutOfRange, "pageSize", $"A page holds 1 to {PageRequest.MaxPageSize} items.");
+        string? after = null;
+        if (page.Continuation is { } token && !Continuations.TryDecode(token, out after))
+            return Result<Page<T>>.Fail(ApplicationErrors.InvalidContinuation, "continuation", "The continuation token is not one this API issued; start again without it.");
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<Page<T>>(programId);
+        if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is null) return MemberNotFound<Page<T>>();
+        var found = await list(program.Member(memberId), page.PageSize, after, cancellationToken).ConfigureAwait(false);
+        return new Page<T>(found.Items, found.Next is null ? null : Continuations.Encode(found.Next));
+    }
+
+    private async Task<StoredMember?> FindAsync(LoadedProgram program, string memberId, CancellationToken cancellationToken) =>
+        MemberIds.IsWellFormed(memberId) ? await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) : null;
+
+    /// <summary>Digital card numbers are random; a collision with an existing card is merely retried.</summary>
+    private async Task<(string Card, IdentityKey Key)> ClaimDigitalCardAsync(LoadedProgram program, string memberId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var card = CardNumbers.GenerateDigital();
+            var key = new IdentityKey(program.Settings.ProgramId, IdentityKind.Card, card);
+            if (await identities.ClaimAsync(key, program, memberId, cancellationToken).ConfigureAwait(false) is not null) return (card, key);
+        }
+        throw new InvalidOperationException("Five random digital card numbers in a row were taken: the random source or the identities table is broken.");
+    }
+
+    private MemberDetails Details(LoadedProgram program, MemberProfile profile, MemberState state, DateTimeOffset now)
+    {
+        var compiled = program.InForceAt(now);
+        return new MemberDetails(profile, MemberViews.Build(state, compiled, compiled.LocalDate(now)));
+    }
+
+    private static IdentityKey? Key(string programId, IdentityKind kind, string? value) =>
+        string.IsNullOrEmpty(value) ? null : new IdentityKey(programId, kind, value);
+
+    private static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static string Describe(IdentityKind kind) => kind switch
+    {
+        IdentityKind.Card => "card number",
+        IdentityKind.Phone => "phone number",
+        IdentityKind.Email => "e-mail address",
+        _ => "external id",
+    };
+
+    private static Result<T> ProgramNotFound<T>(string programId) =>
+        Result<T>.Fail(ApplicationErrors.ProgramNotFound, "", $"There is no program '{programId}'.");
+
+    private static Result<T> MemberNotFound<T>() => Result<T>.Fail(ApplicationErrors.MemberNotFound, "", "There is no such member in this program.");
+}

@@ -1,0 +1,70 @@
+using Loyalty.Core.Ledger;
+using Loyalty.Core.Members;
+
+namespace Loyalty.Core.Application.Ports;
+
+/// <summary>
+/// Member profiles and states, operation records, receipt history and ledger. Every write for one member is atomic:
+/// the operation record, its history and ledger rows and the new state land together or not at all.
+/// </summary>
+public interface IMemberStore
+{
+    Task<StoredMember?> GetAsync(MemberKey key, CancellationToken cancellationToken);
+
+    /// <summary>Writes a new member with its first operation (enrolment).</summary>
+    /// <exception cref="InvalidOperationException">The member id exists already.</exception>
+    Task InsertAsync(MemberKey key, MemberWrite write, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes the member if it is still at <paramref name="concurrencyToken"/> and, when <see cref="MemberWrite.Operation"/>
+    /// is set, that operation has not been recorded before.
+    /// </summary>
+    Task<CommitResult> CommitAsync(MemberKey key, MemberWrite write, string concurrencyToken, CancellationToken cancellationToken);
+
+    Task<OperationRecord?> GetOperationAsync(MemberKey key, string operationId, CancellationToken cancellationToken);
+
+    /// <summary>Receipts newest first, starting after the cursor of the previous page's last item.</summary>
+    Task<CursorPage<ReceiptSummary>> ListReceiptsAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken);
+
+    /// <summary>Ledger entries newest first, starting after the cursor of the previous page.</summary>
+    Task<CursorPage<LedgerEntry>> ListLedgerAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken);
+}
+
+/// <summary>Where a member lives: the program, its fixed shard count, the member id.</summary>
+public sealed record MemberKey(string ProgramId, int Shards, string MemberId);
+
+/// <param name="ConcurrencyToken">Opaque version of the member; pass it back to <see cref="IMemberStore.CommitAsync"/>.</param>
+public sealed record StoredMember(MemberProfile Profile, MemberState State, MemberActivity Activity, string ConcurrencyToken);
+
+/// <summary>Purchase counters kept beside the state for campaign segments (recency, frequency, monetary value).</summary>
+public sealed record MemberActivity(DateTimeOffset? LastPurchaseAt = null, int PurchaseCount = 0, decimal Spend = 0m);
+
+/// <summary>
+/// One atomic change to a member: the new profile and state, and optionally the operation that caused it (its record
+/// is the idempotency key), the ledger entries it wrote and the receipt it applied. <see cref="At"/> orders history.
+/// </summary>
+public sealed record MemberWrite(
+    MemberProfile Profile,
+    MemberState State,
+    MemberActivity Activity,
+    DateTimeOffset At,
+    OperationRecord? Operation = null,
+    IReadOnlyList<LedgerEntry>? Ledger = null,
+    ReceiptSummary? Receipt = null);
+
+public enum CommitResult
+{
+    Committed,
+
+    /// <summary>The member changed since it was read: reload and try again.</summary>
+    Conflict,
+
+    /// <summary>The operation was recorded before: nothing was written; read its record for the first outcome.</summary>
+    AlreadyApplied,
+}
+
+/// <summary>
+/// A page and the cursor to continue after it (null on the last page). Cursors are store-defined text without
+/// control characters; the service wraps them into opaque continuation tokens.
+/// </summary>
+public sealed record CursorPage<T>(IReadOnlyList<T> Items, string? Next);

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Loyalty.Core.Application;
+using Loyalty.Core.Ledger;
+using Loyalty.Core.Members;
+using Loyalty.Core.Programs;
+
+namespace Loyalty.Core.Serialization;
+
+/// <summary>
+/// The one JSON shape of domain values, for storage and for the HTTP API alike: camelCase names, enums as camelCase
+/// strings, ISO dates. A program definition stored by the service is byte-for-byte what a client may post.
+/// The source-generated context avoids reflection on the hot path (member state is read and written per request).
+/// </summary>
+public static class LoyaltyJson
+{
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Info<T>());
+
+    /// <exception cref="JsonException">The text is not a <typeparamref name="T"/>; stored data that does not parse is a bug or corruption.</exception>
+    public static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize(json, Info<T>()) ?? throw new JsonException($"Expected a {typeof(T).Name}, found null.");
+
+    private static System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> Info<T>() =>
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = LoyaltyJsonContext.Default };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.MakeReadOnly();
+        return options;
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ProgramDefinition))]
+[JsonSerializable(typeof(MemberState))]
+[JsonSerializable(typeof(OperationRecord))]
+[JsonSerializable(typeof(LedgerEntry[]))]
+[JsonSerializable(typeof(ReceiptSummary))]
+[JsonSerializable(typeof(Dictionary<ConsentChannel, Consent>))]
+internal sealed partial class LoyaltyJsonContext : JsonSerializerContext;

@@ -1,0 +1,127 @@
+using System.Globalization;
+using Loyalty.Core.Application;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Ledger;
+using Loyalty.Core.Members;
+using Loyalty.Core.Serialization;
+using Loyalty.Storage.Tables;
+
+namespace Loyalty.Storage.Repositories;
+
+/// <summary>
+/// The rows of one member in its Members partition, each kind a contiguous RowKey range:
+/// <c>p|{memberId}</c> profile and state; <c>r|{memberId}|{operationId}</c> operation records (the idempotency keys);
+/// <c>h|{memberId}|{newestFirst}|{receiptId}</c> receipt history; <c>l|{memberId}|{newestFirst}|{n}|{ledgerId}</c> ledger.
+/// </summary>
+internal static class MemberRows
+{
+    public const string History = "h";
+    public const string Ledger = "l";
+
+    public static string Profile(string memberId) => $"p|{memberId}";
+
+    public static string Record(string memberId, string operationId) => $"r|{memberId}|{KeyText.Escape(operationId)}";
+
+    /// <summary>The first RowKey of a member's rows of one kind; the range ends just before <see cref="RangeEnd"/>.</summary>
+    public static string RangeStart(string kind, string memberId) => $"{kind}|{memberId}|";
+
+    // '}' follows '|' in ASCII, so every key starting with RangeStart sorts below this one.
+    public static string RangeEnd(string kind, string memberId) => $"{kind}|{memberId}}}";
+
+    public static TableEntity ProfileRow(string partitionKey, MemberWrite write)
+    {
+        var (profile, state, activity) = (write.Profile, write.State, write.Activity);
+        var row = new TableEntity(partitionKey, Profile(profile.MemberId))
+        {
+            ["FirstName"] = profile.FirstName,
+            ["LastName"] = profile.LastName,
+            ["Email"] = profile.Email,
+            ["Phone"] = profile.Phone,
+            ["CardNumber"] = profile.CardNumber,
+            ["ExternalId"] = profile.ExternalId,
+            ["BirthDate"] = Date(profile.BirthDate),
+            ["StoreId"] = profile.StoreId,
+            ["HouseholdId"] = profile.HouseholdId,
+            ["EnrolledAt"] = profile.EnrolledAt,
+            ["Consents"] = LoyaltyJson.Serialize(new Dictionary<ConsentChannel, Consent>(profile.Consents)),
+
+            // Flattened copies for campaign segments, which filter on columns without parsing the state.
+            ["Tier"] = state.Tier,
+            ["Balance"] = state.Balance,
+            ["QualifyingPoints"] = state.QualifyingPoints,
+            ["WindowEnd"] = Date(state.WindowEnd),
+            ["EnrolledOn"] = Date(state.EnrolledOn),
+            ["BirthMonth"] = state.Birthday?.Month,
+            ["LastPurchaseAt"] = activity.LastPurchaseAt,
+            ["PurchaseCount"] = activity.PurchaseCount,
+            ["Spend"] = (double)activity.Spend,
+            ["Channels"] = string.Join(',', profile.Consents.Where(c => c.Value.Granted).Select(c => c.Key.ToString().ToLowerInvariant()).Order(StringComparer.Ordinal)),
+        };
+        JsonColumns.WriteBounded(row, "State", LoyaltyJson.Serialize(state));
+        return row;
+    }
+
+    public static StoredMember ReadProfile(TableEntity row)
+    {
+        var profile = new MemberProfile
+        {
+            MemberId = row.RowKey[2..],
+            FirstName = row.GetString("FirstName"),
+            LastName = row.GetString("LastName"),
+            Email = row.GetString("Email"),
+            Phone = row.GetString("Phone"),
+            CardNumber = row.Required("CardNumber"),
+            ExternalId = row.GetString("ExternalId"),
+            BirthDate = row.GetString("BirthDate") is { } birthDate ? DateOnly.ParseExact(birthDate, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+            StoreId = row.GetString("StoreId"),
+            HouseholdId = row.GetString("HouseholdId"),
+            EnrolledAt = row.GetDateTimeOffset("EnrolledAt") ?? default,
+            Consents = LoyaltyJson.Deserialize<Dictionary<ConsentChannel, Consent>>(row.Required("Consents")),
+        };
+        var activity = new MemberActivity(row.GetDateTimeOffset("LastPurchaseAt"), row.GetInt32("PurchaseCount") ?? 0, (decimal)(row.GetDouble("Spend") ?? 0));
+        return new StoredMember(profile, LoyaltyJson.Deserialize<MemberState>(row.Required("State")), activity, row.ETag.ToString());
+    }
+
+    public static TableEntity RecordRow(string partitionKey, string memberId, OperationRecord record, DateTimeOffset at)
+    {
+        var row = new TableEntity(partitionKey, Record(memberId, record.Id)) { ["At"] = at };
+        JsonColumns.WriteChunked(row, "Record", LoyaltyJson.Serialize(record));
+        return row;
+    }
+
+    public static OperationRecord ReadRecord(TableEntity row) => LoyaltyJson.Deserialize<OperationRecord>(JsonColumns.ReadChunked(row, "Record"));
+
+    public static TableEntity HistoryRow(string partitionKey, string memberId, ReceiptSummary receipt, DateTimeOffset at) =>
+        new(partitionKey, $"{RangeStart(History, memberId)}{KeyText.NewestFirst(at)}|{KeyText.Escape(receipt.ReceiptId)}")
+        {
+            ["Summary"] = LoyaltyJson.Serialize(receipt),
+        };
+
+    public static ReceiptSummary ReadHistory(TableEntity row) => LoyaltyJson.Deserialize<ReceiptSummary>(row.Required("Summary"));
+
+    /// <summary>
+    /// Ledger rows for one operation, at most <paramref name="maxRows"/> (the rest of a 100-action transaction): one entry
+    /// per row normally; an operation with more entries than that packs several per row rather than split its transaction.
+    /// Keys put the latest row of the operation first, so the whole range reads newest first.
+    /// </summary>
+    public static IEnumerable<TableEntity> LedgerRows(string partitionKey, string memberId, IReadOnlyList<LedgerEntry> entries, DateTimeOffset at, int maxRows)
+    {
+        if (entries.Count == 0) yield break;
+        var perRow = (entries.Count + maxRows - 1) / maxRows;
+        var rows = (entries.Count + perRow - 1) / perRow;
+        var stem = $"{RangeStart(Ledger, memberId)}{KeyText.NewestFirst(at)}|";
+        for (var i = 0; i < rows; i++)
+        {
+            var chunk = entries.Skip(i * perRow).Take(perRow).ToArray();
+            var order = (rows - 1 - i).ToString("D2", CultureInfo.InvariantCulture);
+            var row = new TableEntity(partitionKey, $"{stem}{order}|{KeyText.Escape(chunk[0].Id)}");
+            JsonColumns.WriteBounded(row, "Entries", LoyaltyJson.Serialize(chunk));
+            yield return row;
+        }
+    }
+
+    /// <summary>A ledger row's entries, newest first.</summary>
+    public static IEnumerable<LedgerEntry> ReadLedger(TableEntity row) => LoyaltyJson.Deserialize<LedgerEntry[]>(row.Required("Entries")).Reverse();
+
+    private static string? Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,71 @@
+using Azure;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Storage.Errors;
+using Loyalty.Storage.Tables;
+
+namespace Loyalty.Storage.Repositories;
+
+/// <summary>
+/// Identities table: PartitionKey "{programId}|{kind}|{value}", RowKey "", property MemberId. One partition per identity
+/// spreads lookups over the whole key space, and uniqueness is the insert itself.
+/// </summary>
+internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
+{
+    public async Task<IdentityClaim?> TryInsertAsync(IdentityKey key, string memberId, DateTimeOffset claimedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var etag = await table.InsertAsync(Row(key, memberId, claimedAt), cancellationToken).ConfigureAwait(false);
+            return new IdentityClaim(memberId, claimedAt, etag.ToString());
+        }
+        catch (StorageConflictException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IdentityClaim?> GetAsync(IdentityKey key, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityAsync(PartitionKey(key), "", cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row is null ? null : new IdentityClaim(row.Required("MemberId"), row.GetDateTimeOffset("ClaimedAt") ?? default, row.ETag.ToString());
+    }
+
+    public async Task<IdentityClaim?> TryReassignAsync(IdentityKey key, IdentityClaim current, string memberId, DateTimeOffset claimedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var etag = await table.UpdateAsync(Row(key, memberId, claimedAt), new ETag(current.Token), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return new IdentityClaim(memberId, claimedAt, etag.ToString());
+        }
+        catch (Exception e) when (e is StoragePreconditionFailedException or StorageNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task DeleteAsync(IdentityKey key, IdentityClaim current, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(PartitionKey(key), "", new ETag(current.Token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoragePreconditionFailedException)
+        {
+            // Claimed by someone else since it was read: theirs now, not ours to delete.
+        }
+    }
+
+    private static TableEntity Row(IdentityKey key, string memberId, DateTimeOffset claimedAt) =>
+        new(PartitionKey(key), "") { ["MemberId"] = memberId, ["ClaimedAt"] = claimedAt };
+
+    private static string PartitionKey(IdentityKey key) => $"{key.ProgramId}|{Kind(key.Kind)}|{KeyText.Escape(key.Value)}";
+
+    private static string Kind(IdentityKind kind) => kind switch
+    {
+        IdentityKind.Card => "card",
+        IdentityKind.Phone => "phone",
+        IdentityKind.Email => "email",
+        IdentityKind.External => "external",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Programs;
+using Loyalty.Core.Serialization;
+using Loyalty.Storage.Errors;
+using Loyalty.Storage.Tables;
+
+namespace Loyalty.Storage.Repositories;
+
+/// <summary>
+/// Programs table: PartitionKey = program id; RowKey "settings" (name, default country, shards) and "v{version:D6}" (one
+/// definition as JSON). One partition per program, so loading a program is one single-partition query.
+/// </summary>
+internal sealed class TableProgramStore(TableClient table) : IProgramStore
+{
+    private const string SettingsRow = "settings";
+    private const string VersionPrefix = "v";
+
+    public async Task<bool> CreateAsync(ProgramSettings settings, ProgramDefinition first, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(settings.ProgramId, SettingsRow)
+        {
+            ["Name"] = settings.Name,
+            ["DefaultCountry"] = settings.DefaultCountry,
+            ["Shards"] = settings.Shards,
+            ["CreatedAt"] = settings.CreatedAt,
+        };
+        try
+        {
+            await table.SubmitTransactionAsync([TableTransactionAction.Insert(row), TableTransactionAction.Insert(VersionRow(first))], cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> AddVersionAsync(ProgramDefinition definition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.InsertAsync(VersionRow(definition), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (StorageConflictException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<StoredProgram?> GetAsync(string programId, CancellationToken cancellationToken)
+    {
+        ProgramSettings? settings = null;
+        var versions = new List<ProgramDefinition>();
+        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {programId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey == SettingsRow)
+                settings = new ProgramSettings(programId, row.Required("Name"), row.Required("DefaultCountry"),
+                    row.GetInt32("Shards") ?? throw new InvalidOperationException($"Program '{programId}' has no shard count."),
+                    row.GetDateTimeOffset("CreatedAt") ?? default);
+            else if (row.RowKey.StartsWith(VersionPrefix, StringComparison.Ordinal))
+                versions.Add(LoyaltyJson.Deserialize<ProgramDefinition>(JsonColumns.ReadChunked(row, "Definition")));
+        }
+        // Rows come in RowKey order, and "v{version:D6}" sorts by version.
+        return settings is null || versions.Count == 0 ? null : new StoredProgram(settings, versions);
+    }
+
+    private static TableEntity VersionRow(ProgramDefinition definition)
+    {
+        var row = new TableEntity(definition.ProgramId, VersionPrefix + definition.Version.ToString("D6", CultureInfo.InvariantCulture))
+        {
+            ["Version"] = definition.Version,
+            ["EffectiveFrom"] = definition.EffectiveFrom,
+        };
+        JsonColumns.WriteChunked(row, "Definition", LoyaltyJson.Serialize(definition));
+        return row;
+    }
+}
