@@ -41,16 +41,40 @@ public static class JsonBody
         if (buffer.Length == 0)
             return new(null, Problems.MalformedBody("The request body is empty; a JSON object was expected."));
 
+        var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (SyntaxError(json) is { } syntax)
+            return new(null, Problems.MalformedBody(syntax));
         try
         {
-            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Options);
+            var value = JsonSerializer.Deserialize<T>(json, Options);
             return value is null
-                ? new(null, Problems.MalformedBody("The request body is 'null'; a JSON object was expected."))
+                ? new(null, Problems.Field("", "The request body is 'null'; a JSON object was expected."))
                 : new(value, null);
         }
         catch (JsonException e)
         {
-            return new(null, Problems.MalformedBody(Describe(e), FieldPath(e.Path)));
+            // The syntax is fine (checked above), so this is well-formed JSON of the wrong shape: a field error.
+            return new(null, Problems.Field(FieldPath(e.Path), Describe(e)));
+        }
+    }
+
+    /// <summary>
+    /// Checked in a separate pass because the deserializer reports broken syntax and wrong types with the same
+    /// exception; the client needs to know which of the two to fix.
+    /// </summary>
+    private static string? SyntaxError(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = Options.MaxDepth });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+            return null;
+        }
+        catch (JsonException e)
+        {
+            return $"Invalid JSON near line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}.";
         }
     }
 
@@ -85,9 +109,7 @@ public static class JsonBody
             return "Wrong type for this field.";
         if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
             return "This field may not be null.";
-        return e.LineNumber is { } line
-            ? $"Invalid JSON near line {line + 1}, position {e.BytePositionInLine + 1}."
-            : "Invalid JSON.";
+        return "This field does not match the contract.";
     }
 
     private static string RequiredNames(string message)
@@ -96,9 +118,9 @@ public static class JsonBody
         return colon < 0 ? "see the API documentation" : message[(colon + 1)..].Trim().TrimEnd('.');
     }
 
-    /// <summary>Turns System.Text.Json's "$.lines[2].quantity" into the "lines[2].quantity" our validation errors use.</summary>
-    private static string? FieldPath(string? jsonPath) =>
-        jsonPath is null or "$" ? null : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+    /// <summary>Turns System.Text.Json's "$.lines[2].quantity" into the "lines[2].quantity" our validation errors use ("" is the whole body).</summary>
+    private static string FieldPath(string? jsonPath) =>
+        jsonPath is null or "$" ? "" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
 }
 
 /// <summary>Either a value or the problem to return instead.</summary>

@@ -28,10 +28,12 @@ public static class Problems
             Detail = detail ?? "See 'errors' for what to correct.",
         });
 
-    public static IResult MalformedBody(string detail, string? path = null) =>
-        path is null
-            ? Create(StatusCodes.Status400BadRequest, MalformedBodyType, "The request body could not be read.", detail)
-            : Validation(new Dictionary<string, string[]> { [path] = [detail] }, "The request body does not match the contract.");
+    public static IResult MalformedBody(string detail) =>
+        Create(StatusCodes.Status400BadRequest, MalformedBodyType, "The request body could not be read.", detail);
+
+    /// <param name="path">The field, e.g. <c>lines[2].quantity</c>; "" for the body as a whole.</param>
+    public static IResult Field(string path, string detail) =>
+        Validation(new Dictionary<string, string[]> { [path] = [detail] }, "The request body does not match the contract.");
 
     public static IResult BodyTooLarge(long limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, BodyTooLargeType, "The request body is too large.",

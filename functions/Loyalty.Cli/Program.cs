@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Text.Json;
+using Loyalty.Api.Http;
+using Loyalty.Core.Access;
+using Loyalty.Core.Application;
+using Loyalty.Core.Programs;
+using Loyalty.Core.Validation;
+using Loyalty.Hosting;
+using Microsoft.Extensions.Configuration;
+
+// Storage comes from --storage, else the Storage__ConnectionString / Storage__*ServiceUri environment
+// variables the hosts use, else the local emulator.
+var storage = new Option<string?>("--storage") { Description = "Storage connection string (default: Storage__* environment variables, else Azurite).", Recursive = true };
+
+var programId = new Option<string>("--id") { Description = "Program id (letters, digits, hyphens).", Required = true };
+var name = new Option<string>("--name") { Description = "Display name.", Required = true };
+var definitionFile = new Option<FileInfo>("--definition") { Description = "Program definition JSON (see docs/domain.md); its programId must equal --id.", Required = true };
+var country = new Option<string>("--country") { Description = "Default country for phone numbers (ISO 3166-1 alpha-2).", DefaultValueFactory = _ => "SE" };
+var shards = new Option<int>("--shards") { Description = "Member partitions, fixed at creation: a power of two, 1-1024.", DefaultValueFactory = _ => 64 };
+var createProgram = new Command("create", "Create a program and its first admin API key.") { programId, name, definitionFile, country, shards };
+createProgram.SetAction(async (parse, ct) =>
+{
+    var backend = Backend(parse);
+    await backend.EnsureCreatedAsync(ct);
+    ProgramDefinition? definition;
+    try
+    {
+        await using var file = parse.GetValue(definitionFile)!.OpenRead();
+        definition = await JsonSerializer.DeserializeAsync<ProgramDefinition>(file, JsonBody.Options, ct);
+    }
+    catch (Exception e) when (e is JsonException or IOException)
+    {
+        return Fail($"Cannot read the definition: {e.Message}");
+    }
+    if (definition is null || definition.ProgramId != parse.GetValue(programId))
+        return Fail("The definition's programId must equal --id.");
+    var created = await backend.Programs.CreateAsync(new CreateProgram
+    {
+        Definition = definition,
+        Name = parse.GetValue(name)!,
+        DefaultCountry = parse.GetValue(country)!,
+        Shards = parse.GetValue(shards),
+    }, ct);
+    if (!created.IsValid) return Fail(created.Errors);
+    var key = await backend.ApiKeys.CreateAsync(definition.ProgramId, "first-admin", Scope.Admin, ct);
+    if (!key.IsValid) return Fail(key.Errors);
+    Console.WriteLine($"Program '{definition.ProgramId}' created.");
+    Console.WriteLine($"Admin API key (shown once, store it now): {key.Value.Secret}");
+    return 0;
+});
+
+var keyProgram = new Option<string>("--program") { Description = "The program the key is bound to.", Required = true };
+var keyName = new Option<string>("--name") { Description = "What the key is for, e.g. 'store-12-tills'.", Required = true };
+var keyScopes = new Option<string[]>("--scopes") { Description = "pos, store, marketing, admin.", Required = true, AllowMultipleArgumentsPerToken = true };
+var createKey = new Command("create", "Create an API key.") { keyProgram, keyName, keyScopes };
+createKey.SetAction(async (parse, ct) =>
+{
+    if (!Scopes.TryParse(parse.GetValue(keyScopes)!.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), out var scopes, out var unknown))
+        return Fail(unknown is null ? "Name at least one scope." : $"Unknown scope '{unknown}'; use pos, store, marketing or admin.");
+    var backend = Backend(parse);
+    var key = await backend.ApiKeys.CreateAsync(parse.GetValue(keyProgram)!, parse.GetValue(keyName)!, scopes, ct);
+    if (!key.IsValid) return Fail(key.Errors);
+    Console.WriteLine($"API key (shown once, store it now): {key.Value.Secret}");
+    return 0;
+});
+
+var members = new Option<int>("--members") { Description = "How many demo members to enrol.", DefaultValueFactory = _ => 3_000 };
+var seed = new Command("seed", "Create the demo program, demo members and one API key per role.") { members };
+seed.SetAction(async (parse, ct) =>
+{
+    var backend = Backend(parse);
+    await backend.EnsureCreatedAsync(ct);
+    var count = parse.GetValue(members);
+    var progress = new Progress<int>(done => { if (done % 500 == 0 || done == count) Console.WriteLine($"{done:N0}/{count:N0} members"); });
+    foreach (var key in await backend.Demo.SeedAsync(count, progress, ct))
+        Console.WriteLine($"{key.Name,-15} {key.Secret}");
+    return 0;
+});
+
+var root = new RootCommand("Loyalty Functions operator tool.")
+{
+    new Command("program", "Programs.") { createProgram },
+    new Command("key", "API keys.") { createKey },
+    new Command("demo", "Demo data.") { seed },
+};
+root.Options.Add(storage);
+return await root.Parse(args).InvokeAsync();
+
+LoyaltyBackend Backend(ParseResult parse)
+{
+    var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+    if (parse.GetValue(storage) is { Length: > 0 } connectionString)
+        configuration[$"{StorageSettings.Section}:ConnectionString"] = connectionString;
+    return LoyaltyBackend.Create(configuration, TimeProvider.System);
+}
+
+static int Fail(object problem)
+{
+    var message = problem is IReadOnlyList<ValidationError> errors
+        ? string.Join(Environment.NewLine, errors.Select(e => $"  {(e.Path.Length > 0 ? e.Path + ": " : "")}{e.Message} ({e.Code})"))
+        : problem.ToString();
+    Console.Error.WriteLine($"error:{Environment.NewLine}{message}");
+    return 1;
+}

@@ -1,0 +1,37 @@
+using Azure.Identity;
+using Loyalty.Storage.Accounts;
+using Microsoft.Extensions.Configuration;
+
+namespace Loyalty.Hosting;
+
+/// <summary>
+/// Where our data lives, from the <c>Storage</c> configuration section: either <c>ConnectionString</c> (Azurite,
+/// account keys) or the service URIs with a managed identity (<c>TableServiceUri</c>, <c>QueueServiceUri</c>,
+/// <c>BlobServiceUri</c>, optional <c>ClientId</c> of a user-assigned identity), exactly as infra/main.bicep sets them.
+/// Nothing configured means the local emulator.
+/// </summary>
+public static class StorageSettings
+{
+    public const string Section = "Storage";
+
+    public static StorageAccount Account(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Section);
+        if (section["ConnectionString"] is { Length: > 0 } connectionString)
+            return StorageAccount.Parse(connectionString);
+
+        var table = Uri(section, "TableServiceUri");
+        var queue = Uri(section, "QueueServiceUri");
+        var blob = Uri(section, "BlobServiceUri");
+        if (table is null && queue is null && blob is null)
+            return StorageAccount.Parse("UseDevelopmentStorage=true");
+
+        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = section["ClientId"] });
+        return StorageAccount.FromServiceUris(table, queue, blob, credential);
+    }
+
+    private static Uri? Uri(IConfigurationSection section, string key) =>
+        section[key] is { Length: > 0 } value
+            ? System.Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new InvalidOperationException($"{Section}:{key} is not an absolute URI.")
+            : null;
+}

@@ -1,0 +1,40 @@
+using Loyalty.Api.Endpoints;
+using Loyalty.Api.Http;
+using Loyalty.Hosting;
+using Loyalty.Local;
+using Microsoft.AspNetCore.Http.Features;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddLoyaltyTelemetry();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.DefaultLimit * 4);
+builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = JsonBody.DefaultLimit);
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi("v1");
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddLoyaltyBackend(builder.Configuration);
+builder.Services.AddLoyaltyApi();
+
+var app = builder.Build();
+
+// A client mistake never reaches these: handlers answer it with a problem. They turn our own bugs and
+// unknown routes into problem details too, without leaking exception text.
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseCorrelationIds();
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapLoyaltyApi();
+
+await app.Services.GetRequiredService<LoyaltyBackend>().EnsureCreatedAsync(CancellationToken.None);
+
+if (Array.IndexOf(args, "--seed-demo") >= 0)
+{
+    var count = builder.Configuration.GetValue("Demo:Members", 3_000);
+    var keys = await DemoSeeding.RunAsync(app.Services, count, CancellationToken.None);
+    app.Lifetime.ApplicationStarted.Register(() => DemoSeeding.PrintWelcome(app.Urls, keys));
+}
+
+await app.RunAsync();
+
+/// <summary>The entry point, public so the end-to-end tests can host it with WebApplicationFactory.</summary>
+public partial class Program;
