@@ -1,3 +1,4 @@
+using Loyalty.Core.Application.Demo;
 using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
 using Loyalty.Core.Receipts;
@@ -12,37 +13,15 @@ internal static class Seeds
 {
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(1));
 
-    public static ProgramDefinition Ladder(TierPolicy policy = TierPolicy.HoldThroughNextPeriod, QualificationPeriod? period = null) => new()
-    {
-        ProgramId = "zoo",
-        Version = 1,
-        EffectiveFrom = Start.AddYears(-5),
-        Currency = "SEK",
-        TimeZone = "Europe/Stockholm",
-        Tiers =
-        [
-            new TierDefinition { Name = "Bronze", Threshold = 0, Benefits = [new Benefit("discount-percent", 5)] },
-            new TierDefinition { Name = "Silver", Threshold = 5_000, Benefits = [new Benefit("discount-percent", 10), new Benefit("free-shipping")] },
-            new TierDefinition { Name = "Gold", Threshold = 15_000, Benefits = [new Benefit("discount-percent", 15), new Benefit("free-shipping"), new Benefit("free-repairs")] },
-        ],
-        TierPolicy = policy,
-        Qualification = period ?? new QualificationPeriod(policy == TierPolicy.RollingWindow ? PeriodKind.Rolling : PeriodKind.CalendarYear, 12),
-        PointLifetimeMonths = 12,
-        NearNextTierMargin = 1_000,
-        Vouchers = new VoucherRules { Automatic = new AutomaticVoucherRule(2_000, 100m), ValidDays = 90 },
-        StampCards =
-        [
-            new StampCardDefinition
-            {
-                Id = "bags",
-                Name = "Every 10th bag",
-                Rule = StampRule.PerItem,
-                Qualifying = new LineSelector { Categories = ["pet-food"] },
-                StampsForReward = 10,
-                Reward = new Reward { Value = 150m },
-            },
-        ],
-    };
+    /// <summary>The demo program without its welcome voucher, so balances in examples start at what the receipts earned.</summary>
+    public static ProgramDefinition Ladder(TierPolicy policy = TierPolicy.HoldThroughNextPeriod, QualificationPeriod? period = null) =>
+        DemoProgram.Definition(Start.AddYears(-5)) with
+        {
+            ProgramId = "zoo",
+            TierPolicy = policy,
+            Qualification = period ?? new QualificationPeriod(policy == TierPolicy.RollingWindow ? PeriodKind.Rolling : PeriodKind.CalendarYear, 12),
+            WelcomeReward = null,
+        };
 
     public static ProgramDefinition Till() => Ladder() with
     {
