@@ -263,7 +263,7 @@ public sealed class MemberService : IMemberService
             }
             var change = applied.Value;
             var write = new MemberWrite(member.Profile, change.Book.State, member.Activity, now, change.Book.Records[operationId], change.Transition.Ledger);
-            // Typed arms: a bare null would become Result.Ok(null) through the implicit conversion, not "try again".
+            // Typed arms: an untyped null could bind to the implicit conversion from Outcome (which refuses null) instead of meaning "try again".
             return await members.CommitAsync(key, write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false) switch
             {
                 CommitResult.Committed => Result<Outcome>.Ok(change.Transition.Outcome),
