@@ -28,8 +28,8 @@ internal static class Handler
     public static T Service<T>(this HttpContext context) where T : notnull => context.RequestServices.GetRequiredService<T>();
 
     /// <summary>
-    /// Ids arrive in paths; anything outside this alphabet cannot name a stored row (and some characters cannot
-    /// even be table keys), so it is answered as not found instead of reaching storage.
+    /// Voucher ids arrive in paths; anything outside this alphabet cannot name a voucher, so it is answered as not
+    /// found. (Member ids need no such check here: the services answer a malformed one as not found.)
     /// </summary>
     public static bool IsPlausibleId(string? id) =>
         id is { Length: > 0 and <= 128 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or ':' or '.');
@@ -43,12 +43,10 @@ internal static class Handler
         problem = null;
         var query = context.Request.Query;
         var size = page.PageSize;
-        if (query.TryGetValue("pageSize", out var raw) && (!int.TryParse(raw, out size) || size is < 1 or > PageRequest.MaxPageSize))
+        // Only the parsing is HTTP's; the range is the service's rule.
+        if (query.TryGetValue("pageSize", out var raw) && !int.TryParse(raw, out size))
         {
-            problem = Problems.Validation(new Dictionary<string, string[]>
-            {
-                ["pageSize"] = [$"pageSize must be a whole number from 1 to {PageRequest.MaxPageSize}."],
-            });
+            problem = Problems.Field("pageSize", $"pageSize must be a whole number from 1 to {PageRequest.MaxPageSize}.");
             return false;
         }
         page = new PageRequest(size, query.TryGetValue("continuation", out var token) ? token.ToString() : null);

@@ -25,44 +25,33 @@ public static class MemberEndpoints
 
     public static Task<IResult> Get(HttpContext context, string memberId) =>
         Handler.Authorized(context, Till | Scope.Marketing, async (caller, ct) =>
-            !Handler.IsPlausibleId(memberId)
-                ? Handler.UnknownId("member", memberId)
-                : Outcomes.Ok(await context.Service<IMemberService>().GetAsync(caller.ProgramId, memberId, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IMemberService>().GetAsync(caller.ProgramId, memberId, ct).ConfigureAwait(false)));
 
     public static Task<IResult> UpdateContact(HttpContext context, string memberId) =>
         Handler.Authorized<UpdateContact>(context, Scope.Store, async (caller, request, ct) =>
-            !Handler.IsPlausibleId(memberId)
-                ? Handler.UnknownId("member", memberId)
-                : Outcomes.Ok(await context.Service<IMemberService>().UpdateContactAsync(caller.ProgramId, memberId, request, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IMemberService>().UpdateContactAsync(caller.ProgramId, memberId, request, ct).ConfigureAwait(false)));
 
     public static Task<IResult> LinkHousehold(HttpContext context, string memberId) =>
         Handler.Authorized<HouseholdLink>(context, Scope.Store, async (caller, request, ct) =>
-            !Handler.IsPlausibleId(memberId)
-                ? Handler.UnknownId("member", memberId)
-                : Outcomes.Ok(await context.Service<IMemberService>().LinkHouseholdAsync(caller.ProgramId, memberId, request.HouseholdOf, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IMemberService>().LinkHouseholdAsync(caller.ProgramId, memberId, request.HouseholdOf, ct).ConfigureAwait(false)));
 
     public static Task<IResult> ListReceipts(HttpContext context, string memberId) =>
         Handler.Authorized(context, Till, async (caller, ct) =>
-            !Handler.IsPlausibleId(memberId) ? Handler.UnknownId("member", memberId)
-            : !Handler.TryPage(context, out var page, out var problem) ? problem!
+            !Handler.TryPage(context, out var page, out var problem) ? problem!
             : Outcomes.Ok(await context.Service<IMemberService>().ListReceiptsAsync(caller.ProgramId, memberId, page, ct).ConfigureAwait(false)));
 
     public static Task<IResult> ListLedger(HttpContext context, string memberId) =>
         Handler.Authorized(context, Scope.Store, async (caller, ct) =>
-            !Handler.IsPlausibleId(memberId) ? Handler.UnknownId("member", memberId)
-            : !Handler.TryPage(context, out var page, out var problem) ? problem!
+            !Handler.TryPage(context, out var page, out var problem) ? problem!
             : Outcomes.Ok(await context.Service<IMemberService>().ListLedgerAsync(caller.ProgramId, memberId, page, ct).ConfigureAwait(false)));
 
     public static Task<IResult> ChooseVoucher(HttpContext context, string memberId) =>
         Handler.Authorized<VoucherChoice>(context, Till, async (caller, request, ct) =>
-            !Handler.IsPlausibleId(memberId)
-                ? Handler.UnknownId("member", memberId)
-                : Outcomes.Ok(await context.Service<IMemberService>().ChooseVoucherAsync(caller.ProgramId, memberId, request.RequestId, request.Value, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IMemberService>().ChooseVoucherAsync(caller.ProgramId, memberId, request.RequestId, request.Value, ct).ConfigureAwait(false)));
 
     public static Task<IResult> RedeemVoucher(HttpContext context, string memberId, string voucherId) =>
         Handler.Authorized<VoucherRedemption>(context, Till, async (caller, request, ct) =>
-            !Handler.IsPlausibleId(memberId) ? Handler.UnknownId("member", memberId)
-            : !Handler.IsPlausibleId(voucherId) ? Handler.UnknownId("voucher", voucherId)
+            !Handler.IsPlausibleId(voucherId) ? Handler.UnknownId("voucher", voucherId)
             : Outcomes.Ok(await context.Service<IMemberService>().RedeemVoucherAsync(caller.ProgramId, memberId, voucherId, request.RequestId, ct).ConfigureAwait(false)));
 }
 
