@@ -21,7 +21,7 @@ public sealed class LoyaltyApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:ConnectionString", Azurite.ConnectionString);
-        builder.UseSetting("Storage:TablePrefix", prefix);
+        builder.UseSetting("Storage:Prefix", prefix);
     }
 
     /// <summary>A fresh demo-shaped program and a client whose key has <paramref name="scopes"/>.</summary>

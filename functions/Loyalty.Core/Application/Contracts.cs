@@ -41,6 +41,30 @@ public interface IMemberService
     Task<Result<Outcome>> RedeemVoucherAsync(string programId, string memberId, string voucherId, string requestId, CancellationToken cancellationToken);
 }
 
+/// <summary>Points accrual from receipts: the web shop over HTTP, the POS through the receipts queue.</summary>
+public interface IReceiptService
+{
+    /// <summary>Checks one receipt, archives <paramref name="payload"/> (its raw form) and applies it exactly once.</summary>
+    Task<Result<Receipts.ReceiptResult>> SubmitAsync(string programId, Receipts.PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+
+    /// <summary>Keeps a raw queue message for audit and replay before its receipts are applied.</summary>
+    /// <returns>Where it is kept; pass it to <see cref="ApplyAsync"/>.</returns>
+    Task<string> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+
+    /// <summary>Applies one receipt exactly once; the same receipt again returns the first outcome.</summary>
+    Task<Result<Receipts.ReceiptResult>> ApplyAsync(string programId, Receipts.PosReceipt receipt, string? archived, CancellationToken cancellationToken);
+
+    /// <summary>Receipts waiting for their identifier to be enrolled.</summary>
+    Task<Result<Page<Receipts.ParkedReceipt>>> ListParkedAsync(string programId, PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies parked receipts whose identifier a member holds now. Enrolment does this for its own identifiers; this
+    /// sweep catches an enrolment that crashed before it got that far.
+    /// </summary>
+    /// <returns>How many were applied.</returns>
+    Task<int> ReplayParkedAsync(string programId, CancellationToken cancellationToken);
+}
+
 public interface IProgramService
 {
     /// <summary>Creates a program with its first definition (version 1); the shard count is fixed from then on.</summary>
@@ -125,7 +149,8 @@ public sealed record MemberProfile
 /// <summary>Everything a till or app needs about a member in one answer.</summary>
 public sealed record MemberDetails(MemberProfile Profile, MemberView View);
 
-public sealed record ReceiptSummary(string ReceiptId, DateTimeOffset PurchasedAt, string StoreId, string Channel, decimal Total, string Currency, string? ReturnOf, Outcome Outcome);
+/// <param name="Archive">Where the raw payload the receipt came in is kept (Blob storage).</param>
+public sealed record ReceiptSummary(string ReceiptId, DateTimeOffset PurchasedAt, string StoreId, string Channel, decimal Total, string Currency, string? ReturnOf, Outcome Outcome, string? Archive = null);
 
 /// <summary>A page of results and the opaque token for the next one (null on the last page).</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? Continuation);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Loyalty.Core.Application.Identities;
 using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
@@ -14,13 +15,17 @@ public sealed class MemberService : IMemberService
     private readonly IMemberStore members;
     private readonly ProgramCache programs;
     private readonly IdentityClaims identities;
+    private readonly MemberCommits commits;
+    private readonly ReceiptService receipts;
     private readonly TimeProvider time;
 
-    public MemberService(IMemberStore members, IIdentityStore identities, ProgramCache programs, TimeProvider time)
+    internal MemberService(IMemberStore members, IdentityClaims identities, MemberCommits commits, ReceiptService receipts, ProgramCache programs, TimeProvider time)
     {
         this.members = members;
         this.programs = programs;
-        this.identities = new IdentityClaims(identities, members, time);
+        this.identities = identities;
+        this.commits = commits;
+        this.receipts = receipts;
         this.time = time;
     }
 
@@ -102,8 +107,11 @@ public sealed class MemberService : IMemberService
             };
             var change = enrolled.Value;
             var state = change.Book.State;
-            var write = new MemberWrite(profile, state, new MemberActivity(), now, change.Book.Records[change.Transition.Outcome.OperationId], change.Transition.Ledger);
-            await members.InsertAsync(program.Member(memberId), write, cancellationToken).ConfigureAwait(false);
+            var member = program.Member(memberId);
+            var outbox = MemberCommits.Outbox(member, change.Transition, now);
+            var write = new MemberWrite(profile, state, new MemberActivity(), now, change.Book.Records[change.Transition.Outcome.OperationId], change.Transition.Ledger, Outbox: outbox);
+            await members.InsertAsync(member, write, cancellationToken).ConfigureAwait(false);
+            await AfterCommitAsync(program, member, outbox, claimed, cancellationToken).ConfigureAwait(false);
             return Details(program, profile, state, now);
         }
         catch
@@ -117,30 +125,10 @@ public sealed class MemberService : IMemberService
     public async Task<Result<MemberDetails>> IdentifyAsync(string programId, MemberIdentifier identifier, CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
-        string?[] given = [identifier.MemberId, identifier.CardNumber, identifier.Phone, identifier.Email, identifier.ExternalId];
-        if (given.Count(v => !string.IsNullOrWhiteSpace(v)) != 1)
-            return Result<MemberDetails>.Fail(ApplicationErrors.IdentifierCount, "", "Give exactly one of memberId, cardNumber, phone, email and externalId.");
-
-        string? memberId;
-        if (identifier.MemberId is { } id && !string.IsNullOrWhiteSpace(id))
-        {
-            memberId = id;
-        }
-        else
-        {
-            var errors = new ErrorList();
-            IdentityKey? key = identifier switch
-            {
-                { CardNumber: { } c } when !string.IsNullOrWhiteSpace(c) => CardNumbers.TryNormalize(c, out var card) ? new(programId, IdentityKind.Card, card) : null,
-                { Phone: { } p } when !string.IsNullOrWhiteSpace(p) => Key(programId, IdentityKind.Phone, ContactFields.Phone(errors, p, program.Settings.DefaultCountry)),
-                { Email: { } e } when !string.IsNullOrWhiteSpace(e) => Key(programId, IdentityKind.Email, ContactFields.Email(errors, e)),
-                _ => Key(programId, IdentityKind.External, identifier.ExternalId),
-            };
-            // An external id enrolment would refuse cannot be anyone's: not found, without a storage call.
-            if (key is { Kind: IdentityKind.External }) errors.Identifier(key.Value, "externalId");
-            if (errors.Any) return key?.Kind == IdentityKind.External ? MemberNotFound<MemberDetails>() : Result<MemberDetails>.Fail(errors.Items);
-            memberId = key is null ? null : await identities.FindAsync(key, cancellationToken).ConfigureAwait(false);
-        }
+        var errors = new ErrorList();
+        var resolved = MemberIdentifiers.Resolve(identifier, program, errors);
+        if (errors.Any) return Result<MemberDetails>.Fail(errors.Items);
+        var memberId = resolved.Identity is { } key ? await identities.FindAsync(key, cancellationToken).ConfigureAwait(false) : resolved.MemberId;
 
         // An orphaned claim (enrolment crashed before writing the member) finds no member: not found, like no claim.
         return memberId is not null && await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is { } member
@@ -211,6 +199,7 @@ public sealed class MemberService : IMemberService
 
         var release = result.IsValid ? moves.Where(m => m.Old is not null).Select(m => m.Old!) : claimed;
         await identities.ReleaseAllAsync(release, memberId, CancellationToken.None).ConfigureAwait(false);
+        if (result.IsValid) await AfterCommitAsync(program, program.Member(memberId), null, claimed, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
@@ -237,41 +226,42 @@ public sealed class MemberService : IMemberService
     public Task<Result<Outcome>> RedeemVoucherAsync(string programId, string memberId, string voucherId, string requestId, CancellationToken cancellationToken) =>
         ApplyAsync(programId, memberId, $"redeem:{requestId}", (book, program, today) => book.RedeemVoucher(program, requestId, voucherId, today), cancellationToken);
 
-    /// <summary>
-    /// Runs one idempotent operation: the store records it under <paramref name="operationId"/> in the same transaction
-    /// as the new state, so a retried request, or one racing its own retry, returns the first outcome.
-    /// </summary>
     private async Task<Result<Outcome>> ApplyAsync(
         string programId, string memberId, string operationId, Func<MemberBook, CompiledProgram, DateOnly, Result<BookChange>> operation, CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<Outcome>(programId);
         if (!MemberIds.IsWellFormed(memberId)) return MemberNotFound<Outcome>();
         var key = program.Member(memberId);
-        return await Concurrency.RetryAsync(async () =>
+        return await commits.RunAsync(key, operationId, (member, now) =>
         {
-            if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } member) return MemberNotFound<Outcome>();
-            var now = time.GetUtcNow();
             var compiled = program.InForceAt(now);
             // Only this operation's record matters here; the store, not the book, holds the others.
             var applied = operation(new MemberBook(member.State, ImmutableDictionary<string, OperationRecord>.Empty), compiled, compiled.LocalDate(now));
-            if (!applied.IsValid)
-            {
-                // "Not open" after our own earlier success is a replay, not a failure.
-                return await members.GetOperationAsync(key, operationId, cancellationToken).ConfigureAwait(false) is { } done
-                    ? done.Outcome
-                    : Result<Outcome>.Fail(applied.Errors);
-            }
+            if (!applied.IsValid) return Task.FromResult(Result<MemberWrite>.Fail(applied.Errors));
             var change = applied.Value;
-            var write = new MemberWrite(member.Profile, change.Book.State, member.Activity, now, change.Book.Records[operationId], change.Transition.Ledger);
-            // Typed arms: an untyped null could bind to the implicit conversion from Outcome (which refuses null) instead of meaning "try again".
-            return await members.CommitAsync(key, write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false) switch
-            {
-                CommitResult.Committed => Result<Outcome>.Ok(change.Transition.Outcome),
-                CommitResult.AlreadyApplied => Result<Outcome>.Ok((await members.GetOperationAsync(key, operationId, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"Operation '{operationId}' of member '{memberId}' was reported applied but has no record.")).Outcome),
-                _ => (Result<Outcome>?)null,
-            };
+            return Task.FromResult(Result<MemberWrite>.Ok(new MemberWrite(
+                member.Profile, change.Book.State, member.Activity, now, change.Book.Records[operationId], change.Transition.Ledger,
+                Outbox: MemberCommits.Outbox(key, change.Transition, now))));
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Delivers the write's notification and applies receipts parked under identities the member just claimed. The
+    /// member is written already, so a failure here must not fail the request: the outbox and parked-receipt sweeps
+    /// finish the job (docs/pos-integration.md).
+    /// </summary>
+    private async Task AfterCommitAsync(LoadedProgram program, MemberKey key, Events.Notification? outbox, IReadOnlyList<IdentityKey> claimed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (outbox is not null) await commits.DeliverAsync(key, outbox, cancellationToken).ConfigureAwait(false);
+            foreach (var identity in claimed)
+                await receipts.ReplayParkedAsync(program, identity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Deliberately swallowed: see the summary. The sweeps retry.
+        }
     }
 
     private async Task<Result<MemberDetails>> ChangeProfileAsync(

@@ -26,12 +26,14 @@ public abstract record DomainEvent(string Id, string ProgramId, string MemberId,
 public sealed record TierUpgraded(string Id, string ProgramId, string MemberId, DateOnly On, string From, string To, DateOnly? HoldsUntil)
     : DomainEvent(Id, ProgramId, MemberId, On)
 {
+    [JsonIgnore]
     public override string Kind => "tier.upgraded";
 }
 
 public sealed record TierDowngraded(string Id, string ProgramId, string MemberId, DateOnly On, string From, string To)
     : DomainEvent(Id, ProgramId, MemberId, On)
 {
+    [JsonIgnore]
     public override string Kind => "tier.downgraded";
 }
 
@@ -39,24 +41,28 @@ public sealed record TierDowngraded(string Id, string ProgramId, string MemberId
 public sealed record NearNextTier(string Id, string ProgramId, string MemberId, DateOnly On, string NextTier, long PointsLeft, DateOnly? By)
     : DomainEvent(Id, ProgramId, MemberId, On)
 {
+    [JsonIgnore]
     public override string Kind => "tier.near_next";
 }
 
 public sealed record VoucherIssued(string Id, string ProgramId, string MemberId, DateOnly On, string VoucherId, VoucherSource Source, decimal Value, string Currency, DateOnly ExpiresOn)
     : DomainEvent(Id, ProgramId, MemberId, On)
 {
+    [JsonIgnore]
     public override string Kind => "voucher.issued";
 }
 
 public sealed record VoucherRedeemed(string Id, string ProgramId, string MemberId, DateOnly On, string VoucherId, decimal Amount, string ReceiptId)
     : DomainEvent(Id, ProgramId, MemberId, On)
 {
+    [JsonIgnore]
     public override string Kind => "voucher.redeemed";
 }
 
 public sealed record VoucherExpired(string Id, string ProgramId, string MemberId, DateOnly On, string VoucherId, decimal Value)
     : DomainEvent(Id, ProgramId, MemberId, On)
 {
+    [JsonIgnore]
     public override string Kind => "voucher.expired";
 }
 
@@ -64,11 +70,13 @@ public sealed record VoucherExpired(string Id, string ProgramId, string MemberId
 public sealed record VoucherCancelled(string Id, string ProgramId, string MemberId, DateOnly On, string VoucherId, decimal Value, string ReturnId)
     : DomainEvent(Id, ProgramId, MemberId, On)
 {
+    [JsonIgnore]
     public override string Kind => "voucher.cancelled";
 }
 
 public sealed record StampCardCompleted(string Id, string ProgramId, string MemberId, DateOnly On, string CardId, string RewardVoucherId, int Completed)
     : DomainEvent(Id, ProgramId, MemberId, On)
 {
+    [JsonIgnore]
     public override string Kind => "stamp_card.completed";
 }

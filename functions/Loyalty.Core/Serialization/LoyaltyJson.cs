@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.Receipts;
+using Loyalty.Core.Events;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
@@ -41,4 +43,8 @@ public static class LoyaltyJson
 [JsonSerializable(typeof(LedgerEntry[]))]
 [JsonSerializable(typeof(ReceiptSummary))]
 [JsonSerializable(typeof(Dictionary<ConsentChannel, Consent>))]
+[JsonSerializable(typeof(MemberActivity))]
+[JsonSerializable(typeof(Notification))]
+[JsonSerializable(typeof(PosReceipt))]
+[JsonSerializable(typeof(ReceiptMessage))]
 internal sealed partial class LoyaltyJsonContext : JsonSerializerContext;

@@ -1,6 +1,6 @@
 using Loyalty.Core.Application;
-using Loyalty.Core.Application.Ports;
 using Loyalty.Storage.Accounts;
+using Loyalty.Storage.Queues;
 
 namespace Loyalty.Storage.Repositories;
 
@@ -14,34 +14,44 @@ namespace Loyalty.Storage.Repositories;
 /// </summary>
 public sealed class LoyaltyStorage
 {
-    private readonly StorageAccount account;
-
-    private LoyaltyStorage(StorageAccount account, LoyaltyTables tables)
+    private LoyaltyStorage(StorageAccount account, LoyaltyResources names)
     {
-        this.account = account;
-        Tables = tables;
-        Programs = new TableProgramStore(account.GetTable(tables.Programs));
-        ApiKeys = new TableApiKeyStore(account.GetTable(tables.ApiKeys));
-        Members = new TableMemberStore(account.GetTable(tables.Members));
-        Identities = new TableIdentityStore(account.GetTable(tables.Identities));
+        Account = account;
+        Names = names;
+        Ports = new LoyaltyPorts(
+            new TableProgramStore(account.GetTable(names.Programs)),
+            new TableMemberStore(account.GetTable(names.Members)),
+            new TableIdentityStore(account.GetTable(names.Identities)),
+            new TableApiKeyStore(account.GetTable(names.ApiKeys)),
+            new TableParkedReceiptStore(account.GetTable(names.ParkedReceipts)),
+            new BlobReceiptArchive(account.GetContainer(names.ReceiptsContainer)),
+            new QueueNotifications(account.GetQueue(names.NotificationsQueue)));
     }
 
-    public LoyaltyTables Tables { get; }
-    public IProgramStore Programs { get; }
-    public IApiKeyStore ApiKeys { get; }
-    public IMemberStore Members { get; }
-    public IIdentityStore Identities { get; }
+    public StorageAccount Account { get; }
+    public LoyaltyResources Names { get; }
+    public LoyaltyPorts Ports { get; }
 
-    public static LoyaltyStorage Create(StorageAccount account, LoyaltyTables? tables = null)
+    /// <summary>The queue POS systems send <c>loyalty.receipt.v1</c> messages to.</summary>
+    public QueueClient ReceiptsQueue => Account.GetQueue(Names.ReceiptsQueue);
+
+    public QueueClient ReceiptsPoisonQueue => Account.GetQueue(Names.ReceiptsPoisonQueue);
+
+    public QueueClient NotificationsQueue => Account.GetQueue(Names.NotificationsQueue);
+
+    public static LoyaltyStorage Create(StorageAccount account, LoyaltyResources? names = null)
     {
         ArgumentNullException.ThrowIfNull(account);
-        return new LoyaltyStorage(account, tables ?? LoyaltyTables.Default);
+        return new LoyaltyStorage(account, names ?? LoyaltyResources.Default);
     }
 
-    /// <summary>Creates the tables that do not exist yet; safe to call on every start.</summary>
+    /// <summary>Creates the tables, queues and containers that do not exist yet; safe to call on every start.</summary>
     public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
-        Task.WhenAll(Tables.All.Select(name => account.GetTable(name).CreateIfNotExistsAsync(cancellationToken)));
+        Task.WhenAll(
+            Names.Tables.Select(name => Account.GetTable(name).CreateIfNotExistsAsync(cancellationToken))
+                .Concat(Names.Queues.Select(name => Account.GetQueue(name).CreateIfNotExistsAsync(cancellationToken)))
+                .Concat(Names.Containers.Select(name => Account.GetContainer(name).CreateIfNotExistsAsync(cancellationToken))));
 
     /// <summary>The application services over these stores; create once per host (they hold the program cache).</summary>
-    public LoyaltyServices CreateServices(TimeProvider time) => LoyaltyServices.Create(Programs, Members, Identities, ApiKeys, time);
+    public LoyaltyServices CreateServices(TimeProvider time) => LoyaltyServices.Create(Ports, time);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Events;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
 using Loyalty.Core.Serialization;
@@ -11,12 +12,14 @@ namespace Loyalty.Storage.Repositories;
 /// <summary>
 /// The rows of one member in its Members partition, each kind a contiguous RowKey range:
 /// <c>p|{memberId}</c> profile and state; <c>r|{memberId}|{operationId}</c> operation records (the idempotency keys);
-/// <c>h|{memberId}|{newestFirst}|{receiptId}</c> receipt history; <c>l|{memberId}|{newestFirst}|{n}|{ledgerId}</c> ledger.
+/// <c>h|{memberId}|{newestFirst}|{receiptId}</c> receipt history; <c>l|{memberId}|{newestFirst}|{n}|{ledgerId}</c> ledger;
+/// <c>o|{memberId}|{operationId}</c> outbox (notifications not yet delivered: the whole shard's outbox is one range).
 /// </summary>
 internal static class MemberRows
 {
     public const string History = "h";
     public const string Ledger = "l";
+    public const string Outbox = "o";
 
     public static string Profile(string memberId) => $"p|{memberId}";
 
@@ -55,9 +58,12 @@ internal static class MemberRows
             ["LastPurchaseAt"] = activity.LastPurchaseAt,
             ["PurchaseCount"] = activity.PurchaseCount,
             ["Spend"] = (double)activity.Spend,
-            ["Channels"] = string.Join(',', profile.Consents.Where(c => c.Value.Granted).Select(c => c.Key.ToString().ToLowerInvariant()).Order(StringComparer.Ordinal)),
+            ["PurchaseChannels"] = string.Join(',', activity.Channels),
+            ["ContactChannels"] = string.Join(',', profile.Consents.Where(c => c.Value.Granted).Select(c => c.Key.ToString().ToLowerInvariant()).Order(StringComparer.Ordinal)),
         };
         JsonColumns.WriteBounded(row, "State", LoyaltyJson.Serialize(state));
+        // Exact (decimal) counters; the flattened copies above are for filtering.
+        row["Activity"] = LoyaltyJson.Serialize(activity);
         return row;
     }
 
@@ -78,7 +84,7 @@ internal static class MemberRows
             EnrolledAt = row.GetDateTimeOffset("EnrolledAt") ?? default,
             Consents = LoyaltyJson.Deserialize<Dictionary<ConsentChannel, Consent>>(row.Required("Consents")),
         };
-        var activity = new MemberActivity(row.GetDateTimeOffset("LastPurchaseAt"), row.GetInt32("PurchaseCount") ?? 0, (decimal)(row.GetDouble("Spend") ?? 0));
+        var activity = row.GetString("Activity") is { } json ? LoyaltyJson.Deserialize<MemberActivity>(json) : new MemberActivity();
         return new StoredMember(profile, LoyaltyJson.Deserialize<MemberState>(row.Required("State")), activity, row.ETag.ToString());
     }
 
@@ -119,6 +125,17 @@ internal static class MemberRows
             yield return row;
         }
     }
+
+    public static TableEntity OutboxRow(string partitionKey, Notification notification)
+    {
+        var row = new TableEntity(partitionKey, $"{RangeStart(Outbox, notification.MemberId)}{KeyText.Escape(notification.OperationId)}");
+        JsonColumns.WriteChunked(row, "Notification", LoyaltyJson.Serialize(notification));
+        return row;
+    }
+
+    public static string OutboxKey(string memberId, string operationId) => $"{RangeStart(Outbox, memberId)}{KeyText.Escape(operationId)}";
+
+    public static Notification ReadOutbox(TableEntity row) => LoyaltyJson.Deserialize<Notification>(JsonColumns.ReadChunked(row, "Notification"));
 
     /// <summary>A ledger row's entries, newest first.</summary>
     public static IEnumerable<LedgerEntry> ReadLedger(TableEntity row) => LoyaltyJson.Deserialize<LedgerEntry[]>(row.Required("Entries")).Reverse();

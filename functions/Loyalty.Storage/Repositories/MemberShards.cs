@@ -10,8 +10,9 @@ namespace Loyalty.Storage.Repositories;
 /// </summary>
 internal static class MemberShards
 {
-    public static string PartitionKey(string programId, int shards, string memberId) =>
-        $"{programId}|{Shard(memberId, shards).ToString("D4", CultureInfo.InvariantCulture)}";
+    public static string PartitionKey(string programId, int shards, string memberId) => PartitionKey(programId, Shard(memberId, shards));
+
+    public static string PartitionKey(string programId, int shard) => $"{programId}|{shard.ToString("D4", CultureInfo.InvariantCulture)}";
 
     public static int Shard(string memberId, int shards)
     {

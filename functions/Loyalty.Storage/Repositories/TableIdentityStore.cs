@@ -58,14 +58,20 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
     private static TableEntity Row(IdentityKey key, string memberId, DateTimeOffset claimedAt) =>
         new(PartitionKey(key), "") { ["MemberId"] = memberId, ["ClaimedAt"] = claimedAt };
 
-    private static string PartitionKey(IdentityKey key) => $"{key.ProgramId}|{Kind(key.Kind)}|{KeyText.Escape(key.Value)}";
+    public static string PartitionKey(IdentityKey key) => $"{key.ProgramId}|{Kinds[key.Kind]}|{KeyText.Escape(key.Value)}";
 
-    private static string Kind(IdentityKind kind) => kind switch
+    /// <summary>The kind and (unescaped) value of a key made by <see cref="PartitionKey"/>.</summary>
+    public static (IdentityKind Kind, string Value) ParsePartitionKey(string partitionKey)
     {
-        IdentityKind.Card => "card",
-        IdentityKind.Phone => "phone",
-        IdentityKind.Email => "email",
-        IdentityKind.External => "external",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        var parts = partitionKey.Split('|', 3);
+        return (Kinds.Single(k => k.Value == parts[1]).Key, Uri.UnescapeDataString(parts[2]));
+    }
+
+    private static readonly Dictionary<IdentityKind, string> Kinds = new()
+    {
+        [IdentityKind.Card] = "card",
+        [IdentityKind.Phone] = "phone",
+        [IdentityKind.Email] = "email",
+        [IdentityKind.External] = "external",
     };
 }

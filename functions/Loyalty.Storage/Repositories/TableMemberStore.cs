@@ -1,5 +1,6 @@
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Events;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
 using Loyalty.Storage.Errors;
@@ -67,6 +68,19 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     public Task<CursorPage<LedgerEntry>> ListLedgerAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken) =>
         ListAsync(key, MemberRows.Ledger, pageSize, after, MemberRows.ReadLedger, cancellationToken);
 
+    public async Task<IReadOnlyList<Notification>> ListOutboxAsync(string programId, int shards, int shard, CancellationToken cancellationToken)
+    {
+        var partition = MemberShards.PartitionKey(programId, shard);
+        var found = new List<Notification>();
+        var filter = TableFilter.Create($"PartitionKey eq {partition} and RowKey gt {MemberRows.Outbox + "|"} and RowKey lt {MemberRows.Outbox + "}"}");
+        await foreach (var row in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            found.Add(MemberRows.ReadOutbox(row));
+        return found;
+    }
+
+    public async Task DeleteOutboxAsync(MemberKey key, string operationId, CancellationToken cancellationToken) =>
+        await table.DeleteEntityAsync(Partition(key), MemberRows.OutboxKey(key.MemberId, operationId), cancellationToken: cancellationToken).ConfigureAwait(false);
+
     /// <summary>The cursor is the RowKey of the page's last row without the member's prefix: the next page starts after it.</summary>
     private async Task<CursorPage<T>> ListAsync<T>(MemberKey key, string kind, int pageSize, string? after, Func<TableEntity, IEnumerable<T>> read, CancellationToken cancellationToken)
     {
@@ -89,6 +103,10 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         var actions = new List<TableTransactionAction>(8);
         if (write.Operation is { } operation) actions.Add(TableTransactionAction.Insert(MemberRows.RecordRow(partition, key.MemberId, operation, write.At)));
         if (write.Receipt is { } receipt) actions.Add(TableTransactionAction.Insert(MemberRows.HistoryRow(partition, key.MemberId, receipt, write.At)));
+        // Earlier records change only under the profile's ETag, checked in this same transaction: no condition of their own.
+        foreach (var updated in write.UpdatedRecords ?? [])
+            actions.Add(TableTransactionAction.Upsert(MemberRows.RecordRow(partition, key.MemberId, updated, write.At), TableUpdateMode.Replace));
+        if (write.Outbox is { } outbox) actions.Add(TableTransactionAction.Insert(MemberRows.OutboxRow(partition, outbox)));
         var ledgerRows = MaxActions - actions.Count - 1;
         actions.AddRange(MemberRows.LedgerRows(partition, key.MemberId, write.Ledger ?? [], write.At, ledgerRows).Select(TableTransactionAction.Insert));
         actions.Add(profileAction(MemberRows.ProfileRow(partition, write)));

@@ -66,6 +66,14 @@ internal sealed class TableProgramStore(TableClient table) : IProgramStore
         return settings is null || versions.Count == 0 ? null : new StoredProgram(settings, versions);
     }
 
+    public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await foreach (var row in table.QueryAsync(TableFilter.Create($"RowKey eq {SettingsRow}"), select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            ids.Add(row.PartitionKey);
+        return ids;
+    }
+
     private static TableEntity VersionRow(ProgramDefinition definition)
     {
         var row = new TableEntity(definition.ProgramId, VersionPrefix + definition.Version.ToString("D6", CultureInfo.InvariantCulture))

@@ -17,7 +17,7 @@ public abstract class LoyaltyStorageTest : AzuriteTest
 
     protected LoyaltyStorageTest()
     {
-        Storage = LoyaltyStorage.Create(Account, LoyaltyTables.WithPrefix(UniqueName.Table("lf")));
+        Storage = LoyaltyStorage.Create(Account, LoyaltyResources.WithPrefix(UniqueName.Table("lf")));
         Services = Storage.CreateServices(Clock);
     }
 
@@ -34,7 +34,11 @@ public abstract class LoyaltyStorageTest : AzuriteTest
 
     public override async Task DisposeAsync()
     {
-        await Task.WhenAll(Storage.Tables.All.Select(name => Account.GetTable(name).DeleteTableAsync()));
+        var names = Storage.Names;
+        await Task.WhenAll(
+            names.Tables.Select(name => Account.GetTable(name).DeleteTableAsync())
+                .Concat(names.Queues.Select(name => Account.GetQueue(name).DeleteQueueAsync()))
+                .Concat(names.Containers.Select(name => Account.GetContainer(name).DeleteContainerAsync())));
         await base.DisposeAsync();
     }
 

@@ -86,7 +86,7 @@ public class MemberServiceTests : LoyaltyStorageTest
     {
         var programId = await CreateProgramAsync();
         var orphan = new IdentityKey(programId, IdentityKind.Phone, "+46701234567");
-        Assert.NotNull(await Storage.Identities.TryInsertAsync(orphan, MemberIds.Generate(), Clock.GetUtcNow(), default));
+        Assert.NotNull(await Storage.Ports.Identities.TryInsertAsync(orphan, MemberIds.Generate(), Clock.GetUtcNow(), default));
 
         // Young: it may be an enrolment still writing its member.
         Failed(await Members.EnrolAsync(programId, new EnrolMember { Phone = "0701234567" }, default), ApplicationErrors.IdentityTaken);
@@ -94,7 +94,7 @@ public class MemberServiceTests : LoyaltyStorageTest
 
         Clock.Advance(IdentityClaims.OrphanAfter + TimeSpan.FromSeconds(1));
         var member = await EnrolAsync(programId, new EnrolMember { Phone = "0701234567" });
-        Assert.Equal(member.Profile.MemberId, (await Storage.Identities.GetAsync(orphan, default))!.MemberId);
+        Assert.Equal(member.Profile.MemberId, (await Storage.Ports.Identities.GetAsync(orphan, default))!.MemberId);
         Assert.Equal(member.Profile.MemberId, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0701234567" }, default)).Profile.MemberId);
     }
 
@@ -127,7 +127,7 @@ public class MemberServiceTests : LoyaltyStorageTest
         // The old number is free for someone else; the failed attempt above left the other member's number alone.
         await EnrolAsync(programId, new EnrolMember { Phone = "0701234567" });
         Assert.Equal(other, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0709999999" }, default)).Profile.MemberId);
-        var stored = await Storage.Members.GetAsync(new MemberKey(programId, 8, member), default);
+        var stored = await Storage.Ports.Members.GetAsync(new MemberKey(programId, 8, member), default);
         Assert.Equal(new DateOnly(1990, 5, 1), stored!.State.Birthday);
     }
 

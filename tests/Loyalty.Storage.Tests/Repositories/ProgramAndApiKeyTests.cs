@@ -77,7 +77,7 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
         Assert.Equal(["name", "scopes"], (await Services.ApiKeys.CreateAsync(programId, " ", Scope.None, default)).Errors.Select(e => e.Path));
 
         // Only the hash is stored.
-        var stored = await Storage.ApiKeys.GetAsync(issued.KeyId, default);
+        var stored = await Storage.Ports.ApiKeys.GetAsync(issued.KeyId, default);
         Assert.DoesNotContain(issued.Secret.Split('_')[2], stored!.Hash, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using Loyalty.Core.Events;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
 
@@ -28,6 +29,12 @@ public interface IMemberStore
 
     /// <summary>Ledger entries newest first, starting after the cursor of the previous page.</summary>
     Task<CursorPage<LedgerEntry>> ListLedgerAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken);
+
+    /// <summary>Notifications written with their operation and not yet delivered, in one shard of a program.</summary>
+    Task<IReadOnlyList<Notification>> ListOutboxAsync(string programId, int shards, int shard, CancellationToken cancellationToken);
+
+    /// <summary>Removes a delivered notification (by its operation id) from the outbox; removing one that is gone already is fine.</summary>
+    Task DeleteOutboxAsync(MemberKey key, string operationId, CancellationToken cancellationToken);
 }
 
 /// <summary>Where a member lives: the program, its fixed shard count, the member id.</summary>
@@ -36,12 +43,10 @@ public sealed record MemberKey(string ProgramId, int Shards, string MemberId);
 /// <param name="ConcurrencyToken">Opaque version of the member; pass it back to <see cref="IMemberStore.CommitAsync"/>.</param>
 public sealed record StoredMember(MemberProfile Profile, MemberState State, MemberActivity Activity, string ConcurrencyToken);
 
-/// <summary>Purchase counters kept beside the state for campaign segments (recency, frequency, monetary value).</summary>
-public sealed record MemberActivity(DateTimeOffset? LastPurchaseAt = null, int PurchaseCount = 0, decimal Spend = 0m);
-
 /// <summary>
 /// One atomic change to a member: the new profile and state, and optionally the operation that caused it (its record
-/// is the idempotency key), the ledger entries it wrote and the receipt it applied. <see cref="At"/> orders history.
+/// is the idempotency key), the ledger entries it wrote, the receipt it applied, earlier records it changed (a
+/// purchase's returned quantities) and the notification for its events (the outbox row). <see cref="At"/> orders history.
 /// </summary>
 public sealed record MemberWrite(
     MemberProfile Profile,
@@ -50,7 +55,9 @@ public sealed record MemberWrite(
     DateTimeOffset At,
     OperationRecord? Operation = null,
     IReadOnlyList<LedgerEntry>? Ledger = null,
-    ReceiptSummary? Receipt = null);
+    ReceiptSummary? Receipt = null,
+    IReadOnlyList<OperationRecord>? UpdatedRecords = null,
+    Notification? Outbox = null);
 
 public enum CommitResult
 {

@@ -14,6 +14,9 @@ public interface IProgramStore
 
     /// <returns>Null when there is no such program; versions in ascending order otherwise.</returns>
     Task<StoredProgram?> GetAsync(string programId, CancellationToken cancellationToken);
+
+    /// <summary>Every program's id, for jobs that visit all programs.</summary>
+    Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What is fixed when a program is created.</summary>

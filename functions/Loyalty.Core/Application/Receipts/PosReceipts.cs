@@ -1,0 +1,48 @@
+using Loyalty.Core.Receipts;
+using Loyalty.Core.Validation;
+
+namespace Loyalty.Core.Application.Receipts;
+
+/// <summary>From the wire format to the domain's <see cref="Receipt"/>, with the checks only the wire format needs.</summary>
+internal static class PosReceipts
+{
+    public static readonly string[] Channels = ["store", "online"];
+
+    /// <summary>Stands in for the member of a receipt whose member is not known yet, so the domain's checks can run.</summary>
+    public const string NoMember = "-";
+
+    public static void Check(PosReceipt receipt, ErrorList errors)
+    {
+        if (receipt.TerminalId is not null) errors.Identifier(receipt.TerminalId, "terminalId");
+        if (receipt.StoreId.Length > 0) errors.Identifier(receipt.StoreId, "storeId");
+        if (Array.IndexOf(Channels, receipt.Channel) < 0)
+            errors.Add(ErrorCodes.OutOfRange, "channel", $"channel is one of {string.Join(", ", Channels.Select(c => $"'{c}'"))}.");
+        for (var i = 0; i < (receipt.Lines?.Count ?? 0); i++)
+        {
+            var line = receipt.Lines![i];
+            if (line.Discount < 0)
+                errors.Add(ErrorCodes.OutOfRange, $"lines[{i}].discount", "A discount is the (positive) amount taken off the line.");
+            if (line.UnitPrice is not { } price) continue;
+            if (price < 0) errors.Add(ErrorCodes.OutOfRange, $"lines[{i}].unitPrice", "A unit price cannot be negative.");
+            var expected = line.Quantity * price - Math.Sign(line.Quantity) * line.Discount;
+            if (expected != line.Amount)
+                errors.Add(ErrorCodes.LineAmountMismatch, $"lines[{i}].amount",
+                    $"quantity × unitPrice {(line.Quantity < 0 ? "+" : "−")} discount is {expected}, but amount is {line.Amount}.");
+        }
+    }
+
+    public static Receipt ToReceipt(PosReceipt receipt, string memberId) => new()
+    {
+        Id = receipt.Id,
+        MemberId = memberId,
+        StoreId = receipt.StoreId,
+        Channel = receipt.Channel,
+        PurchasedAt = receipt.PurchasedAt,
+        Currency = receipt.Currency,
+        Total = receipt.Total,
+        Lines = receipt.Lines?.Select(l => new ReceiptLine(l.Sku, l.Category, l.Quantity, l.Amount, l.OriginalLine)).ToArray() ?? [],
+        Vouchers = receipt.Vouchers ?? [],
+        ReturnOf = receipt.ReturnOf,
+        StampsTo = receipt.StampsTo,
+    };
+}

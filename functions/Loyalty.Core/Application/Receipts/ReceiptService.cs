@@ -1,0 +1,221 @@
+using System.Collections.Immutable;
+using Loyalty.Core.Application.Identities;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Members;
+using Loyalty.Core.Receipts;
+using Loyalty.Core.Validation;
+
+namespace Loyalty.Core.Application.Receipts;
+
+/// <summary>
+/// Points accrual from receipts, for the web shop (HTTP) and the POS queue alike: resolve the member, score with the
+/// program version in force at purchase time, and apply in one transaction in the member's partition (receipt record,
+/// history, ledger, state, segment counters, outbox). Receipts for identifiers nobody has enrolled yet are parked
+/// and applied when someone enrols with that identifier.
+/// </summary>
+public sealed class ReceiptService : IReceiptService
+{
+    private readonly IMemberStore members;
+    private readonly IdentityClaims identities;
+    private readonly IParkedReceiptStore parked;
+    private readonly IReceiptArchive archive;
+    private readonly MemberCommits commits;
+    private readonly ProgramCache programs;
+    private readonly TimeProvider time;
+
+    internal ReceiptService(
+        IMemberStore members, IdentityClaims identities, IParkedReceiptStore parked, IReceiptArchive archive, MemberCommits commits, ProgramCache programs, TimeProvider time)
+    {
+        this.members = members;
+        this.identities = identities;
+        this.parked = parked;
+        this.archive = archive;
+        this.commits = commits;
+        this.programs = programs;
+        this.time = time;
+    }
+
+    public async Task<Result<ReceiptResult>> SubmitAsync(string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound(programId);
+        var checkedReceipt = Check(program, receipt);
+        if (!checkedReceipt.IsValid) return Result<ReceiptResult>.Fail(checkedReceipt.Errors);
+        // Archived before it is applied, so every applied receipt has its raw payload; a rejected one is not kept.
+        var archived = await StoreAsync(program, $"http-{receipt.Id}", payload, cancellationToken).ConfigureAwait(false);
+        return await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        await archive.StoreAsync(programId, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), name, payload, cancellationToken).ConfigureAwait(false);
+
+    public async Task<Result<ReceiptResult>> ApplyAsync(string programId, PosReceipt receipt, string? archived, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound(programId);
+        var checkedReceipt = Check(program, receipt);
+        return checkedReceipt.IsValid
+            ? await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, cancellationToken).ConfigureAwait(false)
+            : Result<ReceiptResult>.Fail(checkedReceipt.Errors);
+    }
+
+    public async Task<Result<Page<ParkedReceipt>>> ListParkedAsync(string programId, PageRequest page, CancellationToken cancellationToken)
+    {
+        if (page.PageSize is < 1 or > PageRequest.MaxPageSize)
+            return Result<Page<ParkedReceipt>>.Fail(ErrorCodes.OutOfRange, "pageSize", $"A page holds 1 to {PageRequest.MaxPageSize} items.");
+        string? after = null;
+        if (page.Continuation is { } token && !Continuations.TryDecode(token, out after))
+            return Result<Page<ParkedReceipt>>.Fail(ApplicationErrors.InvalidContinuation, "continuation", "The continuation token is not one this API issued; start again without it.");
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null)
+            return Result<Page<ParkedReceipt>>.Fail(ApplicationErrors.ProgramNotFound, "", $"There is no program '{programId}'.");
+        var found = await parked.ListProgramAsync(programId, page.PageSize, after, cancellationToken).ConfigureAwait(false);
+        return new Page<ParkedReceipt>(found.Items, found.Next is null ? null : Continuations.Encode(found.Next));
+    }
+
+    public async Task<int> ReplayParkedAsync(string programId, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return 0;
+        var applied = 0;
+        string? after = null;
+        do
+        {
+            var page = await parked.ListProgramAsync(programId, PageRequest.MaxPageSize, after, cancellationToken).ConfigureAwait(false);
+            foreach (var identity in page.Items.Where(p => p.Refused is null).Select(p => new IdentityKey(programId, p.Kind, p.Identifier)).Distinct())
+                applied += await ReplayParkedAsync(program, identity, cancellationToken).ConfigureAwait(false);
+            after = page.Next;
+        }
+        while (after is not null);
+        return applied;
+    }
+
+    /// <summary>
+    /// Applies the receipts parked under <paramref name="identity"/> if a member holds it now, oldest purchase first (a
+    /// return after its purchase). A receipt the member's state refuses stays parked with the reason, for an operator.
+    /// </summary>
+    internal async Task<int> ReplayParkedAsync(LoadedProgram program, IdentityKey identity, CancellationToken cancellationToken)
+    {
+        if (await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is not { } memberId) return 0;
+        var waiting = await parked.ListAsync(identity, cancellationToken).ConfigureAwait(false);
+        var applied = 0;
+        foreach (var receipt in waiting.Where(p => p.Refused is null).OrderBy(p => p.Receipt.PurchasedAt))
+        {
+            var outcome = await ApplyToMemberAsync(program, PosReceipts.ToReceipt(receipt.Receipt, memberId), receipt.Archive, cancellationToken).ConfigureAwait(false);
+            if (outcome.IsValid)
+            {
+                await parked.DeleteAsync(identity, receipt.Receipt.Id, cancellationToken).ConfigureAwait(false);
+                applied++;
+            }
+            else if (outcome.Errors.All(e => e.Code != ApplicationErrors.MemberNotFound && e.Code != ApplicationErrors.Busy))
+            {
+                await parked.ParkAsync(identity, receipt with { Refused = string.Join(" ", outcome.Errors.Select(e => e.Message)) }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return applied;
+    }
+
+    /// <summary>Everything that can be checked without the member: shape, identifier, and the domain's own receipt checks.</summary>
+    private Result<Checked> Check(LoadedProgram program, PosReceipt receipt)
+    {
+        var errors = new ErrorList();
+        PosReceipts.Check(receipt, errors);
+        var resolved = Resolved.Unmatchable;
+        if (receipt.Member is { } identifier)
+        {
+            var identifierErrors = new ErrorList();
+            resolved = MemberIdentifiers.Resolve(identifier, program, identifierErrors);
+            errors.AddRange(identifierErrors.Items.Select(e => e with { Path = e.Path.Length == 0 ? "member" : $"member.{e.Path}" }));
+            if (!identifierErrors.Any && resolved == Resolved.Unmatchable)
+                errors.Add(ErrorCodes.InvalidIdentifier, "member", "This identifier cannot belong to any member (a card number has 4–32 letters and digits; ids have no '/', '\\', '#' or '?').");
+        }
+        var domain = PosReceipts.ToReceipt(receipt, resolved.MemberId ?? PosReceipts.NoMember);
+        if (program.Catalog.At(receipt.PurchasedAt) is not { } version)
+            errors.Add(ErrorCodes.NoProgramVersion, "purchasedAt", $"No version of the program was in force at {receipt.PurchasedAt:O}.");
+        else
+            errors.AddRange(ReceiptValidator.Validate(domain, version, time.GetUtcNow()));
+        return errors.Any ? Result<Checked>.Fail(errors.Items) : new Checked(domain, resolved);
+    }
+
+    private async Task<Result<ReceiptResult>> ApplyCheckedAsync(LoadedProgram program, PosReceipt receipt, Checked checkedReceipt, string? archived, CancellationToken cancellationToken)
+    {
+        var (domain, resolved) = checkedReceipt;
+        if (receipt.Member is null) return new ReceiptResult(receipt.Id, ReceiptStatus.Anonymous);
+        if (resolved.Identity is not { } identity) return await AppliedAsync(program, domain, archived, cancellationToken).ConfigureAwait(false);
+
+        // An orphaned claim (an enrolment that crashed before writing its member) counts as nobody.
+        if (await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is { } memberId &&
+            await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) is not null)
+            return await AppliedAsync(program, domain with { MemberId = memberId }, archived, cancellationToken).ConfigureAwait(false);
+
+        await parked.ParkAsync(identity, new ParkedReceipt(receipt, identity.Kind, identity.Value, time.GetUtcNow(), archived), cancellationToken).ConfigureAwait(false);
+        // An enrolment may have claimed the identifier between our look-up and our parking, and looked for parked
+        // receipts before ours was there: look again, now that it is.
+        if (await ReplayParkedAsync(program, identity, cancellationToken).ConfigureAwait(false) > 0 &&
+            await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is { } owner &&
+            await members.GetOperationAsync(program.Member(owner), receipt.Id, cancellationToken).ConfigureAwait(false) is { } record)
+            return new ReceiptResult(receipt.Id, ReceiptStatus.Applied, owner, record.Outcome);
+        return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
+    }
+
+    private async Task<Result<ReceiptResult>> AppliedAsync(LoadedProgram program, Receipt receipt, string? archived, CancellationToken cancellationToken)
+    {
+        var outcome = await ApplyToMemberAsync(program, receipt, archived, cancellationToken).ConfigureAwait(false);
+        return outcome.IsValid
+            ? new ReceiptResult(receipt.Id, ReceiptStatus.Applied, receipt.MemberId, outcome.Value)
+            : Result<ReceiptResult>.Fail(outcome.Errors);
+    }
+
+    /// <summary>The receipt on the member's book, then its stamps on a household member's card (each idempotent on its own).</summary>
+    private async Task<Result<Outcome>> ApplyToMemberAsync(LoadedProgram program, Receipt receipt, string? archived, CancellationToken cancellationToken)
+    {
+        var key = program.Member(receipt.MemberId);
+        var applied = await commits.RunAsync(key, receipt.Id, async (member, now) =>
+        {
+            if (receipt.StampsTo is { } to && !await SameHouseholdAsync(program, member.Profile, to, cancellationToken).ConfigureAwait(false))
+                return Result<MemberWrite>.Fail(ErrorCodes.StampsToOutsideHousehold, "stampsTo", $"Member '{to}' is not in the buyer's household.");
+            var records = ImmutableDictionary<string, OperationRecord>.Empty;
+            if (receipt.ReturnOf is { } originalId && await members.GetOperationAsync(key, originalId, cancellationToken).ConfigureAwait(false) is { } original)
+                records = records.Add(originalId, original);
+            var change = new MemberBook(member.State, records).Apply(receipt, program.Catalog, now);
+            if (!change.IsValid) return Result<MemberWrite>.Fail(change.Errors);
+            var (book, transition) = (change.Value.Book, change.Value.Transition);
+            var summary = new ReceiptSummary(receipt.Id, receipt.PurchasedAt, receipt.StoreId, receipt.Channel, receipt.Total, receipt.Currency, receipt.ReturnOf, transition.Outcome, archived);
+            return new MemberWrite(
+                member.Profile, book.State, member.Activity.After(receipt), now, book.Records[receipt.Id], transition.Ledger, summary,
+                receipt.ReturnOf is { } returned ? [book.Records[returned]] : null,
+                MemberCommits.Outbox(key, transition, now));
+        }, cancellationToken).ConfigureAwait(false);
+        if (!applied.IsValid) return applied;
+
+        // Also after a replay: a crash after the receipt's commit must not lose the household's stamps.
+        foreach (var transfer in applied.Value.StampTransfers)
+        {
+            var moved = await commits.RunAsync(program.Member(transfer.ToMemberId), transfer.OperationId, (member, now) =>
+            {
+                var compiled = program.Catalog.At(receipt.PurchasedAt) ?? program.InForceAt(now);
+                var change = new MemberBook(member.State, ImmutableDictionary<string, OperationRecord>.Empty).ApplyStampTransfer(compiled, transfer);
+                return Task.FromResult(change.IsValid
+                    ? Result<MemberWrite>.Ok(new MemberWrite(member.Profile, change.Value.Book.State, member.Activity, now,
+                        change.Value.Book.Records[transfer.OperationId], change.Value.Transition.Ledger, Outbox: MemberCommits.Outbox(program.Member(transfer.ToMemberId), change.Value.Transition, now)))
+                    : Result<MemberWrite>.Fail(change.Errors));
+            }, cancellationToken).ConfigureAwait(false);
+            // The recipient left the program since: the stamps have nowhere to go, and the buyer's receipt stands.
+            if (!moved.IsValid && moved.Errors.Any(e => e.Code == ApplicationErrors.Busy)) return Result<Outcome>.Fail(moved.Errors);
+        }
+        return applied;
+    }
+
+    private async Task<bool> SameHouseholdAsync(LoadedProgram program, MemberProfile buyer, string memberId, CancellationToken cancellationToken)
+    {
+        if (memberId == buyer.MemberId) return true;
+        if (!MemberIds.IsWellFormed(memberId)) return false;
+        // The head of a household has no household id of its own: the household is named after them.
+        var other = await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false);
+        return other is not null && (other.Profile.HouseholdId ?? other.Profile.MemberId) == (buyer.HouseholdId ?? buyer.MemberId);
+    }
+
+    private Task<string> StoreAsync(LoadedProgram program, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        ArchiveAsync(program.Settings.ProgramId, name, payload, cancellationToken);
+
+    private static Result<ReceiptResult> ProgramNotFound(string programId) =>
+        Result<ReceiptResult>.Fail(ApplicationErrors.ProgramNotFound, "", $"There is no program '{programId}'.");
+
+    private sealed record Checked(Receipt Receipt, Resolved Resolved);
+}

@@ -1,0 +1,55 @@
+namespace Loyalty.Storage.Repositories;
+
+/// <summary>
+/// The names of every table, queue and container the product uses; tests and side-by-side environments give each
+/// their own with <see cref="WithPrefix"/>. The Bicep in infra/ creates the default names (a test checks they agree).
+/// </summary>
+public sealed record LoyaltyResources
+{
+    public string Programs { get; init; } = "Programs";
+    public string ApiKeys { get; init; } = "ApiKeys";
+    public string Members { get; init; } = "Members";
+    public string Identities { get; init; } = "Identities";
+    public string ParkedReceipts { get; init; } = "ParkedReceipts";
+
+    /// <summary>POS receipt messages (<c>loyalty.receipt.v1</c>), read by the local queue worker.</summary>
+    public string ReceiptsQueue { get; init; } = "receipts";
+
+    /// <summary>Receipt messages that could not be applied, each with the reason.</summary>
+    public string ReceiptsPoisonQueue { get; init; } = "receipts-poison";
+
+    /// <summary>Member notifications (<c>loyalty.notification.v1</c>) for the e-mail/SMS/push sender.</summary>
+    public string NotificationsQueue { get; init; } = "notifications";
+
+    /// <summary>Raw receipt payloads, for audit and replay.</summary>
+    public string ReceiptsContainer { get; init; } = "receipts";
+
+    public static LoyaltyResources Default { get; } = new();
+
+    /// <summary>
+    /// Every name behind a prefix (letters and digits): tables get it as is ("staging" gives "stagingMembers"),
+    /// queues and containers lower-cased with a hyphen ("staging-receipts"), as their naming rules require.
+    /// </summary>
+    public static LoyaltyResources WithPrefix(string prefix)
+    {
+        var lower = prefix.ToLowerInvariant() + "-";
+        return new LoyaltyResources
+        {
+            Programs = $"{prefix}Programs",
+            ApiKeys = $"{prefix}ApiKeys",
+            Members = $"{prefix}Members",
+            Identities = $"{prefix}Identities",
+            ParkedReceipts = $"{prefix}ParkedReceipts",
+            ReceiptsQueue = lower + Default.ReceiptsQueue,
+            ReceiptsPoisonQueue = lower + Default.ReceiptsPoisonQueue,
+            NotificationsQueue = lower + Default.NotificationsQueue,
+            ReceiptsContainer = lower + Default.ReceiptsContainer,
+        };
+    }
+
+    public IEnumerable<string> Tables => [Programs, ApiKeys, Members, Identities, ParkedReceipts];
+
+    public IEnumerable<string> Queues => [ReceiptsQueue, ReceiptsPoisonQueue, NotificationsQueue];
+
+    public IEnumerable<string> Containers => [ReceiptsContainer];
+}

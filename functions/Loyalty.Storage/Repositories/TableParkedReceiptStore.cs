@@ -1,0 +1,70 @@
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Application.Receipts;
+using Loyalty.Core.Serialization;
+using Loyalty.Storage.Tables;
+
+namespace Loyalty.Storage.Repositories;
+
+/// <summary>
+/// ParkedReceipts table: PartitionKey "{programId}|{kind}|{value}" (the same key as the identity it waits for),
+/// RowKey the receipt id. Enrolment reads one partition; the program-wide listing is a PartitionKey range.
+/// </summary>
+internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceiptStore
+{
+    public async Task ParkAsync(IdentityKey identity, ParkedReceipt receipt, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(TableIdentityStore.PartitionKey(identity), KeyText.Escape(receipt.Receipt.Id))
+        {
+            ["ParkedAt"] = receipt.ParkedAt,
+            ["Archive"] = receipt.Archive,
+            ["Refused"] = receipt.Refused,
+        };
+        JsonColumns.WriteChunked(row, "Receipt", LoyaltyJson.Serialize(receipt.Receipt));
+        await table.UpsertAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ParkedReceipt>> ListAsync(IdentityKey identity, CancellationToken cancellationToken)
+    {
+        var found = new List<ParkedReceipt>();
+        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {TableIdentityStore.PartitionKey(identity)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+            found.Add(Read(row, identity.Kind, identity.Value));
+        return found;
+    }
+
+    public async Task<CursorPage<ParkedReceipt>> ListProgramAsync(string programId, int pageSize, string? after, CancellationToken cancellationToken)
+    {
+        TableContinuation? from;
+        try
+        {
+            from = after is null ? null : TableContinuation.Parse(after);
+        }
+        catch (FormatException)
+        {
+            return new CursorPage<ParkedReceipt>([], null);
+        }
+        var filter = TableFilter.Create($"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"}");
+        await foreach (var page in table.QueryPagesAsync(filter, pageSize: pageSize, from: from, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            // The service may return an empty page with a continuation (its time budget ran out): keep going.
+            if (page.Entities.Count == 0 && page.Continuation is not null) continue;
+            var items = page.Entities.Select(row =>
+            {
+                var (kind, value) = TableIdentityStore.ParsePartitionKey(row.PartitionKey);
+                return Read(row, kind, value);
+            }).ToList();
+            return new CursorPage<ParkedReceipt>(items, page.Continuation?.ToString());
+        }
+        return new CursorPage<ParkedReceipt>([], null);
+    }
+
+    public async Task DeleteAsync(IdentityKey identity, string receiptId, CancellationToken cancellationToken) =>
+        await table.DeleteEntityAsync(TableIdentityStore.PartitionKey(identity), KeyText.Escape(receiptId), cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    private static ParkedReceipt Read(TableEntity row, IdentityKind kind, string value) => new(
+        LoyaltyJson.Deserialize<PosReceipt>(JsonColumns.ReadChunked(row, "Receipt")),
+        kind,
+        value,
+        row.GetDateTimeOffset("ParkedAt") ?? default,
+        row.GetString("Archive"),
+        row.GetString("Refused"));
+}
