@@ -20,6 +20,11 @@ internal static class PosReceipts
         for (var i = 0; i < (receipt.Lines?.Count ?? 0); i++)
         {
             var line = receipt.Lines![i];
+            if (line is null)
+            {
+                errors.Add(ErrorCodes.Required, $"lines[{i}]", "A line cannot be null.");
+                continue;
+            }
             if (line.Discount < 0)
                 errors.Add(ErrorCodes.OutOfRange, $"lines[{i}].discount", "A discount is the (positive) amount taken off the line.");
             if (line.UnitPrice is not { } price) continue;
@@ -40,7 +45,7 @@ internal static class PosReceipts
         PurchasedAt = receipt.PurchasedAt,
         Currency = receipt.Currency,
         Total = receipt.Total,
-        Lines = receipt.Lines?.Select(l => new ReceiptLine(l.Sku, l.Category, l.Quantity, l.Amount, l.OriginalLine)).ToArray() ?? [],
+        Lines = receipt.Lines?.Where(l => l is not null).Select(l => new ReceiptLine(l.Sku, l.Category, l.Quantity, l.Amount, l.OriginalLine)).ToArray() ?? [],
         Vouchers = receipt.Vouchers ?? [],
         ReturnOf = receipt.ReturnOf,
         StampsTo = receipt.StampsTo,

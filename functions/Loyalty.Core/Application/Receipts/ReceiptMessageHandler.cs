@@ -1,0 +1,80 @@
+using Loyalty.Core.Serialization;
+using Loyalty.Core.Validation;
+
+namespace Loyalty.Core.Application.Receipts;
+
+/// <summary>
+/// Handles one <c>loyalty.receipt.v1</c> message for any queue host (the local storage-queue worker, the Service Bus
+/// trigger in Azure): archive the raw message, apply each receipt, and tell the host what to do with the message.
+/// Applying is idempotent per receipt, so a message handled again after a crash or a retry changes nothing twice.
+/// </summary>
+public sealed class ReceiptMessageHandler(IReceiptService receipts)
+{
+    /// <summary>Deliveries before a receipt that still cannot be applied (its purchase never arrived) is given up on.</summary>
+    public const int MaxDeliveries = 5;
+
+    /// <summary>Refusals that may resolve themselves: the purchase of a return may still be on its way; the member was busy.</summary>
+    private static readonly HashSet<string> Retryable = [ErrorCodes.ReturnOfUnknownReceipt, ApplicationErrors.Busy];
+
+    /// <param name="messageId">The queue's id for the message; names the archived copy.</param>
+    /// <param name="deliveryCount">1 on the first delivery.</param>
+    /// <param name="parallelism">Receipts of the message applied at once (receipts of one member then race and retry, which is safe).</param>
+    public async Task<MessageVerdict> HandleAsync(ReadOnlyMemory<byte> body, string messageId, long deliveryCount, int parallelism, CancellationToken cancellationToken)
+    {
+        var parsed = StrictJson.Parse<ReceiptMessage>(body.Span);
+        if (parsed.Value is not { } message)
+            return MessageVerdict.Poison(parsed.IsSyntaxError ? parsed.Error! : $"{(parsed.Path is { Length: > 0 } path ? path : "message")}: {parsed.Error}");
+        if (message.Type != ReceiptMessage.MessageType)
+            return MessageVerdict.Poison($"type: expected '{ReceiptMessage.MessageType}', found '{message.Type}'.");
+        if (message.Receipts.Any(r => r is null))
+            return MessageVerdict.Poison("receipts: a receipt cannot be null.");
+        if (message.Receipts.Count is 0 or > ReceiptMessage.MaxReceipts)
+            return MessageVerdict.Poison($"receipts: a message carries 1 to {ReceiptMessage.MaxReceipts} receipts, this one {message.Receipts.Count}.");
+
+        var archived = await receipts.ArchiveAsync(message.ProgramId, $"queue-{messageId}", body, cancellationToken).ConfigureAwait(false);
+        var outcomes = new Result<ReceiptResult>[message.Receipts.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
+        // Purchases first, then returns: a till's offline batch often holds a purchase and its return.
+        foreach (var returns in new[] { false, true })
+        {
+            var indexes = Enumerable.Range(0, outcomes.Length).Where(i => message.Receipts[i].ReturnOf is not null == returns);
+            await Parallel.ForEachAsync(indexes, options,
+                async (i, ct) => outcomes[i] = await receipts.ApplyAsync(message.ProgramId, message.Receipts[i], archived, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        var lastChance = deliveryCount >= MaxDeliveries;
+        var rejected = new List<RejectedReceipt>();
+        var retry = false;
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i].IsValid) continue;
+            var errors = outcomes[i].Errors;
+            if (!lastChance && errors.All(e => Retryable.Contains(e.Code))) retry = true;
+            else rejected.Add(new RejectedReceipt(message.ProgramId, message.Receipts[i], errors, archived));
+        }
+        // Retrying re-applies the whole message; the receipts applied already answer from their records.
+        return retry
+            ? new MessageVerdict(MessageAction.RetryLater, "Some receipts can be applied only later (a return before its purchase, a busy member).", [])
+            : new MessageVerdict(MessageAction.Complete, null, rejected);
+    }
+}
+
+public enum MessageAction
+{
+    /// <summary>Done: delete (complete) the message, after writing <see cref="MessageVerdict.Rejected"/> to the poison queue.</summary>
+    Complete,
+
+    /// <summary>Leave the message for a later delivery (abandon it, or let its visibility time out).</summary>
+    RetryLater,
+
+    /// <summary>The message itself is unusable: move it to the poison queue (dead-letter it) with the reason, at once.</summary>
+    Poison,
+}
+
+public sealed record MessageVerdict(MessageAction Action, string? Reason, IReadOnlyList<RejectedReceipt> Rejected)
+{
+    public static MessageVerdict Poison(string reason) => new(MessageAction.Poison, reason, []);
+}
+
+/// <summary>A receipt of a good message that can never be applied as it is, with the reasons; it goes to the poison queue alone.</summary>
+public sealed record RejectedReceipt(string ProgramId, PosReceipt Receipt, IReadOnlyList<ValidationError> Errors, string Archive);
