@@ -1,5 +1,6 @@
 using Loyalty.Api.Auth;
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
 using Microsoft.AspNetCore.Builder;
@@ -47,6 +48,11 @@ public static class Routes
             .Accepts<VoucherChoice>("application/json").Produces<Outcome>().WithProblems(404, 409);
         members.MapPost("/{memberId}/vouchers/{voucherId}/redemptions", MemberEndpoints.RedeemVoucher).WithName("RedeemVoucher")
             .Accepts<VoucherRedemption>("application/json").Produces<Outcome>().WithProblems(404, 409);
+
+        var receipts = api.MapGroup("/receipts").WithTags("Receipts");
+        receipts.MapPost("", Body(ReceiptEndpoints.Submit)).WithName("SubmitReceipt")
+            .Accepts<PosReceipt>("application/json").Produces<ReceiptResult>().Produces<ReceiptResult>(StatusCodes.Status202Accepted).WithProblems(404, 409);
+        receipts.MapGet("/parked", Body(ReceiptEndpoints.ListParked)).WithName("ListParkedReceipts").Produces<Page<ParkedReceipt>>();
 
         var program = api.MapGroup("/program").WithTags("Program");
         program.MapGet("", Body(ProgramEndpoints.Get)).WithName("GetProgram").Produces<ProgramSummary>();

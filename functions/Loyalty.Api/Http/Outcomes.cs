@@ -16,6 +16,7 @@ public static class Outcomes
     [
         ApplicationErrors.IdentityTaken, ApplicationErrors.ProgramExists, ApplicationErrors.VersionConflict,
         ErrorCodes.VoucherNotOpen, ErrorCodes.VoucherExpired, ErrorCodes.InsufficientPoints, ErrorCodes.VoucherTooManyOpen,
+        ErrorCodes.ReturnOfUnknownReceipt,
     ];
 
     public static IResult Ok<T>(Result<T> result) => From(result, value => Results.Json(value, JsonBody.Options));

@@ -12,6 +12,8 @@ namespace Loyalty.Core.Application;
 /// </summary>
 internal sealed class MemberCommits(IMemberStore members, INotificationQueue notifications, TimeProvider time)
 {
+    private readonly MemberLocks locks = new();
+
     /// <param name="prepare">
     /// The write for this member as it is now, with <see cref="MemberWrite.Operation"/> set to the record of
     /// <paramref name="operationId"/>; or the errors that refuse it.
@@ -19,6 +21,7 @@ internal sealed class MemberCommits(IMemberStore members, INotificationQueue not
     public async Task<Result<Outcome>> RunAsync(
         MemberKey key, string operationId, Func<StoredMember, DateTimeOffset, Task<Result<MemberWrite>>> prepare, CancellationToken cancellationToken)
     {
+        using var turn = await locks.AcquireAsync($"{key.ProgramId}/{key.MemberId}", cancellationToken).ConfigureAwait(false);
         return await Concurrency.RetryAsync(async () =>
         {
             if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } member)

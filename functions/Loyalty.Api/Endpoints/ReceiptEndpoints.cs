@@ -1,0 +1,30 @@
+using Loyalty.Api.Http;
+using Loyalty.Core.Access;
+using Loyalty.Core.Application;
+using Loyalty.Core.Application.Receipts;
+using Microsoft.AspNetCore.Http;
+
+namespace Loyalty.Api.Endpoints;
+
+/// <summary>Receipts from the web shop (the POS normally uses the receipts queue) and the receipts waiting for their member.</summary>
+public static class ReceiptEndpoints
+{
+    /// <summary>
+    /// Applies one receipt exactly once; resending it returns the same outcome. 200 when applied (or anonymous),
+    /// 202 when parked: the identifier belongs to nobody yet, and the receipt is applied when someone enrols with it.
+    /// </summary>
+    public static Task<IResult> Submit(HttpContext context) =>
+        Handler.Authorized(context, Scope.Pos, async (caller, ct) =>
+        {
+            var body = await JsonBody.ReadAsync<PosReceipt>(context.Request, ct).ConfigureAwait(false);
+            if (body.Problem is { } problem) return problem;
+            var result = await context.Service<IReceiptService>().SubmitAsync(caller.ProgramId, body.Value!, body.Raw, ct).ConfigureAwait(false);
+            return Outcomes.From(result, value => Results.Json(value, JsonBody.Options,
+                statusCode: value.Status == ReceiptStatus.Parked ? StatusCodes.Status202Accepted : StatusCodes.Status200OK));
+        });
+
+    public static Task<IResult> ListParked(HttpContext context) =>
+        Handler.Authorized(context, Scope.Store, async (caller, ct) =>
+            !Handler.TryPage(context, out var page, out var problem) ? problem!
+            : Outcomes.Ok(await context.Service<IReceiptService>().ListParkedAsync(caller.ProgramId, page, ct).ConfigureAwait(false)));
+}

@@ -1,0 +1,211 @@
+using System.Collections.Immutable;
+using Loyalty.Core.Application;
+using Loyalty.Core.Application.Demo;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Application.Receipts;
+using Loyalty.Core.Events;
+using Loyalty.Core.Members;
+using Loyalty.Core.Programs;
+using Loyalty.Core.Serialization;
+using Loyalty.Core.Validation;
+using Xunit;
+
+namespace Loyalty.Storage.Tests.Repositories;
+
+/// <summary>Receipts through the real services and tables: exactly once, atomically, parked until enrolment, outbox delivered.</summary>
+public class ReceiptIngestionTests : LoyaltyStorageTest
+{
+    private IReceiptService Receipts => Services.Receipts;
+
+    [Fact]
+    public async Task The_same_receipt_ten_times_sequentially_and_concurrently_earns_once_with_the_same_outcome()
+    {
+        var programId = await CreateDemoProgramAsync();
+        var member = await EnrolWithPhoneAsync(programId, "+46701234567");
+        var receipt = Purchase("r-1", Phone("+46701234567"), ("food-1", "pet-food", 2, 249.50m), ("toy-1", "toys", 1, 89m));
+
+        var sequential = new List<ReceiptResult>();
+        for (var i = 0; i < 10; i++) sequential.Add(Ok(await Receipts.SubmitAsync(programId, receipt, Payload(receipt), default)));
+        var concurrent = (await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Receipts.ApplyAsync(programId, receipt, null, default)))).Select(Ok).ToList();
+
+        var first = sequential[0];
+        Assert.Equal(ReceiptStatus.Applied, first.Status);
+        Assert.Equal(338, first.Outcome!.PointsEarned);
+        Assert.All(sequential.Concat(concurrent), r => Assert.Equal(LoyaltyJson.Serialize(first.Outcome), LoyaltyJson.Serialize(r.Outcome)));
+        var view = Ok(await Members.GetAsync(programId, member, default)).View;
+        Assert.Equal(338, view.QualifyingPoints);
+        Assert.Single(Ok(await Members.ListReceiptsAsync(programId, member, new PageRequest(50), default)).Items);
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_receipts_for_one_member_from_two_instances_add_up_exactly()
+    {
+        var programId = await CreateDemoProgramAsync();
+        var member = await EnrolWithPhoneAsync(programId, "+46701234568");
+        var receipts = Enumerable.Range(1, 50)
+            .Select(i => Purchase($"c-{i}", new MemberIdentifier { MemberId = member }, ($"sku-{i}", i % 3 == 0 ? "pet-food" : "toys", 1 + i % 2, 10m * i + 0.5m)))
+            .ToList();
+
+        // Two instances, as two hosts would be: each queues its own callers per member, and they race each other for real.
+        var other = Storage.CreateServices(Clock).Receipts;
+        var results = await Task.WhenAll(receipts.Select((r, i) => (i % 2 == 0 ? Receipts : other).ApplyAsync(programId, r, null, default)));
+
+        Assert.All(results, r => Assert.Equal(ReceiptStatus.Applied, Ok(r).Status));
+        var expected = Expected(programId, member, receipts);
+        var stored = await StoredAsync(programId, member);
+        Assert.Equal(expected.QualifyingPoints, stored.State.QualifyingPoints);
+        Assert.Equal(expected.Balance, stored.State.Balance);
+        // Which receipt crossed a voucher threshold depends on the order they landed in; how many vouchers of each kind does not.
+        Assert.Equal(expected.Vouchers.Select(v => (v.Source, v.Value)).Order(), stored.State.Vouchers.Select(v => (v.Source, v.Value)).Order());
+        Assert.Equal(50, stored.Activity.PurchaseCount);
+        Assert.Equal(receipts.Sum(r => r.Total), stored.Activity.Spend);
+    }
+
+    [Fact]
+    public async Task A_return_restores_points_qualifying_points_stamps_and_cancels_the_voucher_it_paid_for()
+    {
+        var programId = await CreateDemoProgramAsync();
+        var member = await EnrolWithPhoneAsync(programId, "+46701234569");
+        var before = await StoredAsync(programId, member);
+        // 2,400 points: past the automatic 2,000-point voucher; three bags of food: three stamps.
+        var purchase = Purchase("big-1", Phone("+46701234569"), ("food-9", "pet-food", 3, 1_800m), ("bed-1", "beds", 1, 600m));
+        var bought = Ok(await Receipts.ApplyAsync(programId, purchase, null, default)).Outcome!;
+        Assert.Single(bought.VouchersIssued);
+        Assert.Equal(3, Assert.Single(bought.Stamps).Stamps);
+
+        var refund = Ok(await Receipts.ApplyAsync(programId, Return("big-1-back", "big-1", Phone("+46701234569"), ("food-9", "pet-food", -3, -1_800m), ("bed-1", "beds", -1, -600m)), null, default)).Outcome!;
+
+        var after = await StoredAsync(programId, member);
+        Assert.Equal(-2_400, refund.PointsEarned);
+        Assert.Equal((before.State.Balance, before.State.QualifyingPoints, before.State.Debt), (after.State.Balance, after.State.QualifyingPoints, after.State.Debt));
+        Assert.Equal(bought.VouchersIssued.Select(v => v.Id), refund.VouchersCancelled);
+        Assert.Equal(0, after.State.StampCards.Single().Stamps);
+        Assert.Equal(0m, after.Activity.Spend);
+        Assert.Equal(1, after.Activity.PurchaseCount);
+    }
+
+    [Fact]
+    public async Task A_receipt_for_an_unknown_phone_is_parked_and_applied_when_that_phone_enrols()
+    {
+        var programId = await CreateDemoProgramAsync();
+        var receipt = Purchase("early-1", Phone("070-111 22 33"), ("food-1", "pet-food", 1, 300m));
+
+        var parked = Ok(await Receipts.SubmitAsync(programId, receipt, Payload(receipt), default));
+        Assert.Equal(ReceiptStatus.Parked, parked.Status);
+        var waiting = Assert.Single(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+        Assert.Equal(("+46701112233", "early-1"), (waiting.Identifier, waiting.Receipt.Id));
+        Assert.NotNull(waiting.Archive);
+
+        var member = await EnrolWithPhoneAsync(programId, "+46 70 111 22 33");
+
+        Assert.Equal(300, Ok(await Members.GetAsync(programId, member, default)).View.QualifyingPoints);
+        Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+        var resent = Ok(await Receipts.ApplyAsync(programId, receipt, null, default));
+        Assert.Equal((ReceiptStatus.Applied, member, 300L), (resent.Status, resent.MemberId, resent.Outcome!.PointsEarned));
+    }
+
+    [Fact]
+    public async Task Anonymous_sales_are_archived_without_points_and_invalid_receipts_are_refused_with_every_reason()
+    {
+        var programId = await CreateDemoProgramAsync();
+        var anonymous = Purchase("anon-1", null, ("toy-1", "toys", 1, 50m));
+        Assert.Equal(ReceiptStatus.Anonymous, Ok(await Receipts.SubmitAsync(programId, anonymous, Payload(anonymous), default)).Status);
+        Assert.NotNull(await Storage.Account.GetContainer(Storage.Names.ReceiptsContainer).DownloadAsync($"{programId}/{Start:yyyy'/'MM'/'dd}/http-anon-1.json"));
+
+        var wrong = Purchase("bad-1", Phone("not a phone"), ("toy-1", "toys", 1, 50m)) with { Total = 51m, Channel = "fax" };
+        var refused = await Receipts.SubmitAsync(programId, wrong, Payload(wrong), default);
+        Assert.Equal(
+            [ApplicationErrors.InvalidPhone, ErrorCodes.OutOfRange, ErrorCodes.TotalMismatch],
+            refused.Errors.Select(e => e.Code).Order(StringComparer.Ordinal));
+        Assert.Contains(refused.Errors, e => e.Path == "member.phone");
+    }
+
+    [Fact]
+    public async Task A_notification_left_in_the_outbox_by_a_queue_outage_is_delivered_by_the_sweep_with_the_same_id()
+    {
+        var programId = await CreateDemoProgramAsync();
+        var member = await EnrolWithPhoneAsync(programId, "+46701234570");
+        await DrainNotificationsAsync();
+        var broken = LoyaltyServices.Create(Storage.Ports with { Notifications = new FailingQueue() }, Clock);
+        var receipt = Purchase("v-1", Phone("+46701234570"), ("food-1", "pet-food", 1, 2_100m));
+
+        await Assert.ThrowsAsync<IOException>(() => broken.Receipts.ApplyAsync(programId, receipt, null, default));
+        Assert.Empty(await DrainNotificationsAsync());
+
+        // The receipt was applied before the outage struck; the caller's retry replays it.
+        Assert.Single(Ok(await Services.Receipts.ApplyAsync(programId, receipt, null, default)).Outcome!.VouchersIssued);
+        Assert.Equal(1, await Services.Outbox.RunAsync(default));
+        var delivered = Assert.Single(await DrainNotificationsAsync());
+        Assert.Equal($"{programId}/{member}/v-1", delivered.Id);
+        Assert.Contains(delivered.Events, e => e is VoucherIssued);
+        Assert.Equal(0, await Services.Outbox.RunAsync(default));
+    }
+
+    private async Task<string> CreateDemoProgramAsync()
+    {
+        var programId = "p" + Guid.NewGuid().ToString("N")[..10];
+        Ok(await Services.Programs.CreateAsync(
+            new CreateProgram { Definition = DemoProgram.Definition(Start.AddYears(-1)) with { ProgramId = programId }, Name = "Pets", Shards = 4 }, default));
+        return programId;
+    }
+
+    private async Task<string> EnrolWithPhoneAsync(string programId, string phone) =>
+        (await EnrolAsync(programId, new EnrolMember { FirstName = "Pia", Phone = phone })).Profile.MemberId;
+
+    private Task<StoredMember> StoredAsync(string programId, string memberId) =>
+        Storage.Ports.Members.GetAsync(new MemberKey(programId, 4, memberId), default)!;
+
+    /// <summary>The domain's answer for the same receipts applied one after another from a fresh enrolment.</summary>
+    private MemberState Expected(string programId, string memberId, IEnumerable<PosReceipt> receipts)
+    {
+        var catalog = ProgramCatalog.Create(DemoProgram.Definition(Start.AddYears(-1)) with { ProgramId = programId }).Value;
+        var book = MemberBook.Enrol(catalog.Latest, memberId, catalog.Latest.LocalDate(Start)).Value.Book;
+        foreach (var receipt in receipts)
+        {
+            book = book.Apply(new Core.Receipts.Receipt
+            {
+                Id = receipt.Id, MemberId = memberId, PurchasedAt = receipt.PurchasedAt, Currency = receipt.Currency, Total = receipt.Total,
+                Lines = receipt.Lines.Select(l => new Core.Receipts.ReceiptLine(l.Sku, l.Category, l.Quantity, l.Amount)).ToArray(),
+            }, catalog, Start).Value.Book;
+        }
+        return book.State;
+    }
+
+    private async Task<IReadOnlyList<Notification>> DrainNotificationsAsync()
+    {
+        var queue = Storage.NotificationsQueue;
+        var found = new List<Notification>();
+        while (await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30)) is { Count: > 0 } messages)
+        {
+            foreach (var message in messages)
+            {
+                found.Add(LoyaltyJson.Deserialize<Notification>(message.Body.ToString()));
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+        return found;
+    }
+
+    private static MemberIdentifier Phone(string phone) => new() { Phone = phone };
+
+    private static PosReceipt Purchase(string id, MemberIdentifier? member, params (string Sku, string Category, decimal Quantity, decimal Amount)[] lines) => new()
+    {
+        Id = id,
+        StoreId = "store-1",
+        PurchasedAt = Start.AddMinutes(-30),
+        Member = member,
+        Currency = "SEK",
+        Total = lines.Sum(l => l.Amount),
+        Lines = lines.Select(l => new PosLine { Sku = l.Sku, Category = l.Category, Quantity = l.Quantity, Amount = l.Amount }).ToArray(),
+    };
+
+    private static PosReceipt Return(string id, string of, MemberIdentifier member, params (string Sku, string Category, decimal Quantity, decimal Amount)[] lines) =>
+        Purchase(id, member, lines) with { ReturnOf = of, PurchasedAt = Start.AddMinutes(-5) };
+
+    private static ReadOnlyMemory<byte> Payload(PosReceipt receipt) => System.Text.Encoding.UTF8.GetBytes(LoyaltyJson.Serialize(receipt));
+
+    private sealed class FailingQueue : INotificationQueue
+    {
+        public Task SendAsync(Notification notification, CancellationToken cancellationToken) => throw new IOException("The notifications queue is down.");
+    }
+}
