@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Loyalty.Core.Access;
+using Xunit;
+
+namespace Loyalty.Api.Tests;
+
+/// <summary>The web shop's way in: POST /api/v1/receipts against the real local host and real Azurite.</summary>
+public sealed class ReceiptApiTests(LoyaltyApiFactory factory) : IClassFixture<LoyaltyApiFactory>
+{
+    private static object Receipt(string id, object? member, decimal amount = 1_234.50m, string? returnOf = null) => new
+    {
+        id,
+        storeId = "web",
+        channel = "online",
+        purchasedAt = DateTimeOffset.UtcNow.AddMinutes(-10),
+        member,
+        currency = "SEK",
+        total = returnOf is null ? amount : -amount,
+        lines = new[] { new { sku = "food-1", category = "pet-food", quantity = returnOf is null ? 2 : -2, unitPrice = amount / 2, amount = returnOf is null ? amount : -amount } },
+        returnOf,
+    };
+
+    [Fact]
+    public async Task A_receipt_is_applied_once_and_a_resend_returns_the_same_outcome()
+    {
+        var (_, client) = await factory.NewProgramAsync(Scope.Pos | Scope.Store);
+        var enrolled = await Body(await client.PostAsJsonAsync("/api/v1/members", new { phone = "0709876543" }));
+        var memberId = (string)enrolled["profile"]!["memberId"]!;
+
+        var first = await client.PostAsJsonAsync("/api/v1/receipts", Receipt("web-1", new { phone = "+46709876543" }));
+        var again = await client.PostAsJsonAsync("/api/v1/receipts", Receipt("web-1", new { phone = "+46709876543" }));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, again.StatusCode));
+        var (one, two) = (await Body(first), await Body(again));
+        Assert.Equal("applied", (string)one["status"]!);
+        Assert.Equal(memberId, (string)one["memberId"]!);
+        Assert.Equal(1_234, (long)one["outcome"]!["pointsEarned"]!);
+        Assert.Equal(one.ToJsonString(), two.ToJsonString());
+        var member = await Body(await client.GetAsync($"/api/v1/members/{memberId}"));
+        Assert.Equal(1_234, (long)member["view"]!["qualifyingPoints"]!);
+
+        var returned = await client.PostAsJsonAsync("/api/v1/receipts", Receipt("web-1-r", new { memberId }, returnOf: "web-1"));
+        Assert.Equal(-1_234, (long)(await Body(returned))["outcome"]!["pointsEarned"]!);
+    }
+
+    [Fact]
+    public async Task An_unknown_identifier_is_parked_with_202_and_listed_until_it_enrols()
+    {
+        var (_, client) = await factory.NewProgramAsync(Scope.Pos | Scope.Store);
+
+        var parked = await client.PostAsJsonAsync("/api/v1/receipts", Receipt("web-2", new { email = "New.Customer@Example.com" }));
+
+        Assert.Equal(HttpStatusCode.Accepted, parked.StatusCode);
+        Assert.Equal("parked", (string)(await Body(parked))["status"]!);
+        var list = await Body(await client.GetAsync("/api/v1/receipts/parked"));
+        Assert.Equal("new.customer@example.com", (string)list["items"]![0]!["identifier"]!);
+
+        await client.PostAsJsonAsync("/api/v1/members", new { email = "new.customer@example.com" });
+        Assert.Empty((await Body(await client.GetAsync("/api/v1/receipts/parked")))["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Mistakes_are_problems_not_500s()
+    {
+        var (programId, client) = await factory.NewProgramAsync(Scope.Pos);
+
+        var invalid = await client.PostAsJsonAsync("/api/v1/receipts", new { id = "x", purchasedAt = DateTimeOffset.UtcNow, currency = "SEK", total = 1, lines = Array.Empty<object>() });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("receipt.no_lines", await invalid.Content.ReadAsStringAsync());
+
+        var unknownField = await client.PostAsJsonAsync("/api/v1/receipts", new { id = "x", purchasedAt = DateTimeOffset.UtcNow, currency = "SEK", total = 1, lines = Array.Empty<object>(), memberID = "typo" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknownField.StatusCode);
+
+        var pos = await factory.ClientForAsync(programId, Scope.Pos | Scope.Store);
+        var memberId = (string)(await Body(await pos.PostAsJsonAsync("/api/v1/members", new { firstName = "Ola" })))["profile"]!["memberId"]!;
+        var orphanReturn = await client.PostAsJsonAsync("/api/v1/receipts", Receipt("r-9", new { memberId }, returnOf: "never-sold"));
+        Assert.Equal(HttpStatusCode.Conflict, orphanReturn.StatusCode);
+        Assert.Contains("return.original_not_found", await orphanReturn.Content.ReadAsStringAsync());
+
+        var storeKey = await factory.ClientForAsync(programId, Scope.Marketing);
+        Assert.Equal(HttpStatusCode.Forbidden, (await storeKey.PostAsJsonAsync("/api/v1/receipts", Receipt("web-3", null))).StatusCode);
+    }
+
+    private static async Task<JsonNode> Body(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("Empty body.");
+}
