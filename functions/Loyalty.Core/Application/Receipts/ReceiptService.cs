@@ -139,10 +139,12 @@ public sealed class ReceiptService : IReceiptService
         if (receipt.Member is null) return new ReceiptResult(receipt.Id, ReceiptStatus.Anonymous);
         if (resolved.Identity is not { } identity) return await AppliedAsync(program, domain, archived, cancellationToken).ConfigureAwait(false);
 
-        // An orphaned claim (an enrolment that crashed before writing its member) counts as nobody.
-        if (await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is { } memberId &&
-            await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) is not null)
-            return await AppliedAsync(program, domain with { MemberId = memberId }, archived, cancellationToken).ConfigureAwait(false);
+        if (await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is { } memberId)
+        {
+            var applied = await AppliedAsync(program, domain with { MemberId = memberId }, archived, cancellationToken).ConfigureAwait(false);
+            // An orphaned claim (an enrolment that crashed before writing its member) counts as nobody: park.
+            if (applied.IsValid || applied.Errors.All(e => e.Code != ApplicationErrors.MemberNotFound)) return applied;
+        }
 
         await parked.ParkAsync(identity, new ParkedReceipt(receipt, identity.Kind, identity.Value, time.GetUtcNow(), archived), cancellationToken).ConfigureAwait(false);
         // An enrolment may have claimed the identifier between our look-up and our parking, and looked for parked
