@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
 using Loyalty.Api.Http;
+using Loyalty.Cli.Pos;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application;
 using Loyalty.Core.Programs;
-using Loyalty.Core.Validation;
 using Loyalty.Hosting;
 using Microsoft.Extensions.Configuration;
+using static Loyalty.Cli.Failure;
 
 // Storage comes from --storage, else the Storage__ConnectionString / Storage__*ServiceUri environment
 // variables the hosts use, else the local emulator.
@@ -82,6 +83,7 @@ var root = new RootCommand("Loyalty Functions operator tool.")
     new Command("program", "Programs.") { createProgram },
     new Command("key", "API keys.") { createKey },
     new Command("demo", "Demo data.") { seed },
+    PosCommands.Create(Backend),
 };
 root.Options.Add(storage);
 return await root.Parse(args).InvokeAsync();
@@ -92,13 +94,4 @@ LoyaltyBackend Backend(ParseResult parse)
     if (parse.GetValue(storage) is { Length: > 0 } connectionString)
         configuration[$"{StorageSettings.Section}:ConnectionString"] = connectionString;
     return LoyaltyBackend.Create(configuration, TimeProvider.System);
-}
-
-static int Fail(object problem)
-{
-    var message = problem is IReadOnlyList<ValidationError> errors
-        ? string.Join(Environment.NewLine, errors.Select(e => $"  {(e.Path.Length > 0 ? e.Path + ": " : "")}{e.Message} ({e.Code})"))
-        : problem.ToString();
-    Console.Error.WriteLine($"error:{Environment.NewLine}{message}");
-    return 1;
 }

@@ -3,7 +3,7 @@ using Loyalty.Core.Validation;
 
 namespace Loyalty.Core.Application.Receipts;
 
-/// <summary>From the wire format to the domain's <see cref="Receipt"/>, with the checks only the wire format needs.</summary>
+/// <summary>The checks only the wire format needs (the domain's <see cref="ReceiptValidator"/> makes the rest).</summary>
 internal static class PosReceipts
 {
     public static readonly string[] Channels = ["store", "online"];
@@ -29,25 +29,11 @@ internal static class PosReceipts
                 errors.Add(ErrorCodes.OutOfRange, $"lines[{i}].discount", "A discount is the (positive) amount taken off the line.");
             if (line.UnitPrice is not { } price) continue;
             if (price < 0) errors.Add(ErrorCodes.OutOfRange, $"lines[{i}].unitPrice", "A unit price cannot be negative.");
-            var expected = line.Quantity * price - Math.Sign(line.Quantity) * line.Discount;
+            // Weighed goods: 0.333 kg at 19.90 is charged 6.63, so the product is rounded to the öre (cent) first.
+            var expected = Math.Round(line.Quantity * price, 2, MidpointRounding.AwayFromZero) - Math.Sign(line.Quantity) * line.Discount;
             if (expected != line.Amount)
                 errors.Add(ErrorCodes.LineAmountMismatch, $"lines[{i}].amount",
-                    $"quantity × unitPrice {(line.Quantity < 0 ? "+" : "−")} discount is {expected}, but amount is {line.Amount}.");
+                    $"quantity × unitPrice (rounded to 2 decimals) {(line.Quantity < 0 ? "+" : "−")} discount is {expected}, but amount is {line.Amount}.");
         }
     }
-
-    public static Receipt ToReceipt(PosReceipt receipt, string memberId) => new()
-    {
-        Id = receipt.Id,
-        MemberId = memberId,
-        StoreId = receipt.StoreId,
-        Channel = receipt.Channel,
-        PurchasedAt = receipt.PurchasedAt,
-        Currency = receipt.Currency,
-        Total = receipt.Total,
-        Lines = receipt.Lines?.Where(l => l is not null).Select(l => new ReceiptLine(l.Sku, l.Category, l.Quantity, l.Amount, l.OriginalLine)).ToArray() ?? [],
-        Vouchers = receipt.Vouchers ?? [],
-        ReturnOf = receipt.ReturnOf,
-        StampsTo = receipt.StampsTo,
-    };
 }

@@ -1,5 +1,6 @@
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Members;
+using Loyalty.Core.Receipts;
 
 namespace Loyalty.Core.Application.Receipts;
 
@@ -52,6 +53,22 @@ public sealed record PosReceipt
 
     /// <summary>A household member whose stamp cards receive this receipt's stamps.</summary>
     public string? StampsTo { get; init; }
+
+    /// <summary>The domain's receipt, once the member is known. Null lines (refused by the checks) are left out.</summary>
+    public Receipt ToReceipt(string memberId) => new()
+    {
+        Id = Id,
+        MemberId = memberId,
+        StoreId = StoreId,
+        Channel = Channel,
+        PurchasedAt = PurchasedAt,
+        Currency = Currency,
+        Total = Total,
+        Lines = Lines?.Where(l => l is not null).Select(l => new ReceiptLine(l.Sku, l.Category, l.Quantity, l.Amount, l.OriginalLine)).ToArray() ?? [],
+        Vouchers = Vouchers ?? [],
+        ReturnOf = ReturnOf,
+        StampsTo = StampsTo,
+    };
 }
 
 /// <summary>

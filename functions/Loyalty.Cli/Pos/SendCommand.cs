@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Loyalty.Core.Application.Receipts;
+using Loyalty.Core.Serialization;
+using Loyalty.Hosting;
+using Loyalty.Storage.Queues;
+using static Loyalty.Cli.Failure;
+
+namespace Loyalty.Cli.Pos;
+
+/// <summary><c>loyalty pos send --file message.json</c>: one message file on the receipts queue, for trying out docs/pos-integration.md.</summary>
+internal static class SendCommand
+{
+    public static Command Create(Func<ParseResult, LoyaltyBackend> backend)
+    {
+        var file = new Option<FileInfo>("--file") { Description = "A loyalty.receipt.v1 message (JSON, see docs/pos-integration.md).", Required = true };
+        var command = new Command("send", "Put one message file on the receipts queue, as a POS would.") { file };
+        command.SetAction(async (parse, ct) =>
+        {
+            byte[] body;
+            try
+            {
+                body = await File.ReadAllBytesAsync(parse.GetValue(file)!.FullName, ct);
+            }
+            catch (IOException e)
+            {
+                return Fail($"Cannot read the message: {e.Message}");
+            }
+            // The checks the worker makes on a message as a whole, so a typo is reported here rather than found in the
+            // poison queue; each receipt is still checked by the worker.
+            var parsed = StrictJson.Parse<ReceiptMessage>(body);
+            if (parsed.Value is not { } message)
+                return Fail($"Not a {ReceiptMessage.MessageType} message: {(parsed.Path is { Length: > 0 } at ? at + ": " : "")}{parsed.Error}");
+            if (message.Type != ReceiptMessage.MessageType)
+                return Fail($"type: expected '{ReceiptMessage.MessageType}', found '{message.Type}'.");
+            if (message.Receipts.Count is 0 or > ReceiptMessage.MaxReceipts)
+                return Fail($"receipts: a message carries 1 to {ReceiptMessage.MaxReceipts} receipts, this one {message.Receipts.Count}.");
+            if (body.Length > QueueClient.MaxBodyBytes)
+                return Fail($"The message is {body.Length:N0} bytes; the queue takes at most {QueueClient.MaxBodyBytes:N0}. Split its receipts over several messages.");
+
+            var storage = backend(parse).Storage;
+            await storage.EnsureCreatedAsync(ct);
+            var sent = await storage.ReceiptsQueue.SendAsync(new BinaryData(body), cancellationToken: ct);
+            Console.WriteLine($"Sent {message.Receipts.Count} receipt(s) for program '{message.ProgramId}' to queue '{storage.ReceiptsQueue.Name}' as message {sent.MessageId}.");
+            return 0;
+        });
+        return command;
+    }
+}
