@@ -37,10 +37,6 @@ param principalId string = ''
 ])
 param principalType string = 'User'
 
-@minLength(1)
-@description('IANA time zone the loyalty programs use by default for "end of day", qualification periods and nightly jobs. Flex Consumption ignores WEBSITE_TIME_ZONE and TZ, so the app reads this setting instead.')
-param programTimeZone string = 'Europe/Stockholm'
-
 @secure()
 @description('Initial value of the Key Vault secret member-token-signing-key. azd passes the vault\'s current value back in (secretOrRandomPassword in main.parameters.json), so re-provisioning keeps the key. The newGuid() default only applies to deployments outside azd and creates a new key on every such deployment.')
 param memberTokenSigningKey string = newGuid()
@@ -79,9 +75,34 @@ var names = {
   plan: '${abbrs.webServerFarms}${resourceToken}'
 }
 
-// Service Bus queues. Receipts arrive from the POS systems; notifications carry outbox events.
+// The Service Bus queue POS systems send `loyalty.receipt.v1` messages to. The Functions app's trigger
+// (functions/Loyalty.Functions/Receipts/ReceiptsQueueFunction.cs) names the same queue.
 var receiptsQueueName = 'receipts'
-var notificationsQueueName = 'notifications'
+
+// Deliveries before Service Bus dead-letters a receipts message. Must equal
+// ReceiptMessageHandler.MaxDeliveries: on that delivery the handler stops retrying and settles every receipt.
+var receiptsMaxDeliveryCount = 5
+
+// Every table, storage queue and container the application uses: LoyaltyResources.Default in
+// functions/Loyalty.Storage/Repositories/LoyaltyResources.cs (tests/Loyalty.Api.Tests/DeploymentContractTests.cs
+// checks that each one is created here). The app also creates missing ones at start-up.
+var loyaltyTables = [
+  'Programs'
+  'ApiKeys'
+  'Members'
+  'Identities'
+  'ParkedReceipts'
+  'ReceiptClaims'
+  'JobProgress'
+]
+var loyaltyQueues = [
+  'receipts' // the local host's receipts transport; unused in Azure (Service Bus carries receipts), kept for parity
+  'receipts-poison' // rejected receipts and unusable messages, each with the reason
+  'notifications' // loyalty.notification.v1 for the e-mail/SMS/push sender
+]
+var loyaltyContainers = [
+  'receipts' // raw POS payloads for audit and replay
+]
 
 // ---------------------------------------------------------------------------------------------
 // Resources
@@ -121,24 +142,9 @@ module storage 'modules/storage.bicep' = {
     name: names.storageAccount
     location: location
     tags: tags
-    blobContainerNames: [
-      deploymentContainerName // Flex Consumption deployment package
-      'receipts' // raw POS payloads, for audit and replay
-      'exports' // campaign audiences, GDPR exports
-    ]
-    tableNames: [
-      'Programs'
-      'ApiKeys'
-      'Members'
-      'Identities'
-      'TierReviews'
-      'Campaigns'
-      'CampaignDeliveries'
-      'JobProgress'
-    ]
-    queueNames: [
-      'notifications'
-    ]
+    blobContainerNames: concat([deploymentContainerName], loyaltyContainers) // + the Flex Consumption deployment package
+    tableNames: loyaltyTables
+    queueNames: loyaltyQueues
   }
 }
 
@@ -151,8 +157,8 @@ module serviceBus 'modules/service-bus.bicep' = {
     tags: tags
     queueNames: [
       receiptsQueueName
-      notificationsQueueName
     ]
+    maxDeliveryCount: receiptsMaxDeliveryCount
   }
 }
 
@@ -180,6 +186,7 @@ module appRoles 'modules/role-assignments.bicep' = {
     serviceBusNamespaceName: names.serviceBusNamespace
     keyVaultName: names.keyVault
     keyVaultAccess: 'read'
+    serviceBusSend: false // the app only receives; it sends notifications to the storage queue
     applicationInsightsName: names.applicationInsights
   }
   dependsOn: [
@@ -202,6 +209,7 @@ module developerRoles 'modules/role-assignments.bicep' = if (!empty(principalId)
     serviceBusNamespaceName: names.serviceBusNamespace
     keyVaultName: names.keyVault
     keyVaultAccess: 'readWrite'
+    serviceBusSend: true // to send test receipts
     applicationInsightsName: names.applicationInsights
   }
   dependsOn: [
@@ -217,7 +225,7 @@ module developerRoles 'modules/role-assignments.bicep' = if (!empty(principalId)
 // FUNCTIONS_EXTENSION_VERSION, WEBSITE_CONTENT*, WEBSITE_RUN_FROM_PACKAGE, WEBSITE_TIME_ZONE and TZ,
 // so none of them appear here.
 var appSettings = {
-  // Functions host storage, also the default Azure Storage backend of Durable Functions.
+  // Functions host storage (keys, timer-trigger leases, diagnostics), identity-based.
   AzureWebJobsStorage__accountName: storage.outputs.name
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identity.outputs.clientId
@@ -228,7 +236,7 @@ var appSettings = {
   Storage__BlobServiceUri: storage.outputs.blobEndpoint
   Storage__ClientId: identity.outputs.clientId
 
-  // Connection "ServiceBusConnection" of the Service Bus trigger and output bindings.
+  // Connection "ServiceBusConnection" of the receipts Service Bus trigger (identity-based).
   ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
   ServiceBusConnection__credential: 'managedidentity'
   ServiceBusConnection__clientId: identity.outputs.clientId
@@ -237,12 +245,9 @@ var appSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
 
-  // Versionless Key Vault reference: the platform resolves the latest secret version.
+  // Versionless Key Vault reference: the platform resolves the latest secret version. Provisioned ahead of
+  // the member-token feature (shared/ARCHITECTURE.md §5); no code reads it yet.
   MemberTokens__SigningKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.memberTokenSigningKeySecretUri})'
-
-  Loyalty__DefaultTimeZone: programTimeZone
-  Loyalty__ReceiptsQueue: receiptsQueueName
-  Loyalty__NotificationsQueue: notificationsQueueName
 }
 
 module functionApp 'modules/function-app.bicep' = {
@@ -287,7 +292,6 @@ output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
 output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.name
 output AZURE_SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_SERVICEBUS_RECEIPTS_QUEUE string = receiptsQueueName
-output AZURE_SERVICEBUS_NOTIFICATIONS_QUEUE string = notificationsQueueName
 
 // AZURE_KEY_VAULT_NAME is also what main.parameters.json hands to secretOrRandomPassword.
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name

@@ -16,8 +16,11 @@ param principalType string
 @description('Storage account that holds host storage, the deployment package and the loyalty data.')
 param storageAccountName string
 
-@description('Service Bus namespace with the receipts and notifications queues.')
+@description('Service Bus namespace with the receipts queue.')
 param serviceBusNamespaceName string
+
+@description('Also grant Azure Service Bus Data Sender: the developer sends test receipts; the app only receives.')
+param serviceBusSend bool
 
 @description('Key vault that holds the member-token signing key.')
 param keyVaultName string
@@ -43,21 +46,21 @@ var roles = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
-// Blob Data Owner rather than Contributor: the Functions host needs it for AzureWebJobsStorage
-// (it creates its own containers and leases), and Flex Consumption reads the package with it.
-// Queue and Table Data Contributor: Durable Functions' task hub, host diagnostics, and our own
-// tables and queues. Account scope, because the host and Durable create their own entities.
+// Blob Data Owner rather than Contributor: the Functions docs name it for identity-based
+// AzureWebJobsStorage (host keys, timer-trigger singleton leases, containers it creates itself), Flex
+// Consumption reads the deployment package with it, and it covers our receipts archive.
+// Queue Data Contributor: our storage queues (receipts-poison, notifications, receipts), created at start.
+// Table Data Contributor: our tables (created at start) and the host's diagnostic-events table.
+// Account scope, because the host creates containers and tables with generated names.
 var storageRoles = [
   roles.storageBlobDataOwner
   roles.storageQueueDataContributor
   roles.storageTableDataContributor
 ]
 
-// Receiver for the receipts trigger, Sender for the outbox dispatcher's notifications.
-var serviceBusRoles = [
-  roles.serviceBusDataReceiver
-  roles.serviceBusDataSender
-]
+// Receiver for the receipts trigger (receive, complete, abandon, dead-letter). Sender only for a
+// developer: nothing in the app sends to Service Bus (notifications go to the storage queue).
+var serviceBusRoles = concat([roles.serviceBusDataReceiver], serviceBusSend ? [roles.serviceBusDataSender] : [])
 
 var keyVaultRole = keyVaultAccess == 'readWrite' ? roles.keyVaultSecretsOfficer : roles.keyVaultSecretsUser
 

@@ -1,10 +1,10 @@
 // Service Bus namespace (Standard: queues with duplicate detection) with SAS keys disabled,
 // so senders and receivers authenticate with Microsoft Entra ID only.
 //
-// Both queues detect duplicates by MessageId for an hour: POS systems resend receipts, and the
-// outbox dispatcher uses deterministic message ids. After 10 failed deliveries, or when a message
-// outlives its time to live, it moves to the queue's dead-letter sub-queue instead of being lost.
-// requiresDuplicateDetection cannot be changed on an existing queue.
+// Queues detect duplicates by MessageId for an hour (POS systems resend receipts). After
+// maxDeliveryCount deliveries, or when a message outlives its time to live, a message moves to the
+// queue's dead-letter sub-queue instead of being lost; the app also dead-letters unusable messages
+// itself, with the reason. requiresDuplicateDetection cannot be changed on an existing queue.
 
 @minLength(6)
 @maxLength(50)
@@ -23,8 +23,9 @@ param queueNames string[]
 @description('Window in which a repeated MessageId is dropped (ISO 8601 duration).')
 param duplicateDetectionHistoryTimeWindow string = 'PT1H'
 
-@description('Deliveries before a message is dead-lettered.')
-param maxDeliveryCount int = 10
+@minValue(1)
+@description('Deliveries before a message is dead-lettered. The caller passes the application\'s own limit (ReceiptMessageHandler.MaxDeliveries).')
+param maxDeliveryCount int
 
 @description('How long a receiver holds the lock on a message (ISO 8601 duration).')
 param lockDuration string = 'PT1M'

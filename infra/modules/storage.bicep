@@ -1,5 +1,5 @@
-// The storage account: Functions host storage (AzureWebJobsStorage, Durable Functions task hub),
-// the Flex Consumption deployment package, and the loyalty data (tables, blobs, queues).
+// The storage account: Functions host storage (AzureWebJobsStorage), the Flex Consumption deployment
+// package, and the loyalty data (tables, blobs, queues).
 // Shared-key access is disabled, so every caller authenticates with Microsoft Entra ID.
 // The app also creates what it needs on start; provisioning the names here makes the contract explicit.
 

@@ -1,0 +1,72 @@
+using Loyalty.Api.Endpoints;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Loyalty.Functions.Http;
+
+/// <summary>
+/// One HTTP function per route of <see cref="Routes.MapLoyaltyApi"/>, each calling the same handler as the local host.
+/// Routes omit the "api" prefix: the host adds extensions.http.routePrefix from host.json ("api"), giving /api/v1/….
+/// Anonymous at the platform level because every handler authenticates its API key itself (Endpoints/Handler.cs).
+/// Route values bind to parameters of the same name. tests/Loyalty.Api.Tests/FunctionRoutesTests.cs keeps this list
+/// equal to the local host's routes, so keep each trigger attribute on one line as below.
+/// </summary>
+public sealed class ApiFunctions(TimeProvider time)
+{
+    [Function("Health")]
+    public IActionResult Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest req) =>
+        new HandlerResult(HealthEndpoints.Get(time));
+
+    [Function("EnrolMember")]
+    public Task<IActionResult> EnrolMember([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/members")] HttpRequest req) =>
+        HandlerResult.From(MemberEndpoints.Enrol(req.HttpContext));
+
+    [Function("IdentifyMember")]
+    public Task<IActionResult> IdentifyMember([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/members/identify")] HttpRequest req) =>
+        HandlerResult.From(MemberEndpoints.Identify(req.HttpContext));
+
+    [Function("GetMember")]
+    public Task<IActionResult> GetMember([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}")] HttpRequest req, string memberId) =>
+        HandlerResult.From(MemberEndpoints.Get(req.HttpContext, memberId));
+
+    [Function("UpdateMemberContact")]
+    public Task<IActionResult> UpdateMemberContact([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/members/{memberId}")] HttpRequest req, string memberId) =>
+        HandlerResult.From(MemberEndpoints.UpdateContact(req.HttpContext, memberId));
+
+    [Function("LinkHousehold")]
+    public Task<IActionResult> LinkHousehold([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/members/{memberId}/household")] HttpRequest req, string memberId) =>
+        HandlerResult.From(MemberEndpoints.LinkHousehold(req.HttpContext, memberId));
+
+    [Function("ListMemberReceipts")]
+    public Task<IActionResult> ListMemberReceipts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}/receipts")] HttpRequest req, string memberId) =>
+        HandlerResult.From(MemberEndpoints.ListReceipts(req.HttpContext, memberId));
+
+    [Function("ListMemberLedger")]
+    public Task<IActionResult> ListMemberLedger([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}/ledger")] HttpRequest req, string memberId) =>
+        HandlerResult.From(MemberEndpoints.ListLedger(req.HttpContext, memberId));
+
+    [Function("ChooseVoucher")]
+    public Task<IActionResult> ChooseVoucher([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/members/{memberId}/vouchers")] HttpRequest req, string memberId) =>
+        HandlerResult.From(MemberEndpoints.ChooseVoucher(req.HttpContext, memberId));
+
+    [Function("RedeemVoucher")]
+    public Task<IActionResult> RedeemVoucher([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/members/{memberId}/vouchers/{voucherId}/redemptions")] HttpRequest req, string memberId, string voucherId) =>
+        HandlerResult.From(MemberEndpoints.RedeemVoucher(req.HttpContext, memberId, voucherId));
+
+    [Function("SubmitReceipt")]
+    public Task<IActionResult> SubmitReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/receipts")] HttpRequest req) =>
+        HandlerResult.From(ReceiptEndpoints.Submit(req.HttpContext));
+
+    [Function("ListParkedReceipts")]
+    public Task<IActionResult> ListParkedReceipts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/receipts/parked")] HttpRequest req) =>
+        HandlerResult.From(ReceiptEndpoints.ListParked(req.HttpContext));
+
+    [Function("GetProgram")]
+    public Task<IActionResult> GetProgram([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/program")] HttpRequest req) =>
+        HandlerResult.From(ProgramEndpoints.Get(req.HttpContext));
+
+    [Function("PublishProgramVersion")]
+    public Task<IActionResult> PublishProgramVersion([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/program")] HttpRequest req) =>
+        HandlerResult.From(ProgramEndpoints.Publish(req.HttpContext));
+}

@@ -1,0 +1,108 @@
+using Azure.Messaging.ServiceBus;
+using Loyalty.Core.Application.Receipts;
+using Loyalty.Hosting;
+using Loyalty.Hosting.Receipts;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Loyalty.Functions.Receipts;
+
+/// <summary>
+/// POS receipts from the Service Bus queue "receipts" (one <c>loyalty.receipt.v1</c> message each), handled by the same
+/// <see cref="ReceiptMessageHandler"/> as the local host's storage-queue worker. The function settles every message
+/// itself (AutoCompleteMessages = false, here and in host.json):
+/// <list type="bullet">
+/// <item>Complete: rejected receipts go to the receipts-poison storage queue first, then the message is completed.</item>
+/// <item>Poison (not JSON, wrong type or shape): dead-lettered at once with the reason.</item>
+/// <item>RetryLater (a return ahead of its purchase, a busy member): abandoned after a short pause, so Service Bus
+/// delivers it again; the handler gives up on delivery <see cref="ReceiptMessageHandler.MaxDeliveries"/>.</item>
+/// <item>An exception (storage trouble): abandoned, or dead-lettered with the error when this was the last delivery.</item>
+/// </list>
+/// Applying receipts is idempotent, so a redelivery after a crash at any point changes nothing twice. The queue's
+/// maxDeliveryCount in infra/main.bicep equals <see cref="ReceiptMessageHandler.MaxDeliveries"/> (a test checks).
+/// </summary>
+public sealed class ReceiptsQueueFunction(LoyaltyBackend backend, ReceiptPoisonQueue poison, ILogger<ReceiptsQueueFunction> logger)
+{
+    /// <summary>Receipts of one message applied at once (as the local worker's default).</summary>
+    private const int Parallelism = 8;
+
+    /// <summary>Pause before giving a message back for a later try: this times its delivery count (5 s, 10 s, …).</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
+    private const int MaxDescriptionLength = 1_000;
+
+    private readonly ReceiptMessageHandler handler = new(backend.Receipts);
+
+    [Function("ReceiptsQueue")]
+    public async Task Run(
+        [ServiceBusTrigger("receipts", Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
+        ServiceBusMessageActions messageActions,
+        CancellationToken cancellationToken)
+    {
+        // Service Bus numbers deliveries from 1, as the handler expects. A message without an id is named by its sequence number.
+        var messageId = string.IsNullOrEmpty(message.MessageId) ? $"seq-{message.SequenceNumber}" : message.MessageId;
+        var lastDelivery = message.DeliveryCount >= ReceiptMessageHandler.MaxDeliveries;
+        MessageVerdict verdict;
+        try
+        {
+            verdict = await handler.HandleAsync(message.Body.ToMemory(), messageId, message.DeliveryCount, Parallelism, cancellationToken).ConfigureAwait(false);
+            if (verdict.Action == MessageAction.Complete)
+            {
+                foreach (var rejected in verdict.Rejected)
+                    await poison.WriteRejectedAsync(rejected, messageId, message.DeliveryCount, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            // Settled with CancellationToken.None: a settlement cut short would leave the message locked until its lock expires.
+            if (lastDelivery && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "Receipts message {MessageId} failed on its last delivery ({DeliveryCount}); dead-lettering it.", messageId, message.DeliveryCount);
+                await messageActions.DeadLetterMessageAsync(message, deadLetterReason: "ProcessingFailed",
+                    deadLetterErrorDescription: Shorten($"{e.GetType().Name}: {e.Message}"), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                logger.LogWarning(e, "Receipts message {MessageId} failed on delivery {DeliveryCount}; abandoning it for another try.", messageId, message.DeliveryCount);
+                await messageActions.AbandonMessageAsync(message, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw; // recorded as a failed invocation; the message is settled already
+        }
+
+        switch (verdict.Action)
+        {
+            case MessageAction.Complete:
+                if (verdict.Rejected.Count > 0)
+                    logger.LogWarning("Receipts message {MessageId}: {Rejected} receipts rejected and written to the poison queue.", messageId, verdict.Rejected.Count);
+                await messageActions.CompleteMessageAsync(message, CancellationToken.None).ConfigureAwait(false);
+                break;
+
+            case MessageAction.Poison:
+                logger.LogWarning("Receipts message {MessageId} is unusable and is dead-lettered: {Reason}", messageId, verdict.Reason);
+                await messageActions.DeadLetterMessageAsync(message, deadLetterReason: "MalformedMessage",
+                    deadLetterErrorDescription: Shorten(verdict.Reason ?? "The message cannot be handled."), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                break;
+
+            default: // RetryLater; the handler never answers it on the last delivery
+                await PauseAsync(RetryDelay * message.DeliveryCount, cancellationToken).ConfigureAwait(false);
+                await messageActions.AbandonMessageAsync(message, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>Waits while the host keeps renewing the message lock; a shutdown ends the wait early.</summary>
+    private static async Task PauseAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Give the message back at once.
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= MaxDescriptionLength ? text : text[..MaxDescriptionLength] + "…";
+}

@@ -1,0 +1,30 @@
+using Loyalty.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Loyalty.Functions.Startup;
+
+/// <summary>
+/// Creates the tables, queues and containers that do not exist yet (<see cref="LoyaltyBackend.EnsureCreatedAsync"/>),
+/// as the local host does before it starts. The Bicep already creates every one of them (a test checks), so this is a
+/// safety net: it runs in the background, so it never delays the worker's start, and a failure (for instance role
+/// assignments still propagating on the first start) is logged, not fatal.
+/// </summary>
+public sealed class StorageStartup(LoyaltyBackend backend, ILogger<StorageStartup> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await backend.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Creating missing tables, queues and containers failed; the app carries on with what exists.");
+        }
+    }
+}
