@@ -1,7 +1,9 @@
 using Loyalty.Api.Endpoints;
 using Loyalty.Api.Http;
 using Loyalty.Hosting;
+using Loyalty.Hosting.Receipts;
 using Loyalty.Local;
+using Loyalty.Local.Workers;
 using Microsoft.AspNetCore.Http.Features;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +16,24 @@ builder.Services.AddOpenApi("v1");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddLoyaltyBackend(builder.Configuration);
 builder.Services.AddLoyaltyApi();
+
+// The background work of the local host (the Functions app has its own triggers for the same jobs).
+builder.Services.AddSingleton(provider => new ReceiptPoisonQueue(provider.GetRequiredService<LoyaltyBackend>().Storage));
+var receiptWorker = ReceiptWorkerOptions.From(builder.Configuration);
+if (receiptWorker.Enabled)
+{
+    builder.Services.AddHostedService(provider => new ReceiptQueueWorker(
+        provider.GetRequiredService<LoyaltyBackend>().Storage,
+        provider.GetRequiredService<LoyaltyBackend>().Receipts,
+        provider.GetRequiredService<ReceiptPoisonQueue>(),
+        receiptWorker,
+        provider.GetRequiredService<ILogger<ReceiptQueueWorker>>()));
+}
+
+OutboxWorker.Interval(builder.Configuration); // a bad setting fails here, not at the first tick
+builder.Services.AddHostedService<OutboxWorker>();
+if (builder.Configuration.GetValue(NotificationLogWorker.EnabledKey, true))
+    builder.Services.AddHostedService<NotificationLogWorker>();
 
 var app = builder.Build();
 

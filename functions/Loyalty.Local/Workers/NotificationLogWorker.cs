@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Loyalty.Hosting;
+using Loyalty.Storage.Queues;
+
+namespace Loyalty.Local.Workers;
+
+/// <summary>
+/// Stands in for the e-mail/SMS sender on a laptop: drains the notifications queue, logging one line per
+/// <c>loyalty.notification.v1</c> (its id and event kinds), so the local queue stays shallow (Azurite's queue
+/// operations slow down as the total number of stored messages grows). <c>Notifications:LogWorker:Enabled</c>
+/// (default true) turns it off, for instance to inspect the queue or to run a real sender against it.
+/// </summary>
+public sealed class NotificationLogWorker(LoyaltyBackend backend, ILogger<NotificationLogWorker> logger) : BackgroundService
+{
+    public const string EnabledKey = "Notifications:LogWorker:Enabled";
+
+    private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MinDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxErrorDelay = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queue = backend.Storage.NotificationsQueue;
+        var delay = TimeSpan.Zero;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var messages = await queue.ReceiveAsync(32, VisibilityTimeout, stoppingToken).ConfigureAwait(false);
+                if (messages.Count > 0)
+                {
+                    delay = TimeSpan.Zero;
+                    foreach (var message in messages) Log(message);
+                    await Task.WhenAll(messages.Select(m => queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, stoppingToken))).ConfigureAwait(false);
+                    continue;
+                }
+
+                delay = delay == TimeSpan.Zero ? MinDelay : Min(delay * 2, MaxDelay);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                delay = Min(Max(delay * 2, MinDelay * 4), MaxErrorDelay);
+                logger.LogWarning("Draining the notifications queue failed ({Error}); trying again in {Delay}.", e.Message, delay);
+            }
+
+            try
+            {
+                await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private void Log(QueueMessage message)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(message.Body.ToMemory());
+            var root = json.RootElement;
+            var id = root.TryGetProperty("id", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : message.MessageId;
+            var kinds = root.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array
+                ? string.Join(", ", events.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("kind", out var kind) ? kind.ToString() : "?"))
+                : "";
+            logger.LogInformation("Notification {NotificationId}: {Kinds}", id, kinds.Length > 0 ? kinds : "(no events)");
+        }
+        catch (JsonException)
+        {
+            logger.LogWarning("Notification message {MessageId} is not JSON; dropped.", message.MessageId);
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,113 @@
+using Loyalty.Core.Validation;
+using Loyalty.Hosting.Receipts;
+using Loyalty.Local.Workers;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Loyalty.Local.Tests;
+
+/// <summary>The receipts worker in this process against real Azurite: bad input is set aside, everything else applied once.</summary>
+public sealed class ReceiptQueueWorkerTests(ITestOutputHelper output) : WorkerTest(output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Malformed_messages_go_to_the_poison_queue_with_a_reason_while_the_messages_around_them_are_applied()
+    {
+        var members = await EnrolAsync(2);
+        var notJson = "this is { not JSON";
+        var wrongType = Message(Purchase("wrong-type-1", members[0], 500m)).Replace("loyalty.receipt.v1", "loyalty.receipt.v0", StringComparison.Ordinal);
+        await SendAsync(Message(Purchase("before-1", members[0], 120m)), notJson, wrongType, Message(Purchase("after-1", members[1], 80m)));
+
+        // One message at a time, in queue order: the good message after the bad ones is reached only if they do not block.
+        var worker = await StartWorkerAsync(new ReceiptWorkerOptions { Concurrency = 1 });
+        await WaitUntilQueueIsEmptyAsync(Timeout);
+
+        Assert.Equal(120, await QualifyingPointsAsync(members[0]));
+        Assert.Equal(80, await QualifyingPointsAsync(members[1]));
+        Assert.Equal(["before-1"], await HistoryAsync(members[0]));
+        var entries = await PoisonEntriesAsync();
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e =>
+        {
+            Assert.Equal(ReceiptPoisonQueue.MessageType, e.GetProperty("type").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(e.GetProperty("reason").GetString()));
+            Assert.False(string.IsNullOrEmpty(e.GetProperty("messageId").GetString()));
+            Assert.Equal(1, e.GetProperty("deliveryCount").GetInt64());
+            Assert.False(e.TryGetProperty("receipt", out _));
+        });
+        var malformed = Assert.Single(entries, e => e.GetProperty("body").GetString() == notJson);
+        Assert.StartsWith("Invalid JSON", malformed.GetProperty("reason").GetString());
+        Assert.False(malformed.TryGetProperty("programId", out _));
+        var mistyped = Assert.Single(entries, e => e.GetProperty("body").GetString() == wrongType);
+        Assert.Contains("loyalty.receipt.v0", mistyped.GetProperty("reason").GetString());
+        Assert.Equal(ProgramId, mistyped.GetProperty("programId").GetString());
+        Assert.Equal((4L, 2L, 2L, 0L), (worker.Counts.Received, worker.Counts.Completed, worker.Counts.Poisoned, worker.Counts.Failed));
+    }
+
+    [Fact]
+    public async Task An_invalid_receipt_goes_to_the_poison_queue_alone_with_its_error_codes_and_the_others_in_its_message_are_applied()
+    {
+        var members = await EnrolAsync(2);
+        var bad = Purchase("bad-1", members[0], 50m) with { Total = 60m };
+        await SendAsync(Message(Purchase("good-1", members[0], 100m), bad, Purchase("good-2", members[1], 30m)));
+
+        var worker = await StartWorkerAsync();
+        await WaitUntilQueueIsEmptyAsync(Timeout);
+
+        Assert.Equal(100, await QualifyingPointsAsync(members[0]));
+        Assert.Equal(30, await QualifyingPointsAsync(members[1]));
+        Assert.Equal(["good-1"], await HistoryAsync(members[0]));
+        var entry = Assert.Single(await PoisonEntriesAsync());
+        Assert.Equal("bad-1", entry.GetProperty("receiptId").GetString());
+        Assert.Equal("bad-1", entry.GetProperty("receipt").GetProperty("id").GetString());
+        Assert.Equal(60m, entry.GetProperty("receipt").GetProperty("total").GetDecimal());
+        Assert.Equal(ProgramId, entry.GetProperty("programId").GetString());
+        Assert.Contains(ErrorCodes.TotalMismatch, entry.GetProperty("reason").GetString());
+        Assert.Equal([ErrorCodes.TotalMismatch], entry.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("code").GetString()));
+        Assert.Equal("total", entry.GetProperty("errors")[0].GetProperty("path").GetString());
+        Assert.StartsWith(Backend.Storage.Names.ReceiptsContainer + "/" + ProgramId + "/", entry.GetProperty("archive").GetString());
+        Assert.False(entry.TryGetProperty("body", out _));
+        Assert.Equal((1L, 1L, 0L), (worker.Counts.Completed, worker.Counts.RejectedReceipts, worker.Counts.Poisoned));
+    }
+
+    [Fact]
+    public async Task The_same_message_twice_and_the_same_receipt_in_two_messages_earn_points_once()
+    {
+        var members = await EnrolAsync(2);
+        var twice = Message(Purchase("d-1", members[0], 100m), Purchase("d-2", members[1], 40m, quantity: 2));
+        await SendAsync(twice, twice, Message(Purchase("d-2", members[1], 40m, quantity: 2), Purchase("d-3", members[0], 7m)));
+
+        // Four at once: the copies race each other.
+        var worker = await StartWorkerAsync(new ReceiptWorkerOptions { Concurrency = 4 });
+        await WaitUntilQueueIsEmptyAsync(Timeout);
+
+        Assert.Equal(107, await QualifyingPointsAsync(members[0]));
+        Assert.Equal(80, await QualifyingPointsAsync(members[1]));
+        Assert.Equal(Sorted("d-1", "d-3"), await HistoryAsync(members[0]));
+        Assert.Equal(["d-2"], await HistoryAsync(members[1]));
+        Assert.Empty(await PoisonEntriesAsync());
+        Assert.Equal(3, worker.Counts.Completed);
+    }
+
+    [Fact]
+    public async Task A_return_with_its_purchase_in_one_message_and_a_return_sent_before_its_purchase_are_both_applied()
+    {
+        var members = await EnrolAsync(2);
+        var together = Purchase("r-1", members[0], 100m, quantity: 2);
+        var later = Purchase("r-2", members[1], 60m, quantity: 3);
+        // The return ahead of its purchase first: with one message at a time it must wait for the purchase behind it.
+        await SendAsync(Message(Return("r-1-back", together, 1), together), Message(Return("r-2-back", later, 1)), Message(later));
+
+        var worker = await StartWorkerAsync(new ReceiptWorkerOptions { Concurrency = 1, RetryDelay = TimeSpan.FromMilliseconds(500) });
+        await WaitUntilQueueIsEmptyAsync(Timeout);
+
+        Assert.Equal(200 - 100, await QualifyingPointsAsync(members[0]));
+        Assert.Equal(180 - 60, await QualifyingPointsAsync(members[1]));
+        Assert.Equal(Sorted("r-1", "r-1-back"), await HistoryAsync(members[0]));
+        Assert.Equal(Sorted("r-2", "r-2-back"), await HistoryAsync(members[1]));
+        Assert.Empty(await PoisonEntriesAsync());
+        Assert.True(worker.Counts.RetriedLater >= 1, $"The early return should have been retried later: {worker.Counts}");
+        Assert.Equal(3, worker.Counts.Completed);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Loyalty.Core.Application;
+using Loyalty.Core.Application.Receipts;
+using Loyalty.Core.Validation;
+using Loyalty.Local.Workers;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Loyalty.Local.Tests;
+
+/// <summary>Stopping the worker: messages in flight may finish within the grace period; the rest are handed back at once.</summary>
+public sealed class ShutdownTests(ITestOutputHelper output) : WorkerTest(output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task A_message_still_in_flight_after_the_grace_period_is_released_for_another_worker_at_once()
+    {
+        var member = (await EnrolAsync(1))[0];
+        await SendAsync(Message(Purchase("s-1", member, 10m)));
+        var stuck = new GatedReceipts(Backend.Receipts, System.Threading.Timeout.InfiniteTimeSpan);
+        // Hidden for a minute when received: only the release can make it visible again within this test.
+        var worker = await StartWorkerAsync(new ReceiptWorkerOptions { VisibilityTimeout = TimeSpan.FromMinutes(1), ShutdownGrace = TimeSpan.FromMilliseconds(200) }, stuck);
+        await stuck.Entered.Task.WaitAsync(Timeout);
+
+        var stopping = Stopwatch.StartNew();
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"Stopping took {stopping.Elapsed}.");
+        Assert.Equal(1, worker.Counts.Released);
+        var again = Assert.Single(await Receipts.ReceiveAsync(1, TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, again.DequeueCount);
+        Assert.Equal(0, await QualifyingPointsAsync(member));
+        Assert.Empty(await PoisonEntriesAsync());
+    }
+
+    [Fact]
+    public async Task A_message_that_finishes_within_the_grace_period_is_completed_before_the_worker_stops()
+    {
+        var member = (await EnrolAsync(1))[0];
+        await SendAsync(Message(Purchase("s-2", member, 25m)));
+        var slow = new GatedReceipts(Backend.Receipts, TimeSpan.FromMilliseconds(500));
+        var worker = await StartWorkerAsync(new ReceiptWorkerOptions { ShutdownGrace = TimeSpan.FromSeconds(10) }, slow);
+        await slow.Entered.Task.WaitAsync(Timeout);
+
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.Equal((1L, 0L), (worker.Counts.Completed, worker.Counts.Released));
+        Assert.Equal(0, await Receipts.GetApproximateMessageCountAsync());
+        Assert.Equal(25, await QualifyingPointsAsync(member));
+    }
+
+    /// <summary>Holds every receipt for <paramref name="hold"/> (or until cancelled) before applying it.</summary>
+    private sealed class GatedReceipts(IReceiptService inner, TimeSpan hold) : IReceiptService
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<Result<ReceiptResult>> ApplyAsync(string programId, PosReceipt receipt, string? archived, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Task.Delay(hold, cancellationToken);
+            return await inner.ApplyAsync(programId, receipt, archived, cancellationToken);
+        }
+
+        public Task<Result<ReceiptResult>> SubmitAsync(string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+            inner.SubmitAsync(programId, receipt, payload, cancellationToken);
+
+        public Task<string?> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+            inner.ArchiveAsync(programId, name, payload, cancellationToken);
+
+        public Task<Result<Page<ParkedReceipt>>> ListParkedAsync(string programId, PageRequest page, CancellationToken cancellationToken) =>
+            inner.ListParkedAsync(programId, page, cancellationToken);
+
+        public Task<int> ReplayParkedAsync(string programId, CancellationToken cancellationToken) => inner.ReplayParkedAsync(programId, cancellationToken);
+    }
+}
