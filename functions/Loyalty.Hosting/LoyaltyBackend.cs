@@ -1,5 +1,6 @@
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Demo;
+using Loyalty.Core.Application.Jobs;
 using Loyalty.Storage.Repositories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,15 +16,16 @@ public sealed class LoyaltyBackend
 {
     private readonly LoyaltyStorage storage;
 
-    private LoyaltyBackend(LoyaltyStorage storage, TimeProvider time)
+    private LoyaltyBackend(LoyaltyStorage storage, TimeProvider time, NightlySchedule? schedule = null)
     {
         this.storage = storage;
-        var services = storage.CreateServices(time);
+        var services = storage.CreateServices(time, schedule);
         Members = services.Members;
         Programs = services.Programs;
         ApiKeys = services.ApiKeys;
         Receipts = services.Receipts;
         Outbox = services.Outbox;
+        Nightly = services.Nightly;
         Demo = new DemoData(Programs, Members, ApiKeys, time);
     }
 
@@ -32,6 +34,10 @@ public sealed class LoyaltyBackend
     public IApiKeyService ApiKeys { get; }
     public IReceiptService Receipts { get; }
     public OutboxSweep Outbox { get; }
+
+    /// <summary>The nightly tier evaluation: <c>RunDueAsync</c> from a background service, or its plan/shard/complete steps as Durable activities.</summary>
+    public NightlyReview Nightly { get; }
+
     public DemoData Demo { get; }
 
     /// <summary>The storage behind the services, for hosts that read its queues (the local receipts worker).</summary>
@@ -41,7 +47,21 @@ public sealed class LoyaltyBackend
     {
         var prefix = configuration[$"{StorageSettings.Section}:Prefix"];
         var names = string.IsNullOrEmpty(prefix) ? LoyaltyResources.Default : LoyaltyResources.WithPrefix(prefix);
-        return new LoyaltyBackend(LoyaltyStorage.Create(StorageSettings.Account(configuration), names), time);
+        return new LoyaltyBackend(LoyaltyStorage.Create(StorageSettings.Account(configuration), names), time, NightlySettings.Schedule(configuration));
+    }
+
+    /// <summary>
+    /// The catch-up jobs both hosts run on a timer: deliver notifications a crash or a queue outage left in member
+    /// outboxes, then apply parked receipts whose identifier has been enrolled since (an enrolment that crashed
+    /// before replaying them itself). Both are idempotent, so an overlapping or repeated run is harmless.
+    /// </summary>
+    public async Task<(int Delivered, int Replayed)> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var delivered = await Outbox.RunAsync(cancellationToken).ConfigureAwait(false);
+        var replayed = 0;
+        foreach (var programId in await storage.Ports.Programs.ListIdsAsync(cancellationToken).ConfigureAwait(false))
+            replayed += await Receipts.ReplayParkedAsync(programId, cancellationToken).ConfigureAwait(false);
+        return (delivered, replayed);
     }
 
     /// <summary>Creates missing tables; hosts call it once at start-up.</summary>
@@ -58,6 +78,7 @@ public static class LoyaltyBackendRegistration
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().ApiKeys);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Receipts);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Outbox);
+        services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Nightly);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Demo);
         return services;
     }

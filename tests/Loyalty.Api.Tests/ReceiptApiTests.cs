@@ -73,6 +73,17 @@ public sealed class ReceiptApiTests(LoyaltyApiFactory factory) : IClassFixture<L
         var unknownField = await client.PostAsJsonAsync("/api/v1/receipts", new { id = "x", purchasedAt = DateTimeOffset.UtcNow, currency = "SEK", total = 1, lines = Array.Empty<object>(), memberID = "typo" });
         Assert.Equal(HttpStatusCode.BadRequest, unknownField.StatusCode);
 
+        foreach (var body in new[]
+        {
+            """{"id":"t-1","purchasedAt":"2026-03-01T10:00:00","currency":"SEK","total":1,"lines":[{"sku":"a","quantity":1,"amount":1}]}""",
+            """{"id":"t-1","ID":"t-2","purchasedAt":"2026-03-01T10:00:00Z","currency":"SEK","total":1,"lines":[{"sku":"a","quantity":1,"amount":1}]}""",
+            """{"id":"t-1","id":"t-2","purchasedAt":"2026-03-01T10:00:00Z","currency":"SEK","total":1,"lines":[{"sku":"a","quantity":1,"amount":1}]}""",
+        })
+        {
+            var refused = await client.PostAsync("/api/v1/receipts", Json.Body(body));
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{body} → {(int)refused.StatusCode} {await refused.Content.ReadAsStringAsync()}");
+        }
+
         var pos = await factory.ClientForAsync(programId, Scope.Pos | Scope.Store);
         var memberId = (string)(await Body(await pos.PostAsJsonAsync("/api/v1/members", new { firstName = "Ola" })))["profile"]!["memberId"]!;
         var orphanReturn = await client.PostAsJsonAsync("/api/v1/receipts", Receipt("r-9", new { memberId }, returnOf: "never-sold"));

@@ -16,7 +16,8 @@ public static class Outcomes
     [
         ApplicationErrors.IdentityTaken, ApplicationErrors.ProgramExists, ApplicationErrors.VersionConflict,
         ErrorCodes.VoucherNotOpen, ErrorCodes.VoucherExpired, ErrorCodes.InsufficientPoints, ErrorCodes.VoucherTooManyOpen,
-        ErrorCodes.ReturnOfUnknownReceipt,
+        ErrorCodes.ReturnOfUnknownReceipt, ErrorCodes.ReturnExceedsOriginal, ErrorCodes.ReturnLineNotInOriginal, ErrorCodes.ReturnOfReturn,
+        ErrorCodes.VoucherItemNotOnReceipt, ErrorCodes.StampsToOutsideHousehold, ApplicationErrors.ReceiptIdTaken,
     ];
 
     public static IResult Ok<T>(Result<T> result) => From(result, value => Results.Json(value, JsonBody.Options));

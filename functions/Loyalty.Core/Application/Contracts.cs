@@ -48,8 +48,8 @@ public interface IReceiptService
     Task<Result<Receipts.ReceiptResult>> SubmitAsync(string programId, Receipts.PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
     /// <summary>Keeps a raw queue message for audit and replay before its receipts are applied.</summary>
-    /// <returns>Where it is kept; pass it to <see cref="ApplyAsync"/>.</returns>
-    Task<string> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+    /// <returns>Where it is kept, to pass to <see cref="ApplyAsync"/>; null when there is no such program (nothing is kept).</returns>
+    Task<string?> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
     /// <summary>Applies one receipt exactly once; the same receipt again returns the first outcome.</summary>
     Task<Result<Receipts.ReceiptResult>> ApplyAsync(string programId, Receipts.PosReceipt receipt, string? archived, CancellationToken cancellationToken);
@@ -192,4 +192,5 @@ public static class ApplicationErrors
     public const string IdentifierCount = "identity.exactly_one";
     public const string InvalidContinuation = "page.invalid_continuation";
     public const string Busy = "busy";
+    public const string ReceiptIdTaken = "receipt.id_taken";
 }

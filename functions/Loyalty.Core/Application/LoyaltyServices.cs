@@ -1,4 +1,5 @@
 using Loyalty.Core.Application.Identities;
+using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Application.Receipts;
 
@@ -11,23 +12,29 @@ public sealed record LoyaltyPorts(
     IIdentityStore Identities,
     IApiKeyStore ApiKeys,
     IParkedReceiptStore ParkedReceipts,
+    IReceiptClaims ReceiptClaims,
     IReceiptArchive ReceiptArchive,
-    INotificationQueue Notifications);
+    INotificationQueue Notifications,
+    IReviewStore Reviews,
+    IJobProgressStore JobProgress);
 
 /// <summary>The application services over one set of ports, sharing one program cache.</summary>
-public sealed record LoyaltyServices(IMemberService Members, IProgramService Programs, IApiKeyService ApiKeys, IReceiptService Receipts, OutboxSweep Outbox)
+/// <param name="Nightly">The nightly tier evaluation: what a host's timer calls (<see cref="NightlyReview.RunDueAsync"/> locally; plan, shard and complete activities under a Durable orchestration).</param>
+public sealed record LoyaltyServices(IMemberService Members, IProgramService Programs, IApiKeyService ApiKeys, IReceiptService Receipts, OutboxSweep Outbox, NightlyReview Nightly)
 {
-    public static LoyaltyServices Create(LoyaltyPorts ports, TimeProvider time)
+    /// <param name="schedule">When each program's nightly review falls due; <see cref="NightlySchedule.Default"/> (02:00 local) if null.</param>
+    public static LoyaltyServices Create(LoyaltyPorts ports, TimeProvider time, NightlySchedule? schedule = null)
     {
         var cache = new ProgramCache(ports.Programs, time);
         var identities = new IdentityClaims(ports.Identities, ports.Members, time);
         var commits = new MemberCommits(ports.Members, ports.Notifications, time);
-        var receipts = new ReceiptService(ports.Members, identities, ports.ParkedReceipts, ports.ReceiptArchive, commits, cache, time);
+        var receipts = new ReceiptService(ports.Members, identities, ports.ParkedReceipts, ports.ReceiptClaims, ports.ReceiptArchive, commits, cache, time);
         return new LoyaltyServices(
             new MemberService(ports.Members, identities, commits, receipts, cache, time),
             new ProgramService(ports.Programs, cache, time),
             new ApiKeyService(ports.ApiKeys, cache, time),
             receipts,
-            new OutboxSweep(ports.Programs, ports.Members, commits));
+            new OutboxSweep(ports.Programs, ports.Members, commits, time),
+            new NightlyReview(ports.Programs, cache, ports.Members, ports.Reviews, ports.JobProgress, ports.Notifications, commits, time, schedule ?? NightlySchedule.Default));
     }
 }

@@ -109,7 +109,8 @@ public sealed class MemberService : IMemberService
             var state = change.Book.State;
             var member = program.Member(memberId);
             var outbox = MemberCommits.Outbox(member, change.Transition, now);
-            var write = new MemberWrite(profile, state, new MemberActivity(), now, change.Book.Records[change.Transition.Outcome.OperationId], change.Transition.Ledger, Outbox: outbox);
+            var write = new MemberWrite(profile, state, new MemberActivity(), now, program.NextReviewOn(state, now),
+                change.Book.Records[change.Transition.Outcome.OperationId], change.Transition.Ledger, Outbox: outbox);
             await members.InsertAsync(member, write, cancellationToken).ConfigureAwait(false);
             await AfterCommitAsync(program, member, outbox, claimed, cancellationToken).ConfigureAwait(false);
             return Details(program, profile, state, now);
@@ -240,7 +241,7 @@ public sealed class MemberService : IMemberService
             if (!applied.IsValid) return Task.FromResult(Result<MemberWrite>.Fail(applied.Errors));
             var change = applied.Value;
             return Task.FromResult(Result<MemberWrite>.Ok(new MemberWrite(
-                member.Profile, change.Book.State, member.Activity, now, change.Book.Records[operationId], change.Transition.Ledger,
+                member.Profile, change.Book.State, member.Activity, now, program.NextReviewOn(change.Book.State, now), change.Book.Records[operationId], change.Transition.Ledger,
                 Outbox: MemberCommits.Outbox(key, change.Transition, now))));
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -274,7 +275,9 @@ public sealed class MemberService : IMemberService
             if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } member) return MemberNotFound<MemberDetails>();
             var (profile, state) = change(member);
             var now = time.GetUtcNow();
-            var committed = await members.CommitAsync(key, new MemberWrite(profile, state, member.Activity, now), member.ConcurrencyToken, cancellationToken).ConfigureAwait(false);
+            // A new birth date moves the birthday reward, so the review date moves with it.
+            var write = new MemberWrite(profile, state, member.Activity, now, program.NextReviewOn(state, now));
+            var committed = await members.CommitAsync(key, write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false);
             return committed == CommitResult.Committed ? Result<MemberDetails>.Ok(Details(program, profile, state, now)) : null;
         }, cancellationToken).ConfigureAwait(false);
     }

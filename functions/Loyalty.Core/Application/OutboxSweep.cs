@@ -9,15 +9,22 @@ namespace Loyalty.Core.Application;
 /// </summary>
 public sealed class OutboxSweep
 {
+    /// <summary>
+    /// Younger rows are still being delivered by their own request; sweeping them too would send most of them twice.
+    /// </summary>
+    public static readonly TimeSpan MinimumAge = TimeSpan.FromMinutes(1);
+
     private readonly IProgramStore programStore;
     private readonly IMemberStore members;
     private readonly MemberCommits commits;
+    private readonly TimeProvider time;
 
-    internal OutboxSweep(IProgramStore programStore, IMemberStore members, MemberCommits commits)
+    internal OutboxSweep(IProgramStore programStore, IMemberStore members, MemberCommits commits, TimeProvider time)
     {
         this.programStore = programStore;
         this.members = members;
         this.commits = commits;
+        this.time = time;
     }
 
     /// <returns>How many notifications were delivered.</returns>
@@ -30,8 +37,10 @@ public sealed class OutboxSweep
             var shards = program.Settings.Shards;
             for (var shard = 0; shard < shards; shard++)
             {
+                var cutoff = time.GetUtcNow() - MinimumAge;
                 foreach (var notification in await members.ListOutboxAsync(programId, shards, shard, cancellationToken).ConfigureAwait(false))
                 {
+                    if (notification.At > cutoff) continue;
                     await commits.DeliverAsync(new MemberKey(programId, shards, notification.MemberId), notification, cancellationToken).ConfigureAwait(false);
                     delivered++;
                 }

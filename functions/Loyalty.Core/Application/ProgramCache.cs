@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
 
 namespace Loyalty.Core.Application;
@@ -46,4 +47,7 @@ public sealed record LoadedProgram(ProgramSettings Settings, ProgramCatalog Cata
     public CompiledProgram InForceAt(DateTimeOffset now) => Catalog.At(now) ?? Catalog.Versions[0];
 
     public MemberKey Member(string memberId) => new(Settings.ProgramId, Settings.Shards, memberId);
+
+    /// <summary>The date to file a member under for the nightly review after a write at <paramref name="now"/> (<see cref="MemberWrite.ReviewOn"/>).</summary>
+    public DateOnly? NextReviewOn(MemberState state, DateTimeOffset now) => MemberReview.NextReviewOn(state, Catalog, now);
 }

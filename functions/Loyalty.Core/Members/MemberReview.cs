@@ -49,6 +49,29 @@ public static class MemberReview
         }
     }
 
+    /// <summary>
+    /// The date the member is filed under for the nightly job: the earliest <see cref="NextReviewOn(MemberState, CompiledProgram)"/>
+    /// under the version in force at <paramref name="now"/> and every later version already published. Filing a member
+    /// too early costs one no-op review; too late would skip a review, so a version taking effect later (a shorter point
+    /// lifetime, say) counts too. Null if no version would ever change the member by itself.
+    /// </summary>
+    public static DateOnly? NextReviewOn(MemberState state, ProgramCatalog programs, DateTimeOffset now)
+    {
+        DateOnly? next = null;
+        var versions = programs.Versions;
+        var current = programs.At(now) is { } inForce ? IndexOf(versions, inForce) : 0;
+        for (var i = current; i < versions.Count; i++)
+            if (NextReviewOn(state, versions[i]) is { } date && (next is null || date < next)) next = date;
+        return next;
+
+        static int IndexOf(IReadOnlyList<CompiledProgram> versions, CompiledProgram version)
+        {
+            for (var i = 0; i < versions.Count; i++)
+                if (ReferenceEquals(versions[i], version)) return i;
+            return 0;
+        }
+    }
+
     /// <summary>The birthday's date in a year; 29 February falls on the 28th in other years.</summary>
     internal static DateOnly BirthdayIn(DateOnly birthday, int year) =>
         new(year, birthday.Month, Math.Min(birthday.Day, DateTime.DaysInMonth(year, birthday.Month)));

@@ -18,10 +18,17 @@ public static class ReceiptValidator
     /// <summary>Sanity bounds that keep points and stamp arithmetic far from overflow.</summary>
     public const decimal MaxQuantity = 100_000m, MaxAmount = 1_000_000_000m;
 
+    /// <summary>Receipt ids share the member's operation-id space with these, so they may not take their form.</summary>
+    public static bool IsReserved(string? id) =>
+        id is "enrol" || (id ?? "").StartsWith("till:", StringComparison.Ordinal) || (id ?? "").StartsWith("redeem:", StringComparison.Ordinal) ||
+        (id ?? "").StartsWith("stamps:", StringComparison.Ordinal);
+
     public static IReadOnlyList<ValidationError> Validate(Receipt receipt, CompiledProgram program, DateTimeOffset now, TimeSpan? maxClockSkew = null)
     {
         var errors = new ErrorList();
         errors.Identifier(receipt.Id, "id");
+        if (IsReserved(receipt.Id))
+            errors.Add(ErrorCodes.ReservedId, "id", $"'{receipt.Id}' is reserved for the member's own operations (enrolment, till vouchers, redemptions, stamps); choose another receipt id.");
         errors.Identifier(receipt.MemberId, "memberId");
         if (receipt.ReturnOf is not null) errors.Identifier(receipt.ReturnOf, "returnOf");
         if (receipt.StampsTo is not null) errors.Identifier(receipt.StampsTo, "stampsTo");

@@ -47,4 +47,5 @@ public static class LoyaltyJson
 [JsonSerializable(typeof(Notification))]
 [JsonSerializable(typeof(PosReceipt))]
 [JsonSerializable(typeof(ReceiptMessage))]
+[JsonSerializable(typeof(Dictionary<string, long>))]
 internal sealed partial class LoyaltyJsonContext : JsonSerializerContext;

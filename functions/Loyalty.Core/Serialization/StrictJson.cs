@@ -61,8 +61,13 @@ public static class StrictJson
             AllowTrailingCommas = false,
             ReadCommentHandling = JsonCommentHandling.Disallow,
             MaxDepth = 16,
+            // The web defaults match names case-insensitively and let a repeated key win silently: "ID" or two
+            // "total"s are client bugs to report, not to guess at.
+            PropertyNameCaseInsensitive = false,
+            AllowDuplicateProperties = false,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new ExplicitOffsetConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
@@ -78,8 +83,13 @@ public static class StrictJson
             return "Required field missing: " + RequiredNames(message) + ".";
         if (message.Contains("could not be converted", StringComparison.Ordinal))
             return "Wrong type for this field.";
-        if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
+        if (message.Contains("null", StringComparison.OrdinalIgnoreCase) &&
+            (message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase) || message.Contains("allow setting null", StringComparison.OrdinalIgnoreCase)))
             return "This field may not be null.";
+        if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+            return "This field appears twice.";
+        if (message.Contains(ExplicitOffsetConverter.Problem, StringComparison.Ordinal))
+            return ExplicitOffsetConverter.Problem;
         return "This field does not match the contract.";
     }
 
@@ -92,6 +102,27 @@ public static class StrictJson
     /// <summary>Turns System.Text.Json's "$.lines[2].quantity" into the "lines[2].quantity" our validation errors use ("" is the whole body).</summary>
     private static string FieldPath(string? jsonPath) =>
         jsonPath is null or "$" ? "" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+}
+
+/// <summary>
+/// A time without a UTC offset ("2026-03-01T10:00:00") would be read in the server's zone, which is nobody's
+/// till's zone: refused, so a receipt's time always means one instant.
+/// </summary>
+internal sealed class ExplicitOffsetConverter : JsonConverter<DateTimeOffset>
+{
+    public const string Problem = "A time needs its UTC offset, e.g. 2026-03-01T10:00:00+01:00 or 2026-03-01T09:00:00Z.";
+
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var text = reader.GetString() ?? throw new JsonException(Problem);
+        var time = text.IndexOf('T', StringComparison.Ordinal) is var t and > 0 ? text[(t + 1)..] : "";
+        var hasOffset = time.EndsWith('Z') || time.EndsWith('z') || time.Contains('+', StringComparison.Ordinal) || time.Contains('-', StringComparison.Ordinal);
+        if (!hasOffset || !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value))
+            throw new JsonException(Problem);
+        return value;
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 }
 
 /// <summary>A parsed value, or what is wrong: <see cref="IsSyntaxError"/> when it is not JSON at all, else the field at <see cref="Path"/>.</summary>

@@ -22,6 +22,7 @@ public static class ErrorCodes
     public const string InFuture = "receipt.in_future";
     public const string MemberMismatch = "receipt.member_mismatch";
     public const string LineAmountMismatch = "line.amount_mismatch";
+    public const string ReservedId = "receipt.reserved_id";
     public const string StampsToOutsideHousehold = "receipt.stamps_to_outside_household";
     public const string ZeroQuantity = "line.zero_quantity";
     public const string NegativeQuantity = "line.negative_quantity";

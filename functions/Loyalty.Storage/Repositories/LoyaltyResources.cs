@@ -12,6 +12,10 @@ public sealed record LoyaltyResources
     public string Identities { get; init; } = "Identities";
     public string ParkedReceipts { get; init; } = "ParkedReceipts";
 
+    /// <summary>Progress of sharded jobs (the nightly review): one row per shard and run, for resuming and for status.</summary>
+    public string JobProgress { get; init; } = "JobProgress";
+    public string ReceiptClaims { get; init; } = "ReceiptClaims";
+
     /// <summary>POS receipt messages (<c>loyalty.receipt.v1</c>), read by the local queue worker.</summary>
     public string ReceiptsQueue { get; init; } = "receipts";
 
@@ -40,6 +44,8 @@ public sealed record LoyaltyResources
             Members = $"{prefix}Members",
             Identities = $"{prefix}Identities",
             ParkedReceipts = $"{prefix}ParkedReceipts",
+            JobProgress = $"{prefix}JobProgress",
+            ReceiptClaims = $"{prefix}ReceiptClaims",
             ReceiptsQueue = lower + Default.ReceiptsQueue,
             ReceiptsPoisonQueue = lower + Default.ReceiptsPoisonQueue,
             NotificationsQueue = lower + Default.NotificationsQueue,
@@ -47,7 +53,7 @@ public sealed record LoyaltyResources
         };
     }
 
-    public IEnumerable<string> Tables => [Programs, ApiKeys, Members, Identities, ParkedReceipts];
+    public IEnumerable<string> Tables => [Programs, ApiKeys, Members, Identities, ParkedReceipts, ReceiptClaims, JobProgress];
 
     public IEnumerable<string> Queues => [ReceiptsQueue, ReceiptsPoisonQueue, NotificationsQueue];
 

@@ -1,4 +1,5 @@
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.Jobs;
 using Loyalty.Storage.Accounts;
 using Loyalty.Storage.Queues;
 
@@ -24,8 +25,11 @@ public sealed class LoyaltyStorage
             new TableIdentityStore(account.GetTable(names.Identities)),
             new TableApiKeyStore(account.GetTable(names.ApiKeys)),
             new TableParkedReceiptStore(account.GetTable(names.ParkedReceipts)),
+            new TableReceiptClaims(account.GetTable(names.ReceiptClaims)),
             new BlobReceiptArchive(account.GetContainer(names.ReceiptsContainer)),
-            new QueueNotifications(account.GetQueue(names.NotificationsQueue)));
+            new QueueNotifications(account.GetQueue(names.NotificationsQueue)),
+            new TableReviewStore(account.GetTable(names.Members)),
+            new TableJobProgressStore(account.GetTable(names.JobProgress)));
     }
 
     public StorageAccount Account { get; }
@@ -53,5 +57,6 @@ public sealed class LoyaltyStorage
                 .Concat(Names.Containers.Select(name => Account.GetContainer(name).CreateIfNotExistsAsync(cancellationToken))));
 
     /// <summary>The application services over these stores; create once per host (they hold the program cache).</summary>
-    public LoyaltyServices CreateServices(TimeProvider time) => LoyaltyServices.Create(Ports, time);
+    /// <param name="schedule">When each program's nightly review falls due; 02:00 local time if null.</param>
+    public LoyaltyServices CreateServices(TimeProvider time, NightlySchedule? schedule = null) => LoyaltyServices.Create(Ports, time, schedule);
 }

@@ -13,13 +13,17 @@ namespace Loyalty.Storage.Repositories;
 /// The rows of one member in its Members partition, each kind a contiguous RowKey range:
 /// <c>p|{memberId}</c> profile and state; <c>r|{memberId}|{operationId}</c> operation records (the idempotency keys);
 /// <c>h|{memberId}|{newestFirst}|{receiptId}</c> receipt history; <c>l|{memberId}|{newestFirst}|{n}|{ledgerId}</c> ledger;
-/// <c>o|{memberId}|{operationId}</c> outbox (notifications not yet delivered: the whole shard's outbox is one range).
+/// <c>o|{memberId}|{operationId}</c> outbox (notifications not yet delivered: the whole shard's outbox is one range);
+/// <c>n|{yyyyMMdd}|{memberId}</c> the review index (the whole shard's members due by a date are one range).
 /// </summary>
 internal static class MemberRows
 {
     public const string History = "h";
     public const string Ledger = "l";
     public const string Outbox = "o";
+
+    /// <summary>The review index: <c>n|{yyyyMMdd}|{memberId}</c>, the date the nightly job next needs the member.</summary>
+    public const string Review = "n";
 
     public static string Profile(string memberId) => $"p|{memberId}";
 
@@ -30,6 +34,24 @@ internal static class MemberRows
 
     // '}' follows '|' in ASCII, so every key starting with RangeStart sorts below this one.
     public static string RangeEnd(string kind, string memberId) => $"{kind}|{memberId}}}";
+
+    /// <summary>The member's entry in the review index of its partition; an empty row, the key says it all.</summary>
+    public static string ReviewKey(DateOnly date, string memberId) => $"{Review}|{ReviewDate(date)}|{memberId}";
+
+    /// <summary>The end (exclusive) of the index range of members due on or before <paramref name="date"/>; the range starts after "n|".</summary>
+    public static string ReviewRangeEnd(DateOnly date) => $"{Review}|{ReviewDate(date)}}}";
+
+    public static string ReviewRangeStart => $"{Review}|";
+
+    /// <summary>The member id of an index row: after "n|yyyyMMdd|".</summary>
+    public static string ReviewMemberId(string rowKey) => rowKey[(Review.Length + 10)..];
+
+    /// <summary>The date of an index row: "yyyyMMdd" after "n|".</summary>
+    public static DateOnly ReviewDateOf(string rowKey) => DateOnly.ParseExact(rowKey.AsSpan(Review.Length + 1, 8), "yyyyMMdd", CultureInfo.InvariantCulture);
+
+    public static TableEntity ReviewRow(string partitionKey, DateOnly date, string memberId) => new(partitionKey, ReviewKey(date, memberId));
+
+    private static string ReviewDate(DateOnly date) => date.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     public static TableEntity ProfileRow(string partitionKey, MemberWrite write)
     {
@@ -55,6 +77,8 @@ internal static class MemberRows
             ["WindowEnd"] = Date(state.WindowEnd),
             ["EnrolledOn"] = Date(state.EnrolledOn),
             ["BirthMonth"] = state.Birthday?.Month,
+            // The member's review index row is filed under this date; read back into the concurrency token (MemberTokens).
+            ["NextReviewOn"] = Date(write.ReviewOn),
             ["LastPurchaseAt"] = activity.LastPurchaseAt,
             ["PurchaseCount"] = activity.PurchaseCount,
             ["Spend"] = (double)activity.Spend,
@@ -85,7 +109,11 @@ internal static class MemberRows
             Consents = LoyaltyJson.Deserialize<Dictionary<ConsentChannel, Consent>>(row.Required("Consents")),
         };
         var activity = row.GetString("Activity") is { } json ? LoyaltyJson.Deserialize<MemberActivity>(json) : new MemberActivity();
-        return new StoredMember(profile, LoyaltyJson.Deserialize<MemberState>(row.Required("State")), activity, row.ETag.ToString());
+        var filedOn = row.GetString("NextReviewOn") is { } next ? DateOnly.ParseExact(next, "yyyy-MM-dd", CultureInfo.InvariantCulture) : (DateOnly?)null;
+        return new StoredMember(profile, LoyaltyJson.Deserialize<MemberState>(row.Required("State")), activity, MemberTokens.Create(row.ETag, filedOn))
+        {
+            ReviewOn = filedOn,
+        };
     }
 
     public static TableEntity RecordRow(string partitionKey, string memberId, OperationRecord record, DateTimeOffset at)

@@ -18,6 +18,21 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
 {
     private const int MaxActions = 100;
 
+    /// <summary>Well below the 4 MiB a transaction body may have.</summary>
+    private const long MaxBatchBytes = 3L * 1024 * 1024;
+
+    /// <summary>Concurrent point reads of one <see cref="GetManyAsync"/>; Azurite serves one request at a time anyway.</summary>
+    private const int ReadParallelism = 4;
+
+    /// <summary>Fewer members of one partition than this are point reads without trying a range.</summary>
+    private const int MinRangeKeys = 16;
+
+    /// <summary>A range read goes on while at least this share of its rows are wanted (a point read costs ~15 range rows).</summary>
+    private const double MinRangeDensity = 0.25;
+
+    /// <summary>Ledger entries per row when a batch packs a member's entries (a row holds 30,000 characters of JSON).</summary>
+    private const int PackedLedgerEntries = 32;
+
     public async Task<StoredMember?> GetAsync(MemberKey key, CancellationToken cancellationToken) =>
         await table.GetEntityAsync(Partition(key), MemberRows.Profile(key.MemberId), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
             ? MemberRows.ReadProfile(row)
@@ -27,7 +42,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     {
         try
         {
-            await table.SubmitTransactionAsync(Actions(key, write, TableTransactionAction.Insert), cancellationToken).ConfigureAwait(false);
+            await table.SubmitTransactionAsync(Actions(key, write, null), cancellationToken).ConfigureAwait(false);
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
@@ -37,11 +52,9 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
 
     public async Task<CommitResult> CommitAsync(MemberKey key, MemberWrite write, string concurrencyToken, CancellationToken cancellationToken)
     {
-        var etag = new ETag(concurrencyToken);
         try
         {
-            await table.SubmitTransactionAsync(Actions(key, write, profile => TableTransactionAction.Update(profile, etag, TableUpdateMode.Replace)), cancellationToken)
-                .ConfigureAwait(false);
+            await table.SubmitTransactionAsync(Actions(key, write, concurrencyToken), cancellationToken).ConfigureAwait(false);
             return CommitResult.Committed;
         }
         // Every inserted key contains the operation id, and its record comes first: a 409 means "applied before".
@@ -54,6 +67,113 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         {
             return CommitResult.Conflict;
         }
+    }
+
+    /// <summary>
+    /// Per partition: where the wanted members are dense (a batch job's sorted chunk when most of the shard is due, as
+    /// on the night a calendar year ends), one range query over their profiles, which Azurite serves about fifteen times
+    /// faster per entity than point reads (measured 12,400 against 880 profiles/s); where they are sparse, point reads.
+    /// The range is tried with a probe page of four rows per member wanted: if fewer than <see cref="MinRangeDensity"/> of
+    /// its rows are wanted, the rest is read point by point, so a sparse chunk wastes a few rows per member at most.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredMember>> GetManyAsync(IReadOnlyList<MemberKey> keys, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<MemberKey, StoredMember>();
+        var pointReads = new List<MemberKey>();
+        foreach (var partition in keys.Distinct().GroupBy(Partition, StringComparer.Ordinal))
+        {
+            var wanted = partition.ToDictionary(k => k.MemberId, StringComparer.Ordinal);
+            if (wanted.Count < MinRangeKeys)
+            {
+                pointReads.AddRange(wanted.Values);
+                continue;
+            }
+            var ids = wanted.Keys.Order(StringComparer.Ordinal).ToList();
+            var filter = TableFilter.Create(
+                $"PartitionKey eq {partition.Key} and RowKey ge {MemberRows.Profile(ids[0])} and RowKey le {MemberRows.Profile(ids[^1])}");
+            var (rows, hits) = (0, 0);
+            string? last = null;
+            // A probe page first, sized to what a dense range would hold; the rest in full pages if it was dense.
+            var (pageSize, from) = (Math.Min(1000, (int)(ids.Count / MinRangeDensity)), (TableContinuation?)null);
+            do
+            {
+                var page = await FirstPageAsync(filter, pageSize, from, cancellationToken).ConfigureAwait(false);
+                foreach (var row in page.Entities)
+                {
+                    rows++;
+                    last = row.RowKey;
+                    if (!wanted.TryGetValue(row.RowKey[2..], out var key)) continue;
+                    found[key] = MemberRows.ReadProfile(row);
+                    hits++;
+                }
+                (pageSize, from) = (1000, page.Continuation);
+            }
+            while (from is not null && hits >= rows * MinRangeDensity);
+            // The ids past the last row read (all of them if the range was given up), point by point.
+            pointReads.AddRange(ids.Where(id => last is null || string.CompareOrdinal(MemberRows.Profile(id), last) > 0).Select(id => wanted[id]));
+        }
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken };
+        var read = new StoredMember?[pointReads.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, pointReads.Count), parallel, async (i, token) =>
+            read[i] = await GetAsync(pointReads[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        for (var i = 0; i < read.Length; i++)
+            if (read[i] is { } member) found[pointReads[i]] = member;
+        return [.. keys.Distinct().Where(found.ContainsKey).Select(k => found[k])];
+    }
+
+    private async Task<TablePage> FirstPageAsync(string filter, int pageSize, TableContinuation? from, CancellationToken cancellationToken)
+    {
+        await foreach (var page in table.QueryPagesAsync(filter, pageSize: pageSize, from: from, cancellationToken: cancellationToken).ConfigureAwait(false))
+            return page;
+        return new TablePage([], null);
+    }
+
+    /// <summary>
+    /// Members sharing a partition are packed into transactions of up to 100 actions (and well under the 4 MiB body limit).
+    /// A transaction failing on one member's action (412: changed since read; 404: gone; 409: applied before or exists) is
+    /// sent again without that member, so one busy member costs its neighbours a resend, not their write.
+    /// </summary>
+    public async Task<IReadOnlyList<CommitResult>> CommitManyAsync(IReadOnlyList<MemberBatchWrite> writes, CancellationToken cancellationToken)
+    {
+        var results = new CommitResult[writes.Count];
+        var batches = new List<List<(int Write, List<TableTransactionAction> Actions)>>();
+        foreach (var partition in Enumerable.Range(0, writes.Count).GroupBy(i => Partition(writes[i].Key), StringComparer.Ordinal))
+        {
+            List<(int, List<TableTransactionAction>)>? batch = null;
+            var (count, size) = (0, 0L);
+            foreach (var i in partition)
+            {
+                var actions = Actions(writes[i].Key, writes[i].Write, writes[i].ConcurrencyToken, packLedger: true);
+                var bytes = actions.Sum(a => EstimatedBytes(a.Entity));
+                if (batch is null || count + actions.Count > MaxActions || size + bytes > MaxBatchBytes)
+                {
+                    batches.Add(batch = []);
+                    (count, size) = (0, 0L);
+                }
+                batch.Add((i, actions));
+                count += actions.Count;
+                size += bytes;
+            }
+        }
+        foreach (var batch in batches)
+        {
+            while (batch.Count > 0)
+            {
+                try
+                {
+                    await table.SubmitTransactionAsync([.. batch.SelectMany(m => m.Actions)], cancellationToken).ConfigureAwait(false);
+                    foreach (var (i, _) in batch) results[i] = CommitResult.Committed;
+                    break;
+                }
+                catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && e.FailedActionIndex is { } failed)
+                {
+                    var member = OwnerOf(batch, failed);
+                    results[batch[member].Write] = e.Status == 409 ? CommitResult.AlreadyApplied : CommitResult.Conflict;
+                    batch.RemoveAt(member);
+                }
+            }
+        }
+        return results;
     }
 
     public async Task<OperationRecord?> GetOperationAsync(MemberKey key, string operationId, CancellationToken cancellationToken) =>
@@ -81,6 +201,30 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     public async Task DeleteOutboxAsync(MemberKey key, string operationId, CancellationToken cancellationToken) =>
         await table.DeleteEntityAsync(Partition(key), MemberRows.OutboxKey(key.MemberId, operationId), cancellationToken: cancellationToken).ConfigureAwait(false);
 
+    public async Task DeleteOutboxManyAsync(IReadOnlyList<Notification> delivered, int shards, CancellationToken cancellationToken)
+    {
+        foreach (var partition in delivered.GroupBy(n => MemberShards.PartitionKey(n.ProgramId, shards, n.MemberId), StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.DistinctBy(n => (n.MemberId, n.OperationId)).Chunk(MaxActions))
+            {
+                var actions = chunk.Select(n => TableTransactionAction.Delete(partition.Key, MemberRows.OutboxKey(n.MemberId, n.OperationId))).ToList();
+                while (actions.Count > 0)
+                {
+                    try
+                    {
+                        await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+                    // Gone already (the sweep was quicker): drop it and delete the rest.
+                    catch (TableTransactionFailedException e) when (e.Status == 404 && e.FailedActionIndex is { } failed)
+                    {
+                        actions.RemoveAt(failed);
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>The cursor is the RowKey of the page's last row without the member's prefix: the next page starts after it.</summary>
     private async Task<CursorPage<T>> ListAsync<T>(MemberKey key, string kind, int pageSize, string? after, Func<TableEntity, IEnumerable<T>> read, CancellationToken cancellationToken)
     {
@@ -97,10 +241,21 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         return new CursorPage<T>([.. page.SelectMany(read)], rows.Count > pageSize ? page[^1].RowKey[start.Length..] : null);
     }
 
-    private static List<TableTransactionAction> Actions(MemberKey key, MemberWrite write, Func<TableEntity, TableTransactionAction> profileAction)
+    /// <param name="concurrencyToken">The member as read (<see cref="MemberTokens"/>): the profile is replaced if still at its ETag;
+    /// null inserts a new member.</param>
+    /// <param name="packLedger">Several ledger entries per row, so more members fit a batch (a nightly review writes a few each).</param>
+    private static List<TableTransactionAction> Actions(MemberKey key, MemberWrite write, string? concurrencyToken, bool packLedger = false)
     {
         var partition = Partition(key);
         var actions = new List<TableTransactionAction>(8);
+        var (etag, filedOn) = concurrencyToken is null ? (default(ETag), (DateOnly?)null) : MemberTokens.Parse(concurrencyToken);
+        // The review index moves with the profile: its old entry was written with the version the ETag names, so it is
+        // there; the new one is an upsert, so a 409 in this transaction still means "operation applied before".
+        if (filedOn != write.ReviewOn)
+        {
+            if (filedOn is { } old) actions.Add(TableTransactionAction.Delete(partition, MemberRows.ReviewKey(old, key.MemberId)));
+            if (write.ReviewOn is { } next) actions.Add(TableTransactionAction.Upsert(MemberRows.ReviewRow(partition, next, key.MemberId), TableUpdateMode.Replace));
+        }
         if (write.Operation is { } operation) actions.Add(TableTransactionAction.Insert(MemberRows.RecordRow(partition, key.MemberId, operation, write.At)));
         if (write.Receipt is { } receipt) actions.Add(TableTransactionAction.Insert(MemberRows.HistoryRow(partition, key.MemberId, receipt, write.At)));
         // Earlier records change only under the profile's ETag, checked in this same transaction: no condition of their own.
@@ -108,10 +263,26 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
             actions.Add(TableTransactionAction.Upsert(MemberRows.RecordRow(partition, key.MemberId, updated, write.At), TableUpdateMode.Replace));
         if (write.Outbox is { } outbox) actions.Add(TableTransactionAction.Insert(MemberRows.OutboxRow(partition, outbox)));
         var ledgerRows = MaxActions - actions.Count - 1;
+        if (packLedger) ledgerRows = Math.Min(ledgerRows, Math.Max(1, ((write.Ledger?.Count ?? 0) + PackedLedgerEntries - 1) / PackedLedgerEntries));
         actions.AddRange(MemberRows.LedgerRows(partition, key.MemberId, write.Ledger ?? [], write.At, ledgerRows).Select(TableTransactionAction.Insert));
-        actions.Add(profileAction(MemberRows.ProfileRow(partition, write)));
+        var profile = MemberRows.ProfileRow(partition, write);
+        actions.Add(concurrencyToken is null ? TableTransactionAction.Insert(profile) : TableTransactionAction.Update(profile, etag, TableUpdateMode.Replace));
         return actions;
     }
+
+    private static int OwnerOf(List<(int Write, List<TableTransactionAction> Actions)> batch, int action)
+    {
+        for (var member = 0; member < batch.Count; member++)
+        {
+            if (action < batch[member].Actions.Count) return member;
+            action -= batch[member].Actions.Count;
+        }
+        throw new InvalidOperationException("The service named a failed action beyond the transaction.");
+    }
+
+    /// <summary>A generous guess of an entity's share of a transaction body: UTF-16 worst case plus per-property overhead.</summary>
+    private static long EstimatedBytes(TableEntity entity) =>
+        512 + (2L * (entity.PartitionKey.Length + entity.RowKey.Length)) + entity.Sum(p => 64 + (p.Value is string text ? 3L * text.Length : 32));
 
     private static string Partition(MemberKey key) => MemberShards.PartitionKey(key.ProgramId, key.Shards, key.MemberId);
 }

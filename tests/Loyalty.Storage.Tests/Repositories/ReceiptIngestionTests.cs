@@ -110,7 +110,9 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var programId = await CreateDemoProgramAsync();
         var anonymous = Purchase("anon-1", null, ("toy-1", "toys", 1, 50m));
         Assert.Equal(ReceiptStatus.Anonymous, Ok(await Receipts.SubmitAsync(programId, anonymous, Payload(anonymous), default)).Status);
-        Assert.NotNull(await Storage.Account.GetContainer(Storage.Names.ReceiptsContainer).DownloadAsync($"{programId}/{Start:yyyy'/'MM'/'dd}/http-anon-1.json"));
+        var archived = new List<string>();
+        await foreach (var blob in Storage.Account.GetContainer(Storage.Names.ReceiptsContainer).ListAsync($"{programId}/{Start:yyyy'/'MM'/'dd}/http-anon-1-")) archived.Add(blob.Name);
+        Assert.Single(archived);
 
         var wrong = Purchase("bad-1", Phone("not a phone"), ("toy-1", "toys", 1, 50m)) with { Total = 51m, Channel = "fax" };
         var refused = await Receipts.SubmitAsync(programId, wrong, Payload(wrong), default);
@@ -118,6 +120,19 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
             [ApplicationErrors.InvalidPhone, ErrorCodes.OutOfRange, ErrorCodes.TotalMismatch],
             refused.Errors.Select(e => e.Code).Order(StringComparer.Ordinal));
         Assert.Contains(refused.Errors, e => e.Path == "member.phone");
+    }
+
+    [Fact]
+    public async Task A_receipt_id_is_unique_per_program_not_per_member_and_cannot_pose_as_a_member_operation()
+    {
+        var programId = await CreateDemoProgramAsync();
+        await EnrolWithPhoneAsync(programId, "+46701234571");
+        await EnrolWithPhoneAsync(programId, "+46701234572");
+        Ok(await Receipts.ApplyAsync(programId, Purchase("shared-1", Phone("+46701234571"), ("toy-1", "toys", 1, 100m)), null, default));
+
+        Failed(await Receipts.ApplyAsync(programId, Purchase("shared-1", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default), ApplicationErrors.ReceiptIdTaken);
+        Failed(await Receipts.ApplyAsync(programId, Purchase("enrol", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default), ErrorCodes.ReservedId);
+        Failed(await Receipts.ApplyAsync(programId, Purchase("till:1", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default), ErrorCodes.ReservedId);
     }
 
     [Fact]
@@ -134,6 +149,8 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
 
         // The receipt was applied before the outage struck; the caller's retry replays it.
         Assert.Single(Ok(await Services.Receipts.ApplyAsync(programId, receipt, null, default)).Outcome!.VouchersIssued);
+        Assert.Equal(0, await Services.Outbox.RunAsync(default));
+        Clock.Advance(OutboxSweep.MinimumAge + TimeSpan.FromSeconds(1));
         Assert.Equal(1, await Services.Outbox.RunAsync(default));
         var delivered = Assert.Single(await DrainNotificationsAsync());
         Assert.Equal($"{programId}/{member}/v-1", delivered.Id);
@@ -162,11 +179,7 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var book = MemberBook.Enrol(catalog.Latest, memberId, catalog.Latest.LocalDate(Start)).Value.Book;
         foreach (var receipt in receipts)
         {
-            book = book.Apply(new Core.Receipts.Receipt
-            {
-                Id = receipt.Id, MemberId = memberId, PurchasedAt = receipt.PurchasedAt, Currency = receipt.Currency, Total = receipt.Total,
-                Lines = receipt.Lines.Select(l => new Core.Receipts.ReceiptLine(l.Sku, l.Category, l.Quantity, l.Amount)).ToArray(),
-            }, catalog, Start).Value.Book;
+            book = book.Apply(receipt.ToReceipt(memberId), catalog, Start).Value.Book;
         }
         return book.State;
     }

@@ -65,7 +65,7 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
             var stored = (await Storage.Ports.Members.GetAsync(key, default))!;
             var outcome = new Outcome { OperationId = $"r{i}", MemberId = member, TierBefore = "Bronze", TierAfter = "Bronze" };
             var receipt = new ReceiptSummary($"r{i}", Clock.GetUtcNow(), "store-1", "store", 100m * i, "SEK", null, outcome);
-            var write = new MemberWrite(stored.Profile, stored.State, stored.Activity, Clock.GetUtcNow(), new OperationRecord($"r{i}", outcome), [], receipt);
+            var write = new MemberWrite(stored.Profile, stored.State, stored.Activity, Clock.GetUtcNow(), stored.ReviewOn, new OperationRecord($"r{i}", outcome), [], receipt);
             Assert.Equal(CommitResult.Committed, await Storage.Ports.Members.CommitAsync(key, write, stored.ConcurrencyToken, default));
         }
 
@@ -124,7 +124,7 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
         var stored = (await Storage.Ports.Members.GetAsync(key, default))!;
         var month = new DateOnly(Start.Year, Start.Month, 1);
         var state = stored.State with { Balance = stored.State.Balance + points, Lots = [.. stored.State.Lots, new MonthPoints(month, points)] };
-        var write = new MemberWrite(stored.Profile, state, stored.Activity, Clock.GetUtcNow());
+        var write = new MemberWrite(stored.Profile, state, stored.Activity, Clock.GetUtcNow(), stored.ReviewOn);
         Assert.Equal(CommitResult.Committed, await Storage.Ports.Members.CommitAsync(key, write, stored.ConcurrencyToken, default));
         // The token is single-use: a second write from the same read loses.
         Assert.Equal(CommitResult.Conflict, await Storage.Ports.Members.CommitAsync(key, write, stored.ConcurrencyToken, default));

@@ -22,6 +22,18 @@ public interface IMemberStore
     /// </summary>
     Task<CommitResult> CommitAsync(MemberKey key, MemberWrite write, string concurrencyToken, CancellationToken cancellationToken);
 
+    /// <summary>Several members at once, for batch jobs; missing members are left out, the others keep the order of <paramref name="keys"/>.</summary>
+    Task<IReadOnlyList<StoredMember>> GetManyAsync(IReadOnlyList<MemberKey> keys, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes many members in as few transactions as the store allows (members sharing a partition go together), each
+    /// under the same rules as <see cref="CommitAsync"/>, or as <see cref="InsertAsync"/> when its token is null. A write
+    /// that fails its condition is left out and reported; the others are written all the same.
+    /// </summary>
+    /// <returns>One result per write, in order: <see cref="CommitResult.Conflict"/> (changed or gone since read: reload),
+    /// <see cref="CommitResult.AlreadyApplied"/> (its operation was recorded before, or the new member exists).</returns>
+    Task<IReadOnlyList<CommitResult>> CommitManyAsync(IReadOnlyList<MemberBatchWrite> writes, CancellationToken cancellationToken);
+
     Task<OperationRecord?> GetOperationAsync(MemberKey key, string operationId, CancellationToken cancellationToken);
 
     /// <summary>Receipts newest first, starting after the cursor of the previous page's last item.</summary>
@@ -35,24 +47,41 @@ public interface IMemberStore
 
     /// <summary>Removes a delivered notification (by its operation id) from the outbox; removing one that is gone already is fine.</summary>
     Task DeleteOutboxAsync(MemberKey key, string operationId, CancellationToken cancellationToken);
+
+    /// <summary>Removes many delivered notifications, batched per partition; removing ones that are gone already is fine.</summary>
+    Task DeleteOutboxManyAsync(IReadOnlyList<Notification> delivered, int shards, CancellationToken cancellationToken);
 }
+
+/// <param name="ConcurrencyToken">As read with the member; null to insert a new member.</param>
+public sealed record MemberBatchWrite(MemberKey Key, MemberWrite Write, string? ConcurrencyToken);
 
 /// <summary>Where a member lives: the program, its fixed shard count, the member id.</summary>
 public sealed record MemberKey(string ProgramId, int Shards, string MemberId);
 
-/// <param name="ConcurrencyToken">Opaque version of the member; pass it back to <see cref="IMemberStore.CommitAsync"/>.</param>
-public sealed record StoredMember(MemberProfile Profile, MemberState State, MemberActivity Activity, string ConcurrencyToken);
+/// <param name="ConcurrencyToken">
+/// Opaque version of the member (for the table store: the profile's ETag and the date the member is filed under for
+/// review); pass it back to <see cref="IMemberStore.CommitAsync"/>.
+/// </param>
+public sealed record StoredMember(MemberProfile Profile, MemberState State, MemberActivity Activity, string ConcurrencyToken)
+{
+    /// <summary>The date the member is filed under in the review index (<see cref="MemberWrite.ReviewOn"/> of its last write).</summary>
+    public DateOnly? ReviewOn { get; init; }
+}
 
 /// <summary>
 /// One atomic change to a member: the new profile and state, and optionally the operation that caused it (its record
 /// is the idempotency key), the ledger entries it wrote, the receipt it applied, earlier records it changed (a
 /// purchase's returned quantities) and the notification for its events (the outbox row). <see cref="At"/> orders history.
+/// <see cref="ReviewOn"/> is the date the nightly job must next look at the member (<see cref="LoadedProgram.NextReviewOn"/>;
+/// null: nothing changes by itself): the store files the member under it in the same transaction, moving the entry
+/// from the date it was filed under when read, so the nightly job finds exactly the members due.
 /// </summary>
 public sealed record MemberWrite(
     MemberProfile Profile,
     MemberState State,
     MemberActivity Activity,
     DateTimeOffset At,
+    DateOnly? ReviewOn,
     OperationRecord? Operation = null,
     IReadOnlyList<LedgerEntry>? Ledger = null,
     ReceiptSummary? Receipt = null,

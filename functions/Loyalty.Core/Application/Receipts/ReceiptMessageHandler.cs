@@ -31,7 +31,8 @@ public sealed class ReceiptMessageHandler(IReceiptService receipts)
         if (message.Receipts.Count is 0 or > ReceiptMessage.MaxReceipts)
             return MessageVerdict.Poison($"receipts: a message carries 1 to {ReceiptMessage.MaxReceipts} receipts, this one {message.Receipts.Count}.");
 
-        var archived = await receipts.ArchiveAsync(message.ProgramId, $"queue-{messageId}", body, cancellationToken).ConfigureAwait(false);
+        if (await receipts.ArchiveAsync(message.ProgramId, $"queue-{messageId}", body, cancellationToken).ConfigureAwait(false) is not { } archived)
+            return MessageVerdict.Poison($"programId: there is no program '{message.ProgramId}'.");
         var outcomes = new Result<ReceiptResult>[message.Receipts.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
         // Purchases first, then returns: a till's offline batch often holds a purchase and its return.

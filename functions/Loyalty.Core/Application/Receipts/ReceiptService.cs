@@ -18,17 +18,19 @@ public sealed class ReceiptService : IReceiptService
     private readonly IMemberStore members;
     private readonly IdentityClaims identities;
     private readonly IParkedReceiptStore parked;
+    private readonly IReceiptClaims claims;
     private readonly IReceiptArchive archive;
     private readonly MemberCommits commits;
     private readonly ProgramCache programs;
     private readonly TimeProvider time;
 
     internal ReceiptService(
-        IMemberStore members, IdentityClaims identities, IParkedReceiptStore parked, IReceiptArchive archive, MemberCommits commits, ProgramCache programs, TimeProvider time)
+        IMemberStore members, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims, IReceiptArchive archive, MemberCommits commits, ProgramCache programs, TimeProvider time)
     {
         this.members = members;
         this.identities = identities;
         this.parked = parked;
+        this.claims = claims;
         this.archive = archive;
         this.commits = commits;
         this.programs = programs;
@@ -40,13 +42,17 @@ public sealed class ReceiptService : IReceiptService
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound(programId);
         var checkedReceipt = Check(program, receipt);
         if (!checkedReceipt.IsValid) return Result<ReceiptResult>.Fail(checkedReceipt.Errors);
-        // Archived before it is applied, so every applied receipt has its raw payload; a rejected one is not kept.
-        var archived = await StoreAsync(program, $"http-{receipt.Id}", payload, cancellationToken).ConfigureAwait(false);
+        // Archived before it is applied, so every applied receipt has its raw payload. The name carries a digest of
+        // the payload: a corrected resend of a refused receipt is kept beside the refused one, an identical resend is not.
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload.Span))[..12];
+        var archived = await archive.StoreAsync(programId, Today(), $"http-{receipt.Id}-{digest}", payload, cancellationToken).ConfigureAwait(false);
         return await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<string> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        await archive.StoreAsync(programId, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), name, payload, cancellationToken).ConfigureAwait(false);
+    public async Task<string?> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null
+            ? null
+            : await archive.StoreAsync(programId, Today(), name, payload, cancellationToken).ConfigureAwait(false);
 
     public async Task<Result<ReceiptResult>> ApplyAsync(string programId, PosReceipt receipt, string? archived, CancellationToken cancellationToken)
     {
@@ -97,7 +103,7 @@ public sealed class ReceiptService : IReceiptService
         var applied = 0;
         foreach (var receipt in waiting.Where(p => p.Refused is null).OrderBy(p => p.Receipt.PurchasedAt))
         {
-            var outcome = await ApplyToMemberAsync(program, PosReceipts.ToReceipt(receipt.Receipt, memberId), receipt.Archive, cancellationToken).ConfigureAwait(false);
+            var outcome = await ApplyToMemberAsync(program, receipt.Receipt.ToReceipt(memberId), receipt.Archive, cancellationToken).ConfigureAwait(false);
             if (outcome.IsValid)
             {
                 await parked.DeleteAsync(identity, receipt.Receipt.Id, cancellationToken).ConfigureAwait(false);
@@ -125,7 +131,7 @@ public sealed class ReceiptService : IReceiptService
             if (!identifierErrors.Any && resolved == Resolved.Unmatchable)
                 errors.Add(ErrorCodes.InvalidIdentifier, "member", "This identifier cannot belong to any member (a card number has 4–32 letters and digits; ids have no '/', '\\', '#' or '?').");
         }
-        var domain = PosReceipts.ToReceipt(receipt, resolved.MemberId ?? PosReceipts.NoMember);
+        var domain = receipt.ToReceipt(resolved.MemberId ?? PosReceipts.NoMember);
         if (program.Catalog.At(receipt.PurchasedAt) is not { } version)
             errors.Add(ErrorCodes.NoProgramVersion, "purchasedAt", $"No version of the program was in force at {receipt.PurchasedAt:O}.");
         else
@@ -168,6 +174,8 @@ public sealed class ReceiptService : IReceiptService
     private async Task<Result<Outcome>> ApplyToMemberAsync(LoadedProgram program, Receipt receipt, string? archived, CancellationToken cancellationToken)
     {
         var key = program.Member(receipt.MemberId);
+        if (await claims.ClaimAsync(key.ProgramId, receipt.Id, receipt.MemberId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is var owner && owner != receipt.MemberId)
+            return Result<Outcome>.Fail(ApplicationErrors.ReceiptIdTaken, "id", $"Receipt '{receipt.Id}' was applied to another member; receipt ids are unique per program.");
         var applied = await commits.RunAsync(key, receipt.Id, async (member, now) =>
         {
             if (receipt.StampsTo is { } to && !await SameHouseholdAsync(program, member.Profile, to, cancellationToken).ConfigureAwait(false))
@@ -180,7 +188,7 @@ public sealed class ReceiptService : IReceiptService
             var (book, transition) = (change.Value.Book, change.Value.Transition);
             var summary = new ReceiptSummary(receipt.Id, receipt.PurchasedAt, receipt.StoreId, receipt.Channel, receipt.Total, receipt.Currency, receipt.ReturnOf, transition.Outcome, archived);
             return new MemberWrite(
-                member.Profile, book.State, member.Activity.After(receipt), now, book.Records[receipt.Id], transition.Ledger, summary,
+                member.Profile, book.State, member.Activity.After(receipt), now, program.NextReviewOn(book.State, now), book.Records[receipt.Id], transition.Ledger, summary,
                 receipt.ReturnOf is { } returned ? [book.Records[returned]] : null,
                 MemberCommits.Outbox(key, transition, now));
         }, cancellationToken).ConfigureAwait(false);
@@ -194,7 +202,7 @@ public sealed class ReceiptService : IReceiptService
                 var compiled = program.Catalog.At(receipt.PurchasedAt) ?? program.InForceAt(now);
                 var change = new MemberBook(member.State, ImmutableDictionary<string, OperationRecord>.Empty).ApplyStampTransfer(compiled, transfer);
                 return Task.FromResult(change.IsValid
-                    ? Result<MemberWrite>.Ok(new MemberWrite(member.Profile, change.Value.Book.State, member.Activity, now,
+                    ? Result<MemberWrite>.Ok(new MemberWrite(member.Profile, change.Value.Book.State, member.Activity, now, program.NextReviewOn(change.Value.Book.State, now),
                         change.Value.Book.Records[transfer.OperationId], change.Value.Transition.Ledger, Outbox: MemberCommits.Outbox(program.Member(transfer.ToMemberId), change.Value.Transition, now)))
                     : Result<MemberWrite>.Fail(change.Errors));
             }, cancellationToken).ConfigureAwait(false);
@@ -213,8 +221,7 @@ public sealed class ReceiptService : IReceiptService
         return other is not null && (other.Profile.HouseholdId ?? other.Profile.MemberId) == (buyer.HouseholdId ?? buyer.MemberId);
     }
 
-    private Task<string> StoreAsync(LoadedProgram program, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        ArchiveAsync(program.Settings.ProgramId, name, payload, cancellationToken);
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     private static Result<ReceiptResult> ProgramNotFound(string programId) =>
         Result<ReceiptResult>.Fail(ApplicationErrors.ProgramNotFound, "", $"There is no program '{programId}'.");

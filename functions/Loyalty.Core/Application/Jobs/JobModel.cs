@@ -1,0 +1,43 @@
+namespace Loyalty.Core.Application.Jobs;
+
+/// <summary>One run of a sharded job: the program, the job ("nightly-review") and the run within it (a date "20270101", a campaign id).</summary>
+public sealed record JobKey(string ProgramId, string Job, string Run)
+{
+    public override string ToString() => $"{ProgramId}/{Job}/{Run}";
+}
+
+/// <summary>
+/// What a run consists of: its shards, each processed by one idempotent activity. Inputs and outputs are small ids and
+/// counts, never member data, so a Durable orchestration's history stays small.
+/// </summary>
+public sealed record JobPlan(JobKey Key, IReadOnlyList<int> Shards);
+
+/// <summary>What one shard activity reports: its counts in total (including an earlier, interrupted attempt) and in this attempt.</summary>
+/// <param name="Skipped">The shard had finished before; nothing was done.</param>
+public sealed record ShardResult(int Shard, JobCounts Counts, JobCounts ThisRun, bool Skipped = false);
+
+/// <summary>A shard's recorded progress: its counts so far, and whether it has finished.</summary>
+public sealed record ShardProgress(int Shard, bool Finished, JobCounts Counts, DateTimeOffset UpdatedAt);
+
+/// <summary>A complete run: the sum over its shards.</summary>
+public sealed record JobTotals(JobCounts Counts, int Shards, DateTimeOffset CompletedAt);
+
+/// <summary>A run's progress for a host to show (<see cref="IProgress{T}"/>): shards done of all, and the counts so far.</summary>
+/// <param name="Shard">The shard that just finished; null for the report at the start.</param>
+public sealed record JobStatus(JobKey Key, int ShardsDone, int Shards, JobCounts Counts, int? Shard);
+
+/// <summary>The outcome of running a plan.</summary>
+/// <param name="Counts">The whole run's totals, including shards finished by an earlier attempt.</param>
+/// <param name="ThisRun">What this attempt did: zero when everything had been done before.</param>
+/// <param name="ShardsRun">Shards this attempt worked on.</param>
+/// <param name="ShardsSkipped">Shards finished by an earlier attempt.</param>
+public sealed record JobReport(JobKey Key, JobCounts Counts, JobCounts ThisRun, int ShardsRun, int ShardsSkipped, TimeSpan Elapsed)
+{
+    public bool AlreadyComplete => ShardsRun == 0;
+}
+
+public sealed record JobRunOptions
+{
+    /// <summary>Shards worked on at once. Azurite serves one request at a time and saturates at about 8 concurrent calls.</summary>
+    public int Parallelism { get; init; } = 4;
+}

@@ -1,0 +1,356 @@
+using System.Globalization;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Events;
+using Loyalty.Core.Ledger;
+using Loyalty.Core.Members;
+using Loyalty.Core.Programs;
+using Loyalty.Core.Validation;
+
+namespace Loyalty.Core.Application.Jobs;
+
+/// <summary>
+/// The nightly tier evaluation: brings every member due on a date up to it (<see cref="MemberReview.ReviewAt"/>: windows
+/// closed under the tier policy, points and vouchers expired, birthday rewards), as a sharded job both hosts run:
+/// <list type="number">
+/// <item><see cref="PlanAsync"/>: one shard activity per Members shard of the program;</item>
+/// <item><see cref="RunShardAsync"/>: reads the shard's review index up to the date (only the members due), reviews
+/// them and writes them back a transaction of many members at a time, filing each under its next review date in the
+/// same write; records its progress after every chunk;</item>
+/// <item><see cref="CompleteAsync"/>: the fan-in, recording the run's totals (<see cref="JobRunner"/> does it locally).</item>
+/// </list>
+/// Exactly once per member without per-member bookkeeping: a review is idempotent by date (the state's
+/// <c>ReviewedOn</c>), and a member leaves the index range only in the write that stores its review. A crash, a
+/// cancelled runner or a replayed activity finds the members not yet written still due and the others gone.
+/// </summary>
+public sealed class NightlyReview
+{
+    public const string JobName = "nightly-review";
+
+    /// <summary>Members loaded and written per round; progress is recorded after each round.</summary>
+    internal const int ChunkSize = 100;
+
+    /// <summary>Notifications of one chunk sent at once.</summary>
+    private const int SendParallelism = 8;
+
+    private readonly IProgramStore programStore;
+    private readonly ProgramCache programs;
+    private readonly IMemberStore members;
+    private readonly IReviewStore reviews;
+    private readonly IJobProgressStore progress;
+    private readonly INotificationQueue notifications;
+    private readonly MemberCommits commits;
+    private readonly TimeProvider time;
+
+    internal NightlyReview(
+        IProgramStore programStore, ProgramCache programs, IMemberStore members, IReviewStore reviews, IJobProgressStore progress,
+        INotificationQueue notifications, MemberCommits commits, TimeProvider time, NightlySchedule schedule)
+    {
+        this.programStore = programStore;
+        this.programs = programs;
+        this.members = members;
+        this.reviews = reviews;
+        this.progress = progress;
+        this.notifications = notifications;
+        this.commits = commits;
+        this.time = time;
+        Schedule = schedule;
+        Runner = new JobRunner(progress, time);
+    }
+
+    public NightlySchedule Schedule { get; }
+
+    public JobRunner Runner { get; }
+
+    /// <summary>The counters of a shard and of a run.</summary>
+    public static class Counts
+    {
+        /// <summary>Members brought up to the date and re-filed (every member found due).</summary>
+        public const string Reviewed = "reviewed";
+
+        /// <summary>Reviewed members whose review changed more than the review date: a window, points, vouchers, a tier.</summary>
+        public const string Changed = "changed";
+
+        /// <summary>Members whose qualification window ended and moved on to the next.</summary>
+        public const string WindowsClosed = "windowsClosed";
+
+        /// <summary>Members whose window ended and who kept a tier above the base tier.</summary>
+        public const string Renewed = "renewed";
+
+        public const string Downgraded = "downgraded";
+        public const string Upgraded = "upgraded";
+        public const string PointsExpired = "pointsExpired";
+        public const string VouchersExpired = "vouchersExpired";
+
+        /// <summary>Birthday rewards, and conversions or stamp-card rewards that had waited for a free voucher slot.</summary>
+        public const string VouchersIssued = "vouchersIssued";
+
+        /// <summary>Notifications written to the outbox (tier changes, expiries, vouchers).</summary>
+        public const string Notifications = "notifications";
+
+        /// <summary>Notifications left in the outbox because the queue failed; the outbox sweep sends them.</summary>
+        public const string DeliveryDeferred = "deliveryDeferred";
+
+        /// <summary>Members changed by another writer between read and write, reviewed again on their own.</summary>
+        public const string Conflicts = "conflicts";
+
+        /// <summary>Index entries whose member was re-filed by another write meanwhile (or no longer exists): nothing to do.</summary>
+        public const string Skipped = "skipped";
+    }
+
+    /// <summary>The run of the nightly review of <paramref name="date"/> for a program: its key in <see cref="IJobProgressStore"/>.</summary>
+    public static JobKey Key(string programId, DateOnly date) => new(programId, JobName, date.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The programs whose review is due at <paramref name="now"/> (<see cref="Schedule"/>, in each program's zone) and has
+    /// not completed. One date per program, the latest: reviewing date D also catches up every missed night before it.
+    /// </summary>
+    public async Task<IReadOnlyList<NightlyRun>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var due = new List<NightlyRun>();
+        foreach (var programId in await programStore.ListIdsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) continue;
+            var date = Schedule.DueDate(programId, program.InForceAt(now).TimeZone, now);
+            if (await progress.GetTotalsAsync(Key(programId, date), cancellationToken).ConfigureAwait(false) is null)
+                due.Add(new NightlyRun(programId, date));
+        }
+        return due;
+    }
+
+    /// <summary>When a host should call <see cref="DueAsync"/> next: the earliest next due time over all programs.</summary>
+    public async Task<DateTimeOffset> NextDueAtAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var next = now.AddDays(1);
+        foreach (var programId in await programStore.ListIdsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) continue;
+            var at = Schedule.NextRunAt(programId, program.InForceAt(now).TimeZone, now);
+            if (at < next) next = at;
+        }
+        return next;
+    }
+
+    /// <summary>The plan: every shard of the program's Members table.</summary>
+    /// <exception cref="InvalidOperationException">There is no such program.</exception>
+    public async Task<JobPlan> PlanAsync(string programId, DateOnly date, CancellationToken cancellationToken)
+    {
+        var program = await LoadAsync(programId, cancellationToken).ConfigureAwait(false);
+        return new JobPlan(Key(programId, date), [.. Enumerable.Range(0, program.Settings.Shards)]);
+    }
+
+    /// <summary>
+    /// The shard activity: reviews the shard's members due on or before <paramref name="date"/>. Safe to run again at any
+    /// point (after a crash, as a Durable retry or replay): a finished shard returns its recorded counts, an interrupted
+    /// one carries on with the members still due.
+    /// </summary>
+    public async Task<ShardResult> RunShardAsync(string programId, int shard, DateOnly date, CancellationToken cancellationToken)
+    {
+        var key = Key(programId, date);
+        var recorded = await progress.GetShardAsync(key, shard, cancellationToken).ConfigureAwait(false);
+        if (recorded is { Finished: true }) return new ShardResult(shard, recorded.Counts, JobCounts.Zero, Skipped: true);
+
+        var program = await LoadAsync(programId, cancellationToken).ConfigureAwait(false);
+        if (shard < 0 || shard >= program.Settings.Shards)
+            throw new ArgumentOutOfRangeException(nameof(shard), shard, $"Program '{programId}' has shards 0 to {program.Settings.Shards - 1}.");
+        var version = VersionOn(program, date);
+        var counts = recorded?.Counts ?? JobCounts.Zero;
+        var thisRun = JobCounts.Zero;
+
+        // In member-id order, so a chunk's profiles are close together in the shard (the store may read them as one range).
+        var due = (await reviews.ListDueAsync(programId, shard, date, cancellationToken).ConfigureAwait(false)).OrderBy(e => e.MemberId, StringComparer.Ordinal);
+        foreach (var chunk in due.Chunk(ChunkSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var done = await ReviewChunkAsync(program, version, date, shard, chunk, cancellationToken).ConfigureAwait(false);
+            counts += done;
+            thisRun += done;
+            // Not cancellable: once a chunk has committed, its counts are recorded, so a stopped run resumes with them.
+            await progress.SaveShardAsync(key, new ShardProgress(shard, false, counts, time.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+        }
+        await progress.SaveShardAsync(key, new ShardProgress(shard, true, counts, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        return new ShardResult(shard, counts, thisRun);
+    }
+
+    /// <summary>The fan-in of a Durable orchestration: records the run's totals, so <see cref="DueAsync"/> stops offering it.</summary>
+    public async Task<JobTotals> CompleteAsync(string programId, DateOnly date, IReadOnlyList<ShardResult> results, CancellationToken cancellationToken)
+    {
+        var totals = new JobTotals(JobCounts.Sum(results.Select(r => r.Counts)), results.Count, time.GetUtcNow());
+        await progress.CompleteAsync(Key(programId, date), totals, cancellationToken).ConfigureAwait(false);
+        return totals;
+    }
+
+    /// <summary>Runs one program's review of <paramref name="date"/> in this process (<see cref="JobRunner"/>), resuming where an earlier attempt stopped.</summary>
+    public async Task<JobReport> RunAsync(string programId, DateOnly date, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
+    {
+        var plan = await PlanAsync(programId, date, cancellationToken).ConfigureAwait(false);
+        return await Runner.RunAsync(plan, (shard, token) => RunShardAsync(programId, shard, date, token), options, report, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What a local host's background service calls on a timer: every program's due review, one after another.</summary>
+    public async Task<IReadOnlyList<JobReport>> RunDueAsync(JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
+    {
+        var reports = new List<JobReport>();
+        foreach (var run in await DueAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            reports.Add(await RunAsync(run.ProgramId, run.Date, options, report, cancellationToken).ConfigureAwait(false));
+        return reports;
+    }
+
+    /// <summary>The version that reviews a date: the one in force when the day starts in the program's zone.</summary>
+    internal static CompiledProgram VersionOn(LoadedProgram program, DateOnly date)
+    {
+        var zone = program.Catalog.Versions[0].TimeZone;
+        var midnight = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(midnight)) midnight = midnight.AddMinutes(1);
+        return program.InForceAt(new DateTimeOffset(midnight, zone.GetUtcOffset(midnight)));
+    }
+
+    private async Task<LoadedProgram> LoadAsync(string programId, CancellationToken cancellationToken) =>
+        await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false)
+        ?? throw new InvalidOperationException($"There is no program '{programId}' to review.");
+
+    private async Task<JobCounts> ReviewChunkAsync(LoadedProgram program, CompiledProgram version, DateOnly date, int shard, FiledMember[] entries, CancellationToken cancellationToken)
+    {
+        var counts = JobCounts.Zero;
+        var loaded = await members.GetManyAsync([.. entries.Select(e => program.Member(e.MemberId))], cancellationToken).ConfigureAwait(false);
+        if (loaded.Count < entries.Length)
+        {
+            // Filed, but gone: a member is only ever written together with its index entry, so this one was removed
+            // without it. Clear the entry, or every night would find it again.
+            var found = loaded.Select(m => m.Profile.MemberId).ToHashSet(StringComparer.Ordinal);
+            foreach (var orphan in entries.Where(e => !found.Contains(e.MemberId)))
+            {
+                await reviews.RemoveAsync(program.Settings.ProgramId, shard, orphan, cancellationToken).ConfigureAwait(false);
+                counts = counts.Add(Counts.Skipped, 1);
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var writes = new List<MemberBatchWrite>(loaded.Count);
+        var reviewed = new List<MemberReviewed>(loaded.Count);
+        foreach (var member in loaded)
+        {
+            // Another write re-filed the member after the index was read (a purchase today catches up by itself).
+            if (member.ReviewOn is not { } filed || filed > date)
+            {
+                counts = counts.Add(Counts.Skipped, 1);
+                continue;
+            }
+            var key = program.Member(member.Profile.MemberId);
+            var (write, review) = Review(program, version, date, key, member, now);
+            writes.Add(new MemberBatchWrite(key, write, member.ConcurrencyToken));
+            reviewed.Add(review);
+        }
+
+        var results = writes.Count == 0 ? [] : await members.CommitManyAsync(writes, cancellationToken).ConfigureAwait(false);
+        // From here on the chunk is written: finish its delivery and bookkeeping even if the run is being stopped.
+        cancellationToken = CancellationToken.None;
+        var outbox = new List<Notification>();
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (results[i] == CommitResult.Committed)
+            {
+                counts += reviewed[i].Counts;
+                if (writes[i].Write.Outbox is { } notification) outbox.Add(notification);
+                continue;
+            }
+            // Changed since read (a purchase, a till voucher): review this one on its own, reloading until it sticks.
+            counts = counts.Add(Counts.Conflicts, 1).Add(await ReviewAloneAsync(program, version, date, writes[i].Key, cancellationToken).ConfigureAwait(false));
+        }
+        var (delivered, deferred) = await SendAsync(outbox).ConfigureAwait(false);
+        if (delivered.Count > 0) await members.DeleteOutboxManyAsync(delivered, program.Settings.Shards, cancellationToken).ConfigureAwait(false);
+        return counts.Add(Counts.DeliveryDeferred, deferred);
+    }
+
+    private async Task<JobCounts> ReviewAloneAsync(LoadedProgram program, CompiledProgram version, DateOnly date, MemberKey key, CancellationToken cancellationToken)
+    {
+        Write? committed = null;
+        var result = await Concurrency.RetryAsync(async () =>
+        {
+            if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } member) return Result<bool>.Ok(false);
+            if (member.ReviewOn is not { } filed || filed > date) return Result<bool>.Ok(false);
+            var (write, review) = Review(program, version, date, key, member, time.GetUtcNow());
+            if (await members.CommitAsync(key, write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false) != CommitResult.Committed) return (Result<bool>?)null;
+            committed = new Write(write, review);
+            return Result<bool>.Ok(true);
+        }, cancellationToken).ConfigureAwait(false);
+        if (!result.IsValid)
+            throw new InvalidOperationException($"Member '{key.MemberId}' of program '{key.ProgramId}' kept changing while being reviewed; the job can be run again.");
+        if (committed is not { } done) return JobCounts.Zero.Add(Counts.Skipped, 1);
+        var counts = done.Review.Counts;
+        if (done.Member.Outbox is { } notification)
+        {
+            try
+            {
+                await commits.DeliverAsync(key, notification, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                counts = counts.Add(Counts.DeliveryDeferred, 1);
+            }
+        }
+        return counts;
+    }
+
+    /// <summary>The review of one member as a write: the state brought up to the date, re-filed under its next review date.</summary>
+    private static (MemberWrite Write, MemberReviewed Review) Review(LoadedProgram program, CompiledProgram version, DateOnly date, MemberKey key, StoredMember member, DateTimeOffset now)
+    {
+        var before = member.State;
+        var transition = MemberReview.ReviewAt(before, version, date);
+        var after = transition.State;
+        var write = new MemberWrite(
+            member.Profile, after, member.Activity, now, program.NextReviewOn(after, now),
+            Ledger: transition.Ledger, Outbox: MemberCommits.Outbox(key, transition, now));
+        return (write, new MemberReviewed(Count(version, before, transition)));
+    }
+
+    private static JobCounts Count(CompiledProgram program, MemberState before, Transition transition)
+    {
+        var after = transition.State;
+        var counts = JobCounts.Zero.Add(Counts.Reviewed, 1);
+        var windowClosed = after.WindowStart != before.WindowStart;
+        if (transition.Ledger.Count == 0 && transition.Events.Count == 0 && after.Tier == before.Tier && !windowClosed) return counts;
+        var downgraded = transition.Events.Any(e => e is TierDowngraded);
+        return counts
+            .Add(Counts.Changed, 1)
+            .Add(Counts.WindowsClosed, windowClosed ? 1 : 0)
+            .Add(Counts.Renewed, windowClosed && !downgraded && after.Tier != program.BaseTier ? 1 : 0)
+            .Add(Counts.Downgraded, downgraded ? 1 : 0)
+            .Add(Counts.Upgraded, transition.Events.Any(e => e is TierUpgraded) ? 1 : 0)
+            .Add(Counts.PointsExpired, -transition.Ledger.Where(e => e.Kind == LedgerKind.Expired).Sum(e => e.Points))
+            .Add(Counts.VouchersExpired, transition.Events.Count(e => e is VoucherExpired))
+            .Add(Counts.VouchersIssued, transition.Events.Count(e => e is VoucherIssued))
+            .Add(Counts.Notifications, transition.Events.Count > 0 ? 1 : 0);
+    }
+
+    /// <summary>
+    /// Sends a chunk's notifications a few at a time (sending one by one made them most of the job's time). A failure
+    /// leaves the rest in the outbox for the outbox sweep; the reviews themselves stand.
+    /// </summary>
+    private async Task<(List<Notification> Delivered, int Deferred)> SendAsync(List<Notification> outbox)
+    {
+        var sent = new bool[outbox.Count];
+        var failed = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, outbox.Count), new ParallelOptions { MaxDegreeOfParallelism = SendParallelism }, async (i, _) =>
+        {
+            if (Volatile.Read(ref failed) != 0) return;
+            try
+            {
+                await notifications.SendAsync(outbox[i], CancellationToken.None).ConfigureAwait(false);
+                sent[i] = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Interlocked.Exchange(ref failed, 1);
+            }
+        }).ConfigureAwait(false);
+        var delivered = outbox.Where((_, i) => sent[i]).ToList();
+        return (delivered, outbox.Count - delivered.Count);
+    }
+
+    private sealed record MemberReviewed(JobCounts Counts);
+
+    private sealed record Write(MemberWrite Member, MemberReviewed Review);
+}
+
+/// <summary>A program's nightly review that is due: the program and the date to bring its members up to.</summary>
+public sealed record NightlyRun(string ProgramId, DateOnly Date);

@@ -1,0 +1,24 @@
+using Loyalty.Core.Application.Jobs;
+
+namespace Loyalty.Core.Application.Ports;
+
+/// <summary>
+/// Where sharded jobs record how far they got: one row per shard (its counts so far, finished or not) and one for the
+/// whole run once every shard has finished. A restarted runner (or a replayed Durable activity) reads it to skip done work.
+/// </summary>
+public interface IJobProgressStore
+{
+    /// <summary>Every shard recorded for the run so far.</summary>
+    Task<IReadOnlyList<ShardProgress>> ListShardsAsync(JobKey job, CancellationToken cancellationToken);
+
+    Task<ShardProgress?> GetShardAsync(JobKey job, int shard, CancellationToken cancellationToken);
+
+    /// <summary>Records a shard's counts so far (or final, when finished), replacing what was recorded before.</summary>
+    Task SaveShardAsync(JobKey job, ShardProgress progress, CancellationToken cancellationToken);
+
+    /// <summary>The run's totals, once <see cref="CompleteAsync"/> recorded them; null while it is not complete.</summary>
+    Task<JobTotals?> GetTotalsAsync(JobKey job, CancellationToken cancellationToken);
+
+    /// <summary>Marks the run complete with its totals (idempotent: a second call replaces them with the same).</summary>
+    Task CompleteAsync(JobKey job, JobTotals totals, CancellationToken cancellationToken);
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Serialization;
+using Loyalty.Storage.Tables;
+
+namespace Loyalty.Storage.Repositories;
+
+/// <summary>
+/// JobProgress table: PartitionKey "{programId}|{job}|{run}" (e.g. "zoo|nightly-review|20270101"), RowKey the shard
+/// ("0042") or "total" once the run is complete. Each row holds its counters as JSON in <c>Counts</c>, whether it has
+/// <c>Finished</c>, and when it was last <c>UpdatedAt</c>. A run's rows are one partition: listing them is one query.
+/// </summary>
+internal sealed class TableJobProgressStore(TableClient table) : IJobProgressStore
+{
+    private const string TotalRow = "total";
+
+    public async Task<IReadOnlyList<ShardProgress>> ListShardsAsync(JobKey job, CancellationToken cancellationToken)
+    {
+        var shards = new List<ShardProgress>();
+        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {Partition(job)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+            if (row.RowKey != TotalRow) shards.Add(ReadShard(row));
+        return shards;
+    }
+
+    public async Task<ShardProgress?> GetShardAsync(JobKey job, int shard, CancellationToken cancellationToken) =>
+        await table.GetEntityAsync(Partition(job), ShardRow(shard), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row ? ReadShard(row) : null;
+
+    public async Task SaveShardAsync(JobKey job, ShardProgress progress, CancellationToken cancellationToken) =>
+        await table.UpsertAsync(new TableEntity(Partition(job), ShardRow(progress.Shard))
+        {
+            ["Finished"] = progress.Finished,
+            ["UpdatedAt"] = progress.UpdatedAt,
+            ["Counts"] = Counts(progress.Counts),
+        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+
+    public async Task<JobTotals?> GetTotalsAsync(JobKey job, CancellationToken cancellationToken) =>
+        await table.GetEntityAsync(Partition(job), TotalRow, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+            ? new JobTotals(Counts(row), row.GetInt32("Shards") ?? 0, row.GetDateTimeOffset("UpdatedAt") ?? default)
+            : null;
+
+    public async Task CompleteAsync(JobKey job, JobTotals totals, CancellationToken cancellationToken) =>
+        await table.UpsertAsync(new TableEntity(Partition(job), TotalRow)
+        {
+            ["Finished"] = true,
+            ["Shards"] = totals.Shards,
+            ["UpdatedAt"] = totals.CompletedAt,
+            ["Counts"] = Counts(totals.Counts),
+        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+
+    private static ShardProgress ReadShard(TableEntity row) =>
+        new(int.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture), row.GetBoolean("Finished") ?? false, Counts(row), row.GetDateTimeOffset("UpdatedAt") ?? default);
+
+    private static string Counts(JobCounts counts) => LoyaltyJson.Serialize(new Dictionary<string, long>(counts.Values, StringComparer.Ordinal));
+
+    private static JobCounts Counts(TableEntity row) => new(LoyaltyJson.Deserialize<Dictionary<string, long>>(row.Required("Counts")));
+
+    private static string Partition(JobKey job) => $"{job.ProgramId}|{job.Job}|{KeyText.Escape(job.Run)}";
+
+    private static string ShardRow(int shard) => shard.ToString("D4", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,24 @@
+using Loyalty.Core.Application.Ports;
+using Loyalty.Storage.Errors;
+using Loyalty.Storage.Tables;
+
+namespace Loyalty.Storage.Repositories;
+
+/// <summary>ReceiptClaims table: PartitionKey "{programId}|{receiptId}", RowKey "", MemberId. Uniqueness by insert.</summary>
+internal sealed class TableReceiptClaims(TableClient table) : IReceiptClaims
+{
+    public async Task<string> ClaimAsync(string programId, string receiptId, string memberId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var partition = $"{programId}|{KeyText.Escape(receiptId)}";
+        try
+        {
+            await table.InsertAsync(new TableEntity(partition, "") { ["MemberId"] = memberId, ["ClaimedAt"] = at }, cancellationToken).ConfigureAwait(false);
+            return memberId;
+        }
+        catch (StorageConflictException)
+        {
+            var existing = await table.GetEntityAsync(partition, "", ["MemberId"], cancellationToken).ConfigureAwait(false);
+            return existing?.GetString("MemberId") ?? throw new InvalidOperationException($"Receipt claim '{partition}' conflicted on insert but cannot be read; claims are never deleted.");
+        }
+    }
+}
