@@ -34,6 +34,8 @@ OutboxWorker.Interval(builder.Configuration); // a bad setting fails here, not a
 builder.Services.AddHostedService<OutboxWorker>();
 if (builder.Configuration.GetValue(NotificationLogWorker.EnabledKey, true))
     builder.Services.AddHostedService<NotificationLogWorker>();
+if (builder.Configuration.GetValue(NightlyWorker.EnabledKey, true))
+    builder.Services.AddHostedService<NightlyWorker>();
 
 var app = builder.Build();
 
