@@ -9,10 +9,11 @@ namespace Loyalty.Testing;
 /// <summary>
 /// The Azurite every test in this process shares, found or started on first use:
 /// (1) the connection string in LOYALTY_TEST_STORAGE (CI starts Azurite itself);
-/// (2) an Azurite already answering on the default ports 10000-10002;
-/// (3) otherwise a private Azurite from the repository's node_modules on free ports, with its data in a
+/// (2) otherwise a private Azurite from the repository's node_modules on free ports, with its data in a
 /// fresh temporary folder (disk mode, because in-memory mode was measured stalling for seconds after
 /// thousands of queue deletes), stopped and deleted when the test process exits.
+/// Never the Azurite of a running <c>./run</c> on the default ports: test tables would pile up in its data folder,
+/// and Azurite (which rewrites its whole table file as it persists) would slow down for the developer's system.
 /// </summary>
 public static class Azurite
 {
@@ -29,9 +30,7 @@ public static class Azurite
     {
         var connectionString = Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } configured
             ? WaitUntilReady(configured, $"the Azurite named by {EnvironmentVariable}", null)
-            : AnswersNow("UseDevelopmentStorage=true")
-                ? "UseDevelopmentStorage=true"
-                : StartPrivateAzurite();
+            : StartPrivateAzurite();
         return (connectionString, StorageAccount.Parse(connectionString));
     }
 

@@ -23,7 +23,7 @@ public sealed class NightlyWorker(NightlyReview nightly, TimeProvider time, ILog
                 foreach (var report in await nightly.RunDueAsync(new JobRunOptions(), null, stoppingToken).ConfigureAwait(false))
                 {
                     logger.Log(report.AlreadyComplete ? LogLevel.Debug : LogLevel.Information,
-                        "Nightly review {Program} {Run}: {Counts} in {Elapsed}; {Run} shards run, {Skipped} done before.",
+                        "Nightly review {Program} {Run}: {Counts} in {Elapsed}; {ShardsRun} shards run, {ShardsSkipped} done before.",
                         report.Key.ProgramId, report.Key.Run, report.ThisRun, report.Elapsed, report.ShardsRun, report.ShardsSkipped);
                 }
                 var wait = await nightly.NextDueAtAsync(time.GetUtcNow(), stoppingToken).ConfigureAwait(false) - time.GetUtcNow();
