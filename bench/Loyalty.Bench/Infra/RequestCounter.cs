@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace Loyalty.Bench.Infra;
+
+/// <summary>
+/// Counts the storage requests a code path makes, by kind ("table point read", "table transaction", "blob write", …),
+/// with the time each kind took (a stopwatch breakdown of the path), and the operations inside entity group
+/// transactions. Added to a <see cref="Storage.Accounts.StorageClientOptions"/> pipeline, so it sees exactly what
+/// Loyalty.Storage sends.
+/// </summary>
+public sealed class RequestCounter : HttpPipelinePolicy
+{
+    private readonly ConcurrentDictionary<string, long> counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, double> milliseconds = new(StringComparer.Ordinal);
+    private long transactionOperations;
+    private long transactionBytes;
+
+    public IReadOnlyDictionary<string, long> Snapshot() => new SortedDictionary<string, long>(counts, StringComparer.Ordinal);
+
+    /// <summary>Milliseconds spent waiting for each kind of request (send to response, retries included).</summary>
+    public IReadOnlyDictionary<string, double> Times() => new SortedDictionary<string, double>(milliseconds, StringComparer.Ordinal);
+
+    /// <summary>The queue endpoint's port, to tell queue requests from blob requests (both speak XML over PUT/GET).</summary>
+    public int QueuePort { get; set; } = -1;
+
+    public long TransactionOperations => Interlocked.Read(ref transactionOperations);
+
+    public long TransactionBytes => Interlocked.Read(ref transactionBytes);
+
+    public void Reset()
+    {
+        counts.Clear();
+        milliseconds.Clear();
+        Interlocked.Exchange(ref transactionOperations, 0);
+        Interlocked.Exchange(ref transactionBytes, 0);
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        var kind = Count(message);
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        ProcessNext(message, pipeline);
+        Time(kind, start);
+    }
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        var kind = Count(message);
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        Time(kind, start);
+    }
+
+    private void Time(string kind, long start)
+    {
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        milliseconds.AddOrUpdate(kind, elapsed, (_, sum) => sum + elapsed);
+    }
+
+    private string Count(HttpMessage message)
+    {
+        var kind = Classify(message.Request);
+        counts.AddOrUpdate(kind, 1, (_, n) => n + 1);
+        if (kind == Kinds.TableTransaction && message.Request.Content is { } content)
+        {
+            using var buffer = new MemoryStream();
+            content.WriteTo(buffer, default);
+            var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            var operations = 0;
+            for (var at = text.IndexOf(" HTTP/1.1", StringComparison.Ordinal); at >= 0; at = text.IndexOf(" HTTP/1.1", at + 1, StringComparison.Ordinal)) operations++;
+            Interlocked.Add(ref transactionOperations, operations);
+            Interlocked.Add(ref transactionBytes, buffer.Length);
+        }
+
+        return kind;
+    }
+
+    public static class Kinds
+    {
+        public const string TablePointRead = "table point read";
+        public const string TableQuery = "table query page";
+        public const string TableTransaction = "table transaction";
+        public const string TableInsert = "table insert";
+        public const string TableUpdate = "table update/upsert";
+        public const string TableDelete = "table delete";
+        public const string QueueSend = "queue send";
+        public const string QueueReceive = "queue receive";
+        public const string QueueDelete = "queue delete";
+        public const string QueueUpdate = "queue visibility update";
+        public const string BlobWrite = "blob write";
+        public const string BlobRead = "blob read";
+    }
+
+    private string Classify(Request request)
+    {
+        var path = request.Uri.Path;
+        var method = request.Method.Method;
+        var query = request.Uri.Query;
+        if (path.EndsWith("/$batch", StringComparison.Ordinal)) return Kinds.TableTransaction;
+        if (request.Headers.TryGetValue("DataServiceVersion", out _))
+        {
+            return method switch
+            {
+                "GET" when path.EndsWith("()", StringComparison.Ordinal) => Kinds.TableQuery,
+                "GET" => Kinds.TablePointRead,
+                "POST" => Kinds.TableInsert,
+                "MERGE" or "PUT" => Kinds.TableUpdate,
+                "DELETE" => Kinds.TableDelete,
+                _ => $"table {method}",
+            };
+        }
+
+        if (request.Uri.Port == QueuePort || path.Contains("/messages", StringComparison.Ordinal))
+        {
+            return method switch
+            {
+                "POST" => Kinds.QueueSend,
+                "GET" => Kinds.QueueReceive,
+                "DELETE" => Kinds.QueueDelete,
+                "PUT" when path.Contains("/messages/", StringComparison.Ordinal) => Kinds.QueueUpdate,
+                _ => $"queue other {method}",
+            };
+        }
+
+        return method switch
+        {
+            "PUT" when !query.Contains("restype=", StringComparison.Ordinal) => Kinds.BlobWrite,
+            "GET" when !query.Contains("comp=", StringComparison.Ordinal) => Kinds.BlobRead,
+            _ => $"other {method}",
+        };
+    }
+}

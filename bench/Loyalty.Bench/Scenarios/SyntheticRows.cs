@@ -1,0 +1,102 @@
+using Azure;
+using Loyalty.Storage.Tables;
+
+namespace Loyalty.Bench.Scenarios;
+
+/// <summary>Rows and transactions shaped like the product's, written straight through Loyalty.Storage's TableClient.</summary>
+public static class SyntheticRows
+{
+    /// <summary>A profile-like row: a few typed columns and a JSON-sized string.</summary>
+    public static TableEntity Profile(string partitionKey, string rowKey, int chars, long n) => new(partitionKey, rowKey)
+    {
+        ["Name"] = "Astrid Andersson",
+        ["Tier"] = "Bronze",
+        ["Balance"] = n,
+        ["QualifyingPoints"] = n * 3,
+        ["Updated"] = DateTimeOffset.UtcNow,
+        ["State"] = Padding(chars),
+    };
+
+    /// <summary>A small row, like a ledger or history row.</summary>
+    public static TableEntity Small(string partitionKey, string rowKey, int chars) => new(partitionKey, rowKey)
+    {
+        ["Kind"] = "earn",
+        ["Points"] = 123L,
+        ["At"] = DateTimeOffset.UtcNow,
+        ["Data"] = Padding(chars),
+    };
+
+    public static string Padding(int chars) => chars <= 0 ? "" : new string('x', chars);
+
+    /// <summary>Loads <paramref name="rows"/> rows into <paramref name="partitions"/> partitions with 100-row transactions.</summary>
+    public static async Task LoadAsync(TableClient table, int rows, int partitions, Func<string, string, long, TableEntity> make, int concurrency, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        // Row i goes to partition i % partitions; one transaction takes 100 consecutive rows of one partition.
+        var perPartition = (rows + partitions - 1) / partitions;
+        var batches = new List<(int Partition, int From, int To)>();
+        for (var p = 0; p < partitions; p++)
+        {
+            for (var from = 0; from < perPartition; from += 100)
+                batches.Add((p, from, Math.Min(from + 100, perPartition)));
+        }
+
+        long done = 0;
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (batch, ct) =>
+        {
+            var actions = new List<TableTransactionAction>(100);
+            for (var k = batch.From; k < batch.To; k++)
+            {
+                var i = (long)k * partitions + batch.Partition;
+                if (i >= rows) break;
+                actions.Add(TableTransactionAction.Insert(make(PartitionOf(batch.Partition), RowOf(i), i)));
+            }
+
+            if (actions.Count > 0) await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+            progress?.Report(Interlocked.Add(ref done, actions.Count));
+        }).ConfigureAwait(false);
+    }
+
+    public static string PartitionOf(int partition) => $"p{partition:D4}";
+
+    public static string RowOf(long i) => $"r{i:D9}";
+
+    public static (string PartitionKey, string RowKey) KeyOf(long i, int partitions) => (PartitionOf((int)(i % partitions)), RowOf(i));
+}
+
+/// <summary>
+/// Entity group transactions of a given shape, each in its caller's own partition: <c>operations − 1</c> inserts and an
+/// update of a profile row conditional on its ETag, exactly the pattern of a member operation (record, history and
+/// ledger inserts, profile If-Match).
+/// </summary>
+public sealed class ShapedTransactions(TableClient table, int operations, int profileChars, int rowChars)
+{
+    private ETag[] etags = [];
+    private string tag = "";
+
+    public int Operations => operations;
+
+    public async Task PrepareAsync(int callers, CancellationToken cancellationToken)
+    {
+        tag = Guid.NewGuid().ToString("N")[..6];
+        etags = new ETag[callers];
+        await Parallel.ForAsync(0, callers, cancellationToken, async (caller, ct) =>
+            etags[caller] = await table.InsertAsync(SyntheticRows.Profile(Partition(caller), "p", profileChars, 0), ct).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    private long sequence;
+
+    /// <summary>One transaction in <paramref name="caller"/>'s partition; row keys come from a counter of its own, so runs and slices never collide.</summary>
+    public async Task RunAsync(int caller, long ignored, CancellationToken cancellationToken)
+    {
+        var n = Interlocked.Increment(ref sequence);
+        var partition = Partition(caller);
+        var actions = new List<TableTransactionAction>(operations);
+        for (var k = 0; k < operations - 1; k++)
+            actions.Add(TableTransactionAction.Insert(SyntheticRows.Small(partition, $"r|{n:D9}|{k}", rowChars)));
+        actions.Add(TableTransactionAction.Update(SyntheticRows.Profile(partition, "p", profileChars, n), etags[caller], TableUpdateMode.Replace));
+        var result = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+        etags[caller] = result[^1] ?? throw new InvalidOperationException("The profile update returned no ETag.");
+    }
+
+    private string Partition(int caller) => $"t{tag}c{caller:D3}";
+}
