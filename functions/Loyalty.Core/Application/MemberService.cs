@@ -285,15 +285,10 @@ public sealed class MemberService : IMemberService
     private async Task<Result<Page<T>>> ListAsync<T>(
         string programId, string memberId, PageRequest page, Func<MemberKey, int, string?, CancellationToken, Task<CursorPage<T>>> list, CancellationToken cancellationToken)
     {
-        if (page.PageSize is < 1 or > PageRequest.MaxPageSize)
-            return Result<Page<T>>.Fail(ErrorCodes.OutOfRange, "pageSize", $"A page holds 1 to {PageRequest.MaxPageSize} items.");
-        string? after = null;
-        if (page.Continuation is { } token && !Continuations.TryDecode(token, out after))
-            return Result<Page<T>>.Fail(ApplicationErrors.InvalidContinuation, "continuation", "The continuation token is not one this API issued; start again without it.");
+        if (Continuations.Check(page, out var after) is { Count: > 0 } mistakes) return Result<Page<T>>.Fail(mistakes);
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<Page<T>>(programId);
         if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is null) return MemberNotFound<Page<T>>();
-        var found = await list(program.Member(memberId), page.PageSize, after, cancellationToken).ConfigureAwait(false);
-        return new Page<T>(found.Items, found.Next is null ? null : Continuations.Encode(found.Next));
+        return Continuations.Page(await list(program.Member(memberId), page.PageSize, after, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task<StoredMember?> FindAsync(LoadedProgram program, string memberId, CancellationToken cancellationToken) =>

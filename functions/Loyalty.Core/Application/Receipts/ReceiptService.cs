@@ -65,15 +65,10 @@ public sealed class ReceiptService : IReceiptService
 
     public async Task<Result<Page<ParkedReceipt>>> ListParkedAsync(string programId, PageRequest page, CancellationToken cancellationToken)
     {
-        if (page.PageSize is < 1 or > PageRequest.MaxPageSize)
-            return Result<Page<ParkedReceipt>>.Fail(ErrorCodes.OutOfRange, "pageSize", $"A page holds 1 to {PageRequest.MaxPageSize} items.");
-        string? after = null;
-        if (page.Continuation is { } token && !Continuations.TryDecode(token, out after))
-            return Result<Page<ParkedReceipt>>.Fail(ApplicationErrors.InvalidContinuation, "continuation", "The continuation token is not one this API issued; start again without it.");
+        if (Continuations.Check(page, out var after) is { Count: > 0 } mistakes) return Result<Page<ParkedReceipt>>.Fail(mistakes);
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null)
             return Result<Page<ParkedReceipt>>.Fail(ApplicationErrors.ProgramNotFound, "", $"There is no program '{programId}'.");
-        var found = await parked.ListProgramAsync(programId, page.PageSize, after, cancellationToken).ConfigureAwait(false);
-        return new Page<ParkedReceipt>(found.Items, found.Next is null ? null : Continuations.Encode(found.Next));
+        return Continuations.Page(await parked.ListProgramAsync(programId, page.PageSize, after, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<int> ReplayParkedAsync(string programId, CancellationToken cancellationToken)
