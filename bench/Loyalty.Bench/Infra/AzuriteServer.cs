@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Loyalty.Storage.Accounts;
 using Loyalty.Storage.Errors;
 
@@ -59,7 +57,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             throw new InvalidOperationException($"Azurite is not installed ({executable} is missing): run `npm ci` in {root}, or pass --azurite <connection string>.");
 
         var folder = Directory.CreateTempSubdirectory("loyalty-bench-azurite-").FullName;
-        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var (blob, queue, table) = (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
         var start = new ProcessStartInfo(executable)
         {
             WorkingDirectory = root,
@@ -202,13 +200,6 @@ public sealed class AzuriteServer : IAsyncDisposable
         using var reader = new StreamReader(new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
         var text = reader.ReadToEnd();
         return $" Log {logPath}:{Environment.NewLine}{text[Math.Max(0, text.Length - 4000)..]}";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Append(StreamWriter log, string? line)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Loyalty.Bench.Infra;
 
@@ -40,7 +39,7 @@ public sealed class LocalHost : IAsyncDisposable
         if (!File.Exists(dll) || !File.Exists(Path.Combine(folder, "Loyalty.Local.runtimeconfig.json")))
             throw new InvalidOperationException($"Loyalty.Local.dll and its runtimeconfig.json should be in {folder} (the benchmark references Loyalty.Local).");
 
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -116,13 +115,6 @@ public sealed class LocalHost : IAsyncDisposable
         if (line is null) return;
         output.Enqueue(line);
         while (output.Count > KeptLines) output.TryDequeue(out _);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string DotnetHost()
