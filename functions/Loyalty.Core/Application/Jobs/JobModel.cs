@@ -17,7 +17,9 @@ public sealed record JobPlan(JobKey Key, IReadOnlyList<int> Shards);
 public sealed record ShardResult(int Shard, JobCounts Counts, JobCounts ThisRun, bool Skipped = false);
 
 /// <summary>A shard's recorded progress: its counts so far, and whether it has finished.</summary>
-public sealed record ShardProgress(int Shard, bool Finished, JobCounts Counts, DateTimeOffset UpdatedAt);
+/// <param name="Cursor">Where a job that walks the shard in key order got to (the last member id done), so a restart
+/// goes on from there; null for jobs whose own index tells what is left (the nightly review).</param>
+public sealed record ShardProgress(int Shard, bool Finished, JobCounts Counts, DateTimeOffset UpdatedAt, string? Cursor = null);
 
 /// <summary>A complete run: the sum over its shards.</summary>
 public sealed record JobTotals(JobCounts Counts, int Shards, DateTimeOffset CompletedAt);

@@ -98,7 +98,19 @@ public sealed class NightlyReview
     }
 
     /// <summary>The run of the nightly review of <paramref name="date"/> for a program: its key in <see cref="IJobProgressStore"/>.</summary>
-    public static JobKey Key(string programId, DateOnly date) => new(programId, JobName, date.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+    public static JobKey Key(string programId, DateOnly date) => new(programId, JobName, date.ToString(RunFormat, CultureInfo.InvariantCulture));
+
+    /// <summary>The date a run of this job reviews, from its key (<see cref="Key"/>).</summary>
+    /// <exception cref="ArgumentException">The key is not a nightly review's.</exception>
+    public static DateOnly DateOf(JobKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Job == JobName && DateOnly.TryParseExact(key.Run, RunFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw new ArgumentException($"'{key}' is not a run of {JobName}.", nameof(key));
+    }
+
+    private const string RunFormat = "yyyyMMdd";
 
     /// <summary>
     /// The programs whose review is due at <paramref name="now"/> (<see cref="Schedule"/>, in each program's zone) and has
