@@ -27,6 +27,9 @@ internal static class MemberRows
 
     public static string Profile(string memberId) => $"p|{memberId}";
 
+    /// <summary>Just past every profile key ('}' follows '|'): a shard's profiles are the range ("p|", "p}").</summary>
+    public const string ProfileRangeEnd = "p}";
+
     public static string Record(string memberId, string operationId) => $"r|{memberId}|{KeyText.Escape(operationId)}";
 
     /// <summary>The first RowKey of a member's rows of one kind; the range ends just before <see cref="RangeEnd"/>.</summary>
@@ -69,6 +72,7 @@ internal static class MemberRows
             ["HouseholdId"] = profile.HouseholdId,
             ["EnrolledAt"] = profile.EnrolledAt,
             ["Consents"] = LoyaltyJson.Serialize(new Dictionary<ConsentChannel, Consent>(profile.Consents)),
+            ["Interests"] = profile.Interests.Count == 0 ? null : string.Join(',', profile.Interests),
 
             // Flattened copies for campaign segments, which filter on columns without parsing the state.
             ["Tier"] = state.Tier,
@@ -107,6 +111,7 @@ internal static class MemberRows
             HouseholdId = row.GetString("HouseholdId"),
             EnrolledAt = row.GetDateTimeOffset("EnrolledAt") ?? default,
             Consents = LoyaltyJson.Deserialize<Dictionary<ConsentChannel, Consent>>(row.Required("Consents")),
+            Interests = row.GetString("Interests") is { Length: > 0 } tags ? tags.Split(',') : [],
         };
         var activity = row.GetString("Activity") is { } json ? LoyaltyJson.Deserialize<MemberActivity>(json) : new MemberActivity();
         var filedOn = row.GetString("NextReviewOn") is { } next ? DateOnly.ParseExact(next, "yyyy-MM-dd", CultureInfo.InvariantCulture) : (DateOnly?)null;

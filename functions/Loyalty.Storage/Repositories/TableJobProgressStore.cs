@@ -9,7 +9,7 @@ namespace Loyalty.Storage.Repositories;
 /// <summary>
 /// JobProgress table: PartitionKey "{programId}|{job}|{run}" (e.g. "zoo|nightly-review|20270101"), RowKey the shard
 /// ("0042") or "total" once the run is complete. Each row holds its counters as JSON in <c>Counts</c>, whether it has
-/// <c>Finished</c>, and when it was last <c>UpdatedAt</c>. A run's rows are one partition: listing them is one query.
+/// <c>Finished</c>, when it was last <c>UpdatedAt</c> and, for jobs that walk a shard in key order, its <c>Cursor</c>. A run's rows are one partition: listing them is one query.
 /// </summary>
 internal sealed class TableJobProgressStore(TableClient table) : IJobProgressStore
 {
@@ -32,6 +32,7 @@ internal sealed class TableJobProgressStore(TableClient table) : IJobProgressSto
             ["Finished"] = progress.Finished,
             ["UpdatedAt"] = progress.UpdatedAt,
             ["Counts"] = Counts(progress.Counts),
+            ["Cursor"] = progress.Cursor,
         }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
     public async Task<JobTotals?> GetTotalsAsync(JobKey job, CancellationToken cancellationToken) =>
@@ -49,7 +50,7 @@ internal sealed class TableJobProgressStore(TableClient table) : IJobProgressSto
         }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
     private static ShardProgress ReadShard(TableEntity row) =>
-        new(int.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture), row.GetBoolean("Finished") ?? false, Counts(row), row.GetDateTimeOffset("UpdatedAt") ?? default);
+        new(int.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture), row.GetBoolean("Finished") ?? false, Counts(row), row.GetDateTimeOffset("UpdatedAt") ?? default, row.GetString("Cursor"));
 
     private static string Counts(JobCounts counts) => LoyaltyJson.Serialize(new Dictionary<string, long>(counts.Values, StringComparer.Ordinal));
 

@@ -121,6 +121,27 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         return [.. keys.Distinct().Where(found.ContainsKey).Select(k => found[k])];
     }
 
+    public async Task<CursorPage<StoredMember>> ListShardAsync(string programId, int shard, int pageSize, string? after, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var filter = TableFilter.Create(
+            $"PartitionKey eq {MemberShards.PartitionKey(programId, shard)} and RowKey gt {MemberRows.Profile(after ?? "")} and RowKey lt {MemberRows.ProfileRangeEnd}");
+        // Azure may end a page early (5 s, partition boundaries) even with nothing in it: follow it until rows come or the range ends.
+        TableContinuation? from = null;
+        do
+        {
+            var page = await FirstPageAsync(filter, Math.Min(pageSize, 1000), from, cancellationToken).ConfigureAwait(false);
+            if (page.Entities.Count > 0)
+            {
+                var members = page.Entities.Select(MemberRows.ReadProfile).ToList();
+                return new CursorPage<StoredMember>(members, page.Continuation is null ? null : members[^1].Profile.MemberId);
+            }
+            from = page.Continuation;
+        }
+        while (from is not null);
+        return new CursorPage<StoredMember>([], null);
+    }
+
     private async Task<TablePage> FirstPageAsync(string filter, int pageSize, TableContinuation? from, CancellationToken cancellationToken)
     {
         await foreach (var page in table.QueryPagesAsync(filter, pageSize: pageSize, from: from, cancellationToken: cancellationToken).ConfigureAwait(false))

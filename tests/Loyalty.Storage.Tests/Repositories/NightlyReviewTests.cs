@@ -412,6 +412,9 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
             return results;
         }
 
+        public Task<CursorPage<StoredMember>> ListShardAsync(string programId, int shard, int pageSize, string? after, CancellationToken cancellationToken) =>
+            inner.Members.ListShardAsync(programId, shard, pageSize, after, cancellationToken);
+
         public async Task<CommitResult> CommitAsync(MemberKey key, MemberWrite write, string concurrencyToken, CancellationToken cancellationToken)
         {
             var result = await inner.Members.CommitAsync(key, write, concurrencyToken, CancellationToken.None);

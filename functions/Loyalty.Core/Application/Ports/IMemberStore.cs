@@ -34,6 +34,13 @@ public interface IMemberStore
     /// <see cref="CommitResult.AlreadyApplied"/> (its operation was recorded before, or the new member exists).</returns>
     Task<IReadOnlyList<CommitResult>> CommitManyAsync(IReadOnlyList<MemberBatchWrite> writes, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One page of a shard's members in member-id order, starting after the member id <paramref name="after"/> (null: from
+    /// the start): how batch jobs visit every member of a shard as one key range. <see cref="CursorPage{T}.Next"/> is the
+    /// last member id of the page, null after the last page.
+    /// </summary>
+    Task<CursorPage<StoredMember>> ListShardAsync(string programId, int shard, int pageSize, string? after, CancellationToken cancellationToken);
+
     Task<OperationRecord?> GetOperationAsync(MemberKey key, string operationId, CancellationToken cancellationToken);
 
     /// <summary>Receipts newest first, starting after the cursor of the previous page's last item.</summary>
