@@ -44,6 +44,21 @@ internal static class ContactFields
             errors.Add(ErrorCodes.OutOfRange, "birthDate", "The birth date must be in the past and after 1900.");
     }
 
+    public const int MaxInterests = 20;
+    private const int MaxInterestLength = 40;
+
+    /// <summary>Tags are matched exactly by segments, so they are normalised here: trimmed, lower-case, distinct, sorted.</summary>
+    public static IReadOnlyList<string>? Interests(ErrorList errors, IReadOnlyList<string>? values)
+    {
+        if (values is null) return null;
+        var tags = values.Select(v => (v ?? "").Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (tags.Count > MaxInterests)
+            errors.Add(ErrorCodes.OutOfRange, "interests", $"A member has at most {MaxInterests} interests.");
+        foreach (var tag in tags.Where(t => t.Length is 0 or > MaxInterestLength || !t.All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')))
+            errors.Add(ErrorCodes.OutOfRange, "interests", $"Interest '{tag}' must be 1–{MaxInterestLength} letters a–z, digits or dashes.");
+        return tags;
+    }
+
     /// <summary>A consent records when it last changed; re-sending the same answer keeps the original time and source.</summary>
     public static IReadOnlyDictionary<ConsentChannel, Consent> Consents(
         IReadOnlyDictionary<ConsentChannel, Consent> current, IReadOnlyDictionary<ConsentChannel, bool>? requested, DateTimeOffset now, string source)

@@ -102,6 +102,9 @@ public sealed record EnrolMember
     public DateOnly? BirthDate { get; init; }
     public string? StoreId { get; init; }
     public IReadOnlyDictionary<ConsentChannel, bool>? Consents { get; init; }
+
+    /// <summary>Interest tags for segments ("running", "kids-fashion"): lower-case letters, digits and dashes.</summary>
+    public IReadOnlyList<string>? Interests { get; init; }
     public string? HouseholdOf { get; init; }
 }
 
@@ -123,6 +126,9 @@ public sealed record UpdateContact
     public string? Phone { get; init; }
     public DateOnly? BirthDate { get; init; }
     public IReadOnlyDictionary<ConsentChannel, bool>? Consents { get; init; }
+
+    /// <summary>Replaces the member's interest tags; an empty list clears them.</summary>
+    public IReadOnlyList<string>? Interests { get; init; }
 }
 
 public enum ConsentChannel { Email, Sms, Push }
@@ -143,6 +149,7 @@ public sealed record MemberProfile
     public string? StoreId { get; init; }
     public string? HouseholdId { get; init; }
     public IReadOnlyDictionary<ConsentChannel, Consent> Consents { get; init; } = new Dictionary<ConsentChannel, Consent>();
+    public IReadOnlyList<string> Interests { get; init; } = [];
     public required DateTimeOffset EnrolledAt { get; init; }
 }
 

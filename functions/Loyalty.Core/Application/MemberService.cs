@@ -42,6 +42,7 @@ public sealed class MemberService : IMemberService
         var email = Blank(ContactFields.Email(errors, request.Email));
         var phone = Blank(ContactFields.Phone(errors, request.Phone, program.Settings.DefaultCountry));
         ContactFields.BirthDate(errors, request.BirthDate, today);
+        var interests = ContactFields.Interests(errors, request.Interests);
         string? card = null;
         if (request.CardNumber is not null && !CardNumbers.TryNormalize(request.CardNumber, out card))
             errors.Add(ErrorCodes.InvalidIdentifier, "cardNumber", "A card number has 4–32 letters and digits (spaces and dashes are ignored).");
@@ -100,6 +101,7 @@ public sealed class MemberService : IMemberService
                 CardNumber = card,
                 ExternalId = request.ExternalId,
                 BirthDate = request.BirthDate,
+                Interests = interests ?? [],
                 StoreId = request.StoreId,
                 HouseholdId = householdId,
                 Consents = ContactFields.Consents(ImmutableDictionary<ConsentChannel, Consent>.Empty, request.Consents, now, request.StoreId is { } store ? $"store:{store}" : "enrolment"),
@@ -156,6 +158,7 @@ public sealed class MemberService : IMemberService
         var phone = ContactFields.Phone(errors, request.Phone, program.Settings.DefaultCountry);
         var now = time.GetUtcNow();
         ContactFields.BirthDate(errors, request.BirthDate, program.InForceAt(now).LocalDate(now));
+        var interests = ContactFields.Interests(errors, request.Interests);
         if (errors.Any) return Result<MemberDetails>.Fail(errors.Items);
 
         // Identities move as claim new, write member, release old: a crash in between leaves the member reachable by both,
@@ -191,6 +194,7 @@ public sealed class MemberService : IMemberService
                 Email = email is null ? member.Profile.Email : Blank(email),
                 Phone = phone is null ? member.Profile.Phone : Blank(phone),
                 BirthDate = request.BirthDate ?? member.Profile.BirthDate,
+                Interests = interests ?? member.Profile.Interests,
                 Consents = ContactFields.Consents(member.Profile.Consents, request.Consents, now, "contact-update"),
             };
             // The birthday reward reads the state's copy of the birth date.
