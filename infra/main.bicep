@@ -41,6 +41,9 @@ param principalType string = 'User'
 @description('Initial value of the Key Vault secret member-token-signing-key. azd passes the vault\'s current value back in (secretOrRandomPassword in main.parameters.json), so re-provisioning keeps the key. The newGuid() default only applies to deployments outside azd and creates a new key on every such deployment.')
 param memberTokenSigningKey string = newGuid()
 
+@description('The page of the app or web shop that member magic links open (it reads ?token=… and exchanges it at POST /api/v1/member-auth/tokens). Empty: e-mails carry the one-time code only.')
+param memberLinkBaseUrl string = ''
+
 @minValue(40)
 @maxValue(1000)
 @description('Upper bound on Flex Consumption instances. Caps cost and protects Table Storage partitions from a scale-out storm.')
@@ -94,6 +97,10 @@ var loyaltyTables = [
   'ParkedReceipts'
   'ReceiptClaims'
   'JobProgress'
+  'Campaigns'
+  'CampaignDeliveries'
+  'MemberAuth' // one-time codes (as HMACs) and rate counters of member verification
+  'Audit' // who read, exported or erased a member's personal data
 ]
 var loyaltyQueues = [
   'receipts' // the local host's receipts transport; unused in Azure (Service Bus carries receipts), kept for parity
@@ -102,6 +109,8 @@ var loyaltyQueues = [
 ]
 var loyaltyContainers = [
   'receipts' // raw POS payloads for audit and replay
+  'campaigns' // campaign audience files (NDJSON per shard) for the e-mail/SMS provider
+  'exports' // GDPR export documents; deleted after exportRetentionDays (modules/storage.bicep), and by erasure
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -245,9 +254,10 @@ var appSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
 
-  // Versionless Key Vault reference: the platform resolves the latest secret version. Provisioned ahead of
-  // the member-token feature (shared/ARCHITECTURE.md §5); no code reads it yet.
+  // Versionless Key Vault reference: the platform resolves the latest secret version. Signs member tokens and keys the
+  // one-time-code HMACs (Loyalty.Hosting MemberAuthSettings; rotation in docs/deploy.md).
   MemberTokens__SigningKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.memberTokenSigningKeySecretUri})'
+  MemberAuth__LinkBaseUrl: memberLinkBaseUrl
 }
 
 module functionApp 'modules/function-app.bicep' = {

@@ -1,6 +1,9 @@
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Demo;
 using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Application.MemberAuth;
+using Loyalty.Core.Application.Privacy;
 using Loyalty.Storage.Repositories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,16 +19,22 @@ public sealed class LoyaltyBackend
 {
     private readonly LoyaltyStorage storage;
 
-    private LoyaltyBackend(LoyaltyStorage storage, TimeProvider time, NightlySchedule? schedule = null)
+    private LoyaltyBackend(LoyaltyStorage storage, TimeProvider time, NightlySchedule? schedule = null, MemberAuthOptions? memberAuth = null)
     {
         this.storage = storage;
-        var services = storage.CreateServices(time, schedule);
+        var services = storage.CreateServices(time, schedule, memberAuth);
+        EphemeralSigningKey = memberAuth?.EphemeralKeys ?? true;
+        MemberAuth = services.MemberAuth;
+        Privacy = services.Privacy;
+        SelfService = services.SelfService;
         Members = services.Members;
         Programs = services.Programs;
         ApiKeys = services.ApiKeys;
         Receipts = services.Receipts;
         Outbox = services.Outbox;
         Nightly = services.Nightly;
+        Campaigns = services.Campaigns;
+        CampaignScheduler = services.CampaignScheduler;
         Demo = new DemoData(Programs, Members, ApiKeys, time);
     }
 
@@ -38,7 +47,23 @@ public sealed class LoyaltyBackend
     /// <summary>The nightly tier evaluation: <c>RunDueAsync</c> from a background service, or its plan/shard/complete steps as Durable activities.</summary>
     public NightlyReview Nightly { get; }
 
+    public ICampaignService Campaigns { get; }
+
+    /// <summary>Starts campaign runs at their time: <c>RunDueAsync</c> from a background service, or its fan-out's steps as Durable activities.</summary>
+    public CampaignScheduler CampaignScheduler { get; }
+
     public DemoData Demo { get; }
+
+    /// <summary>One-time codes and member tokens.</summary>
+    public IMemberAuthService MemberAuth { get; }
+
+    /// <summary>True when no <c>MemberTokens:SigningKey</c> is configured: member tokens die with this process (<see cref="MemberAuthSettings"/>).</summary>
+    public bool EphemeralSigningKey { get; }
+
+    /// <summary>GDPR export and erasure, and the audit trail.</summary>
+    public IPrivacyService Privacy { get; }
+
+    public ISelfService SelfService { get; }
 
     /// <summary>The storage behind the services, for hosts that read its queues (the local receipts worker).</summary>
     public LoyaltyStorage Storage => storage;
@@ -47,13 +72,15 @@ public sealed class LoyaltyBackend
     {
         var prefix = configuration[$"{StorageSettings.Section}:Prefix"];
         var names = string.IsNullOrEmpty(prefix) ? LoyaltyResources.Default : LoyaltyResources.WithPrefix(prefix);
-        return new LoyaltyBackend(LoyaltyStorage.Create(StorageSettings.Account(configuration), names), time, NightlySettings.Schedule(configuration));
+        return new LoyaltyBackend(LoyaltyStorage.Create(StorageSettings.Account(configuration), names), time, NightlySettings.Schedule(configuration),
+            MemberAuthSettings.Options(configuration));
     }
 
     /// <summary>
     /// The catch-up jobs both hosts run on a timer: deliver notifications a crash or a queue outage left in member
     /// outboxes, then apply parked receipts whose identifier has been enrolled since (an enrolment that crashed
-    /// before replaying them itself). Both are idempotent, so an overlapping or repeated run is harmless.
+    /// before replaying them itself). Both are idempotent, so an overlapping or repeated run is harmless. Expired
+    /// one-time codes and rate counters are swept on the way: bookkeeping, not worth reporting.
     /// </summary>
     public async Task<(int Delivered, int Replayed)> CatchUpAsync(CancellationToken cancellationToken)
     {
@@ -61,6 +88,7 @@ public sealed class LoyaltyBackend
         var replayed = 0;
         foreach (var programId in await storage.Ports.Programs.ListIdsAsync(cancellationToken).ConfigureAwait(false))
             replayed += await Receipts.ReplayParkedAsync(programId, cancellationToken).ConfigureAwait(false);
+        await MemberAuth.SweepAsync(cancellationToken).ConfigureAwait(false);
         return (delivered, replayed);
     }
 
@@ -79,7 +107,13 @@ public static class LoyaltyBackendRegistration
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Receipts);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Outbox);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Nightly);
+        services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Campaigns);
+        services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().CampaignScheduler);
+        services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().CampaignScheduler.FanOut);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Demo);
+        services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().MemberAuth);
+        services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Privacy);
+        services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().SelfService);
         return services;
     }
 }

@@ -36,6 +36,8 @@ if (builder.Configuration.GetValue(NotificationLogWorker.EnabledKey, true))
     builder.Services.AddHostedService<NotificationLogWorker>();
 if (builder.Configuration.GetValue(NightlyWorker.EnabledKey, true))
     builder.Services.AddHostedService<NightlyWorker>();
+if (builder.Configuration.GetValue(CampaignWorker.EnabledKey, true))
+    builder.Services.AddHostedService<CampaignWorker>();
 
 var app = builder.Build();
 
@@ -48,6 +50,8 @@ app.MapOpenApi("/openapi/{documentName}.json");
 app.MapLoyaltyApi();
 
 await app.Services.GetRequiredService<LoyaltyBackend>().EnsureCreatedAsync(CancellationToken.None);
+if (app.Services.GetRequiredService<LoyaltyBackend>().EphemeralSigningKey)
+    app.Logger.LogWarning("No MemberTokens:SigningKey is configured: member tokens are signed with a random key made at start-up, so they stop working when this process stops. Fine on a laptop; set the key anywhere else (docs/privacy.md).");
 
 if (Array.IndexOf(args, "--seed-demo") >= 0)
 {

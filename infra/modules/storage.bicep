@@ -28,6 +28,11 @@ param queueNames string[]
 @description('Days a deleted blob or container can still be restored.')
 param deleteRetentionDays int = 7
 
+@minValue(1)
+@maxValue(365)
+@description('Days a GDPR export document stays in the exports container; it holds everything about a member, so it should not outlive its purpose.')
+param exportRetentionDays int = 30
+
 resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: name
   location: location
@@ -77,6 +82,41 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
     }
   }
 ]
+
+// Lifecycle management: the platform deletes old GDPR exports once a day. (Azurite has no lifecycle management;
+// locally exports stay until an erasure deletes them.)
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          enabled: true
+          name: 'delete-old-exports'
+          type: 'Lifecycle'
+          definition: {
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: exportRetentionDays
+                }
+              }
+            }
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                'exports/'
+              ]
+            }
+          }
+        }
+      ]
+    }
+  }
+}
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-06-01' = {
   parent: account

@@ -22,6 +22,8 @@ public sealed class DeploymentContractTests
         ["Storage:ConnectionString"] = "account keys: shared-key access is off, so the code must use the service URIs and the identity",
         ["Storage:Prefix"] = "side-by-side environments on one account (tests)",
         ["Nightly:At"] = "the nightly review's local start time, with a default",
+        ["MemberTokens:Lifetime"] = "member tokens live 30 minutes unless a deployment wants otherwise",
+        ["MemberAuth:RequestsPerAddressPerHour"] = "the per-address rate limit of member verification, with a default",
     };
 
     [Fact]
@@ -176,6 +178,9 @@ public sealed class DeploymentContractTests
     private static string FakeValue(string key) =>
         key.EndsWith("ServiceUri", StringComparison.OrdinalIgnoreCase) ? $"https://contract.{key.Split(':')[^1].Replace("ServiceUri", "", StringComparison.Ordinal).ToLowerInvariant()}.core.windows.net/"
         : key.EndsWith("ClientId", StringComparison.OrdinalIgnoreCase) ? "00000000-0000-0000-0000-000000000001"
+        // What the Key Vault reference resolves to: a GUID (the Bicep default) or 32 random bytes in base64.
+        : key.EndsWith("SigningKey", StringComparison.OrdinalIgnoreCase) ? "9b2f0c3e-5d7a-4e61-8f3b-2a1c4d6e8f90"
+        : key.EndsWith("Url", StringComparison.OrdinalIgnoreCase) ? "https://shop.contract.example/login"
         : "x";
 
     private sealed class RecordingSource(IDictionary<string, string?> values, ISet<string> read) : IConfigurationSource

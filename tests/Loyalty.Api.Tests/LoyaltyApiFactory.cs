@@ -14,14 +14,19 @@ namespace Loyalty.Api.Tests;
 /// The real local host over real Azurite, with tables of its own so test classes run in parallel. Each test
 /// creates its own program (unique id), so tests inside a class do not see each other's members either.
 /// </summary>
-public sealed class LoyaltyApiFactory : WebApplicationFactory<Program>
+public class LoyaltyApiFactory : WebApplicationFactory<Program>
 {
     private readonly string prefix = UniqueName.Table("api");
+
+    /// <summary>More configuration for a test class that needs it.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:ConnectionString", Azurite.ConnectionString);
         builder.UseSetting("Storage:Prefix", prefix);
+        foreach (var (key, value) in Settings)
+            builder.UseSetting(key, value);
     }
 
     /// <summary>A fresh demo-shaped program and a client whose key has <paramref name="scopes"/>.</summary>

@@ -1,6 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Loyalty.Core.Accrual;
+using Loyalty.Core.Application;
+using Loyalty.Core.Campaigns;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
@@ -25,6 +27,9 @@ public sealed record Choose(int Days, int Denomination) : Op(Days);
 public sealed record Review(int Days) : Op(Days);
 
 public sealed record RedeemAgain(int Days) : Op(Days);
+
+/// <summary>A campaign run reaches the member: 0 message only, 1 coupon, 2 voucher, 3 bonus points.</summary>
+public sealed record GetCampaign(int Days, int Offer) : Op(Days);
 
 public sealed record Scenario(int ProgramIndex, Op[] Ops)
 {
@@ -64,6 +69,7 @@ internal static class Scenarios
             (1, from d in Gen.Choose(0, 400) select (Op)new Review(d)),
             (1, from d in days from i in Gen.Choose(0, 3) select (Op)new Choose(d, i)),
             (1, from d in days select (Op)new RedeemAgain(d)),
+            (1, from d in days from offer in Gen.Choose(0, 3) select (Op)new GetCampaign(d, offer)),
         };
         if (withReturns) ops.Add((3, from d in days from pick in Gen.Choose(0, 50) from all in Gen.Elements(true, false) select (Op)new ReturnItems(d, pick, all)));
         return Gen.Frequency(ops);
@@ -118,6 +124,7 @@ internal sealed class Runner
             Choose c => ChooseVoucher(c),
             Review => Accept(Book.Review(Program, Today)),
             RedeemAgain => TryRedeemAgain(),
+            GetCampaign c => ReceiveCampaign(c),
             _ => throw new ArgumentOutOfRangeException(nameof(op)),
         };
         CheckInvariants();
@@ -194,6 +201,33 @@ internal sealed class Runner
         var result = Book.Apply(receipt, Catalog, Clock.AddMinutes(1));
         Assert.Contains(result.Errors, e => e.Code is ErrorCodes.VoucherNotOpen or ErrorCodes.VoucherExpired);
         return null;
+    }
+
+    /// <summary>A dispatch is applied once: sent again it is a replay; refused (no room for a voucher) it changes nothing.</summary>
+    private Transition? ReceiveCampaign(GetCampaign c)
+    {
+        var offer = c.Offer switch
+        {
+            0 => new Offer(),
+            1 => new Offer { Kind = OfferKind.Coupon, Code = "PIZZA15" },
+            2 => new Offer { Kind = OfferKind.Voucher, Value = 50m, ValidDays = 14 },
+            _ => new Offer { Kind = OfferKind.BonusPoints, Points = 750 },
+        };
+        var dispatch = new CampaignDispatch("spring", $"run{++receipts}", Today, offer, ConsentChannel.Email, "Hi!");
+        var before = Book.State;
+        var result = Book.ReceiveCampaign(Program, dispatch);
+        if (!result.IsValid)
+        {
+            Assert.Equal(ErrorCodes.VoucherTooManyOpen, result.Errors[0].Code);
+            Assert.Same(before, Book.State);
+            return null;
+        }
+        var change = Accept(result.Value);
+        var again = Book.ReceiveCampaign(Program, dispatch).Value;
+        Assert.True(again.Replayed);
+        Assert.Same(Book.State, again.Book.State);
+        Assert.Same(change.Outcome, again.Transition.Outcome);
+        return change;
     }
 
     private Transition Accept(BookChange change)

@@ -2,6 +2,8 @@ using Loyalty.Api.Auth;
 using Loyalty.Api.Http;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.Privacy;
+using Loyalty.Core.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,20 +12,62 @@ namespace Loyalty.Api.Endpoints;
 /// <summary>The steps every handler shares: authenticate for a scope, read and check the body, check ids from the path.</summary>
 internal static class Handler
 {
-    public static async Task<IResult> Authorized(HttpContext context, Scope scope, Func<ApiCaller, CancellationToken, Task<IResult>> action)
+    public const string AuditReasonHeader = "X-Audit-Reason";
+    private const int MaxAuditReasonLength = 200;
+
+    /// <param name="members">Whether a member token may call too (the handler then checks the member id it names).</param>
+    public static async Task<IResult> Authorized(HttpContext context, Scope scope, Func<ApiCaller, CancellationToken, Task<IResult>> action, bool members = false)
     {
         var auth = context.RequestServices.GetRequiredService<ApiKeyAuthentication>();
-        var (caller, denied) = await auth.AuthenticateAsync(context, scope).ConfigureAwait(false);
+        var (caller, denied) = await auth.AuthenticateAsync(context, scope, members).ConfigureAwait(false);
         return denied ?? await action(caller!, context.RequestAborted).ConfigureAwait(false);
     }
 
     public static Task<IResult> Authorized<TBody>(HttpContext context, Scope scope, Func<ApiCaller, TBody, CancellationToken, Task<IResult>> action)
         where TBody : class =>
-        Authorized(context, scope, async (caller, cancellationToken) =>
-        {
-            var body = await JsonBody.ReadAsync<TBody>(context.Request, cancellationToken).ConfigureAwait(false);
-            return body.Problem ?? await action(caller, body.Value!, cancellationToken).ConfigureAwait(false);
-        });
+        Authorized(context, scope, (caller, cancellationToken) => WithBody<TBody>(context, body => action(caller, body, cancellationToken), cancellationToken));
+
+    /// <summary>For the member's own endpoints (/me…): a member token only; the member id comes from it, never from the request.</summary>
+    public static Task<IResult> AsMember(HttpContext context, Func<ApiCaller, string, CancellationToken, Task<IResult>> action)
+    {
+        var (caller, denied) = context.RequestServices.GetRequiredService<ApiKeyAuthentication>().AuthenticateMember(context);
+        return denied is not null ? Task.FromResult(denied) : action(caller!, caller!.MemberId!, context.RequestAborted);
+    }
+
+    public static Task<IResult> AsMember<TBody>(HttpContext context, Func<ApiCaller, string, TBody, CancellationToken, Task<IResult>> action)
+        where TBody : class =>
+        AsMember(context, (caller, memberId, cancellationToken) => WithBody<TBody>(context, body => action(caller, memberId, body, cancellationToken), cancellationToken));
+
+    /// <summary>
+    /// A read of a member's personal data: when an admin key reads it, the read is recorded in the audit trail (who,
+    /// what, why from <see cref="AuditReasonHeader"/>) before the data leaves; no record, no data.
+    /// </summary>
+    public static async Task<IResult> AuditedRead<T>(
+        HttpContext context, ApiCaller caller, string action, Func<Task<Result<T>>> read, Func<T, string> memberOf)
+    {
+        if (!TryAuditReason(context, out var reason, out var problem)) return problem!;
+        var result = await read().ConfigureAwait(false);
+        if (result.IsValid && (caller.Scopes & Scope.Admin) != 0)
+            await context.Service<IPrivacyService>().RecordReadAsync(caller.ProgramId, memberOf(result.Value), caller.KeyId, action, reason, context.RequestAborted).ConfigureAwait(false);
+        return Outcomes.Ok(result);
+    }
+
+    /// <summary>The optional <see cref="AuditReasonHeader"/>: a case number or a short why, not personal data.</summary>
+    public static bool TryAuditReason(HttpContext context, out string? reason, out IResult? problem)
+    {
+        reason = context.Request.Headers[AuditReasonHeader].ToString().Trim() is { Length: > 0 } given ? given : null;
+        problem = reason is { Length: > MaxAuditReasonLength } || reason?.Any(char.IsControl) == true
+            ? Problems.Field(AuditReasonHeader, $"{AuditReasonHeader} is at most {MaxAuditReasonLength} characters without control characters.")
+            : null;
+        return problem is null;
+    }
+
+    private static async Task<IResult> WithBody<TBody>(HttpContext context, Func<TBody, Task<IResult>> action, CancellationToken cancellationToken)
+        where TBody : class
+    {
+        var body = await JsonBody.ReadAsync<TBody>(context.Request, cancellationToken).ConfigureAwait(false);
+        return body.Problem ?? await action(body.Value!).ConfigureAwait(false);
+    }
 
     public static T Service<T>(this HttpContext context) where T : notnull => context.RequestServices.GetRequiredService<T>();
 

@@ -20,16 +20,19 @@ public static class MemberEndpoints
     /// numbers and e-mail addresses never land in access logs, proxies or browser history.
     /// </summary>
     public static Task<IResult> Identify(HttpContext context) =>
-        Handler.Authorized<MemberIdentifier>(context, Till, async (caller, identifier, ct) =>
-            Outcomes.Ok(await context.Service<IMemberService>().IdentifyAsync(caller.ProgramId, identifier, ct).ConfigureAwait(false)));
+        Handler.Authorized<MemberIdentifier>(context, Till, (caller, identifier, ct) =>
+            Handler.AuditedRead(context, caller, "member.identify",
+                () => context.Service<IMemberService>().IdentifyAsync(caller.ProgramId, identifier, ct), member => member.Profile.MemberId));
 
     public static Task<IResult> Get(HttpContext context, string memberId) =>
-        Handler.Authorized(context, Till | Scope.Marketing, async (caller, ct) =>
-            Outcomes.Ok(await context.Service<IMemberService>().GetAsync(caller.ProgramId, memberId, ct).ConfigureAwait(false)));
+        Handler.Authorized(context, Till | Scope.Marketing, (caller, ct) =>
+            Handler.AuditedRead(context, caller, "member.read", () => context.Service<IMemberService>().GetAsync(caller.ProgramId, memberId, ct), _ => memberId));
 
+    /// <summary>Consent changes record who made them: "admin:{keyId}" or "staff:{keyId}" (docs/privacy.md).</summary>
     public static Task<IResult> UpdateContact(HttpContext context, string memberId) =>
         Handler.Authorized<UpdateContact>(context, Scope.Store, async (caller, request, ct) =>
-            Outcomes.Ok(await context.Service<IMemberService>().UpdateContactAsync(caller.ProgramId, memberId, request, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IMemberService>().UpdateContactAsync(
+                caller.ProgramId, memberId, request, $"{((caller.Scopes & Scope.Admin) != 0 ? "admin" : "staff")}:{caller.KeyId}", ct).ConfigureAwait(false)));
 
     public static Task<IResult> LinkHousehold(HttpContext context, string memberId) =>
         Handler.Authorized<HouseholdLink>(context, Scope.Store, async (caller, request, ct) =>
@@ -38,12 +41,14 @@ public static class MemberEndpoints
     public static Task<IResult> ListReceipts(HttpContext context, string memberId) =>
         Handler.Authorized(context, Till, async (caller, ct) =>
             !Handler.TryPage(context, out var page, out var problem) ? problem!
-            : Outcomes.Ok(await context.Service<IMemberService>().ListReceiptsAsync(caller.ProgramId, memberId, page, ct).ConfigureAwait(false)));
+            : await Handler.AuditedRead(context, caller, "member.receipts",
+                () => context.Service<IMemberService>().ListReceiptsAsync(caller.ProgramId, memberId, page, ct), _ => memberId).ConfigureAwait(false));
 
     public static Task<IResult> ListLedger(HttpContext context, string memberId) =>
         Handler.Authorized(context, Scope.Store, async (caller, ct) =>
             !Handler.TryPage(context, out var page, out var problem) ? problem!
-            : Outcomes.Ok(await context.Service<IMemberService>().ListLedgerAsync(caller.ProgramId, memberId, page, ct).ConfigureAwait(false)));
+            : await Handler.AuditedRead(context, caller, "member.ledger",
+                () => context.Service<IMemberService>().ListLedgerAsync(caller.ProgramId, memberId, page, ct), _ => memberId).ConfigureAwait(false));
 
     public static Task<IResult> ChooseVoucher(HttpContext context, string memberId) =>
         Handler.Authorized<VoucherChoice>(context, Till, async (caller, request, ct) =>

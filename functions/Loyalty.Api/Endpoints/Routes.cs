@@ -1,5 +1,10 @@
 using Loyalty.Api.Auth;
+using Loyalty.Api.Http;
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.Campaigns;
+using Loyalty.Core.Application.MemberAuth;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Application.Privacy;
 using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
@@ -21,6 +26,7 @@ public static class Routes
     public static IServiceCollection AddLoyaltyApi(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyAuthentication>();
+        services.AddSingleton<ClientAddresses>();
         return services;
     }
 
@@ -48,11 +54,49 @@ public static class Routes
             .Accepts<VoucherChoice>("application/json").Produces<Outcome>().WithProblems(404, 409);
         members.MapPost("/{memberId}/vouchers/{voucherId}/redemptions", MemberEndpoints.RedeemVoucher).WithName("RedeemVoucher")
             .Accepts<VoucherRedemption>("application/json").Produces<Outcome>().WithProblems(404, 409);
+        members.MapGet("/{memberId}/export", PrivacyEndpoints.Export).WithName("ExportMember").WithTags("Privacy")
+            .Produces<MemberExport>().WithProblems(404);
+        members.MapPost("/{memberId}/erasure", PrivacyEndpoints.Erase).WithName("EraseMember").WithTags("Privacy")
+            .Accepts<ErasureRequest>("application/json").Produces<ErasureRecord>().WithProblems(404);
+
+        var auth = api.MapGroup("/member-auth").WithTags("Member self-service");
+        auth.MapPost("/codes", Body(MemberAuthEndpoints.RequestCode)).WithName("RequestMemberCode")
+            .Accepts<CodeRequest>("application/json").Produces<CodeSent>(StatusCodes.Status202Accepted).WithProblems(429);
+        auth.MapPost("/tokens", Body(MemberAuthEndpoints.IssueToken)).WithName("IssueMemberToken")
+            .Accepts<TokenRequest>("application/json").Produces<MemberToken>().WithProblems(429);
+
+        var me = api.MapGroup("/me").WithTags("Member self-service");
+        me.MapGet("", Body(SelfServiceEndpoints.Get)).WithName("GetMe").Produces<MemberDetails>().WithProblems(404);
+        me.MapPatch("", Body(SelfServiceEndpoints.Update)).WithName("UpdateMe")
+            .Accepts<UpdateContact>("application/json").Produces<MemberDetails>().WithProblems(404, 409);
+        me.MapGet("/receipts", Body(SelfServiceEndpoints.ListReceipts)).WithName("ListMyReceipts").Produces<Page<ReceiptSummary>>().WithProblems(404);
+        me.MapGet("/offers", Body(SelfServiceEndpoints.ListOffers)).WithName("ListMyOffers").Produces<MemberOffers>().WithProblems(404);
+        me.MapPost("/vouchers", Body(SelfServiceEndpoints.ChooseVoucher)).WithName("ChooseMyVoucher")
+            .Accepts<VoucherChoice>("application/json").Produces<Outcome>().WithProblems(404, 409);
+
+        api.MapGet("/audit", Body(PrivacyEndpoints.ListAudit)).WithName("ListAudit").WithTags("Privacy").Produces<Page<AuditEntry>>().WithProblems();
 
         var receipts = api.MapGroup("/receipts").WithTags("Receipts");
         receipts.MapPost("", Body(ReceiptEndpoints.Submit)).WithName("SubmitReceipt")
             .Accepts<PosReceipt>("application/json").Produces<ReceiptResult>().Produces<ReceiptResult>(StatusCodes.Status202Accepted).WithProblems(404, 409);
         receipts.MapGet("/parked", Body(ReceiptEndpoints.ListParked)).WithName("ListParkedReceipts").Produces<Page<ParkedReceipt>>();
+
+        var segments = api.MapGroup("/segments").WithTags("Campaigns");
+        segments.MapPost("", Body(CampaignEndpoints.CreateSegment)).WithName("CreateSegment")
+            .Accepts<CreateSegment>("application/json").Produces<NamedSegmentView>(StatusCodes.Status201Created).WithProblems(409);
+        segments.MapGet("", Body(CampaignEndpoints.ListSegments)).WithName("ListSegments").Produces<IReadOnlyList<NamedSegmentView>>().WithProblems();
+        segments.MapPost("/preview", Body(CampaignEndpoints.PreviewSegment)).WithName("PreviewSegment")
+            .Accepts<SegmentPreview>("application/json").Produces<SegmentSize>().WithProblems(404);
+
+        var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
+        campaigns.MapPost("", Body(CampaignEndpoints.Create)).WithName("CreateCampaign")
+            .Accepts<Core.Campaigns.CampaignDefinition>("application/json").Produces<CampaignView>(StatusCodes.Status201Created).WithProblems(404, 409);
+        campaigns.MapGet("", Body(CampaignEndpoints.List)).WithName("ListCampaigns").Produces<IReadOnlyList<CampaignView>>().WithProblems();
+        campaigns.MapGet("/{campaignId}", CampaignEndpoints.Get).WithName("GetCampaign").Produces<CampaignView>().WithProblems(404);
+        campaigns.MapPost("/{campaignId}/schedule", CampaignEndpoints.Schedule).WithName("ScheduleCampaign").Produces<CampaignView>().WithProblems(404, 409);
+        campaigns.MapPost("/{campaignId}/cancel", CampaignEndpoints.Cancel).WithName("CancelCampaign").Produces<CampaignView>().WithProblems(404, 409);
+        campaigns.MapGet("/{campaignId}/statistics", CampaignEndpoints.Statistics).WithName("GetCampaignStatistics")
+            .Produces<CampaignStatisticsView>().WithProblems(404);
 
         var program = api.MapGroup("/program").WithTags("Program");
         program.MapGet("", Body(ProgramEndpoints.Get)).WithName("GetProgram").Produces<ProgramSummary>();

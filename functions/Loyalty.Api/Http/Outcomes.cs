@@ -8,7 +8,8 @@ namespace Loyalty.Api.Http;
 /// <summary>Turns application results into HTTP answers: the value as JSON, or a problem whose status follows from the error codes.</summary>
 public static class Outcomes
 {
-    private static readonly HashSet<string> NotFoundCodes = [ApplicationErrors.MemberNotFound, ApplicationErrors.ProgramNotFound];
+    private static readonly HashSet<string> NotFoundCodes =
+        [ApplicationErrors.MemberNotFound, ApplicationErrors.ProgramNotFound, ApplicationErrors.CampaignNotFound, ApplicationErrors.SegmentNotFound];
 
     // A valid request that the member's or program's current state refuses: retrying the same request will not help,
     // but the client did nothing malformed, so 409 rather than 400.
@@ -18,13 +19,15 @@ public static class Outcomes
         ErrorCodes.VoucherNotOpen, ErrorCodes.VoucherExpired, ErrorCodes.InsufficientPoints, ErrorCodes.VoucherTooManyOpen,
         ErrorCodes.ReturnOfUnknownReceipt, ErrorCodes.ReturnExceedsOriginal, ErrorCodes.ReturnLineNotInOriginal, ErrorCodes.ReturnOfReturn,
         ErrorCodes.VoucherItemNotOnReceipt, ErrorCodes.StampsToOutsideHousehold, ApplicationErrors.ReceiptIdTaken,
+        ApplicationErrors.CampaignExists, ApplicationErrors.SegmentExists, ApplicationErrors.CouponTaken,
+        ErrorCodes.CampaignInvalidTransition, ErrorCodes.CampaignNothingToSchedule,
     ];
 
     public static IResult Ok<T>(Result<T> result) => From(result, value => Results.Json(value, JsonBody.Options));
 
     public static IResult Created<T>(Result<T> result, Func<T, string> location) =>
         From(result, value => Results.Json(value, JsonBody.Options, statusCode: StatusCodes.Status201Created, contentType: null)
-            .WithLocation(location(value)));
+            .WithHeader("Location", location(value)));
 
     public static IResult From<T>(Result<T> result, Func<T, IResult> onSuccess) =>
         result.IsValid ? onSuccess(result.Value) : Problem(result.Errors);
@@ -50,13 +53,14 @@ public static class Outcomes
         return Results.Problem(problem);
     }
 
-    private static IResult WithLocation(this IResult result, string location) => new LocatedResult(result, location);
+    /// <summary>The same answer with one more response header (Location of a new member, Retry-After of a 429).</summary>
+    public static IResult WithHeader(this IResult result, string name, string value) => new HeaderResult(result, name, value);
 
-    private sealed class LocatedResult(IResult inner, string location) : IResult
+    private sealed class HeaderResult(IResult inner, string name, string value) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.Location = location;
+            httpContext.Response.Headers[name] = value;
             return inner.ExecuteAsync(httpContext);
         }
     }

@@ -18,6 +18,7 @@ public static class Problems
     public const string NotFoundType = "urn:loyalty-functions:problem:not-found";
     public const string ConflictType = "urn:loyalty-functions:problem:conflict";
     public const string BusyType = "urn:loyalty-functions:problem:busy";
+    public const string TooManyRequestsType = "urn:loyalty-functions:problem:too-many-requests";
 
     public static IResult Validation(IReadOnlyDictionary<string, string[]> errors, string? detail = null) =>
         Results.Problem(new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
@@ -57,6 +58,10 @@ public static class Problems
 
     public static IResult Busy(string detail) =>
         Create(StatusCodes.Status503ServiceUnavailable, BusyType, "Busy, try again.", detail);
+
+    public static IResult TooManyRequests(string detail, TimeSpan retryAfter) =>
+        Create(StatusCodes.Status429TooManyRequests, TooManyRequestsType, "Too many requests.", detail)
+            .WithHeader("Retry-After", Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static IResult Create(int status, string type, string title, string detail) =>
         Results.Problem(new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail });

@@ -22,8 +22,8 @@ public interface IMemberService
 
     Task<Result<MemberDetails>> GetAsync(string programId, string memberId, CancellationToken cancellationToken);
 
-    /// <summary>Changes contact details and consents; a null field is left as it is.</summary>
-    Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, CancellationToken cancellationToken);
+    /// <summary>Changes contact details and consents; a null field is left as it is. <paramref name="source"/> is recorded with each consent change (<see cref="ConsentChange.Source"/>).</summary>
+    Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, string source, CancellationToken cancellationToken);
 
     /// <summary>Puts <paramref name="memberId"/> in the household of <paramref name="householdOf"/> (stamps may then land on a shared card).</summary>
     Task<Result<MemberDetails>> LinkHouseholdAsync(string programId, string memberId, string householdOf, CancellationToken cancellationToken);
@@ -136,6 +136,12 @@ public enum ConsentChannel { Email, Sms, Push }
 /// <summary>A consent once given or refused is never "not set" again; <see cref="ChangedAt"/> says when it last changed.</summary>
 public sealed record Consent(bool Granted, DateTimeOffset ChangedAt, string Source);
 
+/// <summary>
+/// One change of one consent, kept for good beside the member. <see cref="Source"/> is where it came from: "enrolment",
+/// "store:{storeId}" (enrolled in a store), "staff:{keyId}", "admin:{keyId}", "member" (self-service) or "erasure".
+/// </summary>
+public sealed record ConsentChange(ConsentChannel Channel, bool Granted, DateTimeOffset At, string Source);
+
 public sealed record MemberProfile
 {
     public required string MemberId { get; init; }
@@ -151,6 +157,9 @@ public sealed record MemberProfile
     public IReadOnlyDictionary<ConsentChannel, Consent> Consents { get; init; } = new Dictionary<ConsentChannel, Consent>();
     public IReadOnlyList<string> Interests { get; init; } = [];
     public required DateTimeOffset EnrolledAt { get; init; }
+
+    /// <summary>When the member's personal data was erased (GDPR); the de-identified member keeps its receipts and points.</summary>
+    public DateTimeOffset? ErasedAt { get; init; }
 }
 
 /// <summary>Everything a till or app needs about a member in one answer.</summary>
@@ -184,7 +193,8 @@ public sealed record ProgramSummary(string ProgramId, string Name, string Defaul
 public sealed record IssuedApiKey(string KeyId, string ProgramId, string Name, Scope Scopes, string Secret);
 
 /// <summary>Who is calling: the program the key is bound to, and what it may do.</summary>
-public sealed record ApiCaller(string KeyId, string ProgramId, Scope Scopes);
+/// <param name="MemberId">Set for a member token (scope member): the one member it may act for; its <see cref="Scopes"/> are none.</param>
+public sealed record ApiCaller(string KeyId, string ProgramId, Scope Scopes, string? MemberId = null);
 
 /// <summary>Error codes of the application layer (the domain's are in <see cref="ErrorCodes"/>).</summary>
 public static class ApplicationErrors
@@ -199,5 +209,14 @@ public static class ApplicationErrors
     public const string IdentifierCount = "identity.exactly_one";
     public const string InvalidContinuation = "page.invalid_continuation";
     public const string Busy = "busy";
+    public const string CampaignNotFound = "campaign.not_found";
+    public const string CampaignExists = "campaign.exists";
+    public const string CouponTaken = "campaign.coupon_taken";
+    public const string SegmentNotFound = "segment.not_found";
+    public const string SegmentExists = "segment.exists";
     public const string ReceiptIdTaken = "receipt.id_taken";
+    public const string CodeInvalid = "auth.code_invalid";
+    public const string CodeExpired = "auth.code_expired";
+    public const string CodeLocked = "auth.code_locked";
+    public const string RateLimited = "auth.rate_limited";
 }

@@ -1,6 +1,9 @@
+using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Identities;
 using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Application.Privacy;
 using Loyalty.Core.Application.Receipts;
 
 namespace Loyalty.Core.Application;
@@ -16,25 +19,49 @@ public sealed record LoyaltyPorts(
     IReceiptArchive ReceiptArchive,
     INotificationQueue Notifications,
     IReviewStore Reviews,
-    IJobProgressStore JobProgress);
+    IJobProgressStore JobProgress,
+    IMemberAuthStore MemberAuth,
+    IAuditLog Audit,
+    IPrivacyStore Privacy,
+    IExportStore Exports,
+    ICampaignExports CampaignExports,
+    ICampaignStore Campaigns,
+    ICampaignDeliveries CampaignDeliveries);
 
 /// <summary>The application services over one set of ports, sharing one program cache.</summary>
 /// <param name="Nightly">The nightly tier evaluation: what a host's timer calls (<see cref="NightlyReview.RunDueAsync"/> locally; plan, shard and complete activities under a Durable orchestration).</param>
-public sealed record LoyaltyServices(IMemberService Members, IProgramService Programs, IApiKeyService ApiKeys, IReceiptService Receipts, OutboxSweep Outbox, NightlyReview Nightly)
+/// <param name="MemberAuth">One-time codes and member tokens.</param>
+/// <param name="Campaigns">Segments and campaigns for marketers.</param>
+/// <param name="CampaignScheduler">What a host's timer calls to start campaign runs at their time (<see cref="CampaignScheduler.RunDueAsync"/> locally; the fan-out's plan, shard and complete activities under a Durable orchestration).</param>
+/// <param name="Privacy">GDPR export and erasure, and the audit trail of reads of personal data.</param>
+public sealed record LoyaltyServices(
+    IMemberService Members, IProgramService Programs, IApiKeyService ApiKeys, IReceiptService Receipts, OutboxSweep Outbox, NightlyReview Nightly,
+    IMemberAuthService MemberAuth, IPrivacyService Privacy, ISelfService SelfService,
+    ICampaignService Campaigns, CampaignScheduler CampaignScheduler)
 {
     /// <param name="schedule">When each program's nightly review falls due; <see cref="NightlySchedule.Default"/> (02:00 local) if null.</param>
-    public static LoyaltyServices Create(LoyaltyPorts ports, TimeProvider time, NightlySchedule? schedule = null)
+    /// <param name="memberAuth">Keys and limits of member verification; <see cref="MemberAuthOptions.Development"/> if null.</param>
+    public static LoyaltyServices Create(LoyaltyPorts ports, TimeProvider time, NightlySchedule? schedule = null, MemberAuthOptions? memberAuth = null)
     {
         var cache = new ProgramCache(ports.Programs, time);
         var identities = new IdentityClaims(ports.Identities, ports.Members, time);
         var commits = new MemberCommits(ports.Members, ports.Notifications, time);
-        var receipts = new ReceiptService(ports.Members, identities, ports.ParkedReceipts, ports.ReceiptClaims, ports.ReceiptArchive, commits, cache, time);
+        var receipts = new ReceiptService(ports.Members, identities, ports.ParkedReceipts, ports.ReceiptClaims, ports.ReceiptArchive, commits, cache,
+            new CampaignResponses(ports.Campaigns, ports.CampaignDeliveries), time);
+        var members = new MemberService(ports.Members, identities, commits, receipts, cache, time);
+        var auth = new MemberAuthService(memberAuth ?? MemberAuthOptions.Development(), ports.MemberAuth, identities, ports.Members, ports.Notifications, cache, time);
         return new LoyaltyServices(
-            new MemberService(ports.Members, identities, commits, receipts, cache, time),
+            members,
             new ProgramService(ports.Programs, cache, time),
             new ApiKeyService(ports.ApiKeys, cache, time),
             receipts,
             new OutboxSweep(ports.Programs, ports.Members, commits, time),
-            new NightlyReview(ports.Programs, cache, ports.Members, ports.Reviews, ports.JobProgress, ports.Notifications, commits, time, schedule ?? NightlySchedule.Default));
+            new NightlyReview(ports.Programs, cache, ports.Members, ports.Reviews, ports.JobProgress, ports.Notifications, time, schedule ?? NightlySchedule.Default),
+            auth,
+            new PrivacyService(cache, ports, identities, auth, time),
+            new SelfService(members, ports.Privacy, cache),
+            new CampaignService(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, time),
+            new CampaignScheduler(ports.Programs, cache, ports.Campaigns,
+                new CampaignFanOut(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, ports.Notifications, time), time));
     }
 }

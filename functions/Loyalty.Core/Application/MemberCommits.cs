@@ -24,8 +24,13 @@ internal sealed class MemberCommits(IMemberStore members, INotificationQueue not
         using var turn = await locks.AcquireAsync($"{key.ProgramId}/{key.MemberId}", cancellationToken).ConfigureAwait(false);
         return await Concurrency.RetryAsync(async () =>
         {
-            if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } member)
-                return Result<Outcome>.Fail(ApplicationErrors.MemberNotFound, "", "There is no such member in this program.");
+            var member = await members.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            // An erased member keeps its points for the accounts but takes part in nothing new; a redelivery of an
+            // operation from before the erasure still gets its first outcome.
+            if (member is not { Profile.ErasedAt: null })
+                return member is not null && await members.GetOperationAsync(key, operationId, cancellationToken).ConfigureAwait(false) is { } before
+                    ? before.Outcome
+                    : Refusals.MemberNotFound<Outcome>();
             var prepared = await prepare(member, time.GetUtcNow()).ConfigureAwait(false);
             if (!prepared.IsValid)
             {

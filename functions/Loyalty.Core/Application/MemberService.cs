@@ -7,6 +7,7 @@ using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
 using Loyalty.Core.Validation;
 using Loyalty.Core.Views;
+using static Loyalty.Core.Application.Refusals;
 
 namespace Loyalty.Core.Application;
 
@@ -112,7 +113,8 @@ public sealed class MemberService : IMemberService
             var member = program.Member(memberId);
             var outbox = MemberCommits.Outbox(member, change.Transition, now);
             var write = new MemberWrite(profile, state, new MemberActivity(), now, program.NextReviewOn(state, now),
-                change.Book.Records[change.Transition.Outcome.OperationId], change.Transition.Ledger, Outbox: outbox);
+                change.Book.Records[change.Transition.Outcome.OperationId], change.Transition.Ledger, Outbox: outbox,
+                ConsentChanges: ConsentHistory.Changes(ImmutableDictionary<ConsentChannel, Consent>.Empty, profile.Consents));
             await members.InsertAsync(member, write, cancellationToken).ConfigureAwait(false);
             await AfterCommitAsync(program, member, outbox, claimed, cancellationToken).ConfigureAwait(false);
             return Details(program, profile, state, now);
@@ -147,7 +149,7 @@ public sealed class MemberService : IMemberService
             : MemberNotFound<MemberDetails>();
     }
 
-    public async Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, CancellationToken cancellationToken)
+    public async Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, string source, CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } before) return MemberNotFound<MemberDetails>();
@@ -195,7 +197,7 @@ public sealed class MemberService : IMemberService
                 Phone = phone is null ? member.Profile.Phone : Blank(phone),
                 BirthDate = request.BirthDate ?? member.Profile.BirthDate,
                 Interests = interests ?? member.Profile.Interests,
-                Consents = ContactFields.Consents(member.Profile.Consents, request.Consents, now, "contact-update"),
+                Consents = ContactFields.Consents(member.Profile.Consents, request.Consents, now, source),
             };
             // The birthday reward reads the state's copy of the birth date.
             var state = request.BirthDate is { } birthDate ? member.State with { Birthday = birthDate } : member.State;
@@ -276,11 +278,12 @@ public sealed class MemberService : IMemberService
         var key = program.Member(memberId);
         return await Concurrency.RetryAsync(async () =>
         {
-            if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } member) return MemberNotFound<MemberDetails>();
+            if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { Profile.ErasedAt: null } member) return MemberNotFound<MemberDetails>();
             var (profile, state) = change(member);
             var now = time.GetUtcNow();
             // A new birth date moves the birthday reward, so the review date moves with it.
-            var write = new MemberWrite(profile, state, member.Activity, now, program.NextReviewOn(state, now));
+            var write = new MemberWrite(profile, state, member.Activity, now, program.NextReviewOn(state, now),
+                ConsentChanges: ConsentHistory.Changes(member.Profile.Consents, profile.Consents));
             var committed = await members.CommitAsync(key, write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false);
             return committed == CommitResult.Committed ? Result<MemberDetails>.Ok(Details(program, profile, state, now)) : null;
         }, cancellationToken).ConfigureAwait(false);
@@ -295,8 +298,11 @@ public sealed class MemberService : IMemberService
         return Continuations.Page(await list(program.Member(memberId), page.PageSize, after, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>The member, unless erased: an erased member is gone for every business purpose (only GDPR export and audit still see it).</summary>
     private async Task<StoredMember?> FindAsync(LoadedProgram program, string memberId, CancellationToken cancellationToken) =>
-        MemberIds.IsWellFormed(memberId) ? await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) : null;
+        MemberIds.IsWellFormed(memberId) && await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) is { Profile.ErasedAt: null } member
+            ? member
+            : null;
 
     /// <summary>Digital card numbers are random; a collision with an existing card is merely retried.</summary>
     private async Task<(string Card, IdentityKey Key)> ClaimDigitalCardAsync(LoadedProgram program, string memberId, CancellationToken cancellationToken)
@@ -328,9 +334,4 @@ public sealed class MemberService : IMemberService
         IdentityKind.Email => "e-mail address",
         _ => "external id",
     };
-
-    private static Result<T> ProgramNotFound<T>(string programId) =>
-        Result<T>.Fail(ApplicationErrors.ProgramNotFound, "", $"There is no program '{programId}'.");
-
-    private static Result<T> MemberNotFound<T>() => Result<T>.Fail(ApplicationErrors.MemberNotFound, "", "There is no such member in this program.");
 }

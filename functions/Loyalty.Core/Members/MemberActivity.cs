@@ -18,6 +18,26 @@ public sealed record MemberActivity
     /// <summary>Sales channels the member has bought through ("online", "store"), sorted.</summary>
     public ImmutableArray<string> Channels { get; init; } = [];
 
+    /// <summary>
+    /// Campaign runs the member got recently, newest first, so a purchase can be attributed to them in the same
+    /// transaction that applies it (statistics need no join of receipts with deliveries). Bounded by
+    /// <see cref="MaxContacts"/> and by each contact's attribution window.
+    /// </summary>
+    public ImmutableArray<CampaignContact> Campaigns { get; init; } = [];
+
+    public const int MaxContacts = 10;
+
+    /// <summary>The counters after a campaign run reached the member; contacts whose window has closed are dropped.</summary>
+    public MemberActivity Contacted(CampaignContact contact) => this with
+    {
+        Campaigns = [.. Campaigns.Where(c => c.CampaignId != contact.CampaignId || c.RunId != contact.RunId).Prepend(contact)
+            .Where(c => c.Until >= contact.On).Take(MaxContacts)],
+    };
+
+    /// <summary>The contacts a purchase on <paramref name="on"/> counts for: each window runs from the delivery day for its days.</summary>
+    public IEnumerable<CampaignContact> AttributedOn(DateOnly on) =>
+        Campaigns.Where(c => Loyalty.Core.Campaigns.CampaignStatistics.Attributes(c.On, c.AttributionDays, on));
+
     /// <summary>The counters after <paramref name="receipt"/>: a return lowers spend but is not a visit.</summary>
     public MemberActivity After(Receipt receipt)
     {
@@ -31,4 +51,11 @@ public sealed record MemberActivity
             Channels = Channels.Contains(channel) ? Channels : [.. Channels.Add(channel).Order(StringComparer.Ordinal)],
         };
     }
+}
+
+/// <summary>A campaign run that reached a member on <see cref="On"/>; purchases up to <see cref="Until"/> are attributed to it.</summary>
+public sealed record CampaignContact(string CampaignId, string RunId, DateOnly On, int AttributionDays)
+{
+    /// <summary>The last day of the attribution window (the delivery day is its first).</summary>
+    public DateOnly Until => On.AddDays(AttributionDays - 1);
 }

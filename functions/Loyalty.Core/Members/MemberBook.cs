@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Loyalty.Core.Accrual;
+using Loyalty.Core.Campaigns;
 using Loyalty.Core.Programs;
 using Loyalty.Core.Receipts;
 using Loyalty.Core.StampCards;
@@ -153,6 +154,19 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
             work.RemoveStamps(transfer.OperationId, transfer.On, card, -transfer.Stamps, $"stamps:{transfer.Reverses}:{transfer.CardId}");
         var transition = work.ToTransition(transfer.OperationId);
         return Record(this with { State = transition.State }, transition, null);
+    }
+
+    /// <summary>
+    /// A campaign run reaches the member: bonus points are earned (spendable, not qualifying), a voucher is issued, or
+    /// a coupon code is handed out, and a <c>campaign.delivered</c> event carries the message to the outbox. The
+    /// operation id "campaign:{campaignId}:{runId}" makes a resumed fan-out a replay of the first outcome.
+    /// </summary>
+    public Result<BookChange> ReceiveCampaign(CompiledProgram program, CampaignDispatch dispatch)
+    {
+        if (Records.TryGetValue(dispatch.OperationId, out var done)) return Replay(done);
+        var result = CampaignAccrual.Apply(State, program, dispatch);
+        if (!result.IsValid) return Result<BookChange>.Fail(result.Errors);
+        return Record(this with { State = result.Value.State }, result.Value, null);
     }
 
     /// <summary>The nightly review (see <see cref="MemberReview.ReviewAt"/>); reviews need no record, they are idempotent by date.</summary>

@@ -1,4 +1,5 @@
 using Loyalty.Core.Accrual;
+using Loyalty.Core.Campaigns;
 using Loyalty.Core.Events;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Programs;
@@ -501,6 +502,13 @@ internal sealed class MemberWork
         var deadline = Policy == TierPolicy.RollingWindow ? (DateOnly?)null : Window.End;
         events.Add(new NearNextTier(EventId(cause, "tier.near_next"), Program.ProgramId, MemberId, on, Program.TierNames[tier + 1], left, deadline));
     }
+
+    // ---- campaigns --------------------------------------------------------------------------------------
+
+    /// <summary>Tells the outbox to send a campaign's message; the offer itself went through the methods above.</summary>
+    public void DeliverCampaign(CampaignDispatch dispatch, string? voucherId, long bonusPoints) =>
+        events.Add(new CampaignDelivered(EventId(dispatch.OperationId, "campaign.delivered"), Program.ProgramId, MemberId, dispatch.On,
+            dispatch.CampaignId, dispatch.RunId, dispatch.Channel, dispatch.Message, dispatch.Offer.Code, voucherId, bonusPoints));
 
     // ---- ledger and event ids ---------------------------------------------------------------------------
 

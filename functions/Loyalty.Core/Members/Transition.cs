@@ -39,6 +39,9 @@ public sealed record Outcome
 
     /// <summary>Stamps for a household member's card; the caller applies each to that member's book.</summary>
     public IReadOnlyList<StampTransfer> StampTransfers { get; init; } = [];
+
+    /// <summary>The coupon code a campaign gave the member.</summary>
+    public string? Coupon { get; init; }
 }
 
 /// <summary>Stamps added to (negative: removed from) a card, its stamps afterwards, and its rewards so far.</summary>

@@ -2,10 +2,12 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Receipts;
+using Loyalty.Core.Campaigns;
 using Loyalty.Core.Events;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
+using Loyalty.Core.Segments;
 
 namespace Loyalty.Core.Serialization;
 
@@ -48,4 +50,9 @@ public static class LoyaltyJson
 [JsonSerializable(typeof(PosReceipt))]
 [JsonSerializable(typeof(ReceiptMessage))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
+[JsonSerializable(typeof(SegmentDefinition))]
+[JsonSerializable(typeof(Campaign))]
+[JsonSerializable(typeof(Application.Ports.NamedSegment))]
+[JsonSerializable(typeof(Application.Ports.AudienceLine))]
+[JsonSerializable(typeof(CampaignStatistics))]
 internal sealed partial class LoyaltyJsonContext : JsonSerializerContext;

@@ -46,4 +46,15 @@ public static class ErrorCodes
     public const string InsufficientPoints = "points.insufficient";
 
     public const string StampCardUnknown = "stamp_card.unknown";
+
+    public const string RangeReversed = "range.min_above_max";
+    public const string SegmentUnknownTier = "segment.unknown_tier";
+    public const string TemplateMalformed = "template.malformed";
+    public const string TemplateUnknownField = "template.unknown_field";
+    public const string TemplateFieldNeedsOffer = "template.field_needs_offer";
+    public const string CampaignInvalidTransition = "campaign.invalid_transition";
+    public const string CampaignNothingToSchedule = "campaign.nothing_to_schedule";
+    public const string CampaignRunNotDue = "campaign.run_not_due";
+    public const string CampaignRunMismatch = "campaign.run_mismatch";
+    public const string CampaignRunsRemaining = "campaign.runs_remaining";
 }

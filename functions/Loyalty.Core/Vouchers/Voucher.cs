@@ -38,4 +38,5 @@ public enum VoucherSource
     StampCard = 2,
     Welcome = 3,
     Birthday = 4,
+    Campaign = 5,
 }

@@ -54,6 +54,46 @@ public sealed class ApiFunctions(TimeProvider time)
     public Task<IActionResult> RedeemVoucher([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/members/{memberId}/vouchers/{voucherId}/redemptions")] HttpRequest req, string memberId, string voucherId) =>
         HandlerResult.From(MemberEndpoints.RedeemVoucher(req.HttpContext, memberId, voucherId));
 
+    [Function("ExportMember")]
+    public Task<IActionResult> ExportMember([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}/export")] HttpRequest req, string memberId) =>
+        HandlerResult.From(PrivacyEndpoints.Export(req.HttpContext, memberId));
+
+    [Function("EraseMember")]
+    public Task<IActionResult> EraseMember([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/members/{memberId}/erasure")] HttpRequest req, string memberId) =>
+        HandlerResult.From(PrivacyEndpoints.Erase(req.HttpContext, memberId));
+
+    [Function("RequestMemberCode")]
+    public Task<IActionResult> RequestMemberCode([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/member-auth/codes")] HttpRequest req) =>
+        HandlerResult.From(MemberAuthEndpoints.RequestCode(req.HttpContext));
+
+    [Function("IssueMemberToken")]
+    public Task<IActionResult> IssueMemberToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/member-auth/tokens")] HttpRequest req) =>
+        HandlerResult.From(MemberAuthEndpoints.IssueToken(req.HttpContext));
+
+    [Function("GetMe")]
+    public Task<IActionResult> GetMe([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me")] HttpRequest req) =>
+        HandlerResult.From(SelfServiceEndpoints.Get(req.HttpContext));
+
+    [Function("UpdateMe")]
+    public Task<IActionResult> UpdateMe([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/me")] HttpRequest req) =>
+        HandlerResult.From(SelfServiceEndpoints.Update(req.HttpContext));
+
+    [Function("ListMyReceipts")]
+    public Task<IActionResult> ListMyReceipts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/receipts")] HttpRequest req) =>
+        HandlerResult.From(SelfServiceEndpoints.ListReceipts(req.HttpContext));
+
+    [Function("ListMyOffers")]
+    public Task<IActionResult> ListMyOffers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/offers")] HttpRequest req) =>
+        HandlerResult.From(SelfServiceEndpoints.ListOffers(req.HttpContext));
+
+    [Function("ChooseMyVoucher")]
+    public Task<IActionResult> ChooseMyVoucher([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/vouchers")] HttpRequest req) =>
+        HandlerResult.From(SelfServiceEndpoints.ChooseVoucher(req.HttpContext));
+
+    [Function("ListAudit")]
+    public Task<IActionResult> ListAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/audit")] HttpRequest req) =>
+        HandlerResult.From(PrivacyEndpoints.ListAudit(req.HttpContext));
+
     [Function("SubmitReceipt")]
     public Task<IActionResult> SubmitReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/receipts")] HttpRequest req) =>
         HandlerResult.From(ReceiptEndpoints.Submit(req.HttpContext));

@@ -14,6 +14,8 @@ public sealed class StorageStartup(LoyaltyBackend backend, ILogger<StorageStartu
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (backend.EphemeralSigningKey)
+            logger.LogWarning("MemberTokens__SigningKey is not set: each instance signs member tokens with its own random key, so tokens fail on other instances and after a restart.");
         try
         {
             await backend.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);

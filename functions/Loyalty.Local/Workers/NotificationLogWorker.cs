@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Loyalty.Core.Events;
 using Loyalty.Hosting;
 using Loyalty.Storage.Queues;
 
@@ -6,7 +7,7 @@ namespace Loyalty.Local.Workers;
 
 /// <summary>
 /// Stands in for the e-mail/SMS sender on a laptop: drains the notifications queue, logging one line per
-/// <c>loyalty.notification.v1</c> (its id and event kinds), so the local queue stays shallow (Azurite's queue
+/// <c>loyalty.notification.v1</c> (its id and event kinds; one-time codes masked), so the local queue stays shallow (Azurite's queue
 /// operations slow down as the total number of stored messages grows). <c>Notifications:LogWorker:Enabled</c>
 /// (default true) turns it off, for instance to inspect the queue or to run a real sender against it.
 /// </summary>
@@ -67,7 +68,7 @@ public sealed class NotificationLogWorker(LoyaltyBackend backend, ILogger<Notifi
             var root = json.RootElement;
             var id = root.TryGetProperty("id", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : message.MessageId;
             var kinds = root.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array
-                ? string.Join(", ", events.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("kind", out var kind) ? kind.ToString() : "?"))
+                ? string.Join(", ", events.EnumerateArray().Select(Describe))
                 : "";
             logger.LogInformation("Notification {NotificationId}: {Kinds}", id, kinds.Length > 0 ? kinds : "(no events)");
         }
@@ -75,6 +76,15 @@ public sealed class NotificationLogWorker(LoyaltyBackend backend, ILogger<Notifi
         {
             logger.LogWarning("Notification message {MessageId} is not JSON; dropped.", message.MessageId);
         }
+    }
+
+    /// <summary>An event's kind; a one-time code's channel and masked destination, never the code or link (they would let anyone reading the log sign in).</summary>
+    private static string Describe(JsonElement @event)
+    {
+        if (@event.ValueKind != JsonValueKind.Object || !@event.TryGetProperty("kind", out var kind)) return "?";
+        return kind.ValueEquals("member.code") && @event.TryGetProperty("channel", out var channel) && @event.TryGetProperty("destination", out var destination)
+            ? $"member.code ({channel} to {MemberCodeIssued.Mask(destination.ToString())}, code ******)"
+            : kind.ToString();
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

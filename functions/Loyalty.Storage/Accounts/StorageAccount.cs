@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Xml.Linq;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Loyalty.Storage.Blobs;
@@ -86,8 +89,78 @@ public sealed class StorageAccount
 
     public BlobContainerClient GetContainer(string name) => new(Require(blobs, "Blob"), name);
 
+    /// <summary>The names of the account's tables that start with <paramref name="prefix"/> ("" for all), in name order.</summary>
+    public async IAsyncEnumerable<string> ListTablesAsync(string prefix = "", [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var service = Require(tables, "Table");
+        string? next = null;
+        do
+        {
+            using var message = service.CreateMessage(RequestMethod.Get, "/Tables");
+            message.Request.Headers.SetValue("Accept", "application/json;odata=nometadata");
+            if (prefix.Length > 0)
+            {
+                // '{' follows every character a table name may have, so the range holds exactly the names with the prefix.
+                message.Request.Uri.AppendQuery("$filter", TableFilter.Create($"TableName ge {prefix} and TableName lt {prefix + "{"}"));
+            }
+
+            if (next is not null)
+            {
+                message.Request.Uri.AppendQuery("NextTableName", next);
+            }
+
+            var response = await service.SendCheckedAsync(message, cancellationToken).ConfigureAwait(false);
+            using var json = JsonDocument.Parse(response.Content.ToMemory());
+            foreach (var table in json.RootElement.GetProperty("value").EnumerateArray())
+            {
+                yield return table.GetProperty("TableName").GetString() ?? throw new InvalidOperationException("A listed table has no name.");
+            }
+
+            next = response.Headers.TryGetValue("x-ms-continuation-NextTableName", out var name) ? name : null;
+        }
+        while (next is not null);
+    }
+
+    /// <summary>The names of the account's queues that start with <paramref name="prefix"/>, in name order.</summary>
+    public IAsyncEnumerable<string> ListQueuesAsync(string prefix = "", CancellationToken cancellationToken = default) =>
+        ListXmlAsync(Require(queues, "Queue"), "Queues", "Queue", prefix, cancellationToken);
+
+    /// <summary>The names of the account's blob containers that start with <paramref name="prefix"/>, in name order.</summary>
+    public IAsyncEnumerable<string> ListContainersAsync(string prefix = "", CancellationToken cancellationToken = default) =>
+        ListXmlAsync(Require(blobs, "Blob"), "Containers", "Container", prefix, cancellationToken);
+
     public override string ToString() =>
         $"StorageAccount {AccountName} (table: {TableEndpoint?.ToString() ?? "-"}, queue: {QueueEndpoint?.ToString() ?? "-"}, blob: {BlobEndpoint?.ToString() ?? "-"})";
+
+    /// <summary>The Queue and Blob services list their queues and containers the same way: XML pages with a marker.</summary>
+    private static async IAsyncEnumerable<string> ListXmlAsync(StorageService service, string list, string item, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? marker = null;
+        do
+        {
+            using var message = service.CreateMessage(RequestMethod.Get, "");
+            message.Request.Uri.AppendQuery("comp", "list");
+            if (prefix.Length > 0)
+            {
+                message.Request.Uri.AppendQuery("prefix", prefix);
+            }
+
+            if (marker is not null)
+            {
+                message.Request.Uri.AppendQuery("marker", marker);
+            }
+
+            var response = await service.SendCheckedAsync(message, cancellationToken).ConfigureAwait(false);
+            var root = XDocument.Load(response.Content.ToStream()).Root ?? throw new InvalidOperationException($"The {service.Kind} service returned an empty listing.");
+            foreach (var name in root.Element(list)?.Elements(item).Select(e => e.Element("Name")?.Value) ?? [])
+            {
+                yield return name ?? throw new InvalidOperationException($"A listed {item.ToLowerInvariant()} has no name.");
+            }
+
+            marker = root.Element("NextMarker")?.Value is { Length: > 0 } next ? next : null;
+        }
+        while (marker is not null);
+    }
 
     private static StorageService Require(StorageService? service, string kind) =>
         service ?? throw new InvalidOperationException($"No {kind} endpoint was configured for this storage account.");

@@ -24,4 +24,27 @@ internal sealed class BlobReceiptArchive(BlobContainerClient container) : IRecei
         }
         return $"{container.Name}/{blob}";
     }
+
+    public async Task<ArchivedPayload?> ReadAsync(string archived, CancellationToken cancellationToken) =>
+        BlobName(archived) is { } blob && await container.DownloadAsync(blob, cancellationToken).ConfigureAwait(false) is { } download
+            ? new ArchivedPayload(download.Content.ToMemory(), download.ETag.ToString())
+            : null;
+
+    public async Task<bool> TryReplaceAsync(string archived, ReadOnlyMemory<byte> payload, string version, CancellationToken cancellationToken)
+    {
+        if (BlobName(archived) is not { } blob) return false;
+        try
+        {
+            await container.UploadAsync(blob, BinaryData.FromBytes(payload), "application/json", BlobConditions.Matching(new Azure.ETag(version)), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is StoragePreconditionFailedException or StorageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The blob of a name <see cref="StoreAsync"/> returned; null for a name of another container.</summary>
+    private string? BlobName(string archived) =>
+        archived.StartsWith(container.Name + "/", StringComparison.Ordinal) ? archived[(container.Name.Length + 1)..] : null;
 }

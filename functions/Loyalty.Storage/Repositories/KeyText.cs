@@ -21,6 +21,9 @@ internal static class KeyText
         return builder.ToString();
     }
 
+    /// <summary>The text <see cref="Escape"/> was given ('%' is always escaped, so decoding is exact).</summary>
+    public static string Unescape(string key) => Uri.UnescapeDataString(key);
+
     /// <summary>Inverted ticks sort newest first in a key range: 19 digits, the width of <see cref="long.MaxValue"/>.</summary>
     public static string NewestFirst(DateTimeOffset at) => (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
 }

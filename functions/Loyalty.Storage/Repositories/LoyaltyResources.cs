@@ -16,6 +16,18 @@ public sealed record LoyaltyResources
     public string JobProgress { get; init; } = "JobProgress";
     public string ReceiptClaims { get; init; } = "ReceiptClaims";
 
+    /// <summary>One-time codes (as HMACs) and rate counters of member verification.</summary>
+    public string MemberAuth { get; init; } = "MemberAuth";
+
+    /// <summary>Who read, exported or erased a member's personal data, when and why.</summary>
+    public string Audit { get; init; } = "Audit";
+
+    /// <summary>Campaigns, their coupon-code claims and named segments, one partition per program.</summary>
+    public string Campaigns { get; init; } = "Campaigns";
+
+    /// <summary>Who got which campaign run (exactly once per member), and coupon redemptions and attributed purchases.</summary>
+    public string CampaignDeliveries { get; init; } = "CampaignDeliveries";
+
     /// <summary>POS receipt messages (<c>loyalty.receipt.v1</c>), read by the local queue worker.</summary>
     public string ReceiptsQueue { get; init; } = "receipts";
 
@@ -27,6 +39,12 @@ public sealed record LoyaltyResources
 
     /// <summary>Raw receipt payloads, for audit and replay.</summary>
     public string ReceiptsContainer { get; init; } = "receipts";
+
+    /// <summary>GDPR export documents, per program and member; erasure deletes a member's.</summary>
+    public string ExportsContainer { get; init; } = "exports";
+
+    /// <summary>Campaign audience files (NDJSON per shard) for the e-mail/SMS provider.</summary>
+    public string CampaignsContainer { get; init; } = "campaigns";
 
     public static LoyaltyResources Default { get; } = new();
 
@@ -46,16 +64,22 @@ public sealed record LoyaltyResources
             ParkedReceipts = $"{prefix}ParkedReceipts",
             JobProgress = $"{prefix}JobProgress",
             ReceiptClaims = $"{prefix}ReceiptClaims",
+            MemberAuth = $"{prefix}MemberAuth",
+            Audit = $"{prefix}Audit",
+            Campaigns = $"{prefix}Campaigns",
+            CampaignDeliveries = $"{prefix}CampaignDeliveries",
             ReceiptsQueue = lower + Default.ReceiptsQueue,
             ReceiptsPoisonQueue = lower + Default.ReceiptsPoisonQueue,
             NotificationsQueue = lower + Default.NotificationsQueue,
             ReceiptsContainer = lower + Default.ReceiptsContainer,
+            ExportsContainer = lower + Default.ExportsContainer,
+            CampaignsContainer = lower + Default.CampaignsContainer,
         };
     }
 
-    public IEnumerable<string> Tables => [Programs, ApiKeys, Members, Identities, ParkedReceipts, ReceiptClaims, JobProgress];
+    public IEnumerable<string> Tables => [Programs, ApiKeys, Members, Identities, ParkedReceipts, ReceiptClaims, JobProgress, Campaigns, CampaignDeliveries, MemberAuth, Audit];
 
     public IEnumerable<string> Queues => [ReceiptsQueue, ReceiptsPoisonQueue, NotificationsQueue];
 
-    public IEnumerable<string> Containers => [ReceiptsContainer];
+    public IEnumerable<string> Containers => [ReceiptsContainer, CampaignsContainer, ExportsContainer];
 }

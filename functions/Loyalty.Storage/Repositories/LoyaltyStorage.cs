@@ -1,5 +1,6 @@
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Storage.Accounts;
 using Loyalty.Storage.Queues;
 
@@ -19,8 +20,9 @@ public sealed class LoyaltyStorage
     {
         Account = account;
         Names = names;
+        var programs = new TableProgramStore(account.GetTable(names.Programs));
         Ports = new LoyaltyPorts(
-            new TableProgramStore(account.GetTable(names.Programs)),
+            programs,
             new TableMemberStore(account.GetTable(names.Members)),
             new TableIdentityStore(account.GetTable(names.Identities)),
             new TableApiKeyStore(account.GetTable(names.ApiKeys)),
@@ -29,7 +31,14 @@ public sealed class LoyaltyStorage
             new BlobReceiptArchive(account.GetContainer(names.ReceiptsContainer)),
             new QueueNotifications(account.GetQueue(names.NotificationsQueue)),
             new TableReviewStore(account.GetTable(names.Members)),
-            new TableJobProgressStore(account.GetTable(names.JobProgress)));
+            new TableJobProgressStore(account.GetTable(names.JobProgress)),
+            new TableMemberAuthStore(account.GetTable(names.MemberAuth)),
+            new TableAuditLog(account.GetTable(names.Audit)),
+            new TablePrivacyStore(account.GetTable(names.Members)),
+            new BlobExportStore(account.GetContainer(names.ExportsContainer)),
+            new CampaignExportIndex(account.GetTable(names.Members), programs, account.GetContainer(names.CampaignsContainer)),
+            new TableCampaignStore(account.GetTable(names.Campaigns)),
+            new TableCampaignDeliveries(account.GetTable(names.CampaignDeliveries), account.GetContainer(names.CampaignsContainer)));
     }
 
     public StorageAccount Account { get; }
@@ -58,5 +67,7 @@ public sealed class LoyaltyStorage
 
     /// <summary>The application services over these stores; create once per host (they hold the program cache).</summary>
     /// <param name="schedule">When each program's nightly review falls due; 02:00 local time if null.</param>
-    public LoyaltyServices CreateServices(TimeProvider time, NightlySchedule? schedule = null) => LoyaltyServices.Create(Ports, time, schedule);
+    /// <param name="memberAuth">Keys and limits of member verification; a random key if null (tests, a laptop).</param>
+    public LoyaltyServices CreateServices(TimeProvider time, NightlySchedule? schedule = null, MemberAuthOptions? memberAuth = null) =>
+        LoyaltyServices.Create(Ports, time, schedule, memberAuth);
 }

@@ -14,7 +14,8 @@ namespace Loyalty.Storage.Repositories;
 /// <c>p|{memberId}</c> profile and state; <c>r|{memberId}|{operationId}</c> operation records (the idempotency keys);
 /// <c>h|{memberId}|{newestFirst}|{receiptId}</c> receipt history; <c>l|{memberId}|{newestFirst}|{n}|{ledgerId}</c> ledger;
 /// <c>o|{memberId}|{operationId}</c> outbox (notifications not yet delivered: the whole shard's outbox is one range);
-/// <c>n|{yyyyMMdd}|{memberId}</c> the review index (the whole shard's members due by a date are one range).
+/// <c>n|{yyyyMMdd}|{memberId}</c> the review index (the whole shard's members due by a date are one range);
+/// consent history and the erasure record are <see cref="PrivacyRows"/>.
 /// </summary>
 internal static class MemberRows
 {
@@ -71,6 +72,7 @@ internal static class MemberRows
             ["StoreId"] = profile.StoreId,
             ["HouseholdId"] = profile.HouseholdId,
             ["EnrolledAt"] = profile.EnrolledAt,
+            ["ErasedAt"] = profile.ErasedAt,
             ["Consents"] = LoyaltyJson.Serialize(new Dictionary<ConsentChannel, Consent>(profile.Consents)),
             ["Interests"] = profile.Interests.Count == 0 ? null : string.Join(',', profile.Interests),
 
@@ -110,6 +112,7 @@ internal static class MemberRows
             StoreId = row.GetString("StoreId"),
             HouseholdId = row.GetString("HouseholdId"),
             EnrolledAt = row.GetDateTimeOffset("EnrolledAt") ?? default,
+            ErasedAt = row.GetDateTimeOffset("ErasedAt"),
             Consents = LoyaltyJson.Deserialize<Dictionary<ConsentChannel, Consent>>(row.Required("Consents")),
             Interests = row.GetString("Interests") is { Length: > 0 } tags ? tags.Split(',') : [],
         };

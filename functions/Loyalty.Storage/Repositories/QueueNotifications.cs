@@ -12,5 +12,9 @@ namespace Loyalty.Storage.Repositories;
 internal sealed class QueueNotifications(QueueClient queue) : INotificationQueue
 {
     public async Task SendAsync(Notification notification, CancellationToken cancellationToken) =>
-        await queue.SendAsync(LoyaltyJson.Serialize(notification), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await queue.SendAsync(LoyaltyJson.Serialize(notification), timeToLive: TimeToLive(notification), cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    /// <summary>A one-time code is useless once it has expired and must not linger in clear: it leaves the queue then.</summary>
+    private static TimeSpan? TimeToLive(Notification notification) =>
+        notification.Events.OfType<MemberCodeIssued>().Select(code => code.ExpiresAt - notification.At).Cast<TimeSpan?>().Min();
 }

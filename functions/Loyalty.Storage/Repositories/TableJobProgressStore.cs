@@ -37,8 +37,28 @@ internal sealed class TableJobProgressStore(TableClient table) : IJobProgressSto
 
     public async Task<JobTotals?> GetTotalsAsync(JobKey job, CancellationToken cancellationToken) =>
         await table.GetEntityAsync(Partition(job), TotalRow, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
-            ? new JobTotals(Counts(row), row.GetInt32("Shards") ?? 0, row.GetDateTimeOffset("UpdatedAt") ?? default)
+            ? Totals(row)
             : null;
+
+    private static JobTotals Totals(TableEntity row) => new(Counts(row), row.GetInt32("Shards") ?? 0, row.GetDateTimeOffset("UpdatedAt") ?? default);
+
+    /// <summary>
+    /// A range over partition keys, reading the "total" rows only: one row per finished run, and runs without one are
+    /// found by a second pass over shard rows with the same prefix.
+    /// </summary>
+    public async Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix, CancellationToken cancellationToken)
+    {
+        var start = Partition(new JobKey(programId, job, runPrefix));
+        var runs = new SortedDictionary<string, JobTotals?>(StringComparer.Ordinal);
+        var filter = TableFilter.Create($"PartitionKey ge {start} and PartitionKey lt {start + "~"}");
+        await foreach (var row in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey == TotalRow) runs[row.PartitionKey] = Totals(row);
+            else runs.TryAdd(row.PartitionKey, null);
+        }
+        var prefix = $"{programId}|{job}|";
+        return [.. runs.Select(r => (new JobKey(programId, job, KeyText.Unescape(r.Key[prefix.Length..])), r.Value))];
+    }
 
     public async Task CompleteAsync(JobKey job, JobTotals totals, CancellationToken cancellationToken) =>
         await table.UpsertAsync(new TableEntity(Partition(job), TotalRow)

@@ -265,7 +265,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     /// <param name="concurrencyToken">The member as read (<see cref="MemberTokens"/>): the profile is replaced if still at its ETag;
     /// null inserts a new member.</param>
     /// <param name="packLedger">Several ledger entries per row, so more members fit a batch (a nightly review writes a few each).</param>
-    private static List<TableTransactionAction> Actions(MemberKey key, MemberWrite write, string? concurrencyToken, bool packLedger = false)
+    internal static List<TableTransactionAction> Actions(MemberKey key, MemberWrite write, string? concurrencyToken, bool packLedger = false)
     {
         var partition = Partition(key);
         var actions = new List<TableTransactionAction>(8);
@@ -283,6 +283,8 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         foreach (var updated in write.UpdatedRecords ?? [])
             actions.Add(TableTransactionAction.Upsert(MemberRows.RecordRow(partition, key.MemberId, updated, write.At), TableUpdateMode.Replace));
         if (write.Outbox is { } outbox) actions.Add(TableTransactionAction.Insert(MemberRows.OutboxRow(partition, outbox)));
+        // Upserts, like the index row: a 409 in this transaction must keep meaning "operation applied before".
+        actions.AddRange((write.ConsentChanges ?? []).Select(change => TableTransactionAction.Upsert(PrivacyRows.ConsentRow(partition, key.MemberId, change), TableUpdateMode.Replace)));
         var ledgerRows = MaxActions - actions.Count - 1;
         if (packLedger) ledgerRows = Math.Min(ledgerRows, Math.Max(1, ((write.Ledger?.Count ?? 0) + PackedLedgerEntries - 1) / PackedLedgerEntries));
         actions.AddRange(MemberRows.LedgerRows(partition, key.MemberId, write.Ledger ?? [], write.At, ledgerRows).Select(TableTransactionAction.Insert));

@@ -1,5 +1,9 @@
 using Xunit;
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.Demo;
+using Loyalty.Core.Application.Receipts;
+using Loyalty.Core.Events;
+using Loyalty.Core.Serialization;
 using Loyalty.Core.Programs;
 using Loyalty.Core.Tiers;
 using Loyalty.Core.Validation;
@@ -68,6 +72,47 @@ public abstract class LoyaltyStorageTest : AzuriteTest
 
     protected async Task<MemberDetails> EnrolAsync(string programId, EnrolMember? request = null) =>
         Ok(await Members.EnrolAsync(programId, request ?? new EnrolMember { FirstName = "Ada" }, default));
+
+    /// <summary>The demo program (tiers, automatic vouchers, a stamp card for pet food) under a fresh id, four shards.</summary>
+    protected async Task<string> CreateDemoProgramAsync()
+    {
+        var programId = "p" + Guid.NewGuid().ToString("N")[..10];
+        Ok(await Services.Programs.CreateAsync(
+            new CreateProgram { Definition = DemoProgram.Definition(Start.AddYears(-1)) with { ProgramId = programId }, Name = "Pets", Shards = 4 }, default));
+        return programId;
+    }
+
+    /// <summary>Takes every message off the notifications queue.</summary>
+    protected async Task<IReadOnlyList<Notification>> DrainNotificationsAsync()
+    {
+        var queue = Storage.NotificationsQueue;
+        var found = new List<Notification>();
+        while (await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30)) is { Count: > 0 } messages)
+        {
+            foreach (var message in messages)
+            {
+                found.Add(LoyaltyJson.Deserialize<Notification>(message.Body.ToString()));
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+        return found;
+    }
+
+    protected static PosReceipt Purchase(string id, MemberIdentifier? member, params (string Sku, string Category, decimal Quantity, decimal Amount)[] lines) => new()
+    {
+        Id = id,
+        StoreId = "store-1",
+        PurchasedAt = Start.AddMinutes(-30),
+        Member = member,
+        Currency = "SEK",
+        Total = lines.Sum(l => l.Amount),
+        Lines = lines.Select(l => new PosLine { Sku = l.Sku, Category = l.Category, Quantity = l.Quantity, Amount = l.Amount }).ToArray(),
+    };
+
+    protected static PosReceipt Return(string id, string of, MemberIdentifier member, params (string Sku, string Category, decimal Quantity, decimal Amount)[] lines) =>
+        Purchase(id, member, lines) with { ReturnOf = of, PurchasedAt = Start.AddMinutes(-5) };
+
+    protected static ReadOnlyMemory<byte> Payload(PosReceipt receipt) => System.Text.Encoding.UTF8.GetBytes(LoyaltyJson.Serialize(receipt));
 
     protected static T Ok<T>(Result<T> result)
     {

@@ -158,14 +158,6 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         Assert.Equal(0, await Services.Outbox.RunAsync(default));
     }
 
-    private async Task<string> CreateDemoProgramAsync()
-    {
-        var programId = "p" + Guid.NewGuid().ToString("N")[..10];
-        Ok(await Services.Programs.CreateAsync(
-            new CreateProgram { Definition = DemoProgram.Definition(Start.AddYears(-1)) with { ProgramId = programId }, Name = "Pets", Shards = 4 }, default));
-        return programId;
-    }
-
     private async Task<string> EnrolWithPhoneAsync(string programId, string phone) =>
         (await EnrolAsync(programId, new EnrolMember { FirstName = "Pia", Phone = phone })).Profile.MemberId;
 
@@ -184,38 +176,7 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         return book.State;
     }
 
-    private async Task<IReadOnlyList<Notification>> DrainNotificationsAsync()
-    {
-        var queue = Storage.NotificationsQueue;
-        var found = new List<Notification>();
-        while (await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30)) is { Count: > 0 } messages)
-        {
-            foreach (var message in messages)
-            {
-                found.Add(LoyaltyJson.Deserialize<Notification>(message.Body.ToString()));
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-            }
-        }
-        return found;
-    }
-
     private static MemberIdentifier Phone(string phone) => new() { Phone = phone };
-
-    private static PosReceipt Purchase(string id, MemberIdentifier? member, params (string Sku, string Category, decimal Quantity, decimal Amount)[] lines) => new()
-    {
-        Id = id,
-        StoreId = "store-1",
-        PurchasedAt = Start.AddMinutes(-30),
-        Member = member,
-        Currency = "SEK",
-        Total = lines.Sum(l => l.Amount),
-        Lines = lines.Select(l => new PosLine { Sku = l.Sku, Category = l.Category, Quantity = l.Quantity, Amount = l.Amount }).ToArray(),
-    };
-
-    private static PosReceipt Return(string id, string of, MemberIdentifier member, params (string Sku, string Category, decimal Quantity, decimal Amount)[] lines) =>
-        Purchase(id, member, lines) with { ReturnOf = of, PurchasedAt = Start.AddMinutes(-5) };
-
-    private static ReadOnlyMemory<byte> Payload(PosReceipt receipt) => System.Text.Encoding.UTF8.GetBytes(LoyaltyJson.Serialize(receipt));
 
     private sealed class FailingQueue : INotificationQueue
     {

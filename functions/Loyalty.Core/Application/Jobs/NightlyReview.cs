@@ -29,29 +29,24 @@ public sealed class NightlyReview
     /// <summary>Members loaded and written per round; progress is recorded after each round.</summary>
     internal const int ChunkSize = 100;
 
-    /// <summary>Notifications of one chunk sent at once.</summary>
-    private const int SendParallelism = 8;
-
     private readonly IProgramStore programStore;
     private readonly ProgramCache programs;
     private readonly IMemberStore members;
     private readonly IReviewStore reviews;
     private readonly IJobProgressStore progress;
-    private readonly INotificationQueue notifications;
-    private readonly MemberCommits commits;
+    private readonly MemberBatches batches;
     private readonly TimeProvider time;
 
     internal NightlyReview(
         IProgramStore programStore, ProgramCache programs, IMemberStore members, IReviewStore reviews, IJobProgressStore progress,
-        INotificationQueue notifications, MemberCommits commits, TimeProvider time, NightlySchedule schedule)
+        INotificationQueue notifications, TimeProvider time, NightlySchedule schedule)
     {
         this.programStore = programStore;
         this.programs = programs;
         this.members = members;
         this.reviews = reviews;
         this.progress = progress;
-        this.notifications = notifications;
-        this.commits = commits;
+        batches = new MemberBatches(members, notifications);
         this.time = time;
         Schedule = schedule;
         Runner = new JobRunner(progress, time);
@@ -88,13 +83,13 @@ public sealed class NightlyReview
         public const string Notifications = "notifications";
 
         /// <summary>Notifications left in the outbox because the queue failed; the outbox sweep sends them.</summary>
-        public const string DeliveryDeferred = "deliveryDeferred";
+        public const string DeliveryDeferred = BatchCounts.DeliveryDeferred;
 
         /// <summary>Members changed by another writer between read and write, reviewed again on their own.</summary>
-        public const string Conflicts = "conflicts";
+        public const string Conflicts = BatchCounts.Conflicts;
 
         /// <summary>Index entries whose member was re-filed by another write meanwhile (or no longer exists): nothing to do.</summary>
-        public const string Skipped = "skipped";
+        public const string Skipped = BatchCounts.Skipped;
     }
 
     /// <summary>The run of the nightly review of <paramref name="date"/> for a program: its key in <see cref="IJobProgressStore"/>.</summary>
@@ -237,74 +232,17 @@ public sealed class NightlyReview
         }
 
         var now = time.GetUtcNow();
-        var writes = new List<MemberBatchWrite>(loaded.Count);
-        var reviewed = new List<MemberReviewed>(loaded.Count);
-        foreach (var member in loaded)
+        var batch = await batches.CommitAsync(program, loaded, member =>
         {
             // Another write re-filed the member after the index was read (a purchase today catches up by itself).
-            if (member.ReviewOn is not { } filed || filed > date)
-            {
-                counts = counts.Add(Counts.Skipped, 1);
-                continue;
-            }
-            var key = program.Member(member.Profile.MemberId);
-            var (write, review) = Review(program, version, date, key, member, now);
-            writes.Add(new MemberBatchWrite(key, write, member.ConcurrencyToken));
-            reviewed.Add(review);
-        }
-
-        var results = writes.Count == 0 ? [] : await members.CommitManyAsync(writes, cancellationToken).ConfigureAwait(false);
-        // From here on the chunk is written: finish its delivery and bookkeeping even if the run is being stopped.
-        cancellationToken = CancellationToken.None;
-        var outbox = new List<Notification>();
-        for (var i = 0; i < writes.Count; i++)
-        {
-            if (results[i] == CommitResult.Committed)
-            {
-                counts += reviewed[i].Counts;
-                if (writes[i].Write.Outbox is { } notification) outbox.Add(notification);
-                continue;
-            }
-            // Changed since read (a purchase, a till voucher): review this one on its own, reloading until it sticks.
-            counts = counts.Add(Counts.Conflicts, 1).Add(await ReviewAloneAsync(program, version, date, writes[i].Key, cancellationToken).ConfigureAwait(false));
-        }
-        var (delivered, deferred) = await SendAsync(outbox).ConfigureAwait(false);
-        if (delivered.Count > 0) await members.DeleteOutboxManyAsync(delivered, program.Settings.Shards, cancellationToken).ConfigureAwait(false);
-        return counts.Add(Counts.DeliveryDeferred, deferred);
-    }
-
-    private async Task<JobCounts> ReviewAloneAsync(LoadedProgram program, CompiledProgram version, DateOnly date, MemberKey key, CancellationToken cancellationToken)
-    {
-        Write? committed = null;
-        var result = await Concurrency.RetryAsync(async () =>
-        {
-            if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } member) return Result<bool>.Ok(false);
-            if (member.ReviewOn is not { } filed || filed > date) return Result<bool>.Ok(false);
-            var (write, review) = Review(program, version, date, key, member, time.GetUtcNow());
-            if (await members.CommitAsync(key, write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false) != CommitResult.Committed) return (Result<bool>?)null;
-            committed = new Write(write, review);
-            return Result<bool>.Ok(true);
+            if (member.ReviewOn is not { } filed || filed > date) return null;
+            return Review(program, version, date, program.Member(member.Profile.MemberId), member, now);
         }, cancellationToken).ConfigureAwait(false);
-        if (!result.IsValid)
-            throw new InvalidOperationException($"Member '{key.MemberId}' of program '{key.ProgramId}' kept changing while being reviewed; the job can be run again.");
-        if (committed is not { } done) return JobCounts.Zero.Add(Counts.Skipped, 1);
-        var counts = done.Review.Counts;
-        if (done.Member.Outbox is { } notification)
-        {
-            try
-            {
-                await commits.DeliverAsync(key, notification, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                counts = counts.Add(Counts.DeliveryDeferred, 1);
-            }
-        }
-        return counts;
+        return counts + batch.Counts;
     }
 
     /// <summary>The review of one member as a write: the state brought up to the date, re-filed under its next review date.</summary>
-    private static (MemberWrite Write, MemberReviewed Review) Review(LoadedProgram program, CompiledProgram version, DateOnly date, MemberKey key, StoredMember member, DateTimeOffset now)
+    private static MemberChange Review(LoadedProgram program, CompiledProgram version, DateOnly date, MemberKey key, StoredMember member, DateTimeOffset now)
     {
         var before = member.State;
         var transition = MemberReview.ReviewAt(before, version, date);
@@ -312,7 +250,7 @@ public sealed class NightlyReview
         var write = new MemberWrite(
             member.Profile, after, member.Activity, now, program.NextReviewOn(after, now),
             Ledger: transition.Ledger, Outbox: MemberCommits.Outbox(key, transition, now));
-        return (write, new MemberReviewed(Count(version, before, transition)));
+        return new MemberChange(write, Count(version, before, transition));
     }
 
     private static JobCounts Count(CompiledProgram program, MemberState before, Transition transition)
@@ -333,35 +271,6 @@ public sealed class NightlyReview
             .Add(Counts.VouchersIssued, transition.Events.Count(e => e is VoucherIssued))
             .Add(Counts.Notifications, transition.Events.Count > 0 ? 1 : 0);
     }
-
-    /// <summary>
-    /// Sends a chunk's notifications a few at a time (sending one by one made them most of the job's time). A failure
-    /// leaves the rest in the outbox for the outbox sweep; the reviews themselves stand.
-    /// </summary>
-    private async Task<(List<Notification> Delivered, int Deferred)> SendAsync(List<Notification> outbox)
-    {
-        var sent = new bool[outbox.Count];
-        var failed = 0;
-        await Parallel.ForEachAsync(Enumerable.Range(0, outbox.Count), new ParallelOptions { MaxDegreeOfParallelism = SendParallelism }, async (i, _) =>
-        {
-            if (Volatile.Read(ref failed) != 0) return;
-            try
-            {
-                await notifications.SendAsync(outbox[i], CancellationToken.None).ConfigureAwait(false);
-                sent[i] = true;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Interlocked.Exchange(ref failed, 1);
-            }
-        }).ConfigureAwait(false);
-        var delivered = outbox.Where((_, i) => sent[i]).ToList();
-        return (delivered, outbox.Count - delivered.Count);
-    }
-
-    private sealed record MemberReviewed(JobCounts Counts);
-
-    private sealed record Write(MemberWrite Member, MemberReviewed Review);
 }
 
 /// <summary>A program's nightly review that is due: the program and the date to bring its members up to.</summary>

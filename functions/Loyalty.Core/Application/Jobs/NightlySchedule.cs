@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Loyalty.Core.Programs;
 
 namespace Loyalty.Core.Application.Jobs;
 
@@ -36,17 +37,8 @@ public sealed record NightlySchedule
 
     /// <summary>The first instant after <paramref name="after"/> at which the next date falls due: when a host should look again.</summary>
     public DateTimeOffset NextRunAt(string programId, TimeZoneInfo zone, DateTimeOffset after) =>
-        StartOf(DueDate(programId, zone, after).AddDays(1), For(programId), zone);
+        LocalTimes.FirstInstant(DueDate(programId, zone, after).AddDays(1), For(programId), zone);
 
     /// <summary>The instant the review of <paramref name="date"/> falls due.</summary>
-    public DateTimeOffset DueAt(string programId, TimeZoneInfo zone, DateOnly date) => StartOf(date, For(programId), zone);
-
-    private static DateTimeOffset StartOf(DateOnly date, TimeOnly at, TimeZoneInfo zone)
-    {
-        var local = date.ToDateTime(at, DateTimeKind.Unspecified);
-        // Inside a spring-forward gap the wall clock never shows this time: take the first minute that exists after it.
-        while (zone.IsInvalidTime(local)) local = local.AddMinutes(1);
-        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset);
-    }
+    public DateTimeOffset DueAt(string programId, TimeZoneInfo zone, DateOnly date) => LocalTimes.FirstInstant(date, For(programId), zone);
 }

@@ -19,6 +19,9 @@ public interface IJobProgressStore
     /// <summary>The run's totals, once <see cref="CompleteAsync"/> recorded them; null while it is not complete.</summary>
     Task<JobTotals?> GetTotalsAsync(JobKey job, CancellationToken cancellationToken);
 
+    /// <summary>The runs of a job whose run id starts with <paramref name="runPrefix"/> (a campaign's runs), each with its totals once complete.</summary>
+    Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix, CancellationToken cancellationToken);
+
     /// <summary>Marks the run complete with its totals (idempotent: a second call replaces them with the same).</summary>
     Task CompleteAsync(JobKey job, JobTotals totals, CancellationToken cancellationToken);
 }

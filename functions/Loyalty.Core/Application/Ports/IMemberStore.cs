@@ -78,7 +78,8 @@ public sealed record StoredMember(MemberProfile Profile, MemberState State, Memb
 /// <summary>
 /// One atomic change to a member: the new profile and state, and optionally the operation that caused it (its record
 /// is the idempotency key), the ledger entries it wrote, the receipt it applied, earlier records it changed (a
-/// purchase's returned quantities) and the notification for its events (the outbox row). <see cref="At"/> orders history.
+/// purchase's returned quantities), the notification for its events (the outbox row) and the consent changes it made (kept
+/// for good in the member's consent history). <see cref="At"/> orders history.
 /// <see cref="ReviewOn"/> is the date the nightly job must next look at the member (<see cref="LoadedProgram.NextReviewOn"/>;
 /// null: nothing changes by itself): the store files the member under it in the same transaction, moving the entry
 /// from the date it was filed under when read, so the nightly job finds exactly the members due.
@@ -93,7 +94,8 @@ public sealed record MemberWrite(
     IReadOnlyList<LedgerEntry>? Ledger = null,
     ReceiptSummary? Receipt = null,
     IReadOnlyList<OperationRecord>? UpdatedRecords = null,
-    Notification? Outbox = null);
+    Notification? Outbox = null,
+    IReadOnlyList<ConsentChange>? ConsentChanges = null);
 
 public enum CommitResult
 {

@@ -9,4 +9,14 @@ public interface IReceiptArchive
     /// </summary>
     /// <returns>Where it is, for the receipt's history.</returns>
     Task<string> StoreAsync(string programId, DateOnly day, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+
+    /// <summary>The payload kept under <paramref name="archived"/> (a name <see cref="StoreAsync"/> returned) with its version; null when it is not there.</summary>
+    Task<ArchivedPayload?> ReadAsync(string archived, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a payload (erasure rewrites it without the member's identifier) if it is still at <paramref name="version"/>.</summary>
+    /// <returns>False when it changed or vanished since it was read.</returns>
+    Task<bool> TryReplaceAsync(string archived, ReadOnlyMemory<byte> payload, string version, CancellationToken cancellationToken);
 }
+
+/// <param name="Version">Opaque version for <see cref="IReceiptArchive.TryReplaceAsync"/>.</param>
+public sealed record ArchivedPayload(ReadOnlyMemory<byte> Content, string Version);

@@ -8,12 +8,16 @@ internal static class PosReceipts
 {
     public static readonly string[] Channels = ["store", "online"];
 
+    private const int MaxCoupons = 10;
+
     /// <summary>Stands in for the member of a receipt whose member is not known yet, so the domain's checks can run.</summary>
     public const string NoMember = "-";
 
     public static void Check(PosReceipt receipt, ErrorList errors)
     {
         if (receipt.TerminalId is not null) errors.Identifier(receipt.TerminalId, "terminalId");
+        if (receipt.Coupons.Count > MaxCoupons) errors.Add(ErrorCodes.OutOfRange, "coupons", $"A receipt carries at most {MaxCoupons} coupon codes.");
+        for (var i = 0; i < receipt.Coupons.Count; i++) errors.Identifier(receipt.Coupons[i], $"coupons[{i}]", 40);
         if (receipt.StoreId.Length > 0) errors.Identifier(receipt.StoreId, "storeId");
         if (Array.IndexOf(Channels, receipt.Channel) < 0)
             errors.Add(ErrorCodes.OutOfRange, "channel", $"channel is one of {string.Join(", ", Channels.Select(c => $"'{c}'"))}.");

@@ -48,6 +48,9 @@ public sealed record PosReceipt
     /// <summary>Vouchers redeemed on this receipt.</summary>
     public IReadOnlyList<string> Vouchers { get; init; } = [];
 
+    /// <summary>Campaign coupon codes the customer showed ("PIZZA15"); each is recorded as a redemption of its campaign.</summary>
+    public IReadOnlyList<string> Coupons { get; init; } = [];
+
     /// <summary>Set on a return: the id of the purchase the lines come from (lines then carry negative quantities and amounts).</summary>
     public string? ReturnOf { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Identities;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Members;
@@ -23,10 +24,13 @@ public sealed class ReceiptService : IReceiptService
     private readonly MemberCommits commits;
     private readonly ProgramCache programs;
     private readonly TimeProvider time;
+    private readonly CampaignResponses responses;
 
     internal ReceiptService(
-        IMemberStore members, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims, IReceiptArchive archive, MemberCommits commits, ProgramCache programs, TimeProvider time)
+        IMemberStore members, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims, IReceiptArchive archive, MemberCommits commits, ProgramCache programs,
+        CampaignResponses responses, TimeProvider time)
     {
+        this.responses = responses;
         this.members = members;
         this.identities = identities;
         this.parked = parked;
@@ -98,7 +102,7 @@ public sealed class ReceiptService : IReceiptService
         var applied = 0;
         foreach (var receipt in waiting.Where(p => p.Refused is null).OrderBy(p => p.Receipt.PurchasedAt))
         {
-            var outcome = await ApplyToMemberAsync(program, receipt.Receipt.ToReceipt(memberId), receipt.Archive, cancellationToken).ConfigureAwait(false);
+            var outcome = await ApplyToMemberAsync(program, receipt.Receipt.ToReceipt(memberId), receipt.Receipt.Coupons, receipt.Archive, cancellationToken).ConfigureAwait(false);
             if (outcome.IsValid)
             {
                 await parked.DeleteAsync(identity, receipt.Receipt.Id, cancellationToken).ConfigureAwait(false);
@@ -137,12 +141,16 @@ public sealed class ReceiptService : IReceiptService
     private async Task<Result<ReceiptResult>> ApplyCheckedAsync(LoadedProgram program, PosReceipt receipt, Checked checkedReceipt, string? archived, CancellationToken cancellationToken)
     {
         var (domain, resolved) = checkedReceipt;
-        if (receipt.Member is null) return new ReceiptResult(receipt.Id, ReceiptStatus.Anonymous);
-        if (resolved.Identity is not { } identity) return await AppliedAsync(program, domain, archived, cancellationToken).ConfigureAwait(false);
+        if (receipt.Member is null)
+        {
+            await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, null, receipt.Coupons, [], [], cancellationToken).ConfigureAwait(false);
+            return new ReceiptResult(receipt.Id, ReceiptStatus.Anonymous);
+        }
+        if (resolved.Identity is not { } identity) return await AppliedAsync(program, domain, receipt.Coupons, archived, cancellationToken).ConfigureAwait(false);
 
         if (await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is { } memberId)
         {
-            var applied = await AppliedAsync(program, domain with { MemberId = memberId }, archived, cancellationToken).ConfigureAwait(false);
+            var applied = await AppliedAsync(program, domain with { MemberId = memberId }, receipt.Coupons, archived, cancellationToken).ConfigureAwait(false);
             // An orphaned claim (an enrolment that crashed before writing its member) counts as nobody: park.
             if (applied.IsValid || applied.Errors.All(e => e.Code != ApplicationErrors.MemberNotFound)) return applied;
         }
@@ -157,17 +165,18 @@ public sealed class ReceiptService : IReceiptService
         return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
     }
 
-    private async Task<Result<ReceiptResult>> AppliedAsync(LoadedProgram program, Receipt receipt, string? archived, CancellationToken cancellationToken)
+    private async Task<Result<ReceiptResult>> AppliedAsync(LoadedProgram program, Receipt receipt, IReadOnlyList<string> coupons, string? archived, CancellationToken cancellationToken)
     {
-        var outcome = await ApplyToMemberAsync(program, receipt, archived, cancellationToken).ConfigureAwait(false);
+        var outcome = await ApplyToMemberAsync(program, receipt, coupons, archived, cancellationToken).ConfigureAwait(false);
         return outcome.IsValid
             ? new ReceiptResult(receipt.Id, ReceiptStatus.Applied, receipt.MemberId, outcome.Value)
             : Result<ReceiptResult>.Fail(outcome.Errors);
     }
 
     /// <summary>The receipt on the member's book, then its stamps on a household member's card (each idempotent on its own).</summary>
-    private async Task<Result<Outcome>> ApplyToMemberAsync(LoadedProgram program, Receipt receipt, string? archived, CancellationToken cancellationToken)
+    private async Task<Result<Outcome>> ApplyToMemberAsync(LoadedProgram program, Receipt receipt, IReadOnlyList<string> coupons, string? archived, CancellationToken cancellationToken)
     {
+        IReadOnlyList<CampaignContact> contacts = [];
         var key = program.Member(receipt.MemberId);
         if (await claims.ClaimAsync(key.ProgramId, receipt.Id, receipt.MemberId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is var owner && owner != receipt.MemberId)
             return Result<Outcome>.Fail(ApplicationErrors.ReceiptIdTaken, "id", $"Receipt '{receipt.Id}' was applied to another member; receipt ids are unique per program.");
@@ -179,6 +188,7 @@ public sealed class ReceiptService : IReceiptService
             if (receipt.ReturnOf is { } originalId && await members.GetOperationAsync(key, originalId, cancellationToken).ConfigureAwait(false) is { } original)
                 records = records.Add(originalId, original);
             var change = new MemberBook(member.State, records).Apply(receipt, program.Catalog, now);
+            contacts = [.. member.Activity.AttributedOn((program.Catalog.At(receipt.PurchasedAt) ?? program.InForceAt(now)).LocalDate(receipt.PurchasedAt))];
             if (!change.IsValid) return Result<MemberWrite>.Fail(change.Errors);
             var (book, transition) = (change.Value.Book, change.Value.Transition);
             var summary = new ReceiptSummary(receipt.Id, receipt.PurchasedAt, receipt.StoreId, receipt.Channel, receipt.Total, receipt.Currency, receipt.ReturnOf, transition.Outcome, archived);
@@ -188,6 +198,7 @@ public sealed class ReceiptService : IReceiptService
                 MemberCommits.Outbox(key, transition, now));
         }, cancellationToken).ConfigureAwait(false);
         if (!applied.IsValid) return applied;
+        await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, receipt.MemberId, coupons, applied.Value.VouchersRedeemed, contacts, cancellationToken).ConfigureAwait(false);
 
         // Also after a replay: a crash after the receipt's commit must not lose the household's stamps.
         foreach (var transfer in applied.Value.StampTransfers)

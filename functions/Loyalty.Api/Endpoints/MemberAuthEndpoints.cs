@@ -1,0 +1,36 @@
+using Loyalty.Api.Http;
+using Loyalty.Core.Access;
+using Loyalty.Core.Application;
+using Loyalty.Core.Application.MemberAuth;
+using Loyalty.Core.Validation;
+using Microsoft.AspNetCore.Http;
+
+namespace Loyalty.Api.Endpoints;
+
+/// <summary>
+/// Passwordless verification, called by the app or web shop with its own key (pos or store; the program is the key's):
+/// a one-time code to the member's phone or e-mail, then the code (or the e-mail's magic link) for a member token.
+/// </summary>
+public static class MemberAuthEndpoints
+{
+    private const Scope Apps = Scope.Pos | Scope.Store;
+
+    /// <summary>Always 202 with the same body, enrolled or not: the answer must not tell who is a member.</summary>
+    public static Task<IResult> RequestCode(HttpContext context) =>
+        Handler.Authorized<CodeRequest>(context, Apps, async (caller, request, ct) =>
+            Answer(context, await context.Service<IMemberAuthService>().RequestCodeAsync(caller.ProgramId, request, context.Service<ClientAddresses>().Of(context), ct).ConfigureAwait(false),
+                sent => Results.Json(sent, JsonBody.Options, statusCode: StatusCodes.Status202Accepted)));
+
+    public static Task<IResult> IssueToken(HttpContext context) =>
+        Handler.Authorized<TokenRequest>(context, Apps, async (caller, request, ct) =>
+            Answer(context, await context.Service<IMemberAuthService>().IssueTokenAsync(caller.ProgramId, request, context.Service<ClientAddresses>().Of(context), ct).ConfigureAwait(false),
+                token => Results.Json(token, JsonBody.Options)));
+
+    /// <summary>A rate limit is a 429 with Retry-After: the end of the current window.</summary>
+    private static IResult Answer<T>(HttpContext context, Result<T> result, Func<T, IResult> onSuccess)
+    {
+        if (result.IsValid || result.Errors.All(e => e.Code != ApplicationErrors.RateLimited)) return Outcomes.From(result, onSuccess);
+        var now = context.Service<TimeProvider>().GetUtcNow();
+        return Problems.TooManyRequests(result.Errors[0].Message, MemberAuthOptions.WindowEnd(now) - now);
+    }
+}

@@ -1,0 +1,292 @@
+using System.Globalization;
+using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Campaigns;
+using Loyalty.Core.Members;
+using Loyalty.Core.Segments;
+
+namespace Loyalty.Core.Application.Campaigns;
+
+/// <summary>
+/// One run of a campaign, fanned out over the program's Members shards as a sharded job both hosts run (the local
+/// <see cref="JobRunner"/>, a Durable orchestration in Azure):
+/// <list type="number">
+/// <item><see cref="PlanAsync"/>: one activity per shard;</item>
+/// <item><see cref="RunShardAsync"/>: walks the shard's profiles as one key range, picks the members the segment
+/// matches who consented to the campaign's channel and can be reached on it, and writes 100 at a time: per member the
+/// delivery operation (its record <c>campaign:{id}:{run}</c> is the idempotency key, in the member's partition, with the
+/// offer's ledger entries and voucher and the <c>campaign.delivered</c> notification in the outbox), then the
+/// CampaignDeliveries rows and the chunk's audience file; then records how far it got;</item>
+/// <item><see cref="CompleteAsync"/>: records the run's totals and finishes the run on the campaign.</item>
+/// </list>
+/// Exactly once per member: a member whose delivery was recorded before is reported by the store as applied and
+/// written nothing; a restarted shard goes on after its recorded cursor, and the chunk that was in flight is done again
+/// with the same outcome. A cancelled campaign stops at the next chunk.
+/// </summary>
+public sealed class CampaignFanOut
+{
+    public const string JobName = "campaign";
+
+    /// <summary>Profiles read per page of a shard's key range (a table page holds at most 1,000).</summary>
+    internal const int PageSize = 1000;
+
+    /// <summary>Members written per round (one entity group transaction when they share a partition).</summary>
+    internal const int ChunkSize = 100;
+
+    private readonly ProgramCache programs;
+    private readonly IMemberStore members;
+    private readonly ICampaignStore campaigns;
+    private readonly ICampaignDeliveries deliveries;
+    private readonly IJobProgressStore progress;
+    private readonly MemberBatches batches;
+    private readonly TimeProvider time;
+
+    internal CampaignFanOut(
+        ProgramCache programs, IMemberStore members, ICampaignStore campaigns, ICampaignDeliveries deliveries, IJobProgressStore progress,
+        INotificationQueue notifications, TimeProvider time)
+    {
+        this.programs = programs;
+        this.members = members;
+        this.campaigns = campaigns;
+        this.deliveries = deliveries;
+        this.progress = progress;
+        this.time = time;
+        batches = new MemberBatches(members, notifications);
+        Runner = new JobRunner(progress, time);
+    }
+
+    public JobRunner Runner { get; }
+
+    /// <summary>The counters of a shard and of a run.</summary>
+    public static class Counts
+    {
+        /// <summary>Profiles read.</summary>
+        public const string Scanned = "scanned";
+
+        /// <summary>Members the segment matched.</summary>
+        public const string Matched = "matched";
+
+        /// <summary>Matched, but without consent to the campaign's channel or an address on it: not contacted.</summary>
+        public const string NotReachable = "notReachable";
+
+        /// <summary>Members who got the run now (the write is in the store).</summary>
+        public const string Delivered = "delivered";
+
+        /// <summary>Members the offer could not be given to (e.g. no room for another voucher): nothing was written.</summary>
+        public const string Refused = "refused";
+
+        /// <summary>Set on a shard that stopped because the campaign was cancelled.</summary>
+        public const string Cancelled = "cancelled";
+    }
+
+    public static JobKey Key(CampaignRun run) => new(run.ProgramId, JobName, $"{run.CampaignId}/{run.RunId}");
+
+    /// <summary>The run a job key names (<see cref="Key"/>).</summary>
+    /// <exception cref="ArgumentException">The key is not a campaign run's.</exception>
+    public static CampaignRun RunOf(JobKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var slash = key.Run.IndexOf('/', StringComparison.Ordinal);
+        return key.Job == JobName && slash > 0 && slash < key.Run.Length - 1
+            ? new CampaignRun(key.ProgramId, key.Run[..slash], key.Run[(slash + 1)..])
+            : throw new ArgumentException($"'{key}' is not a run of a campaign.", nameof(key));
+    }
+
+    /// <summary>The plan: every shard of the program's Members table.</summary>
+    public async Task<JobPlan> PlanAsync(CampaignRun run, CancellationToken cancellationToken)
+    {
+        var program = await LoadAsync(run.ProgramId, cancellationToken).ConfigureAwait(false);
+        return new JobPlan(Key(run), [.. Enumerable.Range(0, program.Settings.Shards)]);
+    }
+
+    /// <summary>The shard activity; safe to run again at any point (see the class summary).</summary>
+    public async Task<ShardResult> RunShardAsync(CampaignRun run, int shard, CancellationToken cancellationToken)
+    {
+        var key = Key(run);
+        var recorded = await progress.GetShardAsync(key, shard, cancellationToken).ConfigureAwait(false);
+        if (recorded is { Finished: true }) return new ShardResult(shard, recorded.Counts, JobCounts.Zero, Skipped: true);
+
+        var program = await LoadAsync(run.ProgramId, cancellationToken).ConfigureAwait(false);
+        if (shard < 0 || shard >= program.Settings.Shards)
+            throw new ArgumentOutOfRangeException(nameof(shard), shard, $"Program '{run.ProgramId}' has shards 0 to {program.Settings.Shards - 1}.");
+        var now = time.GetUtcNow();
+        var version = program.InForceAt(now);
+        var today = version.LocalDate(now);
+        var compiled = await CompileAsync(run, version, cancellationToken).ConfigureAwait(false);
+
+        var counts = recorded?.Counts ?? JobCounts.Zero;
+        var thisRun = JobCounts.Zero;
+        var cursor = recorded?.Cursor;
+        var pending = new List<StoredMember>(ChunkSize);
+        var scanned = 0;
+        CursorPage<StoredMember> page;
+        do
+        {
+            page = await members.ListShardAsync(run.ProgramId, shard, PageSize, cursor, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < page.Items.Count; i++)
+            {
+                var member = page.Items[i];
+                scanned++;
+                if (Active(member) && compiled.Segment.Matches(Facts(member, version, today), today)) pending.Add(member);
+                if (pending.Count < ChunkSize && i < page.Items.Count - 1) continue;
+
+                // Everything up to this member has been looked at: write the chunk, then record the cursor after it.
+                cancellationToken.ThrowIfCancellationRequested();
+                if (await IsCancelledAsync(run, cancellationToken).ConfigureAwait(false))
+                {
+                    var stopped = JobCounts.Zero.Add(Counts.Cancelled, 1);
+                    await progress.SaveShardAsync(key, new ShardProgress(shard, true, counts + stopped, time.GetUtcNow(), cursor), CancellationToken.None).ConfigureAwait(false);
+                    return new ShardResult(shard, counts + stopped, thisRun + stopped);
+                }
+                var done = await DeliverChunkAsync(run, program, version, today, compiled, shard, cursor, pending, cancellationToken).ConfigureAwait(false)
+                    + JobCounts.Zero.Add(Counts.Scanned, scanned);
+                counts += done;
+                thisRun += done;
+                (cursor, scanned) = (member.Profile.MemberId, 0);
+                pending.Clear();
+                // Not cancellable: the chunk is written, so its counts and cursor are recorded for a resumed run.
+                await progress.SaveShardAsync(key, new ShardProgress(shard, false, counts, time.GetUtcNow(), cursor), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        while (page.Next is not null);
+
+        await progress.SaveShardAsync(key, new ShardProgress(shard, true, counts, time.GetUtcNow(), cursor), cancellationToken).ConfigureAwait(false);
+        return new ShardResult(shard, counts, thisRun);
+    }
+
+    /// <summary>The fan-in: records the run's totals and finishes the run on the campaign (scheduled again or completed).</summary>
+    public async Task<JobTotals> CompleteAsync(CampaignRun run, IReadOnlyList<ShardResult> results, CancellationToken cancellationToken)
+    {
+        var totals = new JobTotals(JobCounts.Sum(results.Select(r => r.Counts)), results.Count, time.GetUtcNow());
+        await progress.CompleteAsync(Key(run), totals, cancellationToken).ConfigureAwait(false);
+        await FinishAsync(run, cancellationToken).ConfigureAwait(false);
+        return totals;
+    }
+
+    /// <summary>Runs one campaign run in this process (<see cref="JobRunner"/>), resuming where an earlier attempt stopped.</summary>
+    public async Task<JobReport> RunAsync(CampaignRun run, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
+    {
+        var plan = await PlanAsync(run, cancellationToken).ConfigureAwait(false);
+        var done = await Runner.RunAsync(plan, (shard, token) => RunShardAsync(run, shard, token), options, report, cancellationToken).ConfigureAwait(false);
+        await FinishAsync(run, cancellationToken).ConfigureAwait(false);
+        return done;
+    }
+
+    private async Task<JobCounts> DeliverChunkAsync(
+        CampaignRun run, LoadedProgram program, Programs.CompiledProgram version, DateOnly today, CompiledCampaign compiled, int shard, string? after,
+        List<StoredMember> chunk, CancellationToken cancellationToken)
+    {
+        var counts = JobCounts.Zero.Add(Counts.Matched, chunk.Count);
+        var definition = compiled.Definition;
+        var reachable = chunk.Where(m => Reachable(m.Profile, definition.Message.Channel)).ToList();
+        counts = counts.Add(Counts.NotReachable, chunk.Count - reachable.Count);
+        if (reachable.Count == 0) return counts;
+
+        var now = time.GetUtcNow();
+        var messages = new Dictionary<string, string>(StringComparer.Ordinal);
+        // A member may be planned twice (again alone after a conflict): count the final answer only.
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        var batch = await batches.CommitAsync(program, reachable, member =>
+        {
+            var facts = Facts(member, version, today);
+            if (!compiled.Segment.Matches(facts, today)) return null;
+            var delivery = compiled.DispatchFor(facts, run.RunId, today);
+            var change = new MemberBook(member.State, System.Collections.Immutable.ImmutableDictionary<string, OperationRecord>.Empty).ReceiveCampaign(version, delivery);
+            if (!change.IsValid)
+            {
+                refused.Add(member.Profile.MemberId);
+                return null;
+            }
+            refused.Remove(member.Profile.MemberId);
+            messages[member.Profile.MemberId] = delivery.Message;
+            var transition = change.Value.Transition;
+            var key = program.Member(member.Profile.MemberId);
+            var write = new MemberWrite(
+                member.Profile, transition.State, member.Activity.Contacted(new CampaignContact(run.CampaignId, run.RunId, today, definition.AttributionDays)), now,
+                program.NextReviewOn(transition.State, now),
+                Operation: change.Value.Book.Records[delivery.OperationId], Ledger: transition.Ledger, Outbox: MemberCommits.Outbox(key, transition, now));
+            return new MemberChange(write, JobCounts.Zero.Add(Counts.Delivered, 1));
+        }, cancellationToken).ConfigureAwait(false);
+        counts += batch.Counts;
+        // A refusal is planned as "nothing to do"; count it as refused, not skipped.
+        counts = counts.Add(BatchCounts.Skipped, -refused.Count).Add(Counts.Refused, refused.Count);
+        if (batch.Written.Count == 0) return counts;
+
+        // Written means delivered, now or by an earlier attempt: record and export all of them again (both are idempotent).
+        var written = batch.Written.ToHashSet(StringComparer.Ordinal);
+        var audience = reachable.Where(m => written.Contains(m.Profile.MemberId)).ToList();
+        var offer = OfferText(definition.Offer);
+        var channel = definition.Message.Channel.ToString().ToLowerInvariant();
+        await deliveries.RecordAsync(run, shard, [.. audience.Select(m => new DeliveryRecord(m.Profile.MemberId, channel, now, offer))], CancellationToken.None).ConfigureAwait(false);
+        await deliveries.ExportAsync(run, shard, after ?? "start", [.. audience.Select(m => new AudienceLine(
+            m.Profile.MemberId, channel, Address(m.Profile, definition.Message.Channel), m.Profile.FirstName,
+            messages.GetValueOrDefault(m.Profile.MemberId) ?? "", offer))], CancellationToken.None).ConfigureAwait(false);
+        return counts;
+    }
+
+    private async Task<CompiledCampaign> CompileAsync(CampaignRun run, Programs.CompiledProgram version, CancellationToken cancellationToken)
+    {
+        var campaign = (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken).ConfigureAwait(false))?.Value
+            ?? throw new InvalidOperationException($"There is no campaign '{run.CampaignId}' in program '{run.ProgramId}'.");
+        SegmentDefinition? stored = null;
+        if (campaign.Definition.SegmentId is { } segmentId)
+            stored = (await campaigns.GetSegmentAsync(run.ProgramId, segmentId, cancellationToken).ConfigureAwait(false))?.Definition
+                ?? throw new InvalidOperationException($"Campaign '{run.CampaignId}' refers to segment '{segmentId}', which does not exist.");
+        var compiled = CompiledCampaign.Compile(campaign.Definition, version, stored);
+        return compiled.IsValid
+            ? compiled.Value
+            : throw new InvalidOperationException($"Campaign '{run.CampaignId}' no longer compiles against the program in force: {string.Join("; ", compiled.Errors.Select(e => e.Message))}");
+    }
+
+    private async Task<bool> IsCancelledAsync(CampaignRun run, CancellationToken cancellationToken) =>
+        (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken).ConfigureAwait(false))?.Value.Status == CampaignStatus.Cancelled;
+
+    /// <summary>Marks the run finished on the campaign, reloading on a lost race; a cancelled or finished campaign stays as it is.</summary>
+    private async Task FinishAsync(CampaignRun run, CancellationToken cancellationToken)
+    {
+        var program = await LoadAsync(run.ProgramId, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
+        {
+            if (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken).ConfigureAwait(false) is not { } stored) return;
+            var now = time.GetUtcNow();
+            var finished = stored.Value.Finish(run.RunId, program.InForceAt(now).TimeZone, now);
+            if (!finished.IsValid || finished.Value == stored.Value) return;
+            if (await campaigns.ReplaceAsync(run.ProgramId, finished.Value, stored.Version, cancellationToken).ConfigureAwait(false)) return;
+        }
+        throw new InvalidOperationException($"Campaign '{run.CampaignId}' kept changing while its run '{run.RunId}' was being finished.");
+    }
+
+    private async Task<LoadedProgram> LoadAsync(string programId, CancellationToken cancellationToken) =>
+        await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false)
+        ?? throw new InvalidOperationException($"There is no program '{programId}'.");
+
+    /// <summary>An erased member keeps its points for the accounts but is no one a segment can count or a campaign reach.</summary>
+    internal static bool Active(StoredMember member) => member.Profile.ErasedAt is null;
+
+    internal static MemberFacts Facts(StoredMember member, Programs.CompiledProgram version, DateOnly today) =>
+        MemberFacts.From(
+            member.State, member.Activity, version, today, member.Profile.FirstName,
+            member.Profile.Consents.Where(c => c.Value.Granted).Select(c => c.Key), member.Profile.Interests, member.Profile.BirthDate);
+
+    /// <summary>
+    /// Whether a campaign on <paramref name="channel"/> may contact the member: not erased, consent granted on that
+    /// channel (a segment cannot widen it) and an address on it (push goes by member id).
+    /// </summary>
+    internal static bool Reachable(MemberProfile profile, ConsentChannel channel) =>
+        profile.ErasedAt is null && profile.Consents.TryGetValue(channel, out var consent) && consent.Granted && (channel == ConsentChannel.Push || Address(profile, channel) is not null);
+
+    private static string? Address(MemberProfile profile, ConsentChannel channel) => channel switch
+    {
+        ConsentChannel.Email => profile.Email,
+        ConsentChannel.Sms => profile.Phone,
+        _ => null,
+    };
+
+    private static string? OfferText(Offer offer) => offer.Kind switch
+    {
+        OfferKind.Coupon => offer.Code,
+        OfferKind.Voucher => $"voucher {offer.Value?.ToString(CultureInfo.InvariantCulture)}",
+        OfferKind.BonusPoints => $"{offer.Points?.ToString(CultureInfo.InvariantCulture)} points",
+        _ => null,
+    };
+}

@@ -1,0 +1,73 @@
+using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Campaigns;
+
+namespace Loyalty.Core.Application.Campaigns;
+
+/// <summary>
+/// Activates campaigns at their time without anyone pressing a button: what a host's timer calls. Finds the runs that
+/// are due (a scheduled campaign's next occurrence whose time has come, within its grace), marks each started on the
+/// campaign, and hands it to <see cref="CampaignFanOut"/>. A run marked started but not finished (its host stopped) is
+/// offered again, so the fan-out resumes.
+/// </summary>
+public sealed class CampaignScheduler
+{
+    private readonly IProgramStore programStore;
+    private readonly ProgramCache programs;
+    private readonly ICampaignStore campaigns;
+    private readonly TimeProvider time;
+
+    internal CampaignScheduler(IProgramStore programStore, ProgramCache programs, ICampaignStore campaigns, CampaignFanOut fanOut, TimeProvider time)
+    {
+        this.programStore = programStore;
+        this.programs = programs;
+        this.campaigns = campaigns;
+        this.time = time;
+        FanOut = fanOut;
+    }
+
+    public CampaignFanOut FanOut { get; }
+
+    /// <summary>The runs to start or resume now: at most one per campaign (a missed occurrence runs after the one before it).</summary>
+    public async Task<IReadOnlyList<CampaignRun>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var due = new List<CampaignRun>();
+        foreach (var programId in await programStore.ListIdsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) continue;
+            var zone = program.InForceAt(now).TimeZone;
+            foreach (var (campaign, _) in await campaigns.ListAsync(programId, cancellationToken).ConfigureAwait(false))
+            {
+                var runId = campaign.Status == CampaignStatus.Running ? campaign.CurrentRunId : campaign.DueRuns(zone, now).FirstOrDefault()?.RunId;
+                if (runId is not null) due.Add(new CampaignRun(programId, campaign.CampaignId, runId));
+            }
+        }
+        return due;
+    }
+
+    /// <summary>Marks the run started on its campaign; true when it is (now or already) the campaign's running run.</summary>
+    public async Task<bool> StartAsync(CampaignRun run, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(run.ProgramId, cancellationToken).ConfigureAwait(false) is not { } program) return false;
+        for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
+        {
+            if (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken).ConfigureAwait(false) is not { } stored) return false;
+            var now = time.GetUtcNow();
+            var started = stored.Value.Start(run.RunId, program.InForceAt(now).TimeZone, now);
+            if (!started.IsValid) return false;
+            if (started.Value == stored.Value || await campaigns.ReplaceAsync(run.ProgramId, started.Value, stored.Version, cancellationToken).ConfigureAwait(false))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>What the local host's background service calls on a timer: start and run every due run in this process.</summary>
+    public async Task<IReadOnlyList<JobReport>> RunDueAsync(JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
+    {
+        var reports = new List<JobReport>();
+        foreach (var run in await DueAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            if (await StartAsync(run, cancellationToken).ConfigureAwait(false))
+                reports.Add(await FanOut.RunAsync(run, options, report, cancellationToken).ConfigureAwait(false));
+        return reports;
+    }
+}

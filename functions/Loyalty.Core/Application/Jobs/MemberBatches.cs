@@ -1,0 +1,133 @@
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Events;
+using Loyalty.Core.Validation;
+
+namespace Loyalty.Core.Application.Jobs;
+
+/// <summary>What a batch job does to one member: the write, built from the member as read, and what it counts.</summary>
+public sealed record MemberChange(MemberWrite Write, JobCounts Counts);
+
+/// <summary>A chunk's outcome: its counts, and the members whose change is in the store (written now or before).</summary>
+public sealed record BatchResult(JobCounts Counts, IReadOnlyList<string> Written);
+
+/// <summary>Counters every batch job reports (<see cref="MemberBatches"/>).</summary>
+public static class BatchCounts
+{
+    /// <summary>Members with nothing to do once read (re-filed by another write, no longer matching, gone).</summary>
+    public const string Skipped = "skipped";
+
+    /// <summary>Members changed by another writer between read and write, changed again on their own.</summary>
+    public const string Conflicts = "conflicts";
+
+    /// <summary>Members whose operation was recorded before (an earlier, interrupted attempt wrote it).</summary>
+    public const string AlreadyApplied = "alreadyApplied";
+
+    /// <summary>Notifications left in the outbox because the queue failed; the outbox sweep sends them.</summary>
+    public const string DeliveryDeferred = "deliveryDeferred";
+}
+
+/// <summary>
+/// The write half of a batch job's chunk, shared by the nightly review and the campaign fan-out: members' changes go to
+/// the store in as few transactions as it allows (members of a shard share a partition), a member changed by someone
+/// else since it was read is reloaded and changed again on its own, and the chunk's notifications are sent a few at a
+/// time and removed from the outbox (a failure leaves them there for the outbox sweep; the writes stand).
+/// </summary>
+internal sealed class MemberBatches(IMemberStore members, INotificationQueue notifications)
+{
+    private const int SendParallelism = 8;
+
+    /// <param name="change">The member's change, from the member as it is now; null when there is nothing to do for it.
+    /// Called again with the reloaded member after a conflict, so it must depend on nothing but its argument.</param>
+    public async Task<BatchResult> CommitAsync(
+        LoadedProgram program, IReadOnlyList<StoredMember> loaded, Func<StoredMember, MemberChange?> change, CancellationToken cancellationToken)
+    {
+        var counts = JobCounts.Zero;
+        var planned = new List<(MemberBatchWrite Write, JobCounts Counts)>(loaded.Count);
+        foreach (var member in loaded)
+        {
+            if (change(member) is not { } planOne)
+            {
+                counts = counts.Add(BatchCounts.Skipped, 1);
+                continue;
+            }
+            planned.Add((new MemberBatchWrite(program.Member(member.Profile.MemberId), planOne.Write, member.ConcurrencyToken), planOne.Counts));
+        }
+
+        var results = planned.Count == 0 ? [] : await members.CommitManyAsync([.. planned.Select(p => p.Write)], cancellationToken).ConfigureAwait(false);
+        // From here on the chunk is written: finish its delivery and bookkeeping even if the run is being stopped.
+        cancellationToken = CancellationToken.None;
+        var outbox = new List<Notification>();
+        var written = new List<string>(planned.Count);
+        for (var i = 0; i < planned.Count; i++)
+        {
+            var (write, planCounts) = planned[i];
+            switch (results[i])
+            {
+                case CommitResult.Committed:
+                    counts += planCounts;
+                    if (write.Write.Outbox is { } notification) outbox.Add(notification);
+                    written.Add(write.Key.MemberId);
+                    break;
+                case CommitResult.AlreadyApplied:
+                    counts = counts.Add(BatchCounts.AlreadyApplied, 1);
+                    written.Add(write.Key.MemberId);
+                    break;
+                default:
+                    var alone = await CommitAloneAsync(write.Key, change, cancellationToken).ConfigureAwait(false);
+                    counts = counts.Add(BatchCounts.Conflicts, 1) + alone.Counts;
+                    if (alone.Outbox is { } aloneOutbox) outbox.Add(aloneOutbox);
+                    if (alone.Written) written.Add(write.Key.MemberId);
+                    break;
+            }
+        }
+        var (delivered, deferred) = await SendAsync(outbox).ConfigureAwait(false);
+        if (delivered.Count > 0) await members.DeleteOutboxManyAsync(delivered, program.Settings.Shards, cancellationToken).ConfigureAwait(false);
+        return new BatchResult(counts.Add(BatchCounts.DeliveryDeferred, deferred), written);
+    }
+
+    private async Task<(JobCounts Counts, Notification? Outbox, bool Written)> CommitAloneAsync(MemberKey key, Func<StoredMember, MemberChange?> change, CancellationToken cancellationToken)
+    {
+        (JobCounts, Notification?, bool) done = (JobCounts.Zero.Add(BatchCounts.Skipped, 1), null, false);
+        var result = await Concurrency.RetryAsync(async () =>
+        {
+            if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } member || change(member) is not { } planned)
+                return Result<bool>.Ok(false);
+            switch (await members.CommitAsync(key, planned.Write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false))
+            {
+                case CommitResult.Committed:
+                    done = (planned.Counts, planned.Write.Outbox, true);
+                    return Result<bool>.Ok(true);
+                case CommitResult.AlreadyApplied:
+                    done = (JobCounts.Zero.Add(BatchCounts.AlreadyApplied, 1), null, true);
+                    return Result<bool>.Ok(true);
+                default:
+                    return null;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsValid
+            ? done
+            : throw new InvalidOperationException($"Member '{key.MemberId}' of program '{key.ProgramId}' kept changing during a batch job; the job can be run again.");
+    }
+
+    /// <summary>Sends a few at a time: sending one by one made delivery most of a batch job's time.</summary>
+    private async Task<(List<Notification> Delivered, int Deferred)> SendAsync(List<Notification> outbox)
+    {
+        var sent = new bool[outbox.Count];
+        var failed = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, outbox.Count), new ParallelOptions { MaxDegreeOfParallelism = SendParallelism }, async (i, _) =>
+        {
+            if (Volatile.Read(ref failed) != 0) return;
+            try
+            {
+                await notifications.SendAsync(outbox[i], CancellationToken.None).ConfigureAwait(false);
+                sent[i] = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Interlocked.Exchange(ref failed, 1);
+            }
+        }).ConfigureAwait(false);
+        var delivered = outbox.Where((_, i) => sent[i]).ToList();
+        return (delivered, outbox.Count - delivered.Count);
+    }
+}

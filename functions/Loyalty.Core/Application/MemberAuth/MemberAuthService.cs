@@ -1,0 +1,224 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Loyalty.Core.Access;
+using Loyalty.Core.Application.Identities;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Events;
+using Loyalty.Core.Validation;
+using static Loyalty.Core.Application.Refusals;
+
+namespace Loyalty.Core.Application.MemberAuth;
+
+/// <summary>Passwordless verification: a one-time code (or an e-mail magic link) for a short-lived member token.</summary>
+public interface IMemberAuthService
+{
+    /// <summary>
+    /// Sends a code to the phone or e-mail address if a member holds it. The answer is the same whether or not anyone
+    /// does, and so is the work behind it but for the message itself, so the endpoint cannot be used to probe enrolment.
+    /// </summary>
+    Task<Result<CodeSent>> RequestCodeAsync(string programId, CodeRequest request, string clientAddress, CancellationToken cancellationToken);
+
+    /// <summary>Exchanges an identifier and its code, or a magic link's token, for a member token; each code works once.</summary>
+    Task<Result<MemberToken>> IssueTokenAsync(string programId, TokenRequest request, string clientAddress, CancellationToken cancellationToken);
+
+    /// <summary>The caller a member token stands for: scope member, that member only; null for an invalid or expired token.</summary>
+    ApiCaller? Authenticate(string token);
+
+    /// <summary>Removes code and counter rows nothing needs any more.</summary>
+    Task<int> SweepAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Exactly one of the two.</summary>
+public sealed record CodeRequest
+{
+    public string? Phone { get; init; }
+    public string? Email { get; init; }
+}
+
+/// <summary>Either <see cref="Link"/> (the token of a magic link), or one identifier and its <see cref="Code"/>.</summary>
+public sealed record TokenRequest
+{
+    public string? Phone { get; init; }
+    public string? Email { get; init; }
+    public string? Code { get; init; }
+    public string? Link { get; init; }
+}
+
+/// <param name="Channel">"sms" or "email": where the code goes if the identifier is enrolled.</param>
+public sealed record CodeSent(string Channel, int ExpiresInSeconds);
+
+/// <param name="Token">Send as <c>Authorization: Bearer {token}</c>.</param>
+public sealed record MemberToken(string Token, DateTimeOffset ExpiresAt, string MemberId)
+{
+    public string TokenType => "Bearer";
+}
+
+public sealed class MemberAuthService : IMemberAuthService
+{
+    private const int SubjectLength = 24;
+    private readonly MemberAuthOptions options;
+    private readonly MemberTokenSigner signer;
+    private readonly byte[] codeKey;
+    private readonly IMemberAuthStore store;
+    private readonly IdentityClaims identities;
+    private readonly IMemberStore members;
+    private readonly INotificationQueue notifications;
+    private readonly ProgramCache programs;
+    private readonly TimeProvider time;
+
+    internal MemberAuthService(
+        MemberAuthOptions options, IMemberAuthStore store, IdentityClaims identities, IMemberStore members, INotificationQueue notifications, ProgramCache programs, TimeProvider time)
+    {
+        this.options = options;
+        signer = new MemberTokenSigner(options.Keys);
+        codeKey = options.Keys.Derive("loyalty-functions:member-codes");
+        this.store = store;
+        this.identities = identities;
+        this.members = members;
+        this.notifications = notifications;
+        this.programs = programs;
+        this.time = time;
+    }
+
+    public async Task<Result<CodeSent>> RequestCodeAsync(string programId, CodeRequest request, string clientAddress, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<CodeSent>(programId);
+        var errors = new ErrorList();
+        var identity = Identity(program, request.Phone, request.Email, errors);
+        if (errors.Any) return Result<CodeSent>.Fail(errors.Items);
+        var now = time.GetUtcNow();
+        if (!await WithinLimitAsync(programId, "codes", clientAddress, now, cancellationToken).ConfigureAwait(false)) return RateLimited<CodeSent>(now);
+
+        var memberId = await identities.FindAsync(identity!, cancellationToken).ConfigureAwait(false);
+        var subject = Subject(identity!);
+        var code = RandomNumberGenerator.GetInt32(0, (int)Math.Pow(10, MemberAuthOptions.CodeDigits)).ToString($"D{MemberAuthOptions.CodeDigits}", CultureInfo.InvariantCulture);
+        var linkSecret = identity!.Kind == IdentityKind.Email && options.LinkBaseUrl is not null ? Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)) : null;
+        var expires = now + MemberAuthOptions.CodeLifetime;
+        var windowEnd = MemberAuthOptions.WindowEnd(now);
+        var saved = await Concurrency.RetryAsync(async Task<Result<bool>?> () =>
+        {
+            var stored = await store.GetCodeAsync(programId, subject, cancellationToken).ConfigureAwait(false);
+            var sent = stored?.State.WindowStart == windowEnd - MemberAuthOptions.Window ? stored.State.SentInWindow : 0;
+            if (sent >= MemberAuthOptions.CodesPerIdentifier) return RateLimited<bool>(now);
+            var state = new CodeState(memberId, Hash(subject, code), linkSecret is null ? null : Hash(subject, "link:" + linkSecret), expires, 0,
+                windowEnd - MemberAuthOptions.Window, sent + 1, expires > windowEnd ? expires : windowEnd);
+            return await store.TrySaveCodeAsync(programId, subject, state, stored?.Version, cancellationToken).ConfigureAwait(false) ? true : null;
+        }, cancellationToken).ConfigureAwait(false);
+        if (!saved.IsValid) return Result<CodeSent>.Fail(saved.Errors);
+
+        var channel = identity.Kind == IdentityKind.Phone ? "sms" : "email";
+        if (memberId is not null)
+        {
+            var operationId = $"code:{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(9))}";
+            var link = linkSecret is null ? null : LinkUrl(options.LinkBaseUrl!, $"{subject}.{linkSecret}");
+            var issued = new MemberCodeIssued($"{memberId}/{operationId}/member.code", programId, memberId, program.InForceAt(now).LocalDate(now), channel, identity.Value, code, link, expires);
+            await notifications.SendAsync(new Notification(programId, memberId, operationId, now, [issued]), cancellationToken).ConfigureAwait(false);
+        }
+        return new CodeSent(channel, (int)MemberAuthOptions.CodeLifetime.TotalSeconds);
+    }
+
+    public async Task<Result<MemberToken>> IssueTokenAsync(string programId, TokenRequest request, string clientAddress, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberToken>(programId);
+        var errors = new ErrorList();
+        string subject, proof;
+        if (request.Link is { } link)
+        {
+            if (request.Phone is not null || request.Email is not null || request.Code is not null)
+                errors.Add(ErrorCodes.InvalidCombination, "link", "Send either link, or phone or email with code.");
+            var dot = link.IndexOf('.', StringComparison.Ordinal);
+            (subject, proof) = dot == SubjectLength && link.Length < 200 ? (link[..dot], "link:" + link[(dot + 1)..]) : ("", "");
+        }
+        else
+        {
+            var identity = Identity(program, request.Phone, request.Email, errors);
+            if (request.Code is not { Length: MemberAuthOptions.CodeDigits } code || !code.All(char.IsAsciiDigit))
+                errors.Add(ErrorCodes.OutOfRange, "code", $"The code is the {MemberAuthOptions.CodeDigits} digits we sent.");
+            (subject, proof) = identity is null ? ("", "") : (Subject(identity), request.Code ?? "");
+        }
+        if (errors.Any) return Result<MemberToken>.Fail(errors.Items);
+        var now = time.GetUtcNow();
+        if (!await WithinLimitAsync(programId, "tokens", clientAddress, now, cancellationToken).ConfigureAwait(false)) return RateLimited<MemberToken>(now);
+        if (subject.Length == 0) return Refused<MemberToken>(ApplicationErrors.CodeInvalid, "This link is not valid; request a new code.");
+
+        var verified = await Concurrency.RetryAsync(async Task<Result<string>?> () =>
+        {
+            if (await store.GetCodeAsync(programId, subject, cancellationToken).ConfigureAwait(false) is not { } stored)
+                return Refused<string>(ApplicationErrors.CodeInvalid, "The code is not right; request a new one if it does not arrive.");
+            var state = stored.State;
+            var expected = proof.StartsWith("link:", StringComparison.Ordinal) ? state.LinkHash : state.CodeHash;
+            if (expected is null) return Refused<string>(ApplicationErrors.CodeInvalid, "This code was used already; request a new one.");
+            if (now >= state.ExpiresAt) return Refused<string>(ApplicationErrors.CodeExpired, "This code has expired; request a new one.");
+            if (state.FailedAttempts >= MemberAuthOptions.MaxFailedAttempts) return Refused<string>(ApplicationErrors.CodeLocked, "Too many wrong codes: this one is locked. Request a new code.");
+            // A right guess for an identifier nobody holds counts as wrong: both must look the same.
+            var right = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(Hash(subject, proof))) && state.MemberId is not null;
+            var after = right
+                ? state with { CodeHash = null, LinkHash = null }
+                : state with { FailedAttempts = state.FailedAttempts + 1 };
+            if (!await store.TrySaveCodeAsync(programId, subject, after, stored.Version, cancellationToken).ConfigureAwait(false)) return null;
+            if (right) return state.MemberId!;
+            return after.FailedAttempts >= MemberAuthOptions.MaxFailedAttempts
+                ? Refused<string>(ApplicationErrors.CodeLocked, "The code is not right, and it is now locked: request a new code.")
+                : Refused<string>(ApplicationErrors.CodeInvalid, "The code is not right.");
+        }, cancellationToken).ConfigureAwait(false);
+        if (!verified.IsValid) return Result<MemberToken>.Fail(verified.Errors);
+
+        var memberId = verified.Value;
+        // Erased or gone since the code was sent: the code proves nothing any more.
+        if (await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) is not { Profile.ErasedAt: null })
+            return Refused<MemberToken>(ApplicationErrors.CodeInvalid, "The code is not right.");
+        var expires = now + options.TokenLifetime;
+        return new MemberToken(signer.Issue(programId, memberId, now, options.TokenLifetime), expires, memberId);
+    }
+
+    public ApiCaller? Authenticate(string token) =>
+        signer.Validate(token, time.GetUtcNow()) is var (programId, memberId) ? new ApiCaller($"member:{memberId}", programId, Scope.None, memberId) : null;
+
+    public Task<int> SweepAsync(CancellationToken cancellationToken) => store.DeleteExpiredAsync(time.GetUtcNow(), cancellationToken);
+
+    /// <summary>Erasure: the member's phone and e-mail leave no code rows behind (they hold HMACs only, but point at the member).</summary>
+    internal Task ForgetAsync(IEnumerable<IdentityKey> keys, string programId, CancellationToken cancellationToken) =>
+        store.DeleteCodesAsync(programId, [.. keys.Where(k => k.Kind is IdentityKind.Phone or IdentityKind.Email).Select(Subject)], cancellationToken);
+
+    /// <summary>One more request from this address in this window; false once it is over the limit.</summary>
+    private async Task<bool> WithinLimitAsync(string programId, string purpose, string clientAddress, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var windowEnd = MemberAuthOptions.WindowEnd(now);
+        var counter = $"addr|{purpose}|{Mac($"addr|{clientAddress}")}|{(windowEnd - MemberAuthOptions.Window).ToString("yyyyMMddHH", CultureInfo.InvariantCulture)}";
+        return await store.IncrementAsync(programId, counter, windowEnd, cancellationToken).ConfigureAwait(false) <= options.RequestsPerAddress;
+    }
+
+    private static IdentityKey? Identity(LoadedProgram program, string? phone, string? email, ErrorList errors)
+    {
+        if ((phone is null) == (email is null))
+        {
+            errors.Add(ApplicationErrors.IdentifierCount, "", "Give exactly one of phone and email.");
+            return null;
+        }
+        var (kind, value) = phone is not null
+            ? (IdentityKind.Phone, ContactFields.Phone(errors, phone, program.Settings.DefaultCountry))
+            : (IdentityKind.Email, ContactFields.Email(errors, email));
+        if (value == "") errors.Add(ErrorCodes.Required, kind == IdentityKind.Phone ? "phone" : "email", "The identifier is empty.");
+        return errors.Any ? null : new IdentityKey(program.Settings.ProgramId, kind, value!);
+    }
+
+    /// <summary>The identifier as a keyed hash: stored rows say nothing about whose phone or e-mail they are for.</summary>
+    private string Subject(IdentityKey key) => Mac($"{key.ProgramId}|{key.Kind}|{key.Value}")[..SubjectLength];
+
+    private string Hash(string subject, string proof) => Mac($"{subject}|{proof}");
+
+    private string Mac(string text) => Base64Url.EncodeToString(HMACSHA256.HashData(codeKey, Encoding.UTF8.GetBytes(text)));
+
+    private static string LinkUrl(Uri baseUrl, string token)
+    {
+        var url = baseUrl.AbsoluteUri;
+        return $"{url}{(url.Contains('?', StringComparison.Ordinal) ? '&' : '?')}token={Uri.EscapeDataString(token)}";
+    }
+
+    private static Result<T> Refused<T>(string code, string message) => Result<T>.Fail(code, "code", message);
+
+    private static Result<T> RateLimited<T>(DateTimeOffset now) =>
+        Result<T>.Fail(ApplicationErrors.RateLimited, "", $"Too many requests; try again after {MemberAuthOptions.WindowEnd(now):HH:mm} UTC.");
+}

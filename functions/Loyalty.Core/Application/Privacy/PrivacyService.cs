@@ -1,0 +1,254 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Loyalty.Core.Application.Identities;
+using Loyalty.Core.Application.MemberAuth;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Application.Receipts;
+using Loyalty.Core.Members;
+using Loyalty.Core.Serialization;
+using Loyalty.Core.Validation;
+using Loyalty.Core.Views;
+using static Loyalty.Core.Application.Refusals;
+
+namespace Loyalty.Core.Application.Privacy;
+
+public sealed class PrivacyService : IPrivacyService
+{
+    public const int MaxReasonLength = 500;
+    private const int ListPage = PageRequest.MaxPageSize;
+
+    private readonly ProgramCache programs;
+    private readonly IMemberStore members;
+    private readonly IPrivacyStore records;
+    private readonly IIdentityStore identityStore;
+    private readonly IdentityClaims identities;
+    private readonly IParkedReceiptStore parked;
+    private readonly IReceiptArchive archive;
+    private readonly IExportStore exports;
+    private readonly IAuditLog audit;
+    private readonly ICampaignExports campaignExports;
+    private readonly MemberAuthService memberAuth;
+    private readonly TimeProvider time;
+
+    internal PrivacyService(
+        ProgramCache programs, LoyaltyPorts ports, IdentityClaims identities, MemberAuthService memberAuth, TimeProvider time)
+    {
+        this.programs = programs;
+        members = ports.Members;
+        records = ports.Privacy;
+        identityStore = ports.Identities;
+        this.identities = identities;
+        parked = ports.ParkedReceipts;
+        archive = ports.ReceiptArchive;
+        exports = ports.Exports;
+        audit = ports.Audit;
+        campaignExports = ports.CampaignExports;
+        this.memberAuth = memberAuth;
+        this.time = time;
+    }
+
+    public async Task<Result<ExportedDocument>> ExportAsync(string programId, string memberId, string actor, string? reason, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<ExportedDocument>(programId);
+        if (await ReadAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } member) return MemberNotFound<ExportedDocument>();
+        var key = program.Member(memberId);
+        // Recorded first: the export then lists itself, and an export that fails half-way was still attempted.
+        await RecordReadAsync(programId, memberId, actor, "member.export", reason, cancellationToken).ConfigureAwait(false);
+
+        var now = time.GetUtcNow();
+        var receipts = await AllAsync<ReceiptSummary>((after, ct) => members.ListReceiptsAsync(key, ListPage, after, ct), cancellationToken).ConfigureAwait(false);
+        var identityKeys = Identities(programId, member.Profile);
+        var claims = new List<ExportedIdentity>();
+        var waiting = new List<ParkedReceipt>();
+        foreach (var identity in identityKeys)
+        {
+            if (await identityStore.GetAsync(identity, cancellationToken).ConfigureAwait(false) is { } claim && claim.MemberId == memberId)
+                claims.Add(new ExportedIdentity(identity.Kind, identity.Value, claim.ClaimedAt));
+            waiting.AddRange(await parked.ListAsync(identity, cancellationToken).ConfigureAwait(false));
+        }
+        var raw = new List<RawReceipt>();
+        foreach (var (name, ids) in ByArchive(receipts.Select(r => (r.Archive, r.ReceiptId)).Concat(waiting.Select(p => (p.Archive, p.Receipt.Id)))))
+        {
+            if (await archive.ReadAsync(name, cancellationToken).ConfigureAwait(false) is not { } payload) continue;
+            raw.AddRange(RawReceipts.Extract(payload.Content, ids).Select(r => new RawReceipt(name, r.ReceiptId, r.Payload)));
+        }
+        var compiled = program.InForceAt(now);
+        var document = new MemberExport
+        {
+            ProgramId = programId,
+            MemberId = memberId,
+            ExportedAt = now,
+            Profile = member.Profile,
+            View = MemberViews.Build(member.State, compiled, compiled.LocalDate(now)),
+            State = member.State,
+            Activity = member.Activity,
+            Identities = claims,
+            ConsentHistory = await records.ListConsentHistoryAsync(key, cancellationToken).ConfigureAwait(false),
+            Receipts = receipts,
+            RawReceipts = raw,
+            Ledger = await AllAsync<Ledger.LedgerEntry>((after, ct) => members.ListLedgerAsync(key, ListPage, after, ct), cancellationToken).ConfigureAwait(false),
+            Operations = await records.ListOperationsAsync(key, "", cancellationToken).ConfigureAwait(false),
+            PendingNotifications = await records.ListOutboxAsync(key, cancellationToken).ConfigureAwait(false),
+            ParkedReceipts = waiting,
+            Audit = await AllAsync<AuditEntry>((after, ct) => audit.ListAsync(programId, memberId, ListPage, after, ct), cancellationToken).ConfigureAwait(false),
+            Erasure = await records.GetErasureAsync(key, cancellationToken).ConfigureAwait(false),
+        };
+        var content = JsonSerializer.SerializeToUtf8Bytes(document, StrictJson.Options);
+        var location = await exports.SaveAsync(programId, memberId, now, content, cancellationToken).ConfigureAwait(false);
+        return new ExportedDocument(location, content);
+    }
+
+    public async Task<Result<ErasureRecord>> EraseAsync(string programId, string memberId, string reason, string actor, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength || reason.Any(char.IsControl))
+            return Result<ErasureRecord>.Fail(ErrorCodes.Required, "reason", $"Say why the member is erased (the request's reference, not personal data): 1–{MaxReasonLength} characters.");
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<ErasureRecord>(programId);
+        var key = program.Member(memberId);
+        IReadOnlyList<IdentityKey> freed = [];
+        var erased = await Concurrency.RetryAsync(async Task<Result<ErasureRecord>?> () =>
+        {
+            if (await ReadAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } member) return MemberNotFound<ErasureRecord>();
+            if (member.Profile.ErasedAt is not null)
+                return await records.GetErasureAsync(key, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Member '{memberId}' of '{programId}' is erased but has no erasure record.");
+            // Everything keyed by the identifiers goes first: once the profile is de-identified, nothing says what they were.
+            freed = Identities(programId, member.Profile);
+            await identities.ReleaseAllAsync(freed, memberId, cancellationToken).ConfigureAwait(false);
+            await memberAuth.ForgetAsync(freed, programId, cancellationToken).ConfigureAwait(false);
+            var parkedRemoved = await RemoveParkedAsync(freed, memberId, cancellationToken).ConfigureAwait(false);
+            var receipts = await AllAsync<ReceiptSummary>((after, ct) => members.ListReceiptsAsync(key, ListPage, after, ct), cancellationToken).ConfigureAwait(false);
+            var rewritten = await ScrubArchivesAsync(receipts.Select(r => (r.Archive, r.ReceiptId)), memberId, cancellationToken).ConfigureAwait(false);
+            var personal = PersonalValues(member.Profile);
+            var scrubbed = await audit.ScrubAsync(programId, memberId, personal, cancellationToken).ConfigureAwait(false);
+            var exportsDeleted = await exports.DeleteAllAsync(programId, memberId, cancellationToken).ConfigureAwait(false);
+            var campaigns = await campaignExports.ListForMemberAsync(programId, memberId, cancellationToken).ConfigureAwait(false);
+
+            var now = time.GetUtcNow();
+            var profile = new MemberProfile
+            {
+                MemberId = memberId,
+                CardNumber = "",
+                StoreId = member.Profile.StoreId,
+                EnrolledAt = member.Profile.EnrolledAt,
+                Consents = Enum.GetValues<ConsentChannel>().ToDictionary(c => c, c =>
+                    member.Profile.Consents.TryGetValue(c, out var had) && !had.Granted ? had : new Consent(false, now, "erasure")),
+                ErasedAt = now,
+            };
+            // The state's birthday carries the year of birth; the birthday reward goes with it.
+            var state = member.State with { Birthday = null };
+            var write = new MemberWrite(profile, state, member.Activity, now, program.NextReviewOn(state, now),
+                ConsentChanges: ConsentHistory.Changes(member.Profile.Consents, profile.Consents));
+            var record = new ErasureRecord(memberId, now, Redaction.Scrub(reason.Trim(), personal), actor, [.. freed.Select(k => k.Kind)],
+                rewritten, parkedRemoved, exportsDeleted, scrubbed, campaigns);
+            switch (await records.CommitErasureAsync(key, write, record, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false))
+            {
+                case CommitResult.Committed:
+                    return record;
+                case CommitResult.AlreadyApplied:
+                    return await records.GetErasureAsync(key, cancellationToken).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException($"Member '{memberId}' of '{programId}' was erased concurrently but has no erasure record.");
+                default:
+                    return null;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (!erased.IsValid) return erased;
+
+        // A receipt may have been parked under a freed identifier while the erasure ran.
+        await RemoveParkedAsync(freed, memberId, cancellationToken).ConfigureAwait(false);
+        await RecordReadAsync(programId, memberId, actor, "member.erasure", erased.Value.Reason, cancellationToken).ConfigureAwait(false);
+        return erased;
+    }
+
+    public Task RecordReadAsync(string programId, string memberId, string actor, string action, string? reason, CancellationToken cancellationToken) =>
+        audit.AppendAsync(new AuditEntry(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(9)), programId, memberId, time.GetUtcNow(), actor, action, reason), cancellationToken);
+
+    public async Task<Result<Page<AuditEntry>>> ListAuditAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken)
+    {
+        if (Continuations.Check(page, out var after) is { Count: > 0 } mistakes) return Result<Page<AuditEntry>>.Fail(mistakes);
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null) return ProgramNotFound<Page<AuditEntry>>(programId);
+        if (!MemberIds.IsWellFormed(memberId)) return Result<Page<AuditEntry>>.Fail(ErrorCodes.InvalidIdentifier, "memberId", "Give the member id whose audit trail to list.");
+        return Continuations.Page(await audit.ListAsync(programId, memberId, page.PageSize, after, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Erased members included: export and erasure are about whatever is left of them.</summary>
+    private async Task<StoredMember?> ReadAsync(LoadedProgram program, string memberId, CancellationToken cancellationToken) =>
+        MemberIds.IsWellFormed(memberId) ? await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) : null;
+
+    private async Task<int> RemoveParkedAsync(IReadOnlyList<IdentityKey> keys, string memberId, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        foreach (var identity in keys)
+        {
+            var waiting = await parked.ListAsync(identity, cancellationToken).ConfigureAwait(false);
+            await ScrubArchivesAsync(waiting.Select(p => (p.Archive, p.Receipt.Id)), memberId, cancellationToken).ConfigureAwait(false);
+            foreach (var receipt in waiting)
+                await parked.DeleteAsync(identity, receipt.Receipt.Id, cancellationToken).ConfigureAwait(false);
+            removed += waiting.Count;
+        }
+        return removed;
+    }
+
+    /// <returns>How many archived payloads were rewritten.</returns>
+    private async Task<int> ScrubArchivesAsync(IEnumerable<(string? Archive, string ReceiptId)> receipts, string memberId, CancellationToken cancellationToken)
+    {
+        var rewritten = 0;
+        foreach (var (name, ids) in ByArchive(receipts))
+        {
+            // A POS message holds other members' receipts too, and a concurrent erasure may rewrite it: retry on a lost race.
+            for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
+            {
+                if (await archive.ReadAsync(name, cancellationToken).ConfigureAwait(false) is not { } payload ||
+                    RawReceipts.Scrub(payload.Content, ids, memberId) is not { } scrubbed) break;
+                if (await archive.TryReplaceAsync(name, scrubbed, payload.Version, cancellationToken).ConfigureAwait(false))
+                {
+                    rewritten++;
+                    break;
+                }
+            }
+        }
+        return rewritten;
+    }
+
+    private static IEnumerable<(string Archive, IReadOnlySet<string> ReceiptIds)> ByArchive(IEnumerable<(string? Archive, string ReceiptId)> receipts) =>
+        receipts.Where(r => r.Archive is not null)
+            .GroupBy(r => r.Archive!, StringComparer.Ordinal)
+            .Select(g => (g.Key, (IReadOnlySet<string>)g.Select(r => r.ReceiptId).ToHashSet(StringComparer.Ordinal)));
+
+    private static List<IdentityKey> Identities(string programId, MemberProfile profile) =>
+    [
+        .. new (IdentityKind Kind, string? Value)[]
+            {
+                (IdentityKind.Card, profile.CardNumber), (IdentityKind.Phone, profile.Phone), (IdentityKind.Email, profile.Email), (IdentityKind.External, profile.ExternalId),
+            }
+            .Where(i => !string.IsNullOrEmpty(i.Value))
+            .Select(i => new IdentityKey(programId, i.Kind, i.Value!)),
+    ];
+
+    /// <summary>What an audit reason or the erasure's own reason might quote about the member.</summary>
+    private static List<string> PersonalValues(MemberProfile profile) =>
+    [
+        .. new[]
+            {
+                profile.FirstName, profile.LastName, profile.Email, profile.Phone, profile.ExternalId, profile.CardNumber,
+                profile.BirthDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            }
+            .Where(v => v is { Length: > 1 })
+            .Select(v => v!),
+    ];
+
+    private static async Task<List<T>> AllAsync<T>(Func<string?, CancellationToken, Task<CursorPage<T>>> page, CancellationToken cancellationToken)
+    {
+        var all = new List<T>();
+        string? after = null;
+        do
+        {
+            var next = await page(after, cancellationToken).ConfigureAwait(false);
+            all.AddRange(next.Items);
+            after = next.Next;
+        }
+        while (after is not null);
+        return all;
+    }
+}

@@ -1,0 +1,49 @@
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Members;
+using Loyalty.Core.Validation;
+using Loyalty.Core.Vouchers;
+
+namespace Loyalty.Core.Application;
+
+/// <summary>What a member does for themselves with a member token, beyond what the till does for them.</summary>
+public interface ISelfService
+{
+    /// <summary>Open vouchers, and what campaigns gave the member (operations "campaign:…" in the member's history).</summary>
+    Task<Result<MemberOffers>> OffersAsync(string programId, string memberId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A voucher of a program denomination for points, as at the till; the app's request ids live apart from the tills'
+    /// (the operation is "till:self.{requestId}"), so the two can never answer each other's retries.
+    /// </summary>
+    Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken);
+}
+
+public sealed record MemberOffers(IReadOnlyList<Voucher> Vouchers, IReadOnlyList<CampaignOffer> Campaigns);
+
+/// <param name="OperationId">"campaign:…", the campaign delivery that gave it.</param>
+public sealed record CampaignOffer(string OperationId, long PointsEarned, IReadOnlyList<Voucher> VouchersIssued);
+
+internal sealed class SelfService(IMemberService members, IPrivacyStore records, ProgramCache programs) : ISelfService
+{
+    public const string CampaignOperations = "campaign:";
+    private const int MaxRequestIdLength = 64;
+
+    public async Task<Result<MemberOffers>> OffersAsync(string programId, string memberId, CancellationToken cancellationToken)
+    {
+        var details = await members.GetAsync(programId, memberId, cancellationToken).ConfigureAwait(false);
+        if (!details.IsValid) return Result<MemberOffers>.Fail(details.Errors);
+        var program = (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false))!;
+        var campaigns = await records.ListOperationsAsync(program.Member(memberId), CampaignOperations, cancellationToken).ConfigureAwait(false);
+        return new MemberOffers(details.Value.View.OpenVouchers,
+            [.. campaigns.Select(r => new CampaignOffer(r.Id, r.Outcome.PointsEarned, r.Outcome.VouchersIssued))]);
+    }
+
+    public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken)
+    {
+        var errors = new ErrorList();
+        errors.Identifier(requestId, "requestId", MaxRequestIdLength);
+        return errors.Any
+            ? Task.FromResult(Result<Outcome>.Fail(errors.Items))
+            : members.ChooseVoucherAsync(programId, memberId, $"self.{requestId}", value, cancellationToken);
+    }
+}

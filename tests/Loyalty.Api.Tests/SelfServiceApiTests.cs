@@ -1,0 +1,255 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Loyalty.Core.Access;
+using Loyalty.Core.Application;
+using Loyalty.Core.Events;
+using Loyalty.Core.Serialization;
+using Loyalty.Core.Vouchers;
+using Loyalty.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Loyalty.Api.Tests;
+
+/// <summary>
+/// The local host with its notification log worker off, so a test can take the one-time codes off the notifications
+/// queue as the e-mail/SMS sender would.
+/// </summary>
+public sealed class SelfServiceApiFactory : LoyaltyApiFactory
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Notifications:LogWorker:Enabled"] = "false",
+        ["MemberAuth:LinkBaseUrl"] = "https://shop.example.com/login",
+    };
+}
+
+/// <summary>Member self-service, GDPR and audit through HTTP against the real local host and real Azurite.</summary>
+public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassFixture<SelfServiceApiFactory>
+{
+    [Fact]
+    public async Task A_member_token_reaches_its_own_member_and_nothing_else()
+    {
+        var (programId, staff) = await factory.NewProgramAsync();
+        var memberA = await EnrolAsync(staff, new { firstName = "Ada", phone = "070-123 45 67" });
+        var memberB = await EnrolAsync(staff, new { firstName = "Bea", phone = "070-987 65 43" });
+
+        var requested = await staff.PostAsJsonAsync("/api/v1/member-auth/codes", new { phone = "+46 70 123 45 67" });
+        Assert.Equal(HttpStatusCode.Accepted, requested.StatusCode);
+        var code = await CodeForAsync(programId, "+46701234567");
+        var issued = await staff.PostAsJsonAsync("/api/v1/member-auth/tokens", new { phone = "0701234567", code = code.Code });
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        var token = await MemberApiTests.Body(issued);
+        Assert.Equal((memberA, "Bearer"), ((string)token["memberId"]!, (string)token["tokenType"]!));
+        var member = ClientWithToken((string)token["token"]!);
+
+        Assert.Equal(memberA, (string)(await MemberApiTests.Body(await member.GetAsync("/api/v1/me")))["profile"]!["memberId"]!);
+        var own = await member.GetAsync($"/api/v1/members/{memberA}/export");
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(memberA, (string)(await MemberApiTests.Body(own))["memberId"]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"/api/v1/members/{memberB}/export")).StatusCode);
+        foreach (var forbidden in new[]
+                 {
+                     member.GetAsync($"/api/v1/members/{memberA}"), member.GetAsync($"/api/v1/members/{memberB}"), member.GetAsync($"/api/v1/members/{memberA}/ledger"),
+                     member.GetAsync("/api/v1/program"), member.GetAsync($"/api/v1/audit?memberId={memberA}"), member.GetAsync("/api/v1/receipts/parked"),
+                     member.PostAsJsonAsync($"/api/v1/members/{memberA}/erasure", new { reason = "mine" }), member.PostAsJsonAsync("/api/v1/members/identify", new { memberId = memberB }),
+                 })
+            Assert.Equal(HttpStatusCode.Forbidden, (await forbidden).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ClientWithToken("not.a.token").GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Asking_for_a_code_answers_the_same_for_enrolled_and_unknown_identifiers()
+    {
+        var (programId, staff) = await factory.NewProgramAsync();
+        await EnrolAsync(staff, new { email = "known@example.com" });
+
+        var known = await staff.PostAsJsonAsync("/api/v1/member-auth/codes", new { email = "known@example.com" });
+        var unknown = await staff.PostAsJsonAsync("/api/v1/member-auth/codes", new { email = "unknown@example.com" });
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (known.StatusCode, unknown.StatusCode));
+        Assert.Equal(await known.Content.ReadAsStringAsync(), await unknown.Content.ReadAsStringAsync());
+        Assert.Equal("""{"channel":"email","expiresInSeconds":600}""", await unknown.Content.ReadAsStringAsync());
+        var sent = await CodeForAsync(programId, "known@example.com");
+        Assert.StartsWith("https://shop.example.com/login?token=", sent.Link, StringComparison.Ordinal);
+        var wrong = await staff.PostAsJsonAsync("/api/v1/member-auth/tokens", new { email = "known@example.com", code = sent.Code == "111111" ? "222222" : "111111" });
+        var none = await staff.PostAsJsonAsync("/api/v1/member-auth/tokens", new { email = "unknown@example.com", code = "111111" });
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (wrong.StatusCode, none.StatusCode));
+        Assert.Equal(WithoutTrace(await MemberApiTests.Body(wrong)), WithoutTrace(await MemberApiTests.Body(none)));
+    }
+
+    [Fact]
+    public async Task Wrong_codes_lock_the_code_and_a_magic_link_works_once()
+    {
+        var (programId, staff) = await factory.NewProgramAsync();
+        await EnrolAsync(staff, new { email = "lock@example.com" });
+        await staff.PostAsJsonAsync("/api/v1/member-auth/codes", new { email = "lock@example.com" });
+        var sent = await CodeForAsync(programId, "lock@example.com");
+        var wrong = sent.Code == "111111" ? "222222" : "111111";
+
+        var codes = new List<string>();
+        for (var i = 0; i < 5; i++)
+            codes.Add(await ViolationAsync(await staff.PostAsJsonAsync("/api/v1/member-auth/tokens", new { email = "lock@example.com", code = wrong })));
+        codes.Add(await ViolationAsync(await staff.PostAsJsonAsync("/api/v1/member-auth/tokens", new { email = "lock@example.com", code = sent.Code })));
+
+        Assert.Equal([.. Enumerable.Repeat(ApplicationErrors.CodeInvalid, 4), ApplicationErrors.CodeLocked, ApplicationErrors.CodeLocked], codes);
+        // The link of a locked code is locked too; a new code brings a new link.
+        await staff.PostAsJsonAsync("/api/v1/member-auth/codes", new { email = "lock@example.com" });
+        var link = Uri.UnescapeDataString((await CodeForAsync(programId, "lock@example.com")).Link!.Split("token=")[1]);
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync("/api/v1/member-auth/tokens", new { link })).StatusCode);
+        Assert.Equal(ApplicationErrors.CodeInvalid, await ViolationAsync(await staff.PostAsJsonAsync("/api/v1/member-auth/tokens", new { link })));
+    }
+
+    [Fact]
+    public async Task A_member_sees_receipts_and_offers_changes_consents_and_chooses_a_voucher()
+    {
+        var (programId, staff) = await factory.NewProgramAsync();
+        await AddDenominationAsync(programId);
+        var memberId = await EnrolAsync(staff, new { phone = "0701112233", consents = new { sms = false } });
+        var purchase = await staff.PostAsJsonAsync("/api/v1/receipts", new
+        {
+            id = "web-1",
+            channel = "online",
+            purchasedAt = DateTimeOffset.UtcNow.AddSeconds(-5),
+            member = new { phone = "0701112233" },
+            currency = "SEK",
+            total = 1500m,
+            lines = new[] { new { sku = "bed-1", category = "beds", quantity = 1m, amount = 1500m } },
+        });
+        Assert.Equal(HttpStatusCode.OK, purchase.StatusCode);
+        var member = await SignInAsync(staff, programId, "0701112233", "+46701112233");
+
+        var receipts = await MemberApiTests.Body(await member.GetAsync("/api/v1/me/receipts"));
+        Assert.Equal(("web-1", "online"), ((string)receipts["items"]![0]!["receiptId"]!, (string)receipts["items"]![0]!["channel"]!));
+        var updated = await MemberApiTests.Body(await member.PatchAsJsonAsync("/api/v1/me", new { firstName = "Greta", consents = new { sms = true } }));
+        Assert.Equal(("Greta", true, "member"), ((string)updated["profile"]!["firstName"]!, (bool)updated["profile"]!["consents"]!["sms"]!["granted"]!, (string)updated["profile"]!["consents"]!["sms"]!["source"]!));
+        var chosen = await member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "app-1", value = 50m });
+        Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
+        Assert.Equal("till:self.app-1", (string)(await MemberApiTests.Body(chosen))["operationId"]!);
+        var offers = await MemberApiTests.Body(await member.GetAsync("/api/v1/me/offers"));
+        Assert.Equal(["till:self.app-1", "welcome"], offers["vouchers"]!.AsArray().Select(v => (string)v!["id"]!).Order());
+        Assert.Empty(offers["campaigns"]!.AsArray());
+        Assert.Equal(memberId, (string)(await MemberApiTests.Body(await member.GetAsync("/api/v1/me")))["profile"]!["memberId"]!);
+    }
+
+    [Fact]
+    public async Task Admin_reads_of_personal_data_are_audited_with_who_and_why_and_staff_reads_are_not()
+    {
+        var (programId, staff) = await factory.NewProgramAsync();
+        var admin = await factory.ClientForAsync(programId, Scope.Admin);
+        var adminKey = admin.DefaultRequestHeaders.GetValues("X-Api-Key").Single().Split('_')[1];
+        var memberId = await EnrolAsync(staff, new { phone = "0704445566" });
+
+        await staff.GetAsync($"/api/v1/members/{memberId}");
+        var read = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/members/{memberId}") { Headers = { { "X-Audit-Reason", "ticket 991" } } };
+        Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(read)).StatusCode);
+        await admin.PostAsJsonAsync("/api/v1/members/identify", new { phone = "0704445566" });
+        await admin.GetAsync($"/api/v1/members/{memberId}/receipts");
+        await admin.GetAsync($"/api/v1/members/{memberId}/ledger");
+        await admin.GetAsync($"/api/v1/members/{memberId}/export");
+        var tooLong = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/members/{memberId}") { Headers = { { "X-Audit-Reason", new string('x', 201) } } };
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.SendAsync(tooLong)).StatusCode);
+
+        var trail = (await MemberApiTests.Body(await admin.GetAsync($"/api/v1/audit?memberId={memberId}")))["items"]!.AsArray();
+        Assert.Equal(["member.export", "member.ledger", "member.receipts", "member.identify", "member.read"], trail.Select(e => (string)e!["action"]!));
+        Assert.All(trail, e => Assert.Equal(adminKey, (string)e!["actor"]!));
+        Assert.Equal("ticket 991", (string)trail[^1]!["reason"]!);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/v1/audit")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.GetAsync($"/api/v1/audit?memberId={memberId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Erasure_needs_a_reason_answers_the_same_twice_and_the_member_is_gone_for_everyone()
+    {
+        var (programId, staff) = await factory.NewProgramAsync();
+        var admin = await factory.ClientForAsync(programId, Scope.Admin);
+        var memberId = await EnrolAsync(staff, new { firstName = "Erik", phone = "0707778899", email = "erik@example.com" });
+        var member = await SignInAsync(staff, programId, "0707778899", "+46707778899");
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/v1/members/{memberId}/erasure", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.PostAsJsonAsync($"/api/v1/members/{memberId}/erasure", new { reason = "r" })).StatusCode);
+        var first = await admin.PostAsJsonAsync($"/api/v1/members/{memberId}/erasure", new { reason = "request 2026-04" });
+        var second = await admin.PostAsJsonAsync($"/api/v1/members/{memberId}/erasure", new { reason = "request 2026-04" });
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.Equal(["card", "phone", "email"], (await MemberApiTests.Body(first))["identitiesFreed"]!.AsArray().Select(k => (string)k!));
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/v1/members/{memberId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.PostAsJsonAsync("/api/v1/members/identify", new { email = "erik@example.com" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsJsonAsync("/api/v1/members", new { phone = "0707778899", email = "erik@example.com" })).StatusCode);
+        var leftover = await MemberApiTests.Body(await admin.GetAsync($"/api/v1/members/{memberId}/export"));
+        Assert.Null((string?)leftover["profile"]!["firstName"]);
+        Assert.Equal("request 2026-04", (string)leftover["erasure"]!["reason"]!);
+    }
+
+    private async Task<HttpClient> SignInAsync(HttpClient app, string programId, string phone, string destination)
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PostAsJsonAsync("/api/v1/member-auth/codes", new { phone })).StatusCode);
+        var code = await CodeForAsync(programId, destination);
+        var token = await MemberApiTests.Body(await app.PostAsJsonAsync("/api/v1/member-auth/tokens", new { phone, code = code.Code }));
+        return ClientWithToken((string)token["token"]!);
+    }
+
+    private HttpClient ClientWithToken(string token)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>The code sent to <paramref name="destination"/>, taken off the notifications queue as the sender would (with everything else on it).</summary>
+    private async Task<MemberCodeIssued> CodeForAsync(string programId, string destination)
+    {
+        var queue = factory.Services.GetRequiredService<LoyaltyBackend>().Storage.NotificationsQueue;
+        var codes = new List<MemberCodeIssued>();
+        while (await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30)) is { Count: > 0 } messages)
+        {
+            foreach (var message in messages)
+            {
+                codes.AddRange(LoyaltyJson.Deserialize<Notification>(message.Body.ToString()).Events.OfType<MemberCodeIssued>());
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+        return Assert.Single(codes, c => c.ProgramId == programId && c.Destination == destination);
+    }
+
+    /// <summary>A till denomination (1,000 points for 50 kr) from a minute ago on, so members can choose a voucher.</summary>
+    private async Task AddDenominationAsync(string programId)
+    {
+        var programs = factory.Services.GetRequiredService<IProgramService>();
+        var latest = (await programs.GetAsync(programId, default)).Value.Latest;
+        var published = await programs.PublishAsync(programId, latest with
+        {
+            Version = 2,
+            EffectiveFrom = DateTimeOffset.UtcNow.AddMinutes(-1),
+            Vouchers = latest.Vouchers with { Automatic = null, Denominations = [new VoucherDenomination(1_000, 50m)] },
+        }, default);
+        Assert.True(published.IsValid, string.Join("; ", published.Errors));
+    }
+
+    private static async Task<string> EnrolAsync(HttpClient staff, object member)
+    {
+        var enrolled = await staff.PostAsJsonAsync("/api/v1/members", member);
+        Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
+        return (string)(await MemberApiTests.Body(enrolled))["profile"]!["memberId"]!;
+    }
+
+    /// <summary>A problem without its traceId, which differs per request by design.</summary>
+    private static string WithoutTrace(JsonNode problem)
+    {
+        problem.AsObject().Remove("traceId");
+        return problem.ToJsonString();
+    }
+
+    private static async Task<string> ViolationAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        return (string)(await MemberApiTests.Body(response))["violations"]![0]!["code"]!;
+    }
+}

@@ -1,0 +1,214 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Loyalty.Core.Application;
+using Loyalty.Core.Application.MemberAuth;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Application.Privacy;
+using Loyalty.Core.Application.Receipts;
+using Loyalty.Core.Members;
+using Loyalty.Core.Serialization;
+using Loyalty.Storage.Tables;
+using Xunit;
+
+namespace Loyalty.Storage.Tests.Repositories;
+
+/// <summary>GDPR export and erasure against real Azurite: every kind of record a member has, and no trace after erasure.</summary>
+public class PrivacyTests : LoyaltyStorageTest
+{
+    private const string Phone = "070-123 45 67";
+    private const string Email = "Astrid.Lindgren@Example.com";
+    private const string CampaignOperation = "campaign:spring:20260301T1000";
+
+    private IPrivacyService Privacy => Services.Privacy;
+
+    [Fact]
+    public async Task The_export_holds_every_kind_of_record_kept_about_the_member_and_nothing_of_anyone_else()
+    {
+        var (programId, astrid, bob) = await SeedAsync();
+
+        var exported = Ok(await Privacy.ExportAsync(programId, astrid, "key-admin", "case 4711", default));
+        var document = JsonNode.Parse(exported.Content.Span)!;
+
+        Assert.Equal(MemberExport.DocumentType, (string?)document["type"]);
+        var profile = document["profile"]!;
+        Assert.Equal(("Astrid", "Lindgren", "+46701234567", "astrid.lindgren@example.com", "1907-11-14", bob),
+            ((string?)profile["firstName"], (string?)profile["lastName"], (string?)profile["phone"], (string?)profile["email"], (string?)profile["birthDate"], (string?)profile["householdId"]));
+        Assert.Equal(["card", "email", "external", "phone"], Strings(document["identities"], "kind").Order());
+        Assert.Equal([("email", true, "enrolment"), ("sms", false, "enrolment"), ("sms", true, "member")],
+            document["consentHistory"]!.AsArray().Select(c => ((string)c!["channel"]!, (bool)c["granted"]!, (string)c["source"]!)));
+        Assert.Equal(["parked-1", "q-1"], Strings(document["receipts"], "receiptId").Order());
+        Assert.Equal(["parked-1", "q-1", "return-1"], Strings(document["rawReceipts"], "receiptId").Order());
+        Assert.DoesNotContain("q-2", Encoding.UTF8.GetString(exported.Content.Span));
+        Assert.Contains("070-123 45 67", document["rawReceipts"]!.ToJsonString());
+        Assert.NotEmpty(document["ledger"]!.AsArray());
+        Assert.Contains(document["ledger"]!.AsArray(), e => (string?)e!["kind"] == "stampsAdded");
+        Assert.Contains(CampaignOperation, Strings(document["operations"], "id"));
+        Assert.Contains("welcome", Strings(document["state"]!["vouchers"], "id"));
+        Assert.Equal(2, (int)document["state"]!["stampCards"]![0]!["stamps"]!);
+        Assert.Equal("return-1", (string?)Assert.Single(document["parkedReceipts"]!.AsArray())!["receipt"]!["id"]);
+        Assert.Equal(["member.export", "member.read", "member.read"], Strings(document["audit"], "action").Order());
+        Assert.Null(document["erasure"]);
+
+        Assert.StartsWith($"{Storage.Names.ExportsContainer}/{programId}/{astrid}/", exported.Location, StringComparison.Ordinal);
+        var kept = await Account.GetContainer(Storage.Names.ExportsContainer).DownloadAsync(exported.Location[(Storage.Names.ExportsContainer.Length + 1)..]);
+        Assert.Equal(exported.Content.ToArray(), kept!.Content.ToArray());
+    }
+
+    [Fact]
+    public async Task Erasure_leaves_no_trace_of_the_person_keeps_the_points_frees_the_identifiers_and_is_a_no_op_the_second_time()
+    {
+        var (programId, astrid, _) = await SeedAsync();
+        var card = Ok(await Members.GetAsync(programId, astrid, default)).Profile.CardNumber;
+        Ok(await Privacy.ExportAsync(programId, astrid, "key-admin", null, default));
+        var points = await ProgramBalanceAsync(programId);
+
+        var erased = Ok(await Privacy.EraseAsync(programId, astrid, "GDPR request 2026-17 from Astrid", "key-admin", default));
+
+        Assert.Equal(("GDPR request 2026-17 from [erased]", "key-admin", Start.AddMinutes(1)), (erased.Reason, erased.ErasedBy, erased.ErasedAt));
+        Assert.Equal([IdentityKind.Card, IdentityKind.Phone, IdentityKind.Email, IdentityKind.External], erased.IdentitiesFreed);
+        Assert.Equal((2, 1, 1, 1), (erased.ReceiptArchivesRewritten, erased.ParkedReceiptsRemoved, erased.ExportsDeleted, erased.AuditEntriesScrubbed));
+        Assert.Empty(erased.CampaignExports);
+        await AssertNoTraceAsync(Phone, "+46701234567", "0701234567", Email, "Astrid", "Lindgren", "1907-11-14", "web-4711", card);
+        Assert.Equal(points, await ProgramBalanceAsync(programId));
+
+        // Gone for every business purpose, identifiers free for anyone; receipts and ledger kept for the accounts.
+        Failed(await Members.GetAsync(programId, astrid, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = Phone }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Email = Email }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.ChooseVoucherAsync(programId, astrid, "after", 100m, default), ApplicationErrors.MemberNotFound);
+        var key = new MemberKey(programId, 4, astrid);
+        var stored = (await Storage.Ports.Members.GetAsync(key, default))!;
+        Assert.Equal((null, "", null, (DateOnly?)null), (stored.Profile.HouseholdId, stored.Profile.CardNumber, stored.Profile.FirstName, stored.State.Birthday));
+        Assert.All(stored.Profile.Consents.Values, c => Assert.False(c.Granted));
+        Assert.Equal(2, (await Storage.Ports.Members.ListReceiptsAsync(key, 50, null, default)).Items.Count);
+        Assert.Contains(await Storage.Ports.Privacy.ListConsentHistoryAsync(key, default), c => c is { Channel: ConsentChannel.Email, Granted: false, Source: "erasure" });
+
+        var again = Ok(await Privacy.EraseAsync(programId, astrid, "a second request", "key-other", default));
+        Assert.Equal(Json(erased), Json(again));
+        Assert.Equal(stored.ConcurrencyToken, (await Storage.Ports.Members.GetAsync(key, default))!.ConcurrencyToken);
+        Assert.Equal(2, Ok(await Privacy.ListAuditAsync(programId, astrid, new PageRequest(), default)).Items.Count(e => e.Action == "member.erasure"));
+
+        var newcomer = await EnrolAsync(programId, new EnrolMember { Phone = Phone, Email = Email, ExternalId = "web-4711", CardNumber = card });
+        Assert.NotEqual(astrid, newcomer.Profile.MemberId);
+        var leftover = JsonNode.Parse(Ok(await Privacy.ExportAsync(programId, astrid, "key-admin", null, default)).Content.Span)!;
+        Assert.Equal(Json(erased), Json(System.Text.Json.JsonSerializer.Deserialize<ErasureRecord>(leftover["erasure"], StrictJson.Options)!));
+        Assert.Empty(leftover["identities"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Erasure_of_an_unknown_member_or_without_a_reason_is_refused()
+    {
+        var programId = await CreateProgramAsync();
+        var member = (await EnrolAsync(programId)).Profile.MemberId;
+
+        Failed(await Privacy.EraseAsync(programId, "nosuchmember", "request 1", "key-admin", default), ApplicationErrors.MemberNotFound);
+        Failed(await Privacy.EraseAsync(programId, member, " ", "key-admin", default), Core.Validation.ErrorCodes.Required);
+        Failed(await Privacy.ExportAsync(programId, "nosuchmember", "key-admin", null, default), ApplicationErrors.MemberNotFound);
+        Assert.Empty(Ok(await Privacy.ListAuditAsync(programId, member, new PageRequest(), default)).Items);
+    }
+
+    /// <summary>
+    /// Astrid, with one of everything: a purchase parked before she enrolled and applied at enrolment, a return parked
+    /// under her e-mail that her account refused (it waits for an operator), enrolment with consents and the welcome
+    /// voucher, a POS message carrying her receipt and Bob's, stamps, a consent change, a campaign delivery, audit
+    /// entries (one quoting her name), a household link to Bob and a one-time code (delivered, as the sender would).
+    /// </summary>
+    private async Task<(string ProgramId, string Astrid, string Bob)> SeedAsync()
+    {
+        var programId = await CreateDemoProgramAsync();
+        var receipts = Services.Receipts;
+        var parked = Purchase("parked-1", new MemberIdentifier { Phone = Phone }, ("food-1", "pet-food", 1, 199m));
+        var refused = Return("return-1", "never-sold", new MemberIdentifier { Email = Email }, ("food-1", "pet-food", -1, -199m));
+        Assert.Equal(ReceiptStatus.Parked, Ok(await receipts.SubmitAsync(programId, parked, Payload(parked), default)).Status);
+        Assert.Equal(ReceiptStatus.Parked, Ok(await receipts.SubmitAsync(programId, refused, Payload(refused), default)).Status);
+
+        var bob = (await EnrolAsync(programId, new EnrolMember { FirstName = "Bob", Phone = "0709998877" })).Profile.MemberId;
+        var astrid = (await EnrolAsync(programId, new EnrolMember
+        {
+            FirstName = "Astrid",
+            LastName = "Lindgren",
+            Phone = Phone,
+            Email = Email,
+            ExternalId = "web-4711",
+            BirthDate = new DateOnly(1907, 11, 14),
+            Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Email] = true, [ConsentChannel.Sms] = false },
+            HouseholdOf = bob,
+        })).Profile.MemberId;
+
+        var message = new ReceiptMessage
+        {
+            Type = ReceiptMessage.MessageType,
+            ProgramId = programId,
+            Receipts =
+            [
+                Purchase("q-1", new MemberIdentifier { Phone = Phone }, ("food-2", "pet-food", 1, 249m), ("toy-1", "toys", 1, 89m)),
+                Purchase("q-2", new MemberIdentifier { Phone = "0709998877" }, ("toy-2", "toys", 1, 59m)),
+            ],
+        };
+        var archived = await receipts.ArchiveAsync(programId, "queue-m1", Encoding.UTF8.GetBytes(LoyaltyJson.Serialize(message)), default);
+        foreach (var receipt in message.Receipts)
+            Assert.Equal(ReceiptStatus.Applied, Ok(await receipts.ApplyAsync(programId, receipt, archived, default)).Status);
+
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        Ok(await Members.UpdateContactAsync(programId, astrid, new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Sms] = true } }, "member", default));
+        await RecordCampaignDeliveryAsync(new MemberKey(programId, 4, astrid));
+        await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "case 4711", default);
+        await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "call from Astrid Lindgren", default);
+        Ok(await Services.MemberAuth.RequestCodeAsync(programId, new CodeRequest { Email = Email }, "203.0.113.7", default));
+        await DrainNotificationsAsync();
+        return (programId, astrid, bob);
+    }
+
+    /// <summary>What the campaign fan-out writes when a campaign reaches a member: an operation record "campaign:…".</summary>
+    private async Task RecordCampaignDeliveryAsync(MemberKey key)
+    {
+        var member = (await Storage.Ports.Members.GetAsync(key, default))!;
+        var outcome = new Outcome { OperationId = CampaignOperation, MemberId = key.MemberId, TierBefore = member.State.Tier, TierAfter = member.State.Tier, Balance = member.State.Balance };
+        var write = new MemberWrite(member.Profile, member.State, member.Activity, Start, member.ReviewOn, new OperationRecord(CampaignOperation, outcome));
+        Assert.Equal(CommitResult.Committed, await Storage.Ports.Members.CommitAsync(key, write, member.ConcurrencyToken, default));
+    }
+
+    /// <summary>The program's points: the sum of every member's balance, read from the profiles' flattened column.</summary>
+    private async Task<long> ProgramBalanceAsync(string programId)
+    {
+        var filter = TableFilter.Create($"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"} and RowKey gt {"p|"} and RowKey lt {"p}"}");
+        var sum = 0L;
+        await foreach (var row in Account.GetTable(Storage.Names.Members).QueryAsync(filter))
+            sum += row.GetInt64("Balance") ?? 0;
+        return sum;
+    }
+
+    /// <summary>Every table, container and queue of this test's storage, listed from the account (so ones added later are covered too), searched for each value.</summary>
+    private async Task AssertNoTraceAsync(params string[] values)
+    {
+        var prefix = Storage.Names.Programs[..^"Programs".Length];
+        var lowerPrefix = Storage.Names.ReceiptsContainer[..^"receipts".Length];
+        var found = new List<string>();
+        void Search(string where, string text) => found.AddRange(values.Where(v => text.Contains(v, StringComparison.OrdinalIgnoreCase)).Select(v => $"'{v}' in {where}"));
+
+        var tables = await Account.ListTablesAsync(prefix).ToListAsync();
+        Assert.Contains(Storage.Names.MemberAuth, tables);
+        foreach (var table in tables)
+            await foreach (var row in Account.GetTable(table).QueryAsync())
+                Search($"{table} {row.PartitionKey}/{row.RowKey}", $"{row.PartitionKey} {row.RowKey} {string.Join(" ", row.Select(p => p.Value))}");
+        var containers = await Account.ListContainersAsync(lowerPrefix).ToListAsync();
+        Assert.Contains(Storage.Names.ExportsContainer, containers);
+        foreach (var name in containers)
+        {
+            var container = Account.GetContainer(name);
+            await foreach (var blob in container.ListAsync())
+                Search($"{name}/{blob.Name}", (await container.DownloadAsync(blob.Name))!.Content.ToString());
+        }
+        var queues = await Account.ListQueuesAsync(lowerPrefix).ToListAsync();
+        Assert.Contains(Storage.Names.NotificationsQueue, queues);
+        foreach (var queue in queues)
+            foreach (var message in await Account.GetQueue(queue).PeekAsync(32))
+                Search($"{queue} message {message.MessageId}", message.Body.ToString());
+
+        Assert.True(found.Count == 0, string.Join("\n", found));
+    }
+
+    private static IEnumerable<string> Strings(JsonNode? array, string property) => array!.AsArray().Select(item => (string)item![property]!);
+
+    private static string Json(ErasureRecord record) => System.Text.Json.JsonSerializer.Serialize(record, StrictJson.Options);
+}
