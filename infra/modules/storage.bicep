@@ -33,6 +33,11 @@ param deleteRetentionDays int = 7
 @description('Days a GDPR export document stays in the exports container; it holds everything about a member, so it should not outlive its purpose.')
 param exportRetentionDays int = 30
 
+@minValue(1)
+@maxValue(365)
+@description('Days a campaign audience file (names, addresses, messages) stays in the campaigns container after its run; the e-mail/SMS provider has fetched it long before.')
+param audienceRetentionDays int = 30
+
 resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: name
   location: location
@@ -83,8 +88,8 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   }
 ]
 
-// Lifecycle management: the platform deletes old GDPR exports once a day. (Azurite has no lifecycle management;
-// locally exports stay until an erasure deletes them.)
+// Lifecycle management: the platform deletes old GDPR exports and campaign audience files once a day. (Azurite has
+// no lifecycle management; locally exports stay until an erasure deletes them, audience files until deleted by hand.)
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = {
   parent: account
   name: 'default'
@@ -109,6 +114,28 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06
               ]
               prefixMatch: [
                 'exports/'
+              ]
+            }
+          }
+        }
+        {
+          enabled: true
+          name: 'delete-old-audience-files'
+          type: 'Lifecycle'
+          definition: {
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: audienceRetentionDays
+                }
+              }
+            }
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                'campaigns/'
               ]
             }
           }
