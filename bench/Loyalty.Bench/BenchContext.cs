@@ -42,11 +42,13 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
     }
 
     /// <summary>The product's own stores and services over the scenario's tables, as the hosts wire them.</summary>
-    public async Task<(LoyaltyStorage Storage, LoyaltyServices Services)> ServicesAsync(string prefix, RequestCounter? counter = null, CancellationToken cancellationToken = default)
+    /// <param name="time">The services' clock; the system's if null.</param>
+    public async Task<(LoyaltyStorage Storage, LoyaltyServices Services)> ServicesAsync(
+        string prefix, RequestCounter? counter = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         var storage = LoyaltyStorage.Create(Account(counter), LoyaltyResources.WithPrefix(prefix));
         await storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        return (storage, storage.CreateServices(TimeProvider.System));
+        return (storage, storage.CreateServices(time ?? TimeProvider.System));
     }
 
     /// <summary>Starts the local host on this run's Azurite and the scenario's tables (started before seeding, so its start-up sweep finds nothing).</summary>

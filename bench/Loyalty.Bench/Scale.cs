@@ -35,6 +35,14 @@ public sealed record Scale
     public required TimeSpan IngestMeasure { get; init; }
     public required int QueueReceipts { get; init; }
 
+    // nightly, fanout
+    /// <summary>
+    /// Members loaded, and reviewed or offered the campaign. Not the million of issue 9 at full scale: Azurite's disk mode saves its table database
+    /// as one string, which Node caps at 512 Mi characters (about 150,000 members of this shape), and every write costs in
+    /// proportion to the rows of its table (docs/benchmarks.md).
+    /// </summary>
+    public required int JobMembers { get; init; }
+
     // domain
     public required TimeSpan DomainRound { get; init; }
     public required int DomainRounds { get; init; }
@@ -55,6 +63,7 @@ public sealed record Scale
             IngestMembers = 40,
             IngestMeasure = TimeSpan.FromSeconds(1.5),
             QueueReceipts = 200,
+            JobMembers = 2_000,
             DomainRound = TimeSpan.FromMilliseconds(100),
             DomainRounds = 3,
         },
@@ -72,6 +81,7 @@ public sealed record Scale
             IngestMembers = 2_000,
             IngestMeasure = TimeSpan.FromSeconds(20),
             QueueReceipts = 6_000,
+            JobMembers = 100_000,
             DomainRound = TimeSpan.FromSeconds(1),
             DomainRounds = 7,
         },

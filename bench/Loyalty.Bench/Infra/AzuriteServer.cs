@@ -43,6 +43,18 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// <summary>The Azurite process when this run started it (for CPU accounting); null for a given one.</summary>
     public int? ProcessId => process?.Id;
 
+    /// <summary>
+    /// The private Azurite's resident memory now and at its peak, in bytes (Linux /proc); null for a given one. Azurite
+    /// keeps every entity in its Node heap, so this tells how large a load the machine can hold.
+    /// </summary>
+    public (long Resident, long Peak)? Memory()
+    {
+        if (process is null || !File.Exists($"/proc/{process.Id}/status")) return null;
+        long Kib(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        var lines = File.ReadAllLines($"/proc/{process.Id}/status");
+        return (Kib(lines.First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))), Kib(lines.First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))));
+    }
+
     public static async Task<AzuriteServer> ConnectAsync(string connectionString)
     {
         await WaitUntilReadyAsync(connectionString, "the Azurite given by --azurite", null, null).ConfigureAwait(false);

@@ -38,7 +38,7 @@ public static class IngestScenario
         var perMessage = Math.Clamp(context.ReceiptsPerMessage, 1, ReceiptMessage.MaxReceipts);
         var prefix = context.Prefix(Name);
         var seeding = new RequestCounter();
-        var (storage, services) = await context.ServicesAsync(prefix, seeding, cancellationToken).ConfigureAwait(false);
+        var (storage, services) = await context.ServicesAsync(prefix, seeding, cancellationToken: cancellationToken).ConfigureAwait(false);
         var host = await context.StartHostAsync(Name, prefix, null, cancellationToken).ConfigureAwait(false);
         var probeMembers = context.Tiny ? 4 : 16;
         var population = await Population.SeedAsync(context, Name, services, seeding, Math.Max(scale.IngestMembers, probeMembers * 2), cancellationToken).ConfigureAwait(false);
@@ -244,7 +244,7 @@ public static class IngestScenario
     {
         var report = context.Report;
         var counter = new RequestCounter();
-        var (_, counted) = await context.ServicesAsync(prefix, counter, cancellationToken).ConfigureAwait(false);
+        var (_, counted) = await context.ServicesAsync(prefix, counter, cancellationToken: cancellationToken).ConfigureAwait(false);
         var members = run.Population.Members;
 
         async Task SubmitAsync(BenchMember member)

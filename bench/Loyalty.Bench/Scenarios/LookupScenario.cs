@@ -22,14 +22,14 @@ public static class LookupScenario
         var report = context.Report;
         var prefix = context.Prefix(Name);
         var seeding = new RequestCounter();
-        var (storage, services) = await context.ServicesAsync(prefix, seeding, cancellationToken).ConfigureAwait(false);
+        var (storage, services) = await context.ServicesAsync(prefix, seeding, cancellationToken: cancellationToken).ConfigureAwait(false);
         var host = await context.StartHostAsync(Name, prefix, null, cancellationToken).ConfigureAwait(false);
         var population = await Population.SeedAsync(context, Name, services, seeding, context.Scale.LookupMembers, cancellationToken).ConfigureAwait(false);
         var members = population.Members;
 
         // Storage requests per lookup, counted on the product's code path (IMemberService.IdentifyAsync, as the handler calls it).
         var counter = new RequestCounter();
-        var (_, counted) = await context.ServicesAsync(prefix, counter, cancellationToken).ConfigureAwait(false);
+        var (_, counted) = await context.ServicesAsync(prefix, counter, cancellationToken: cancellationToken).ConfigureAwait(false);
         await counted.Members.IdentifyAsync(population.ProgramId, new MemberIdentifier { Phone = members[0].Phone }, cancellationToken).ConfigureAwait(false); // loads the program cache
         counter.Reset();
         var sample = Math.Min(CountedSample, members.Count);

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Globalization;
+using Azure;
+using Loyalty.Bench.Infra;
+using Loyalty.Core.Application;
+using Loyalty.Core.Application.Jobs;
+using Loyalty.Storage.Repositories;
+using Loyalty.Storage.Tables;
+
+namespace Loyalty.Bench.Scenarios;
+
+/// <summary>
+/// What the batch-job scenarios (<see cref="NightlyScenario"/>, <see cref="FanOutScenario"/>) share: the calendar-year
+/// members bulk-loaded into a program of their own, and issue 9's bound for a job over them (raw scan + batched write
+/// time for the same number of entities), measured the same way for both, so their ratios compare.
+/// </summary>
+public static class BatchJobBench
+{
+    public const int Shards = 64;
+    public const int Seed = 20_261_231;
+    private const int LoadParallelism = 8;
+
+    /// <summary>What the load's writes are stamped with: the year's last day, when the members look the way they were generated.</summary>
+    public static readonly DateTimeOffset LoadedAt = new(2026, 12, 31, 12, 0, 0, TimeSpan.Zero);
+
+    /// <param name="Baseline">Azurite's memory before loading: what the emulator held already is not the members'.</param>
+    public sealed record Members(LoyaltyStorage Storage, LoyaltyServices Services, LoadedProgram Program, CalendarYearMembers Generator, int Count, (long Resident, long Peak)? Baseline);
+
+    /// <summary>Members to load: <c>--members</c>, or the scale's; both options checked.</summary>
+    public static int MembersToLoad(BenchContext context, int? members, int parallelism)
+    {
+        var count = members ?? context.Scale.JobMembers;
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(members));
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
+        return count;
+    }
+
+    /// <summary>
+    /// The scenario's stores and services (every request counted by <paramref name="counter"/>, the services on
+    /// <paramref name="time"/>), a calendar-year program with <see cref="Shards"/> shards, and <paramref name="count"/>
+    /// members bulk-loaded through <see cref="MemberLoader"/> as they stand on 31 December 2026.
+    /// </summary>
+    public static async Task<Members> LoadAsync(
+        BenchContext context, string scenario, string programId, int count, RequestCounter counter, TimeProvider? time, CancellationToken cancellationToken)
+    {
+        var report = context.Report;
+        var (storage, services) = await context.ServicesAsync(context.Prefix(scenario), counter, time, cancellationToken).ConfigureAwait(false);
+        var created = await services.Programs.CreateAsync(
+            new CreateProgram { Definition = CalendarYearMembers.Definition(programId), Name = "Benchmark calendar year", Shards = Shards }, cancellationToken).ConfigureAwait(false);
+        if (!created.IsValid) throw new InvalidOperationException($"The program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
+        var program = LoadedProgram.From(await storage.Ports.Programs.GetAsync(programId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Program '{programId}' was created but cannot be read."));
+        var generator = new CalendarYearMembers(programId, Seed);
+
+        var baseline = context.Azurite.Memory();
+        var load = Stopwatch.StartNew();
+        var loadCpu = context.Cpu.Start();
+        await Ui.ProgressAsync($"loading {count:N0} members through IMemberStore.CommitManyAsync (c={LoadParallelism})", count, async progress =>
+        {
+            await MemberLoader.LoadAsync(storage.Ports.Members, program, count, n => generator.Build(generator.PlanOf(n)), LoadedAt, LoadParallelism, progress, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, "members").ConfigureAwait(false);
+        report.Detail(scenario, "loading", $"{count:N0} members in {load.Elapsed.TotalSeconds:0.0} s ({count / load.Elapsed.TotalSeconds:N0} members/s, c={LoadParallelism}; CPU {loadCpu.Stop()}): " +
+            "per member its profile with the state and its review-index entry, no identities, operation records, history or ledger (no batch job reads them)");
+        var members = new Members(storage, services, program, generator, count, baseline);
+        report.Detail(scenario, "Azurite memory after loading", Memory(context, members));
+        return members;
+    }
+
+    /// <summary>
+    /// Requests of each kind and entity operations in transactions per unit of work (a member reviewed, a delivery), and
+    /// where the job waited: each kind's share of the time its requests were in flight (summed over concurrent ones).
+    /// </summary>
+    public static string RequestsPer(RequestCounter counter, long units, string unit)
+    {
+        var requests = counter.Snapshot();
+        var transactions = requests.GetValueOrDefault(RequestCounter.Kinds.TableTransaction);
+        var times = counter.Times();
+        var waited = Math.Max(times.Values.Sum(), 1e-9);
+        return string.Join(", ", requests.Select(kv => $"{kv.Key} {(double)kv.Value / units:0.###}")) +
+            $"; {(double)counter.TransactionOperations / units:0.##} entity operations in transactions per {unit} " +
+            $"({(transactions == 0 ? 0 : (double)counter.TransactionOperations / transactions):0.#} per transaction); " +
+            "time in flight: " + string.Join(", ", times.OrderByDescending(t => t.Value).Select(t => $"{t.Key} {100 * t.Value / waited:0} %"));
+    }
+
+    /// <summary>Progress bar of a job: one of its counters (members reviewed, profiles scanned), as the runner reports each shard done.</summary>
+    public sealed class Counter(IProgress<double> bar, string counter) : IProgress<JobStatus>
+    {
+        public void Report(JobStatus value) => bar.Report(value.Counts[counter]);
+    }
+
+    /// <summary>
+    /// The measurement of a job over <see cref="Members.Count"/> members against the bound, its target (issue 9: within
+    /// 2× of the bound at 1M members; tiny runs say n/a), and the scenario's table.
+    /// </summary>
+    /// <param name="done">Members the job got through (its own counter, checked separately).</param>
+    /// <param name="bound">From <see cref="BoundAsync"/>, written rows as many as the job changed members.</param>
+    /// <param name="note">What else the row says, if anything: the time, shards, parallelism and the job's counts are there anyway.</param>
+    public static void Result(
+        BenchContext context, string scenario, string name, int parallelism, Members members, long done, TimeSpan elapsed, CpuUse cpu, Bound bound, string? note, JobCounts counts)
+    {
+        var seconds = elapsed.TotalSeconds;
+        var rate = done / seconds;
+        var boundRate = members.Count / bound.Seconds;
+        context.Report.Add(new Measurement
+        {
+            Scenario = scenario, Name = name, Concurrency = parallelism, Value = rate, Unit = "members/s",
+            Bound = boundRate, Operations = done, Seconds = seconds, Cpu = cpu,
+            BoundBasis = string.Create(CultureInfo.InvariantCulture,
+                $"{members.Count:N0} rows ÷ ({bound.Scan.Seconds:0.0} s raw scan + {bound.Write.Seconds:0.0} s raw 100-row transactions of {bound.Write.Operations:N0} rows) in a table of {2 * members.Count:N0} rows"),
+            Note = string.Create(CultureInfo.InvariantCulture,
+                $"{seconds:0.0} s in all; {(note is null ? "" : note + "; ")}{Shards} shards, {parallelism} at once (the job runs in the benchmark's process: its CPU is under bench); {counts}"),
+        });
+        var ratio = rate / boundRate;
+        context.Report.Target(scenario, $"{scenario} within 2× of its bound (issue 9: at 1M members)",
+            $"{ratio:0.00} ({rate:N0} of {boundRate:N0} members/s) at {members.Count:N0} members, {seconds:N0} s", context.Tiny ? null : ratio >= 0.5);
+        context.Report.Detail(scenario, "Azurite memory at the end (peak: over the whole run)", Memory(context, members));
+        context.Report.Print(scenario);
+    }
+
+    /// <summary>The bound's two halves; its time is their sum.</summary>
+    public sealed record Bound(RunResult Scan, RunResult Write)
+    {
+        public double Seconds => Scan.Seconds + Write.Seconds;
+    }
+
+    /// <summary>
+    /// The bound, measured once the job is done and the scenario's tables are deleted (<paramref name="profileChars"/>
+    /// taken from them before), in a table holding as many rows as the Members table did when the job started (a
+    /// profile and an index entry per member, in as many partitions as shards): every profile row read once by shard in
+    /// pages of 1,000, then <paramref name="written"/> of them, spread evenly over the shards, written back once in
+    /// 100-row transactions under If-Match, both at the job's parallelism. Azurite filters and sorts a table's whole
+    /// collection for every query page, so a page costs in proportion to the table's rows, and a smaller table would make
+    /// a bound no implementation could reach at scale. With the scenario's tables gone, the emulator holds as much as
+    /// during the job (its periodic save of the whole database costs in proportion too), and no more memory than the job needed.
+    /// </summary>
+    public static async Task<Bound> BoundAsync(BenchContext context, string scenario, int count, int written, int profileChars, int parallelism, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(written, count);
+        var table = context.Account().GetTable(context.Prefix(scenario) + "Bound");
+        await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await Ui.ProgressAsync($"bound: loading {count:N0} profile-sized rows of ~{profileChars:N0} characters and {count:N0} index-sized rows (100-row transactions, c={LoadParallelism})", 2.0 * count, async progress =>
+        {
+            var indexed = new Offset(progress, count);
+            await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, n) => SyntheticRows.Profile(pk, $"p|{rk}", profileChars, n), LoadParallelism, progress, cancellationToken).ConfigureAwait(false);
+            await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, _) => new TableEntity(pk, $"n|{CalendarYearMembers.ReviewDate:yyyyMMdd}|{rk}"), LoadParallelism, indexed, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, "rows").ConfigureAwait(false);
+
+        // Scan: every shard's profiles as one key range, pages of 1,000, keeping each row's ETag for the write.
+        var etags = new List<(string RowKey, ETag ETag)>[Shards];
+        var scan = await Ui.ProgressAsync($"bound: raw scan of the {count:N0} profile rows, by shard, {parallelism} shards at once", count, progress =>
+            TimedAsync(context, parallelism, progress, async (shard, advance, ct) =>
+            {
+                var rows = etags[shard] = [];
+                var filter = TableFilter.Create($"PartitionKey eq {SyntheticRows.PartitionOf(shard)} and RowKey ge {"p|"} and RowKey lt {"p}"}");
+                await foreach (var page in table.QueryPagesAsync(filter, pageSize: 1000, cancellationToken: ct).ConfigureAwait(false))
+                {
+                    rows.AddRange(page.Entities.Select(e => (e.RowKey, e.ETag)));
+                    advance(page.Entities.Count);
+                }
+                return rows.Count;
+            }), "rows").ConfigureAwait(false);
+        if (scan.Operations != count) throw new InvalidOperationException($"The bound's scan read {scan.Operations:N0} profile rows, not {count:N0}.");
+
+        // Row k of all (shards in order) is written when k × written ÷ count steps to the next whole number: exactly
+        // `written` rows, as evenly spread as the job's matches, chosen before the clock starts.
+        long k = 0;
+        var chosen = new List<(string RowKey, ETag ETag)>[Shards];
+        for (var shard = 0; shard < Shards; shard++)
+        {
+            chosen[shard] = [];
+            foreach (var row in etags[shard])
+            {
+                if ((k + 1) * written / count > k * written / count) chosen[shard].Add(row);
+                k++;
+            }
+        }
+
+        var write = await Ui.ProgressAsync($"bound: raw 100-row transactions rewriting {written:N0} of the profile rows under If-Match, {parallelism} shards at once", written, progress =>
+            TimedAsync(context, parallelism, progress, async (shard, advance, ct) =>
+            {
+                var partition = SyntheticRows.PartitionOf(shard);
+                foreach (var chunk in chosen[shard].Chunk(100))
+                {
+                    await table.SubmitTransactionAsync([.. chunk.Select(r => TableTransactionAction.Update(SyntheticRows.Profile(partition, r.RowKey, profileChars, 1), r.ETag, TableUpdateMode.Replace))], ct).ConfigureAwait(false);
+                    advance(chunk.Length);
+                }
+                return chosen[shard].Count;
+            }), "rows").ConfigureAwait(false);
+        await table.DeleteTableAsync(cancellationToken).ConfigureAwait(false);
+
+        foreach (var (name, run) in new[] { ("raw scan of profile-sized rows by shard, pages of 1,000", scan), ("raw 100-row transactions of profile-sized rows (If-Match replace)", write) })
+        {
+            context.Report.Add(new Measurement
+            {
+                Scenario = scenario, Name = name, Concurrency = parallelism, Value = run.Rate, Unit = "rows/s", Operations = run.Operations, Seconds = run.Seconds, Cpu = run.Cpu,
+                Note = $"{run.Seconds:0.0} s; table of {2 * count:N0} rows in {Shards} partitions, half of them profile rows of ~{profileChars:N0} characters",
+            });
+        }
+        return new Bound(scan, write);
+    }
+
+    /// <summary>Average characters of the product's profile rows (string columns; the state's JSON is most of it).</summary>
+    public static async Task<int> ProfileCharsAsync(LoyaltyStorage storage, CancellationToken cancellationToken)
+    {
+        var members = storage.Account.GetTable(storage.Names.Members);
+        await foreach (var page in members.QueryPagesAsync(TableFilter.Create($"RowKey ge {"p|"} and RowKey lt {"p}"}"), pageSize: 100, cancellationToken: cancellationToken).ConfigureAwait(false))
+            return (int)page.Entities.Average(row => row.Sum(p => p.Value is string text ? text.Length : 8));
+        throw new InvalidOperationException("The Members table holds no profile rows.");
+    }
+
+    /// <summary>
+    /// Every shard once, <paramref name="parallelism"/> at a time, timed as a whole. The shard's work reports rows done as
+    /// it goes (its second argument) and returns its rows.
+    /// </summary>
+    private static async Task<RunResult> TimedAsync(
+        BenchContext context, int parallelism, IProgress<double> progress, Func<int, Action<int>, CancellationToken, Task<int>> shard)
+    {
+        long rows = 0, done = 0;
+        var sample = context.Cpu.Start();
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, Shards, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (s, ct) =>
+        {
+            var shardRows = await shard(s, n => progress.Report(Interlocked.Add(ref done, n)), ct).ConfigureAwait(false);
+            Interlocked.Add(ref rows, shardRows);
+        }).ConfigureAwait(false);
+        return new RunResult(rows, clock.Elapsed.TotalSeconds, LatencyStats.From([]), 0, null, sample.Stop());
+    }
+
+    private static string Memory(BenchContext context, Members members) =>
+        context.Azurite.Memory() is { } now
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"resident {now.Resident / 1024.0 / 1024 / 1024:0.00} GiB, {(now.Resident - (members.Baseline?.Resident ?? 0)) / 1024.0 / members.Count:N1} KiB per member more than before loading; peak {now.Peak / 1024.0 / 1024 / 1024:0.00} GiB")
+            : "not known (an Azurite given by --azurite)";
+
+    /// <summary>Progress of a second half: the first half's total plus this one's.</summary>
+    private sealed class Offset(IProgress<double> progress, double before) : IProgress<double>
+    {
+        public void Report(double value) => progress.Report(before + value);
+    }
+}

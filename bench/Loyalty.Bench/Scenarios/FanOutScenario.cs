@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Loyalty.Bench.Infra;
+using Loyalty.Core.Application;
+using Loyalty.Core.Application.Campaigns;
+using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Campaigns;
+using Loyalty.Core.Segments;
+using Loyalty.Core.Serialization;
+using Loyalty.Core.Validation;
+using Loyalty.Storage.Repositories;
+
+namespace Loyalty.Bench.Scenarios;
+
+/// <summary>
+/// A campaign fan-out to ≈ 21 % of the members: the calendar-year members bulk-loaded as for <see cref="NightlyScenario"/>,
+/// a segment (interest "cats" and e-mail consent) and a coupon campaign created and scheduled once, a minute ahead,
+/// through <see cref="ICampaignService"/>, the services' clock moved past that minute, and
+/// <see cref="CampaignScheduler.RunDueAsync"/> timed, as the local host's CampaignWorker calls it. A coupon is what a
+/// send of 210,000 would carry: it is a code in the message, not a voucher or points, so it writes no ledger.
+/// <para>
+/// What the job writes per delivery (counted from CampaignFanOut, MemberBatches and the table stores, and counted again
+/// on the wire in every run): in the member's partition, one transaction of up to 100 actions per 33 members holding its
+/// operation record (insert), its outbox row (insert) and its profile (replace under If-Match; the review-index entry
+/// stays, since a coupon changes no review date); then one notifications queue message, the outbox row's delete (100 per
+/// transaction) and its CampaignDeliveries row (an upsert, 100 per transaction). Per chunk of up to 100 matches (a chunk
+/// also ends with every page of 1,000 profiles read): one NDJSON audience blob, one JobProgress upsert and one point read
+/// of the campaign (the cancel check). So 5 entity operations in transactions and a queue message per delivery, where
+/// the bound, issue 9's "raw scan + batched write for the same number of entities", writes 1.
+/// </para>
+/// Bound: <see cref="BatchJobBench.BoundAsync"/>, as for nightly, writing as many rows as members are in the segment.
+/// Checked, against the members' generation traits rather than the job's counters: the job's counts; the
+/// CampaignDeliveries rows of all shards are the segment's members, each once; the audience files hold each of them
+/// exactly once with their address and the rendered message; one notification queued per delivery; the campaign ends
+/// completed; and a second <see cref="CampaignScheduler.RunDueAsync"/> starts nothing.
+/// </summary>
+public static class FanOutScenario
+{
+    public const string Name = "fanout";
+    private const string ProgramId = "bench-fanout";
+    private const string SegmentId = "cat-owners";
+    private const string CampaignId = "cat-food";
+    private const string Interest = "cats";
+    private const string Coupon = "CATS15";
+    private const string Text = "Hi {firstName}, 15 % off cat food until Sunday with the code {coupon}.";
+    private const int Shards = BatchJobBench.Shards;
+
+    /// <summary>Audience files downloaded at once for the check.</summary>
+    private const int DownloadParallelism = 8;
+
+    public static async Task RunAsync(BenchContext context, int? members, int parallelism, CancellationToken cancellationToken)
+    {
+        var count = BatchJobBench.MembersToLoad(context, members, parallelism);
+        Ui.Heading($"fanout: a coupon campaign to the members with interest \"{Interest}\" and e-mail consent, of {count:N0}");
+        var report = context.Report;
+        var counter = new RequestCounter();
+        // The services live on the day the members were generated for, whatever day this runs: on a later one each
+        // delivery would also close the member's year (expiry, tier), which is the nightly scenario's work, not this one's.
+        var clock = new ShiftedClock(BatchJobBench.LoadedAt);
+        var loaded = await BatchJobBench.LoadAsync(context, Name, ProgramId, count, counter, clock, cancellationToken).ConfigureAwait(false);
+        var (storage, services) = (loaded.Storage, loaded.Services);
+        var audience = Audience(loaded.Generator, count);
+        report.Detail(Name, "segment", $"interest \"{Interest}\" and e-mail consent: {audience.Count:N0} of {count:N0} members ({100.0 * audience.Count / count:0.0} %), from the traits they were generated with");
+        var expectedRun = await ScheduleAsync(services, loaded.Program, clock, cancellationToken).ConfigureAwait(false);
+
+        // The job, as the local host's CampaignWorker runs it; its storage requests counted.
+        counter.Reset();
+        var options = new JobRunOptions { Parallelism = parallelism };
+        var sample = context.Cpu.Start();
+        var timer = Stopwatch.StartNew();
+        var runs = await Ui.ProgressAsync($"CampaignScheduler.RunDueAsync: {Shards} shards, {parallelism} at once", count, progress =>
+            services.CampaignScheduler.RunDueAsync(options, new BatchJobBench.Counter(progress, CampaignFanOut.Counts.Scanned), cancellationToken), "members").ConfigureAwait(false);
+        var elapsed = timer.Elapsed;
+        var cpu = sample.Stop();
+        if (runs.Count == 0) throw new InvalidOperationException("CampaignScheduler.RunDueAsync started no run: the campaign was not due on the services' clock.");
+        var counts = JobCounts.Sum(runs.Select(r => r.ThisRun));
+        var delivered = counts[CampaignFanOut.Counts.Delivered];
+        report.Detail(Name, "storage requests per delivery (counted)", BatchJobBench.RequestsPer(counter, Math.Max(1, delivered), "delivery") +
+            "; the entity operations are the operation record, outbox row and profile in the member's transaction, the outbox row's delete and the CampaignDeliveries row, " +
+            "where the bound writes 1; besides, a queue message each, an audience blob, a progress upsert and a campaign read per chunk, the other reads once per shard");
+
+        // Part of the job, as in Azure, where the sender drains it; left full during the run, gone before anything else.
+        var queued = await storage.NotificationsQueue.GetApproximateMessageCountAsync(cancellationToken).ConfigureAwait(false);
+        await storage.NotificationsQueue.DeleteQueueAsync(cancellationToken).ConfigureAwait(false);
+        report.Detail(Name, "notifications queue after the run", $"{queued:N0} messages, not drained during the run; deleted after it (Azurite's queue costs grow with the messages it stores)");
+
+        var again = await services.CampaignScheduler.RunDueAsync(options, null, cancellationToken).ConfigureAwait(false);
+        await VerifyAsync(context, storage, services, audience, count, expectedRun, runs, counts, queued, again, cancellationToken).ConfigureAwait(false);
+
+        // The bound's profile rows are as large as the product's, measured on its rows.
+        var profileChars = await BatchJobBench.ProfileCharsAsync(storage, cancellationToken).ConfigureAwait(false);
+        await context.CleanUpAsync(storage, cancellationToken).ConfigureAwait(false);
+        var bound = await BatchJobBench.BoundAsync(context, Name, count, audience.Count, profileChars, parallelism, cancellationToken).ConfigureAwait(false);
+        BatchJobBench.Result(context, Name, $"campaign fan-out to {delivered:N0} of {count:N0} members (CampaignScheduler.RunDueAsync)", parallelism, loaded,
+            counts[CampaignFanOut.Counts.Scanned], elapsed, cpu, bound,
+            $"{delivered / elapsed.TotalSeconds:N0} deliveries/s (bound {audience.Count / bound.Seconds:N0}/s); {queued:N0} notifications queued", counts);
+    }
+
+    /// <summary>
+    /// The members the campaign must reach, by id (with their numbers): in the segment by the traits they were generated
+    /// with, and reachable, since every one of them has an e-mail address and none is erased.
+    /// </summary>
+    private static Dictionary<string, int> Audience(CalendarYearMembers generator, int count)
+    {
+        var audience = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var n = 0; n < count; n++)
+        {
+            var traits = generator.TraitsOf(n);
+            if (traits.Email && traits.Interests.Contains(Interest, StringComparer.Ordinal)) audience.Add(generator.PlanOf(n).MemberId, n);
+        }
+        return audience;
+    }
+
+    /// <summary>
+    /// The segment and the campaign, scheduled once at the next whole minute but one (at least a minute ahead, as a
+    /// marketer would), then the services' clock moved past it: due without waiting for it.
+    /// </summary>
+    /// <returns>The run the scheduler must start.</returns>
+    private static async Task<CampaignRun> ScheduleAsync(LoyaltyServices services, LoadedProgram program, ShiftedClock clock, CancellationToken cancellationToken)
+    {
+        var campaigns = services.Campaigns;
+        Accepted(await campaigns.CreateSegmentAsync(ProgramId, new CreateSegment
+        {
+            SegmentId = SegmentId,
+            Name = "Cat owners who take e-mail",
+            Definition = new SegmentDefinition { Interests = [Interest], Consents = [ConsentChannel.Email] },
+        }, cancellationToken).ConfigureAwait(false), "segment");
+
+        var zone = program.InForceAt(clock.GetUtcNow()).TimeZone;
+        var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
+        var at = new DateTime(local.Ticks - (local.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Unspecified).AddMinutes(2);
+        var schedule = new CampaignSchedule { Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(at), Time = TimeOnly.FromDateTime(at) };
+        Accepted(await campaigns.CreateAsync(ProgramId, new CampaignDefinition
+        {
+            CampaignId = CampaignId,
+            Name = "Cat food week",
+            SegmentId = SegmentId,
+            Offer = new Offer { Kind = OfferKind.Coupon, Code = Coupon, Description = "15 % off cat food" },
+            Message = new CampaignMessage { Channel = ConsentChannel.Email, Text = Text },
+            Schedule = schedule,
+        }, cancellationToken).ConfigureAwait(false), "campaign");
+        var scheduled = Accepted(await campaigns.ScheduleAsync(ProgramId, CampaignId, cancellationToken).ConfigureAwait(false), "schedule");
+        var due = scheduled.NextRunAt ?? throw new InvalidOperationException("The scheduled campaign has no next run.");
+        clock.Advance(due - clock.GetUtcNow() + TimeSpan.FromSeconds(1));
+        return new CampaignRun(ProgramId, CampaignId, schedule.RunOn(schedule.Date.Value, zone).RunId);
+    }
+
+    private static T Accepted<T>(Result<T> result, string what) =>
+        result.IsValid ? result.Value : throw new InvalidOperationException($"The {what} was refused: {string.Join("; ", result.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
+
+    private static async Task VerifyAsync(
+        BenchContext context, LoyaltyStorage storage, LoyaltyServices services, Dictionary<string, int> audience, int count, CampaignRun run,
+        IReadOnlyList<JobReport> runs, JobCounts counts, long queued, IReadOnlyList<JobReport> again, CancellationToken cancellationToken)
+    {
+        var report = context.Report;
+        var expected = JobCounts.Zero
+            .Add(CampaignFanOut.Counts.Scanned, count)
+            .Add(CampaignFanOut.Counts.Matched, audience.Count)
+            .Add(CampaignFanOut.Counts.Delivered, audience.Count);
+        var started = string.Join(", ", runs.Select(r => r.Key.Run));
+        report.Check(Name, "one run started, the campaign's, and its counts are those of the members' traits", runs.Count == 1 && runs[0].Key == CampaignFanOut.Key(run) && counts.Equals(expected),
+            $"runs started: {started}; job: {counts}; traits: {expected}");
+
+        var deliveries = storage.Ports.CampaignDeliveries;
+        var rows = new int[Shards];
+        var recorded = new Dictionary<string, int>(StringComparer.Ordinal);
+        var wrongRows = 0;
+        for (var shard = 0; shard < Shards; shard++)
+        {
+            foreach (var row in await deliveries.ListAsync(run, shard, cancellationToken).ConfigureAwait(false))
+            {
+                rows[shard]++;
+                recorded[row.MemberId] = recorded.GetValueOrDefault(row.MemberId) + 1;
+                if (row.Channel != "email" || row.Offer != Coupon) wrongRows++;
+            }
+        }
+        report.Check(Name, "the CampaignDeliveries rows of all shards are the segment's members, each once, with the coupon", Exactly(audience, recorded, out var rowProblems) && wrongRows == 0,
+            $"{rows.Sum():N0} rows in {rows.Count(r => r > 0)} shards ({rows.Min():N0}–{rows.Max():N0} per shard), {audience.Count:N0} members expected; {rowProblems}; {wrongRows} with another channel or offer");
+
+        var (files, lines, wrongLines) = await ReadAudienceAsync(storage, audience, cancellationToken).ConfigureAwait(false);
+        report.Check(Name, "the NDJSON audience files hold each member of the segment exactly once, with the address and the rendered message", Exactly(audience, lines, out var lineProblems) && wrongLines.Count == 0,
+            $"{files:N0} files, {lines.Values.Sum():N0} lines; {lineProblems}; {wrongLines.Count} wrong{(wrongLines.Count == 0 ? "" : $" (e.g. {string.Join("; ", wrongLines.Take(3))})")}");
+
+        report.Check(Name, "one notification queued per delivery", queued == audience.Count, $"{queued:N0} messages, {audience.Count:N0} deliveries expected");
+
+        var campaign = Accepted(await services.Campaigns.GetAsync(ProgramId, CampaignId, cancellationToken).ConfigureAwait(false), "status request").Campaign;
+        report.Check(Name, "the campaign ends completed, its one run finished", campaign is { Status: CampaignStatus.Completed, RunsStarted: 1, RunsCompleted: 1 },
+            $"{campaign.Status.ToString().ToLowerInvariant()}, runs started {campaign.RunsStarted}, completed {campaign.RunsCompleted}");
+        report.Check(Name, "a second CampaignScheduler.RunDueAsync starts nothing", again.Count == 0, $"{again.Count} runs started");
+    }
+
+    /// <summary>Whether every expected member occurs exactly once and nobody else does; what is wrong, in words.</summary>
+    private static bool Exactly(Dictionary<string, int> audience, Dictionary<string, int> found, out string problems)
+    {
+        var missing = audience.Keys.Count(id => !found.ContainsKey(id));
+        var repeated = found.Count(f => f.Value > 1);
+        var strangers = found.Keys.Count(id => !audience.ContainsKey(id));
+        problems = $"{missing:N0} missing, {repeated:N0} more than once, {strangers:N0} not in the segment";
+        return missing + repeated + strangers == 0;
+    }
+
+    /// <summary>Every audience file of the campaign: lines per member id, and the lines that say something else than they should.</summary>
+    private static async Task<(int Files, Dictionary<string, int> Lines, List<string> Wrong)> ReadAudienceAsync(
+        LoyaltyStorage storage, Dictionary<string, int> audience, CancellationToken cancellationToken)
+    {
+        var container = storage.Account.GetContainer(storage.Names.CampaignsContainer);
+        var names = await storage.Ports.CampaignDeliveries.ListExportsAsync(ProgramId, CampaignId, cancellationToken).ConfigureAwait(false);
+        var message = Text.Replace("{firstName}", CalendarYearMembers.FirstName, StringComparison.Ordinal).Replace("{coupon}", Coupon, StringComparison.Ordinal);
+        var lines = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var wrong = new ConcurrentQueue<string>();
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = DownloadParallelism, CancellationToken = cancellationToken }, async (name, ct) =>
+        {
+            var blob = name.StartsWith(container.Name + "/", StringComparison.Ordinal) ? name[(container.Name.Length + 1)..] : name;
+            var download = await container.DownloadAsync(blob, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Audience file {name} was listed but cannot be read.");
+            foreach (var text in download.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var line = LoyaltyJson.Deserialize<AudienceLine>(text);
+                lines.AddOrUpdate(line.MemberId, 1, (_, n) => n + 1);
+                if (audience.TryGetValue(line.MemberId, out var number)
+                    && (line.Channel != "email" || line.To != CalendarYearMembers.EmailOf(number) || line.FirstName != CalendarYearMembers.FirstName || line.Message != message || line.Offer != Coupon))
+                {
+                    wrong.Enqueue($"{name}: {text}");
+                }
+            }
+        }).ConfigureAwait(false);
+        return (names.Count, new Dictionary<string, int>(lines, StringComparer.Ordinal), [.. wrong]);
+    }
+}
