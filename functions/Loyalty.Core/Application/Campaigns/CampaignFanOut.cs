@@ -1,8 +1,10 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Campaigns;
 using Loyalty.Core.Members;
+using Loyalty.Core.Programs;
 using Loyalty.Core.Segments;
 
 namespace Loyalty.Core.Application.Campaigns;
@@ -173,7 +175,7 @@ public sealed class CampaignFanOut
     }
 
     private async Task<JobCounts> DeliverChunkAsync(
-        CampaignRun run, LoadedProgram program, Programs.CompiledProgram version, DateOnly today, CompiledCampaign compiled, int shard, string? after,
+        CampaignRun run, LoadedProgram program, CompiledProgram version, DateOnly today, CompiledCampaign compiled, int shard, string? after,
         List<StoredMember> chunk, CancellationToken cancellationToken)
     {
         var counts = JobCounts.Zero.Add(Counts.Matched, chunk.Count);
@@ -191,7 +193,7 @@ public sealed class CampaignFanOut
             var facts = Facts(member, version, today);
             if (!compiled.Segment.Matches(facts, today)) return null;
             var delivery = compiled.DispatchFor(facts, run.RunId, today);
-            var change = new MemberBook(member.State, System.Collections.Immutable.ImmutableDictionary<string, OperationRecord>.Empty).ReceiveCampaign(version, delivery);
+            var change = new MemberBook(member.State, ImmutableDictionary<string, OperationRecord>.Empty).ReceiveCampaign(version, delivery);
             if (!change.IsValid)
             {
                 refused.Add(member.Profile.MemberId);
@@ -224,7 +226,7 @@ public sealed class CampaignFanOut
         return counts;
     }
 
-    private async Task<CompiledCampaign> CompileAsync(CampaignRun run, Programs.CompiledProgram version, CancellationToken cancellationToken)
+    private async Task<CompiledCampaign> CompileAsync(CampaignRun run, CompiledProgram version, CancellationToken cancellationToken)
     {
         var campaign = (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken).ConfigureAwait(false))?.Value
             ?? throw new InvalidOperationException($"There is no campaign '{run.CampaignId}' in program '{run.ProgramId}'.");
@@ -263,7 +265,7 @@ public sealed class CampaignFanOut
     /// <summary>An erased member keeps its points for the accounts but is no one a segment can count or a campaign reach.</summary>
     internal static bool Active(StoredMember member) => member.Profile.ErasedAt is null;
 
-    internal static MemberFacts Facts(StoredMember member, Programs.CompiledProgram version, DateOnly today) =>
+    internal static MemberFacts Facts(StoredMember member, CompiledProgram version, DateOnly today) =>
         MemberFacts.From(
             member.State, member.Activity, version, today, member.Profile.FirstName,
             member.Profile.Consents.Where(c => c.Value.Granted).Select(c => c.Key), member.Profile.Interests, member.Profile.BirthDate);
