@@ -14,7 +14,7 @@ public sealed class ApiKeyService(IApiKeyStore store, ProgramCache programs, Tim
             errors.Add(ErrorCodes.OutOfRange, "scopes", "Give one or more of pos, store, marketing and admin.");
         if (errors.Any) return Result<IssuedApiKey>.Fail(errors.Items);
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null)
-            return Result<IssuedApiKey>.Fail(ApplicationErrors.ProgramNotFound, "", $"There is no program '{programId}'.");
+            return Refusals.ProgramNotFound<IssuedApiKey>(programId);
 
         var key = ApiKeySecret.Generate();
         await store.InsertAsync(new ApiKeyRecord(key.KeyId, programId, name.Trim(), scopes, key.Hash(), time.GetUtcNow(), Revoked: false), cancellationToken).ConfigureAwait(false);

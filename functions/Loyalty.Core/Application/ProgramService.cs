@@ -37,7 +37,7 @@ public sealed class ProgramService(IProgramStore store, ProgramCache cache, Time
 
     public async Task<Result<ProgramSummary>> PublishAsync(string programId, ProgramDefinition definition, CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } stored) return NotFound(programId);
+        if (await store.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } stored) return Refusals.ProgramNotFound<ProgramSummary>(programId);
         if (definition.ProgramId != programId)
             return Result<ProgramSummary>.Fail(ErrorCodes.ProgramMismatch, "programId", $"The definition is for program '{definition.ProgramId}', not '{programId}'.");
         var next = stored.Versions[^1].Version + 1;
@@ -58,14 +58,11 @@ public sealed class ProgramService(IProgramStore store, ProgramCache cache, Time
     }
 
     public async Task<Result<ProgramSummary>> GetAsync(string programId, CancellationToken cancellationToken) =>
-        await store.GetAsync(programId, cancellationToken).ConfigureAwait(false) is { } stored ? Summary(stored) : NotFound(programId);
+        await store.GetAsync(programId, cancellationToken).ConfigureAwait(false) is { } stored ? Summary(stored) : Refusals.ProgramNotFound<ProgramSummary>(programId);
 
     private static ProgramSummary Summary(StoredProgram stored) => new(
         stored.Settings.ProgramId, stored.Settings.Name, stored.Settings.DefaultCountry, stored.Settings.Shards,
         stored.Versions[^1], [.. stored.Versions.Select(v => v.Version)]);
-
-    private static Result<ProgramSummary> NotFound(string programId) =>
-        Result<ProgramSummary>.Fail(ApplicationErrors.ProgramNotFound, "", $"There is no program '{programId}'.");
 
     private static string Prefixed(string prefix, string path) => path.Length == 0 ? prefix : $"{prefix}.{path}";
 }

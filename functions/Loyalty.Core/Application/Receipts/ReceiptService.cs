@@ -43,7 +43,7 @@ public sealed class ReceiptService : IReceiptService
 
     public async Task<Result<ReceiptResult>> SubmitAsync(string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound(programId);
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
         var checkedReceipt = Check(program, receipt);
         if (!checkedReceipt.IsValid) return Result<ReceiptResult>.Fail(checkedReceipt.Errors);
         // Archived before it is applied, so every applied receipt has its raw payload. The name carries a digest of
@@ -60,7 +60,7 @@ public sealed class ReceiptService : IReceiptService
 
     public async Task<Result<ReceiptResult>> ApplyAsync(string programId, PosReceipt receipt, string? archived, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound(programId);
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
         var checkedReceipt = Check(program, receipt);
         return checkedReceipt.IsValid
             ? await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, cancellationToken).ConfigureAwait(false)
@@ -71,7 +71,7 @@ public sealed class ReceiptService : IReceiptService
     {
         if (Continuations.Check(page, out var after) is { Count: > 0 } mistakes) return Result<Page<ParkedReceipt>>.Fail(mistakes);
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null)
-            return Result<Page<ParkedReceipt>>.Fail(ApplicationErrors.ProgramNotFound, "", $"There is no program '{programId}'.");
+            return Refusals.ProgramNotFound<Page<ParkedReceipt>>(programId);
         return Continuations.Page(await parked.ListProgramAsync(programId, page.PageSize, after, cancellationToken).ConfigureAwait(false));
     }
 
@@ -228,9 +228,6 @@ public sealed class ReceiptService : IReceiptService
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-
-    private static Result<ReceiptResult> ProgramNotFound(string programId) =>
-        Result<ReceiptResult>.Fail(ApplicationErrors.ProgramNotFound, "", $"There is no program '{programId}'.");
 
     private sealed record Checked(Receipt Receipt, Resolved Resolved);
 }
