@@ -13,7 +13,8 @@ namespace Loyalty.Core.Serialization;
 
 /// <summary>
 /// The one JSON shape of domain values, for storage and for the HTTP API alike: camelCase names, enums as camelCase
-/// strings, ISO dates. A program definition stored by the service is byte-for-byte what a client may post.
+/// strings, ISO dates, absent values left out (a null is what a missing property reads back as, and writing every
+/// null made about a fifth of a member's stored bytes). A program definition stored by the service is byte-for-byte what a client may post.
 /// The source-generated context avoids reflection on the hot path (member state is read and written per request).
 /// </summary>
 public static class LoyaltyJson
@@ -31,14 +32,18 @@ public static class LoyaltyJson
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = LoyaltyJsonContext.Default };
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            TypeInfoResolver = LoyaltyJsonContext.Default,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.MakeReadOnly();
         return options;
     }
 }
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ProgramDefinition))]
 [JsonSerializable(typeof(MemberState))]
 [JsonSerializable(typeof(OperationRecord))]
