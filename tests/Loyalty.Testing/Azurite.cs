@@ -57,7 +57,7 @@ public static class Azurite
         };
         foreach (var argument in new[]
                  {
-                     "--silent", "--skipApiVersionCheck", "--loose", "--location", data,
+                     "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--location", data,
                      "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
                      "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
                      "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
