@@ -212,7 +212,7 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         {
             foreach (var message in messages)
             {
-                codes.AddRange(LoyaltyJson.Deserialize<Notification>(message.Body.ToString()).Events.OfType<MemberCodeIssued>());
+                codes.AddRange(LoyaltyJson.Deserialize<NotificationBatch>(message.Body.ToString()).Notifications.SelectMany(n => n.Events).OfType<MemberCodeIssued>());
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
         }

@@ -18,13 +18,14 @@ namespace Loyalty.Core.Tests;
 /// Keeps the integrators' documentation in step with the code: docs/pos-integration.md's examples must be messages
 /// the service accepts, and the JSON Schemas in docs/schemas/ must name exactly the fields the C# records read.
 /// An example is a ```json block right after a marker line <c>&lt;!-- example: {kind} --&gt;</c>, where kind is
-/// <c>loyalty.receipt.v1</c> (a queue message), <c>pos-receipt</c> (an HTTP body) or <c>loyalty.notification.v1</c>.
+/// <c>loyalty.receipt.v1</c> (a queue message), <c>pos-receipt</c> (an HTTP body) or <c>loyalty.notifications.v1</c> (a
+/// notifications queue message).
 /// </summary>
 public class ReceiptContractTests
 {
     private const string MessageExample = ReceiptMessage.MessageType;
     private const string HttpExample = "pos-receipt";
-    private const string NotificationExample = Notification.MessageType;
+    private const string NotificationExample = NotificationBatch.MessageType;
     private static readonly string[] ExampleKinds = [MessageExample, HttpExample, NotificationExample];
 
     private static readonly string Docs = Path.Combine(RepositoryRoot(), "docs");
@@ -66,19 +67,25 @@ public class ReceiptContractTests
     }
 
     [Fact]
-    public void Notification_examples_in_the_docs_read_as_notifications_with_their_stable_id()
+    public void Notification_examples_in_the_docs_read_as_notification_messages_with_stable_ids()
     {
         var examples = Examples(NotificationExample);
         Assert.NotEmpty(examples);
         foreach (var (line, json) in examples)
         {
-            var notification = LoyaltyJson.Deserialize<Notification>(json);
+            var message = LoyaltyJson.Deserialize<NotificationBatch>(json);
             var written = JsonNode.Parse(json)!;
-            Assert.Equal(notification.Type, (string?)written["type"]);
-            Assert.Equal(notification.Id, (string?)written["id"]);
-            Assert.NotEmpty(notification.Events);
+            Assert.Equal(NotificationBatch.MessageType, (string?)written["type"]);
+            Assert.NotEmpty(message.Notifications);
+            for (var i = 0; i < message.Notifications.Count; i++)
+            {
+                var notification = message.Notifications[i];
+                Assert.Equal(notification.Type, (string?)written["notifications"]![i]!["type"]);
+                Assert.Equal(notification.Id, (string?)written["notifications"]![i]!["id"]);
+                Assert.NotEmpty(notification.Events);
+            }
             // Written back, the example has the same fields: none misspelt, none missing.
-            Assert.Equal(Keys(JsonNode.Parse(LoyaltyJson.Serialize(notification))!), Keys(written));
+            Assert.Equal(Fields(JsonNode.Parse(LoyaltyJson.Serialize(message))).Order(), Fields(written).Order());
         }
     }
 
@@ -137,7 +144,11 @@ public class ReceiptContractTests
     [Fact]
     public void Notification_schema_names_the_notification_fields_and_every_event_kind_with_its_fields()
     {
-        var schema = Schema(NotificationExample);
+        var message = Schema(NotificationExample);
+        Assert.Equal(NotificationBatch.MessageType, (string?)message["properties"]!["type"]!["const"]);
+        Assert.Equal(Keys(JsonNode.Parse(LoyaltyJson.Serialize(new NotificationBatch([])))!), message["properties"]!.AsObject().Select(p => p.Key).Order());
+        var schema = Schema(Notification.MessageType);
+        Assert.Equal((string?)schema["$id"], (string?)message["properties"]!["notifications"]!["items"]!["$ref"]);
         var sample = new Notification("p", "m", "o", DateTimeOffset.UnixEpoch, []);
         Assert.Equal(Keys(JsonNode.Parse(LoyaltyJson.Serialize(sample))!), schema["properties"]!.AsObject().Select(p => p.Key).Order());
         Assert.Equal(Notification.MessageType, (string?)schema["properties"]!["type"]!["const"]);
@@ -258,6 +269,14 @@ public class ReceiptContractTests
     private static List<string> Strings(JsonNode? array) => array is null ? [] : array.AsArray().Select(v => (string)v!).ToList();
 
     private static IOrderedEnumerable<string> Keys(JsonNode node) => node.AsObject().Select(p => p.Key).Order();
+
+    /// <summary>The path of every field in <paramref name="node"/>, nested ones included.</summary>
+    private static IEnumerable<string> Fields(JsonNode? node, string path = "") => node switch
+    {
+        JsonObject fields => fields.SelectMany(p => Fields(p.Value, $"{path}.{p.Key}").Prepend($"{path}.{p.Key}")),
+        JsonArray items => items.SelectMany((item, i) => Fields(item, $"{path}[{i}]")),
+        _ => [],
+    };
 
     private static string RepositoryRoot()
     {

@@ -4,6 +4,8 @@ using Azure;
 using Loyalty.Bench.Infra;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Events;
+using Loyalty.Core.Serialization;
 using Loyalty.Storage.Repositories;
 using Loyalty.Storage.Tables;
 
@@ -199,6 +201,20 @@ public static class BatchJobBench
             });
         }
         return new Bound(scan, write);
+    }
+
+    /// <summary>Takes every message off the notifications queue: how many there were, and the notifications they held.</summary>
+    public static async Task<(int Messages, IReadOnlyList<Notification> Notifications)> DrainNotificationsAsync(LoyaltyStorage storage, CancellationToken cancellationToken)
+    {
+        var queue = storage.NotificationsQueue;
+        var (count, found) = (0, new List<Notification>());
+        while (await queue.ReceiveAsync(32, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false) is { Count: > 0 } messages)
+        {
+            count += messages.Count;
+            found.AddRange(messages.SelectMany(m => LoyaltyJson.Deserialize<NotificationBatch>(m.Body.ToString()).Notifications));
+            await Task.WhenAll(messages.Select(m => queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, cancellationToken))).ConfigureAwait(false);
+        }
+        return (count, found);
     }
 
     /// <summary>Average characters of the product's profile rows (string columns; the state's JSON is most of it).</summary>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Loyalty.Bench.Infra;
 using Loyalty.Core.Application.Demo;
 using Loyalty.Core.Application.Receipts;
+using Loyalty.HostProcess;
 using Loyalty.Storage.Repositories;
 using Spectre.Console;
 
@@ -53,7 +54,7 @@ public static class IngestScenario
         // 2. The bound of issue 9: transactions of that shape, straight through Loyalty.Storage.
         var shaped = await CalibrateAsync(context, prefix, shape, cancellationToken).ConfigureAwait(false);
 
-        using var client = Http.Client(host.Address, population.ApiKey);
+        using var client = Http.Client(host.Address!, population.ApiKey);
 
         // Warm-up: the host's first receipts pay for JIT (twice, with tiering), connections and the API key's first read.
         // The worker's path shares most of it; its own part warms up in the queue phase's first messages. Their points count too.
@@ -108,7 +109,7 @@ public static class IngestScenario
         await SettleAsync(client, run, cancellationToken).ConfigureAwait(false);
         await VerifyAsync(context, storage, services, run, initial, cancellationToken).ConfigureAwait(false);
 
-        report.Detail(Name, "host output (last lines)", string.Join(" | ", host.Output.TakeLast(3)));
+        report.Detail(Name, "host output (last lines)", string.Join(" | ", host.Lines.TakeLast(3)));
         foreach (var (what, m) in new[] { ("HTTP", http), ("queue", queueFull) }.Where(p => p.Item2 is not null).Select(p => (p.Item1, p.Item2!)))
         {
             var ratio = m.Rate / bound.ReceiptsPerSecond;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Loyalty.Bench.Infra;
 using Loyalty.Core.Application;
+using Loyalty.HostProcess;
 using Loyalty.Storage.Tables;
 using Spectre.Console;
 
@@ -61,7 +62,7 @@ public static class LookupScenario
         var profiles = account.GetTable(storage.Names.Members);
         report.Detail(Name, "tables", $"{members.Count:N0} members: {await CountAsync(identities, cancellationToken).ConfigureAwait(false):N0} identity rows, {await CountAsync(profiles, cancellationToken).ConfigureAwait(false):N0} member rows in {64} shards");
 
-        using var client = Http.Client(host.Address, population.ApiKey);
+        using var client = Http.Client(host.Address!, population.ApiKey);
         var bodies = members.Select(m => WireJson.Bytes(new MemberIdentifier { Phone = m.Phone })).ToArray();
         long mismatches = 0, lookups = 0;
 

@@ -55,7 +55,7 @@ public sealed record LoyaltyServices(
             new ProgramService(ports.Programs, cache, time),
             new ApiKeyService(ports.ApiKeys, cache, time),
             receipts,
-            new OutboxSweep(ports.Programs, ports.Members, commits, time),
+            new OutboxSweep(ports.Programs, ports.Members, ports.Notifications, time),
             new NightlyReview(ports.Programs, cache, ports.Members, ports.Reviews, ports.JobProgress, ports.Notifications, time, schedule ?? NightlySchedule.Default),
             auth,
             new PrivacyService(cache, ports, identities, auth, time),

@@ -61,7 +61,7 @@ internal sealed class MemberCommits(IMemberStore members, INotificationQueue not
     /// </summary>
     public async Task DeliverAsync(MemberKey key, Notification notification, CancellationToken cancellationToken)
     {
-        await notifications.SendAsync(notification, cancellationToken).ConfigureAwait(false);
+        await notifications.SendAsync([notification], cancellationToken).ConfigureAwait(false);
         await members.DeleteOutboxAsync(key, notification.OperationId, cancellationToken).ConfigureAwait(false);
     }
 

@@ -16,14 +16,14 @@ public sealed class OutboxSweep
 
     private readonly IProgramStore programStore;
     private readonly IMemberStore members;
-    private readonly MemberCommits commits;
+    private readonly INotificationQueue notifications;
     private readonly TimeProvider time;
 
-    internal OutboxSweep(IProgramStore programStore, IMemberStore members, MemberCommits commits, TimeProvider time)
+    internal OutboxSweep(IProgramStore programStore, IMemberStore members, INotificationQueue notifications, TimeProvider time)
     {
         this.programStore = programStore;
         this.members = members;
-        this.commits = commits;
+        this.notifications = notifications;
         this.time = time;
     }
 
@@ -38,12 +38,12 @@ public sealed class OutboxSweep
             for (var shard = 0; shard < shards; shard++)
             {
                 var cutoff = time.GetUtcNow() - MinimumAge;
-                foreach (var notification in await members.ListOutboxAsync(programId, shards, shard, cancellationToken).ConfigureAwait(false))
-                {
-                    if (notification.At > cutoff) continue;
-                    await commits.DeliverAsync(new MemberKey(programId, shards, notification.MemberId), notification, cancellationToken).ConfigureAwait(false);
-                    delivered++;
-                }
+                var due = (await members.ListOutboxAsync(programId, shards, shard, cancellationToken).ConfigureAwait(false))
+                    .Where(n => n.At <= cutoff).ToList();
+                if (due.Count == 0) continue;
+                await notifications.SendAsync(due, cancellationToken).ConfigureAwait(false);
+                await members.DeleteOutboxManyAsync(due, shards, cancellationToken).ConfigureAwait(false);
+                delivered += due.Count;
             }
         }
         return delivered;

@@ -52,6 +52,7 @@ public static class LoyaltyJson
 [JsonSerializable(typeof(Dictionary<ConsentChannel, Consent>))]
 [JsonSerializable(typeof(MemberActivity))]
 [JsonSerializable(typeof(Notification))]
+[JsonSerializable(typeof(NotificationBatch))]
 [JsonSerializable(typeof(PosReceipt))]
 [JsonSerializable(typeof(ReceiptMessage))]
 [JsonSerializable(typeof(Dictionary<string, long>))]

@@ -6,9 +6,9 @@ using Loyalty.Storage.Queues;
 namespace Loyalty.Local.Workers;
 
 /// <summary>
-/// Stands in for the e-mail/SMS sender on a laptop: drains the notifications queue, logging one line per
-/// <c>loyalty.notification.v1</c> (its id and event kinds; one-time codes masked), so the local queue stays shallow (Azurite's queue
-/// operations slow down as the total number of stored messages grows). <c>Notifications:LogWorker:Enabled</c>
+/// Stands in for the e-mail/SMS sender on a laptop: drains the notifications queue, logging one line per notification
+/// in its <c>loyalty.notifications.v1</c> messages (its id and event kinds; one-time codes masked), so the local queue
+/// stays shallow (Azurite's queue operations slow down as the total number of stored messages grows). <c>Notifications:LogWorker:Enabled</c>
 /// (default true) turns it off, for instance to inspect the queue or to run a real sender against it.
 /// </summary>
 public sealed class NotificationLogWorker(LoyaltyBackend backend, ILogger<NotificationLogWorker> logger) : BackgroundService
@@ -65,17 +65,27 @@ public sealed class NotificationLogWorker(LoyaltyBackend backend, ILogger<Notifi
         try
         {
             using var json = JsonDocument.Parse(message.Body.ToMemory());
-            var root = json.RootElement;
-            var id = root.TryGetProperty("id", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : message.MessageId;
-            var kinds = root.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array
-                ? string.Join(", ", events.EnumerateArray().Select(Describe))
-                : "";
-            logger.LogInformation("Notification {NotificationId}: {Kinds}", id, kinds.Length > 0 ? kinds : "(no events)");
+            if (!json.RootElement.TryGetProperty("notifications", out var notifications) || notifications.ValueKind != JsonValueKind.Array)
+            {
+                logger.LogWarning("Notification message {MessageId} is not a {Type}; dropped.", message.MessageId, NotificationBatch.MessageType);
+                return;
+            }
+            foreach (var notification in notifications.EnumerateArray()) Log(notification);
         }
         catch (JsonException)
         {
             logger.LogWarning("Notification message {MessageId} is not JSON; dropped.", message.MessageId);
         }
+    }
+
+    private void Log(JsonElement notification)
+    {
+        if (notification.ValueKind != JsonValueKind.Object) return;
+        var id = notification.TryGetProperty("id", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : "?";
+        var kinds = notification.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array
+            ? string.Join(", ", events.EnumerateArray().Select(Describe))
+            : "";
+        logger.LogInformation("Notification {NotificationId}: {Kinds}", id, kinds.Length > 0 ? kinds : "(no events)");
     }
 
     /// <summary>An event's kind; a one-time code's channel and masked destination, never the code or link (they would let anyone reading the log sign in).</summary>

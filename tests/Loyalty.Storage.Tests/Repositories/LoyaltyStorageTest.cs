@@ -91,7 +91,7 @@ public abstract class LoyaltyStorageTest : AzuriteTest
         {
             foreach (var message in messages)
             {
-                found.Add(LoyaltyJson.Deserialize<Notification>(message.Body.ToString()));
+                found.AddRange(LoyaltyJson.Deserialize<NotificationBatch>(message.Body.ToString()).Notifications);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
         }

@@ -180,6 +180,6 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
 
     private sealed class FailingQueue : INotificationQueue
     {
-        public Task SendAsync(Notification notification, CancellationToken cancellationToken) => throw new IOException("The notifications queue is down.");
+        public Task SendAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken) => throw new IOException("The notifications queue is down.");
     }
 }

@@ -29,13 +29,11 @@ public static class BatchCounts
 /// <summary>
 /// The write half of a batch job's chunk, shared by the nightly review and the campaign fan-out: members' changes go to
 /// the store in as few transactions as it allows (members of a shard share a partition), a member changed by someone
-/// else since it was read is reloaded and changed again on its own, and the chunk's notifications are sent a few at a
-/// time and removed from the outbox (a failure leaves them there for the outbox sweep; the writes stand).
+/// else since it was read is reloaded and changed again on its own, and the chunk's notifications are sent together
+/// (<see cref="NotificationBatch"/>) and removed from the outbox (a failure leaves them there for the outbox sweep; the writes stand).
 /// </summary>
 internal sealed class MemberBatches(IMemberStore members, INotificationQueue notifications)
 {
-    private const int SendParallelism = 8;
-
     /// <param name="change">The member's change, from the member as it is now; null when there is nothing to do for it.
     /// Called again with the reloaded member after a conflict, so it must depend on nothing but its argument.</param>
     public async Task<BatchResult> CommitAsync(
@@ -109,25 +107,18 @@ internal sealed class MemberBatches(IMemberStore members, INotificationQueue not
             : throw new InvalidOperationException($"Member '{key.MemberId}' of program '{key.ProgramId}' kept changing during a batch job; the job can be run again.");
     }
 
-    /// <summary>Sends a few at a time: sending one by one made delivery most of a batch job's time.</summary>
-    private async Task<(List<Notification> Delivered, int Deferred)> SendAsync(List<Notification> outbox)
+    /// <summary>The chunk's notifications go out together; after a failure they all stay in the outbox for the sweep.</summary>
+    private async Task<(IReadOnlyList<Notification> Delivered, int Deferred)> SendAsync(List<Notification> outbox)
     {
-        var sent = new bool[outbox.Count];
-        var failed = 0;
-        await Parallel.ForEachAsync(Enumerable.Range(0, outbox.Count), new ParallelOptions { MaxDegreeOfParallelism = SendParallelism }, async (i, _) =>
+        if (outbox.Count == 0) return ([], 0);
+        try
         {
-            if (Volatile.Read(ref failed) != 0) return;
-            try
-            {
-                await notifications.SendAsync(outbox[i], CancellationToken.None).ConfigureAwait(false);
-                sent[i] = true;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Interlocked.Exchange(ref failed, 1);
-            }
-        }).ConfigureAwait(false);
-        var delivered = outbox.Where((_, i) => sent[i]).ToList();
-        return (delivered, outbox.Count - delivered.Count);
+            await notifications.SendAsync(outbox, CancellationToken.None).ConfigureAwait(false);
+            return (outbox, 0);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return ([], outbox.Count);
+        }
     }
 }

@@ -114,7 +114,7 @@ public sealed class MemberAuthService : IMemberAuthService
             var operationId = $"code:{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(9))}";
             var link = linkSecret is null ? null : LinkUrl(options.LinkBaseUrl!, $"{subject}.{linkSecret}");
             var issued = new MemberCodeIssued($"{memberId}/{operationId}/member.code", programId, memberId, program.InForceAt(now).LocalDate(now), channel, identity.Value, code, link, expires);
-            await notifications.SendAsync(new Notification(programId, memberId, operationId, now, [issued]), cancellationToken).ConfigureAwait(false);
+            await notifications.SendAsync([new Notification(programId, memberId, operationId, now, [issued])], cancellationToken).ConfigureAwait(false);
         }
         return new CodeSent(channel, (int)MemberAuthOptions.CodeLifetime.TotalSeconds);
     }
