@@ -1,5 +1,6 @@
 using Loyalty.Bench.Infra;
 using Loyalty.Core.Application;
+using Loyalty.HostProcess;
 using Loyalty.Storage.Accounts;
 using Loyalty.Storage.Repositories;
 using Spectre.Console;
@@ -19,7 +20,7 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
     public int ReceiptsPerMessage { get; } = receiptsPerMessage;
 
     /// <summary>The local host being measured, if one runs now (its CPU is accounted separately).</summary>
-    public LocalHost? Host { get; set; }
+    public LocalHostProcess? Host { get; set; }
 
     public CpuMonitor Cpu => new(() => azurite?.ProcessId, () => Host is { HasExited: false } h ? h.ProcessId : null);
 
@@ -52,10 +53,12 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
     }
 
     /// <summary>Starts the local host on this run's Azurite and the scenario's tables (started before seeding, so its start-up sweep finds nothing).</summary>
-    public async Task<LocalHost> StartHostAsync(string scenario, string prefix, IReadOnlyDictionary<string, string>? extra, CancellationToken cancellationToken)
+    public async Task<LocalHostProcess> StartHostAsync(string scenario, string prefix, IReadOnlyDictionary<string, string>? extra, CancellationToken cancellationToken)
     {
         var settings = new Dictionary<string, string>
         {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
             ["Storage__ConnectionString"] = Azurite.ConnectionString,
             ["Storage__Prefix"] = prefix,
             // The outbox sweep is crash recovery that scans every shard; at its default 5 minutes it would land inside a
@@ -66,7 +69,7 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
         foreach (var (name, value) in hostEnvironment) settings[name] = value;
         if (hostEnvironment.Count > 0)
             Report.Detail(scenario, "local host environment overrides (--host-env)", string.Join(", ", hostEnvironment.Select(kv => $"{kv.Key}={kv.Value}")));
-        var host = await Ui.StatusAsync("starting the local host (Loyalty.Local.dll)", () => LocalHost.StartAsync(settings, cancellationToken)).ConfigureAwait(false);
+        var host = await Ui.StatusAsync("starting the local host (Loyalty.Local.dll)", () => LocalHostProcess.StartListeningAsync(settings, TimeSpan.FromSeconds(60), cancellationToken)).ConfigureAwait(false);
         Host = host;
         AnsiConsole.MarkupLine($"[grey]local host pid {host.ProcessId} at {host.Address}[/]");
         return host;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Loyalty.Core.Application.Receipts;
+using Loyalty.HostProcess;
 using Loyalty.Testing;
 using Xunit;
 using Xunit.Abstractions;

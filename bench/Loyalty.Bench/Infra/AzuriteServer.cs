@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Loyalty.HostProcess;
 using Loyalty.Storage.Accounts;
 using Loyalty.Storage.Errors;
 
@@ -69,7 +70,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             throw new InvalidOperationException($"Azurite is not installed ({executable} is missing): run `npm ci` in {root}, or pass --azurite <connection string>.");
 
         var folder = Directory.CreateTempSubdirectory("loyalty-bench-azurite-").FullName;
-        var (blob, queue, table) = (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
+        var (blob, queue, table) = (LocalHostProcess.FreeLoopbackPort(), LocalHostProcess.FreeLoopbackPort(), LocalHostProcess.FreeLoopbackPort());
         var start = new ProcessStartInfo(executable)
         {
             WorkingDirectory = root,
@@ -77,7 +78,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var arguments = new List<string> { "--silent", "--skipApiVersionCheck", "--loose" };
+        var arguments = new List<string> { "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry" };
         if (mode == AzuriteMode.Memory)
         {
             arguments.Add("--inMemoryPersistence");
