@@ -33,7 +33,7 @@ public static class BenchProgram
         var hostEnv = new Option<string[]>("--host-env") { Description = "lookup, ingest: NAME=VALUE environment variables for the local host (experiments, e.g. DOTNET_gcServer=0); repeatable.", Recursive = true, AllowMultipleArgumentsPerToken = false };
         var httpOnly = new Option<bool>("--http-only") { Description = "ingest: only the HTTP path (quick experiments); the queue path and its targets are skipped." };
         var bdn = new Option<bool>("--bdn") { Description = "domain: also run BenchmarkDotNet (in-process) on the scorer, as a cross-check of the Stopwatch loop." };
-        var members = new Option<int?>("--members") { Description = "nightly, fanout: members to load (default: 2,000 at tiny scale, 100,000 at full; why not 1,000,000: docs/benchmarks.md)." };
+        var members = new Option<int?>("--members") { Description = "nightly, fanout: members to load (default: 2,000 at tiny scale, 20,000 at full; why not 1,000,000: docs/benchmarks.md)." };
         var parallelism = new Option<int>("--parallelism") { Description = "nightly, fanout: shards worked on at once (JobRunOptions.Parallelism), and the bound's shards at once.", DefaultValueFactory = _ => new JobRunOptions().Parallelism };
 
         var root = new RootCommand("Loyalty Functions benchmarks: every number next to a bound measured in the same run (issue 9, docs/benchmarks.md).");
@@ -130,9 +130,11 @@ public static class BenchProgram
             await LookupScenario.RunAsync(context, token).ConfigureAwait(false);
             await IngestScenario.RunAsync(context, token).ConfigureAwait(false);
             await DomainScenario.RunAsync(context, false, token).ConfigureAwait(false);
-            await NightlyScenario.RunAsync(context, null, new JobRunOptions().Parallelism, token).ConfigureAwait(false);
-            await FanOutScenario.RunAsync(context, null, new JobRunOptions().Parallelism, token).ConfigureAwait(false);
+            await NightlyScenario.RunAsync(context, parse.GetValue(members), parse.GetValue(parallelism), token).ConfigureAwait(false);
+            await FanOutScenario.RunAsync(context, parse.GetValue(members), parse.GetValue(parallelism), token).ConfigureAwait(false);
         }, needsAzurite: true));
+        all.Options.Add(members);
+        all.Options.Add(parallelism);
         root.Subcommands.Add(all);
 
         var from = new Argument<FileInfo>("results") { Description = "A results file written with --json." };

@@ -77,6 +77,7 @@ public static class FanOutScenario
         if (runs.Count == 0) throw new InvalidOperationException("CampaignScheduler.RunDueAsync started no run: the campaign was not due on the services' clock.");
         var counts = JobCounts.Sum(runs.Select(r => r.ThisRun));
         var delivered = counts[CampaignFanOut.Counts.Delivered];
+        var written = counter.TransactionOperations;
         report.Detail(Name, "storage requests per delivery (counted)", BatchJobBench.RequestsPer(counter, Math.Max(1, delivered), "delivery") +
             "; the entity operations are the operation record, outbox row and profile in the member's transaction, the outbox row's delete and the CampaignDeliveries row, " +
             "where the bound writes 1; besides, per chunk of 100 the notifications in one or a few queue messages, an audience blob, a progress upsert and a campaign read, the other reads once per shard");
@@ -95,7 +96,7 @@ public static class FanOutScenario
         var bound = await BatchJobBench.BoundAsync(context, Name, count, audience.Count, profileChars, parallelism, cancellationToken).ConfigureAwait(false);
         BatchJobBench.Result(context, Name, $"campaign fan-out to {delivered:N0} of {count:N0} members (CampaignScheduler.RunDueAsync)", parallelism, loaded,
             counts[CampaignFanOut.Counts.Scanned], elapsed, cpu, bound,
-            $"{delivered / elapsed.TotalSeconds:N0} deliveries/s (bound {audience.Count / bound.Seconds:N0}/s); {queued:N0} notifications queued", counts);
+            $"{delivered / elapsed.TotalSeconds:N0} deliveries/s (bound {audience.Count / bound.Seconds:N0}/s); {queued:N0} notifications queued", counts, written);
     }
 
     /// <summary>

@@ -39,6 +39,7 @@ public static class NightlyScenario
         var run = await Ui.ProgressAsync($"NightlyReview.RunAsync {reviewDate:yyyy-MM-dd}: {Shards} shards, {parallelism} at once", count, progress =>
             services.Nightly.RunAsync(ProgramId, reviewDate, options, new BatchJobBench.Counter(progress, NightlyReview.Counts.Reviewed), cancellationToken), "members").ConfigureAwait(false);
         var cpu = sample.Stop();
+        var written = counter.TransactionOperations;
         report.Detail(Name, "storage requests per member reviewed (counted)", BatchJobBench.RequestsPer(counter, count, "member") +
             "; the bound writes 1 entity per member: the review moves the member's index entry (a delete and an insert), adds a ledger row and, with a notification, an outbox row it deletes once sent");
 
@@ -50,7 +51,7 @@ public static class NightlyScenario
         await context.CleanUpAsync(storage, cancellationToken).ConfigureAwait(false);
         var bound = await BatchJobBench.BoundAsync(context, Name, count, count, profileChars, parallelism, cancellationToken).ConfigureAwait(false);
         BatchJobBench.Result(context, Name, $"nightly review of {count:N0} members (NightlyReview.RunAsync)", parallelism, loaded,
-            run.Counts[NightlyReview.Counts.Reviewed], run.Elapsed, cpu, bound, null, run.Counts);
+            run.Counts[NightlyReview.Counts.Reviewed], run.Elapsed, cpu, bound, null, run.Counts, written);
     }
 
     private static async Task VerifyAsync(
