@@ -122,7 +122,7 @@ public static class BatchJobBench
         // ledger). Against the same scan plus as many entity writes, the rest of the gap is the job's own overhead.
         var sameWork = bound.Scan.Seconds + entityOperations / bound.Write.Rate;
         context.Report.Detail(scenario, "entity for entity (not issue 9's measure)", string.Create(CultureInfo.InvariantCulture,
-            $"the job wrote {entityOperations:N0} entities in transactions, {(double)entityOperations / members.Count:0.00} per member; the bound's scan plus as many rows in its 100-row transactions takes {sameWork:0.0} s: the job ran at {sameWork / seconds:0.00} of that"));
+            $"the job wrote {entityOperations:N0} entities in transactions, {(double)entityOperations / members.Count:0.00} per member of the table; the bound's scan plus as many rows in its 100-row transactions takes {sameWork:0.0} s: the job ran at {sameWork / seconds:0.00} of that"));
         context.Report.Detail(scenario, "Azurite memory at the end (peak: over the whole run)", Memory(context, members));
         context.Report.Print(scenario);
     }
