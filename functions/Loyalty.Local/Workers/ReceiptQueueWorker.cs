@@ -34,8 +34,12 @@ public sealed record ReceiptWorkerOptions
     /// <summary>On shutdown, how long messages in flight may take to finish before they are released to another worker.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Polling an empty queue backs off from 50 ms, doubling up to this.</summary>
-    public TimeSpan MaxIdleDelay { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Polling an empty queue backs off from 50 ms, doubling up to this. A message sent during the wait waits for it: at
+    /// 1 s this was most of a lightly loaded queue's receipt-to-points latency, while an empty receive costs Azurite
+    /// well under a millisecond.
+    /// </summary>
+    public TimeSpan MaxIdleDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How often the counts are logged (at Information, only when something happened).</summary>
     public TimeSpan ReportInterval { get; init; } = TimeSpan.FromMinutes(1);
