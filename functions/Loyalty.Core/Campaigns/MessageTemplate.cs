@@ -112,13 +112,13 @@ public sealed class MessageTemplate
                     text.AppendLiteral(member.NextTier ?? part.Fallback ?? "");
                     break;
                 case Field.PointsToNextTier when member.PointsToNextTier is { } left:
-                    text.AppendFormatted(left);
+                    text.AppendFormatted(Number(left, scratch));
                     break;
                 case Field.PointsToNextTier:
                     text.AppendLiteral(part.Fallback ?? "");
                     break;
                 case Field.Balance:
-                    text.AppendFormatted(member.Balance + (offer.Kind == OfferKind.BonusPoints ? offer.Points ?? 0 : 0));
+                    text.AppendFormatted(Number(member.Balance + (offer.Kind == OfferKind.BonusPoints ? offer.Points ?? 0 : 0), scratch));
                     break;
                 case Field.Currency:
                     text.AppendLiteral(currency);
@@ -137,11 +137,21 @@ public sealed class MessageTemplate
                     text.AppendFormatted(scratch[..written]);
                     break;
                 case Field.BonusPoints:
-                    text.AppendFormatted(offer.Points ?? 0);
+                    text.AppendFormatted(Number(offer.Points ?? 0, scratch));
                     break;
             }
         }
         return text.ToStringAndClear();
+    }
+
+    /// <summary>
+    /// Formatted here rather than by the handler: its generic AppendFormatted boxes the number in code the JIT has not
+    /// optimised yet, so the first renders of a run allocated a box per number.
+    /// </summary>
+    private static ReadOnlySpan<char> Number(long value, Span<char> scratch)
+    {
+        value.TryFormat(scratch, out var written, provider: CultureInfo.InvariantCulture);
+        return scratch[..written];
     }
 
     private static (string Name, string? Fallback) Split(string inside)

@@ -80,7 +80,9 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         var report = Assert.Single(await services.CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 1 }));
 
         Assert.Equal(1, cancelling.Commits);
-        Assert.Equal(3, report.Counts[CampaignFanOut.Counts.Cancelled]);
+        // Member ids are random, so the shards run before the first commit may have held no match (about 3 % of runs):
+        // at least the last shard, and at most all but the one that committed, find the campaign cancelled.
+        Assert.InRange(report.Counts[CampaignFanOut.Counts.Cancelled], 1, 3);
         var delivered = await DeliveredAsync(programId, "runners", population);
         Assert.InRange(delivered.Count, 1, population.Count(p => p.Runner && p.EmailConsent) - 1);
         Assert.Equal(CampaignStatus.Cancelled, Ok(await Services.Campaigns.GetAsync(programId, "runners", default)).Campaign.Status);
