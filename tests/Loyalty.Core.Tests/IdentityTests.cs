@@ -64,13 +64,20 @@ public class IdentityTests
     }
 
     [Fact]
-    public void Continuations_are_opaque_and_validated()
+    public void Continuations_are_opaque_signed_and_bound_to_their_listing()
     {
-        var token = Continuations.Encode("0000000001|r1");
+        var continuations = new Continuations(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var token = continuations.Encode("p|m|ledger", "0000000001|r1");
         Assert.DoesNotContain("|", token);
-        Assert.True(Continuations.TryDecode(token, out var cursor));
+        Assert.True(continuations.TryDecode(token, "p|m|ledger", out var cursor));
         Assert.Equal("0000000001|r1", cursor);
-        foreach (var bad in new[] { "", "!!", "a", Continuations.Encode("a\nb"), "_-_-" })
-            Assert.False(Continuations.TryDecode(bad, out _), bad);
+
+        Assert.False(continuations.TryDecode(token, "p|other|ledger", out _));
+        Assert.False(new Continuations(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TryDecode(token, "p|m|ledger", out _));
+        var tampered = System.Buffers.Text.Base64Url.DecodeFromChars(token);
+        tampered[0] ^= 1;
+        var merelyDecodes = System.Buffers.Text.Base64Url.EncodeToString("0000000001|r1"u8);
+        foreach (var bad in new[] { "", "!!", "a", "_-_-", System.Buffers.Text.Base64Url.EncodeToString(tampered), merelyDecodes, new string('A', 10_000) })
+            Assert.False(continuations.TryDecode(bad, "p|m|ledger", out _), bad);
     }
 }

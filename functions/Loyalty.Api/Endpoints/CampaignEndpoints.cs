@@ -12,7 +12,7 @@ public static class CampaignEndpoints
     public static Task<IResult> CreateSegment(HttpContext context) =>
         Handler.Authorized<CreateSegment>(context, Scope.Marketing, async (caller, request, ct) =>
             Outcomes.Created(await Campaigns(context).CreateSegmentAsync(caller.ProgramId, request, ct).ConfigureAwait(false),
-                segment => $"/api/v1/segments/{segment.SegmentId}"));
+                segment => Outcomes.Location("segments", segment.SegmentId)));
 
     public static Task<IResult> ListSegments(HttpContext context) =>
         Handler.Authorized(context, Scope.Marketing, async (caller, ct) =>
@@ -26,7 +26,7 @@ public static class CampaignEndpoints
     public static Task<IResult> Create(HttpContext context) =>
         Handler.Authorized<CampaignDefinition>(context, Scope.Marketing, async (caller, definition, ct) =>
             Outcomes.Created(await Campaigns(context).CreateAsync(caller.ProgramId, definition, ct).ConfigureAwait(false),
-                campaign => $"/api/v1/campaigns/{campaign.Campaign.CampaignId}"));
+                campaign => Outcomes.Location("campaigns", campaign.Campaign.CampaignId)));
 
     public static Task<IResult> List(HttpContext context) =>
         Handler.Authorized(context, Scope.Marketing, async (caller, ct) =>

@@ -71,13 +71,6 @@ internal static class Handler
 
     public static T Service<T>(this HttpContext context) where T : notnull => context.RequestServices.GetRequiredService<T>();
 
-    /// <summary>
-    /// Voucher ids arrive in paths; anything outside this alphabet cannot name a voucher, so it is answered as not
-    /// found. (Member ids need no such check here: the services answer a malformed one as not found.)
-    /// </summary>
-    public static bool IsPlausibleId(string? id) =>
-        id is { Length: > 0 and <= 128 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or ':' or '.');
-
     public static IResult UnknownId(string what, string id) =>
         Problems.NotFound($"There is no {what} '{Truncate(id)}'.");
 

@@ -13,7 +13,7 @@ public static class MemberEndpoints
     public static Task<IResult> Enrol(HttpContext context) =>
         Handler.Authorized<EnrolMember>(context, Till, async (caller, request, ct) =>
             Outcomes.Created(await context.Service<IMemberService>().EnrolAsync(caller.ProgramId, request, ct).ConfigureAwait(false),
-                member => $"/api/v1/members/{member.Profile.MemberId}"));
+                member => Outcomes.Location("members", member.Profile.MemberId)));
 
     /// <summary>
     /// Identification is a POST with the identifier in the body, not a GET with it in the query string, so phone
@@ -56,8 +56,7 @@ public static class MemberEndpoints
 
     public static Task<IResult> RedeemVoucher(HttpContext context, string memberId, string voucherId) =>
         Handler.Authorized<VoucherRedemption>(context, Till, async (caller, request, ct) =>
-            !Handler.IsPlausibleId(voucherId) ? Handler.UnknownId("voucher", voucherId)
-            : Outcomes.Ok(await context.Service<IMemberService>().RedeemVoucherAsync(caller.ProgramId, memberId, voucherId, request.RequestId, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IMemberService>().RedeemVoucherAsync(caller.ProgramId, memberId, voucherId, request.RequestId, ct).ConfigureAwait(false)));
 }
 
 /// <param name="HouseholdOf">The member whose household this member joins.</param>

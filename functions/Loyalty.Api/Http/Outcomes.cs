@@ -20,7 +20,7 @@ public static class Outcomes
         ErrorCodes.ReturnOfUnknownReceipt, ErrorCodes.ReturnExceedsOriginal, ErrorCodes.ReturnLineNotInOriginal, ErrorCodes.ReturnOfReturn,
         ErrorCodes.VoucherItemNotOnReceipt, ErrorCodes.StampsToOutsideHousehold, ApplicationErrors.ReceiptIdTaken,
         ApplicationErrors.CampaignExists, ApplicationErrors.SegmentExists, ApplicationErrors.CouponTaken,
-        ErrorCodes.CampaignInvalidTransition, ErrorCodes.CampaignNothingToSchedule,
+        ErrorCodes.CampaignInvalidTransition, ErrorCodes.CampaignNothingToSchedule, ErrorCodes.PointsOverflow,
     ];
 
     public static IResult Ok<T>(Result<T> result) => From(result, value => Results.Json(value, JsonBody.Options));
@@ -28,6 +28,13 @@ public static class Outcomes
     public static IResult Created<T>(Result<T> result, Func<T, string> location) =>
         From(result, value => Results.Json(value, JsonBody.Options, statusCode: StatusCodes.Status201Created, contentType: null)
             .WithHeader("Location", location(value)));
+
+    /// <summary>
+    /// The path of a resource under the API's base path, each segment percent-encoded: ids are checked against the id
+    /// grammar long before, but a header value that cannot be written would fail a request whose change is already saved.
+    /// </summary>
+    public static string Location(params string[] segments) =>
+        $"{Endpoints.Routes.Prefix}/{string.Join('/', segments.Select(Uri.EscapeDataString))}";
 
     public static IResult From<T>(Result<T> result, Func<T, IResult> onSuccess) =>
         result.IsValid ? onSuccess(result.Value) : Problem(result.Errors);

@@ -46,8 +46,9 @@ public static class ReceiptScorer
             var linePoints = Rounding.ToPoints(paid * rate.Points, rounding);
             var lineQualifying = rate.Qualifying == rate.Points ? linePoints : Rounding.ToPoints(paid * rate.Qualifying, rounding);
             scores[i] = new LineScore(linePoints, lineQualifying, paid);
-            points += linePoints;
-            qualifying += lineQualifying;
+            // Checked: program and receipt bounds keep this far from overflow, and a case they miss must fail, not wrap.
+            points = checked(points + linePoints);
+            qualifying = checked(qualifying + lineQualifying);
         }
         return new ReceiptScore(points, qualifying);
     }

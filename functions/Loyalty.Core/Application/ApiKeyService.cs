@@ -17,8 +17,8 @@ public sealed class ApiKeyService(IApiKeyStore store, ProgramCache programs, Tim
             return Refusals.ProgramNotFound<IssuedApiKey>(programId);
 
         var key = ApiKeySecret.Generate();
-        await store.InsertAsync(new ApiKeyRecord(key.KeyId, programId, name.Trim(), scopes, key.Hash(), time.GetUtcNow(), Revoked: false), cancellationToken).ConfigureAwait(false);
-        return new IssuedApiKey(key.KeyId, programId, name.Trim(), scopes, key.Value);
+        await store.InsertAsync(new ApiKeyRecord(key.KeyId, programId, Texts.Trim(name), scopes, key.Hash(), time.GetUtcNow(), Revoked: false), cancellationToken).ConfigureAwait(false);
+        return new IssuedApiKey(key.KeyId, programId, Texts.Trim(name), scopes, key.Value);
     }
 
     public async Task<ApiCaller?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)

@@ -14,8 +14,9 @@ internal static class ContactFields
     public static string? Name(ErrorList errors, string? value, string path)
     {
         if (value is null) return null;
-        var trimmed = value.Trim();
-        if (trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
+        // A name of only invisible characters (zero-width spaces, fillers) is no name: blank, like an empty string.
+        var trimmed = Texts.Trim(value);
+        if (trimmed.Length > MaxNameLength || !Texts.IsPrintable(trimmed))
             errors.Add(ErrorCodes.OutOfRange, path, $"{path} must be at most {MaxNameLength} characters without control characters.");
         return trimmed;
     }
@@ -23,7 +24,7 @@ internal static class ContactFields
     public static string? Email(ErrorList errors, string? value)
     {
         if (value is null) return null;
-        if (string.IsNullOrWhiteSpace(value)) return "";
+        if (Texts.IsBlank(value)) return "";
         if (EmailAddresses.TryNormalize(value, out var email)) return email;
         errors.Add(ApplicationErrors.InvalidEmail, "email", "This is not an e-mail address.");
         return null;
@@ -32,7 +33,7 @@ internal static class ContactFields
     public static string? Phone(ErrorList errors, string? value, string defaultCountry)
     {
         if (value is null) return null;
-        if (string.IsNullOrWhiteSpace(value)) return "";
+        if (Texts.IsBlank(value)) return "";
         if (Phones.TryNormalize(value, defaultCountry, out var phone)) return phone;
         errors.Add(ApplicationErrors.InvalidPhone, "phone", $"This is not a valid phone number (numbers without a country code are read as {defaultCountry}).");
         return null;

@@ -44,12 +44,14 @@ public sealed record LoyaltyServices(
     public static LoyaltyServices Create(LoyaltyPorts ports, TimeProvider time, NightlySchedule? schedule = null, MemberAuthOptions? memberAuth = null)
     {
         var cache = new ProgramCache(ports.Programs, time);
+        var authOptions = memberAuth ?? MemberAuthOptions.Development();
+        var continuations = new Continuations(authOptions.Keys.Derive("continuations"));
         var identities = new IdentityClaims(ports.Identities, ports.Members, time);
         var commits = new MemberCommits(ports.Members, ports.Notifications, time);
         var receipts = new ReceiptService(ports.Members, identities, ports.ParkedReceipts, ports.ReceiptClaims, ports.ReceiptArchive, commits, cache,
-            new CampaignResponses(ports.Campaigns, ports.CampaignDeliveries), time);
-        var members = new MemberService(ports.Members, identities, commits, receipts, cache, time);
-        var auth = new MemberAuthService(memberAuth ?? MemberAuthOptions.Development(), ports.MemberAuth, identities, ports.Members, ports.Notifications, cache, time);
+            new CampaignResponses(ports.Campaigns, ports.CampaignDeliveries), continuations, time);
+        var members = new MemberService(ports.Members, identities, commits, receipts, cache, continuations, time);
+        var auth = new MemberAuthService(authOptions, ports.MemberAuth, identities, ports.Members, ports.Notifications, cache, time);
         return new LoyaltyServices(
             members,
             new ProgramService(ports.Programs, cache, time),
@@ -58,7 +60,7 @@ public sealed record LoyaltyServices(
             new OutboxSweep(ports.Programs, ports.Members, ports.Notifications, time),
             new NightlyReview(ports.Programs, cache, ports.Members, ports.Reviews, ports.JobProgress, ports.Notifications, time, schedule ?? NightlySchedule.Default),
             auth,
-            new PrivacyService(cache, ports, identities, auth, time),
+            new PrivacyService(cache, ports, identities, auth, continuations, time),
             new SelfService(members, ports.Privacy, cache),
             new CampaignService(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, time),
             new CampaignScheduler(ports.Programs, cache, ports.Campaigns,

@@ -18,10 +18,13 @@ public sealed class MemberService : IMemberService
     private readonly IdentityClaims identities;
     private readonly MemberCommits commits;
     private readonly ReceiptService receipts;
+    private readonly Continuations continuations;
     private readonly TimeProvider time;
 
-    internal MemberService(IMemberStore members, IdentityClaims identities, MemberCommits commits, ReceiptService receipts, ProgramCache programs, TimeProvider time)
+    internal MemberService(
+        IMemberStore members, IdentityClaims identities, MemberCommits commits, ReceiptService receipts, ProgramCache programs, Continuations continuations, TimeProvider time)
     {
+        this.continuations = continuations;
         this.members = members;
         this.programs = programs;
         this.identities = identities;
@@ -222,16 +225,19 @@ public sealed class MemberService : IMemberService
     }
 
     public Task<Result<Page<ReceiptSummary>>> ListReceiptsAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken) =>
-        ListAsync(programId, memberId, page, members.ListReceiptsAsync, cancellationToken);
+        ListAsync(programId, memberId, "receipts", page, members.ListReceiptsAsync, cancellationToken);
 
     public Task<Result<Page<LedgerEntry>>> ListLedgerAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken) =>
-        ListAsync(programId, memberId, page, members.ListLedgerAsync, cancellationToken);
+        ListAsync(programId, memberId, "ledger", page, members.ListLedgerAsync, cancellationToken);
 
+    // The ids name the operation record looked up first thing, so they are checked before it.
     public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>
-        ApplyAsync(programId, memberId, $"till:{requestId}", (book, program, today) => book.ChooseVoucher(program, requestId, value, today), cancellationToken);
+        MemberBook.RequestErrors(requestId, null) is { Count: > 0 } mistakes ? Task.FromResult(Result<Outcome>.Fail(mistakes))
+        : ApplyAsync(programId, memberId, $"till:{requestId}", (book, program, today) => book.ChooseVoucher(program, requestId, value, today), cancellationToken);
 
     public Task<Result<Outcome>> RedeemVoucherAsync(string programId, string memberId, string voucherId, string requestId, CancellationToken cancellationToken) =>
-        ApplyAsync(programId, memberId, $"redeem:{requestId}", (book, program, today) => book.RedeemVoucher(program, requestId, voucherId, today), cancellationToken);
+        MemberBook.RequestErrors(requestId, voucherId ?? "") is { Count: > 0 } mistakes ? Task.FromResult(Result<Outcome>.Fail(mistakes))
+        : ApplyAsync(programId, memberId, $"redeem:{requestId}", (book, program, today) => book.RedeemVoucher(program, requestId, voucherId!, today), cancellationToken);
 
     private async Task<Result<Outcome>> ApplyAsync(
         string programId, string memberId, string operationId, Func<MemberBook, CompiledProgram, DateOnly, Result<BookChange>> operation, CancellationToken cancellationToken)
@@ -290,12 +296,13 @@ public sealed class MemberService : IMemberService
     }
 
     private async Task<Result<Page<T>>> ListAsync<T>(
-        string programId, string memberId, PageRequest page, Func<MemberKey, int, string?, CancellationToken, Task<CursorPage<T>>> list, CancellationToken cancellationToken)
+        string programId, string memberId, string kind, PageRequest page, Func<MemberKey, int, string?, CancellationToken, Task<CursorPage<T>>> list, CancellationToken cancellationToken)
     {
-        if (Continuations.Check(page, out var after) is { Count: > 0 } mistakes) return Result<Page<T>>.Fail(mistakes);
+        var listing = $"{programId}|{memberId}|{kind}";
+        if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<T>>.Fail(mistakes);
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<Page<T>>(programId);
         if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is null) return MemberNotFound<Page<T>>();
-        return Continuations.Page(await list(program.Member(memberId), page.PageSize, after, cancellationToken).ConfigureAwait(false));
+        return continuations.Page(await list(program.Member(memberId), page.PageSize, after, cancellationToken).ConfigureAwait(false), listing);
     }
 
     /// <summary>The member, unless erased: an erased member is gone for every business purpose (only GDPR export and audit still see it).</summary>

@@ -7,10 +7,5 @@ internal static class Names
 {
     public const int MaxLength = 100;
 
-    public static void Check(ErrorList errors, string? name, string path)
-    {
-        if (string.IsNullOrWhiteSpace(name)) errors.Add(ErrorCodes.Required, path, $"{path} is required.");
-        else if (name.Trim().Length > MaxLength || name.Any(char.IsControl))
-            errors.Add(ErrorCodes.OutOfRange, path, $"{path} has at most {MaxLength} characters and no control characters.");
-    }
+    public static void Check(ErrorList errors, string? name, string path) => errors.Text(name is null ? null : Texts.Trim(name), path, MaxLength);
 }

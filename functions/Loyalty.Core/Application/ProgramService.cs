@@ -10,6 +10,12 @@ public sealed class ProgramService(IProgramStore store, ProgramCache cache, Time
     public const int MaxShards = 1024;
     private const int MaxProgramIdLength = 40;
 
+    /// <summary>
+    /// How far before now a new version's <c>effectiveFrom</c> may lie: receipts already scored must not change their
+    /// version under them, but an admin's clock and a slow request deserve a little slack.
+    /// </summary>
+    public static readonly TimeSpan EffectiveFromSkew = TimeSpan.FromMinutes(5);
+
     public async Task<Result<ProgramSummary>> CreateAsync(CreateProgram request, CancellationToken cancellationToken)
     {
         var definition = request.Definition;
@@ -28,7 +34,7 @@ public sealed class ProgramService(IProgramStore store, ProgramCache cache, Time
         if (!compiled.IsValid) errors.AddRange(compiled.Errors.Select(e => e with { Path = Prefixed("definition", e.Path) }));
         if (errors.Any) return Result<ProgramSummary>.Fail(errors.Items);
 
-        var settings = new ProgramSettings(definition.ProgramId, request.Name.Trim(), request.DefaultCountry, request.Shards, time.GetUtcNow());
+        var settings = new ProgramSettings(definition.ProgramId, Texts.Trim(request.Name), request.DefaultCountry, request.Shards, time.GetUtcNow());
         if (!await store.CreateAsync(settings, definition, cancellationToken).ConfigureAwait(false))
             return Result<ProgramSummary>.Fail(ApplicationErrors.ProgramExists, "definition.programId", $"Program '{definition.ProgramId}' exists already.");
         cache.Invalidate(definition.ProgramId);
@@ -37,6 +43,11 @@ public sealed class ProgramService(IProgramStore store, ProgramCache cache, Time
 
     public async Task<Result<ProgramSummary>> PublishAsync(string programId, ProgramDefinition definition, CancellationToken cancellationToken)
     {
+        if (ProgramValidator.Validate(definition) is { Count: > 0 } shape) return Result<ProgramSummary>.Fail(shape);
+        var now = time.GetUtcNow();
+        if (definition.EffectiveFrom < now - EffectiveFromSkew)
+            return Result<ProgramSummary>.Fail(ErrorCodes.EffectiveFromInPast, "effectiveFrom",
+                $"A new version takes effect from now on ({now:O}, give or take {EffectiveFromSkew.TotalMinutes:0} minutes), not in the past.");
         if (await store.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } stored) return Refusals.ProgramNotFound<ProgramSummary>(programId);
         if (definition.ProgramId != programId)
             return Result<ProgramSummary>.Fail(ErrorCodes.ProgramMismatch, "programId", $"The definition is for program '{definition.ProgramId}', not '{programId}'.");

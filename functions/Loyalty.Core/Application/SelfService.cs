@@ -26,7 +26,6 @@ public sealed record CampaignOffer(string OperationId, long PointsEarned, IReadO
 internal sealed class SelfService(IMemberService members, IPrivacyStore records, ProgramCache programs) : ISelfService
 {
     public const string CampaignOperations = "campaign:";
-    private const int MaxRequestIdLength = 64;
 
     public async Task<Result<MemberOffers>> OffersAsync(string programId, string memberId, CancellationToken cancellationToken)
     {
@@ -41,7 +40,7 @@ internal sealed class SelfService(IMemberService members, IPrivacyStore records,
     public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken)
     {
         var errors = new ErrorList();
-        errors.Identifier(requestId, "requestId", MaxRequestIdLength);
+        errors.Identifier(requestId, "requestId");
         return errors.Any
             ? Task.FromResult(Result<Outcome>.Fail(errors.Items))
             : members.ChooseVoucherAsync(programId, memberId, $"self.{requestId}", value, cancellationToken);

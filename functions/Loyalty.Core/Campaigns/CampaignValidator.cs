@@ -10,13 +10,21 @@ public static class CampaignValidator
     /// <summary>Longest message text: an e-mail body; SMS providers split long texts themselves.</summary>
     public const int MaxTextLength = 4_000;
 
+    /// <summary>Campaign and segment ids; with a run id they make a delivery's operation id, which must fit a table key.</summary>
+    public const int MaxIdLength = 60;
+
+    /// <summary>Campaign and segment names.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>Bounds of a voucher offer, as for a program's vouchers (<see cref="ProgramValidator"/>).</summary>
+    private const int MaxValidDays = ProgramValidator.MaxValidDays;
+
     /// <param name="program">When given, an inline segment's tiers must be the program's.</param>
     public static IReadOnlyList<ValidationError> Validate(CampaignDefinition campaign, CompiledProgram? program = null)
     {
         var errors = new ErrorList();
-        OperationPart(campaign.CampaignId, "campaignId", 60, errors);
-        if (string.IsNullOrWhiteSpace(campaign.Name)) errors.Add(ErrorCodes.Required, "name", "A campaign needs a name.");
-        else if (campaign.Name.Length > 200) errors.Add(ErrorCodes.OutOfRange, "name", "name is at most 200 characters.");
+        OperationPart(campaign.CampaignId, "campaignId", MaxIdLength, errors);
+        errors.Text(campaign.Name, "name", MaxNameLength);
         ValidateSegment(campaign, program, errors);
         ValidateOffer(campaign.Offer, "offer", errors);
         ValidateMessage(campaign, errors);
@@ -39,7 +47,7 @@ public static class CampaignValidator
                 errors.Add(ErrorCodes.InvalidCombination, "segmentId", "Give a segment or a segmentId, not both.");
                 break;
             case ({ } id, null):
-                errors.Identifier(id, "segmentId");
+                errors.Identifier(id, "segmentId", MaxIdLength);
                 break;
             case (null, { } segment):
                 SegmentValidator.Validate(segment, program, "segment", errors);
@@ -73,10 +81,12 @@ public static class CampaignValidator
         Field(offer.Value is not null, voucher, "value");
         Field(offer.ValidDays is not null, voucher, "validDays");
         Field(offer.Points is not null, bonus, "points");
-        if (coupon && offer.Code is { } code && (string.IsNullOrWhiteSpace(code) || code.Length > 40 || code.Any(char.IsControl)))
-            errors.Add(ErrorCodes.OutOfRange, $"{path}.code", "A coupon code is 1–40 characters, e.g. PIZZA15.");
-        if (voucher && offer.Value is <= 0) errors.Add(ErrorCodes.OutOfRange, $"{path}.value", "A voucher's value must be above 0.");
-        if (voucher && offer.ValidDays is < 1) errors.Add(ErrorCodes.OutOfRange, $"{path}.validDays", "A voucher must be valid for at least 1 day.");
+        if (coupon && offer.Code is { } code) errors.Identifier(code, $"{path}.code", Ids.MaxCodeLength);
+        if (coupon && offer.Description is { } description) errors.Text(description, $"{path}.description", MaxNameLength);
+        if (voucher && offer.Value is <= 0 or > ProgramValidator.MaxVoucherValue)
+            errors.Add(ErrorCodes.OutOfRange, $"{path}.value", $"A voucher's value is above 0 and at most {ProgramValidator.MaxVoucherValue}.");
+        if (voucher && offer.ValidDays is < 1 or > MaxValidDays)
+            errors.Add(ErrorCodes.OutOfRange, $"{path}.validDays", $"A voucher is valid for 1 to {MaxValidDays} days.");
         if (bonus && offer.Points is < 1 or > 1_000_000) errors.Add(ErrorCodes.OutOfRange, $"{path}.points", "Bonus points are 1 to 1,000,000.");
 
         void Field(bool present, bool belongs, string name, bool optional = false)

@@ -58,7 +58,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
         if (receipt.MemberId != State.MemberId)
             errors.Add(ErrorCodes.MemberMismatch, "memberId", $"The receipt is for member '{receipt.MemberId}', not '{State.MemberId}'.");
         if (errors.Any) return Result<BookChange>.Fail(errors.Items);
-        return receipt.ReturnOf is { } originalId ? ApplyReturn(receipt, originalId, program, programs) : ApplyPurchase(receipt, program);
+        return Checked(() => receipt.ReturnOf is { } originalId ? ApplyReturn(receipt, originalId, program, programs) : ApplyPurchase(receipt, program));
     }
 
     private Result<BookChange> ApplyPurchase(Receipt receipt, CompiledProgram program)
@@ -89,11 +89,14 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     /// </summary>
     public Result<BookChange> ChooseVoucher(CompiledProgram program, string requestId, decimal value, DateOnly on)
     {
+        if (RequestErrors(requestId, null) is { Count: > 0 } mistakes) return Result<BookChange>.Fail(mistakes);
         var operationId = $"till:{requestId}";
         if (Records.TryGetValue(operationId, out var done)) return Replay(done);
-        var errors = new ErrorList();
-        errors.Identifier(requestId, "requestId");
-        if (errors.Any) return Result<BookChange>.Fail(errors.Items);
+        return Checked(() => Choose(program, operationId, value, on));
+    }
+
+    private Result<BookChange> Choose(CompiledProgram program, string operationId, decimal value, DateOnly on)
+    {
         var rules = program.Definition.Vouchers;
         if (rules.Denominations.Count == 0)
             return Result<BookChange>.Fail(ErrorCodes.VoucherNoDenominations, "value", "This program has no vouchers to choose at the till.");
@@ -118,12 +121,14 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     /// </summary>
     public Result<BookChange> RedeemVoucher(CompiledProgram program, string requestId, string voucherId, DateOnly on)
     {
+        if (RequestErrors(requestId, voucherId) is { Count: > 0 } mistakes) return Result<BookChange>.Fail(mistakes);
         var operationId = $"redeem:{requestId}";
         if (Records.TryGetValue(operationId, out var done)) return Replay(done);
-        var errors = new ErrorList();
-        errors.Identifier(requestId, "requestId");
-        errors.Identifier(voucherId, "voucherId");
-        if (errors.Any) return Result<BookChange>.Fail(errors.Items);
+        return Checked(() => Redeem(program, operationId, voucherId, on));
+    }
+
+    private Result<BookChange> Redeem(CompiledProgram program, string operationId, string voucherId, DateOnly on)
+    {
         var work = new MemberWork(State, program);
         work.AdvanceTo(on);
         var voucher = work.Vouchers.Find(v => v.Id == voucherId);
@@ -136,10 +141,27 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
         return Record(this with { State = transition.State }, transition, null);
     }
 
+    /// <summary>
+    /// The ids of a till or app request, checked before anything is looked up with them. A request id may carry the
+    /// namespace its service put before the client's id ("self."), hence <see cref="Ids.MaxNamespacedLength"/>.
+    /// </summary>
+    internal static IReadOnlyList<ValidationError> RequestErrors(string? requestId, string? voucherId)
+    {
+        var errors = new ErrorList();
+        errors.Identifier(requestId, "requestId", Ids.MaxNamespacedLength);
+        if (voucherId is not null) errors.Identifier(voucherId, "voucherId", Ids.MaxVoucherIdLength);
+        return errors.Items;
+    }
+
     /// <summary>Stamps from a household member's receipt (or their reversal) land on this member's card.</summary>
     public Result<BookChange> ApplyStampTransfer(CompiledProgram program, StampTransfer transfer)
     {
         if (Records.TryGetValue(transfer.OperationId, out var done)) return Replay(done);
+        return Checked(() => Transfer(program, transfer));
+    }
+
+    private Result<BookChange> Transfer(CompiledProgram program, StampTransfer transfer)
+    {
         var index = program.StampCardIndex(transfer.CardId);
         if (index < 0)
             return Result<BookChange>.Fail(ErrorCodes.StampCardUnknown, "cardId", $"The program has no stamp card '{transfer.CardId}'.");
@@ -164,7 +186,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     public Result<BookChange> ReceiveCampaign(CompiledProgram program, CampaignDispatch dispatch)
     {
         if (Records.TryGetValue(dispatch.OperationId, out var done)) return Replay(done);
-        var result = CampaignAccrual.Apply(State, program, dispatch);
+        var result = Checked(() => CampaignAccrual.Apply(State, program, dispatch));
         if (!result.IsValid) return Result<BookChange>.Fail(result.Errors);
         return Record(this with { State = result.Value.State }, result.Value, null);
     }
@@ -174,6 +196,22 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     {
         var transition = MemberReview.ReviewAt(State, program, date);
         return new BookChange(this with { State = transition.State }, transition, false);
+    }
+
+    /// <summary>
+    /// Points and stamp arithmetic is checked: an operation that would overflow (a balance near 2^63, stamps beyond
+    /// 2^31) is refused with <see cref="ErrorCodes.PointsOverflow"/>, never applied with a wrapped number.
+    /// </summary>
+    private static Result<T> Checked<T>(Func<Result<T>> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (OverflowException)
+        {
+            return Result<T>.Fail(ErrorCodes.PointsOverflow, "", "This operation would take the member's points or stamps beyond what can be counted; nothing was changed.");
+        }
     }
 
     private static BookChange Record(MemberBook book, Transition transition, ScoredPurchase? purchase)

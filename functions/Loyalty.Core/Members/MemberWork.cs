@@ -220,7 +220,7 @@ internal sealed class MemberWork
         var month = QualificationWindow.FirstOfMonth(on);
         var counted = CountQualifying(month, qualifying);
         if (points != 0 || counted != 0) Entry(LedgerKind.Earned, on, cause, points, qualifying: counted);
-        Balance += points;
+        Balance = checked(Balance + points);
         SettleDebt(cause, on);
         SyncLots(month);
         return counted;
@@ -248,7 +248,7 @@ internal sealed class MemberWork
             if (month < Window.Start) return 0;
             AddToMonth(qualifyingByMonth, month, qualifying);
         }
-        QualifyingPoints += qualifying;
+        QualifyingPoints = checked(QualifyingPoints + qualifying);
         return qualifying;
     }
 
@@ -262,12 +262,12 @@ internal sealed class MemberWork
         var month = QualificationWindow.FirstOfMonth(purchase.On);
         var removed = RemoveQualifying(purchase, month, qualifying);
         Entry(LedgerKind.Returned, on, cause, -points, qualifying: -removed);
-        Balance -= points;
+        Balance = checked(Balance - points);
         for (var i = Vouchers.Count - 1; i >= 0 && Balance < 0; i--)
             if (Vouchers[i] is { Source: VoucherSource.Automatic } v && v.Cause == purchase.Receipt.Id) Cancel(cause, on, i);
         if (Balance < 0 && Definition.DebtPolicy == DebtPolicy.FloorAtZero)
         {
-            Debt -= Balance;
+            Debt = checked(Debt - Balance);
             Entry(LedgerKind.DebtRecorded, on, cause, -Balance, debt: -Balance);
             Balance = 0;
         }
@@ -302,7 +302,7 @@ internal sealed class MemberWork
     private void SyncLots(DateOnly? month)
     {
         long sum = 0;
-        foreach (var lot in lots) sum += lot.Points;
+        foreach (var lot in lots) sum = checked(sum + lot.Points);
         var excess = sum - Math.Max(Balance, 0);
         if (excess < 0)
         {
@@ -331,7 +331,7 @@ internal sealed class MemberWork
         var i = months.FindIndex(m => m.Month >= month);
         if (i >= 0 && months[i].Month == month)
         {
-            var total = months[i].Points + points;
+            var total = checked(months[i].Points + points);
             if (total == 0) months.RemoveAt(i);
             else months[i] = months[i] with { Points = total };
         }
@@ -394,7 +394,7 @@ internal sealed class MemberWork
         var voucher = Vouchers[index];
         Vouchers.RemoveAt(index);
         cancelled.Add(voucher.Id);
-        Balance += voucher.PointsCost;
+        Balance = checked(Balance + voucher.PointsCost);
         Entry(LedgerKind.VoucherCancelled, on, cause, voucher.PointsCost, reference: voucher.Id);
         events.Add(new VoucherCancelled(EventId(cause, "voucher.cancelled", voucher.Id), Program.ProgramId, MemberId, on, voucher.Id, voucher.Value, cause));
     }
@@ -406,7 +406,7 @@ internal sealed class MemberWork
     {
         var (index, progress) = Card(card.Definition.Id);
         Entry(LedgerKind.StampsAdded, on, cause, 0, stamps: stamps, reference: card.Definition.Id);
-        SetCard(index, Complete(cause, on, card, progress with { Stamps = progress.Stamps + stamps }), stamps);
+        SetCard(index, Complete(cause, on, card, progress with { Stamps = checked(progress.Stamps + stamps) }), stamps);
     }
 
     private void CompleteWaitingCards(string cause, DateOnly on)

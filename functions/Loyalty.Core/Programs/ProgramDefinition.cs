@@ -42,4 +42,10 @@ public sealed record ProgramDefinition
 
     /// <summary>The member view lists points expiring within this many days.</summary>
     public int ExpiringSoonDays { get; init; } = 30;
+
+    /// <summary>The largest amount one receipt line may carry (a return's lines: its negative); a larger line refuses the receipt.</summary>
+    public decimal MaxLineAmount { get; init; } = 1_000_000m;
+
+    /// <summary>The most points, or qualifying points, one purchase may earn (before voucher discounts); more refuses the receipt.</summary>
+    public long MaxPointsPerReceipt { get; init; } = 10_000_000;
 }

@@ -1,3 +1,4 @@
+using Loyalty.Core.Accrual;
 using Loyalty.Core.Money;
 using Loyalty.Core.Programs;
 using Loyalty.Core.Validation;
@@ -17,6 +18,9 @@ public static class ReceiptValidator
 
     /// <summary>Sanity bounds that keep points and stamp arithmetic far from overflow.</summary>
     public const decimal MaxQuantity = 100_000m, MaxAmount = 1_000_000_000m;
+
+    /// <summary>SKUs and categories.</summary>
+    public const int MaxTextLength = 100;
 
     /// <summary>Receipt ids share the member's operation-id space with these, so they may not take their form.</summary>
     public static bool IsReserved(string? id) =>
@@ -39,20 +43,43 @@ public static class ReceiptValidator
         var skew = maxClockSkew ?? DefaultClockSkew;
         if (receipt.PurchasedAt > now + skew)
             errors.Add(ErrorCodes.InFuture, "purchasedAt", $"purchasedAt {receipt.PurchasedAt:O} is more than {skew.TotalMinutes:0} minutes ahead of the server clock ({now:O}).");
-        ValidateLines(receipt, errors);
+        ValidateLines(receipt, program.Definition.MaxLineAmount, errors);
         for (var i = 0; i < receipt.Vouchers.Count; i++)
         {
-            errors.Identifier(receipt.Vouchers[i], $"vouchers[{i}]", 200);
+            errors.Identifier(receipt.Vouchers[i], $"vouchers[{i}]", Ids.MaxVoucherIdLength);
             for (var j = 0; j < i; j++)
                 if (receipt.Vouchers[j] == receipt.Vouchers[i])
                     errors.Add(ErrorCodes.Duplicate, $"vouchers[{i}]", $"Voucher '{receipt.Vouchers[i]}' is listed twice; a voucher is redeemed once.");
         }
         if (receipt.IsReturn && receipt.Vouchers.Count > 0)
             errors.Add(ErrorCodes.ReturnWithVouchers, "vouchers", "A return cannot redeem vouchers.");
+        if (!errors.Any && !receipt.IsReturn) ValidatePoints(receipt, program, errors);
         return errors.Items;
     }
 
-    private static void ValidateLines(Receipt receipt, ErrorList errors)
+    /// <summary>
+    /// What the purchase would earn before voucher discounts (which only lower it) stays within the program's limit:
+    /// checked here, before anything is stored, rather than found out while the member's state changes.
+    /// </summary>
+    private static void ValidatePoints(Receipt receipt, CompiledProgram program, ErrorList errors)
+    {
+        var limit = program.Definition.MaxPointsPerReceipt;
+        long points;
+        try
+        {
+            var score = ReceiptScorer.Score(program, receipt, new LineScore[receipt.Lines.Count]);
+            points = Math.Max(score.Points, score.QualifyingPoints);
+        }
+        catch (OverflowException)
+        {
+            // Only a version stored before the program bounds existed can get here.
+            points = long.MaxValue;
+        }
+        if (points > limit)
+            errors.Add(ErrorCodes.PointsOverLimit, "lines", $"This receipt would earn {points} points; the program allows at most {limit} per receipt.");
+    }
+
+    private static void ValidateLines(Receipt receipt, decimal maxLineAmount, ErrorList errors)
     {
         var lines = receipt.Lines;
         if (lines is null || lines.Count == 0)
@@ -71,13 +98,16 @@ public static class ReceiptValidator
             var line = lines[i];
             var path = $"lines[{i}]";
             sum += line.Amount;
-            if (string.IsNullOrWhiteSpace(line.Sku)) errors.Add(ErrorCodes.Required, $"{path}.sku", "Every line needs a SKU.");
+            errors.Text(line.Sku, $"{path}.sku", MaxTextLength);
             if (line.Category is null) errors.Add(ErrorCodes.Required, $"{path}.category", "Every line needs a category (it may be empty).");
+            else errors.Text(line.Category, $"{path}.category", MaxTextLength, required: false);
             if (line.Quantity == 0) errors.Add(ErrorCodes.ZeroQuantity, $"{path}.quantity", "A line's quantity cannot be 0.");
             if (Math.Abs(line.Quantity) > MaxQuantity)
                 errors.Add(ErrorCodes.OutOfRange, $"{path}.quantity", $"A line's quantity must be within ±{MaxQuantity}.");
             if (Math.Abs(line.Amount) > MaxAmount)
                 errors.Add(ErrorCodes.OutOfRange, $"{path}.amount", $"A line's amount must be within ±{MaxAmount}.");
+            else if (Math.Abs(line.Amount) > maxLineAmount)
+                errors.Add(ErrorCodes.LineAmountOverLimit, $"{path}.amount", $"The program allows line amounts up to ±{maxLineAmount}.");
             if (receipt.IsReturn)
             {
                 if (line.Quantity > 0)

@@ -27,9 +27,9 @@ public static class SegmentValidator
         if (segment.Rfm is { } rfm) ValidateRfm(rfm, Path(prefix, "rfm"), errors);
         if (segment.Channels is { } channels && !Enum.IsDefined(channels))
             errors.Add(ErrorCodes.OutOfRange, Path(prefix, "channels"), "channels is one of store, online, both, storeOnly, onlineOnly.");
+        ProgramValidator.Count(segment.Interests.Count, Path(prefix, "interests"), errors);
         for (var i = 0; i < segment.Interests.Count; i++)
-            if (string.IsNullOrWhiteSpace(segment.Interests[i]))
-                errors.Add(ErrorCodes.Required, $"{Path(prefix, "interests")}[{i}]", "An interest cannot be blank.");
+            errors.Text(segment.Interests[i], $"{Path(prefix, "interests")}[{i}]", ProgramValidator.MaxNameLength);
         for (var i = 0; i < segment.BirthdayMonths.Count; i++)
             if (segment.BirthdayMonths[i] is < 1 or > 12)
                 errors.Add(ErrorCodes.OutOfRange, $"{Path(prefix, "birthdayMonths")}[{i}]", "A month is 1 (January) to 12 (December).");
@@ -44,11 +44,12 @@ public static class SegmentValidator
     private static void ValidateTiers(IReadOnlyList<string> tiers, CompiledProgram? program, string path, ErrorList errors)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        ProgramValidator.Count(tiers.Count, path, errors);
         for (var i = 0; i < tiers.Count; i++)
         {
             var tier = tiers[i];
-            if (string.IsNullOrWhiteSpace(tier))
-                errors.Add(ErrorCodes.Required, $"{path}[{i}]", "A tier name cannot be blank.");
+            if (Texts.IsBlank(tier) || tier.Length > ProgramValidator.MaxNameLength || !Texts.IsPrintable(tier))
+                errors.Text(tier, $"{path}[{i}]", ProgramValidator.MaxNameLength);
             else if (!seen.Add(tier))
                 errors.Add(ErrorCodes.Duplicate, $"{path}[{i}]", $"The tier '{tier}' is listed twice.");
             else if (program is not null && !program.Definition.Tiers.Any(t => t.Name == tier))

@@ -18,7 +18,7 @@ internal static class StampCounter
             var stamps = 0;
             for (var i = 0; i < lines.Count; i++)
                 if (card.Qualifying.Matches(lines[i]))
-                    stamps += (int)decimal.Floor(Remaining(lines[i].Quantity, returned, i));
+                    stamps = checked(stamps + (int)decimal.Floor(Remaining(lines[i].Quantity, returned, i)));
             return stamps;
         }
         var paid = 0m;

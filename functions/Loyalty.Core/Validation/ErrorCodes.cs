@@ -15,6 +15,7 @@ public static class ErrorCodes
 
     public const string ProgramMismatch = "program.mismatch";
     public const string NoProgramVersion = "program.no_version_in_force";
+    public const string EffectiveFromInPast = "program.effective_from_in_past";
 
     public const string NoLines = "receipt.no_lines";
     public const string TooManyLines = "receipt.too_many_lines";
@@ -27,6 +28,8 @@ public static class ErrorCodes
     public const string ZeroQuantity = "line.zero_quantity";
     public const string NegativeQuantity = "line.negative_quantity";
     public const string NegativeAmount = "line.negative_amount";
+    public const string LineAmountOverLimit = "line.amount_over_limit";
+    public const string PointsOverLimit = "receipt.points_over_limit";
 
     public const string ReturnOfUnknownReceipt = "return.original_not_found";
     public const string ReturnOfReturn = "return.of_a_return";
@@ -44,6 +47,7 @@ public static class ErrorCodes
     public const string VoucherUnknownDenomination = "voucher.unknown_denomination";
     public const string VoucherTooManyOpen = "voucher.too_many_open";
     public const string InsufficientPoints = "points.insufficient";
+    public const string PointsOverflow = "points.overflow";
 
     public const string StampCardUnknown = "stamp_card.unknown";
 

@@ -13,18 +13,28 @@ internal sealed class ErrorList
 
     public void AddRange(IEnumerable<ValidationError> more) => (errors ??= []).AddRange(more);
 
-    /// <summary>Row and partition keys in Table Storage forbid these characters, and ids end up in keys.</summary>
-    public void Identifier(string? value, string path, int maxLength = 100)
+    /// <summary>An id in the one id grammar (<see cref="Ids"/>); ids end up in table keys, paths and headers.</summary>
+    public void Identifier(string? value, string path, int maxLength = Ids.MaxLength)
     {
-        if (string.IsNullOrWhiteSpace(value))
-        {
+        if (string.IsNullOrEmpty(value))
             Add(ErrorCodes.Required, path, $"{path} is required.");
-        }
-        else if (value.Length > maxLength || value.AsSpan().IndexOfAny(ForbiddenInIds) >= 0 || value.Any(char.IsControl))
-        {
-            Add(ErrorCodes.InvalidIdentifier, path, $"{path} must be 1–{maxLength} characters without '/', '\\', '#', '?' or control characters.");
-        }
+        else if (!Ids.IsValid(value, maxLength))
+            Add(ErrorCodes.InvalidIdentifier, path, $"{path} must be 1–{maxLength} characters: {Ids.Alphabet}.");
     }
 
-    private static readonly System.Buffers.SearchValues<char> ForbiddenInIds = System.Buffers.SearchValues.Create("/\\#?");
+    /// <summary>
+    /// Free text (<see cref="Texts"/>): at most <paramref name="maxLength"/> characters without control characters; text of
+    /// only invisible characters is blank, which is <see cref="ErrorCodes.Required"/> unless <paramref name="required"/> is false.
+    /// </summary>
+    public void Text(string? value, string path, int maxLength, bool required = true)
+    {
+        if (Texts.IsBlank(value))
+        {
+            if (required) Add(ErrorCodes.Required, path, $"{path} is required (and must show something).");
+        }
+        else if (value!.Length > maxLength || !Texts.IsPrintable(value))
+        {
+            Add(ErrorCodes.OutOfRange, path, $"{path} is at most {maxLength} characters, without control characters.");
+        }
+    }
 }

@@ -98,9 +98,9 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
         Failed(await Members.ListReceiptsAsync(programId, member, new PageRequest(0), default), ErrorCodes.OutOfRange);
         Failed(await Members.ListReceiptsAsync(programId, member, new PageRequest(PageRequest.MaxPageSize + 1), default), ErrorCodes.OutOfRange);
 
-        // A well-formed cursor is only ever read within this member's rows: past the end there is simply nothing.
-        var past = Ok(await Members.ListLedgerAsync(programId, member, new PageRequest(10, Continuations.Encode("~")), default));
-        Assert.Equal((0, null), (past.Items.Count, past.Continuation));
+        // A continuation is signed for its listing: a cursor signed with another key is refused before any storage call.
+        var forged = new Continuations(new byte[32]).Encode($"{programId}|{member}|ledger", "~");
+        Assert.Equal("continuation", Failed(await Members.ListLedgerAsync(programId, member, new PageRequest(10, forged), default), ApplicationErrors.InvalidContinuation).Path);
     }
 
     private static async Task<List<IReadOnlyList<T>>> ReadAllAsync<T>(Func<PageRequest, Task<Result<Page<T>>>> list, int pageSize)

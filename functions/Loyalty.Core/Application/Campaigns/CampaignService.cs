@@ -20,13 +20,13 @@ internal sealed class CampaignService(
     {
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<NamedSegmentView>(programId);
         var errors = new ErrorList();
-        errors.Identifier(request.SegmentId, "segmentId", 60);
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200) errors.Add(ErrorCodes.Required, "name", "A segment needs a name of at most 200 characters.");
+        errors.Identifier(request.SegmentId, "segmentId", CampaignValidator.MaxIdLength);
+        errors.Text(request.Name, "name", CampaignValidator.MaxNameLength);
         if (errors.Any) return Result<NamedSegmentView>.Fail(errors.Items);
         var compiled = CompiledSegment.Compile(request.Definition, program.InForceAt(time.GetUtcNow()));
         if (!compiled.IsValid) return Result<NamedSegmentView>.Fail(compiled.Errors);
 
-        var segment = new NamedSegment(request.SegmentId, request.Name.Trim(), request.Definition, time.GetUtcNow());
+        var segment = new NamedSegment(request.SegmentId, Texts.Trim(request.Name), request.Definition, time.GetUtcNow());
         if (!await campaigns.InsertSegmentAsync(programId, segment, cancellationToken).ConfigureAwait(false))
             return Result<NamedSegmentView>.Fail(ApplicationErrors.SegmentExists, "segmentId", $"Segment '{request.SegmentId}' exists already; segments are not changed in place, so campaigns keep meaning what they meant.");
         return View(segment);
@@ -46,6 +46,7 @@ internal sealed class CampaignService(
         var definition = request.Definition;
         if (request.SegmentId is { } segmentId)
         {
+            if (IdErrors(segmentId, "segmentId") is { Count: > 0 } mistakes) return Result<SegmentSize>.Fail(mistakes);
             if (await campaigns.GetSegmentAsync(programId, segmentId, cancellationToken).ConfigureAwait(false) is not { } saved) return SegmentNotFound<SegmentSize>(segmentId);
             definition = saved.Definition;
         }
@@ -93,6 +94,8 @@ internal sealed class CampaignService(
     {
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<CampaignView>(programId);
         var version = program.InForceAt(time.GetUtcNow());
+        // Shapes and sizes first: the segment id is looked up in storage next.
+        if (CampaignValidator.Validate(definition, version) is { Count: > 0 } shape) return Result<CampaignView>.Fail(shape);
         SegmentDefinition? stored = null;
         if (definition.SegmentId is { } segmentId && definition.Segment is null)
         {
@@ -124,6 +127,7 @@ internal sealed class CampaignService(
 
     public async Task<Result<CampaignView>> GetAsync(string programId, string campaignId, CancellationToken cancellationToken)
     {
+        if (IdErrors(campaignId, "campaignId") is { Count: > 0 } mistakes) return Result<CampaignView>.Fail(mistakes);
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<CampaignView>(programId);
         if (await campaigns.GetAsync(programId, campaignId, cancellationToken).ConfigureAwait(false) is not { } stored) return CampaignNotFound<CampaignView>(campaignId);
         return await ViewAsync(program, stored.Value, cancellationToken).ConfigureAwait(false);
@@ -137,6 +141,7 @@ internal sealed class CampaignService(
 
     public async Task<Result<CampaignStatisticsView>> GetStatisticsAsync(string programId, string campaignId, CancellationToken cancellationToken)
     {
+        if (IdErrors(campaignId, "campaignId") is { Count: > 0 } mistakes) return Result<CampaignStatisticsView>.Fail(mistakes);
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<CampaignStatisticsView>(programId);
         if (await campaigns.GetAsync(programId, campaignId, cancellationToken).ConfigureAwait(false) is not { } stored) return CampaignNotFound<CampaignStatisticsView>(campaignId);
         var campaign = stored.Value;
@@ -171,6 +176,7 @@ internal sealed class CampaignService(
     private async Task<Result<CampaignView>> ChangeAsync(
         string programId, string campaignId, Func<Campaign, TimeZoneInfo, DateTimeOffset, Result<Campaign>> change, CancellationToken cancellationToken)
     {
+        if (IdErrors(campaignId, "campaignId") is { Count: > 0 } mistakes) return Result<CampaignView>.Fail(mistakes);
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<CampaignView>(programId);
         for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
         {
@@ -207,6 +213,14 @@ internal sealed class CampaignService(
             views.Add(new CampaignRunView(runId, false, shards.Count(s => s.Finished), program.Settings.Shards, JobCounts.Sum(shards.Select(s => s.Counts))));
         }
         return views;
+    }
+
+    /// <summary>A campaign or segment id from a path or a preview, checked before it is looked up.</summary>
+    private static IReadOnlyList<ValidationError> IdErrors(string? id, string path)
+    {
+        var errors = new ErrorList();
+        errors.Identifier(id, path, CampaignValidator.MaxIdLength);
+        return errors.Items;
     }
 
     private static NamedSegmentView View(NamedSegment segment) => new(segment.SegmentId, segment.Name, segment.Definition, segment.CreatedAt);

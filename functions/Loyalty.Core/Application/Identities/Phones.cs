@@ -12,10 +12,19 @@ public static class Phones
 
     public static bool IsSupportedCountry(string? country) => country is { Length: 2 } && Util.GetSupportedRegions().Contains(country);
 
+    private static readonly System.Buffers.SearchValues<char> Written = System.Buffers.SearchValues.Create("0123456789 -().");
+
+    /// <summary>
+    /// Digits, spaces, dashes, parentheses and dots, after an optional leading '+'. The parser would read past anything
+    /// else ("ext 5", letters as keypad digits, a trailing NUL) and match an existing member's number.
+    /// </summary>
+    private static bool IsWritten(string input) =>
+        !(input.StartsWith('+') ? input.AsSpan(1) : input.AsSpan()).ContainsAnyExcept(Written);
+
     public static bool TryNormalize(string? input, string defaultCountry, out string e164)
     {
         e164 = "";
-        if (string.IsNullOrWhiteSpace(input) || input.Length > 40) return false;
+        if (string.IsNullOrWhiteSpace(input) || input.Length > 40 || !IsWritten(input.Trim())) return false;
         try
         {
             var number = Util.Parse(input, defaultCountry);

@@ -129,7 +129,8 @@ public sealed class MemberAuthService : IMemberAuthService
             if (request.Phone is not null || request.Email is not null || request.Code is not null)
                 errors.Add(ErrorCodes.InvalidCombination, "link", "Send either link, or phone or email with code.");
             var dot = link.IndexOf('.', StringComparison.Ordinal);
-            (subject, proof) = dot == SubjectLength && link.Length < 200 ? (link[..dot], "link:" + link[(dot + 1)..]) : ("", "");
+            // The subject becomes a table key: one we made is base64url, which the id grammar covers.
+            (subject, proof) = dot == SubjectLength && link.Length < 200 && Ids.IsValid(link[..dot]) ? (link[..dot], "link:" + link[(dot + 1)..]) : ("", "");
         }
         else
         {

@@ -30,11 +30,13 @@ public sealed class PrivacyService : IPrivacyService
     private readonly IAuditLog audit;
     private readonly ICampaignExports campaignExports;
     private readonly MemberAuthService memberAuth;
+    private readonly Continuations continuations;
     private readonly TimeProvider time;
 
     internal PrivacyService(
-        ProgramCache programs, LoyaltyPorts ports, IdentityClaims identities, MemberAuthService memberAuth, TimeProvider time)
+        ProgramCache programs, LoyaltyPorts ports, IdentityClaims identities, MemberAuthService memberAuth, Continuations continuations, TimeProvider time)
     {
+        this.continuations = continuations;
         this.programs = programs;
         members = ports.Members;
         records = ports.Privacy;
@@ -102,7 +104,7 @@ public sealed class PrivacyService : IPrivacyService
 
     public async Task<Result<ErasureRecord>> EraseAsync(string programId, string memberId, string reason, string actor, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength || reason.Any(char.IsControl))
+        if (Texts.IsBlank(reason) || reason.Length > MaxReasonLength || !Texts.IsPrintable(reason))
             return Result<ErasureRecord>.Fail(ErrorCodes.Required, "reason", $"Say why the member is erased (the request's reference, not personal data): 1–{MaxReasonLength} characters.");
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<ErasureRecord>(programId);
         var key = program.Member(memberId);
@@ -166,10 +168,11 @@ public sealed class PrivacyService : IPrivacyService
 
     public async Task<Result<Page<AuditEntry>>> ListAuditAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken)
     {
-        if (Continuations.Check(page, out var after) is { Count: > 0 } mistakes) return Result<Page<AuditEntry>>.Fail(mistakes);
+        var listing = $"{programId}|{memberId}|audit";
+        if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<AuditEntry>>.Fail(mistakes);
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null) return ProgramNotFound<Page<AuditEntry>>(programId);
         if (!MemberIds.IsWellFormed(memberId)) return Result<Page<AuditEntry>>.Fail(ErrorCodes.InvalidIdentifier, "memberId", "Give the member id whose audit trail to list.");
-        return Continuations.Page(await audit.ListAsync(programId, memberId, page.PageSize, after, cancellationToken).ConfigureAwait(false));
+        return continuations.Page(await audit.ListAsync(programId, memberId, page.PageSize, after, cancellationToken).ConfigureAwait(false), listing);
     }
 
     /// <summary>Erased members included: export and erasure are about whatever is left of them.</summary>

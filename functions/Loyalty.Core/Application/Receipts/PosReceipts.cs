@@ -17,7 +17,7 @@ internal static class PosReceipts
     {
         if (receipt.TerminalId is not null) errors.Identifier(receipt.TerminalId, "terminalId");
         if (receipt.Coupons.Count > MaxCoupons) errors.Add(ErrorCodes.OutOfRange, "coupons", $"A receipt carries at most {MaxCoupons} coupon codes.");
-        for (var i = 0; i < receipt.Coupons.Count; i++) errors.Identifier(receipt.Coupons[i], $"coupons[{i}]", 40);
+        for (var i = 0; i < receipt.Coupons.Count; i++) errors.Identifier(receipt.Coupons[i], $"coupons[{i}]", Ids.MaxCodeLength);
         if (receipt.StoreId.Length > 0) errors.Identifier(receipt.StoreId, "storeId");
         if (Array.IndexOf(Channels, receipt.Channel) < 0)
             errors.Add(ErrorCodes.OutOfRange, "channel", $"channel is one of {string.Join(", ", Channels.Select(c => $"'{c}'"))}.");

@@ -25,11 +25,13 @@ public sealed class ReceiptService : IReceiptService
     private readonly ProgramCache programs;
     private readonly TimeProvider time;
     private readonly CampaignResponses responses;
+    private readonly Continuations continuations;
 
     internal ReceiptService(
         IMemberStore members, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims, IReceiptArchive archive, MemberCommits commits, ProgramCache programs,
-        CampaignResponses responses, TimeProvider time)
+        CampaignResponses responses, Continuations continuations, TimeProvider time)
     {
+        this.continuations = continuations;
         this.responses = responses;
         this.members = members;
         this.identities = identities;
@@ -69,10 +71,11 @@ public sealed class ReceiptService : IReceiptService
 
     public async Task<Result<Page<ParkedReceipt>>> ListParkedAsync(string programId, PageRequest page, CancellationToken cancellationToken)
     {
-        if (Continuations.Check(page, out var after) is { Count: > 0 } mistakes) return Result<Page<ParkedReceipt>>.Fail(mistakes);
+        var listing = $"{programId}|parked";
+        if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<ParkedReceipt>>.Fail(mistakes);
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null)
             return Refusals.ProgramNotFound<Page<ParkedReceipt>>(programId);
-        return Continuations.Page(await parked.ListProgramAsync(programId, page.PageSize, after, cancellationToken).ConfigureAwait(false));
+        return continuations.Page(await parked.ListProgramAsync(programId, page.PageSize, after, cancellationToken).ConfigureAwait(false), listing);
     }
 
     public async Task<int> ReplayParkedAsync(string programId, CancellationToken cancellationToken)
@@ -128,7 +131,7 @@ public sealed class ReceiptService : IReceiptService
             resolved = MemberIdentifiers.Resolve(identifier, program, identifierErrors);
             errors.AddRange(identifierErrors.Items.Select(e => e with { Path = e.Path.Length == 0 ? "member" : $"member.{e.Path}" }));
             if (!identifierErrors.Any && resolved == Resolved.Unmatchable)
-                errors.Add(ErrorCodes.InvalidIdentifier, "member", "This identifier cannot belong to any member (a card number has 4–32 letters and digits; ids have no '/', '\\', '#' or '?').");
+                errors.Add(ErrorCodes.InvalidIdentifier, "member", "This identifier cannot belong to any member (a card number has 4–32 letters and digits; ids are in the id grammar, docs/api.md).");
         }
         var domain = receipt.ToReceipt(resolved.MemberId ?? PosReceipts.NoMember);
         if (program.Catalog.At(receipt.PurchasedAt) is not { } version)
