@@ -52,9 +52,12 @@ public sealed class CompiledProgram
     public string BaseTier => TierNames[0];
 
     /// <summary>Validates, then compiles; the errors are <see cref="ProgramValidator"/>'s.</summary>
-    public static Result<CompiledProgram> Compile(ProgramDefinition definition)
+    public static Result<CompiledProgram> Compile(ProgramDefinition definition) => Compile(definition, published: false);
+
+    /// <param name="published">A stored version: checked without the bounds that may postdate it (<see cref="ProgramValidator.Validate(ProgramDefinition, bool)"/>).</param>
+    internal static Result<CompiledProgram> Compile(ProgramDefinition definition, bool published)
     {
-        var errors = ProgramValidator.Validate(definition);
+        var errors = ProgramValidator.Validate(definition, published);
         if (errors.Count > 0) return Result<CompiledProgram>.Fail(errors);
         ProgramValidator.TryFindTimeZone(definition.TimeZone, out var zone);
         return new CompiledProgram(definition, zone);

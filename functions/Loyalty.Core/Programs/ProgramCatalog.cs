@@ -15,7 +15,9 @@ public sealed class ProgramCatalog
 
     /// <summary>
     /// Versions must share program id, currency and time zone (points, money and dates must mean the same across
-    /// versions) and rise in both version number and effective time.
+    /// versions) and rise in both version number and effective time. Each version is checked by the rules that make it
+    /// computable, not by the bounds of <see cref="ProgramValidator"/>: a stored version may predate a bound, and a new
+    /// one has passed them all on its way in.
     /// </summary>
     public static Result<ProgramCatalog> Create(IReadOnlyList<ProgramDefinition> definitions)
     {
@@ -24,7 +26,8 @@ public sealed class ProgramCatalog
         var compiled = new CompiledProgram[definitions.Count];
         for (var i = 0; i < definitions.Count; i++)
         {
-            var result = CompiledProgram.Compile(definitions[i]);
+            // Versions are stored ones, or a new one that passed every rule on its way in (ProgramService).
+            var result = CompiledProgram.Compile(definitions[i], published: true);
             if (!result.IsValid)
             {
                 errors.AddRange(result.Errors.Select(e => e with { Path = Join($"versions[{i}]", e.Path) }));

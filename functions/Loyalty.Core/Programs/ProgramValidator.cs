@@ -9,9 +9,9 @@ namespace Loyalty.Core.Programs;
 /// <summary>Checks a program definition and reports every problem with a field path, so a retailer can fix the whole definition in one go.</summary>
 public static class ProgramValidator
 {
-    // Upper bounds chosen so no accepted program and receipt can overflow: a line earns at most MaxLineAmount ×
-    // MaxPointsPerCurrencyUnit × MaxMultiplier = 10^14 points, a receipt of MaxLines lines 5 × 10^16, far below 2^63.
-    // Accrual arithmetic is checked all the same, so a case these miss is refused, never wrapped.
+    // Upper bounds chosen so no accepted program and receipt can overflow: a line earns at most maxLineAmount ×
+    // MaxPointsPerCurrencyUnit × MaxMultiplier ≤ 10^14 points, a receipt of ReceiptValidator.MaxLines lines 5 × 10^16,
+    // far below 2^63. Accrual arithmetic is checked all the same, so a case these miss is refused, never wrapped.
 
     public const decimal MaxPointsPerCurrencyUnit = 1_000m;
     public const decimal MaxMultiplier = 100m;
@@ -27,13 +27,20 @@ public static class ProgramValidator
 
     public const int MaxStampsForReward = 1_000;
 
-    /// <summary>Tier, stamp card and benefit names, categories and SKUs named in rules.</summary>
+    /// <summary>Tier, stamp card and benefit names, and the categories and SKUs rules name (as long as a receipt line's).</summary>
     public const int MaxNameLength = ReceiptValidator.MaxTextLength;
 
-    /// <summary>Entries in the rules' lists (multipliers, exclusions, selectors, tiers, benefits, denominations, stamp cards).</summary>
+    /// <summary>Entries in each of the rules' lists (multipliers, exclusions, selectors, tiers, benefits, denominations, stamp cards).</summary>
     public const int MaxListLength = 1_000;
 
-    public static IReadOnlyList<ValidationError> Validate(ProgramDefinition program)
+    /// <summary>Every rule: what a new program or version must pass.</summary>
+    public static IReadOnlyList<ValidationError> Validate(ProgramDefinition program) => Validate(program, published: false);
+
+    /// <param name="published">
+    /// A version stored already: it is checked by the rules that make it computable only, not by the bounds (which may
+    /// postdate it), so a program published before a bound was added still loads and its receipts are still scored.
+    /// </param>
+    internal static IReadOnlyList<ValidationError> Validate(ProgramDefinition program, bool published)
     {
         var errors = new ErrorList();
         errors.Identifier(program.ProgramId, "programId");
@@ -47,19 +54,123 @@ public static class ProgramValidator
         ValidatePeriod(program, errors);
         if (program.PointLifetimeMonths is < 1 or > 120)
             errors.Add(ErrorCodes.OutOfRange, "pointLifetimeMonths", "pointLifetimeMonths must be between 1 and 120.");
-        if (program.NearNextTierMargin is < 0 or > MaxPoints)
-            errors.Add(ErrorCodes.OutOfRange, "nearNextTierMargin", $"nearNextTierMargin is 0 (off) to {MaxPoints}.");
+        if (program.NearNextTierMargin < 0)
+            errors.Add(ErrorCodes.OutOfRange, "nearNextTierMargin", "nearNextTierMargin cannot be negative (0 turns the event off).");
         if (program.ExpiringSoonDays is < 0 or > 366)
             errors.Add(ErrorCodes.OutOfRange, "expiringSoonDays", "expiringSoonDays must be between 0 and 366.");
         ValidateVouchers(program.Vouchers, errors);
         ValidateStampCards(program, errors);
         if (program.WelcomeReward is { } welcome) ValidateReward(welcome, "welcomeReward", errors);
         if (program.BirthdayReward is { } birthday) ValidateReward(birthday, "birthdayReward", errors);
+        if (!published) ValidateBounds(program, errors);
+        return errors.Items;
+    }
+
+    private static void ValidateBounds(ProgramDefinition program, ErrorList errors)
+    {
+        var earn = program.Earn;
+        if (earn.PointsPerCurrencyUnit > MaxPointsPerCurrencyUnit)
+            errors.Add(ErrorCodes.OutOfRange, "earn.pointsPerCurrencyUnit", $"pointsPerCurrencyUnit is at most {MaxPointsPerCurrencyUnit}.");
+        if (earn.MinimumSpend > ReceiptValidator.MaxAmount)
+            errors.Add(ErrorCodes.OutOfRange, "earn.minimumSpend", $"minimumSpend is at most {ReceiptValidator.MaxAmount}.");
+        Count(earn.CategoryMultipliers.Count, "earn.categoryMultipliers", errors);
+        foreach (var (category, multiplier) in earn.CategoryMultipliers)
+        {
+            if (multiplier > MaxMultiplier)
+                errors.Add(ErrorCodes.OutOfRange, $"earn.categoryMultipliers.{category}", $"A multiplier is at most {MaxMultiplier}.");
+            if (category.Length > MaxNameLength || !Texts.IsPrintable(category))
+                errors.Add(ErrorCodes.OutOfRange, "earn.categoryMultipliers", $"A category is at most {MaxNameLength} characters, without control characters.");
+        }
+        Names(earn.ExcludedCategories, "earn.excludedCategories", errors);
+        Names(earn.ExcludedSkus, "earn.excludedSkus", errors);
+
+        if (program.Tiers is { } tiers)
+        {
+            Count(tiers.Count, "tiers", errors);
+            for (var i = 0; i < tiers.Count; i++)
+            {
+                errors.Text(tiers[i].Name, $"tiers[{i}].name", MaxNameLength);
+                if (tiers[i].Threshold > MaxPoints) errors.Add(ErrorCodes.OutOfRange, $"tiers[{i}].threshold", $"A threshold is at most {MaxPoints}.");
+                Count(tiers[i].Benefits.Count, $"tiers[{i}].benefits", errors);
+                for (var b = 0; b < tiers[i].Benefits.Count; b++)
+                    errors.Text(tiers[i].Benefits[b].Kind, $"tiers[{i}].benefits[{b}].kind", MaxNameLength);
+            }
+        }
+        if (program.NearNextTierMargin > MaxPoints)
+            errors.Add(ErrorCodes.OutOfRange, "nearNextTierMargin", $"nearNextTierMargin is at most {MaxPoints}.");
+
+        var vouchers = program.Vouchers;
+        if (vouchers.Automatic is { } auto)
+        {
+            if (auto.EveryPoints > MaxPoints) errors.Add(ErrorCodes.OutOfRange, "vouchers.automatic.everyPoints", $"everyPoints is at most {MaxPoints}.");
+            MaxValue(auto.Value, "vouchers.automatic.value", errors);
+        }
+        Count(vouchers.Denominations.Count, "vouchers.denominations", errors);
+        for (var i = 0; i < vouchers.Denominations.Count; i++)
+        {
+            if (vouchers.Denominations[i].Points > MaxPoints)
+                errors.Add(ErrorCodes.OutOfRange, $"vouchers.denominations[{i}].points", $"A denomination costs at most {MaxPoints} points.");
+            MaxValue(vouchers.Denominations[i].Value, $"vouchers.denominations[{i}].value", errors);
+        }
+        MaxDays(vouchers.ValidDays, "vouchers.validDays", errors);
+
+        Count(program.StampCards.Count, "stampCards", errors);
+        for (var i = 0; i < program.StampCards.Count; i++)
+        {
+            var card = program.StampCards[i];
+            var path = $"stampCards[{i}]";
+            errors.Identifier(card.Id, $"{path}.id", Ids.MaxCodeLength);
+            errors.Text(card.Name, $"{path}.name", MaxNameLength);
+            if (card.StampsForReward > MaxStampsForReward)
+                errors.Add(ErrorCodes.OutOfRange, $"{path}.stampsForReward", $"A card needs at most {MaxStampsForReward} stamps for its reward.");
+            if (card.AmountPerStamp > ReceiptValidator.MaxAmount)
+                errors.Add(ErrorCodes.OutOfRange, $"{path}.amountPerStamp", $"amountPerStamp is at most {ReceiptValidator.MaxAmount}.");
+            Selector(card.Qualifying, $"{path}.qualifying", errors);
+            RewardBounds(card.Reward, $"{path}.reward", errors);
+        }
+        if (program.WelcomeReward is { } welcome) RewardBounds(welcome, "welcomeReward", errors);
+        if (program.BirthdayReward is { } birthday) RewardBounds(birthday, "birthdayReward", errors);
+
         if (program.MaxLineAmount is <= 0 or > ReceiptValidator.MaxAmount)
             errors.Add(ErrorCodes.OutOfRange, "maxLineAmount", $"maxLineAmount is above 0 and at most {ReceiptValidator.MaxAmount}.");
         if (program.MaxPointsPerReceipt is < 1 or > MaxPoints)
             errors.Add(ErrorCodes.OutOfRange, "maxPointsPerReceipt", $"maxPointsPerReceipt is 1 to {MaxPoints}.");
-        return errors.Items;
+    }
+
+    private static void RewardBounds(Reward reward, string path, ErrorList errors)
+    {
+        MaxValue(reward.Value, $"{path}.value", errors);
+        MaxDays(reward.ValidDays, $"{path}.validDays", errors);
+        if (reward.FreeItem is { } item) Selector(item, $"{path}.freeItem", errors);
+    }
+
+    private static void MaxValue(decimal value, string path, ErrorList errors)
+    {
+        if (value > MaxVoucherValue) errors.Add(ErrorCodes.OutOfRange, path, $"A value is at most {MaxVoucherValue}.");
+    }
+
+    private static void MaxDays(int days, string path, ErrorList errors)
+    {
+        if (days > MaxValidDays) errors.Add(ErrorCodes.OutOfRange, path, $"Valid for at most {MaxValidDays} days.");
+    }
+
+    private static void Selector(LineSelector selector, string path, ErrorList errors)
+    {
+        Names(selector.Skus, $"{path}.skus", errors);
+        Names(selector.Categories, $"{path}.categories", errors);
+    }
+
+    internal static void Count(int count, string path, ErrorList errors)
+    {
+        if (count > MaxListLength) errors.Add(ErrorCodes.OutOfRange, path, $"{path} has at most {MaxListLength} entries.");
+    }
+
+    private static void Names(IReadOnlyList<string> names, string path, ErrorList errors)
+    {
+        Count(names.Count, path, errors);
+        for (var i = 0; i < names.Count; i++)
+            if (names[i] is not { } name || name.Length > MaxNameLength || !Texts.IsPrintable(name))
+                errors.Add(ErrorCodes.OutOfRange, $"{path}[{i}]", $"An entry is at most {MaxNameLength} characters, without control characters.");
     }
 
     internal static bool TryFindTimeZone(string? id, out TimeZoneInfo zone)
@@ -80,19 +191,14 @@ public static class ProgramValidator
     private static void ValidateEarn(ProgramDefinition program, ErrorList errors)
     {
         var earn = program.Earn;
-        if (earn.PointsPerCurrencyUnit is < 0 or > MaxPointsPerCurrencyUnit)
-            errors.Add(ErrorCodes.OutOfRange, "earn.pointsPerCurrencyUnit", $"pointsPerCurrencyUnit is 0 to {MaxPointsPerCurrencyUnit}.");
-        if (earn.MinimumSpend is < 0 or > ReceiptValidator.MaxAmount)
-            errors.Add(ErrorCodes.OutOfRange, "earn.minimumSpend", $"minimumSpend is 0 to {ReceiptValidator.MaxAmount}.");
-        Count(earn.CategoryMultipliers.Count, "earn.categoryMultipliers", errors);
-        Names(earn.ExcludedCategories, "earn.excludedCategories", errors);
-        Names(earn.ExcludedSkus, "earn.excludedSkus", errors);
+        if (earn.PointsPerCurrencyUnit < 0)
+            errors.Add(ErrorCodes.OutOfRange, "earn.pointsPerCurrencyUnit", "pointsPerCurrencyUnit cannot be negative.");
+        if (earn.MinimumSpend < 0)
+            errors.Add(ErrorCodes.OutOfRange, "earn.minimumSpend", "minimumSpend cannot be negative.");
         foreach (var (category, multiplier) in earn.CategoryMultipliers)
         {
-            if (category.Length > MaxNameLength || !Texts.IsPrintable(category))
-                errors.Add(ErrorCodes.OutOfRange, "earn.categoryMultipliers", $"A category is at most {MaxNameLength} characters, without control characters.");
-            if (multiplier is < 0 or > MaxMultiplier)
-                errors.Add(ErrorCodes.OutOfRange, $"earn.categoryMultipliers.{category}", $"The multiplier for '{category}' is 0 to {MaxMultiplier}.");
+            if (multiplier < 0)
+                errors.Add(ErrorCodes.OutOfRange, $"earn.categoryMultipliers.{category}", $"The multiplier for '{category}' cannot be negative.");
             if (earn.ExcludedCategories.Contains(category))
                 errors.Add(ErrorCodes.InvalidCombination, $"earn.categoryMultipliers.{category}", $"'{category}' is both excluded and multiplied; choose one.");
         }
@@ -106,25 +212,20 @@ public static class ProgramValidator
             errors.Add(ErrorCodes.Required, "tiers", "At least one tier (the base tier) is required.");
             return;
         }
-        Count(tiers.Count, "tiers", errors);
         if (tiers[0].Threshold != 0)
             errors.Add(ErrorCodes.OutOfRange, "tiers[0].threshold", "The first tier is the base tier every member starts in; its threshold must be 0.");
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < tiers.Count; i++)
         {
-            errors.Text(tiers[i].Name, $"tiers[{i}].name", MaxNameLength);
-            if (!Texts.IsBlank(tiers[i].Name) && !names.Add(tiers[i].Name))
+            if (string.IsNullOrWhiteSpace(tiers[i].Name))
+                errors.Add(ErrorCodes.Required, $"tiers[{i}].name", "Every tier needs a name.");
+            else if (!names.Add(tiers[i].Name))
                 errors.Add(ErrorCodes.Duplicate, $"tiers[{i}].name", $"The tier name '{tiers[i].Name}' is used twice.");
-            if (tiers[i].Threshold > MaxPoints)
-                errors.Add(ErrorCodes.OutOfRange, $"tiers[{i}].threshold", $"A threshold is at most {MaxPoints}.");
             if (i > 0 && tiers[i].Threshold <= tiers[i - 1].Threshold)
                 errors.Add(ErrorCodes.NotAscending, $"tiers[{i}].threshold", $"Thresholds must rise up the ladder: {tiers[i].Threshold} is not above {tiers[i - 1].Threshold}.");
-            Count(tiers[i].Benefits.Count, $"tiers[{i}].benefits", errors);
             for (var b = 0; b < tiers[i].Benefits.Count; b++)
-                if (Texts.IsBlank(tiers[i].Benefits[b].Kind))
+                if (string.IsNullOrWhiteSpace(tiers[i].Benefits[b].Kind))
                     errors.Add(ErrorCodes.Required, $"tiers[{i}].benefits[{b}].kind", "Every benefit needs a kind, e.g. 'discount-percent'.");
-                else
-                    errors.Text(tiers[i].Benefits[b].Kind, $"tiers[{i}].benefits[{b}].kind", MaxNameLength);
         }
     }
 
@@ -145,84 +246,47 @@ public static class ProgramValidator
     {
         if (rules.Automatic is { } auto)
         {
-            if (auto.EveryPoints is < 1 or > MaxPoints) errors.Add(ErrorCodes.OutOfRange, "vouchers.automatic.everyPoints", $"everyPoints is 1 to {MaxPoints}.");
-            VoucherValue(auto.Value, "vouchers.automatic.value", errors);
+            if (auto.EveryPoints < 1) errors.Add(ErrorCodes.OutOfRange, "vouchers.automatic.everyPoints", "everyPoints must be at least 1.");
+            if (auto.Value <= 0) errors.Add(ErrorCodes.OutOfRange, "vouchers.automatic.value", "The voucher value must be above 0.");
             if (rules.Denominations.Count > 0)
                 errors.Add(ErrorCodes.InvalidCombination, "vouchers.denominations",
                     "Choose automatic vouchers or till denominations, not both: automatic conversion would never let points reach a denomination.");
         }
-        Count(rules.Denominations.Count, "vouchers.denominations", errors);
         for (var i = 0; i < rules.Denominations.Count; i++)
         {
             var d = rules.Denominations[i];
-            if (d.Points is < 1 or > MaxPoints) errors.Add(ErrorCodes.OutOfRange, $"vouchers.denominations[{i}].points", $"A denomination costs 1 to {MaxPoints} points.");
-            VoucherValue(d.Value, $"vouchers.denominations[{i}].value", errors);
+            if (d.Points < 1) errors.Add(ErrorCodes.OutOfRange, $"vouchers.denominations[{i}].points", "A denomination costs at least 1 point.");
+            if (d.Value <= 0) errors.Add(ErrorCodes.OutOfRange, $"vouchers.denominations[{i}].value", "A denomination's value must be above 0.");
             for (var j = 0; j < i; j++)
                 if (rules.Denominations[j].Value == d.Value)
                     errors.Add(ErrorCodes.Duplicate, $"vouchers.denominations[{i}].value", $"Two denominations are worth {d.Value}; the till picks by value.");
         }
-        ValidDays(rules.ValidDays, "vouchers.validDays", errors);
+        if (rules.ValidDays < 1) errors.Add(ErrorCodes.OutOfRange, "vouchers.validDays", "Vouchers must be valid for at least 1 day.");
         if (rules.MaxOpen is < 1 or > 200) errors.Add(ErrorCodes.OutOfRange, "vouchers.maxOpen", "maxOpen must be between 1 and 200.");
     }
 
     private static void ValidateStampCards(ProgramDefinition program, ErrorList errors)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        Count(program.StampCards.Count, "stampCards", errors);
         for (var i = 0; i < program.StampCards.Count; i++)
         {
             var card = program.StampCards[i];
             var path = $"stampCards[{i}]";
-            errors.Identifier(card.Id, $"{path}.id", Ids.MaxCodeLength);
+            errors.Identifier(card.Id, $"{path}.id", 40);
             if (card.Id is not null && !ids.Add(card.Id)) errors.Add(ErrorCodes.Duplicate, $"{path}.id", $"The stamp card id '{card.Id}' is used twice.");
-            errors.Text(card.Name, $"{path}.name", MaxNameLength);
-            if (card.StampsForReward is < 1 or > MaxStampsForReward)
-                errors.Add(ErrorCodes.OutOfRange, $"{path}.stampsForReward", $"A card needs 1 to {MaxStampsForReward} stamps for its reward.");
-            if (card.Rule == StampCards.StampRule.PerAmount && card.AmountPerStamp is <= 0 or > ReceiptValidator.MaxAmount)
-                errors.Add(ErrorCodes.OutOfRange, $"{path}.amountPerStamp", $"A per-amount card needs an amountPerStamp above 0 and at most {ReceiptValidator.MaxAmount}.");
-            Selector(card.Qualifying, $"{path}.qualifying", errors);
+            if (string.IsNullOrWhiteSpace(card.Name)) errors.Add(ErrorCodes.Required, $"{path}.name", "A stamp card needs a name.");
+            if (card.StampsForReward < 1) errors.Add(ErrorCodes.OutOfRange, $"{path}.stampsForReward", "A card needs at least 1 stamp for its reward.");
+            if (card.Rule == StampCards.StampRule.PerAmount && card.AmountPerStamp <= 0)
+                errors.Add(ErrorCodes.OutOfRange, $"{path}.amountPerStamp", "A per-amount card needs an amountPerStamp above 0.");
             ValidateReward(card.Reward, $"{path}.reward", errors);
         }
     }
 
     private static void ValidateReward(Reward reward, string path, ErrorList errors)
     {
-        VoucherValue(reward.Value, $"{path}.value", errors);
-        ValidDays(reward.ValidDays, $"{path}.validDays", errors);
+        if (reward.Value <= 0) errors.Add(ErrorCodes.OutOfRange, $"{path}.value", "A reward's value (or a free item's maximum value) must be above 0.");
+        if (reward.ValidDays < 1) errors.Add(ErrorCodes.OutOfRange, $"{path}.validDays", "A reward must be valid for at least 1 day.");
         if (reward.FreeItem is { Skus.Count: 0, Categories.Count: 0 })
             errors.Add(ErrorCodes.Required, $"{path}.freeItem", "A free-item reward must name the SKUs or categories it applies to.");
-        else if (reward.FreeItem is { } item)
-            Selector(item, $"{path}.freeItem", errors);
-    }
-
-    private static void VoucherValue(decimal value, string path, ErrorList errors)
-    {
-        if (value is <= 0 or > MaxVoucherValue)
-            errors.Add(ErrorCodes.OutOfRange, path, $"A value (or a free item's maximum value) is above 0 and at most {MaxVoucherValue}.");
-    }
-
-    private static void ValidDays(int days, string path, ErrorList errors)
-    {
-        if (days is < 1 or > MaxValidDays) errors.Add(ErrorCodes.OutOfRange, path, $"Valid for 1 to {MaxValidDays} days.");
-    }
-
-    private static void Selector(LineSelector selector, string path, ErrorList errors)
-    {
-        Names(selector.Skus, $"{path}.skus", errors);
-        Names(selector.Categories, $"{path}.categories", errors);
-    }
-
-    internal static void Count(int count, string path, ErrorList errors)
-    {
-        if (count > MaxListLength) errors.Add(ErrorCodes.OutOfRange, path, $"{path} has at most {MaxListLength} entries.");
-    }
-
-    /// <summary>SKUs and categories named by rules: what receipt lines may carry (<see cref="ReceiptValidator.MaxTextLength"/>).</summary>
-    private static void Names(IReadOnlyList<string> names, string path, ErrorList errors)
-    {
-        Count(names.Count, path, errors);
-        for (var i = 0; i < names.Count; i++)
-            if (names[i] is not { } name || name.Length > MaxNameLength || !Texts.IsPrintable(name))
-                errors.Add(ErrorCodes.OutOfRange, $"{path}[{i}]", $"An entry is at most {MaxNameLength} characters, without control characters.");
     }
 }

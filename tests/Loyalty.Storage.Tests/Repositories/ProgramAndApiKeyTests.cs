@@ -16,7 +16,7 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
 
         Failed(await Services.Programs.CreateAsync(new CreateProgram { Definition = Definition("zoo"), Name = "Again" }, default), ApplicationErrors.ProgramExists);
 
-        var v2 = Definition("zoo", 2) with { PointLifetimeMonths = 24 };
+        var v2 = Next("zoo", 2) with { PointLifetimeMonths = 24 };
         var published = Ok(await Services.Programs.PublishAsync("zoo", v2, default));
         Assert.Equal([1, 2], published.Versions);
         Assert.Equal(24, published.Latest.PointLifetimeMonths);
@@ -26,18 +26,48 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
         Assert.Equal(Core.Serialization.LoyaltyJson.Serialize(v2), Core.Serialization.LoyaltyJson.Serialize(got.Latest));
 
         Failed(await Services.Programs.PublishAsync("zoo", v2, default), ApplicationErrors.VersionConflict);
-        Failed(await Services.Programs.PublishAsync("zoo", Definition("zoo", 5), default), ApplicationErrors.VersionConflict);
-        Failed(await Services.Programs.PublishAsync("zoo", Definition("zoo", 3) with { Currency = "NOK" }, default), ErrorCodes.CurrencyMismatch);
-        Failed(await Services.Programs.PublishAsync("zoo", Definition("other", 3), default), ErrorCodes.ProgramMismatch);
-        Failed(await Services.Programs.PublishAsync("nope", Definition("nope", 2), default), ApplicationErrors.ProgramNotFound);
+        Failed(await Services.Programs.PublishAsync("zoo", Next("zoo", 5), default), ApplicationErrors.VersionConflict);
+        Failed(await Services.Programs.PublishAsync("zoo", Next("zoo", 3) with { Currency = "NOK" }, default), ErrorCodes.CurrencyMismatch);
+        Failed(await Services.Programs.PublishAsync("zoo", Next("other", 3), default), ErrorCodes.ProgramMismatch);
+        Failed(await Services.Programs.PublishAsync("nope", Next("nope", 2), default), ApplicationErrors.ProgramNotFound);
         Failed(await Services.Programs.GetAsync("nope", default), ApplicationErrors.ProgramNotFound);
+    }
+
+    [Fact]
+    public async Task A_new_version_takes_effect_from_now_on_give_or_take_the_clock_skew()
+    {
+        await CreateProgramAsync();
+        var now = Clock.GetUtcNow();
+
+        var past = Failed(await Services.Programs.PublishAsync("zoo", Next("zoo", 2) with { EffectiveFrom = now.AddHours(-1) }, default), ErrorCodes.EffectiveFromInPast);
+        Assert.Equal("effectiveFrom", past.Path);
+        Failed(await Services.Programs.PublishAsync("zoo", Next("zoo", 2) with { EffectiveFrom = now - ProgramService.EffectiveFromSkew - TimeSpan.FromSeconds(1) }, default), ErrorCodes.EffectiveFromInPast);
+        Ok(await Services.Programs.PublishAsync("zoo", Next("zoo", 2) with { EffectiveFrom = now - ProgramService.EffectiveFromSkew + TimeSpan.FromSeconds(1) }, default));
+    }
+
+    [Fact]
+    public async Task A_published_program_over_the_bounds_added_since_still_loads_and_refuses_receipts_it_would_overflow_on()
+    {
+        // Stored as it was accepted before the bounds existed: straight into the store, as an old deployment left it.
+        var generous = Definition("zoo") with { Earn = new() { PointsPerCurrencyUnit = 1_000_000_000_000m } };
+        Assert.True(await Storage.Ports.Programs.CreateAsync(new Core.Application.Ports.ProgramSettings("zoo", "Zoo", "SE", 4, Start), generous, default));
+        Failed(await Services.Programs.CreateAsync(new CreateProgram { Definition = generous with { ProgramId = "zoo2" }, Name = "Zoo" }, default), ErrorCodes.OutOfRange);
+
+        Assert.Equal([1], Ok(await Services.Programs.GetAsync("zoo", default)).Versions);
+        var member = Ok(await Services.Members.EnrolAsync("zoo", new EnrolMember { Email = "big@example.com" }, default)).Profile.MemberId;
+        var receipt = new Core.Application.Receipts.PosReceipt
+        {
+            Id = "big-1", PurchasedAt = Start.AddMinutes(-1), Member = new MemberIdentifier { MemberId = member }, Currency = "SEK", Total = 1_000_000m,
+            Lines = [new Core.Application.Receipts.PosLine { Sku = "tv", Quantity = 1, Amount = 1_000_000m }],
+        };
+        Failed(await Services.Receipts.SubmitAsync("zoo", receipt, "{}"u8.ToArray(), default), ErrorCodes.PointsOverLimit);
     }
 
     [Fact]
     public async Task Concurrent_publishes_of_one_version_let_one_win()
     {
         await CreateProgramAsync();
-        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Services.Programs.PublishAsync("zoo", Definition("zoo", 2), default)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Services.Programs.PublishAsync("zoo", Next("zoo", 2), default)));
         Assert.Single(results, r => r.IsValid);
         Assert.All(results.Where(r => !r.IsValid), r => Assert.Equal(ApplicationErrors.VersionConflict, r.Errors[0].Code));
     }
@@ -80,4 +110,6 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
         var stored = await Storage.Ports.ApiKeys.GetAsync(issued.KeyId, default);
         Assert.DoesNotContain(issued.Secret.Split('_')[2], stored!.Hash, StringComparison.Ordinal);
     }
+
+    private Core.Programs.ProgramDefinition Next(string programId, int version) => Definition(programId, version) with { EffectiveFrom = Clock.GetUtcNow().AddDays(version) };
 }
