@@ -11,6 +11,7 @@ using Loyalty.Core.Events;
 using Loyalty.Core.Programs;
 using Loyalty.Core.Receipts;
 using Loyalty.Core.Serialization;
+using Loyalty.Core.Validation;
 
 namespace Loyalty.Core.Tests;
 
@@ -139,6 +140,23 @@ public class ReceiptContractTests
         Assert.Equal(ReceiptValidator.MaxAmount, (decimal)line["amount"]!["maximum"]!);
         Assert.Equal(-ReceiptValidator.MaxAmount, (decimal)line["amount"]!["minimum"]!);
         Assert.Equal(new[] { "store", "online" }, Strings(receipt["properties"]!["channel"]!["enum"]));
+        Assert.Equal(ReceiptValidator.MaxTextLength, (int)line["sku"]!["maxLength"]!);
+        Assert.Equal(ReceiptValidator.MaxTextLength, (int)line["category"]!["maxLength"]!);
+        Assert.Equal(ReceiptValidator.MaxAmount, (decimal)line["unitPrice"]!["maximum"]!);
+        Assert.Equal(ReceiptValidator.MaxAmount, (decimal)line["discount"]!["maximum"]!);
+    }
+
+    [Fact]
+    public void Receipt_schema_ids_are_the_id_grammar()
+    {
+        var (definitions, coupons) = (ReceiptSchemaObject("id").Parent!, ReceiptSchemaObject("receipt")["properties"]!["coupons"]!["items"]!);
+        foreach (var (node, maxLength) in new[] { (definitions["id"]!, Ids.MaxLength), (definitions["voucherId"]!, Ids.MaxVoucherIdLength), (coupons, Ids.MaxCodeLength) })
+        {
+            Assert.Equal(maxLength, (int)node["maxLength"]!);
+            var pattern = new System.Text.RegularExpressions.Regex((string)node["pattern"]!);
+            foreach (var id in new[] { "s3-t2-20260314-000187", "till:self.a_b", "A", "kampanj-å", "a b", "a/b", "a\u0000", "\u200b", "" })
+                Assert.Equal(Ids.IsValid(id, maxLength), pattern.IsMatch(id) && id.Length <= maxLength);
+        }
     }
 
     [Fact]

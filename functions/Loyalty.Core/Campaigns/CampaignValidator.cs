@@ -16,6 +16,9 @@ public static class CampaignValidator
     /// <summary>Campaign and segment names.</summary>
     public const int MaxNameLength = 200;
 
+    /// <summary>Schedule dates: the calendar arithmetic looks years ahead of them, which must stay within the calendar.</summary>
+    private static readonly DateOnly EarliestDate = new(2000, 1, 1), LatestDate = new(2199, 12, 31);
+
     /// <summary>Bounds of a voucher offer, as for a program's vouchers (<see cref="ProgramValidator"/>).</summary>
     private const int MaxValidDays = ProgramValidator.MaxValidDays;
 
@@ -128,6 +131,9 @@ public static class CampaignValidator
             errors.Add(ErrorCodes.InvalidCombination, $"{path}.months", "months filters a weekly or monthly schedule.");
         if (kind == ScheduleKind.Once && (schedule.StartDate is not null || schedule.EndDate is not null))
             errors.Add(ErrorCodes.InvalidCombination, $"{path}.startDate", "A one-off schedule has a date, not a start and end.");
+        foreach (var (date, name) in new[] { (schedule.Date, "date"), (schedule.StartDate, "startDate"), (schedule.EndDate, "endDate") })
+            if (date is { } d && (d < EarliestDate || d > LatestDate))
+                errors.Add(ErrorCodes.OutOfRange, $"{path}.{name}", $"{name} lies between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}.");
         if (schedule.StartDate > schedule.EndDate)
             errors.Add(ErrorCodes.RangeReversed, $"{path}.endDate", $"endDate {schedule.EndDate:yyyy-MM-dd} is before startDate {schedule.StartDate:yyyy-MM-dd}.");
         for (var i = 0; i < schedule.DaysOfWeek.Count; i++)

@@ -92,12 +92,15 @@ public static class ReceiptValidator
             errors.Add(ErrorCodes.TooManyLines, "lines", $"A receipt may have at most {MaxLines} lines; this one has {lines.Count}.");
             return;
         }
+        // Only amounts within bounds are summed (500 of them cannot overflow); a line out of bounds is refused already.
         var sum = 0m;
+        var summed = true;
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
             var path = $"lines[{i}]";
-            sum += line.Amount;
+            if (Math.Abs(line.Amount) <= MaxAmount) sum += line.Amount;
+            else summed = false;
             errors.Text(line.Sku, $"{path}.sku", MaxTextLength);
             if (line.Category is null) errors.Add(ErrorCodes.Required, $"{path}.category", "Every line needs a category (it may be empty).");
             else errors.Text(line.Category, $"{path}.category", MaxTextLength, required: false);
@@ -125,7 +128,7 @@ public static class ReceiptValidator
                     errors.Add(ErrorCodes.OriginalLineOutsideReturn, $"{path}.originalLine", "originalLine only means something in a return.");
             }
         }
-        if (sum != receipt.Total)
+        if (summed && sum != receipt.Total)
             errors.Add(ErrorCodes.TotalMismatch, "total", $"The total {receipt.Total} does not equal the sum of the line amounts, {sum}.");
     }
 }
