@@ -72,6 +72,27 @@ public sealed class ReceiptQueueWorkerTests(ITestOutputHelper output) : WorkerTe
     }
 
     [Fact]
+    public async Task A_hostile_program_id_is_poisoned_at_once_and_a_receipt_over_the_programs_limits_is_rejected_with_its_code()
+    {
+        var members = await EnrolAsync(1);
+        var controlled = Message(Purchase("ctl-1", members[0], 10m)).Replace(ProgramId, ProgramId + "\\u0007", StringComparison.Ordinal);
+        await SendAsync(controlled, Message(Purchase("huge-1", members[0], 2_000_000m), Purchase("fine-1", members[0], 10m)));
+
+        var worker = await StartWorkerAsync(new ReceiptWorkerOptions { Concurrency = 1 });
+        await WaitUntilQueueIsEmptyAsync(Timeout);
+
+        var entries = await PoisonEntriesAsync();
+        var poisoned = Assert.Single(entries, e => e.TryGetProperty("body", out _));
+        Assert.StartsWith("programId:", poisoned.GetProperty("reason").GetString());
+        Assert.Equal(1, poisoned.GetProperty("deliveryCount").GetInt64());
+        var rejected = Assert.Single(entries, e => e.TryGetProperty("receipt", out _));
+        Assert.Equal("huge-1", rejected.GetProperty("receiptId").GetString());
+        Assert.Contains(ErrorCodes.LineAmountOverLimit, rejected.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("code").GetString()));
+        Assert.Equal(["fine-1"], await HistoryAsync(members[0]));
+        Assert.Equal((1L, 1L, 1L, 0L), (worker.Counts.Completed, worker.Counts.RejectedReceipts, worker.Counts.Poisoned, worker.Counts.Failed));
+    }
+
+    [Fact]
     public async Task The_same_message_twice_and_the_same_receipt_in_two_messages_earn_points_once()
     {
         var members = await EnrolAsync(2);

@@ -25,8 +25,7 @@ public sealed class ProgramService(IProgramStore store, ProgramCache cache, Time
             errors.Add(ErrorCodes.OutOfRange, "defaultCountry", "The default country is an upper-case ISO 3166-1 alpha-2 code, e.g. SE.");
         if (request.Shards is < 1 or > MaxShards || !int.IsPow2(request.Shards))
             errors.Add(ErrorCodes.OutOfRange, "shards", $"Shards is a power of two from 1 to {MaxShards}.");
-        // Program ids start every storage key, joined with '|': a narrow alphabet keeps one program's keys out of another's range.
-        if (definition.ProgramId is not { Length: > 0 and <= MaxProgramIdLength } id || !id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        if (!IsProgramId(definition.ProgramId))
             errors.Add(ErrorCodes.InvalidIdentifier, "definition.programId", $"A program id has 1–{MaxProgramIdLength} lower-case letters, digits and '-'.");
         if (definition.Version != 1)
             errors.Add(ErrorCodes.OutOfRange, "definition.version", "A new program starts at version 1.");
@@ -40,6 +39,13 @@ public sealed class ProgramService(IProgramStore store, ProgramCache cache, Time
         cache.Invalidate(definition.ProgramId);
         return Summary(new StoredProgram(settings, [definition]));
     }
+
+    /// <summary>
+    /// Program ids start every storage key, joined with '|': a narrow alphabet keeps one program's keys out of another's
+    /// range. Anything else names no program, so it is never looked up.
+    /// </summary>
+    public static bool IsProgramId(string? id) =>
+        id is { Length: > 0 and <= MaxProgramIdLength } && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 
     public async Task<Result<ProgramSummary>> PublishAsync(string programId, ProgramDefinition definition, CancellationToken cancellationToken)
     {

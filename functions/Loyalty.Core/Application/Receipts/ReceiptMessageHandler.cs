@@ -31,6 +31,8 @@ public sealed class ReceiptMessageHandler(IReceiptService receipts)
         if (message.Receipts.Count is 0 or > ReceiptMessage.MaxReceipts)
             return MessageVerdict.Poison($"receipts: a message carries 1 to {ReceiptMessage.MaxReceipts} receipts, this one {message.Receipts.Count}.");
 
+        if (!ProgramService.IsProgramId(message.ProgramId))
+            return MessageVerdict.Poison("programId: a program id has 1–40 lower-case letters, digits and '-'.");
         if (await receipts.ArchiveAsync(message.ProgramId, $"queue-{messageId}", body, cancellationToken).ConfigureAwait(false) is not { } archived)
             return MessageVerdict.Poison($"programId: there is no program '{message.ProgramId}'.");
         var outcomes = new Result<ReceiptResult>[message.Receipts.Count];
