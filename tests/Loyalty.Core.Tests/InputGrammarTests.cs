@@ -129,6 +129,19 @@ public class InputGrammarTests
             ProgramValidator.Validate(bad).Where(e => e.Code == ErrorCodes.OutOfRange).Select(e => e.Path).Order());
     }
 
+    [Theory]
+    [InlineData("../../../etc/passwd")]
+    [InlineData("Europe/Stockholm\u0000")]
+    [InlineData("\u0000")]
+    [InlineData("Europe/Stöckholm")]
+    [InlineData("/usr/share/zoneinfo/UTC")]
+    public void Time_zone_ids_that_are_no_zone_are_a_validation_error_not_an_exception(string zone) =>
+        Assert.Equal(ErrorCodes.UnknownTimeZone, Assert.Single(ProgramValidator.Validate(Seeds.Ladder() with { TimeZone = zone })).Code);
+
+    [Fact]
+    public void A_time_zone_id_of_endless_length_is_a_validation_error() =>
+        Assert.Equal(ErrorCodes.UnknownTimeZone, Assert.Single(ProgramValidator.Validate(Seeds.Ladder() with { TimeZone = new string('a', 100_000) })).Code);
+
     [Fact]
     public void A_receipt_over_the_programs_line_amount_or_points_limit_is_refused_before_it_is_applied()
     {
