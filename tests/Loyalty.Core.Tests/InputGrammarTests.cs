@@ -168,6 +168,13 @@ public class InputGrammarTests
     }
 
     [Fact]
+    public void A_receipt_lists_at_most_as_many_vouchers_as_a_member_can_hold()
+    {
+        var receipt = Seeds.Purchase("r1", Now, Seeds.Line(10m)) with { Vouchers = [.. Enumerable.Range(0, 50_000).Select(i => $"v{i}")] };
+        Assert.Equal((ErrorCodes.OutOfRange, "vouchers"), ReceiptValidator.Validate(receipt, Seeds.Compile(Seeds.Ladder()), Now).Select(e => (e.Code, e.Path)).Single());
+    }
+
+    [Fact]
     public void A_till_request_id_with_control_characters_is_refused_by_the_book()
     {
         var program = Seeds.Compile(Seeds.Till());

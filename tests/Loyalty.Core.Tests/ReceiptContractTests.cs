@@ -140,6 +140,7 @@ public class ReceiptContractTests
         Assert.Equal(ReceiptValidator.MaxAmount, (decimal)line["amount"]!["maximum"]!);
         Assert.Equal(-ReceiptValidator.MaxAmount, (decimal)line["amount"]!["minimum"]!);
         Assert.Equal(new[] { "store", "online" }, Strings(receipt["properties"]!["channel"]!["enum"]));
+        Assert.Equal(ReceiptValidator.MaxVouchers, (int)receipt["properties"]!["vouchers"]!["maxItems"]!);
         Assert.Equal(ReceiptValidator.MaxTextLength, (int)line["sku"]!["maxLength"]!);
         Assert.Equal(ReceiptValidator.MaxTextLength, (int)line["category"]!["maxLength"]!);
         Assert.Equal(ReceiptValidator.MaxAmount, (decimal)line["unitPrice"]!["maximum"]!);

@@ -262,7 +262,8 @@ public static class ProgramValidator
                     errors.Add(ErrorCodes.Duplicate, $"vouchers.denominations[{i}].value", $"Two denominations are worth {d.Value}; the till picks by value.");
         }
         if (rules.ValidDays < 1) errors.Add(ErrorCodes.OutOfRange, "vouchers.validDays", "Vouchers must be valid for at least 1 day.");
-        if (rules.MaxOpen is < 1 or > 200) errors.Add(ErrorCodes.OutOfRange, "vouchers.maxOpen", "maxOpen must be between 1 and 200.");
+        if (rules.MaxOpen is < 1 or > ReceiptValidator.MaxVouchers)
+            errors.Add(ErrorCodes.OutOfRange, "vouchers.maxOpen", $"maxOpen must be between 1 and {ReceiptValidator.MaxVouchers}.");
     }
 
     private static void ValidateStampCards(ProgramDefinition program, ErrorList errors)

@@ -16,6 +16,9 @@ public static class ReceiptValidator
 
     public const int MaxLines = 500;
 
+    /// <summary>No member holds more open vouchers than this (the largest <c>vouchers.maxOpen</c> a program may set).</summary>
+    public const int MaxVouchers = 200;
+
     /// <summary>Sanity bounds that keep points and stamp arithmetic far from overflow.</summary>
     public const decimal MaxQuantity = 100_000m, MaxAmount = 1_000_000_000m;
 
@@ -44,7 +47,9 @@ public static class ReceiptValidator
         if (receipt.PurchasedAt > now + skew)
             errors.Add(ErrorCodes.InFuture, "purchasedAt", $"purchasedAt {receipt.PurchasedAt:O} is more than {skew.TotalMinutes:0} minutes ahead of the server clock ({now:O}).");
         ValidateLines(receipt, program.Definition.MaxLineAmount, errors);
-        for (var i = 0; i < receipt.Vouchers.Count; i++)
+        if (receipt.Vouchers.Count > MaxVouchers)
+            errors.Add(ErrorCodes.OutOfRange, "vouchers", $"A receipt redeems at most {MaxVouchers} vouchers.");
+        for (var i = 0; i < Math.Min(receipt.Vouchers.Count, MaxVouchers); i++)
         {
             errors.Identifier(receipt.Vouchers[i], $"vouchers[{i}]", Ids.MaxVoucherIdLength);
             for (var j = 0; j < i; j++)
