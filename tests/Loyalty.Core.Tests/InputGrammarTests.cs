@@ -90,6 +90,32 @@ public class InputGrammarTests
     public void E_mail_addresses_follow_a_pragmatic_grammar(string input, bool valid) =>
         Assert.Equal(valid, EmailAddresses.TryNormalize(input, out _));
 
+    private static Gen<string> Runs(string alphabet, int maxRuns, int maxRun) =>
+        from count in Gen.Choose(1, maxRuns)
+        from runs in Gen.ArrayOf(from length in Gen.Choose(1, maxRun) from chars in Gen.ArrayOf(Gen.Elements(alphabet.ToCharArray()), length) select new string(chars), count)
+        select string.Join('.', runs);
+
+    private static Gen<string> Addresses() =>
+        from local in Runs("abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-", 3, 8)
+        from domain in Runs("abcdefghijklmnopqrstuvwxyz0123456789", 3, 10)
+        from tld in Gen.ArrayOf(Gen.Elements("abcdefghijklmnopqrstuvwxyz".ToCharArray()), 2).Select(c => new string(c))
+        select $"{local}@{domain}.{tld}";
+
+    [Property(MaxTest = 300)]
+    public Property E_mail_addresses_of_the_grammar_are_accepted_and_normalised_once_for_all() =>
+        Prop.ForAll(Addresses().ToArbitrary(), address =>
+            EmailAddresses.TryNormalize(" " + address.ToUpperInvariant() + " ", out var normalized) && normalized == address
+            && EmailAddresses.TryNormalize(normalized, out var again) && again == normalized);
+
+    [Property(MaxTest = 300)]
+    public Property E_mail_addresses_with_a_double_dot_or_a_character_outside_the_grammar_are_refused() =>
+        Prop.ForAll(Addresses().ToArbitrary(), Gen.Elements("..", "<", ">", " ", "\u0000", "\"", "(", ",", ";", "å", "\u200b").ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(),
+            (address, bad, at) =>
+            {
+                var position = 1 + at % (address.Length - 1);
+                return !EmailAddresses.TryNormalize(address.Insert(position, bad), out _);
+            });
+
     [Fact]
     public void E_mail_addresses_are_at_most_254_characters_with_a_local_part_of_at_most_64()
     {
