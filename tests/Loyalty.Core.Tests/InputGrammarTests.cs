@@ -169,6 +169,17 @@ public class InputGrammarTests
         Assert.Equal(ErrorCodes.UnknownTimeZone, Assert.Single(ProgramValidator.Validate(Seeds.Ladder() with { TimeZone = new string('a', 100_000) })).Code);
 
     [Fact]
+    public void A_blank_or_invisible_tier_name_is_one_required_error()
+    {
+        var ladder = Seeds.Ladder();
+        foreach (var name in new[] { " ", "\u200b\u2060" })
+        {
+            var errors = ProgramValidator.Validate(ladder with { Tiers = [ladder.Tiers[0] with { Name = name }, .. ladder.Tiers.Skip(1)] });
+            Assert.Equal((ErrorCodes.Required, "tiers[0].name"), errors.Select(e => (e.Code, e.Path)).Single());
+        }
+    }
+
+    [Fact]
     public void A_receipt_over_the_programs_line_amount_or_points_limit_is_refused_before_it_is_applied()
     {
         var program = Seeds.Compile(Seeds.Till() with { MaxLineAmount = 10_000m, MaxPointsPerReceipt = 5_000 });

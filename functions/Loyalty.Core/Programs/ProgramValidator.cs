@@ -89,11 +89,11 @@ public static class ProgramValidator
             Count(tiers.Count, "tiers", errors);
             for (var i = 0; i < tiers.Count; i++)
             {
-                errors.Text(tiers[i].Name, $"tiers[{i}].name", MaxNameLength);
+                Name(tiers[i].Name, $"tiers[{i}].name", errors);
                 if (tiers[i].Threshold > MaxPoints) errors.Add(ErrorCodes.OutOfRange, $"tiers[{i}].threshold", $"A threshold is at most {MaxPoints}.");
                 Count(tiers[i].Benefits.Count, $"tiers[{i}].benefits", errors);
                 for (var b = 0; b < tiers[i].Benefits.Count; b++)
-                    errors.Text(tiers[i].Benefits[b].Kind, $"tiers[{i}].benefits[{b}].kind", MaxNameLength);
+                    Name(tiers[i].Benefits[b].Kind, $"tiers[{i}].benefits[{b}].kind", errors);
             }
         }
         if (program.NearNextTierMargin > MaxPoints)
@@ -119,8 +119,7 @@ public static class ProgramValidator
         {
             var card = program.StampCards[i];
             var path = $"stampCards[{i}]";
-            errors.Identifier(card.Id, $"{path}.id", Ids.MaxCodeLength);
-            errors.Text(card.Name, $"{path}.name", MaxNameLength);
+            Name(card.Name, $"{path}.name", errors);
             if (card.StampsForReward > MaxStampsForReward)
                 errors.Add(ErrorCodes.OutOfRange, $"{path}.stampsForReward", $"A card needs at most {MaxStampsForReward} stamps for its reward.");
             if (card.AmountPerStamp > ReceiptValidator.MaxAmount)
@@ -135,6 +134,12 @@ public static class ProgramValidator
             errors.Add(ErrorCodes.OutOfRange, "maxLineAmount", $"maxLineAmount is above 0 and at most {ReceiptValidator.MaxAmount}.");
         if (program.MaxPointsPerReceipt is < 1 or > MaxPoints)
             errors.Add(ErrorCodes.OutOfRange, "maxPointsPerReceipt", $"maxPointsPerReceipt is 1 to {MaxPoints}.");
+    }
+
+    /// <summary>A name the structural rules found present (not white space) is bounded text here: printable, not only invisible characters.</summary>
+    private static void Name(string? name, string path, ErrorList errors)
+    {
+        if (!string.IsNullOrWhiteSpace(name)) errors.Text(name, path, MaxNameLength);
     }
 
     private static void RewardBounds(Reward reward, string path, ErrorList errors)
