@@ -130,11 +130,51 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         Assert.Equal(("Greta", true, "member"), ((string)updated["profile"]!["firstName"]!, (bool)updated["profile"]!["consents"]!["sms"]!["granted"]!, (string)updated["profile"]!["consents"]!["sms"]!["source"]!));
         var chosen = await member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "app-1", value = 50m });
         Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
-        Assert.Equal("till:self.app-1", (string)(await MemberApiTests.Body(chosen))["operationId"]!);
+        Assert.Equal("app:app-1", (string)(await MemberApiTests.Body(chosen))["operationId"]!);
         var offers = await MemberApiTests.Body(await member.GetAsync("/api/v1/me/offers"));
-        Assert.Equal(["till:self.app-1", "welcome"], offers["vouchers"]!.AsArray().Select(v => (string)v!["id"]!).Order());
+        Assert.Equal(["app:app-1", "welcome"], offers["vouchers"]!.AsArray().Select(v => (string)v!["id"]!).Order());
         Assert.Empty(offers["campaigns"]!.AsArray());
         Assert.Equal(memberId, (string)(await MemberApiTests.Body(await member.GetAsync("/api/v1/me")))["profile"]!["memberId"]!);
+    }
+
+    [Fact]
+    public async Task Till_and_app_voucher_requests_never_answer_each_other_whatever_ids_they_pick()
+    {
+        var (programId, staff) = await factory.NewProgramAsync();
+        await AddDenominationAsync(programId);
+        var memberId = await EnrolAsync(staff, new { phone = "0701212121" });
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync("/api/v1/receipts", new
+        {
+            id = "web-big",
+            channel = "online",
+            purchasedAt = DateTimeOffset.UtcNow.AddSeconds(-5),
+            member = new { memberId },
+            currency = "SEK",
+            total = 6000m,
+            lines = new[] { new { sku = "sofa-1", category = "sofas", quantity = 1m, amount = 6000m } },
+        })).StatusCode);
+        var member = await SignInAsync(staff, programId, "0701212121", "+46701212121");
+
+        // The till first, then the app with the id the till's could be mistaken for; then the other way round.
+        var till = await ChosenAsync(staff.PostAsJsonAsync($"/api/v1/members/{memberId}/vouchers", new { requestId = "self.app-43", value = 50m }));
+        var app = await ChosenAsync(member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "app-43", value = 50m }));
+        var app2 = await ChosenAsync(member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "44", value = 50m }));
+        var till2 = await ChosenAsync(staff.PostAsJsonAsync($"/api/v1/members/{memberId}/vouchers", new { requestId = "app:44", value = 50m }));
+        var till3 = await ChosenAsync(staff.PostAsJsonAsync($"/api/v1/members/{memberId}/vouchers", new { requestId = "self.44", value = 50m }));
+
+        Assert.Equal(["till:self.app-43", "app:app-43", "app:44", "till:app:44", "till:self.44"], new[] { till, app, app2, till2, till3 }.Select(o => (string)o["operationId"]!));
+        Assert.All([till, app, app2, till2, till3], o => Assert.Equal(-1_000, (long)o["pointsEarned"]!));
+        var vouchers = (await MemberApiTests.Body(await member.GetAsync("/api/v1/me/offers")))["vouchers"]!.AsArray().Select(v => (string)v!["id"]!).ToList();
+        Assert.Equal(6, vouchers.Count);
+        // A retry still replays its own first answer.
+        Assert.Equal(app.ToJsonString(), (await ChosenAsync(member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "app-43", value = 50m }))).ToJsonString());
+    }
+
+    private static async Task<JsonNode> ChosenAsync(Task<HttpResponseMessage> request)
+    {
+        var response = await request;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await MemberApiTests.Body(response);
     }
 
     [Fact]

@@ -228,7 +228,10 @@ public sealed class MemberService : IMemberService
         ListAsync(programId, memberId, page, members.ListLedgerAsync, cancellationToken);
 
     public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>
-        ApplyAsync(programId, memberId, $"till:{requestId}", (book, program, today) => book.ChooseVoucher(program, requestId, value, today), cancellationToken);
+        ChooseVoucherAsync(programId, memberId, requestId, value, VoucherRequester.Till, cancellationToken);
+
+    internal Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, VoucherRequester by, CancellationToken cancellationToken) =>
+        ApplyAsync(programId, memberId, MemberBook.VoucherOperation(by, requestId), (book, program, today) => book.ChooseVoucher(program, requestId, value, today, by), cancellationToken);
 
     public Task<Result<Outcome>> RedeemVoucherAsync(string programId, string memberId, string voucherId, string requestId, CancellationToken cancellationToken) =>
         ApplyAsync(programId, memberId, $"redeem:{requestId}", (book, program, today) => book.RedeemVoucher(program, requestId, voucherId, today), cancellationToken);

@@ -13,7 +13,7 @@ public interface ISelfService
 
     /// <summary>
     /// A voucher of a program denomination for points, as at the till; the app's request ids live apart from the tills'
-    /// (the operation is "till:self.{requestId}"), so the two can never answer each other's retries.
+    /// (the operation is "app:{requestId}", a till's "till:{requestId}"), so the two can never answer each other's retries.
     /// </summary>
     Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken);
 }
@@ -23,7 +23,7 @@ public sealed record MemberOffers(IReadOnlyList<Voucher> Vouchers, IReadOnlyList
 /// <param name="OperationId">"campaign:…", the campaign delivery that gave it.</param>
 public sealed record CampaignOffer(string OperationId, long PointsEarned, IReadOnlyList<Voucher> VouchersIssued);
 
-internal sealed class SelfService(IMemberService members, IPrivacyStore records, ProgramCache programs) : ISelfService
+internal sealed class SelfService(MemberService members, IPrivacyStore records, ProgramCache programs) : ISelfService
 {
     public const string CampaignOperations = "campaign:";
     private const int MaxRequestIdLength = 64;
@@ -44,6 +44,6 @@ internal sealed class SelfService(IMemberService members, IPrivacyStore records,
         errors.Identifier(requestId, "requestId", MaxRequestIdLength);
         return errors.Any
             ? Task.FromResult(Result<Outcome>.Fail(errors.Items))
-            : members.ChooseVoucherAsync(programId, memberId, $"self.{requestId}", value, cancellationToken);
+            : members.ChooseVoucherAsync(programId, memberId, requestId, value, VoucherRequester.App, cancellationToken);
     }
 }
