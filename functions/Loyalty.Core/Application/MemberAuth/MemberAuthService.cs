@@ -26,6 +26,12 @@ public interface IMemberAuthService
     /// <summary>The caller a member token stands for: scope member, that member only; null for an invalid or expired token.</summary>
     ApiCaller? Authenticate(string token);
 
+    /// <summary>
+    /// False once the token's member is erased (or never was): tokens are signed, not stored, so a token outlives its
+    /// member unless each use asks.
+    /// </summary>
+    Task<bool> IsCurrentAsync(ApiCaller member, CancellationToken cancellationToken);
+
     /// <summary>Removes code and counter rows nothing needs any more.</summary>
     Task<int> SweepAsync(CancellationToken cancellationToken);
 }
@@ -175,6 +181,11 @@ public sealed class MemberAuthService : IMemberAuthService
 
     public ApiCaller? Authenticate(string token) =>
         signer.Validate(token, time.GetUtcNow()) is var (programId, memberId) ? new ApiCaller($"member:{memberId}", programId, Scope.None, memberId) : null;
+
+    public async Task<bool> IsCurrentAsync(ApiCaller member, CancellationToken cancellationToken) =>
+        member.MemberId is { } memberId && MemberIds.IsWellFormed(memberId) &&
+        await programs.GetAsync(member.ProgramId, cancellationToken).ConfigureAwait(false) is { } program &&
+        await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) is { Profile.ErasedAt: null };
 
     public Task<int> SweepAsync(CancellationToken cancellationToken) => store.DeleteExpiredAsync(time.GetUtcNow(), cancellationToken);
 

@@ -8,9 +8,9 @@ public interface IAuditLog
     /// <summary>A member's entries newest first, after the cursor of the previous page.</summary>
     Task<CursorPage<AuditEntry>> ListAsync(string programId, string memberId, int pageSize, string? after, CancellationToken cancellationToken);
 
-    /// <summary>Rewrites the member's entries whose reason contains one of <paramref name="values"/> (case-insensitive) without it.</summary>
+    /// <summary>Rewrites the member's entries whose reason quotes what <paramref name="redaction"/> takes out.</summary>
     /// <returns>How many entries were rewritten.</returns>
-    Task<int> ScrubAsync(string programId, string memberId, IReadOnlyList<string> values, CancellationToken cancellationToken);
+    Task<int> ScrubAsync(string programId, string memberId, Privacy.Redaction redaction, CancellationToken cancellationToken);
 }
 
 /// <param name="Actor">The API key id, or "member:{memberId}" for the member's own token.</param>
