@@ -68,7 +68,9 @@ public static class Routes
         var me = api.MapGroup("/me").WithTags("Member self-service");
         me.MapGet("", Body(SelfServiceEndpoints.Get)).WithName("GetMe").Produces<MemberDetails>().WithProblems(404);
         me.MapPatch("", Body(SelfServiceEndpoints.Update)).WithName("UpdateMe")
-            .Accepts<UpdateContact>("application/json").Produces<MemberDetails>().WithProblems(404, 409);
+            .Accepts<UpdateContact>("application/json").Produces<ContactUpdate>().Produces<ContactUpdate>(StatusCodes.Status202Accepted).WithProblems(404, 409, 429);
+        me.MapPost("/contact-confirmations", Body(SelfServiceEndpoints.ConfirmContact)).WithName("ConfirmMyContact")
+            .Accepts<ContactConfirmation>("application/json").Produces<MemberDetails>().WithProblems(404, 409, 429);
         me.MapGet("/receipts", Body(SelfServiceEndpoints.ListReceipts)).WithName("ListMyReceipts").Produces<Page<ReceiptSummary>>().WithProblems(404);
         me.MapGet("/offers", Body(SelfServiceEndpoints.ListOffers)).WithName("ListMyOffers").Produces<MemberOffers>().WithProblems(404);
         me.MapPost("/vouchers", Body(SelfServiceEndpoints.ChooseVoucher)).WithName("ChooseMyVoucher")

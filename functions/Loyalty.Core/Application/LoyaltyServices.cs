@@ -48,7 +48,7 @@ public sealed record LoyaltyServices(
         var commits = new MemberCommits(ports.Members, ports.Notifications, time);
         var receipts = new ReceiptService(ports.Members, identities, ports.ParkedReceipts, ports.ReceiptClaims, ports.ReceiptArchive, commits, cache,
             new CampaignResponses(ports.Campaigns, ports.CampaignDeliveries), time);
-        var members = new MemberService(ports.Members, identities, commits, receipts, cache, time);
+        var members = new MemberService(ports.Members, identities, commits, receipts, cache, ports.Audit, time);
         var auth = new MemberAuthService(memberAuth ?? MemberAuthOptions.Development(), ports.MemberAuth, identities, ports.Members, ports.Notifications, cache, time);
         return new LoyaltyServices(
             members,
@@ -59,7 +59,7 @@ public sealed record LoyaltyServices(
             new NightlyReview(ports.Programs, cache, ports.Members, ports.Reviews, ports.JobProgress, ports.Notifications, time, schedule ?? NightlySchedule.Default),
             auth,
             new PrivacyService(cache, ports, identities, auth, time),
-            new SelfService(members, ports.Privacy, cache),
+            new SelfService(members, auth, ports.Privacy, cache),
             new CampaignService(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, time),
             new CampaignScheduler(ports.Programs, cache, ports.Campaigns,
                 new CampaignFanOut(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, ports.Notifications, time), time));

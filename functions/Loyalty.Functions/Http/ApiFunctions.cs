@@ -78,6 +78,10 @@ public sealed class ApiFunctions(TimeProvider time)
     public Task<IActionResult> UpdateMe([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/me")] HttpRequest req) =>
         HandlerResult.From(SelfServiceEndpoints.Update(req.HttpContext));
 
+    [Function("ConfirmMyContact")]
+    public Task<IActionResult> ConfirmMyContact([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/contact-confirmations")] HttpRequest req) =>
+        HandlerResult.From(SelfServiceEndpoints.ConfirmContact(req.HttpContext));
+
     [Function("ListMyReceipts")]
     public Task<IActionResult> ListMyReceipts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/receipts")] HttpRequest req) =>
         HandlerResult.From(SelfServiceEndpoints.ListReceipts(req.HttpContext));

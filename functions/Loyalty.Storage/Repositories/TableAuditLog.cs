@@ -19,6 +19,7 @@ internal sealed class TableAuditLog(TableClient table) : IAuditLog
             ["Actor"] = entry.Actor,
             ["Action"] = entry.Action,
             ["Reason"] = entry.Reason,
+            ["Detail"] = entry.Detail,
         }, cancellationToken).ConfigureAwait(false);
 
     public async Task<CursorPage<AuditEntry>> ListAsync(string programId, string memberId, int pageSize, string? after, CancellationToken cancellationToken)
@@ -56,7 +57,7 @@ internal sealed class TableAuditLog(TableClient table) : IAuditLog
     }
 
     private static AuditEntry Read(string programId, string memberId, TableEntity row) => new(
-        row.Required("Id"), programId, memberId, row.GetDateTimeOffset("At") ?? default, row.Required("Actor"), row.Required("Action"), row.GetString("Reason"));
+        row.Required("Id"), programId, memberId, row.GetDateTimeOffset("At") ?? default, row.Required("Actor"), row.Required("Action"), row.GetString("Reason"), row.GetString("Detail"));
 
     private static string Partition(string programId, string memberId) => $"{programId}|{memberId}";
 }

@@ -157,7 +157,7 @@ public class PrivacyTests : LoyaltyStorageTest
             Assert.Equal(ReceiptStatus.Applied, Ok(await receipts.ApplyAsync(programId, receipt, archived, default)).Status);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
-        Ok(await Members.UpdateContactAsync(programId, astrid, new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Sms] = true } }, "member", default));
+        Ok(await Services.SelfService.UpdateContactAsync(programId, astrid, new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Sms] = true } }, "203.0.113.7", default));
         await RecordCampaignDeliveryAsync(new MemberKey(programId, 4, astrid));
         await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "case 4711", default);
         await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "call from Astrid Lindgren", default);

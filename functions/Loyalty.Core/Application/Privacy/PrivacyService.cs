@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Loyalty.Core.Application.Identities;
 using Loyalty.Core.Application.MemberAuth;
@@ -166,7 +164,7 @@ public sealed class PrivacyService : IPrivacyService
     }
 
     public Task RecordReadAsync(string programId, string memberId, string actor, string action, string? reason, CancellationToken cancellationToken) =>
-        audit.AppendAsync(new AuditEntry(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(9)), programId, memberId, time.GetUtcNow(), actor, action, reason), cancellationToken);
+        audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), actor, action, reason), cancellationToken);
 
     public async Task<Result<Page<AuditEntry>>> ListAuditAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken)
     {
