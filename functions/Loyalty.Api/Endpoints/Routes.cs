@@ -82,6 +82,10 @@ public static class Routes
         receipts.MapPost("", Body(ReceiptEndpoints.Submit)).WithName("SubmitReceipt")
             .Accepts<PosReceipt>("application/json").Produces<ReceiptResult>().Produces<ReceiptResult>(StatusCodes.Status202Accepted).WithProblems(404, 409);
         receipts.MapGet("/parked", Body(ReceiptEndpoints.ListParked)).WithName("ListParkedReceipts").Produces<Page<ParkedReceipt>>();
+        receipts.MapPost("/parked/{receiptId}/retry", ReceiptEndpoints.RetryParked).WithName("RetryParkedReceipt")
+            .Produces<ReceiptResult>().WithProblems(404, 409);
+        receipts.MapDelete("/parked/{receiptId}", ReceiptEndpoints.DiscardParked).WithName("DiscardParkedReceipt")
+            .Produces<ParkedReceipt>().WithProblems(404, 409);
 
         var segments = api.MapGroup("/segments").WithTags("Campaigns");
         segments.MapPost("", Body(CampaignEndpoints.CreateSegment)).WithName("CreateSegment")

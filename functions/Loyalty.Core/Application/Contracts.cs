@@ -67,6 +67,16 @@ public interface IReceiptService
     /// </summary>
     /// <returns>How many were applied.</returns>
     Task<int> ReplayParkedAsync(string programId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// An operator runs a parked receipt again (one the member's state refused, say, now that it allows it): applied
+    /// exactly once to the member holding its identifier and no longer parked, or refused with the reason and left
+    /// parked. Audited under that member.
+    /// </summary>
+    Task<Result<Receipts.ReceiptResult>> RetryParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken);
+
+    /// <summary>An operator gives up on a parked receipt: it is no longer parked (its raw payload stays archived). Audited under the member holding its identifier.</summary>
+    Task<Result<Receipts.ParkedReceipt>> DiscardParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken);
 }
 
 public interface IProgramService
@@ -135,7 +145,7 @@ public sealed record UpdateContact
     public IReadOnlyList<string>? Interests { get; init; }
 }
 
-/// <summary>Who on the staff changes a member's details, and why (the optional X-Audit-Reason).</summary>
+/// <summary>Who on the staff changes a member's details or parked receipts, and why (the optional X-Audit-Reason).</summary>
 /// <param name="Admin">An admin key: consent changes are recorded as "admin:{keyId}", else "staff:{keyId}".</param>
 public sealed record StaffChange(string KeyId, bool Admin, string? Reason = null)
 {
@@ -239,4 +249,7 @@ public static class ApplicationErrors
     public const string CodeExpired = "auth.code_expired";
     public const string CodeLocked = "auth.code_locked";
     public const string RateLimited = "auth.rate_limited";
+    public const string ParkedReceiptNotFound = "receipt.parked_not_found";
+    public const string ParkedReceiptUnclaimed = "receipt.parked_unclaimed";
+    public const string ParkedReceiptRefused = "receipt.parked_refused";
 }

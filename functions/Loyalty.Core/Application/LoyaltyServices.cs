@@ -47,7 +47,7 @@ public sealed record LoyaltyServices(
         var identities = new IdentityClaims(ports.Identities, ports.Members, time);
         var commits = new MemberCommits(ports.Members, ports.Notifications, time);
         var receipts = new ReceiptService(ports.Members, identities, ports.ParkedReceipts, ports.ReceiptClaims, ports.ReceiptArchive, commits, cache,
-            new CampaignResponses(ports.Campaigns, ports.CampaignDeliveries), time);
+            new CampaignResponses(ports.Campaigns, ports.CampaignDeliveries), ports.Audit, time);
         var members = new MemberService(ports.Members, identities, commits, receipts, cache, ports.Audit, time);
         var auth = new MemberAuthService(memberAuth ?? MemberAuthOptions.Development(), ports.MemberAuth, identities, ports.Members, ports.Notifications, cache, time);
         return new LoyaltyServices(

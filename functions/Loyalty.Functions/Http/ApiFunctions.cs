@@ -106,6 +106,14 @@ public sealed class ApiFunctions(TimeProvider time)
     public Task<IActionResult> ListParkedReceipts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/receipts/parked")] HttpRequest req) =>
         HandlerResult.From(ReceiptEndpoints.ListParked(req.HttpContext));
 
+    [Function("RetryParkedReceipt")]
+    public Task<IActionResult> RetryParkedReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/receipts/parked/{receiptId}/retry")] HttpRequest req, string receiptId) =>
+        HandlerResult.From(ReceiptEndpoints.RetryParked(req.HttpContext, receiptId));
+
+    [Function("DiscardParkedReceipt")]
+    public Task<IActionResult> DiscardParkedReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/receipts/parked/{receiptId}")] HttpRequest req, string receiptId) =>
+        HandlerResult.From(ReceiptEndpoints.DiscardParked(req.HttpContext, receiptId));
+
     [Function("GetProgram")]
     public Task<IActionResult> GetProgram([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/program")] HttpRequest req) =>
         HandlerResult.From(ProgramEndpoints.Get(req.HttpContext));
