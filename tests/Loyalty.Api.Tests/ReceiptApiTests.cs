@@ -62,6 +62,47 @@ public sealed class ReceiptApiTests(LoyaltyApiFactory factory) : IClassFixture<L
     }
 
     [Fact]
+    public async Task An_admin_retries_a_refused_parked_receipt_once_the_account_allows_it_or_discards_it_and_both_are_audited()
+    {
+        var (programId, client) = await factory.NewProgramAsync(Scope.Pos | Scope.Store);
+        var admin = await factory.ClientForAsync(programId, Scope.Admin);
+        // Returns parked before their purchase reached the member: the enrolment replays them and the account refuses them.
+        foreach (var (id, phone, returnOf) in new[] { ("ret-1", "0706000001", "buy-1"), ("ret-2", "0706000001", "never-sold"), ("waiting", "0706000002", null) })
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/api/v1/receipts", Receipt(id, new { phone }, returnOf: returnOf))).StatusCode);
+        var memberId = (string)(await Body(await client.PostAsJsonAsync("/api/v1/members", new { phone = "0706000001" })))["profile"]!["memberId"]!;
+        var refused = (await Body(await client.GetAsync("/api/v1/receipts/parked")))["items"]!.AsArray().Where(p => p!["refused"] is not null);
+        Assert.Equal(["ret-1", "ret-2"], refused.Select(p => (string)p!["receipt"]!["id"]!).Order());
+
+        var still = await admin.PostAsync("/api/v1/receipts/parked/ret-1/retry", null);
+        Assert.Equal(HttpStatusCode.Conflict, still.StatusCode);
+        Assert.Equal(["receipt.parked_refused", "return.original_not_found"], (await Body(still))["violations"]!.AsArray().Select(v => (string)v!["code"]!));
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/receipts", Receipt("buy-1", new { memberId }))).StatusCode);
+        var retry = new HttpRequestMessage(HttpMethod.Post, "/api/v1/receipts/parked/ret-1/retry") { Headers = { { "X-Audit-Reason", "case 12" } } };
+        var retried = await admin.SendAsync(retry);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        var applied = await Body(retried);
+        Assert.Equal(("applied", memberId, -1_234L), ((string)applied["status"]!, (string)applied["memberId"]!, (long)applied["outcome"]!["pointsEarned"]!));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/v1/receipts/parked/ret-1/retry", null)).StatusCode);
+
+        var discarded = await admin.DeleteAsync("/api/v1/receipts/parked/ret-2");
+        Assert.Equal(HttpStatusCode.OK, discarded.StatusCode);
+        Assert.Equal("ret-2", (string)(await Body(discarded))["receipt"]!["id"]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/v1/receipts/parked/ret-2")).StatusCode);
+
+        // Nobody holds "waiting"'s phone: it is left for the enrolment that will; staff keys may not touch parked receipts.
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync("/api/v1/receipts/parked/waiting/retry", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.DeleteAsync("/api/v1/receipts/parked/waiting")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.DeleteAsync("/api/v1/receipts/parked/waiting")).StatusCode);
+        Assert.Equal(["waiting"], (await Body(await client.GetAsync("/api/v1/receipts/parked")))["items"]!.AsArray().Select(p => (string)p!["receipt"]!["id"]!));
+
+        Assert.Equal(["buy-1", "ret-1"], (await Body(await client.GetAsync($"/api/v1/members/{memberId}/receipts")))["items"]!.AsArray().Select(r => (string)r!["receiptId"]!).Order());
+        var trail = (await Body(await admin.GetAsync($"/api/v1/audit?memberId={memberId}")))["items"]!.AsArray();
+        Assert.Equal([("receipt.parked_discard", "ret-2", null), ("receipt.parked_retry", "ret-1: applied", "case 12"), ("receipt.parked_retry", "ret-1: refused", null)],
+            trail.Select(e => ((string)e!["action"]!, (string)e["detail"]!, (string?)e["reason"])));
+    }
+
+    [Fact]
     public async Task Mistakes_are_problems_not_500s()
     {
         var (programId, client) = await factory.NewProgramAsync(Scope.Pos);

@@ -130,11 +130,153 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         Assert.Equal(("Greta", true, "member"), ((string)updated["profile"]!["firstName"]!, (bool)updated["profile"]!["consents"]!["sms"]!["granted"]!, (string)updated["profile"]!["consents"]!["sms"]!["source"]!));
         var chosen = await member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "app-1", value = 50m });
         Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
-        Assert.Equal("till:self.app-1", (string)(await MemberApiTests.Body(chosen))["operationId"]!);
+        Assert.Equal("app:app-1", (string)(await MemberApiTests.Body(chosen))["operationId"]!);
         var offers = await MemberApiTests.Body(await member.GetAsync("/api/v1/me/offers"));
-        Assert.Equal(["till:self.app-1", "welcome"], offers["vouchers"]!.AsArray().Select(v => (string)v!["id"]!).Order());
+        Assert.Equal(["app:app-1", "welcome"], offers["vouchers"]!.AsArray().Select(v => (string)v!["id"]!).Order());
         Assert.Empty(offers["campaigns"]!.AsArray());
         Assert.Equal(memberId, (string)(await MemberApiTests.Body(await member.GetAsync("/api/v1/me")))["profile"]!["memberId"]!);
+    }
+
+    [Fact]
+    public async Task Till_and_app_voucher_requests_never_answer_each_other_whatever_ids_they_pick()
+    {
+        var (programId, staff) = await factory.NewProgramAsync();
+        await AddDenominationAsync(programId);
+        var memberId = await EnrolAsync(staff, new { phone = "0701212121" });
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync("/api/v1/receipts", new
+        {
+            id = "web-big",
+            channel = "online",
+            purchasedAt = DateTimeOffset.UtcNow.AddSeconds(-5),
+            member = new { memberId },
+            currency = "SEK",
+            total = 6000m,
+            lines = new[] { new { sku = "sofa-1", category = "sofas", quantity = 1m, amount = 6000m } },
+        })).StatusCode);
+        var member = await SignInAsync(staff, programId, "0701212121", "+46701212121");
+
+        // The till first, then the app with the id the till's could be mistaken for; then the other way round.
+        var till = await ChosenAsync(staff.PostAsJsonAsync($"/api/v1/members/{memberId}/vouchers", new { requestId = "self.app-43", value = 50m }));
+        var app = await ChosenAsync(member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "app-43", value = 50m }));
+        var app2 = await ChosenAsync(member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "44", value = 50m }));
+        var till2 = await ChosenAsync(staff.PostAsJsonAsync($"/api/v1/members/{memberId}/vouchers", new { requestId = "app:44", value = 50m }));
+        var till3 = await ChosenAsync(staff.PostAsJsonAsync($"/api/v1/members/{memberId}/vouchers", new { requestId = "self.44", value = 50m }));
+
+        Assert.Equal(["till:self.app-43", "app:app-43", "app:44", "till:app:44", "till:self.44"], new[] { till, app, app2, till2, till3 }.Select(o => (string)o["operationId"]!));
+        Assert.All([till, app, app2, till2, till3], o => Assert.Equal(-1_000, (long)o["pointsEarned"]!));
+        var vouchers = (await MemberApiTests.Body(await member.GetAsync("/api/v1/me/offers")))["vouchers"]!.AsArray().Select(v => (string)v!["id"]!).ToList();
+        Assert.Equal(6, vouchers.Count);
+        // A retry still replays its own first answer.
+        Assert.Equal(app.ToJsonString(), (await ChosenAsync(member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "app-43", value = 50m }))).ToJsonString());
+    }
+
+    private static async Task<JsonNode> ChosenAsync(Task<HttpResponseMessage> request)
+    {
+        var response = await request;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await MemberApiTests.Body(response);
+    }
+
+    [Fact]
+    public async Task A_member_cannot_collect_receipts_parked_under_numbers_that_are_not_theirs()
+    {
+        var (programId, staff) = await factory.NewProgramAsync();
+        var admin = await factory.ClientForAsync(programId, Scope.Admin);
+        var attacker = await EnrolAsync(staff, new { phone = "0703000000" });
+        string[] victims = ["0703000001", "0703000002", "0703000003"];
+        foreach (var (phone, i) in victims.Select((p, i) => (p, i)))
+            await ParkAsync(staff, $"victim-{i}", phone);
+        var member = await SignInAsync(staff, programId, "0703000000", "+46703000000");
+
+        // Each victim's number in turn, then back to the member's own: nothing changes hands without the code.
+        foreach (var phone in victims)
+        {
+            var patched = await member.PatchAsJsonAsync("/api/v1/me", new { phone });
+            Assert.Equal(HttpStatusCode.Accepted, patched.StatusCode);
+            var body = await MemberApiTests.Body(patched);
+            Assert.Equal("+46703000000", (string)body["profile"]!["phone"]!);
+            Assert.Equal(("phone", "+4670" + phone[3..], "sms"), ((string)body["pending"]![0]!["field"]!, (string)body["pending"]![0]!["value"]!, (string)body["pending"]![0]!["channel"]!));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await member.PatchAsJsonAsync("/api/v1/me", new { phone = "0703000000" })).StatusCode);
+        // The codes went to the victims' phones, not to the member; a guess is refused.
+        Assert.Equal(ApplicationErrors.CodeInvalid, await ViolationAsync(await member.PostAsJsonAsync("/api/v1/me/contact-confirmations", new { phone = victims[1], code = "000000" })));
+
+        Assert.Empty((await MemberApiTests.Body(await member.GetAsync("/api/v1/me/receipts")))["items"]!.AsArray());
+        Assert.Equal(["victim-0", "victim-1", "victim-2"], (await MemberApiTests.Body(await admin.GetAsync("/api/v1/receipts/parked")))["items"]!.AsArray()
+            .Select(p => (string)p!["receipt"]!["id"]!).Order());
+        Assert.Equal(attacker, (string)(await MemberApiTests.Body(await staff.PostAsJsonAsync("/api/v1/members/identify", new { phone = "0703000000" })))["profile"]!["memberId"]!);
+
+        // The owner enrols while the member's change is pending, and gets the receipt; the code, even if it leaked, is now too late.
+        var code = await CodeForAsync(programId, "+46703000001");
+        var owner = await EnrolAsync(staff, new { phone = victims[0] });
+        Assert.Equal(["victim-0"], (await MemberApiTests.Body(await staff.GetAsync($"/api/v1/members/{owner}/receipts")))["items"]!.AsArray().Select(r => (string)r!["receiptId"]!));
+        var late = await member.PostAsJsonAsync("/api/v1/me/contact-confirmations", new { phone = victims[0], code = code.Code });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Equal(ApplicationErrors.IdentityTaken, (string)(await MemberApiTests.Body(late))["violations"]![0]!["code"]!);
+    }
+
+    [Fact]
+    public async Task A_new_phone_is_the_members_only_after_the_code_sent_to_it_and_its_parked_receipt_follows()
+    {
+        var (programId, staff) = await factory.NewProgramAsync();
+        var memberId = await EnrolAsync(staff, new { phone = "0704000000", firstName = "Old" });
+        await ParkAsync(staff, "parked-new-phone", "0704000001");
+        var member = await SignInAsync(staff, programId, "0704000000", "+46704000000");
+
+        var patched = await member.PatchAsJsonAsync("/api/v1/me", new { phone = "070-400 00 01", firstName = "New" });
+        Assert.Equal(HttpStatusCode.Accepted, patched.StatusCode);
+        Assert.Equal(("New", "+46704000000"), ((string)(await MemberApiTests.Body(patched))["profile"]!["firstName"]!, (string)(await MemberApiTests.Body(patched))["profile"]!["phone"]!));
+        Assert.Empty((await MemberApiTests.Body(await member.GetAsync("/api/v1/me/receipts")))["items"]!.AsArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.PostAsJsonAsync("/api/v1/members/identify", new { phone = "0704000001" })).StatusCode);
+
+        var code = await CodeForAsync(programId, "+46704000001");
+        Assert.Equal(memberId, code.MemberId);
+        var confirmed = await member.PostAsJsonAsync("/api/v1/me/contact-confirmations", new { phone = "+46704000001", code = code.Code });
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("+46704000001", (string)(await MemberApiTests.Body(confirmed))["profile"]!["phone"]!);
+        Assert.Equal(["parked-new-phone"], (await MemberApiTests.Body(await member.GetAsync("/api/v1/me/receipts")))["items"]!.AsArray().Select(r => (string)r!["receiptId"]!));
+        Assert.Equal(memberId, (string)(await MemberApiTests.Body(await staff.PostAsJsonAsync("/api/v1/members/identify", new { phone = "0704000001" })))["profile"]!["memberId"]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.PostAsJsonAsync("/api/v1/members/identify", new { phone = "0704000000" })).StatusCode);
+        Assert.Equal(ApplicationErrors.CodeInvalid, await ViolationAsync(await member.PostAsJsonAsync("/api/v1/me/contact-confirmations", new { phone = "0704000001", code = code.Code })));
+    }
+
+    [Fact]
+    public async Task A_staff_change_of_contact_details_is_immediate_and_audited_without_the_values()
+    {
+        var (programId, staff) = await factory.NewProgramAsync();
+        var admin = await factory.ClientForAsync(programId, Scope.Admin);
+        var staffKey = staff.DefaultRequestHeaders.GetValues("X-Api-Key").Single().Split('_')[1];
+        var memberId = await EnrolAsync(staff, new { phone = "0705000000" });
+        await ParkAsync(staff, "parked-staff", "0705000001");
+
+        var change = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/members/{memberId}")
+        {
+            Headers = { { "X-Audit-Reason", "desk 3" } },
+            Content = JsonContent.Create(new { phone = "0705000001", firstName = "Karin", consents = new { sms = true } }),
+        };
+        var changed = await staff.SendAsync(change);
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal("+46705000001", (string)(await MemberApiTests.Body(changed))["profile"]!["phone"]!);
+        Assert.Equal(["parked-staff"], (await MemberApiTests.Body(await staff.GetAsync($"/api/v1/members/{memberId}/receipts")))["items"]!.AsArray().Select(r => (string)r!["receiptId"]!));
+        var entry = Assert.Single((await MemberApiTests.Body(await admin.GetAsync($"/api/v1/audit?memberId={memberId}")))["items"]!.AsArray());
+        Assert.Equal((staffKey, "contact.update", "desk 3", "firstName, phone, consents.sms"),
+            ((string)entry!["actor"]!, (string)entry["action"]!, (string)entry["reason"]!, (string)entry["detail"]!));
+    }
+
+    private static async Task ParkAsync(HttpClient staff, string receiptId, string phone)
+    {
+        var parked = await staff.PostAsJsonAsync("/api/v1/receipts", new
+        {
+            id = receiptId,
+            channel = "online",
+            purchasedAt = DateTimeOffset.UtcNow.AddSeconds(-5),
+            member = new { phone },
+            currency = "SEK",
+            total = 100m,
+            lines = new[] { new { sku = "mug-1", category = "kitchen", quantity = 1m, amount = 100m } },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, parked.StatusCode);
     }
 
     [Fact]
@@ -181,7 +323,14 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         Assert.Equal(["card", "phone", "email"], (await MemberApiTests.Body(first))["identitiesFreed"]!.AsArray().Select(k => (string)k!));
         Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/v1/members/{memberId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await staff.PostAsJsonAsync("/api/v1/members/identify", new { email = "erik@example.com" })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync("/api/v1/me")).StatusCode);
+        // The token is signed, not stored, yet it stops working: every /me endpoint and the export answer 404.
+        foreach (var gone in new[]
+                 {
+                     member.GetAsync("/api/v1/me"), member.GetAsync("/api/v1/me/receipts"), member.GetAsync("/api/v1/me/offers"),
+                     member.PatchAsJsonAsync("/api/v1/me", new { firstName = "Erik" }), member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "x", value = 50m }),
+                     member.GetAsync($"/api/v1/members/{memberId}/export"),
+                 })
+            Assert.Equal(HttpStatusCode.NotFound, (await gone).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await staff.PostAsJsonAsync("/api/v1/members", new { phone = "0707778899", email = "erik@example.com" })).StatusCode);
         var leftover = await MemberApiTests.Body(await admin.GetAsync($"/api/v1/members/{memberId}/export"));
         Assert.Null((string?)leftover["profile"]!["firstName"]);

@@ -113,8 +113,31 @@ public class PrivacyTests
     [Fact]
     public void Redaction_takes_out_every_value_whatever_its_case()
     {
-        Assert.Equal("call from [erased] [erased] about [erased]", Redaction.Scrub("call from ASTRID Lindgren about a@example.com", ["Astrid", "lindgren", "A@Example.com"]));
-        Assert.Equal("case 17", Redaction.Scrub("case 17", ["Astrid"]));
+        Assert.Equal("call from [erased] [erased] about [erased]", new Redaction(["Astrid", "lindgren", "A@Example.com"]).Scrub("call from ASTRID Lindgren about a@example.com"));
+        Assert.Equal("case 17", new Redaction(["Astrid"]).Scrub("case 17"));
+    }
+
+    [Theory]
+    [InlineData("call 070-555 00 22 back")]
+    [InlineData("call 0705550022 back")]
+    [InlineData("call +46 70 555 00 22 back")]
+    [InlineData("call +46 (0)70-555 00 22 back")]
+    [InlineData("call 0046 70 5550022 back")]
+    [InlineData("call 46705550022 back")]
+    [InlineData("call 070.555.00.22 back")]
+    [InlineData("call 70 555 00 22 back")]
+    public void Redaction_finds_a_phone_number_however_it_is_written(string reason)
+    {
+        Assert.Equal("call [erased] back", new Redaction([], phones: ["+46705550022"]).Scrub(reason));
+    }
+
+    [Fact]
+    public void Redaction_finds_a_card_number_with_spaces_or_dashes_and_leaves_other_numbers_alone()
+    {
+        var redaction = new Redaction([], phones: ["+46705550022"], cards: ["9888503073562325", "AB12CD"]);
+
+        Assert.Equal("card [erased] and [erased], case 2026-17", redaction.Scrub("card 9888 5030-7356 2325 and ab 12 cd, case 2026-17"));
+        Assert.Equal("call 070-555 00 23", redaction.Scrub("call 070-555 00 23"));
     }
 
     [Fact]

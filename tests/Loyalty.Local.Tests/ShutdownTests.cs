@@ -72,5 +72,11 @@ public sealed class ShutdownTests(ITestOutputHelper output) : WorkerTest(output)
             inner.ListParkedAsync(programId, page, cancellationToken);
 
         public Task<int> ReplayParkedAsync(string programId, CancellationToken cancellationToken) => inner.ReplayParkedAsync(programId, cancellationToken);
+
+        public Task<Result<ReceiptResult>> RetryParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken) =>
+            inner.RetryParkedAsync(programId, receiptId, by, cancellationToken);
+
+        public Task<Result<ParkedReceipt>> DiscardParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken) =>
+            inner.DiscardParkedAsync(programId, receiptId, by, cancellationToken);
     }
 }

@@ -14,13 +14,15 @@ namespace Loyalty.Api.Auth;
 /// rather than in ASP.NET middleware, because the Azure Functions host does not run our middleware: both hosts must
 /// refuse the same requests the same way. Successful key look-ups are cached briefly, so a till lookup costs one
 /// storage read, not two; a revoked key keeps working for at most <see cref="CacheFor"/>. A member token needs no
-/// look-up (it is signed) and grants no scope: it reaches only the endpoints that take members.
+/// key look-up (it is signed), only a read of its member, so an erased member's token stops working; it grants no
+/// scope: it reaches only the endpoints that take members.
 /// </summary>
 public sealed class ApiKeyAuthentication(IApiKeyService keys, IMemberAuthService memberTokens, TimeProvider time)
 {
     public const string Header = "X-Api-Key";
     private const string BearerPrefix = "Bearer ";
     private const string InvalidToken = "The member token is not valid or has expired; verify again (POST /api/v1/member-auth/codes).";
+    private const string GoneMember = "The token's member no longer exists.";
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private const int MaxCached = 10_000;
 
@@ -36,7 +38,8 @@ public sealed class ApiKeyAuthentication(IApiKeyService keys, IMemberAuthService
         {
             if (memberTokens.Authenticate(token) is not { } member)
                 return (null, Problems.Unauthenticated(InvalidToken));
-            return members ? (member, null) : (null, Problems.Forbidden("A member token reaches only the member's own endpoints (/api/v1/me…)."));
+            if (!members) return (null, Problems.Forbidden("A member token reaches only the member's own endpoints (/api/v1/me…)."));
+            return await memberTokens.IsCurrentAsync(member, context.RequestAborted).ConfigureAwait(false) ? (member, null) : (null, Problems.NotFound(GoneMember));
         }
         if (presented.Length == 0)
             return (null, Problems.Unauthenticated($"Send your API key in the {Header} header."));
@@ -62,15 +65,17 @@ public sealed class ApiKeyAuthentication(IApiKeyService keys, IMemberAuthService
             : (null, Problems.Forbidden($"This key's scopes ({string.Join(", ", caller.Scopes.Names())}) do not include {string.Join(" or ", required.Names())}."));
     }
 
-    /// <summary>The member behind a member token, or the 401/403 to return: these endpoints take members, not keys.</summary>
-    public (ApiCaller? Caller, IResult? Problem) AuthenticateMember(HttpContext context)
+    /// <summary>
+    /// The member behind a member token, or the 401/403 to return: these endpoints take members, not keys. An erased
+    /// member's token is answered 404, as its member is to everyone else.
+    /// </summary>
+    public async Task<(ApiCaller? Caller, IResult? Problem)> AuthenticateMemberAsync(HttpContext context)
     {
         var detail = "Send the member's token as Authorization: Bearer … (POST /api/v1/member-auth/tokens issues it).";
         if (BearerToken(context) is not { } token)
             return (null, context.Request.Headers[Header].Count > 0 ? Problems.Forbidden("An API key cannot act as a member. " + detail) : Problems.Unauthenticated(detail));
-        return memberTokens.Authenticate(token) is { } member
-            ? (member, null)
-            : (null, Problems.Unauthenticated(InvalidToken));
+        if (memberTokens.Authenticate(token) is not { } member) return (null, Problems.Unauthenticated(InvalidToken));
+        return await memberTokens.IsCurrentAsync(member, context.RequestAborted).ConfigureAwait(false) ? (member, null) : (null, Problems.NotFound(GoneMember));
     }
 
     private static string? BearerToken(HttpContext context) =>

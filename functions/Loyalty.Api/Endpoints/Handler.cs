@@ -28,10 +28,10 @@ internal static class Handler
         Authorized(context, scope, (caller, cancellationToken) => WithBody<TBody>(context, body => action(caller, body, cancellationToken), cancellationToken));
 
     /// <summary>For the member's own endpoints (/me…): a member token only; the member id comes from it, never from the request.</summary>
-    public static Task<IResult> AsMember(HttpContext context, Func<ApiCaller, string, CancellationToken, Task<IResult>> action)
+    public static async Task<IResult> AsMember(HttpContext context, Func<ApiCaller, string, CancellationToken, Task<IResult>> action)
     {
-        var (caller, denied) = context.RequestServices.GetRequiredService<ApiKeyAuthentication>().AuthenticateMember(context);
-        return denied is not null ? Task.FromResult(denied) : action(caller!, caller!.MemberId!, context.RequestAborted);
+        var (caller, denied) = await context.RequestServices.GetRequiredService<ApiKeyAuthentication>().AuthenticateMemberAsync(context).ConfigureAwait(false);
+        return denied ?? await action(caller!, caller!.MemberId!, context.RequestAborted).ConfigureAwait(false);
     }
 
     public static Task<IResult> AsMember<TBody>(HttpContext context, Func<ApiCaller, string, TBody, CancellationToken, Task<IResult>> action)

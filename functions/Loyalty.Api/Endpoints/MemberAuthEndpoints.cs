@@ -27,7 +27,7 @@ public static class MemberAuthEndpoints
                 token => Results.Json(token, JsonBody.Options)));
 
     /// <summary>A rate limit is a 429 with Retry-After: the end of the current window.</summary>
-    private static IResult Answer<T>(HttpContext context, Result<T> result, Func<T, IResult> onSuccess)
+    internal static IResult Answer<T>(HttpContext context, Result<T> result, Func<T, IResult> onSuccess)
     {
         if (result.IsValid || result.Errors.All(e => e.Code != ApplicationErrors.RateLimited)) return Outcomes.From(result, onSuccess);
         var now = context.Service<TimeProvider>().GetUtcNow();

@@ -28,11 +28,15 @@ public static class MemberEndpoints
         Handler.Authorized(context, Till | Scope.Marketing, (caller, ct) =>
             Handler.AuditedRead(context, caller, "member.read", () => context.Service<IMemberService>().GetAsync(caller.ProgramId, memberId, ct), _ => memberId));
 
-    /// <summary>Consent changes record who made them: "admin:{keyId}" or "staff:{keyId}" (docs/privacy.md).</summary>
+    /// <summary>
+    /// Immediate, a new phone or e-mail included (the clerk saw the customer). Consent changes record who made them,
+    /// "admin:{keyId}" or "staff:{keyId}" (docs/privacy.md), and the audit trail who, which fields and why.
+    /// </summary>
     public static Task<IResult> UpdateContact(HttpContext context, string memberId) =>
         Handler.Authorized<UpdateContact>(context, Scope.Store, async (caller, request, ct) =>
-            Outcomes.Ok(await context.Service<IMemberService>().UpdateContactAsync(
-                caller.ProgramId, memberId, request, $"{((caller.Scopes & Scope.Admin) != 0 ? "admin" : "staff")}:{caller.KeyId}", ct).ConfigureAwait(false)));
+            !Handler.TryAuditReason(context, out var reason, out var problem) ? problem!
+            : Outcomes.Ok(await context.Service<IMemberService>().UpdateContactAsync(
+                caller.ProgramId, memberId, request, new StaffChange(caller.KeyId, (caller.Scopes & Scope.Admin) != 0, reason), ct).ConfigureAwait(false)));
 
     public static Task<IResult> LinkHousehold(HttpContext context, string memberId) =>
         Handler.Authorized<HouseholdLink>(context, Scope.Store, async (caller, request, ct) =>

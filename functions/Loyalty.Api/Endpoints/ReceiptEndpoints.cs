@@ -27,4 +27,18 @@ public static class ReceiptEndpoints
         Handler.Authorized(context, Scope.Store, async (caller, ct) =>
             !Handler.TryPage(context, out var page, out var problem) ? problem!
             : Outcomes.Ok(await context.Service<IReceiptService>().ListParkedAsync(caller.ProgramId, page, ct).ConfigureAwait(false)));
+
+    /// <summary>Applies a parked receipt now (200 with the outcome), or 409 with why the member's account still refuses it (it stays parked).</summary>
+    public static Task<IResult> RetryParked(HttpContext context, string receiptId) =>
+        Handler.Authorized(context, Scope.Admin, async (caller, ct) =>
+            !Handler.TryAuditReason(context, out var reason, out var problem) ? problem!
+            : Outcomes.Ok(await context.Service<IReceiptService>().RetryParkedAsync(caller.ProgramId, receiptId, Staff(caller, reason), ct).ConfigureAwait(false)));
+
+    /// <summary>Removes a parked receipt (200 with what was removed); its raw payload stays archived.</summary>
+    public static Task<IResult> DiscardParked(HttpContext context, string receiptId) =>
+        Handler.Authorized(context, Scope.Admin, async (caller, ct) =>
+            !Handler.TryAuditReason(context, out var reason, out var problem) ? problem!
+            : Outcomes.Ok(await context.Service<IReceiptService>().DiscardParkedAsync(caller.ProgramId, receiptId, Staff(caller, reason), ct).ConfigureAwait(false)));
+
+    private static StaffChange Staff(ApiCaller caller, string? reason) => new(caller.KeyId, Admin: true, reason);
 }

@@ -68,7 +68,9 @@ public static class Routes
         var me = api.MapGroup("/me").WithTags("Member self-service");
         me.MapGet("", Body(SelfServiceEndpoints.Get)).WithName("GetMe").Produces<MemberDetails>().WithProblems(404);
         me.MapPatch("", Body(SelfServiceEndpoints.Update)).WithName("UpdateMe")
-            .Accepts<UpdateContact>("application/json").Produces<MemberDetails>().WithProblems(404, 409);
+            .Accepts<UpdateContact>("application/json").Produces<ContactUpdate>().Produces<ContactUpdate>(StatusCodes.Status202Accepted).WithProblems(404, 409, 429);
+        me.MapPost("/contact-confirmations", Body(SelfServiceEndpoints.ConfirmContact)).WithName("ConfirmMyContact")
+            .Accepts<ContactConfirmation>("application/json").Produces<MemberDetails>().WithProblems(404, 409, 429);
         me.MapGet("/receipts", Body(SelfServiceEndpoints.ListReceipts)).WithName("ListMyReceipts").Produces<Page<ReceiptSummary>>().WithProblems(404);
         me.MapGet("/offers", Body(SelfServiceEndpoints.ListOffers)).WithName("ListMyOffers").Produces<MemberOffers>().WithProblems(404);
         me.MapPost("/vouchers", Body(SelfServiceEndpoints.ChooseVoucher)).WithName("ChooseMyVoucher")
@@ -80,6 +82,10 @@ public static class Routes
         receipts.MapPost("", Body(ReceiptEndpoints.Submit)).WithName("SubmitReceipt")
             .Accepts<PosReceipt>("application/json").Produces<ReceiptResult>().Produces<ReceiptResult>(StatusCodes.Status202Accepted).WithProblems(404, 409);
         receipts.MapGet("/parked", Body(ReceiptEndpoints.ListParked)).WithName("ListParkedReceipts").Produces<Page<ParkedReceipt>>();
+        receipts.MapPost("/parked/{receiptId}/retry", ReceiptEndpoints.RetryParked).WithName("RetryParkedReceipt")
+            .Produces<ReceiptResult>().WithProblems(404, 409);
+        receipts.MapDelete("/parked/{receiptId}", ReceiptEndpoints.DiscardParked).WithName("DiscardParkedReceipt")
+            .Produces<ParkedReceipt>().WithProblems(404, 409);
 
         var segments = api.MapGroup("/segments").WithTags("Campaigns");
         segments.MapPost("", Body(CampaignEndpoints.CreateSegment)).WithName("CreateSegment")

@@ -24,10 +24,22 @@ public static class SelfServiceEndpoints
         Handler.AsMember(context, async (caller, memberId, ct) =>
             Outcomes.Ok(await context.Service<ISelfService>().OffersAsync(caller.ProgramId, memberId, ct).ConfigureAwait(false)));
 
-    /// <summary>Contact details, interests and consents; each consent change is recorded with source "member".</summary>
+    /// <summary>
+    /// Contact details, interests and consents (each consent change recorded with source "member"): 200 when all of it
+    /// applied, 202 when a new phone or e-mail waits for the code sent to it (<see cref="ConfirmContact"/>).
+    /// </summary>
     public static Task<IResult> Update(HttpContext context) =>
         Handler.AsMember<UpdateContact>(context, async (caller, memberId, request, ct) =>
-            Outcomes.Ok(await context.Service<IMemberService>().UpdateContactAsync(caller.ProgramId, memberId, request, "member", ct).ConfigureAwait(false)));
+            MemberAuthEndpoints.Answer(context,
+                await context.Service<ISelfService>().UpdateContactAsync(caller.ProgramId, memberId, request, context.Service<ClientAddresses>().Of(context), ct).ConfigureAwait(false),
+                update => Results.Json(update, JsonBody.Options, statusCode: update.Pending.Count > 0 ? StatusCodes.Status202Accepted : StatusCodes.Status200OK)));
+
+    /// <summary>The code sent to a new phone or e-mail: only now does it become the member's.</summary>
+    public static Task<IResult> ConfirmContact(HttpContext context) =>
+        Handler.AsMember<ContactConfirmation>(context, async (caller, memberId, request, ct) =>
+            MemberAuthEndpoints.Answer(context,
+                await context.Service<ISelfService>().ConfirmContactAsync(caller.ProgramId, memberId, request, context.Service<ClientAddresses>().Of(context), ct).ConfigureAwait(false),
+                member => Results.Json(member, JsonBody.Options)));
 
     public static Task<IResult> ChooseVoucher(HttpContext context) =>
         Handler.AsMember<VoucherChoice>(context, async (caller, memberId, request, ct) =>

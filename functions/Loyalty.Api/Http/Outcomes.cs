@@ -9,7 +9,7 @@ namespace Loyalty.Api.Http;
 public static class Outcomes
 {
     private static readonly HashSet<string> NotFoundCodes =
-        [ApplicationErrors.MemberNotFound, ApplicationErrors.ProgramNotFound, ApplicationErrors.CampaignNotFound, ApplicationErrors.SegmentNotFound];
+        [ApplicationErrors.MemberNotFound, ApplicationErrors.ProgramNotFound, ApplicationErrors.CampaignNotFound, ApplicationErrors.SegmentNotFound, ApplicationErrors.ParkedReceiptNotFound];
 
     // A valid request that the member's or program's current state refuses: retrying the same request will not help,
     // but the client did nothing malformed, so 409 rather than 400.
@@ -21,6 +21,7 @@ public static class Outcomes
         ErrorCodes.VoucherItemNotOnReceipt, ErrorCodes.StampsToOutsideHousehold, ApplicationErrors.ReceiptIdTaken,
         ApplicationErrors.CampaignExists, ApplicationErrors.SegmentExists, ApplicationErrors.CouponTaken,
         ErrorCodes.CampaignInvalidTransition, ErrorCodes.CampaignNothingToSchedule, ErrorCodes.PointsOverflow,
+        ApplicationErrors.ParkedReceiptUnclaimed, ApplicationErrors.ParkedReceiptRefused,
     ];
 
     public static IResult Ok<T>(Result<T> result) => From(result, value => Results.Json(value, JsonBody.Options));

@@ -22,8 +22,12 @@ public interface IMemberService
 
     Task<Result<MemberDetails>> GetAsync(string programId, string memberId, CancellationToken cancellationToken);
 
-    /// <summary>Changes contact details and consents; a null field is left as it is. <paramref name="source"/> is recorded with each consent change (<see cref="ConsentChange.Source"/>).</summary>
-    Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, string source, CancellationToken cancellationToken);
+    /// <summary>
+    /// Staff change contact details and consents, at once (a new phone or e-mail is claimed, receipts parked under it
+    /// applied); a null field is left as it is. Audited: who, which fields, why. (A member's own change goes through
+    /// <see cref="ISelfService"/>, where a new phone or e-mail waits for a code.)
+    /// </summary>
+    Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, StaffChange by, CancellationToken cancellationToken);
 
     /// <summary>Puts <paramref name="memberId"/> in the household of <paramref name="householdOf"/> (stamps may then land on a shared card).</summary>
     Task<Result<MemberDetails>> LinkHouseholdAsync(string programId, string memberId, string householdOf, CancellationToken cancellationToken);
@@ -63,6 +67,16 @@ public interface IReceiptService
     /// </summary>
     /// <returns>How many were applied.</returns>
     Task<int> ReplayParkedAsync(string programId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// An operator runs a parked receipt again (one the member's state refused, say, now that it allows it): applied
+    /// exactly once to the member holding its identifier and no longer parked, or refused with the reason and left
+    /// parked. Audited under that member.
+    /// </summary>
+    Task<Result<Receipts.ReceiptResult>> RetryParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken);
+
+    /// <summary>An operator gives up on a parked receipt: it is no longer parked (its raw payload stays archived). Audited under the member holding its identifier.</summary>
+    Task<Result<Receipts.ParkedReceipt>> DiscardParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken);
 }
 
 public interface IProgramService
@@ -130,6 +144,22 @@ public sealed record UpdateContact
     /// <summary>Replaces the member's interest tags; an empty list clears them.</summary>
     public IReadOnlyList<string>? Interests { get; init; }
 }
+
+/// <summary>Who on the staff changes a member's details or parked receipts, and why (the optional X-Audit-Reason).</summary>
+/// <param name="Admin">An admin key: consent changes are recorded as "admin:{keyId}", else "staff:{keyId}".</param>
+public sealed record StaffChange(string KeyId, bool Admin, string? Reason = null)
+{
+    public string Source => $"{(Admin ? "admin" : "staff")}:{KeyId}";
+}
+
+/// <summary>A member's own update: the member as changed now, and the new phone or e-mail still waiting for its code.</summary>
+public sealed record ContactUpdate(MemberProfile Profile, Views.MemberView View, IReadOnlyList<PendingContact> Pending);
+
+/// <summary>A new phone or e-mail waiting to be confirmed with the code sent to it.</summary>
+/// <param name="Field">"phone" or "email".</param>
+/// <param name="Value">The new identifier, normalised (E.164, lower case): send it back with the code.</param>
+/// <param name="Channel">Where the code went: "sms" or "email".</param>
+public sealed record PendingContact(string Field, string Value, string Channel, int ExpiresInSeconds);
 
 public enum ConsentChannel { Email, Sms, Push }
 
@@ -219,4 +249,7 @@ public static class ApplicationErrors
     public const string CodeExpired = "auth.code_expired";
     public const string CodeLocked = "auth.code_locked";
     public const string RateLimited = "auth.rate_limited";
+    public const string ParkedReceiptNotFound = "receipt.parked_not_found";
+    public const string ParkedReceiptUnclaimed = "receipt.parked_unclaimed";
+    public const string ParkedReceiptRefused = "receipt.parked_refused";
 }

@@ -49,8 +49,8 @@ public sealed record LoyaltyServices(
         var identities = new IdentityClaims(ports.Identities, ports.Members, time);
         var commits = new MemberCommits(ports.Members, ports.Notifications, time);
         var receipts = new ReceiptService(ports.Members, identities, ports.ParkedReceipts, ports.ReceiptClaims, ports.ReceiptArchive, commits, cache,
-            new CampaignResponses(ports.Campaigns, ports.CampaignDeliveries), continuations, time);
-        var members = new MemberService(ports.Members, identities, commits, receipts, cache, continuations, time);
+            new CampaignResponses(ports.Campaigns, ports.CampaignDeliveries), ports.Audit, continuations, time);
+        var members = new MemberService(ports.Members, identities, commits, receipts, cache, ports.Audit, continuations, time);
         var auth = new MemberAuthService(authOptions, ports.MemberAuth, identities, ports.Members, ports.Notifications, cache, time);
         return new LoyaltyServices(
             members,
@@ -61,7 +61,7 @@ public sealed record LoyaltyServices(
             new NightlyReview(ports.Programs, cache, ports.Members, ports.Reviews, ports.JobProgress, ports.Notifications, time, schedule ?? NightlySchedule.Default),
             auth,
             new PrivacyService(cache, ports, identities, auth, continuations, time),
-            new SelfService(members, ports.Privacy, cache),
+            new SelfService(members, auth, ports.Privacy, cache),
             new CampaignService(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, time),
             new CampaignScheduler(ports.Programs, cache, ports.Campaigns,
                 new CampaignFanOut(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, ports.Notifications, time), time));

@@ -13,17 +13,26 @@ namespace Loyalty.Core.Application;
 
 public sealed class MemberService : IMemberService
 {
+    /// <summary>The audit action of a staff change of contact details.</summary>
+    public const string ContactUpdateAction = "contact.update";
+
+    /// <summary>The consent source of the member's own changes.</summary>
+    private const string SelfSource = "member";
+
     private readonly IMemberStore members;
     private readonly ProgramCache programs;
     private readonly IdentityClaims identities;
     private readonly MemberCommits commits;
     private readonly ReceiptService receipts;
+    private readonly IAuditLog audit;
     private readonly Continuations continuations;
     private readonly TimeProvider time;
 
     internal MemberService(
-        IMemberStore members, IdentityClaims identities, MemberCommits commits, ReceiptService receipts, ProgramCache programs, Continuations continuations, TimeProvider time)
+        IMemberStore members, IdentityClaims identities, MemberCommits commits, ReceiptService receipts, ProgramCache programs, IAuditLog audit,
+        Continuations continuations, TimeProvider time)
     {
+        this.audit = audit;
         this.continuations = continuations;
         this.members = members;
         this.programs = programs;
@@ -152,10 +161,78 @@ public sealed class MemberService : IMemberService
             : MemberNotFound<MemberDetails>();
     }
 
-    public async Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, string source, CancellationToken cancellationToken)
+    public async Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, StaffChange by, CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } before) return MemberNotFound<MemberDetails>();
+        var contact = Validate(program, request);
+        if (!contact.IsValid) return Result<MemberDetails>.Fail(contact.Errors);
+        var changed = await ChangeContactAsync(program, before, contact.Value, by.Source, cancellationToken).ConfigureAwait(false);
+        if (!changed.IsValid) return Result<MemberDetails>.Fail(changed.Errors);
+        // The clerk saw the customer, so the change is immediate; the trail says who made it and which fields, never the values.
+        await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, ContactUpdateAction, by.Reason,
+            changed.Value.Fields.Count == 0 ? null : string.Join(", ", changed.Value.Fields)), cancellationToken).ConfigureAwait(false);
+        return changed.Value.Member;
+    }
+
+    /// <summary>
+    /// The member's own change (a member token): names, birth date, interests and consents apply at once, as does
+    /// clearing a phone or e-mail; a new phone or e-mail only after the member confirms the code sent to it
+    /// (<see cref="ConfirmOwnContactAsync"/>), so nobody can take a number, and receipts parked under it, without holding it.
+    /// </summary>
+    internal async Task<Result<ContactUpdate>> UpdateOwnContactAsync(
+        string programId, string memberId, UpdateContact request, Func<LoadedProgram, IdentityKey, Task<Result<MemberAuth.CodeSent>>> sendCode, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<ContactUpdate>(programId);
+        if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } before) return MemberNotFound<ContactUpdate>();
+        var contact = Validate(program, request);
+        if (!contact.IsValid) return Result<ContactUpdate>.Fail(contact.Errors);
+
+        var pending = new List<PendingContact>();
+        var wanted = contact.Value;
+        foreach (var (kind, current, requested) in new[] { (IdentityKind.Phone, before.Profile.Phone, wanted.Phone), (IdentityKind.Email, before.Profile.Email, wanted.Email) })
+        {
+            if (requested is not { Length: > 0 } value || value == current) continue;
+            var sent = await sendCode(program, new IdentityKey(programId, kind, value)).ConfigureAwait(false);
+            if (!sent.IsValid) return Result<ContactUpdate>.Fail(sent.Errors);
+            pending.Add(new PendingContact(kind == IdentityKind.Phone ? "phone" : "email", value, sent.Value.Channel, sent.Value.ExpiresInSeconds));
+        }
+        var immediate = wanted with
+        {
+            Phone = pending.Any(p => p.Field == "phone") ? null : wanted.Phone,
+            Email = pending.Any(p => p.Field == "email") ? null : wanted.Email,
+        };
+        var changed = await ChangeContactAsync(program, before, immediate, SelfSource, cancellationToken).ConfigureAwait(false);
+        return changed.IsValid
+            ? new ContactUpdate(changed.Value.Member.Profile, changed.Value.Member.View, pending)
+            : Result<ContactUpdate>.Fail(changed.Errors);
+    }
+
+    /// <summary>
+    /// Applies a phone or e-mail the member has proved to hold (<paramref name="verify"/> checks the code): claims it
+    /// (taken by someone else by now: identity.taken), frees the old one and applies receipts parked under it.
+    /// </summary>
+    internal async Task<Result<MemberDetails>> ConfirmOwnContactAsync(
+        string programId, string memberId, string? phone, string? email, Func<IdentityKey, Task<Result<bool>>> verify, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
+        var errors = new ErrorList();
+        if ((phone is null) == (email is null)) errors.Add(ApplicationErrors.IdentifierCount, "", "Give exactly one of phone and email, as in the change.");
+        var contact = Validate(program, new UpdateContact { Phone = phone, Email = email });
+        if (!contact.IsValid) errors.AddRange(contact.Errors);
+        var (kind, value) = phone is not null ? (IdentityKind.Phone, contact.Value?.Phone) : (IdentityKind.Email, contact.Value?.Email);
+        if (!errors.Any && value is not { Length: > 0 }) errors.Add(ErrorCodes.Required, kind == IdentityKind.Phone ? "phone" : "email", "Give the new phone number or e-mail address the code was sent to.");
+        if (errors.Any) return Result<MemberDetails>.Fail(errors.Items);
+        if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } before) return MemberNotFound<MemberDetails>();
+
+        var verified = await verify(new IdentityKey(programId, kind, value!)).ConfigureAwait(false);
+        if (!verified.IsValid) return Result<MemberDetails>.Fail(verified.Errors);
+        var changed = await ChangeContactAsync(program, before, contact.Value!, SelfSource, cancellationToken).ConfigureAwait(false);
+        return changed.IsValid ? changed.Value.Member : Result<MemberDetails>.Fail(changed.Errors);
+    }
+
+    private Result<ContactInput> Validate(LoadedProgram program, UpdateContact request)
+    {
         var errors = new ErrorList();
         var firstName = ContactFields.Name(errors, request.FirstName, "firstName");
         var lastName = ContactFields.Name(errors, request.LastName, "lastName");
@@ -164,8 +241,18 @@ public sealed class MemberService : IMemberService
         var now = time.GetUtcNow();
         ContactFields.BirthDate(errors, request.BirthDate, program.InForceAt(now).LocalDate(now));
         var interests = ContactFields.Interests(errors, request.Interests);
-        if (errors.Any) return Result<MemberDetails>.Fail(errors.Items);
+        return errors.Any
+            ? Result<ContactInput>.Fail(errors.Items)
+            : new ContactInput(firstName, lastName, email, phone, request.BirthDate, interests, request.Consents);
+    }
 
+    /// <returns>The member after the change, and which fields it changed.</returns>
+    private async Task<Result<(MemberDetails Member, IReadOnlyList<string> Fields)>> ChangeContactAsync(
+        LoadedProgram program, StoredMember before, ContactInput contact, string source, CancellationToken cancellationToken)
+    {
+        var programId = program.Settings.ProgramId;
+        var memberId = before.Profile.MemberId;
+        var errors = new ErrorList();
         // Identities move as claim new, write member, release old: a crash in between leaves the member reachable by both,
         // never by neither.
         var moves = new List<(IdentityKey? Old, IdentityKey? New)>();
@@ -174,8 +261,8 @@ public sealed class MemberService : IMemberService
             if (requested is null || requested == (current ?? "")) return;
             moves.Add((Key(programId, kind, current), Key(programId, kind, Blank(requested))));
         }
-        Move(IdentityKind.Phone, before.Profile.Phone, phone);
-        Move(IdentityKind.Email, before.Profile.Email, email);
+        Move(IdentityKind.Phone, before.Profile.Phone, contact.Phone);
+        Move(IdentityKind.Email, before.Profile.Email, contact.Email);
 
         var claimed = new List<IdentityKey>();
         foreach (var (_, key) in moves)
@@ -187,30 +274,54 @@ public sealed class MemberService : IMemberService
         if (errors.Any)
         {
             await identities.ReleaseAllAsync(claimed, memberId, CancellationToken.None).ConfigureAwait(false);
-            return Result<MemberDetails>.Fail(errors.Items);
+            return Result<(MemberDetails, IReadOnlyList<string>)>.Fail(errors.Items);
         }
 
+        IReadOnlyList<string> fields = [];
+        var now = time.GetUtcNow();
         var result = await ChangeProfileAsync(program, memberId, member =>
         {
             var profile = member.Profile with
             {
-                FirstName = firstName is null ? member.Profile.FirstName : Blank(firstName),
-                LastName = lastName is null ? member.Profile.LastName : Blank(lastName),
-                Email = email is null ? member.Profile.Email : Blank(email),
-                Phone = phone is null ? member.Profile.Phone : Blank(phone),
-                BirthDate = request.BirthDate ?? member.Profile.BirthDate,
-                Interests = interests ?? member.Profile.Interests,
-                Consents = ContactFields.Consents(member.Profile.Consents, request.Consents, now, source),
+                FirstName = contact.FirstName is null ? member.Profile.FirstName : Blank(contact.FirstName),
+                LastName = contact.LastName is null ? member.Profile.LastName : Blank(contact.LastName),
+                Email = contact.Email is null ? member.Profile.Email : Blank(contact.Email),
+                Phone = contact.Phone is null ? member.Profile.Phone : Blank(contact.Phone),
+                BirthDate = contact.BirthDate ?? member.Profile.BirthDate,
+                Interests = contact.Interests ?? member.Profile.Interests,
+                Consents = ContactFields.Consents(member.Profile.Consents, contact.Consents, now, source),
             };
+            fields = ChangedFields(member.Profile, profile);
             // The birthday reward reads the state's copy of the birth date.
-            var state = request.BirthDate is { } birthDate ? member.State with { Birthday = birthDate } : member.State;
+            var state = contact.BirthDate is { } birthDate ? member.State with { Birthday = birthDate } : member.State;
             return (profile, state);
         }, cancellationToken).ConfigureAwait(false);
 
         var release = result.IsValid ? moves.Where(m => m.Old is not null).Select(m => m.Old!) : claimed;
         await identities.ReleaseAllAsync(release, memberId, CancellationToken.None).ConfigureAwait(false);
-        if (result.IsValid) await AfterCommitAsync(program, program.Member(memberId), null, claimed, cancellationToken).ConfigureAwait(false);
-        return result;
+        if (!result.IsValid) return Result<(MemberDetails, IReadOnlyList<string>)>.Fail(result.Errors);
+        await AfterCommitAsync(program, program.Member(memberId), null, claimed, cancellationToken).ConfigureAwait(false);
+        return (result.Value, fields);
+    }
+
+    /// <summary>The names of the profile's fields that differ (consents per channel), for the audit trail: never their values.</summary>
+    private static List<string> ChangedFields(MemberProfile before, MemberProfile after)
+    {
+        var fields = new List<string>();
+        void Check(string name, bool same)
+        {
+            if (!same) fields.Add(name);
+        }
+        Check("firstName", before.FirstName == after.FirstName);
+        Check("lastName", before.LastName == after.LastName);
+        Check("email", before.Email == after.Email);
+        Check("phone", before.Phone == after.Phone);
+        Check("birthDate", before.BirthDate == after.BirthDate);
+        Check("interests", before.Interests.SequenceEqual(after.Interests));
+        foreach (var channel in Enum.GetValues<ConsentChannel>())
+            Check($"consents.{channel.ToString().ToLowerInvariant()}",
+                before.Consents.GetValueOrDefault(channel)?.Granted == after.Consents.GetValueOrDefault(channel)?.Granted);
+        return fields;
     }
 
     public async Task<Result<MemberDetails>> LinkHouseholdAsync(string programId, string memberId, string householdOf, CancellationToken cancellationToken)
@@ -232,8 +343,11 @@ public sealed class MemberService : IMemberService
 
     // The ids name the operation record looked up first thing, so they are checked before it.
     public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>
+        ChooseVoucherAsync(programId, memberId, requestId, value, VoucherRequester.Till, cancellationToken);
+
+    internal Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, VoucherRequester by, CancellationToken cancellationToken) =>
         MemberBook.RequestErrors(requestId, null) is { Count: > 0 } mistakes ? Task.FromResult(Result<Outcome>.Fail(mistakes))
-        : ApplyAsync(programId, memberId, $"till:{requestId}", (book, program, today) => book.ChooseVoucher(program, requestId, value, today), cancellationToken);
+        : ApplyAsync(programId, memberId, MemberBook.VoucherOperation(by, requestId), (book, program, today) => book.ChooseVoucher(program, requestId, value, today, by), cancellationToken);
 
     public Task<Result<Outcome>> RedeemVoucherAsync(string programId, string memberId, string voucherId, string requestId, CancellationToken cancellationToken) =>
         MemberBook.RequestErrors(requestId, voucherId ?? "") is { Count: > 0 } mistakes ? Task.FromResult(Result<Outcome>.Fail(mistakes))
@@ -331,6 +445,10 @@ public sealed class MemberService : IMemberService
 
     private static IdentityKey? Key(string programId, IdentityKind kind, string? value) =>
         string.IsNullOrEmpty(value) ? null : new IdentityKey(programId, kind, value);
+
+    /// <summary>An update's fields, checked and normalised; null fields are left as they are.</summary>
+    private sealed record ContactInput(
+        string? FirstName, string? LastName, string? Email, string? Phone, DateOnly? BirthDate, IReadOnlyList<string>? Interests, IReadOnlyDictionary<ConsentChannel, bool>? Consents);
 
     private static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

@@ -1,3 +1,4 @@
+using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Members;
 using Loyalty.Core.Validation;
@@ -13,9 +14,27 @@ public interface ISelfService
 
     /// <summary>
     /// A voucher of a program denomination for points, as at the till; the app's request ids live apart from the tills'
-    /// (the operation is "till:self.{requestId}"), so the two can never answer each other's retries.
+    /// (the operation is "app:{requestId}", a till's "till:{requestId}"), so the two can never answer each other's retries.
     /// </summary>
     Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The member's own contact details: names, birth date, interests, consents (source "member") and clearing a phone
+    /// or e-mail apply at once; a new phone or e-mail is only pending: a code goes to it, and nothing about it changes
+    /// (it is not claimed, parked receipts stay parked) until <see cref="ConfirmContactAsync"/>.
+    /// </summary>
+    Task<Result<ContactUpdate>> UpdateContactAsync(string programId, string memberId, UpdateContact request, string clientAddress, CancellationToken cancellationToken);
+
+    /// <summary>Makes a pending phone or e-mail the member's, with the code sent to it.</summary>
+    Task<Result<MemberDetails>> ConfirmContactAsync(string programId, string memberId, ContactConfirmation request, string clientAddress, CancellationToken cancellationToken);
+}
+
+/// <summary>One of <see cref="Phone"/> and <see cref="Email"/>, as in the change, and the code sent to it.</summary>
+public sealed record ContactConfirmation
+{
+    public string? Phone { get; init; }
+    public string? Email { get; init; }
+    public string? Code { get; init; }
 }
 
 public sealed record MemberOffers(IReadOnlyList<Voucher> Vouchers, IReadOnlyList<CampaignOffer> Campaigns);
@@ -23,7 +42,7 @@ public sealed record MemberOffers(IReadOnlyList<Voucher> Vouchers, IReadOnlyList
 /// <param name="OperationId">"campaign:…", the campaign delivery that gave it.</param>
 public sealed record CampaignOffer(string OperationId, long PointsEarned, IReadOnlyList<Voucher> VouchersIssued);
 
-internal sealed class SelfService(IMemberService members, IPrivacyStore records, ProgramCache programs) : ISelfService
+internal sealed class SelfService(MemberService members, MemberAuthService codes, IPrivacyStore records, ProgramCache programs) : ISelfService
 {
     public const string CampaignOperations = "campaign:";
 
@@ -37,12 +56,14 @@ internal sealed class SelfService(IMemberService members, IPrivacyStore records,
             [.. campaigns.Select(r => new CampaignOffer(r.Id, r.Outcome.PointsEarned, r.Outcome.VouchersIssued))]);
     }
 
-    public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken)
-    {
-        var errors = new ErrorList();
-        errors.Identifier(requestId, "requestId");
-        return errors.Any
-            ? Task.FromResult(Result<Outcome>.Fail(errors.Items))
-            : members.ChooseVoucherAsync(programId, memberId, $"self.{requestId}", value, cancellationToken);
-    }
+    public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>
+        members.ChooseVoucherAsync(programId, memberId, requestId, value, VoucherRequester.App, cancellationToken);
+
+    public Task<Result<ContactUpdate>> UpdateContactAsync(string programId, string memberId, UpdateContact request, string clientAddress, CancellationToken cancellationToken) =>
+        members.UpdateOwnContactAsync(programId, memberId, request,
+            (program, identity) => codes.RequestContactCodeAsync(program, memberId, identity, clientAddress, cancellationToken), cancellationToken);
+
+    public Task<Result<MemberDetails>> ConfirmContactAsync(string programId, string memberId, ContactConfirmation request, string clientAddress, CancellationToken cancellationToken) =>
+        members.ConfirmOwnContactAsync(programId, memberId, request.Phone, request.Email,
+            identity => codes.ConfirmContactAsync(programId, memberId, identity, request.Code, clientAddress, cancellationToken), cancellationToken);
 }

@@ -85,12 +85,13 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
 
     /// <summary>
     /// The member picks a denomination at the till ("10,000 points: take 100, 200, 300 or 400 kr"); its points are
-    /// deducted. <paramref name="requestId"/> makes a retried request a replay; the voucher id is "till:{requestId}".
+    /// deducted. <paramref name="requestId"/> makes a retried request a replay; the voucher id is the operation id,
+    /// "till:{requestId}" or, from the member's app, "app:{requestId}".
     /// </summary>
-    public Result<BookChange> ChooseVoucher(CompiledProgram program, string requestId, decimal value, DateOnly on)
+    public Result<BookChange> ChooseVoucher(CompiledProgram program, string requestId, decimal value, DateOnly on, VoucherRequester by = VoucherRequester.Till)
     {
         if (RequestErrors(requestId, null) is { Count: > 0 } mistakes) return Result<BookChange>.Fail(mistakes);
-        var operationId = $"till:{requestId}";
+        var operationId = VoucherOperation(by, requestId);
         if (Records.TryGetValue(operationId, out var done)) return Replay(done);
         return Checked(() => Choose(program, operationId, value, on));
     }
@@ -114,6 +115,17 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
         var transition = work.ToTransition(operationId, -denomination.Points);
         return Record(this with { State = transition.State }, transition, null);
     }
+
+    /// <summary>
+    /// The operation (and voucher) id of a voucher choice. Tills and the app pick request ids independently, so each
+    /// has a prefix of its own: no till id can spell an app operation, whatever characters it contains.
+    /// </summary>
+    public static string VoucherOperation(VoucherRequester by, string requestId) => by switch
+    {
+        VoucherRequester.Till => $"till:{requestId}",
+        VoucherRequester.App => $"app:{requestId}",
+        _ => throw new ArgumentOutOfRangeException(nameof(by), by, "Unknown voucher requester."),
+    };
 
     /// <summary>
     /// Redeems an open voucher in full outside a receipt (a web-shop checkout, a service desk). The operation id
@@ -142,13 +154,12 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     }
 
     /// <summary>
-    /// The ids of a till or app request, checked before anything is looked up with them. A request id may carry the
-    /// namespace its service put before the client's id ("self."), hence <see cref="Ids.MaxNamespacedLength"/>.
+    /// The ids of a till or app request, checked before anything is looked up with them.
     /// </summary>
     internal static IReadOnlyList<ValidationError> RequestErrors(string? requestId, string? voucherId)
     {
         var errors = new ErrorList();
-        errors.Identifier(requestId, "requestId", Ids.MaxNamespacedLength);
+        errors.Identifier(requestId, "requestId");
         if (voucherId is not null) errors.Identifier(voucherId, "voucherId", Ids.MaxVoucherIdLength);
         return errors.Items;
     }
@@ -225,3 +236,6 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
 
 /// <summary>The book after an operation and the transition that produced it; a replay has no ledger entries or events.</summary>
 public sealed record BookChange(MemberBook Book, Transition Transition, bool Replayed);
+
+/// <summary>Who asked for a voucher: a till (or the web shop) with its own request ids, or the member in the app.</summary>
+public enum VoucherRequester { Till, App }

@@ -13,10 +13,7 @@ public static class Ids
     /// <summary>The longest id a client chooses (receipt, request, segment, campaign, store, external id…).</summary>
     public const int MaxLength = 64;
 
-    /// <summary>A request id behind the namespace a service gives it ("self.{requestId}" for the member's app).</summary>
-    public const int MaxNamespacedLength = MaxLength + 16;
-
-    /// <summary>Voucher ids are made of a prefix and an id a client chose ("till:self.{requestId}", "{receiptId}:card:{cardId}:{n}").</summary>
+    /// <summary>Voucher ids are made of a prefix and an id a client chose ("app:{requestId}", "{receiptId}:card:{cardId}:{n}").</summary>
     public const int MaxVoucherIdLength = 200;
 
     /// <summary>Coupon codes and stamp card ids: printed or typed, so short.</summary>

@@ -78,6 +78,10 @@ public sealed class ApiFunctions(TimeProvider time)
     public Task<IActionResult> UpdateMe([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/me")] HttpRequest req) =>
         HandlerResult.From(SelfServiceEndpoints.Update(req.HttpContext));
 
+    [Function("ConfirmMyContact")]
+    public Task<IActionResult> ConfirmMyContact([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/contact-confirmations")] HttpRequest req) =>
+        HandlerResult.From(SelfServiceEndpoints.ConfirmContact(req.HttpContext));
+
     [Function("ListMyReceipts")]
     public Task<IActionResult> ListMyReceipts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/receipts")] HttpRequest req) =>
         HandlerResult.From(SelfServiceEndpoints.ListReceipts(req.HttpContext));
@@ -101,6 +105,14 @@ public sealed class ApiFunctions(TimeProvider time)
     [Function("ListParkedReceipts")]
     public Task<IActionResult> ListParkedReceipts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/receipts/parked")] HttpRequest req) =>
         HandlerResult.From(ReceiptEndpoints.ListParked(req.HttpContext));
+
+    [Function("RetryParkedReceipt")]
+    public Task<IActionResult> RetryParkedReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/receipts/parked/{receiptId}/retry")] HttpRequest req, string receiptId) =>
+        HandlerResult.From(ReceiptEndpoints.RetryParked(req.HttpContext, receiptId));
+
+    [Function("DiscardParkedReceipt")]
+    public Task<IActionResult> DiscardParkedReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/receipts/parked/{receiptId}")] HttpRequest req, string receiptId) =>
+        HandlerResult.From(ReceiptEndpoints.DiscardParked(req.HttpContext, receiptId));
 
     [Function("GetProgram")]
     public Task<IActionResult> GetProgram([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/program")] HttpRequest req) =>

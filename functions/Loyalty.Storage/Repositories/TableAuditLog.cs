@@ -19,6 +19,7 @@ internal sealed class TableAuditLog(TableClient table) : IAuditLog
             ["Actor"] = entry.Actor,
             ["Action"] = entry.Action,
             ["Reason"] = entry.Reason,
+            ["Detail"] = entry.Detail,
         }, cancellationToken).ConfigureAwait(false);
 
     public async Task<CursorPage<AuditEntry>> ListAsync(string programId, string memberId, int pageSize, string? after, CancellationToken cancellationToken)
@@ -35,14 +36,14 @@ internal sealed class TableAuditLog(TableClient table) : IAuditLog
         return new CursorPage<AuditEntry>([.. page.Select(row => Read(programId, memberId, row))], rows.Count > pageSize ? page[^1].RowKey : null);
     }
 
-    public async Task<int> ScrubAsync(string programId, string memberId, IReadOnlyList<string> values, CancellationToken cancellationToken)
+    public async Task<int> ScrubAsync(string programId, string memberId, Redaction redaction, CancellationToken cancellationToken)
     {
         var quoting = new List<TableEntity>();
         await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {Partition(programId, memberId)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
-            if (row.GetString("Reason") is { } reason && Redaction.Scrub(reason, values) != reason) quoting.Add(row);
+            if (row.GetString("Reason") is { } reason && redaction.Scrub(reason) != reason) quoting.Add(row);
         foreach (var row in quoting)
         {
-            row["Reason"] = Redaction.Scrub(row.GetString("Reason")!, values);
+            row["Reason"] = redaction.Scrub(row.GetString("Reason")!);
             try
             {
                 await table.UpdateAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
@@ -56,7 +57,7 @@ internal sealed class TableAuditLog(TableClient table) : IAuditLog
     }
 
     private static AuditEntry Read(string programId, string memberId, TableEntity row) => new(
-        row.Required("Id"), programId, memberId, row.GetDateTimeOffset("At") ?? default, row.Required("Actor"), row.Required("Action"), row.GetString("Reason"));
+        row.Required("Id"), programId, memberId, row.GetDateTimeOffset("At") ?? default, row.Required("Actor"), row.Required("Action"), row.GetString("Reason"), row.GetString("Detail"));
 
     private static string Partition(string programId, string memberId) => $"{programId}|{memberId}";
 }

@@ -57,6 +57,19 @@ internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceip
         return new CursorPage<ParkedReceipt>([], null);
     }
 
+    /// <summary>A scan of the program's range for one row key: an operator's occasional look-up, not a hot path.</summary>
+    public async Task<IReadOnlyList<ParkedReceipt>> FindAsync(string programId, string receiptId, CancellationToken cancellationToken)
+    {
+        var found = new List<ParkedReceipt>();
+        var filter = TableFilter.Create($"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"} and RowKey eq {KeyText.Escape(receiptId)}");
+        await foreach (var row in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var (kind, value) = TableIdentityStore.ParsePartitionKey(row.PartitionKey);
+            found.Add(Read(row, kind, value));
+        }
+        return found;
+    }
+
     public async Task DeleteAsync(IdentityKey identity, string receiptId, CancellationToken cancellationToken) =>
         await table.DeleteEntityAsync(TableIdentityStore.PartitionKey(identity), KeyText.Escape(receiptId), cancellationToken: cancellationToken).ConfigureAwait(false);
 

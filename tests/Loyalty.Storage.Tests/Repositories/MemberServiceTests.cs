@@ -57,7 +57,7 @@ public class MemberServiceTests : LoyaltyStorageTest
         Failed(await Members.GetAsync(programId, "not a member id", default), ApplicationErrors.MemberNotFound);
         Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { ExternalId = "x\u0001/y" }, default), ApplicationErrors.MemberNotFound);
         Failed(await Members.LinkHouseholdAsync(programId, "a/b", profile.MemberId, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.UpdateContactAsync(programId, "a/b", new UpdateContact(), "staff:k1", default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.UpdateContactAsync(programId, "a/b", new UpdateContact(), new StaffChange("k1", Admin: false), default), ApplicationErrors.MemberNotFound);
         Failed(await Members.GetAsync("nope", profile.MemberId, default), ApplicationErrors.ProgramNotFound);
     }
 
@@ -105,7 +105,7 @@ public class MemberServiceTests : LoyaltyStorageTest
         var member = (await EnrolAsync(programId, new EnrolMember { Phone = "0701234567", Email = "old@example.com" })).Profile.MemberId;
         var other = (await EnrolAsync(programId, new EnrolMember { Phone = "0709999999" })).Profile.MemberId;
 
-        Failed(await Members.UpdateContactAsync(programId, member, new UpdateContact { Phone = "+46709999999" }, "staff:k1", default), ApplicationErrors.IdentityTaken);
+        Failed(await Members.UpdateContactAsync(programId, member, new UpdateContact { Phone = "+46709999999" }, new StaffChange("k1", Admin: false), default), ApplicationErrors.IdentityTaken);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
         var updated = Ok(await Members.UpdateContactAsync(programId, member, new UpdateContact
@@ -115,7 +115,7 @@ public class MemberServiceTests : LoyaltyStorageTest
             LastName = "Lovelace",
             BirthDate = new DateOnly(1990, 5, 1),
             Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Push] = true },
-        }, "staff:k1", default));
+        }, new StaffChange("k1", Admin: false), default));
         Assert.Equal(("+46707654321", "new@example.com", "Lovelace", new DateOnly(1990, 5, 1)), (updated.Profile.Phone, updated.Profile.Email, updated.Profile.LastName, updated.Profile.BirthDate));
         Assert.Equal(("staff:k1", Start.AddMinutes(1)), (updated.Profile.Consents[ConsentChannel.Push].Source, updated.Profile.Consents[ConsentChannel.Push].ChangedAt));
 
@@ -139,7 +139,7 @@ public class MemberServiceTests : LoyaltyStorageTest
         ConsentChannel[] channels = [ConsentChannel.Email, ConsentChannel.Sms, ConsentChannel.Push];
 
         var results = await Task.WhenAll(channels.Select(channel =>
-            Members.UpdateContactAsync(programId, member, new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [channel] = true } }, "member", default)));
+            Services.SelfService.UpdateContactAsync(programId, member, new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [channel] = true } }, "203.0.113.7", default)));
 
         Assert.All(results, r => Assert.Equal(member, Ok(r).Profile.MemberId));
         var consents = Ok(await Members.GetAsync(programId, member, default)).Profile.Consents;

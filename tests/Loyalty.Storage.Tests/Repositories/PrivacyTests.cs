@@ -60,15 +60,20 @@ public class PrivacyTests : LoyaltyStorageTest
         var (programId, astrid, _) = await SeedAsync();
         var card = Ok(await Members.GetAsync(programId, astrid, default)).Profile.CardNumber;
         Ok(await Privacy.ExportAsync(programId, astrid, "key-admin", null, default));
+        // Identifiers as people write them, not as they are stored.
+        var printedCard = string.Join(" ", card.Chunk(4).Select(c => new string(c)));
+        await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "callback 070-123 45 67", default);
+        await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", $"card {printedCard}, +46 (0)70 123 45 67", default);
+        await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "mail ASTRID.LINDGREN@EXAMPLE.COM", default);
         var points = await ProgramBalanceAsync(programId);
 
-        var erased = Ok(await Privacy.EraseAsync(programId, astrid, "GDPR request 2026-17 from Astrid", "key-admin", default));
+        var erased = Ok(await Privacy.EraseAsync(programId, astrid, "GDPR request 2026-17 from Astrid, 0046-70-1234567", "key-admin", default));
 
-        Assert.Equal(("GDPR request 2026-17 from [erased]", "key-admin", Start.AddMinutes(1)), (erased.Reason, erased.ErasedBy, erased.ErasedAt));
+        Assert.Equal(("GDPR request 2026-17 from [erased], [erased]", "key-admin", Start.AddMinutes(1)), (erased.Reason, erased.ErasedBy, erased.ErasedAt));
         Assert.Equal([IdentityKind.Card, IdentityKind.Phone, IdentityKind.Email, IdentityKind.External], erased.IdentitiesFreed);
-        Assert.Equal((2, 1, 1, 1), (erased.ReceiptArchivesRewritten, erased.ParkedReceiptsRemoved, erased.ExportsDeleted, erased.AuditEntriesScrubbed));
+        Assert.Equal((2, 1, 1, 4), (erased.ReceiptArchivesRewritten, erased.ParkedReceiptsRemoved, erased.ExportsDeleted, erased.AuditEntriesScrubbed));
         Assert.Empty(erased.CampaignExports);
-        await AssertNoTraceAsync(Phone, "+46701234567", "0701234567", Email, "Astrid", "Lindgren", "1907-11-14", "web-4711", card);
+        await AssertNoTraceAsync(Phone, "+46701234567", "0701234567", "70 123 45 67", Email, "Astrid", "Lindgren", "1907-11-14", "web-4711", card, printedCard);
         Assert.Equal(points, await ProgramBalanceAsync(programId));
 
         // Gone for every business purpose, identifiers free for anyone; receipts and ledger kept for the accounts.
@@ -86,7 +91,9 @@ public class PrivacyTests : LoyaltyStorageTest
         var again = Ok(await Privacy.EraseAsync(programId, astrid, "a second request", "key-other", default));
         Assert.Equal(Json(erased), Json(again));
         Assert.Equal(stored.ConcurrencyToken, (await Storage.Ports.Members.GetAsync(key, default))!.ConcurrencyToken);
-        Assert.Equal(2, Ok(await Privacy.ListAuditAsync(programId, astrid, new PageRequest(), default)).Items.Count(e => e.Action == "member.erasure"));
+        // Each request is on the trail with its own reason.
+        Assert.Equal(["a second request", erased.Reason],
+            Ok(await Privacy.ListAuditAsync(programId, astrid, new PageRequest(), default)).Items.Where(e => e.Action == "member.erasure").Select(e => e.Reason));
 
         var newcomer = await EnrolAsync(programId, new EnrolMember { Phone = Phone, Email = Email, ExternalId = "web-4711", CardNumber = card });
         Assert.NotEqual(astrid, newcomer.Profile.MemberId);
@@ -150,7 +157,7 @@ public class PrivacyTests : LoyaltyStorageTest
             Assert.Equal(ReceiptStatus.Applied, Ok(await receipts.ApplyAsync(programId, receipt, archived, default)).Status);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
-        Ok(await Members.UpdateContactAsync(programId, astrid, new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Sms] = true } }, "member", default));
+        Ok(await Services.SelfService.UpdateContactAsync(programId, astrid, new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Sms] = true } }, "203.0.113.7", default));
         await RecordCampaignDeliveryAsync(new MemberKey(programId, 4, astrid));
         await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "case 4711", default);
         await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "call from Astrid Lindgren", default);

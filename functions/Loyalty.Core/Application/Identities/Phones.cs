@@ -21,6 +21,22 @@ public static class Phones
     private static bool IsWritten(string input) =>
         !(input.StartsWith('+') ? input.AsSpan(1) : input.AsSpan()).ContainsAnyExcept(Written);
 
+    /// <summary>An E.164 number's country calling code and national significant number ("+46705550022": "46", "705550022").</summary>
+    public static bool TryParts(string e164, out string countryCode, out string national)
+    {
+        (countryCode, national) = ("", "");
+        try
+        {
+            var number = Util.Parse(e164, null);
+            (countryCode, national) = (number.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture), Util.GetNationalSignificantNumber(number));
+            return national.Length > 0;
+        }
+        catch (NumberParseException)
+        {
+            return false;
+        }
+    }
+
     public static bool TryNormalize(string? input, string defaultCountry, out string e164)
     {
         e164 = "";

@@ -16,5 +16,8 @@ public interface IParkedReceiptStore
     /// <summary>A program's parked receipts, in identity order, after the cursor of the previous page.</summary>
     Task<CursorPage<ParkedReceipt>> ListProgramAsync(string programId, int pageSize, string? after, CancellationToken cancellationToken);
 
+    /// <summary>The program's parked receipts with this receipt id (one, unless a till sent the id under two identifiers), in identity order.</summary>
+    Task<IReadOnlyList<ParkedReceipt>> FindAsync(string programId, string receiptId, CancellationToken cancellationToken);
+
     Task DeleteAsync(IdentityKey identity, string receiptId, CancellationToken cancellationToken);
 }

@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Loyalty.Core.Application.Identities;
 using Loyalty.Core.Application.MemberAuth;
@@ -109,10 +106,12 @@ public sealed class PrivacyService : IPrivacyService
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<ErasureRecord>(programId);
         var key = program.Member(memberId);
         IReadOnlyList<IdentityKey> freed = [];
+        var repeated = false;
         var erased = await Concurrency.RetryAsync(async Task<Result<ErasureRecord>?> () =>
         {
             if (await ReadAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } member) return MemberNotFound<ErasureRecord>();
-            if (member.Profile.ErasedAt is not null)
+            repeated = member.Profile.ErasedAt is not null;
+            if (repeated)
                 return await records.GetErasureAsync(key, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"Member '{memberId}' of '{programId}' is erased but has no erasure record.");
             // Everything keyed by the identifiers goes first: once the profile is de-identified, nothing says what they were.
@@ -122,7 +121,7 @@ public sealed class PrivacyService : IPrivacyService
             var parkedRemoved = await RemoveParkedAsync(freed, memberId, cancellationToken).ConfigureAwait(false);
             var receipts = await AllAsync<ReceiptSummary>((after, ct) => members.ListReceiptsAsync(key, ListPage, after, ct), cancellationToken).ConfigureAwait(false);
             var rewritten = await ScrubArchivesAsync(receipts.Select(r => (r.Archive, r.ReceiptId)), memberId, cancellationToken).ConfigureAwait(false);
-            var personal = PersonalValues(member.Profile);
+            var personal = Redaction.For(member.Profile);
             var scrubbed = await audit.ScrubAsync(programId, memberId, personal, cancellationToken).ConfigureAwait(false);
             var exportsDeleted = await exports.DeleteAllAsync(programId, memberId, cancellationToken).ConfigureAwait(false);
             var campaigns = await campaignExports.ListForMemberAsync(programId, memberId, cancellationToken).ConfigureAwait(false);
@@ -142,13 +141,14 @@ public sealed class PrivacyService : IPrivacyService
             var state = member.State with { Birthday = null };
             var write = new MemberWrite(profile, state, member.Activity, now, program.NextReviewOn(state, now),
                 ConsentChanges: ConsentHistory.Changes(member.Profile.Consents, profile.Consents));
-            var record = new ErasureRecord(memberId, now, Redaction.Scrub(reason.Trim(), personal), actor, [.. freed.Select(k => k.Kind)],
+            var record = new ErasureRecord(memberId, now, personal.Scrub(reason.Trim()), actor, [.. freed.Select(k => k.Kind)],
                 rewritten, parkedRemoved, exportsDeleted, scrubbed, campaigns);
             switch (await records.CommitErasureAsync(key, write, record, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false))
             {
                 case CommitResult.Committed:
                     return record;
                 case CommitResult.AlreadyApplied:
+                    repeated = true;
                     return await records.GetErasureAsync(key, cancellationToken).ConfigureAwait(false)
                         ?? throw new InvalidOperationException($"Member '{memberId}' of '{programId}' was erased concurrently but has no erasure record.");
                 default:
@@ -159,12 +159,14 @@ public sealed class PrivacyService : IPrivacyService
 
         // A receipt may have been parked under a freed identifier while the erasure ran.
         await RemoveParkedAsync(freed, memberId, cancellationToken).ConfigureAwait(false);
-        await RecordReadAsync(programId, memberId, actor, "member.erasure", erased.Value.Reason, cancellationToken).ConfigureAwait(false);
+        // A repeated request is a request of its own: its reason is its case number, not the first one's. Nothing is
+        // left to take out of it, so it is recorded as given (docs/privacy.md asks for case numbers, not personal data).
+        await RecordReadAsync(programId, memberId, actor, "member.erasure", repeated ? reason.Trim() : erased.Value.Reason, cancellationToken).ConfigureAwait(false);
         return erased;
     }
 
     public Task RecordReadAsync(string programId, string memberId, string actor, string action, string? reason, CancellationToken cancellationToken) =>
-        audit.AppendAsync(new AuditEntry(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(9)), programId, memberId, time.GetUtcNow(), actor, action, reason), cancellationToken);
+        audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), actor, action, reason), cancellationToken);
 
     public async Task<Result<Page<AuditEntry>>> ListAuditAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken)
     {
@@ -227,18 +229,6 @@ public sealed class PrivacyService : IPrivacyService
             }
             .Where(i => !string.IsNullOrEmpty(i.Value))
             .Select(i => new IdentityKey(programId, i.Kind, i.Value!)),
-    ];
-
-    /// <summary>What an audit reason or the erasure's own reason might quote about the member.</summary>
-    private static List<string> PersonalValues(MemberProfile profile) =>
-    [
-        .. new[]
-            {
-                profile.FirstName, profile.LastName, profile.Email, profile.Phone, profile.ExternalId, profile.CardNumber,
-                profile.BirthDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            }
-            .Where(v => v is { Length: > 1 })
-            .Select(v => v!),
     ];
 
     private static async Task<List<T>> AllAsync<T>(Func<string?, CancellationToken, Task<CursorPage<T>>> page, CancellationToken cancellationToken)

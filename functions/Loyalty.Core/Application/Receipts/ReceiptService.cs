@@ -26,11 +26,16 @@ public sealed class ReceiptService : IReceiptService
     private readonly TimeProvider time;
     private readonly CampaignResponses responses;
     private readonly Continuations continuations;
+    private readonly IAuditLog audit;
+
+    /// <summary>Audit actions of an operator's handling of a parked receipt.</summary>
+    public const string RetryAction = "receipt.parked_retry", DiscardAction = "receipt.parked_discard";
 
     internal ReceiptService(
         IMemberStore members, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims, IReceiptArchive archive, MemberCommits commits, ProgramCache programs,
-        CampaignResponses responses, Continuations continuations, TimeProvider time)
+        CampaignResponses responses, IAuditLog audit, Continuations continuations, TimeProvider time)
     {
+        this.audit = audit;
         this.continuations = continuations;
         this.responses = responses;
         this.members = members;
@@ -94,6 +99,58 @@ public sealed class ReceiptService : IReceiptService
         return applied;
     }
 
+    public async Task<Result<ReceiptResult>> RetryParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken)
+    {
+        var found = await FindParkedAsync(programId, receiptId, cancellationToken).ConfigureAwait(false);
+        if (!found.IsValid) return Result<ReceiptResult>.Fail(found.Errors);
+        var (program, receipt, identity, memberId) = found.Value;
+        var outcome = await ApplyToMemberAsync(program, receipt.Receipt.ToReceipt(memberId), receipt.Receipt.Coupons, receipt.Archive, cancellationToken).ConfigureAwait(false);
+        if (outcome.IsValid) await parked.DeleteAsync(identity, receiptId, cancellationToken).ConfigureAwait(false);
+        else if (outcome.Errors.All(e => e.Code != ApplicationErrors.MemberNotFound && e.Code != ApplicationErrors.Busy))
+            await parked.ParkAsync(identity, receipt with { Refused = Reason(outcome.Errors) }, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, RetryAction, by.Reason,
+            $"{receiptId}: {(outcome.IsValid ? "applied" : "refused")}"), cancellationToken).ConfigureAwait(false);
+        if (outcome.IsValid) return new ReceiptResult(receiptId, ReceiptStatus.Applied, memberId, outcome.Value);
+        return outcome.Errors.Any(e => e.Code is ApplicationErrors.MemberNotFound or ApplicationErrors.Busy)
+            ? Result<ReceiptResult>.Fail(outcome.Errors)
+            : Result<ReceiptResult>.Fail([new ValidationError(ApplicationErrors.ParkedReceiptRefused, "", $"The member's account still refuses receipt '{receiptId}': {Reason(outcome.Errors)}"), .. outcome.Errors]);
+    }
+
+    public async Task<Result<ParkedReceipt>> DiscardParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken)
+    {
+        var found = await FindParkedAsync(programId, receiptId, cancellationToken).ConfigureAwait(false);
+        if (!found.IsValid) return Result<ParkedReceipt>.Fail(found.Errors);
+        var (_, receipt, identity, memberId) = found.Value;
+        // Recorded first: a discard that fails half-way was still attempted.
+        await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, DiscardAction, by.Reason, receiptId), cancellationToken).ConfigureAwait(false);
+        await parked.DeleteAsync(identity, receiptId, cancellationToken).ConfigureAwait(false);
+        return receipt;
+    }
+
+    /// <summary>
+    /// The parked receipt an operator names, and the member holding its identifier: the audit trail is per member, and
+    /// a receipt nobody can take is left to the enrolment that will. Should one receipt id be parked under two
+    /// identifiers, each call handles the first.
+    /// </summary>
+    private async Task<Result<(LoadedProgram Program, ParkedReceipt Receipt, IdentityKey Identity, string MemberId)>> FindParkedAsync(
+        string programId, string receiptId, CancellationToken cancellationToken)
+    {
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program)
+            return Refusals.ProgramNotFound<(LoadedProgram, ParkedReceipt, IdentityKey, string)>(programId);
+        var errors = new ErrorList();
+        errors.Identifier(receiptId, "receiptId");
+        var receipt = errors.Any ? null : (await parked.FindAsync(programId, receiptId, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        if (receipt is null)
+            return Result<(LoadedProgram, ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptNotFound, "receiptId", "No receipt with this id is parked.");
+        var identity = new IdentityKey(programId, receipt.Kind, receipt.Identifier);
+        if (await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is not { } memberId)
+            return Result<(LoadedProgram, ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptUnclaimed, "receiptId",
+                "Nobody holds this receipt's identifier now: it waits for whoever enrols with it.");
+        return (program, receipt, identity, memberId);
+    }
+
+    private static string Reason(IReadOnlyList<ValidationError> errors) => string.Join(" ", errors.Select(e => e.Message));
+
     /// <summary>
     /// Applies the receipts parked under <paramref name="identity"/> if a member holds it now, oldest purchase first (a
     /// return after its purchase). A receipt the member's state refuses stays parked with the reason, for an operator.
@@ -113,7 +170,7 @@ public sealed class ReceiptService : IReceiptService
             }
             else if (outcome.Errors.All(e => e.Code != ApplicationErrors.MemberNotFound && e.Code != ApplicationErrors.Busy))
             {
-                await parked.ParkAsync(identity, receipt with { Refused = string.Join(" ", outcome.Errors.Select(e => e.Message)) }, cancellationToken).ConfigureAwait(false);
+                await parked.ParkAsync(identity, receipt with { Refused = Reason(outcome.Errors) }, cancellationToken).ConfigureAwait(false);
             }
         }
         return applied;
