@@ -37,9 +37,16 @@ public static class ApiKeyEndpoints
             Outcomes.Ok(await context.Service<IApiKeyService>().RevokeAsync(caller.ProgramId, keyId, ct).ConfigureAwait(false)));
 }
 
-/// <param name="Scopes">One or more of pos, store, marketing, admin.</param>
-/// <param name="ExpiresAt">When the key stops working; left out, it works until revoked.</param>
-public sealed record NewApiKey(string? Name, IReadOnlyList<string>? Scopes, DateTimeOffset? ExpiresAt);
+public sealed record NewApiKey
+{
+    public string? Name { get; init; }
+
+    /// <summary>One or more of pos, store, marketing, admin.</summary>
+    public IReadOnlyList<string>? Scopes { get; init; }
+
+    /// <summary>When the key stops working; left out, it works until revoked.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
 
 /// <param name="Secret">The key to send in X-Api-Key: shown here once and never again (only its hash is stored).</param>
 public sealed record CreatedApiKey(string KeyId, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Secret)

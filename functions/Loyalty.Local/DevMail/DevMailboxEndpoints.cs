@@ -21,7 +21,7 @@ public static class DevMailboxEndpoints
     public static bool IsEnabled(IConfiguration configuration, IHostEnvironment environment) =>
         configuration.GetValue<bool?>(DevMailbox.EnabledKey) ?? (environment.IsDevelopment() || ListensOnLoopbackOnly(configuration["urls"]));
 
-    internal static bool ListensOnLoopbackOnly(string? urls) =>
+    public static bool ListensOnLoopbackOnly(string? urls) =>
         (urls ?? "http://localhost:5000").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .All(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) &&
                         (uri.Host == "localhost" || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address))));
