@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Loyalty.Api.Http;
+using Loyalty.Cli;
 using Loyalty.Cli.Pos;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application;
@@ -50,30 +51,16 @@ createProgram.SetAction(async (parse, ct) =>
     return 0;
 });
 
-var keyProgram = new Option<string>("--program") { Description = "The program the key is bound to.", Required = true };
-var keyName = new Option<string>("--name") { Description = "What the key is for, e.g. 'store-12-tills'.", Required = true };
-var keyScopes = new Option<string[]>("--scopes") { Description = "pos, store, marketing, admin.", Required = true, AllowMultipleArgumentsPerToken = true };
-var createKey = new Command("create", "Create an API key.") { keyProgram, keyName, keyScopes };
-createKey.SetAction(async (parse, ct) =>
-{
-    if (!Scopes.TryParse(parse.GetValue(keyScopes)!.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), out var scopes, out var unknown))
-        return Fail(unknown is null ? "Name at least one scope." : $"Unknown scope '{unknown}'; use pos, store, marketing or admin.");
-    var backend = Backend(parse);
-    var key = await backend.ApiKeys.CreateAsync(parse.GetValue(keyProgram)!, parse.GetValue(keyName)!, scopes, ct);
-    if (!key.IsValid) return Fail(key.Errors);
-    Console.WriteLine($"API key (shown once, store it now): {key.Value.Secret}");
-    return 0;
-});
-
 var members = new Option<int>("--members") { Description = "How many demo members to enrol.", DefaultValueFactory = _ => 3_000 };
-var seed = new Command("seed", "Create the demo program, demo members and one API key per role.") { members };
+var seed = new Command("seed", "Create the demo program, demo members and one API key per role (revoking the demo keys issued before).") { members };
 seed.SetAction(async (parse, ct) =>
 {
     var backend = Backend(parse);
     await backend.EnsureCreatedAsync(ct);
     var count = parse.GetValue(members);
     var progress = new Progress<int>(done => { if (done % 500 == 0 || done == count) Console.WriteLine($"{done:N0}/{count:N0} members"); });
-    foreach (var key in await backend.Demo.SeedAsync(count, progress, ct))
+    // Nothing remembered: the previous demo keys are revoked and fresh ones printed, as only their secrets could reuse them.
+    foreach (var key in await backend.Demo.SeedAsync(count, [], progress, ct))
         Console.WriteLine($"{key.Name,-15} {key.Secret}");
     return 0;
 });
@@ -81,7 +68,8 @@ seed.SetAction(async (parse, ct) =>
 var root = new RootCommand("Loyalty Functions operator tool.")
 {
     new Command("program", "Programs.") { createProgram },
-    new Command("key", "API keys.") { createKey },
+    KeyCommands.Create(Backend),
+    DevCommands.Create(),
     new Command("demo", "Demo data.") { seed },
     PosCommands.Create(Backend),
 };

@@ -3,10 +3,12 @@ using Loyalty.Api.Http;
 using Loyalty.Hosting;
 using Loyalty.Hosting.Receipts;
 using Loyalty.Local;
+using Loyalty.Local.DevMail;
 using Loyalty.Local.Workers;
 using Microsoft.AspNetCore.Http.Features;
 
-var builder = WebApplication.CreateBuilder(args);
+var (seedDemo, configurationArgs) = HostArguments.Split(args);
+var builder = WebApplication.CreateBuilder(configurationArgs);
 
 builder.AddLoyaltyTelemetry();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.DefaultLimit * 4);
@@ -32,8 +34,14 @@ if (receiptWorker.Enabled)
 
 OutboxWorker.Interval(builder.Configuration); // a bad setting fails here, not at the first tick
 builder.Services.AddHostedService<OutboxWorker>();
+var devMailbox = DevMailboxEndpoints.IsEnabled(builder.Configuration, builder.Environment);
+if (devMailbox)
+    builder.Services.AddSingleton(new DevMailbox(builder.Configuration.GetValue(DevMailbox.SizeKey, 200)));
 if (builder.Configuration.GetValue(NotificationLogWorker.EnabledKey, true))
-    builder.Services.AddHostedService<NotificationLogWorker>();
+{
+    builder.Services.AddSingleton<NotificationLogWorker>();
+    builder.Services.AddHostedService(provider => provider.GetRequiredService<NotificationLogWorker>());
+}
 if (builder.Configuration.GetValue(NightlyWorker.EnabledKey, true))
     builder.Services.AddHostedService<NightlyWorker>();
 if (builder.Configuration.GetValue(CampaignWorker.EnabledKey, true))
@@ -48,16 +56,17 @@ app.UseStatusCodePages();
 app.UseCorrelationIds();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapLoyaltyApi();
+if (devMailbox)
+    app.MapDevMailbox();
 
 await app.Services.GetRequiredService<LoyaltyBackend>().EnsureCreatedAsync(CancellationToken.None);
 if (app.Services.GetRequiredService<LoyaltyBackend>().EphemeralSigningKey)
     app.Logger.LogWarning("No MemberTokens:SigningKey is configured: member tokens are signed with a random key made at start-up, so they stop working when this process stops. Fine on a laptop; set the key anywhere else (docs/privacy.md).");
 
-if (Array.IndexOf(args, "--seed-demo") >= 0)
+if (seedDemo)
 {
-    var count = builder.Configuration.GetValue("Demo:Members", 3_000);
-    var keys = await DemoSeeding.RunAsync(app.Services, count, CancellationToken.None);
-    app.Lifetime.ApplicationStarted.Register(() => DemoSeeding.PrintWelcome(app.Urls, keys));
+    var keys = await DemoSeeding.RunAsync(app.Services, builder.Configuration, CancellationToken.None);
+    app.Lifetime.ApplicationStarted.Register(() => _ = DemoSeeding.PrintWelcomeAsync(app, keys, devMailbox));
 }
 
 await app.RunAsync();

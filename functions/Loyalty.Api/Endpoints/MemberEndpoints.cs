@@ -10,9 +10,12 @@ public static class MemberEndpoints
 {
     private const Scope Till = Scope.Pos | Scope.Store;
 
+    /// <summary>Households are store business (docs/api.md): a pos key may enrol, but not into someone's household.</summary>
     public static Task<IResult> Enrol(HttpContext context) =>
         Handler.Authorized<EnrolMember>(context, Till, async (caller, request, ct) =>
-            Outcomes.Created(await context.Service<IMemberService>().EnrolAsync(caller.ProgramId, request, ct).ConfigureAwait(false),
+            request.HouseholdOf is not null && !caller.Scopes.Allows(Scope.Store)
+                ? Problems.Forbidden("Joining a household needs a store key; enrol without householdOf, or ask store staff.")
+                : Outcomes.Created(await context.Service<IMemberService>().EnrolAsync(caller.ProgramId, request, ct).ConfigureAwait(false),
                 member => Outcomes.Location("members", member.Profile.MemberId)));
 
     /// <summary>

@@ -12,9 +12,10 @@ public static class ReceiptEndpoints
     /// <summary>
     /// Applies one receipt exactly once; resending it returns the same outcome. 200 when applied (or anonymous),
     /// 202 when parked: the identifier belongs to nobody yet, and the receipt is applied when someone enrols with it.
+    /// Store staff may file one too (a member who forgot the card at the till): store may do whatever pos may.
     /// </summary>
     public static Task<IResult> Submit(HttpContext context) =>
-        Handler.Authorized(context, Scope.Pos, async (caller, ct) =>
+        Handler.Authorized(context, Scope.Pos | Scope.Store, async (caller, ct) =>
         {
             var body = await JsonBody.ReadAsync<PosReceipt>(context.Request, ct).ConfigureAwait(false);
             if (body.Problem is { } problem) return problem;

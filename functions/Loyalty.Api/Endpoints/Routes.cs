@@ -104,6 +104,13 @@ public static class Routes
         campaigns.MapGet("/{campaignId}/statistics", CampaignEndpoints.Statistics).WithName("GetCampaignStatistics")
             .Produces<CampaignStatisticsView>().WithProblems(404);
 
+        var keys = api.MapGroup("/keys").WithTags("API keys");
+        keys.MapGet("", Body(ApiKeyEndpoints.List)).WithName("ListApiKeys").Produces<Page<ApiKeyInfo>>().WithProblems();
+        keys.MapPost("", Body(ApiKeyEndpoints.Create)).WithName("CreateApiKey")
+            .Accepts<NewApiKey>("application/json").Produces<CreatedApiKey>(StatusCodes.Status201Created).WithProblems();
+        keys.MapGet("/{keyId}", ApiKeyEndpoints.Get).WithName("GetApiKey").Produces<ApiKeyInfo>().WithProblems(404);
+        keys.MapPost("/{keyId}/revoke", ApiKeyEndpoints.Revoke).WithName("RevokeApiKey").Produces<ApiKeyInfo>().WithProblems(404);
+
         var program = api.MapGroup("/program").WithTags("Program");
         program.MapGet("", Body(ProgramEndpoints.Get)).WithName("GetProgram").Produces<ProgramSummary>();
         program.MapPut("", Body(ProgramEndpoints.Publish)).WithName("PublishProgramVersion")

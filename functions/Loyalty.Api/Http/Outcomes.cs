@@ -9,7 +9,10 @@ namespace Loyalty.Api.Http;
 public static class Outcomes
 {
     private static readonly HashSet<string> NotFoundCodes =
-        [ApplicationErrors.MemberNotFound, ApplicationErrors.ProgramNotFound, ApplicationErrors.CampaignNotFound, ApplicationErrors.SegmentNotFound, ApplicationErrors.ParkedReceiptNotFound];
+        [
+            ApplicationErrors.MemberNotFound, ApplicationErrors.ProgramNotFound, ApplicationErrors.CampaignNotFound, ApplicationErrors.SegmentNotFound,
+            ApplicationErrors.ParkedReceiptNotFound, ApplicationErrors.KeyNotFound,
+        ];
 
     // A valid request that the member's or program's current state refuses: retrying the same request will not help,
     // but the client did nothing malformed, so 409 rather than 400.

@@ -37,12 +37,14 @@ public sealed record ApiKeySecret(string KeyId, string Secret)
         if (separator != Prefix.Length + KeyIdLength || separator == value.Length - 1)
             return false;
         var keyId = value.Substring(Prefix.Length, KeyIdLength);
-        foreach (var c in keyId)
-            if (!KeyIdAlphabet.Contains(c, StringComparison.Ordinal))
-                return false;
+        if (!IsKeyId(keyId)) return false;
         key = new ApiKeySecret(keyId, value[(separator + 1)..]);
         return true;
     }
+
+    /// <summary>Whether <paramref name="value"/> could be a key id at all: anything else names no key, without a look-up.</summary>
+    public static bool IsKeyId(string? value) =>
+        value is { Length: KeyIdLength } && value.All(c => KeyIdAlphabet.Contains(c, StringComparison.Ordinal));
 
     public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Secret)));
 

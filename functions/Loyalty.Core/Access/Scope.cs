@@ -7,7 +7,7 @@ public enum Scope
     None = 0,
     /// <summary>Point of sale and web shop: send receipts, identify members, redeem vouchers.</summary>
     Pos = 1,
-    /// <summary>Store staff and customer service: enrol, identify, update members.</summary>
+    /// <summary>Store staff and customer service: everything <see cref="Pos"/> may, plus contact changes, households, ledgers and parked receipts.</summary>
     Store = 2,
     /// <summary>Segments and campaigns.</summary>
     Marketing = 4,

@@ -93,10 +93,27 @@ public interface IProgramService
 public interface IApiKeyService
 {
     /// <summary>Creates a key; its secret is in the result and nowhere else, ever.</summary>
-    Task<Result<IssuedApiKey>> CreateAsync(string programId, string name, Scope scopes, CancellationToken cancellationToken);
+    /// <param name="expiresAt">When the key stops working; null for never.</param>
+    Task<Result<IssuedApiKey>> CreateAsync(string programId, string name, Scope scopes, DateTimeOffset? expiresAt, CancellationToken cancellationToken);
 
-    /// <summary>The caller behind a presented key, or null for a malformed, unknown or revoked key.</summary>
+    /// <summary>A key that does not expire.</summary>
+    Task<Result<IssuedApiKey>> CreateAsync(string programId, string name, Scope scopes, CancellationToken cancellationToken) =>
+        CreateAsync(programId, name, scopes, expiresAt: null, cancellationToken);
+
+    /// <summary>The caller behind a presented key, or null for a malformed, unknown, expired or revoked key.</summary>
     Task<ApiCaller?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken);
+
+    /// <summary>The program's keys, revoked and expired ones included, in key-id order; never a secret.</summary>
+    Task<Result<Page<ApiKeyInfo>>> ListAsync(string programId, PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>One key of the program; another program's key is <see cref="ApplicationErrors.KeyNotFound"/>.</summary>
+    Task<Result<ApiKeyInfo>> GetAsync(string programId, string keyId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Revokes a key of the program for good (revoking again changes nothing). Hosts cache successful look-ups, so a
+    /// revoked key may still be accepted for that cache's lifetime.
+    /// </summary>
+    Task<Result<ApiKeyInfo>> RevokeAsync(string programId, string keyId, CancellationToken cancellationToken);
 }
 
 /// <summary>Enrolment data. Phone numbers are normalised to E.164 with the program's default country; e-mail is matched case-insensitively.</summary>
@@ -220,7 +237,19 @@ public sealed record CreateProgram
 
 public sealed record ProgramSummary(string ProgramId, string Name, string DefaultCountry, int Shards, ProgramDefinition Latest, IReadOnlyList<int> Versions);
 
-public sealed record IssuedApiKey(string KeyId, string ProgramId, string Name, Scope Scopes, string Secret);
+public sealed record IssuedApiKey(string KeyId, string ProgramId, string Name, Scope Scopes, string Secret)
+{
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
+
+public enum ApiKeyStatus { Active, Expired, Revoked }
+
+/// <summary>What an operator may see of a key: everything but its secret (which is not stored) and its hash.</summary>
+/// <param name="LastUsedAt">When it last authenticated, up to an hour stale; null if never.</param>
+public sealed record ApiKeyInfo(
+    string KeyId, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, ApiKeyStatus Status);
 
 /// <summary>Who is calling: the program the key is bound to, and what it may do.</summary>
 /// <param name="MemberId">Set for a member token (scope member): the one member it may act for; its <see cref="Scopes"/> are none.</param>
@@ -231,6 +260,7 @@ public static class ApplicationErrors
 {
     public const string MemberNotFound = "member.not_found";
     public const string ProgramNotFound = "program.not_found";
+    public const string KeyNotFound = "key.not_found";
     public const string ProgramExists = "program.exists";
     public const string VersionConflict = "program.version_conflict";
     public const string IdentityTaken = "identity.taken";

@@ -55,7 +55,7 @@ public sealed record LoyaltyServices(
         return new LoyaltyServices(
             members,
             new ProgramService(ports.Programs, cache, time),
-            new ApiKeyService(ports.ApiKeys, cache, time),
+            new ApiKeyService(ports.ApiKeys, cache, continuations, time),
             receipts,
             new OutboxSweep(ports.Programs, ports.Members, ports.Notifications, time),
             new NightlyReview(ports.Programs, cache, ports.Members, ports.Reviews, ports.JobProgress, ports.Notifications, time, schedule ?? NightlySchedule.Default),

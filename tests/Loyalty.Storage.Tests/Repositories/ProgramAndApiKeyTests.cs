@@ -106,9 +106,94 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
         Failed(await Services.ApiKeys.CreateAsync("nope", "Till", Scope.Pos, default), ApplicationErrors.ProgramNotFound);
         Assert.Equal(["name", "scopes"], (await Services.ApiKeys.CreateAsync(programId, " ", Scope.None, default)).Errors.Select(e => e.Path));
 
-        // Only the hash is stored.
+        // Only the hash is stored. (The secret is base64url, so it may itself hold or start with '_': it is parsed, not split.)
+        Assert.True(ApiKeySecret.TryParse(issued.Secret, out var parsed));
         var stored = await Storage.Ports.ApiKeys.GetAsync(issued.KeyId, default);
-        Assert.DoesNotContain(issued.Secret.Split('_')[2], stored!.Hash, StringComparison.Ordinal);
+        Assert.Equal(parsed.Hash(), stored!.Hash);
+        Assert.DoesNotContain(parsed.Secret, stored.Hash, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keys_are_listed_per_program_revoked_for_good_and_expire()
+    {
+        var programId = await CreateProgramAsync();
+        var other = await CreateProgramAsync("other");
+        var tills = Ok(await Services.ApiKeys.CreateAsync(programId, "tills", Scope.Pos, default));
+        var shortLived = Ok(await Services.ApiKeys.CreateAsync(programId, "contractor", Scope.Store, Start.AddDays(1), default));
+        var theirs = Ok(await Services.ApiKeys.CreateAsync(other, "theirs", Scope.Admin, default));
+        Assert.Equal(Start.AddDays(1), shortLived.ExpiresAt);
+        Failed(await Services.ApiKeys.CreateAsync(programId, "late", Scope.Pos, Start, default), ErrorCodes.OutOfRange);
+
+        var listed = Ok(await Services.ApiKeys.ListAsync(programId, new PageRequest(), default));
+        Assert.Equal(new[] { tills.KeyId, shortLived.KeyId }.Order(StringComparer.Ordinal), listed.Items.Select(k => k.KeyId));
+        Assert.All(listed.Items, k => Assert.Equal(ApiKeyStatus.Active, k.Status));
+        Assert.Equal(["store"], listed.Items.Single(k => k.KeyId == shortLived.KeyId).Scopes);
+
+        // Paged in key-id order; a page of one holds a continuation to the next.
+        var first = Ok(await Services.ApiKeys.ListAsync(programId, new PageRequest(1), default));
+        var second = Ok(await Services.ApiKeys.ListAsync(programId, new PageRequest(1, first.Continuation), default));
+        Assert.Equal(listed.Items.Select(k => k.KeyId), first.Items.Concat(second.Items).Select(k => k.KeyId));
+        Assert.Null(second.Continuation);
+
+        // Another program's key is not there, for reading or revoking.
+        Failed(await Services.ApiKeys.GetAsync(programId, theirs.KeyId, default), ApplicationErrors.KeyNotFound);
+        Failed(await Services.ApiKeys.RevokeAsync(programId, theirs.KeyId, default), ApplicationErrors.KeyNotFound);
+        Failed(await Services.ApiKeys.RevokeAsync(programId, "not a key id", default), ApplicationErrors.KeyNotFound);
+        Assert.NotNull(await Services.ApiKeys.AuthenticateAsync(theirs.Secret, default));
+
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        var revoked = Ok(await Services.ApiKeys.RevokeAsync(programId, tills.KeyId, default));
+        Assert.Equal((ApiKeyStatus.Revoked, Start.AddMinutes(5)), (revoked.Status, revoked.RevokedAt));
+        Assert.Null(await Services.ApiKeys.AuthenticateAsync(tills.Secret, default));
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(Start.AddMinutes(5), Ok(await Services.ApiKeys.RevokeAsync(programId, tills.KeyId, default)).RevokedAt);
+
+        Assert.NotNull(await Services.ApiKeys.AuthenticateAsync(shortLived.Secret, default));
+        Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Null(await Services.ApiKeys.AuthenticateAsync(shortLived.Secret, default));
+        Assert.Equal(ApiKeyStatus.Expired, Ok(await Services.ApiKeys.GetAsync(programId, shortLived.KeyId, default)).Status);
+    }
+
+    [Fact]
+    public async Task Last_used_is_written_at_most_once_an_hour_per_key()
+    {
+        var programId = await CreateProgramAsync();
+        var key = Ok(await Services.ApiKeys.CreateAsync(programId, "tills", Scope.Pos, default));
+        Assert.Null(Ok(await Services.ApiKeys.GetAsync(programId, key.KeyId, default)).LastUsedAt);
+
+        Assert.NotNull(await Services.ApiKeys.AuthenticateAsync(key.Secret, default));
+        var written = (await Storage.Account.GetTable(Storage.Names.ApiKeys).GetEntityAsync(key.KeyId, ""))!.ETag;
+        Assert.Equal(Start, Ok(await Services.ApiKeys.GetAsync(programId, key.KeyId, default)).LastUsedAt);
+
+        // Within the hour: look-ups read, but write nothing (the row's version stays).
+        Clock.Advance(TimeSpan.FromMinutes(59));
+        for (var i = 0; i < 3; i++) Assert.NotNull(await Services.ApiKeys.AuthenticateAsync(key.Secret, default));
+        Assert.Equal(written, (await Storage.Account.GetTable(Storage.Names.ApiKeys).GetEntityAsync(key.KeyId, ""))!.ETag);
+
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.NotNull(await Services.ApiKeys.AuthenticateAsync(key.Secret, default));
+        Assert.Equal(Start.AddHours(1), Ok(await Services.ApiKeys.GetAsync(programId, key.KeyId, default)).LastUsedAt);
+    }
+
+    [Fact]
+    public async Task Demo_keys_are_reused_from_their_secrets_and_otherwise_replaced_and_revoked()
+    {
+        var demo = new Core.Application.Demo.DemoData(Services.Programs, Members, Services.ApiKeys, Clock);
+        var first = await demo.SeedAsync(2, [], null, default);
+        Assert.Equal(Core.Application.Demo.DemoData.Roles.Select(r => r.Name), first.Select(k => k.Name));
+
+        var again = await demo.SeedAsync(2, [.. first.Select(k => k.Secret)], null, default);
+        Assert.Equal(first.Select(k => k.Secret), again.Select(k => k.Secret));
+
+        // Without the secrets (another machine, a lost file), new keys; the old ones stop working.
+        var fresh = await demo.SeedAsync(2, [], null, default);
+        Assert.Empty(fresh.Select(k => k.KeyId).Intersect(first.Select(k => k.KeyId)));
+        foreach (var old in first) Assert.Null(await Services.ApiKeys.AuthenticateAsync(old.Secret, default));
+        foreach (var key in fresh) Assert.NotNull(await Services.ApiKeys.AuthenticateAsync(key.Secret, default));
+
+        var listed = Ok(await Services.ApiKeys.ListAsync(Core.Application.Demo.DemoProgram.Id, new PageRequest(), default)).Items;
+        Assert.Equal(4, listed.Count(k => k.Status == ApiKeyStatus.Active));
+        Assert.Equal(8, listed.Count);
     }
 
     private Core.Programs.ProgramDefinition Next(string programId, int version) => Definition(programId, version) with { EffectiveFrom = Clock.GetUtcNow().AddDays(version) };

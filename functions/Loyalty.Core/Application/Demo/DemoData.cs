@@ -5,8 +5,9 @@ namespace Loyalty.Core.Application.Demo;
 /// <summary>
 /// Seeds the demo program, one API key per role and a few thousand members with predictable identifiers
 /// (phone +46 70 000 00 01…, e-mail member1@example.com…), so the README's curl works on a fresh machine.
-/// Safe to run again: an existing program keeps its members; new keys are issued every run because a key's
-/// secret is shown only once.
+/// Safe to run again: an existing program keeps its members. Keys do not pile up: a role's key is reused when the
+/// caller still holds its secret (secrets are not stored, so only the caller can), otherwise a new one is issued,
+/// and every other working key of a demo role is revoked.
 /// </summary>
 public sealed class DemoData(IProgramService programs, IMemberService members, IApiKeyService keys, TimeProvider time)
 {
@@ -22,8 +23,9 @@ public sealed class DemoData(IProgramService programs, IMemberService members, I
 
     public static string Email(int n) => $"member{n}@example.com";
 
-    /// <returns>The keys issued, by role name.</returns>
-    public async Task<IReadOnlyList<IssuedApiKey>> SeedAsync(int memberCount, IProgress<int>? progress, CancellationToken cancellationToken)
+    /// <param name="remembered">Secrets of demo keys the caller kept from an earlier run; those still working are reused.</param>
+    /// <returns>One key per role, in the order of <see cref="Roles"/>, with its secret.</returns>
+    public async Task<IReadOnlyList<IssuedApiKey>> SeedAsync(int memberCount, IReadOnlyCollection<string> remembered, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var created = await programs.CreateAsync(
             new CreateProgram { Definition = DemoProgram.Definition(time.GetUtcNow().AddYears(-1)), Name = "Demo Pet Shop", DefaultCountry = "SE" },
@@ -34,11 +36,43 @@ public sealed class DemoData(IProgramService programs, IMemberService members, I
         if (created.IsValid)
             await EnrolAsync(memberCount, progress, cancellationToken).ConfigureAwait(false);
 
+        var existing = await DemoKeysAsync(cancellationToken).ConfigureAwait(false);
         var issued = new List<IssuedApiKey>();
         foreach (var (name, scopes) in Roles)
-            issued.Add((await keys.CreateAsync(DemoProgram.Id, name, scopes, cancellationToken).ConfigureAwait(false)).Value);
+            issued.Add(await ReuseAsync(remembered, existing, name, scopes, cancellationToken).ConfigureAwait(false)
+                       ?? Issued(await keys.CreateAsync(DemoProgram.Id, name, scopes, cancellationToken).ConfigureAwait(false)));
+        foreach (var stale in existing.Where(k => k.Status == ApiKeyStatus.Active && issued.All(i => i.KeyId != k.KeyId)))
+            await keys.RevokeAsync(DemoProgram.Id, stale.KeyId, cancellationToken).ConfigureAwait(false);
         return issued;
     }
+
+    /// <summary>The demo program's keys of the demo roles; keys an operator added under other names are left alone.</summary>
+    private async Task<List<ApiKeyInfo>> DemoKeysAsync(CancellationToken cancellationToken)
+    {
+        var found = new List<ApiKeyInfo>();
+        var page = new PageRequest(PageRequest.MaxPageSize);
+        while (true)
+        {
+            var listed = Issued(await keys.ListAsync(DemoProgram.Id, page, cancellationToken).ConfigureAwait(false));
+            found.AddRange(listed.Items.Where(k => Roles.Any(r => r.Name == k.Name)));
+            if (listed.Continuation is null) return found;
+            page = page with { Continuation = listed.Continuation };
+        }
+    }
+
+    private async Task<IssuedApiKey?> ReuseAsync(IReadOnlyCollection<string> remembered, List<ApiKeyInfo> existing, string name, Scope scopes, CancellationToken cancellationToken)
+    {
+        foreach (var secret in remembered)
+        {
+            if (!ApiKeySecret.TryParse(secret, out var parsed) || existing.FirstOrDefault(k => k.KeyId == parsed.KeyId && k.Name == name) is not { } key) continue;
+            if (await keys.AuthenticateAsync(secret, cancellationToken).ConfigureAwait(false) is { } caller && caller.ProgramId == DemoProgram.Id && caller.Scopes == scopes)
+                return new IssuedApiKey(key.KeyId, DemoProgram.Id, name, scopes, secret) { CreatedAt = key.CreatedAt, ExpiresAt = key.ExpiresAt };
+        }
+        return null;
+    }
+
+    private static T Issued<T>(Validation.Result<T> result) =>
+        result.IsValid ? result.Value : throw new InvalidOperationException($"The demo keys were refused: {string.Join("; ", result.Errors.Select(e => e.Message))}");
 
     private async Task EnrolAsync(int memberCount, IProgress<int>? progress, CancellationToken cancellationToken)
     {
