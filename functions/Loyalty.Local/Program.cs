@@ -16,7 +16,7 @@ builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = 
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Classify(context.ProblemDetails));
 builder.Services.Configure<ExceptionHandlerOptions>(options =>
     options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
-builder.Services.AddOpenApi("v1");
+builder.Services.AddLoyaltyOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddLoyaltyBackend(builder.Configuration);
 builder.Services.AddLoyaltyApi();
