@@ -1,10 +1,10 @@
 using Loyalty.Api.Auth;
 using Loyalty.Api.Endpoints;
 using Loyalty.Core.Access;
-using Scope = Loyalty.Core.Access.Scope;
 using Loyalty.Core.Serialization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Scope = Loyalty.Core.Access.Scope;
 
 namespace Loyalty.Local;
 

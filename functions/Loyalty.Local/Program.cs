@@ -5,17 +5,14 @@ using Loyalty.Hosting.Receipts;
 using Loyalty.Local;
 using Loyalty.Local.Workers;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Diagnostics;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddLoyaltyTelemetry();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.DefaultLimit * 4);
 builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = JsonBody.DefaultLimit);
-// Problems the host writes itself (no route, wrong method, Kestrel's refusals, our own bugs) get our types too.
+// Problems the host writes itself (no route, wrong method, our own bugs) get our types too.
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Classify(context.ProblemDetails));
-builder.Services.Configure<ExceptionHandlerOptions>(options =>
-    options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
 builder.Services.AddLoyaltyOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddLoyaltyBackend(builder.Configuration);

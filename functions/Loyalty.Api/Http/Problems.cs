@@ -72,7 +72,7 @@ public static class Problems
         Results.Problem(new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail });
 
     /// <summary>
-    /// Gives a problem the host wrote itself (no route, wrong method, a Kestrel refusal, our own bug) the type of its
+    /// Gives a problem the host wrote itself (no route, wrong method, a malformed request, our own bug) the type of its
     /// status, so clients can switch on our types for every error. Problems the handlers wrote keep theirs.
     /// </summary>
     public static void Classify(ProblemDetails problem)
