@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Loyalty.Core.Access;
 using Xunit;
 
 namespace Loyalty.Api.Tests;
@@ -100,6 +101,24 @@ public sealed class MalformedRequestTests(LoyaltyApiFactory factory) : IClassFix
         var response = await client.PostAsync("/api/v1/members/identify", content);
 
         await AssertProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task Names_and_reasons_of_invisible_characters_only_are_refused()
+    {
+        var (_, admin) = await factory.NewProgramAsync(Scope.Admin);
+        const string invisible = "\"\\u200b\\u2060\\ufeff\"";
+        var enrolled = await admin.PostAsync("/api/v1/members", Json.Body("{\"firstName\":\"Ada\"}"));
+        var memberId = (string)(await MemberApiTests.Body(enrolled))["profile"]!["memberId"]!;
+
+        var enrol = await admin.PostAsync("/api/v1/members", Json.Body($"{{\"firstName\":{invisible}}}"));
+        var update = await admin.PatchAsync($"/api/v1/members/{memberId}", Json.Body($"{{\"lastName\":{invisible}}}"));
+        var erase = await admin.PostAsync($"/api/v1/members/{memberId}/erasure", Json.Body($"{{\"reason\":{invisible}}}"));
+
+        await AssertProblemAsync(enrol, HttpStatusCode.BadRequest, "validation");
+        await AssertProblemAsync(update, HttpStatusCode.BadRequest, "validation");
+        await AssertProblemAsync(erase, HttpStatusCode.BadRequest, "validation");
+        Assert.Equal("Ada", (string)(await MemberApiTests.Body(await admin.GetAsync($"/api/v1/members/{memberId}")))["profile"]!["firstName"]!);
     }
 
     internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string problem)

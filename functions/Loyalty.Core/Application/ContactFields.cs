@@ -15,8 +15,8 @@ internal static class ContactFields
     {
         if (value is null) return null;
         var trimmed = value.Trim();
-        if (trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
-            errors.Add(ErrorCodes.OutOfRange, path, $"{path} must be at most {MaxNameLength} characters without control characters.");
+        if (trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl) || trimmed.Length > 0 && VisibleText.IsBlank(trimmed))
+            errors.Add(ErrorCodes.OutOfRange, path, $"{path} must be at most {MaxNameLength} characters without control characters, and not only invisible ones.");
         return trimmed;
     }
 

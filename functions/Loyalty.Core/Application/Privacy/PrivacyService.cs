@@ -102,7 +102,7 @@ public sealed class PrivacyService : IPrivacyService
 
     public async Task<Result<ErasureRecord>> EraseAsync(string programId, string memberId, string reason, string actor, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength || reason.Any(char.IsControl))
+        if (VisibleText.IsBlank(reason) || reason.Length > MaxReasonLength || reason.Any(char.IsControl))
             return Result<ErasureRecord>.Fail(ErrorCodes.Required, "reason", $"Say why the member is erased (the request's reference, not personal data): 1–{MaxReasonLength} characters.");
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<ErasureRecord>(programId);
         var key = program.Member(memberId);
