@@ -118,9 +118,7 @@ public sealed class HostileInputTests(HostileInputFactory factory) : IClassFixtu
         var statuses = new SortedDictionary<int, int>();
         var unsendable = 0;
         var accepted = new List<string>();
-        while (factory.Errors.TryDequeue(out _))
-        {
-        }
+        factory.Errors.Clear();
         foreach (var hostile in cases)
         {
             using var request = hostile.ToRequest();
