@@ -13,8 +13,9 @@ var builder = WebApplication.CreateBuilder(configurationArgs);
 builder.AddLoyaltyTelemetry();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.DefaultLimit * 4);
 builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = JsonBody.DefaultLimit);
-builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi("v1");
+// Problems the host writes itself (no route, wrong method, our own bugs) get our types too.
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Classify(context.ProblemDetails));
+builder.Services.AddLoyaltyOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddLoyaltyBackend(builder.Configuration);
 builder.Services.AddLoyaltyApi();

@@ -337,6 +337,26 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         Assert.Equal("request 2026-04", (string)leftover["erasure"]!["reason"]!);
     }
 
+    [Fact]
+    public async Task Too_many_code_requests_are_a_429_problem_with_its_code_and_retry_after()
+    {
+        var (_, staff) = await factory.NewProgramAsync();
+
+        // Two windows' worth at most, so a request crossing the top of the hour still meets the limit.
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 2 * 61 && limited is null; i++)
+        {
+            var response = await staff.PostAsJsonAsync("/api/v1/member-auth/codes", new { email = $"nobody{i}@example.com" });
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) limited = response;
+        }
+
+        Assert.NotNull(limited);
+        await MalformedRequestTests.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests, "too-many-requests");
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        var problem = await MemberApiTests.Body(limited);
+        Assert.Equal(ApplicationErrors.RateLimited, (string)problem["violations"]![0]!["code"]!);
+    }
+
     private async Task<HttpClient> SignInAsync(HttpClient app, string programId, string phone, string destination)
     {
         Assert.Equal(HttpStatusCode.Accepted, (await app.PostAsJsonAsync("/api/v1/member-auth/codes", new { phone })).StatusCode);

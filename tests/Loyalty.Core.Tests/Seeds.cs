@@ -13,7 +13,10 @@ internal static class Seeds
 {
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(1));
 
-    /// <summary>The demo program without its welcome voucher, so balances in examples start at what the receipts earned.</summary>
+    /// <summary>
+    /// The demo program without its welcome voucher, so balances in examples start at what the receipts earned, and with
+    /// "every 2,000 points a 100 kr voucher" converted automatically instead of the demo's till denominations.
+    /// </summary>
     public static ProgramDefinition Ladder(TierPolicy policy = TierPolicy.HoldThroughNextPeriod, QualificationPeriod? period = null) =>
         DemoProgram.Definition(Start.AddYears(-5)) with
         {
@@ -21,6 +24,7 @@ internal static class Seeds
             TierPolicy = policy,
             Qualification = period ?? new QualificationPeriod(policy == TierPolicy.RollingWindow ? PeriodKind.Rolling : PeriodKind.CalendarYear, 12),
             WelcomeReward = null,
+            Vouchers = new VoucherRules { Automatic = new AutomaticVoucherRule(2_000, 100m), ValidDays = 90 },
         };
 
     public static ProgramDefinition Till() => Ladder() with

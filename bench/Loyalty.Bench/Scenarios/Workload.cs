@@ -10,6 +10,7 @@ using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Programs;
 using Loyalty.Core.Receipts;
 using Loyalty.Core.Serialization;
+using Loyalty.Core.Vouchers;
 
 namespace Loyalty.Bench.Scenarios;
 
@@ -40,7 +41,11 @@ public sealed class Population
     /// <param name="counter">The counter on <paramref name="services"/>' storage: the report gets the requests one enrolment makes.</param>
     public static async Task<Population> SeedAsync(BenchContext context, string scenario, LoyaltyServices services, Infra.RequestCounter counter, int count, CancellationToken cancellationToken)
     {
-        var definition = DemoProgram.Definition(DateTimeOffset.UtcNow.AddYears(-1));
+        // Automatic vouchers, as in every recorded run (docs/benchmarks.md): the demo's till denominations would take a step out of each receipt.
+        var definition = DemoProgram.Definition(DateTimeOffset.UtcNow.AddYears(-1)) with
+        {
+            Vouchers = new VoucherRules { Automatic = new AutomaticVoucherRule(2_000, 100m), ValidDays = 90 },
+        };
         var created = await services.Programs.CreateAsync(new CreateProgram { Definition = definition, Name = "Benchmark Pet Shop", DefaultCountry = "SE" }, cancellationToken).ConfigureAwait(false);
         if (!created.IsValid) throw new InvalidOperationException($"The program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
         var key = await services.ApiKeys.CreateAsync(definition.ProgramId, "bench-pos", Scope.Pos, cancellationToken).ConfigureAwait(false);

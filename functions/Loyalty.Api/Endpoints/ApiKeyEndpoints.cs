@@ -24,7 +24,7 @@ public static class ApiKeyEndpoints
                 return Problems.Field("scopes", $"Unknown scope '{unknown}'; use pos, store, marketing or admin.");
             var created = await context.Service<IApiKeyService>().CreateAsync(caller.ProgramId, request.Name ?? "", scopes, request.ExpiresAt, ct).ConfigureAwait(false);
             return Outcomes.Created(created.IsValid ? CreatedApiKey.From(created.Value) : Core.Validation.Result<CreatedApiKey>.Fail(created.Errors),
-                key => $"/api/v1/keys/{key.KeyId}");
+                key => Outcomes.Location("keys", key.KeyId));
         });
 
     public static Task<IResult> Get(HttpContext context, string keyId) =>

@@ -31,6 +31,6 @@ public static class MemberAuthEndpoints
     {
         if (result.IsValid || result.Errors.All(e => e.Code != ApplicationErrors.RateLimited)) return Outcomes.From(result, onSuccess);
         var now = context.Service<TimeProvider>().GetUtcNow();
-        return Problems.TooManyRequests(result.Errors[0].Message, MemberAuthOptions.WindowEnd(now) - now);
+        return Outcomes.TooManyRequests(result.Errors, MemberAuthOptions.WindowEnd(now) - now);
     }
 }

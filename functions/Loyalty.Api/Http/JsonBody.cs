@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Loyalty.Core.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace Loyalty.Api.Http;
 
@@ -19,9 +20,7 @@ public static class JsonBody
     public static async Task<BodyResult<T>> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, long limit = DefaultLimit)
         where T : class
     {
-        if (request.ContentType is not { } contentType ||
-            !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) &&
-            !contentType.Contains("+json", StringComparison.OrdinalIgnoreCase))
+        if (!IsJsonInUtf8(request.ContentType))
             return new(null, Problems.UnsupportedMedia());
         if (request.ContentLength > limit)
             return new(null, Problems.BodyTooLarge(limit));
@@ -39,6 +38,21 @@ public static class JsonBody
         var parsed = StrictJson.Parse<T>(raw.Span);
         if (parsed.Value is { } value) return new(value, null, raw);
         return new(null, parsed.IsSyntaxError ? Problems.MalformedBody(parsed.Error!) : Problems.Field(parsed.Path!, parsed.Error!));
+    }
+
+    /// <summary>
+    /// application/json or application/*+json, in UTF-8 (RFC 8259 allows no other encoding between systems). A body
+    /// announced in another charset is refused as such, not misread as malformed JSON.
+    /// </summary>
+    public static bool IsJsonInUtf8(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !media.Type.Equals("application", StringComparison.OrdinalIgnoreCase)) return false;
+        var isJson = media.Suffix.HasValue
+            ? media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)
+            : media.SubType.Equals("json", StringComparison.OrdinalIgnoreCase);
+        var charset = HeaderUtilities.RemoveQuotes(media.Charset);
+        return isJson && (!media.Charset.HasValue ||
+            charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
     }
 }
 

@@ -59,9 +59,18 @@ public static class Outcomes
                 Title = "The request is not valid.",
                 Detail = errors.Count == 1 ? first.Message : $"{errors.Count} problems; see 'errors'.",
             };
-        // Machine-readable twins of the messages: clients switch on codes, people read messages.
+        return Results.Problem(WithViolations(problem, errors));
+    }
+
+    /// <summary>A rate limit: 429 with its error code (<c>auth.rate_limited</c>) and Retry-After.</summary>
+    public static IResult TooManyRequests(IReadOnlyList<ValidationError> errors, TimeSpan retryAfter) =>
+        Problems.TooManyRequests(WithViolations(new ProblemDetails { Detail = errors[0].Message }, errors), retryAfter);
+
+    // Machine-readable twins of the messages: clients switch on codes, people read messages.
+    private static ProblemDetails WithViolations(ProblemDetails problem, IReadOnlyList<ValidationError> errors)
+    {
         problem.Extensions["violations"] = errors.Select(e => new { e.Code, e.Path, e.Message }).ToArray();
-        return Results.Problem(problem);
+        return problem;
     }
 
     /// <summary>The same answer with one more response header (Location of a new member, Retry-After of a 429).</summary>

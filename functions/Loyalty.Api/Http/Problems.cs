@@ -19,6 +19,10 @@ public static class Problems
     public const string ConflictType = "urn:loyalty-functions:problem:conflict";
     public const string BusyType = "urn:loyalty-functions:problem:busy";
     public const string TooManyRequestsType = "urn:loyalty-functions:problem:too-many-requests";
+    public const string MethodNotAllowedType = "urn:loyalty-functions:problem:method-not-allowed";
+    public const string InternalType = "urn:loyalty-functions:problem:internal";
+
+    private const string OurTypes = "urn:loyalty-functions:problem:";
 
     public static IResult Validation(IReadOnlyDictionary<string, string[]> errors, string? detail = null) =>
         Results.Problem(new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
@@ -42,7 +46,7 @@ public static class Problems
 
     public static IResult UnsupportedMedia() =>
         Create(StatusCodes.Status415UnsupportedMediaType, UnsupportedMediaType, "Unsupported content type.",
-            "Send the body as application/json.");
+            "Send the body as application/json in UTF-8 (no charset, or charset=utf-8).");
 
     public static IResult Unauthenticated(string detail) =>
         Create(StatusCodes.Status401Unauthorized, UnauthenticatedType, "Authentication required.", detail);
@@ -59,10 +63,45 @@ public static class Problems
     public static IResult Busy(string detail) =>
         Create(StatusCodes.Status503ServiceUnavailable, BusyType, "Busy, try again.", detail);
 
-    public static IResult TooManyRequests(string detail, TimeSpan retryAfter) =>
-        Create(StatusCodes.Status429TooManyRequests, TooManyRequestsType, "Too many requests.", detail)
+    /// <param name="problem">The problem with its error codes (<c>violations</c>), as <see cref="Outcomes.Problem"/> builds it.</param>
+    public static IResult TooManyRequests(ProblemDetails problem, TimeSpan retryAfter) =>
+        Results.Problem(Classified(problem, StatusCodes.Status429TooManyRequests, TooManyRequestsType, "Too many requests."))
             .WithHeader("Retry-After", Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static IResult Create(int status, string type, string title, string detail) =>
         Results.Problem(new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail });
+
+    /// <summary>
+    /// Gives a problem the host wrote itself (no route, wrong method, a malformed request, our own bug) the type of its
+    /// status, so clients can switch on our types for every error. Problems the handlers wrote keep theirs.
+    /// </summary>
+    public static void Classify(ProblemDetails problem)
+    {
+        if (problem.Type?.StartsWith(OurTypes, StringComparison.Ordinal) == true) return;
+        var status = problem.Status ?? StatusCodes.Status500InternalServerError;
+        (problem.Type, problem.Title, var detail) = status switch
+        {
+            StatusCodes.Status400BadRequest => (MalformedBodyType, "The request could not be read.", "The request is not well-formed HTTP for this API."),
+            StatusCodes.Status401Unauthorized => (UnauthenticatedType, "Authentication required.", "Send your API key in the X-Api-Key header."),
+            StatusCodes.Status403Forbidden => (ForbiddenType, "Not allowed.", "The caller may not do this."),
+            StatusCodes.Status404NotFound => (NotFoundType, "Not found.", "There is no such route; the API is under /api/v1 (see /openapi/v1.json)."),
+            StatusCodes.Status405MethodNotAllowed => (MethodNotAllowedType, "Method not allowed.", "This route does not take this HTTP method (see /openapi/v1.json)."),
+            StatusCodes.Status413PayloadTooLarge => (BodyTooLargeType, "The request body is too large.", $"Request bodies are limited to {JsonBody.DefaultLimit:N0} bytes."),
+            StatusCodes.Status415UnsupportedMediaType => (UnsupportedMediaType, "Unsupported content type.", "Send the body as application/json in UTF-8."),
+            StatusCodes.Status429TooManyRequests => (TooManyRequestsType, "Too many requests.", "Slow down and retry later."),
+            StatusCodes.Status503ServiceUnavailable => (BusyType, "Busy, try again.", "The service is busy; retry."),
+            >= 400 and < 500 => (MalformedBodyType, "The request could not be handled.", "The request is not valid for this API."),
+            // Never the exception's text: it may carry personal data or internals.
+            _ => (InternalType, "Internal error.", "Something went wrong on our side; retry later or report the correlation id."),
+        };
+        problem.Detail ??= detail;
+    }
+
+    private static ProblemDetails Classified(ProblemDetails problem, int status, string type, string title)
+    {
+        problem.Status = status;
+        problem.Type = type;
+        problem.Title = title;
+        return problem;
+    }
 }

@@ -74,7 +74,8 @@ public sealed class ApiKeyService(IApiKeyStore store, ProgramCache programs, Con
             : null;
 
     private static Result<ApiKeyInfo> KeyNotFound(string keyId) =>
-        Result<ApiKeyInfo>.Fail(ApplicationErrors.KeyNotFound, "", $"There is no API key '{(keyId.Length <= 32 ? keyId : keyId[..32] + "…")}' in this program.");
+        Result<ApiKeyInfo>.Fail(ApplicationErrors.KeyNotFound, "",
+            ApiKeySecret.IsKeyId(keyId) ? $"There is no API key '{keyId}' in this program." : "There is no such API key in this program.");
 
     private static ApiKeyStatus Status(ApiKeyRecord key, DateTimeOffset now) =>
         key.RevokedAt is not null ? ApiKeyStatus.Revoked

@@ -14,17 +14,17 @@ internal static class ContactFields
     public static string? Name(ErrorList errors, string? value, string path)
     {
         if (value is null) return null;
-        // A name of only invisible characters (zero-width spaces, fillers) is no name: blank, like an empty string.
+        // Only "" clears a name: text that shows nothing, or carries a control character, is a client's mistake.
         var trimmed = Texts.Trim(value);
-        if (trimmed.Length > MaxNameLength || !Texts.IsPrintable(trimmed))
-            errors.Add(ErrorCodes.OutOfRange, path, $"{path} must be at most {MaxNameLength} characters without control characters.");
+        if (trimmed.Length > MaxNameLength || !Texts.IsPrintable(value) || value.Length > 0 && trimmed.Length == 0)
+            errors.Add(ErrorCodes.OutOfRange, path, $"{path} must be at most {MaxNameLength} characters without control characters, and not only invisible ones (\"\" clears it).");
         return trimmed;
     }
 
     public static string? Email(ErrorList errors, string? value)
     {
         if (value is null) return null;
-        if (Texts.IsBlank(value)) return "";
+        if (value.Length == 0) return "";
         if (EmailAddresses.TryNormalize(value, out var email)) return email;
         errors.Add(ApplicationErrors.InvalidEmail, "email", "This is not an e-mail address.");
         return null;
@@ -33,7 +33,7 @@ internal static class ContactFields
     public static string? Phone(ErrorList errors, string? value, string defaultCountry)
     {
         if (value is null) return null;
-        if (Texts.IsBlank(value)) return "";
+        if (value.Length == 0) return "";
         if (Phones.TryNormalize(value, defaultCountry, out var phone)) return phone;
         errors.Add(ApplicationErrors.InvalidPhone, "phone", $"This is not a valid phone number (numbers without a country code are read as {defaultCountry}).");
         return null;

@@ -220,7 +220,8 @@ public sealed class MemberService : IMemberService
         if ((phone is null) == (email is null)) errors.Add(ApplicationErrors.IdentifierCount, "", "Give exactly one of phone and email, as in the change.");
         var contact = Validate(program, new UpdateContact { Phone = phone, Email = email });
         if (!contact.IsValid) errors.AddRange(contact.Errors);
-        var (kind, value) = phone is not null ? (IdentityKind.Phone, contact.Value?.Phone) : (IdentityKind.Email, contact.Value?.Email);
+        var valid = contact.IsValid ? contact.Value : null;
+        var (kind, value) = phone is not null ? (IdentityKind.Phone, valid?.Phone) : (IdentityKind.Email, valid?.Email);
         if (!errors.Any && value is not { Length: > 0 }) errors.Add(ErrorCodes.Required, kind == IdentityKind.Phone ? "phone" : "email", "Give the new phone number or e-mail address the code was sent to.");
         if (errors.Any) return Result<MemberDetails>.Fail(errors.Items);
         if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } before) return MemberNotFound<MemberDetails>();

@@ -77,10 +77,17 @@ public abstract class LoyaltyStorageTest : AzuriteTest
     protected async Task<string> CreateDemoProgramAsync()
     {
         var programId = "p" + Guid.NewGuid().ToString("N")[..10];
-        Ok(await Services.Programs.CreateAsync(
-            new CreateProgram { Definition = DemoProgram.Definition(Start.AddYears(-1)) with { ProgramId = programId }, Name = "Pets", Shards = 4 }, default));
+        Ok(await Services.Programs.CreateAsync(new CreateProgram { Definition = DemoDefinition(programId), Name = "Pets", Shards = 4 }, default));
         return programId;
     }
+
+    /// <summary>The demo program with "every 2,000 points a 100 kr voucher" converted automatically instead of its till denominations.</summary>
+    protected ProgramDefinition DemoDefinition(string programId) =>
+        DemoProgram.Definition(Start.AddYears(-1)) with
+        {
+            ProgramId = programId,
+            Vouchers = new VoucherRules { Automatic = new AutomaticVoucherRule(2_000, 100m), ValidDays = 90 },
+        };
 
     /// <summary>Takes every message off the notifications queue.</summary>
     protected async Task<IReadOnlyList<Notification>> DrainNotificationsAsync()

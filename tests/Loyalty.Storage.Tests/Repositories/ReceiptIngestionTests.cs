@@ -167,7 +167,7 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
     /// <summary>The domain's answer for the same receipts applied one after another from a fresh enrolment.</summary>
     private MemberState Expected(string programId, string memberId, IEnumerable<PosReceipt> receipts)
     {
-        var catalog = ProgramCatalog.Create(DemoProgram.Definition(Start.AddYears(-1)) with { ProgramId = programId }).Value;
+        var catalog = ProgramCatalog.Create(DemoDefinition(programId)).Value;
         var book = MemberBook.Enrol(catalog.Latest, memberId, catalog.Latest.LocalDate(Start)).Value.Book;
         foreach (var receipt in receipts)
         {

@@ -6,7 +6,10 @@ using Loyalty.Core.Vouchers;
 
 namespace Loyalty.Core.Application.Demo;
 
-/// <summary>The seeds' program: Bronze/Silver/Gold at 5/10/15 %, every 2,000 points a 100 kr voucher, every 10th bag of pet food 150 kr off.</summary>
+/// <summary>
+/// The seeds' program: Bronze/Silver/Gold at 5/10/15 %, vouchers chosen at the till (2,000 points for 100 kr, 4,000 for
+/// 200 kr, 10,000 for 500 kr), every 10th bag of pet food 150 kr off.
+/// </summary>
 public static class DemoProgram
 {
     public const string Id = "demo";
@@ -27,7 +30,7 @@ public static class DemoProgram
         Qualification = new QualificationPeriod(PeriodKind.CalendarYear, 12),
         PointLifetimeMonths = 12,
         NearNextTierMargin = 1_000,
-        Vouchers = new VoucherRules { Automatic = new AutomaticVoucherRule(2_000, 100m), ValidDays = 90 },
+        Vouchers = new VoucherRules { Denominations = [new(2_000, 100m), new(4_000, 200m), new(10_000, 500m)], ValidDays = 90 },
         StampCards =
         [
             new StampCardDefinition
