@@ -1,3 +1,4 @@
+using Loyalty.Testing;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;

@@ -1,3 +1,4 @@
+using Loyalty.Testing;
 using System.Net;
 using System.Text.RegularExpressions;
 using Loyalty.Core.Access;

@@ -6,7 +6,7 @@ using Loyalty.Core.Application.Jobs;
 
 namespace Loyalty.Core.Tests;
 
-/// <summary>What the Azure Functions orchestrations rely on (that app is not compiled here, so its inputs are checked here).</summary>
+/// <summary>What the Azure Functions orchestrations rely on: wave inputs and instance ids.</summary>
 public class JobWavesTests
 {
     [Property(MaxTest = 200)]

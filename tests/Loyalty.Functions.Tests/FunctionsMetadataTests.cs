@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Loyalty.Api.Endpoints;
+using Loyalty.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Loyalty.Functions.Tests;
+
+/// <summary>What the Functions host will index, read from the SDK-generated functions.metadata, against the local host's route table.</summary>
+public sealed partial class FunctionsMetadataTests
+{
+    [Fact]
+    public void The_http_functions_are_the_routes_of_the_local_host_under_the_same_names()
+    {
+        var local = LocalRoutes();
+        Assert.NotEmpty(local);
+        var prefix = RoutePrefix();
+        var functions = FunctionsMetadata.OfTrigger("httpTrigger")
+            .SelectMany(f => f.Trigger.Strings("methods").Select(method => (f.Name, Route: Route(method, $"/{prefix}/{f.Trigger.String("route")}"))))
+            .ToList();
+        Assert.True(functions.Count == functions.Select(f => f.Route).Distinct().Count(), "Two HTTP functions declare the same method and route.");
+
+        var missing = local.Except(functions).Order().ToList();
+        var extra = functions.Except(local).Order().ToList();
+        Assert.True(missing.Count == 0 && extra.Count == 0,
+            $"Routes of the local host without an HTTP function of its name: [{string.Join(", ", missing)}]; HTTP functions the local host lacks: [{string.Join(", ", extra)}].");
+    }
+
+    [Fact]
+    public void Every_http_function_is_anonymous_and_binds_its_route_values()
+    {
+        var http = FunctionsMetadata.OfTrigger("httpTrigger").ToList();
+        Assert.NotEmpty(http);
+        foreach (var function in http)
+        {
+            var route = function.Trigger.String("route") ?? "";
+            // The handlers authenticate API keys themselves; a function key on top would lock every client out.
+            Assert.True(function.Trigger.String("authLevel") == "Anonymous", $"{function.Name} is {function.Trigger.String("authLevel")}.");
+            Assert.False(route.StartsWith("api/", StringComparison.Ordinal), $"{function.Name}: the host adds the route prefix itself.");
+            var parameters = function.Method.GetParameters().Where(p => p.ParameterType == typeof(string)).Select(p => p.Name).ToHashSet();
+            foreach (Match value in RouteValue().Matches(route))
+                Assert.True(parameters.Contains(value.Groups["name"].Value), $"{function.Name} ({route}) takes no string parameter '{value.Groups["name"].Value}'.");
+        }
+    }
+
+    [Fact]
+    public void Every_entry_point_is_a_method_of_the_app()
+    {
+        Assert.NotEmpty(FunctionsMetadata.All);
+        foreach (var function in FunctionsMetadata.All)
+            Assert.NotNull(function.Method);
+    }
+
+    private static HashSet<(string Name, string Route)> LocalRoutes()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Services.AddSingleton(TimeProvider.System); // the health endpoint takes it from the container
+        var app = builder.Build();
+        app.MapLoyaltyApi();
+        return ((IEndpointRouteBuilder)app).DataSources
+            .SelectMany(source => source.Endpoints)
+            .OfType<RouteEndpoint>()
+            .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(method => (endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "(unnamed)", Route(method, endpoint.RoutePattern.RawText!))))
+            .ToHashSet();
+    }
+
+    private static string Route(string method, string path) => $"{method.ToUpperInvariant()} {path.TrimEnd('/')}";
+
+    /// <summary>extensions.http.routePrefix in host.json, "api" when absent (the Functions default).</summary>
+    private static string RoutePrefix()
+    {
+        using var host = JsonDocument.Parse(Repo.Read("host.json"));
+        return host.RootElement.TryGetProperty("extensions", out var extensions) &&
+               extensions.TryGetProperty("http", out var http) &&
+               http.TryGetProperty("routePrefix", out var prefix)
+            ? prefix.GetString()!.Trim('/')
+            : "api";
+    }
+
+    [GeneratedRegex(@"\{(?<name>[A-Za-z_][A-Za-z0-9_]*)[^}]*\}")]
+    private static partial Regex RouteValue();
+}
