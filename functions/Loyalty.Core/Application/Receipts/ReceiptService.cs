@@ -115,7 +115,7 @@ public sealed class ReceiptService : IReceiptService
         await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, RetryAction, by.Reason,
             $"{receiptId}: {(outcome.IsValid ? "applied" : "refused")}"), cancellationToken).ConfigureAwait(false);
         if (outcome.IsValid) return new ReceiptResult(receiptId, ReceiptStatus.Applied, memberId, outcome.Value);
-        return outcome.Errors.Any(e => e.Code is ApplicationErrors.MemberNotFound or ApplicationErrors.Busy)
+        return Transient(outcome.Errors)
             ? Result<ReceiptResult>.Fail(outcome.Errors)
             : Result<ReceiptResult>.Fail([new ValidationError(ApplicationErrors.ParkedReceiptRefused, "", $"The member's account still refuses receipt '{receiptId}': {Reason(outcome.Errors)}"), .. outcome.Errors]);
     }
