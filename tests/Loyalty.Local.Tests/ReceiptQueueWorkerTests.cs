@@ -128,7 +128,8 @@ public sealed class ReceiptQueueWorkerTests(ITestOutputHelper output) : WorkerTe
         Assert.Equal(Sorted("r-1", "r-1-back"), await HistoryAsync(members[0]));
         Assert.Equal(Sorted("r-2", "r-2-back"), await HistoryAsync(members[1]));
         Assert.Empty(await PoisonEntriesAsync());
-        Assert.True(worker.Counts.RetriedLater >= 1, $"The early return should have been retried later: {worker.Counts}");
+        // The early return waited for its purchase parked, not on redeliveries that could run out first.
+        Assert.Equal(0, worker.Counts.RetriedLater);
         Assert.Equal(3, worker.Counts.Completed);
     }
 }

@@ -10,12 +10,13 @@ namespace Loyalty.Functions.Receipts;
 /// <summary>
 /// POS receipts from the Service Bus queue "receipts" (one <c>loyalty.receipt.v1</c> message each), handled by the same
 /// <see cref="ReceiptMessageHandler"/> as the local host's storage-queue worker. The function settles every message
-/// itself (AutoCompleteMessages = false, here and in host.json):
+/// itself (AutoCompleteMessages = false, here and in host.json), as <see cref="ReceiptSettlement"/> decides:
 /// <list type="bullet">
 /// <item>Complete: rejected receipts go to the receipts-poison storage queue first, then the message is completed.</item>
 /// <item>Poison (not JSON, wrong type or shape): dead-lettered at once with the reason.</item>
-/// <item>RetryLater (a return ahead of its purchase, a busy member): abandoned after a short pause, so Service Bus
-/// delivers it again; the handler gives up on delivery <see cref="ReceiptMessageHandler.MaxDeliveries"/>.</item>
+/// <item>RetryLater (a busy member): abandoned after a short pause, so Service Bus delivers it again; the handler gives
+/// up on delivery <see cref="ReceiptMessageHandler.MaxDeliveries"/>. A return ahead of its purchase is parked by the
+/// service, not retried: its message completes.</item>
 /// <item>An exception (storage trouble): abandoned, or dead-lettered with the error when this was the last delivery.</item>
 /// </list>
 /// Applying receipts is idempotent, so a redelivery after a crash at any point changes nothing twice. The queue's
@@ -29,8 +30,6 @@ public sealed class ReceiptsQueueFunction(LoyaltyBackend backend, ReceiptPoisonQ
     /// <summary>Pause before giving a message back for a later try: this times its delivery count (5 s, 10 s, …).</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
-    private const int MaxDescriptionLength = 1_000;
-
     private readonly ReceiptMessageHandler handler = new(backend.Receipts);
 
     [Function("ReceiptsQueue")]
@@ -41,51 +40,50 @@ public sealed class ReceiptsQueueFunction(LoyaltyBackend backend, ReceiptPoisonQ
     {
         // Service Bus numbers deliveries from 1, as the handler expects. A message without an id is named by its sequence number.
         var messageId = string.IsNullOrEmpty(message.MessageId) ? $"seq-{message.SequenceNumber}" : message.MessageId;
-        var lastDelivery = message.DeliveryCount >= ReceiptMessageHandler.MaxDeliveries;
-        MessageVerdict verdict;
+        ReceiptSettlement settlement;
         try
         {
-            verdict = await handler.HandleAsync(message.Body.ToMemory(), messageId, message.DeliveryCount, Parallelism, cancellationToken).ConfigureAwait(false);
+            var verdict = await handler.HandleAsync(message.Body.ToMemory(), messageId, message.DeliveryCount, Parallelism, cancellationToken).ConfigureAwait(false);
             if (verdict.Action == MessageAction.Complete)
             {
                 foreach (var rejected in verdict.Rejected)
                     await poison.WriteRejectedAsync(rejected, messageId, message.DeliveryCount, cancellationToken).ConfigureAwait(false);
+                if (verdict.Rejected.Count > 0)
+                    logger.LogWarning("Receipts message {MessageId}: {Rejected} receipts rejected and written to the poison queue.", messageId, verdict.Rejected.Count);
             }
+
+            settlement = ReceiptSettlement.Of(verdict, message.DeliveryCount, RetryDelay);
         }
         catch (Exception e)
         {
-            // Settled with CancellationToken.None: a settlement cut short would leave the message locked until its lock expires.
-            if (lastDelivery && !cancellationToken.IsCancellationRequested)
-            {
+            settlement = ReceiptSettlement.Failed(e, message.DeliveryCount, cancellationToken.IsCancellationRequested);
+            if (settlement.Action == SettlementAction.DeadLetter)
                 logger.LogError(e, "Receipts message {MessageId} failed on its last delivery ({DeliveryCount}); dead-lettering it.", messageId, message.DeliveryCount);
-                await messageActions.DeadLetterMessageAsync(message, deadLetterReason: "ProcessingFailed",
-                    deadLetterErrorDescription: Shorten($"{e.GetType().Name}: {e.Message}"), cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            }
             else
-            {
                 logger.LogWarning(e, "Receipts message {MessageId} failed on delivery {DeliveryCount}; abandoning it for another try.", messageId, message.DeliveryCount);
-                await messageActions.AbandonMessageAsync(message, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            }
-
+            await SettleAsync(message, messageActions, settlement, cancellationToken).ConfigureAwait(false);
             throw; // recorded as a failed invocation; the message is settled already
         }
 
-        switch (verdict.Action)
+        if (settlement.Action == SettlementAction.DeadLetter)
+            logger.LogWarning("Receipts message {MessageId} is unusable and is dead-lettered: {Reason}", messageId, settlement.Description);
+        await SettleAsync(message, messageActions, settlement, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Settled with CancellationToken.None: a settlement cut short would leave the message locked until its lock expires.</summary>
+    private static async Task SettleAsync(ServiceBusReceivedMessage message, ServiceBusMessageActions messageActions, ReceiptSettlement settlement, CancellationToken cancellationToken)
+    {
+        switch (settlement.Action)
         {
-            case MessageAction.Complete:
-                if (verdict.Rejected.Count > 0)
-                    logger.LogWarning("Receipts message {MessageId}: {Rejected} receipts rejected and written to the poison queue.", messageId, verdict.Rejected.Count);
+            case SettlementAction.Complete:
                 await messageActions.CompleteMessageAsync(message, CancellationToken.None).ConfigureAwait(false);
                 break;
-
-            case MessageAction.Poison:
-                logger.LogWarning("Receipts message {MessageId} is unusable and is dead-lettered: {Reason}", messageId, verdict.Reason);
-                await messageActions.DeadLetterMessageAsync(message, deadLetterReason: "MalformedMessage",
-                    deadLetterErrorDescription: Shorten(verdict.Reason ?? "The message cannot be handled."), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            case SettlementAction.DeadLetter:
+                await messageActions.DeadLetterMessageAsync(message, deadLetterReason: settlement.Reason,
+                    deadLetterErrorDescription: settlement.Description, cancellationToken: CancellationToken.None).ConfigureAwait(false);
                 break;
-
-            default: // RetryLater; the handler never answers it on the last delivery
-                await PauseAsync(RetryDelay * message.DeliveryCount, cancellationToken).ConfigureAwait(false);
+            default:
+                await PauseAsync(settlement.Pause, cancellationToken).ConfigureAwait(false);
                 await messageActions.AbandonMessageAsync(message, cancellationToken: CancellationToken.None).ConfigureAwait(false);
                 break;
         }
@@ -103,6 +101,4 @@ public sealed class ReceiptsQueueFunction(LoyaltyBackend backend, ReceiptPoisonQ
             // Give the message back at once.
         }
     }
-
-    private static string Shorten(string text) => text.Length <= MaxDescriptionLength ? text : text[..MaxDescriptionLength] + "…";
 }

@@ -26,7 +26,7 @@ public sealed record ReceiptWorkerOptions
     public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// A message that can be finished only later (a return ahead of its purchase, a busy member) is back after this
+    /// A message that can be finished only later (a busy member) is back after this
     /// times its delivery count (5 s, 10 s, …), until the handler gives up on delivery <see cref="ReceiptMessageHandler.MaxDeliveries"/>.
     /// </summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(5);

@@ -73,5 +73,6 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
         [IdentityKind.Phone] = "phone",
         [IdentityKind.Email] = "email",
         [IdentityKind.External] = "external",
+        [IdentityKind.Purchase] = "purchase",
     };
 }

@@ -9,7 +9,7 @@ internal sealed class TableReceiptClaims(TableClient table) : IReceiptClaims
 {
     public async Task<string> ClaimAsync(string programId, string receiptId, string memberId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var partition = $"{programId}|{KeyText.Escape(receiptId)}";
+        var partition = Partition(programId, receiptId);
         try
         {
             await table.InsertAsync(new TableEntity(partition, "") { ["MemberId"] = memberId, ["ClaimedAt"] = at }, cancellationToken).ConfigureAwait(false);
@@ -21,4 +21,9 @@ internal sealed class TableReceiptClaims(TableClient table) : IReceiptClaims
             return existing?.GetString("MemberId") ?? throw new InvalidOperationException($"Receipt claim '{partition}' conflicted on insert but cannot be read; claims are never deleted.");
         }
     }
+
+    public async Task<string?> FindAsync(string programId, string receiptId, CancellationToken cancellationToken) =>
+        (await table.GetEntityAsync(Partition(programId, receiptId), "", ["MemberId"], cancellationToken).ConfigureAwait(false))?.GetString("MemberId");
+
+    private static string Partition(string programId, string receiptId) => $"{programId}|{KeyText.Escape(receiptId)}";
 }

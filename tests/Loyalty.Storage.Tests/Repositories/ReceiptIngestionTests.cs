@@ -105,6 +105,65 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
     }
 
     [Fact]
+    public async Task A_return_ahead_of_its_purchase_waits_for_it_and_is_applied_once_when_two_hosts_apply_the_purchase_at_once()
+    {
+        var programId = await CreateDemoProgramAsync();
+        var member = await EnrolWithPhoneAsync(programId, "+46701234580");
+        var other = await EnrolWithPhoneAsync(programId, "+46701234581");
+        var purchase = Purchase("w-1", Phone("+46701234580"), ("toy-1", "toys", 2, 200m));
+        var back = Return("w-1-back", "w-1", Phone("+46701234580"), ("toy-1", "toys", -1, -100m));
+
+        Assert.Equal(ReceiptStatus.Parked, Ok(await Receipts.ApplyAsync(programId, back, "archive/w", default)).Status);
+        var waiting = Assert.Single(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+        Assert.Equal((IdentityKind.Purchase, "w-1", "w-1-back", (string?)null), (waiting.Kind, waiting.Identifier, waiting.Receipt.Id, waiting.Refused));
+        // The web shop hears the refusal and sends the return again later.
+        Failed(await Receipts.SubmitAsync(programId, back, Payload(back), default), ErrorCodes.ReturnOfUnknownReceipt);
+
+        var twoHosts = Storage.CreateServices(Clock).Receipts;
+        var applied = await Task.WhenAll(Receipts.ApplyAsync(programId, purchase, null, default), twoHosts.ApplyAsync(programId, purchase, null, default));
+
+        Assert.All(applied, a => Assert.Equal(ReceiptStatus.Applied, Ok(a).Status));
+        Assert.Equal(100, Ok(await Members.GetAsync(programId, member, default)).View.QualifyingPoints);
+        Assert.Equal(["w-1", "w-1-back"], Ok(await Members.ListReceiptsAsync(programId, member, new PageRequest(50), default)).Items.Select(r => r.ReceiptId).Order());
+        Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+        var resent = Ok(await Receipts.ApplyAsync(programId, back, null, default));
+        Assert.Equal((ReceiptStatus.Applied, -100L), (resent.Status, resent.Outcome!.PointsEarned));
+
+        // A purchase applied to someone else never comes to this member: their return is refused at once, not parked.
+        Ok(await Receipts.ApplyAsync(programId, Purchase("w-2", Phone("+46701234581"), ("toy-1", "toys", 1, 50m)), null, default));
+        Failed(await Receipts.ApplyAsync(programId, Return("w-2-back", "w-2", Phone("+46701234580"), ("toy-1", "toys", -1, -50m)), null, default), ErrorCodes.ReturnOfUnknownReceipt);
+        Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+        Assert.Equal(50, Ok(await Members.GetAsync(programId, other, default)).View.QualifyingPoints);
+    }
+
+    [Fact]
+    public async Task Returns_left_waiting_by_a_host_that_crashed_after_committing_their_purchase_are_applied_by_the_sweep_or_handled_by_an_operator()
+    {
+        var programId = await CreateDemoProgramAsync();
+        var member = await EnrolWithPhoneAsync(programId, "+46701234582");
+        var purchase = Purchase("x-1", Phone("+46701234582"), ("toy-1", "toys", 2, 200m));
+        Ok(await Receipts.ApplyAsync(programId, Return("x-1-back", "x-1", Phone("+46701234582"), ("toy-1", "toys", -2, -200m)), null, default));
+        Ok(await Receipts.ApplyAsync(programId, Return("x-9-back", "never-sold", Phone("+46701234582"), ("toy-1", "toys", -1, -10m)), null, default));
+
+        var crashing = LoyaltyServices.Create(Storage.Ports with { ParkedReceipts = new CrashingOnPurchaseKeys(Storage.Ports.ParkedReceipts) }, Clock);
+        await Assert.ThrowsAsync<IOException>(() => crashing.Receipts.ApplyAsync(programId, purchase, null, default));
+        Assert.Equal(200, Ok(await Members.GetAsync(programId, member, default)).View.QualifyingPoints);
+
+        Assert.Equal(1, await Receipts.ReplayParkedAsync(programId, default));
+        Assert.Equal(0, Ok(await Members.GetAsync(programId, member, default)).View.QualifyingPoints);
+        Assert.Equal(0, await Receipts.ReplayParkedAsync(programId, default));
+
+        // A return whose purchase never comes stays listed; a retry keeps it waiting; a discard removes it.
+        var never = Assert.Single(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+        Assert.Equal((IdentityKind.Purchase, "never-sold"), (never.Kind, never.Identifier));
+        var retried = await Receipts.RetryParkedAsync(programId, "x-9-back", new StaffChange("k1", Admin: true), default);
+        Assert.Equal([ApplicationErrors.ParkedReceiptRefused, ErrorCodes.ReturnOfUnknownReceipt], retried.Errors.Select(e => e.Code));
+        Assert.Null(Assert.Single(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items).Refused);
+        Assert.Equal("x-9-back", Ok(await Receipts.DiscardParkedAsync(programId, "x-9-back", new StaffChange("k1", Admin: true), default)).Receipt.Id);
+        Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+    }
+
+    [Fact]
     public async Task Anonymous_sales_are_archived_without_points_and_invalid_receipts_are_refused_with_every_reason()
     {
         var programId = await CreateDemoProgramAsync();
@@ -177,6 +236,22 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
     }
 
     private static MemberIdentifier Phone(string phone) => new() { Phone = phone };
+
+    /// <summary>A host that dies when it looks for the returns waiting for a purchase: after the purchase's commit, before their replay.</summary>
+    private sealed class CrashingOnPurchaseKeys(IParkedReceiptStore inner) : IParkedReceiptStore
+    {
+        public Task ParkAsync(IdentityKey identity, ParkedReceipt receipt, CancellationToken cancellationToken) => inner.ParkAsync(identity, receipt, cancellationToken);
+
+        public Task<IReadOnlyList<ParkedReceipt>> ListAsync(IdentityKey identity, CancellationToken cancellationToken) =>
+            identity.Kind == IdentityKind.Purchase ? throw new IOException("The host was killed.") : inner.ListAsync(identity, cancellationToken);
+
+        public Task<CursorPage<ParkedReceipt>> ListProgramAsync(string programId, int pageSize, string? after, CancellationToken cancellationToken) =>
+            inner.ListProgramAsync(programId, pageSize, after, cancellationToken);
+
+        public Task<IReadOnlyList<ParkedReceipt>> FindAsync(string programId, string receiptId, CancellationToken cancellationToken) => inner.FindAsync(programId, receiptId, cancellationToken);
+
+        public Task DeleteAsync(IdentityKey identity, string receiptId, CancellationToken cancellationToken) => inner.DeleteAsync(identity, receiptId, cancellationToken);
+    }
 
     private sealed class FailingQueue : INotificationQueue
     {

@@ -19,7 +19,19 @@ public interface IIdentityStore
     Task DeleteAsync(IdentityKey key, IdentityClaim current, CancellationToken cancellationToken);
 }
 
-public enum IdentityKind { Card, Phone, Email, External }
+public enum IdentityKind
+{
+    Card,
+    Phone,
+    Email,
+    External,
+
+    /// <summary>
+    /// Not a member's identifier, and never claimed: parked receipts only, where it keys returns waiting for the
+    /// purchase with this receipt id (their member is known; their purchase is not on the account yet).
+    /// </summary>
+    Purchase,
+}
 
 /// <summary>An identity in normalised form (E.164 phone, lower-case e-mail, upper-case card number).</summary>
 public sealed record IdentityKey(string ProgramId, IdentityKind Kind, string Value);

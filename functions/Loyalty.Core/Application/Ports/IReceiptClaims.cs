@@ -9,4 +9,7 @@ public interface IReceiptClaims
 {
     /// <returns>The member holding the id: <paramref name="memberId"/> when the claim is new or was already theirs.</returns>
     Task<string> ClaimAsync(string programId, string receiptId, string memberId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <returns>The member holding the id, or null while nobody has claimed it.</returns>
+    Task<string?> FindAsync(string programId, string receiptId, CancellationToken cancellationToken);
 }

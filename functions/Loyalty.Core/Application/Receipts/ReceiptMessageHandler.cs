@@ -10,11 +10,15 @@ namespace Loyalty.Core.Application.Receipts;
 /// </summary>
 public sealed class ReceiptMessageHandler(IReceiptService receipts)
 {
-    /// <summary>Deliveries before a receipt that still cannot be applied (its purchase never arrived) is given up on.</summary>
+    /// <summary>Deliveries before a receipt that still cannot be applied (its member stayed busy) is given up on.</summary>
     public const int MaxDeliveries = 5;
 
-    /// <summary>Refusals that may resolve themselves: the purchase of a return may still be on its way; the member was busy.</summary>
-    private static readonly HashSet<string> Retryable = [ErrorCodes.ReturnOfUnknownReceipt, ApplicationErrors.Busy];
+    /// <summary>
+    /// Refusals that may resolve themselves within a few deliveries: the member was busy. A return ahead of its purchase
+    /// is not one of them: the service parks it until the purchase lands, however long the purchase takes (a host
+    /// holding the purchase may have crashed, and its message reappear only after its visibility timeout).
+    /// </summary>
+    private static readonly HashSet<string> Retryable = [ApplicationErrors.Busy];
 
     /// <param name="messageId">The queue's id for the message; names the archived copy.</param>
     /// <param name="deliveryCount">1 on the first delivery.</param>
@@ -57,7 +61,7 @@ public sealed class ReceiptMessageHandler(IReceiptService receipts)
         }
         // Retrying re-applies the whole message; the receipts applied already answer from their records.
         return retry
-            ? new MessageVerdict(MessageAction.RetryLater, "Some receipts can be applied only later (a return before its purchase, a busy member).", [])
+            ? new MessageVerdict(MessageAction.RetryLater, "Some receipts can be applied only later (a busy member).", [])
             : new MessageVerdict(MessageAction.Complete, null, rejected);
     }
 }

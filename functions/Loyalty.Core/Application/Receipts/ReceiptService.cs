@@ -12,7 +12,8 @@ namespace Loyalty.Core.Application.Receipts;
 /// Points accrual from receipts, for the web shop (HTTP) and the POS queue alike: resolve the member, score with the
 /// program version in force at purchase time, and apply in one transaction in the member's partition (receipt record,
 /// history, ledger, state, segment counters, outbox). Receipts for identifiers nobody has enrolled yet are parked
-/// and applied when someone enrols with that identifier.
+/// and applied when someone enrols with that identifier. Returns from the queue whose purchase is not on the member's
+/// account yet are parked under the purchase's id and applied right after it.
 /// </summary>
 public sealed class ReceiptService : IReceiptService
 {
@@ -57,7 +58,8 @@ public sealed class ReceiptService : IReceiptService
         // the payload: a corrected resend of a refused receipt is kept beside the refused one, an identical resend is not.
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload.Span))[..12];
         var archived = await archive.StoreAsync(programId, Today(), $"http-{receipt.Id}-{digest}", payload, cancellationToken).ConfigureAwait(false);
-        return await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, cancellationToken).ConfigureAwait(false);
+        // The web shop hears the answer and can send the return again; a queue's sender cannot, so the queue parks it.
+        return await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, waitForPurchase: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string?> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
@@ -70,7 +72,7 @@ public sealed class ReceiptService : IReceiptService
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
         var checkedReceipt = Check(program, receipt);
         return checkedReceipt.IsValid
-            ? await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, cancellationToken).ConfigureAwait(false)
+            ? await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, waitForPurchase: true, cancellationToken).ConfigureAwait(false)
             : Result<ReceiptResult>.Fail(checkedReceipt.Errors);
     }
 
@@ -91,8 +93,13 @@ public sealed class ReceiptService : IReceiptService
         do
         {
             var page = await parked.ListProgramAsync(programId, PageRequest.MaxPageSize, after, cancellationToken).ConfigureAwait(false);
-            foreach (var identity in page.Items.Where(p => p.Refused is null).Select(p => new IdentityKey(programId, p.Kind, p.Identifier)).Distinct())
-                applied += await ReplayParkedAsync(program, identity, cancellationToken).ConfigureAwait(false);
+            foreach (var key in page.Items.Where(p => p.Refused is null).Select(p => new IdentityKey(programId, p.Kind, p.Identifier)).Distinct())
+            {
+                if (key.Kind != IdentityKind.Purchase) applied += await ReplayParkedAsync(program, key, cancellationToken).ConfigureAwait(false);
+                // A purchase applied by a host that crashed before it replayed the returns waiting for it.
+                else if (await claims.FindAsync(programId, key.Value, cancellationToken).ConfigureAwait(false) is not null)
+                    applied += await ReplayWaitingReturnsAsync(program, key.Value, cancellationToken).ConfigureAwait(false);
+            }
             after = page.Next;
         }
         while (after is not null);
@@ -104,14 +111,11 @@ public sealed class ReceiptService : IReceiptService
         var found = await FindParkedAsync(programId, receiptId, cancellationToken).ConfigureAwait(false);
         if (!found.IsValid) return Result<ReceiptResult>.Fail(found.Errors);
         var (program, receipt, identity, memberId) = found.Value;
-        var outcome = await ApplyToMemberAsync(program, receipt.Receipt.ToReceipt(memberId), receipt.Receipt.Coupons, receipt.Archive, cancellationToken).ConfigureAwait(false);
-        if (outcome.IsValid) await parked.DeleteAsync(identity, receiptId, cancellationToken).ConfigureAwait(false);
-        else if (outcome.Errors.All(e => e.Code != ApplicationErrors.MemberNotFound && e.Code != ApplicationErrors.Busy))
-            await parked.ParkAsync(identity, receipt with { Refused = Reason(outcome.Errors) }, cancellationToken).ConfigureAwait(false);
+        var outcome = await SettleAsync(program, identity, receipt, memberId, cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, RetryAction, by.Reason,
             $"{receiptId}: {(outcome.IsValid ? "applied" : "refused")}"), cancellationToken).ConfigureAwait(false);
         if (outcome.IsValid) return new ReceiptResult(receiptId, ReceiptStatus.Applied, memberId, outcome.Value);
-        return outcome.Errors.Any(e => e.Code is ApplicationErrors.MemberNotFound or ApplicationErrors.Busy)
+        return Transient(outcome.Errors)
             ? Result<ReceiptResult>.Fail(outcome.Errors)
             : Result<ReceiptResult>.Fail([new ValidationError(ApplicationErrors.ParkedReceiptRefused, "", $"The member's account still refuses receipt '{receiptId}': {Reason(outcome.Errors)}"), .. outcome.Errors]);
     }
@@ -128,9 +132,9 @@ public sealed class ReceiptService : IReceiptService
     }
 
     /// <summary>
-    /// The parked receipt an operator names, and the member holding its identifier: the audit trail is per member, and
-    /// a receipt nobody can take is left to the enrolment that will. Should one receipt id be parked under two
-    /// identifiers, each call handles the first.
+    /// The parked receipt an operator names, and the member holding its identifier (a waiting return's own member
+    /// identifier): the audit trail is per member, and a receipt nobody can take is left to the enrolment that will.
+    /// Should one receipt id be parked under two keys, each call handles the first.
     /// </summary>
     private async Task<Result<(LoadedProgram Program, ParkedReceipt Receipt, IdentityKey Identity, string MemberId)>> FindParkedAsync(
         string programId, string receiptId, CancellationToken cancellationToken)
@@ -143,13 +147,72 @@ public sealed class ReceiptService : IReceiptService
         if (receipt is null)
             return Result<(LoadedProgram, ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptNotFound, "receiptId", "No receipt with this id is parked.");
         var identity = new IdentityKey(programId, receipt.Kind, receipt.Identifier);
-        if (await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is not { } memberId)
+        if (await MemberOfAsync(program, receipt, cancellationToken).ConfigureAwait(false) is not { } memberId)
             return Result<(LoadedProgram, ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptUnclaimed, "receiptId",
                 "Nobody holds this receipt's identifier now: it waits for whoever enrols with it.");
         return (program, receipt, identity, memberId);
     }
 
     private static string Reason(IReadOnlyList<ValidationError> errors) => string.Join(" ", errors.Select(e => e.Message));
+
+    /// <summary>Refusals that say nothing about the receipt: the member may be free, or enrolled for real, on the next try.</summary>
+    private static bool Transient(IReadOnlyList<ValidationError> errors) =>
+        errors.Any(e => e.Code is ApplicationErrors.MemberNotFound or ApplicationErrors.Busy);
+
+    /// <summary>Who a parked receipt is for: the holder of the identity it is parked under, or, for a return waiting for its purchase, of its own identifier.</summary>
+    private async Task<string?> MemberOfAsync(LoadedProgram program, ParkedReceipt receipt, CancellationToken cancellationToken)
+    {
+        var identity = new IdentityKey(program.Settings.ProgramId, receipt.Kind, receipt.Identifier);
+        if (receipt.Kind == IdentityKind.Purchase)
+        {
+            if (receipt.Receipt.Member is not { } identifier) return null;
+            var resolved = MemberIdentifiers.Resolve(identifier, program, new ErrorList());
+            if (resolved.MemberId is { } memberId) return memberId;
+            if (resolved.Identity is not { } own) return null;
+            identity = own;
+        }
+        return await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies a parked receipt to <paramref name="memberId"/>. Applied, it leaves the park; refused by the member's
+    /// state, it stays with the reason, for an operator; a busy member, or a return whose purchase is still on its
+    /// way, leaves it as it is for the next try.
+    /// </summary>
+    private async Task<Result<Outcome>> SettleAsync(LoadedProgram program, IdentityKey key, ParkedReceipt receipt, string memberId, CancellationToken cancellationToken)
+    {
+        var domain = receipt.Receipt.ToReceipt(memberId);
+        var outcome = await ApplyToMemberAsync(program, domain, receipt.Receipt.Coupons, receipt.Archive, cancellationToken).ConfigureAwait(false);
+        if (outcome.IsValid) await parked.DeleteAsync(key, domain.Id, cancellationToken).ConfigureAwait(false);
+        else if (!Transient(outcome.Errors) && !(key.Kind == IdentityKind.Purchase && await AwaitsPurchaseAsync(program, domain, outcome.Errors, cancellationToken).ConfigureAwait(false)))
+            await parked.ParkAsync(key, receipt with { Refused = Reason(outcome.Errors) }, cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>
+    /// A return refused only because its purchase is not on the member's account, while that purchase may still come:
+    /// nobody has claimed its id, or this member has (a host took it and has not committed it yet, or crashed first).
+    /// A purchase applied to another member never comes to this one.
+    /// </summary>
+    private async Task<bool> AwaitsPurchaseAsync(LoadedProgram program, Receipt receipt, IReadOnlyList<ValidationError> errors, CancellationToken cancellationToken)
+    {
+        if (receipt.ReturnOf is not { } purchaseId || errors.Count == 0 || errors.Any(e => e.Code != ErrorCodes.ReturnOfUnknownReceipt)) return false;
+        var owner = await claims.FindAsync(program.Settings.ProgramId, purchaseId, cancellationToken).ConfigureAwait(false);
+        return owner is null || owner == receipt.MemberId;
+    }
+
+    /// <summary>Applies the returns waiting for purchase <paramref name="purchaseId"/>, oldest first; each exactly once however often this runs.</summary>
+    private async Task<int> ReplayWaitingReturnsAsync(LoadedProgram program, string purchaseId, CancellationToken cancellationToken)
+    {
+        var key = new IdentityKey(program.Settings.ProgramId, IdentityKind.Purchase, purchaseId);
+        var applied = 0;
+        foreach (var receipt in (await parked.ListAsync(key, cancellationToken).ConfigureAwait(false)).OrderBy(p => p.Receipt.PurchasedAt))
+        {
+            if (await MemberOfAsync(program, receipt, cancellationToken).ConfigureAwait(false) is not { } memberId) continue;
+            if ((await SettleAsync(program, key, receipt, memberId, cancellationToken).ConfigureAwait(false)).IsValid) applied++;
+        }
+        return applied;
+    }
 
     /// <summary>
     /// Applies the receipts parked under <paramref name="identity"/> if a member holds it now, oldest purchase first (a
@@ -162,16 +225,7 @@ public sealed class ReceiptService : IReceiptService
         var applied = 0;
         foreach (var receipt in waiting.Where(p => p.Refused is null).OrderBy(p => p.Receipt.PurchasedAt))
         {
-            var outcome = await ApplyToMemberAsync(program, receipt.Receipt.ToReceipt(memberId), receipt.Receipt.Coupons, receipt.Archive, cancellationToken).ConfigureAwait(false);
-            if (outcome.IsValid)
-            {
-                await parked.DeleteAsync(identity, receipt.Receipt.Id, cancellationToken).ConfigureAwait(false);
-                applied++;
-            }
-            else if (outcome.Errors.All(e => e.Code != ApplicationErrors.MemberNotFound && e.Code != ApplicationErrors.Busy))
-            {
-                await parked.ParkAsync(identity, receipt with { Refused = Reason(outcome.Errors) }, cancellationToken).ConfigureAwait(false);
-            }
+            if ((await SettleAsync(program, identity, receipt, memberId, cancellationToken).ConfigureAwait(false)).IsValid) applied++;
         }
         return applied;
     }
@@ -198,7 +252,9 @@ public sealed class ReceiptService : IReceiptService
         return errors.Any ? Result<Checked>.Fail(errors.Items) : new Checked(domain, resolved);
     }
 
-    private async Task<Result<ReceiptResult>> ApplyCheckedAsync(LoadedProgram program, PosReceipt receipt, Checked checkedReceipt, string? archived, CancellationToken cancellationToken)
+    /// <param name="waitForPurchase">Park a return whose purchase is not on the member's account yet, rather than refuse it.</param>
+    private async Task<Result<ReceiptResult>> ApplyCheckedAsync(
+        LoadedProgram program, PosReceipt receipt, Checked checkedReceipt, string? archived, bool waitForPurchase, CancellationToken cancellationToken)
     {
         var (domain, resolved) = checkedReceipt;
         if (receipt.Member is null)
@@ -206,11 +262,11 @@ public sealed class ReceiptService : IReceiptService
             await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, null, receipt.Coupons, [], [], cancellationToken).ConfigureAwait(false);
             return new ReceiptResult(receipt.Id, ReceiptStatus.Anonymous);
         }
-        if (resolved.Identity is not { } identity) return await AppliedAsync(program, domain, receipt.Coupons, archived, cancellationToken).ConfigureAwait(false);
+        if (resolved.Identity is not { } identity) return await AppliedAsync(program, receipt, domain, archived, waitForPurchase, cancellationToken).ConfigureAwait(false);
 
         if (await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is { } memberId)
         {
-            var applied = await AppliedAsync(program, domain with { MemberId = memberId }, receipt.Coupons, archived, cancellationToken).ConfigureAwait(false);
+            var applied = await AppliedAsync(program, receipt, domain with { MemberId = memberId }, archived, waitForPurchase, cancellationToken).ConfigureAwait(false);
             // An orphaned claim (an enrolment that crashed before writing its member) counts as nobody: park.
             if (applied.IsValid || applied.Errors.All(e => e.Code != ApplicationErrors.MemberNotFound)) return applied;
         }
@@ -225,15 +281,30 @@ public sealed class ReceiptService : IReceiptService
         return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
     }
 
-    private async Task<Result<ReceiptResult>> AppliedAsync(LoadedProgram program, Receipt receipt, IReadOnlyList<string> coupons, string? archived, CancellationToken cancellationToken)
+    private async Task<Result<ReceiptResult>> AppliedAsync(
+        LoadedProgram program, PosReceipt sent, Receipt receipt, string? archived, bool waitForPurchase, CancellationToken cancellationToken)
     {
-        var outcome = await ApplyToMemberAsync(program, receipt, coupons, archived, cancellationToken).ConfigureAwait(false);
-        return outcome.IsValid
-            ? new ReceiptResult(receipt.Id, ReceiptStatus.Applied, receipt.MemberId, outcome.Value)
-            : Result<ReceiptResult>.Fail(outcome.Errors);
+        var outcome = await ApplyToMemberAsync(program, receipt, sent.Coupons, archived, cancellationToken).ConfigureAwait(false);
+        if (outcome.IsValid) return new ReceiptResult(receipt.Id, ReceiptStatus.Applied, receipt.MemberId, outcome.Value);
+        if (!waitForPurchase || !await AwaitsPurchaseAsync(program, receipt, outcome.Errors, cancellationToken).ConfigureAwait(false))
+            return Result<ReceiptResult>.Fail(outcome.Errors);
+
+        var purchase = new IdentityKey(program.Settings.ProgramId, IdentityKind.Purchase, receipt.ReturnOf!);
+        await parked.ParkAsync(purchase, new ParkedReceipt(sent, purchase.Kind, purchase.Value, time.GetUtcNow(), archived), cancellationToken).ConfigureAwait(false);
+        // The purchase may have landed between our try and our parking, and looked for waiting returns before ours was
+        // there: look again, now that it is.
+        var key = program.Member(receipt.MemberId);
+        if (await members.GetOperationAsync(key, purchase.Value, cancellationToken).ConfigureAwait(false) is null) return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
+        await ReplayWaitingReturnsAsync(program, purchase.Value, cancellationToken).ConfigureAwait(false);
+        return await members.GetOperationAsync(key, receipt.Id, cancellationToken).ConfigureAwait(false) is { } record
+            ? new ReceiptResult(receipt.Id, ReceiptStatus.Applied, receipt.MemberId, record.Outcome)
+            : new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
     }
 
-    /// <summary>The receipt on the member's book, then its stamps on a household member's card (each idempotent on its own).</summary>
+    /// <summary>
+    /// The receipt on the member's book, then its stamps on a household member's card, then the returns waiting for it
+    /// (each idempotent on its own).
+    /// </summary>
     private async Task<Result<Outcome>> ApplyToMemberAsync(LoadedProgram program, Receipt receipt, IReadOnlyList<string> coupons, string? archived, CancellationToken cancellationToken)
     {
         IReadOnlyList<CampaignContact> contacts = [];
@@ -275,6 +346,10 @@ public sealed class ReceiptService : IReceiptService
             // The recipient left the program since: the stamps have nowhere to go, and the buyer's receipt stands.
             if (!moved.IsValid && moved.Errors.Any(e => e.Code == ApplicationErrors.Busy)) return Result<Outcome>.Fail(moved.Errors);
         }
+
+        // Also after a replay: a crash after the purchase's commit must not leave its returns waiting. A failure here
+        // fails the purchase's delivery, so its redelivery (or the sweep) tries again.
+        if (receipt.ReturnOf is null) await ReplayWaitingReturnsAsync(program, receipt.Id, cancellationToken).ConfigureAwait(false);
         return applied;
     }
 
