@@ -85,6 +85,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         var view = Ok(await Services.Campaigns.GetAsync(programId, "runners", default));
         Assert.Equal(expected.Count, Assert.Single(view.Runs).Counts[CampaignFanOut.Counts.Delivered]);
         await AssertDeliveredExactlyAsync(programId, "runners", population, expected);
+        var statistics = Ok(await Services.Campaigns.GetStatisticsAsync(programId, "runners", default)).Statistics;
+        Assert.Equal(expected.Count, statistics.Email);
     }
 
     [Fact]

@@ -147,9 +147,11 @@ internal sealed class CampaignService(
         var campaign = stored.Value;
         var channel = campaign.Definition.Message.Channel;
 
-        // Contacts from the runs' counters (cheap); reach counts distinct members, which only a recurring campaign needs a scan for.
+        // Contacts from the runs' counters (cheap, and exact: "delivered" is counted in each delivery's own transaction,
+        // so a delivery found applied by a resumed or second runner is already in it); reach counts distinct members,
+        // which only a recurring campaign needs a scan for.
         var runs = await RunsAsync(program, campaignId, cancellationToken).ConfigureAwait(false);
-        var contacts = runs.Sum(r => r.Counts[CampaignFanOut.Counts.Delivered] + r.Counts[BatchCounts.AlreadyApplied]);
+        var contacts = runs.Sum(r => r.Counts[CampaignFanOut.Counts.Delivered]);
         var reach = runs.Count <= 1 ? contacts : await DistinctMembersAsync(program, campaignId, runs, cancellationToken).ConfigureAwait(false);
         var statistics = CampaignStatistics.Zero with
         {
