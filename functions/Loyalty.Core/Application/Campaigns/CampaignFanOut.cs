@@ -6,6 +6,7 @@ using Loyalty.Core.Campaigns;
 using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
 using Loyalty.Core.Segments;
+using Loyalty.Core.Validation;
 
 namespace Loyalty.Core.Application.Campaigns;
 
@@ -160,6 +161,17 @@ public sealed class CampaignFanOut
         var done = await Runner.RunAsync(plan, (shard, token) => RunShardAsync(run, shard, token), options, report, cancellationToken).ConfigureAwait(false);
         await FinishAsync(run, cancellationToken).ConfigureAwait(false);
         return done;
+    }
+
+    /// <summary>A run's progress per shard (<see cref="JobProgressView"/>); a run never started shows no shards.</summary>
+    public async Task<Result<JobProgressView>> ProgressAsync(string programId, string? campaignId, string? runId, CancellationToken cancellationToken)
+    {
+        if (CampaignService.IdErrors(campaignId, "campaignId").Concat(CampaignService.IdErrors(runId, "runId")).ToList() is { Count: > 0 } mistakes)
+            return Result<JobProgressView>.Fail(mistakes);
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<JobProgressView>(programId);
+        if (await campaigns.GetAsync(programId, campaignId!, cancellationToken).ConfigureAwait(false) is null)
+            return CampaignService.CampaignNotFound<JobProgressView>(campaignId!);
+        return await JobProgressView.ReadAsync(progress, Key(new CampaignRun(programId, campaignId!, runId!)), program.Settings.Shards, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ShardCounts> DeliverChunkAsync(

@@ -218,7 +218,7 @@ internal sealed class CampaignService(
     }
 
     /// <summary>A campaign or segment id from a path or a preview, checked before it is looked up.</summary>
-    private static IReadOnlyList<ValidationError> IdErrors(string? id, string path)
+    internal static IReadOnlyList<ValidationError> IdErrors(string? id, string path)
     {
         var errors = new ErrorList();
         errors.Identifier(id, path, CampaignValidator.MaxIdLength);
@@ -227,7 +227,7 @@ internal sealed class CampaignService(
 
     private static NamedSegmentView View(NamedSegment segment) => new(segment.SegmentId, segment.Name, segment.Definition, segment.CreatedAt);
 
-    private static Result<T> CampaignNotFound<T>(string campaignId) =>
+    internal static Result<T> CampaignNotFound<T>(string campaignId) =>
         Result<T>.Fail(ApplicationErrors.CampaignNotFound, "campaignId", $"There is no campaign '{campaignId}' in this program.");
 
     private static Result<T> SegmentNotFound<T>(string segmentId) =>

@@ -137,6 +137,37 @@ public sealed class NightlyReview
         return next;
     }
 
+    /// <summary>
+    /// An operator's request to run the review of <paramref name="date"/> ("yyyy-MM-dd") now: checked, with the run's
+    /// progress so far (complete: nothing to do). A date after the program's today is refused, as its review would expire
+    /// points and close windows early, unless <paramref name="ahead"/> (trying a coming night on test or demo data).
+    /// </summary>
+    public async Task<Result<NightlyRequest>> RequestAsync(string programId, string? date, bool ahead, CancellationToken cancellationToken)
+    {
+        if (ParseDate(date) is not { } night) return DateInvalid<NightlyRequest>();
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<NightlyRequest>(programId);
+        var today = program.InForceAt(time.GetUtcNow()).LocalDate(time.GetUtcNow());
+        if (night > today && !ahead)
+            return Result<NightlyRequest>.Fail(ErrorCodes.NightlyDateInFuture, "date",
+                $"The review of {date} would bring members to a day that has not come (today is {today:yyyy-MM-dd} in the program's time zone).");
+        var run = new NightlyRun(programId, night);
+        return new NightlyRequest(run, await JobProgressView.ReadAsync(progress, Key(programId, night), program.Settings.Shards, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The progress of the review of <paramref name="date"/> ("yyyy-MM-dd"), per shard; a night never run shows no shards.</summary>
+    public async Task<Result<JobProgressView>> ProgressAsync(string programId, string? date, CancellationToken cancellationToken)
+    {
+        if (ParseDate(date) is not { } night) return DateInvalid<JobProgressView>();
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<JobProgressView>(programId);
+        return await JobProgressView.ReadAsync(progress, Key(programId, night), program.Settings.Shards, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static DateOnly? ParseDate(string? date) =>
+        DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var night) ? night : null;
+
+    private static Result<T> DateInvalid<T>() =>
+        Result<T>.Fail(ErrorCodes.NightlyDateInvalid, "date", "The date must be a calendar date written yyyy-MM-dd, e.g. 2027-01-01.");
+
     /// <summary>The plan: every shard of the program's Members table.</summary>
     /// <exception cref="InvalidOperationException">There is no such program.</exception>
     public async Task<JobPlan> PlanAsync(string programId, DateOnly date, CancellationToken cancellationToken)
@@ -267,3 +298,6 @@ public sealed class NightlyReview
 
 /// <summary>A program's nightly review that is due: the program and the date to bring its members up to.</summary>
 public sealed record NightlyRun(string ProgramId, DateOnly Date);
+
+/// <summary>A checked request to run a night now, with its progress so far.</summary>
+public sealed record NightlyRequest(NightlyRun Run, JobProgressView Progress);
