@@ -73,6 +73,7 @@ var root = new RootCommand("Loyalty Functions operator tool.")
     new Command("demo", "Demo data.") { seed },
     PosCommands.Create(Backend),
 };
+foreach (var command in JobCommands.Create(Backend)) root.Subcommands.Add(command);
 root.Options.Add(storage);
 return await root.Parse(args).InvokeAsync();
 

@@ -19,6 +19,7 @@ builder.Services.AddLoyaltyOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddLoyaltyBackend(builder.Configuration);
 builder.Services.AddLoyaltyApi();
+builder.Services.AddSingleton<IJobStarter, LocalJobStarter>();
 
 // The background work of the local host (the Functions app has its own triggers for the same jobs).
 builder.Services.AddSingleton(provider => new ReceiptPoisonQueue(provider.GetRequiredService<LoyaltyBackend>().Storage));

@@ -62,6 +62,22 @@ public class CampaignTests
     }
 
     [Fact]
+    public void Run_now_starts_the_next_occurrence_early_which_then_does_not_run_again_at_its_time()
+    {
+        var running = Scheduled().StartNow(Stockholm, Local(11, 15, 9)).Value;
+        Assert.Equal((CampaignStatus.Running, "20271201T0800"), (running.Status, running.CurrentRunId));
+        Assert.Same(running, running.StartNow(Stockholm, Local(11, 15, 10)).Value);
+
+        var finished = running.Finish("20271201T0800", Stockholm, Local(11, 15, 11)).Value;
+        Assert.Equal(CampaignStatus.Scheduled, finished.Status);
+        Assert.Empty(finished.DueRuns(Stockholm, Local(12, 1, 8, 30)));
+        Assert.Equal("20271202T0800", Assert.Single(finished.DueRuns(Stockholm, Local(12, 2, 8, 30))).RunId);
+
+        Assert.Equal(ErrorCodes.CampaignInvalidTransition, Campaign.Create(Advent()).Value.StartNow(Stockholm, Local(11, 15, 9)).Errors[0].Code);
+        Assert.Equal(ErrorCodes.CampaignInvalidTransition, Scheduled().Cancel(Local(11, 2, 9)).Value.StartNow(Stockholm, Local(11, 15, 9)).Errors[0].Code);
+    }
+
+    [Fact]
     public void Invalid_transitions_and_runs_are_refused_with_their_codes()
     {
         var draft = Campaign.Create(Advent()).Value;

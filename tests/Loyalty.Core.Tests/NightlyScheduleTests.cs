@@ -208,6 +208,8 @@ public class NightlyScheduleTests
             return Task.CompletedTask;
         }
 
+        public Task<JobCounts> WrittenAsync(JobKey job, int shard, CancellationToken cancellationToken) => Task.FromResult(JobCounts.Zero);
+
         public Task<JobTotals?> GetTotalsAsync(JobKey job, CancellationToken cancellationToken) => Task.FromResult(totals.GetValueOrDefault(job));
 
         public Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix, CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using Loyalty.Api.Auth;
 using Loyalty.Api.Http;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Campaigns;
+using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Application.Privacy;
@@ -10,6 +11,7 @@ using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -103,6 +105,15 @@ public static class Routes
         campaigns.MapPost("/{campaignId}/cancel", CampaignEndpoints.Cancel).WithName("CancelCampaign").Produces<CampaignView>().WithProblems(404, 409);
         campaigns.MapGet("/{campaignId}/statistics", CampaignEndpoints.Statistics).WithName("GetCampaignStatistics")
             .Produces<CampaignStatisticsView>().WithProblems(404);
+
+        campaigns.MapPost("/{campaignId}/run", (HttpContext context, string campaignId, [FromServices] IJobStarter starter) => JobEndpoints.RunCampaign(context, campaignId, starter))
+            .WithName("RunCampaignNow").Produces<JobStart>(StatusCodes.Status202Accepted).WithProblems(404, 409);
+        campaigns.MapGet("/{campaignId}/runs/{runId}", JobEndpoints.GetCampaignRun).WithName("GetCampaignRun").Produces<JobProgressView>().WithProblems(404);
+
+        var nightly = api.MapGroup("/nightly-reviews").WithTags("Jobs");
+        nightly.MapPost("/{date}/run", (HttpContext context, string date, [FromServices] IJobStarter starter) => JobEndpoints.RunNightly(context, date, starter))
+            .WithName("RunNightlyReview").Produces<JobStart>().Produces<JobStart>(StatusCodes.Status202Accepted).WithProblems(409);
+        nightly.MapGet("/{date}", JobEndpoints.GetNightly).WithName("GetNightlyReview").Produces<JobProgressView>().WithProblems();
 
         var keys = api.MapGroup("/keys").WithTags("API keys");
         keys.MapGet("", Body(ApiKeyEndpoints.List)).WithName("ListApiKeys").Produces<Page<ApiKeyInfo>>().WithProblems();

@@ -25,6 +25,7 @@ public static class Outcomes
         ApplicationErrors.CampaignExists, ApplicationErrors.SegmentExists, ApplicationErrors.CouponTaken,
         ErrorCodes.CampaignInvalidTransition, ErrorCodes.CampaignNothingToSchedule, ErrorCodes.PointsOverflow,
         ApplicationErrors.ParkedReceiptUnclaimed, ApplicationErrors.ParkedReceiptRefused,
+        ErrorCodes.CampaignNothingToRun, ErrorCodes.NightlyDateInFuture,
     ];
 
     public static IResult Ok<T>(Result<T> result) => From(result, value => Results.Json(value, JsonBody.Options));

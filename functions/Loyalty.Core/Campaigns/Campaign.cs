@@ -82,7 +82,25 @@ public sealed record Campaign
         if (run is null)
             return Result<Campaign>.Fail(ErrorCodes.CampaignRunNotDue, "runId",
                 $"Run '{runId}' is not due: it is in the future, already started, older than the {Definition.GraceHours} h grace, or not an occurrence of the schedule.");
-        return this with
+        return Started(run, now);
+    }
+
+    /// <summary>
+    /// An operator's "run now": scheduled → running for the first occurrence not yet run, due or still to come (it then
+    /// counts as that occurrence, which will not run again at its time). A running campaign is returned unchanged, so
+    /// its current run is the one to resume.
+    /// </summary>
+    public Result<Campaign> StartNow(TimeZoneInfo zone, DateTimeOffset now)
+    {
+        if (Status == CampaignStatus.Running) return this;
+        if (Status != CampaignStatus.Scheduled) return Invalid("run");
+        return Definition.Schedule.NextAfter(zone, DueAfter(now)) is { } next
+            ? Started(next, now)
+            : Result<Campaign>.Fail(ErrorCodes.CampaignNothingToRun, "schedule", "No occurrence of the schedule is left to run.");
+    }
+
+    private Campaign Started(ScheduledRun run, DateTimeOffset now) =>
+        this with
         {
             Status = CampaignStatus.Running,
             CurrentRunId = run.RunId,
@@ -91,7 +109,6 @@ public sealed record Campaign
             RunsStarted = RunsStarted + 1,
             ChangedAt = now,
         };
-    }
 
     /// <summary>
     /// Running → scheduled when occurrences are left, else completed. Finishing the run that last finished returns

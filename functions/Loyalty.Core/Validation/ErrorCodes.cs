@@ -61,4 +61,7 @@ public static class ErrorCodes
     public const string CampaignRunNotDue = "campaign.run_not_due";
     public const string CampaignRunMismatch = "campaign.run_mismatch";
     public const string CampaignRunsRemaining = "campaign.runs_remaining";
+    public const string CampaignNothingToRun = "campaign.nothing_to_run";
+    public const string NightlyDateInvalid = "nightly.date_invalid";
+    public const string NightlyDateInFuture = "nightly.date_in_future";
 }

@@ -31,7 +31,7 @@ public sealed class LoyaltyStorage
             new BlobReceiptArchive(account.GetContainer(names.ReceiptsContainer)),
             new QueueNotifications(account.GetQueue(names.NotificationsQueue)),
             new TableReviewStore(account.GetTable(names.Members)),
-            new TableJobProgressStore(account.GetTable(names.JobProgress)),
+            new TableJobProgressStore(account.GetTable(names.JobProgress), account.GetTable(names.Members)),
             new TableMemberAuthStore(account.GetTable(names.MemberAuth)),
             new TableAuditLog(account.GetTable(names.Audit)),
             new TablePrivacyStore(account.GetTable(names.Members)),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Events;
 using Loyalty.Core.Ledger;
@@ -15,6 +16,8 @@ namespace Loyalty.Storage.Repositories;
 /// <c>h|{memberId}|{newestFirst}|{receiptId}</c> receipt history; <c>l|{memberId}|{newestFirst}|{n}|{ledgerId}</c> ledger;
 /// <c>o|{memberId}|{operationId}</c> outbox (notifications not yet delivered: the whole shard's outbox is one range);
 /// <c>n|{yyyyMMdd}|{memberId}</c> the review index (the whole shard's members due by a date are one range);
+/// <c>j|{job}|{run}|{random}</c> a batch job's tally: the counts of the member writes of one transaction (a run's
+/// tallies in a shard are one range);
 /// consent history and the erasure record are <see cref="PrivacyRows"/>.
 /// </summary>
 internal static class MemberRows
@@ -27,6 +30,23 @@ internal static class MemberRows
     public const string Review = "n";
 
     public static string Profile(string memberId) => $"p|{memberId}";
+
+    /// <summary>A job run's tallies in a shard: the range from <see cref="TallyRangeStart"/> to just before <see cref="TallyRangeEnd"/>.</summary>
+    public static string TallyRangeStart(JobKey job) => $"j|{KeyText.Escape(job.Job)}|{KeyText.Escape(job.Run)}|";
+
+    public static string TallyRangeEnd(JobKey job) => $"j|{KeyText.Escape(job.Job)}|{KeyText.Escape(job.Run)}}}";
+
+    /// <summary>
+    /// One transaction's tally: a fresh key each time, inserted with the members it counts, so the row exists exactly
+    /// when they were written and a second runner's transaction adds its own row, never replaces another's.
+    /// </summary>
+    public static IEnumerable<TableEntity> TallyRows(string partitionKey, IEnumerable<JobTally> tallies) =>
+        tallies.GroupBy(t => t.Job).Select(job => new TableEntity(partitionKey, TallyRangeStart(job.Key) + Guid.NewGuid().ToString("N"))
+        {
+            ["Counts"] = LoyaltyJson.Serialize(new Dictionary<string, long>(JobCounts.Sum(job.Select(t => t.Counts)).Values, StringComparer.Ordinal)),
+        });
+
+    public static JobCounts ReadTally(TableEntity row) => new(LoyaltyJson.Deserialize<Dictionary<string, long>>(row.Required("Counts")));
 
     /// <summary>Just past every profile key ('}' follows '|'): a shard's profiles are the range ("p|", "p}").</summary>
     public const string ProfileRangeEnd = "p}";

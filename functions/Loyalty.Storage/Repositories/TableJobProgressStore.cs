@@ -9,9 +9,12 @@ namespace Loyalty.Storage.Repositories;
 /// <summary>
 /// JobProgress table: PartitionKey "{programId}|{job}|{run}" (e.g. "zoo|nightly-review|20270101"), RowKey the shard
 /// ("0042") or "total" once the run is complete. Each row holds its counters as JSON in <c>Counts</c>, whether it has
-/// <c>Finished</c>, when it was last <c>UpdatedAt</c> and, for jobs that walk a shard in key order, its <c>Cursor</c>. A run's rows are one partition: listing them is one query.
+/// <c>Finished</c>, when it was last <c>UpdatedAt</c>, the counters of what runners saw in <c>Seen</c> and, for jobs that
+/// walk a shard in key order, its <c>Cursor</c>. A run's rows are one partition: listing them is one query. What a run
+/// wrote is counted from the tallies its member transactions left in the Members table (<see cref="MemberRows.TallyRows"/>),
+/// one range per shard partition.
 /// </summary>
-internal sealed class TableJobProgressStore(TableClient table) : IJobProgressStore
+internal sealed class TableJobProgressStore(TableClient table, TableClient members) : IJobProgressStore
 {
     private const string TotalRow = "total";
 
@@ -33,7 +36,18 @@ internal sealed class TableJobProgressStore(TableClient table) : IJobProgressSto
             ["UpdatedAt"] = progress.UpdatedAt,
             ["Counts"] = Counts(progress.Counts),
             ["Cursor"] = progress.Cursor,
+            ["Seen"] = progress.Seen is { } seen ? Counts(seen) : null,
         }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+
+    public async Task<JobCounts> WrittenAsync(JobKey job, int shard, CancellationToken cancellationToken)
+    {
+        var filter = TableFilter.Create(
+            $"PartitionKey eq {MemberShards.PartitionKey(job.ProgramId, shard)} and RowKey ge {MemberRows.TallyRangeStart(job)} and RowKey lt {MemberRows.TallyRangeEnd(job)}");
+        var written = JobCounts.Zero;
+        await foreach (var row in members.QueryAsync(filter, select: ["Counts"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            written += MemberRows.ReadTally(row);
+        return written;
+    }
 
     public async Task<JobTotals?> GetTotalsAsync(JobKey job, CancellationToken cancellationToken) =>
         await table.GetEntityAsync(Partition(job), TotalRow, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
@@ -70,7 +84,8 @@ internal sealed class TableJobProgressStore(TableClient table) : IJobProgressSto
         }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
     private static ShardProgress ReadShard(TableEntity row) =>
-        new(int.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture), row.GetBoolean("Finished") ?? false, Counts(row), row.GetDateTimeOffset("UpdatedAt") ?? default, row.GetString("Cursor"));
+        new(int.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture), row.GetBoolean("Finished") ?? false, Counts(row), row.GetDateTimeOffset("UpdatedAt") ?? default, row.GetString("Cursor"),
+            row.GetString("Seen") is { } seen ? new JobCounts(LoyaltyJson.Deserialize<Dictionary<string, long>>(seen)) : null);
 
     private static string Counts(JobCounts counts) => LoyaltyJson.Serialize(new Dictionary<string, long>(counts.Values, StringComparer.Ordinal));
 

@@ -18,6 +18,9 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
 {
     private const int MaxActions = 100;
 
+    /// <summary>Room kept in every transaction for a batch job's tally row (one job writes a member at a time).</summary>
+    private const int TallyActions = 1;
+
     /// <summary>Well below the 4 MiB a transaction body may have.</summary>
     private const long MaxBatchBytes = 3L * 1024 * 1024;
 
@@ -54,7 +57,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     {
         try
         {
-            await table.SubmitTransactionAsync(Actions(key, write, concurrencyToken), cancellationToken).ConfigureAwait(false);
+            await table.SubmitTransactionAsync([.. Actions(key, write, concurrencyToken), .. Tallies(Partition(key), [write])], cancellationToken).ConfigureAwait(false);
             return CommitResult.Committed;
         }
         // Every inserted key contains the operation id, and its record comes first: a 409 means "applied before".
@@ -166,7 +169,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
             {
                 var actions = Actions(writes[i].Key, writes[i].Write, writes[i].ConcurrencyToken, packLedger: true);
                 var bytes = actions.Sum(a => EstimatedBytes(a.Entity));
-                if (batch is null || count + actions.Count > MaxActions || size + bytes > MaxBatchBytes)
+                if (batch is null || count + actions.Count > MaxActions - TallyActions || size + bytes > MaxBatchBytes)
                 {
                     batches.Add(batch = []);
                     (count, size) = (0, 0L);
@@ -182,7 +185,10 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
             {
                 try
                 {
-                    await table.SubmitTransactionAsync([.. batch.SelectMany(m => m.Actions)], cancellationToken).ConfigureAwait(false);
+                    // The tally goes last, so a failed action's index still names a member's action.
+                    await table.SubmitTransactionAsync(
+                        [.. batch.SelectMany(m => m.Actions), .. Tallies(Partition(writes[batch[0].Write].Key), batch.Select(m => writes[m.Write].Write))],
+                        cancellationToken).ConfigureAwait(false);
                     foreach (var (i, _) in batch) results[i] = CommitResult.Committed;
                     break;
                 }
@@ -285,13 +291,17 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         if (write.Outbox is { } outbox) actions.Add(TableTransactionAction.Insert(MemberRows.OutboxRow(partition, outbox)));
         // Upserts, like the index row: a 409 in this transaction must keep meaning "operation applied before".
         actions.AddRange((write.ConsentChanges ?? []).Select(change => TableTransactionAction.Upsert(PrivacyRows.ConsentRow(partition, key.MemberId, change), TableUpdateMode.Replace)));
-        var ledgerRows = MaxActions - actions.Count - 1;
+        var ledgerRows = MaxActions - actions.Count - 1 - (write.Tally is null ? 0 : TallyActions);
         if (packLedger) ledgerRows = Math.Min(ledgerRows, Math.Max(1, ((write.Ledger?.Count ?? 0) + PackedLedgerEntries - 1) / PackedLedgerEntries));
         actions.AddRange(MemberRows.LedgerRows(partition, key.MemberId, write.Ledger ?? [], write.At, ledgerRows).Select(TableTransactionAction.Insert));
         var profile = MemberRows.ProfileRow(partition, write);
         actions.Add(concurrencyToken is null ? TableTransactionAction.Insert(profile) : TableTransactionAction.Update(profile, etag, TableUpdateMode.Replace));
         return actions;
     }
+
+    /// <summary>The tally row of the job writes among <paramref name="writes"/>, all of one partition (<see cref="MemberRows.TallyRows"/>).</summary>
+    private static IEnumerable<TableTransactionAction> Tallies(string partition, IEnumerable<MemberWrite> writes) =>
+        MemberRows.TallyRows(partition, writes.Select(w => w.Tally).OfType<JobTally>()).Select(TableTransactionAction.Insert);
 
     private static int OwnerOf(List<(int Write, List<TableTransactionAction> Actions)> batch, int action)
     {

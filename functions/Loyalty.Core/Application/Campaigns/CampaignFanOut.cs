@@ -6,6 +6,7 @@ using Loyalty.Core.Campaigns;
 using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
 using Loyalty.Core.Segments;
+using Loyalty.Core.Validation;
 
 namespace Loyalty.Core.Application.Campaigns;
 
@@ -104,9 +105,8 @@ public sealed class CampaignFanOut
     /// <summary>The shard activity; safe to run again at any point (see the class summary).</summary>
     public async Task<ShardResult> RunShardAsync(CampaignRun run, int shard, CancellationToken cancellationToken)
     {
-        var key = Key(run);
-        var recorded = await progress.GetShardAsync(key, shard, cancellationToken).ConfigureAwait(false);
-        if (recorded is { Finished: true }) return new ShardResult(shard, recorded.Counts, JobCounts.Zero, Skipped: true);
+        var attempt = await ShardAttempt.StartAsync(progress, time, Key(run), shard, cancellationToken).ConfigureAwait(false);
+        if (attempt.Recorded is { Finished: true }) return attempt.Skipped();
 
         var program = await LoadAsync(run.ProgramId, cancellationToken).ConfigureAwait(false);
         if (shard < 0 || shard >= program.Settings.Shards)
@@ -116,15 +116,12 @@ public sealed class CampaignFanOut
         var today = version.LocalDate(now);
         var compiled = await CompileAsync(run, version, cancellationToken).ConfigureAwait(false);
 
-        var counts = recorded?.Counts ?? JobCounts.Zero;
-        var thisRun = JobCounts.Zero;
-        var cursor = recorded?.Cursor;
         var pending = new List<StoredMember>(ChunkSize);
         var scanned = 0;
         CursorPage<StoredMember> page;
         do
         {
-            page = await members.ListShardAsync(run.ProgramId, shard, PageSize, cursor, cancellationToken).ConfigureAwait(false);
+            page = await members.ListShardAsync(run.ProgramId, shard, PageSize, attempt.Cursor, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < page.Items.Count; i++)
             {
                 var member = page.Items[i];
@@ -135,25 +132,17 @@ public sealed class CampaignFanOut
                 // Everything up to this member has been looked at: write the chunk, then record the cursor after it.
                 cancellationToken.ThrowIfCancellationRequested();
                 if (await IsCancelledAsync(run, cancellationToken).ConfigureAwait(false))
-                {
-                    var stopped = JobCounts.Zero.Add(Counts.Cancelled, 1);
-                    await progress.SaveShardAsync(key, new ShardProgress(shard, true, counts + stopped, time.GetUtcNow(), cursor), CancellationToken.None).ConfigureAwait(false);
-                    return new ShardResult(shard, counts + stopped, thisRun + stopped);
-                }
-                var done = await DeliverChunkAsync(run, program, version, today, compiled, shard, cursor, pending, cancellationToken).ConfigureAwait(false)
-                    + JobCounts.Zero.Add(Counts.Scanned, scanned);
-                counts += done;
-                thisRun += done;
-                (cursor, scanned) = (member.Profile.MemberId, 0);
+                    return await attempt.FinishAsync(new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Cancelled, 1)), CancellationToken.None).ConfigureAwait(false);
+                var done = await DeliverChunkAsync(run, attempt.Key, program, version, today, compiled, shard, attempt.Cursor, pending, cancellationToken).ConfigureAwait(false)
+                    + new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Scanned, scanned));
+                scanned = 0;
                 pending.Clear();
-                // Not cancellable: the chunk is written, so its counts and cursor are recorded for a resumed run.
-                await progress.SaveShardAsync(key, new ShardProgress(shard, false, counts, time.GetUtcNow(), cursor), CancellationToken.None).ConfigureAwait(false);
+                await attempt.ChunkDoneAsync(done, member.Profile.MemberId).ConfigureAwait(false);
             }
         }
         while (page.Next is not null);
 
-        await progress.SaveShardAsync(key, new ShardProgress(shard, true, counts, time.GetUtcNow(), cursor), cancellationToken).ConfigureAwait(false);
-        return new ShardResult(shard, counts, thisRun);
+        return await attempt.FinishAsync(ShardCounts.Zero, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The fan-in: records the run's totals and finishes the run on the campaign (scheduled again or completed).</summary>
@@ -174,21 +163,31 @@ public sealed class CampaignFanOut
         return done;
     }
 
-    private async Task<JobCounts> DeliverChunkAsync(
-        CampaignRun run, LoadedProgram program, CompiledProgram version, DateOnly today, CompiledCampaign compiled, int shard, string? after,
+    /// <summary>A run's progress per shard (<see cref="JobProgressView"/>); a run never started shows no shards.</summary>
+    public async Task<Result<JobProgressView>> ProgressAsync(string programId, string? campaignId, string? runId, CancellationToken cancellationToken)
+    {
+        if (CampaignService.IdErrors(campaignId, "campaignId").Concat(CampaignService.IdErrors(runId, "runId")).ToList() is { Count: > 0 } mistakes)
+            return Result<JobProgressView>.Fail(mistakes);
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<JobProgressView>(programId);
+        if (await campaigns.GetAsync(programId, campaignId!, cancellationToken).ConfigureAwait(false) is null)
+            return CampaignService.CampaignNotFound<JobProgressView>(campaignId!);
+        return await JobProgressView.ReadAsync(progress, Key(new CampaignRun(programId, campaignId!, runId!)), program.Settings.Shards, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ShardCounts> DeliverChunkAsync(
+        CampaignRun run, JobKey job, LoadedProgram program, CompiledProgram version, DateOnly today, CompiledCampaign compiled, int shard, string? after,
         List<StoredMember> chunk, CancellationToken cancellationToken)
     {
-        var counts = JobCounts.Zero.Add(Counts.Matched, chunk.Count);
         var definition = compiled.Definition;
         var reachable = chunk.Where(m => Reachable(m.Profile, definition.Message.Channel)).ToList();
-        counts = counts.Add(Counts.NotReachable, chunk.Count - reachable.Count);
-        if (reachable.Count == 0) return counts;
+        var seen = JobCounts.Zero.Add(Counts.Matched, chunk.Count).Add(Counts.NotReachable, chunk.Count - reachable.Count);
+        if (reachable.Count == 0) return new ShardCounts(JobCounts.Zero, seen);
 
         var now = time.GetUtcNow();
         var messages = new Dictionary<string, string>(StringComparer.Ordinal);
         // A member may be planned twice (again alone after a conflict): count the final answer only.
         var refused = new HashSet<string>(StringComparer.Ordinal);
-        var batch = await batches.CommitAsync(program, reachable, member =>
+        var batch = await batches.CommitAsync(job, program, reachable, member =>
         {
             var facts = Facts(member, version, today);
             if (!compiled.Segment.Matches(facts, today)) return null;
@@ -209,9 +208,9 @@ public sealed class CampaignFanOut
                 Operation: change.Value.Book.Records[delivery.OperationId], Ledger: transition.Ledger, Outbox: MemberCommits.Outbox(key, transition, now));
             return new MemberChange(write, JobCounts.Zero.Add(Counts.Delivered, 1));
         }, cancellationToken).ConfigureAwait(false);
-        counts += batch.Counts;
         // A refusal is planned as "nothing to do"; count it as refused, not skipped.
-        counts = counts.Add(BatchCounts.Skipped, -refused.Count).Add(Counts.Refused, refused.Count);
+        seen = seen.Add(BatchCounts.Skipped, -refused.Count).Add(Counts.Refused, refused.Count);
+        var counts = batch.Counts + new ShardCounts(JobCounts.Zero, seen);
         if (batch.Written.Count == 0) return counts;
 
         // Written means delivered, now or by an earlier attempt: record and export all of them again (both are idempotent).

@@ -1,6 +1,7 @@
 using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Campaigns;
+using Loyalty.Core.Validation;
 
 namespace Loyalty.Core.Application.Campaigns;
 
@@ -59,6 +60,27 @@ public sealed class CampaignScheduler
                 return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// An operator's "run now" (<see cref="Campaign.StartNow"/>): marks the next occurrence started, or finds the run
+    /// already running, and returns it for the host to fan out. The campaign's progress tells whether it has.
+    /// </summary>
+    public async Task<Result<CampaignRun>> StartNowAsync(string programId, string? campaignId, CancellationToken cancellationToken)
+    {
+        if (CampaignService.IdErrors(campaignId, "campaignId") is { Count: > 0 } mistakes) return Result<CampaignRun>.Fail(mistakes);
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<CampaignRun>(programId);
+        for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
+        {
+            if (await campaigns.GetAsync(programId, campaignId!, cancellationToken).ConfigureAwait(false) is not { } stored)
+                return CampaignService.CampaignNotFound<CampaignRun>(campaignId!);
+            var now = time.GetUtcNow();
+            var started = stored.Value.StartNow(program.InForceAt(now).TimeZone, now);
+            if (!started.IsValid) return Result<CampaignRun>.Fail(started.Errors);
+            if (started.Value == stored.Value || await campaigns.ReplaceAsync(programId, started.Value, stored.Version, cancellationToken).ConfigureAwait(false))
+                return new CampaignRun(programId, campaignId!, started.Value.CurrentRunId!);
+        }
+        return Result<CampaignRun>.Fail(ApplicationErrors.Busy, "campaignId", $"Campaign '{campaignId}' kept changing; try again.");
     }
 
     /// <summary>What the local host's background service calls on a timer: start and run every due run in this process.</summary>

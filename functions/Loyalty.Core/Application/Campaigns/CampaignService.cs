@@ -147,9 +147,11 @@ internal sealed class CampaignService(
         var campaign = stored.Value;
         var channel = campaign.Definition.Message.Channel;
 
-        // Contacts from the runs' counters (cheap); reach counts distinct members, which only a recurring campaign needs a scan for.
+        // Contacts from the runs' counters (cheap, and exact: "delivered" is counted in each delivery's own transaction,
+        // so a delivery found applied by a resumed or second runner is already in it); reach counts distinct members,
+        // which only a recurring campaign needs a scan for.
         var runs = await RunsAsync(program, campaignId, cancellationToken).ConfigureAwait(false);
-        var contacts = runs.Sum(r => r.Counts[CampaignFanOut.Counts.Delivered] + r.Counts[BatchCounts.AlreadyApplied]);
+        var contacts = runs.Sum(r => r.Counts[CampaignFanOut.Counts.Delivered]);
         var reach = runs.Count <= 1 ? contacts : await DistinctMembersAsync(program, campaignId, runs, cancellationToken).ConfigureAwait(false);
         var statistics = CampaignStatistics.Zero with
         {
@@ -216,7 +218,7 @@ internal sealed class CampaignService(
     }
 
     /// <summary>A campaign or segment id from a path or a preview, checked before it is looked up.</summary>
-    private static IReadOnlyList<ValidationError> IdErrors(string? id, string path)
+    internal static IReadOnlyList<ValidationError> IdErrors(string? id, string path)
     {
         var errors = new ErrorList();
         errors.Identifier(id, path, CampaignValidator.MaxIdLength);
@@ -225,7 +227,7 @@ internal sealed class CampaignService(
 
     private static NamedSegmentView View(NamedSegment segment) => new(segment.SegmentId, segment.Name, segment.Definition, segment.CreatedAt);
 
-    private static Result<T> CampaignNotFound<T>(string campaignId) =>
+    internal static Result<T> CampaignNotFound<T>(string campaignId) =>
         Result<T>.Fail(ApplicationErrors.CampaignNotFound, "campaignId", $"There is no campaign '{campaignId}' in this program.");
 
     private static Result<T> SegmentNotFound<T>(string segmentId) =>

@@ -1,3 +1,5 @@
+using Loyalty.Core.Application.Ports;
+
 namespace Loyalty.Core.Application.Jobs;
 
 /// <summary>One run of a sharded job: the program, the job ("nightly-review") and the run within it (a date "20270101", a campaign id).</summary>
@@ -17,9 +19,26 @@ public sealed record JobPlan(JobKey Key, IReadOnlyList<int> Shards);
 public sealed record ShardResult(int Shard, JobCounts Counts, JobCounts ThisRun, bool Skipped = false);
 
 /// <summary>A shard's recorded progress: its counts so far, and whether it has finished.</summary>
+/// <param name="Counts">Everything counted so far: exact once finished (the written counters are then read back from
+/// what the members' transactions recorded); while running, as far as the last runner to record knew.</param>
+/// <param name="Seen">The counters of what runners saw rather than wrote (scanned, skipped, conflicts, found applied…),
+/// which a resumed attempt carries on from; they count each attempt's look, so a chunk looked at twice counts twice.</param>
 /// <param name="Cursor">Where a job that walks the shard in key order got to (the last member id done), so a restart
 /// goes on from there; null for jobs whose own index tells what is left (the nightly review).</param>
-public sealed record ShardProgress(int Shard, bool Finished, JobCounts Counts, DateTimeOffset UpdatedAt, string? Cursor = null);
+public sealed record ShardProgress(int Shard, bool Finished, JobCounts Counts, DateTimeOffset UpdatedAt, string? Cursor = null, JobCounts? Seen = null);
+
+/// <summary>
+/// A shard attempt's counts in two parts: what was committed with the members (<see cref="MemberWrite.Tally"/>, read
+/// back exactly at the end) and what the attempt saw without writing it.
+/// </summary>
+public sealed record ShardCounts(JobCounts Written, JobCounts Seen)
+{
+    public static readonly ShardCounts Zero = new(JobCounts.Zero, JobCounts.Zero);
+
+    public JobCounts Total => Written + Seen;
+
+    public static ShardCounts operator +(ShardCounts left, ShardCounts right) => new(left.Written + right.Written, left.Seen + right.Seen);
+}
 
 /// <summary>A complete run: the sum over its shards.</summary>
 public sealed record JobTotals(JobCounts Counts, int Shards, DateTimeOffset CompletedAt);

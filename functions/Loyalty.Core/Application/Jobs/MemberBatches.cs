@@ -8,7 +8,8 @@ namespace Loyalty.Core.Application.Jobs;
 public sealed record MemberChange(MemberWrite Write, JobCounts Counts);
 
 /// <summary>A chunk's outcome: its counts, and the members whose change is in the store (written now or before).</summary>
-public sealed record BatchResult(JobCounts Counts, IReadOnlyList<string> Written);
+/// <param name="Counts">Written: the counts of the changes committed now (each also recorded with its change); Seen: the rest.</param>
+public sealed record BatchResult(ShardCounts Counts, IReadOnlyList<string> Written);
 
 /// <summary>Counters every batch job reports (<see cref="MemberBatches"/>).</summary>
 public static class BatchCounts
@@ -31,21 +32,24 @@ public static class BatchCounts
 /// the store in as few transactions as it allows (members of a shard share a partition), a member changed by someone
 /// else since it was read is reloaded and changed again on its own, and the chunk's notifications are sent together
 /// (<see cref="NotificationBatch"/>) and removed from the outbox (a failure leaves them there for the outbox sweep; the writes stand).
+/// Every change carries its counts into its own transaction (<see cref="JobTally"/>), so the job's totals can be read
+/// back from what was written.
 /// </summary>
 internal sealed class MemberBatches(IMemberStore members, INotificationQueue notifications)
 {
     /// <param name="change">The member's change, from the member as it is now; null when there is nothing to do for it.
     /// Called again with the reloaded member after a conflict, so it must depend on nothing but its argument.</param>
     public async Task<BatchResult> CommitAsync(
-        LoadedProgram program, IReadOnlyList<StoredMember> loaded, Func<StoredMember, MemberChange?> change, CancellationToken cancellationToken)
+        JobKey job, LoadedProgram program, IReadOnlyList<StoredMember> loaded, Func<StoredMember, MemberChange?> change, CancellationToken cancellationToken)
     {
-        var counts = JobCounts.Zero;
+        change = Tallied(job, change);
+        var (written, seen) = (JobCounts.Zero, JobCounts.Zero);
         var planned = new List<(MemberBatchWrite Write, JobCounts Counts)>(loaded.Count);
         foreach (var member in loaded)
         {
             if (change(member) is not { } planOne)
             {
-                counts = counts.Add(BatchCounts.Skipped, 1);
+                seen = seen.Add(BatchCounts.Skipped, 1);
                 continue;
             }
             planned.Add((new MemberBatchWrite(program.Member(member.Profile.MemberId), planOne.Write, member.ConcurrencyToken), planOne.Counts));
@@ -55,37 +59,41 @@ internal sealed class MemberBatches(IMemberStore members, INotificationQueue not
         // From here on the chunk is written: finish its delivery and bookkeeping even if the run is being stopped.
         cancellationToken = CancellationToken.None;
         var outbox = new List<Notification>();
-        var written = new List<string>(planned.Count);
+        var inStore = new List<string>(planned.Count);
         for (var i = 0; i < planned.Count; i++)
         {
             var (write, planCounts) = planned[i];
             switch (results[i])
             {
                 case CommitResult.Committed:
-                    counts += planCounts;
+                    written += planCounts;
                     if (write.Write.Outbox is { } notification) outbox.Add(notification);
-                    written.Add(write.Key.MemberId);
+                    inStore.Add(write.Key.MemberId);
                     break;
                 case CommitResult.AlreadyApplied:
-                    counts = counts.Add(BatchCounts.AlreadyApplied, 1);
-                    written.Add(write.Key.MemberId);
+                    seen = seen.Add(BatchCounts.AlreadyApplied, 1);
+                    inStore.Add(write.Key.MemberId);
                     break;
                 default:
                     var alone = await CommitAloneAsync(write.Key, change, cancellationToken).ConfigureAwait(false);
-                    counts = counts.Add(BatchCounts.Conflicts, 1) + alone.Counts;
+                    written += alone.Counts.Written;
+                    seen = seen.Add(BatchCounts.Conflicts, 1) + alone.Counts.Seen;
                     if (alone.Outbox is { } aloneOutbox) outbox.Add(aloneOutbox);
-                    if (alone.Written) written.Add(write.Key.MemberId);
+                    if (alone.Written) inStore.Add(write.Key.MemberId);
                     break;
             }
         }
         var (delivered, deferred) = await SendAsync(outbox).ConfigureAwait(false);
         if (delivered.Count > 0) await members.DeleteOutboxManyAsync(delivered, program.Settings.Shards, cancellationToken).ConfigureAwait(false);
-        return new BatchResult(counts.Add(BatchCounts.DeliveryDeferred, deferred), written);
+        return new BatchResult(new ShardCounts(written, seen.Add(BatchCounts.DeliveryDeferred, deferred)), inStore);
     }
 
-    private async Task<(JobCounts Counts, Notification? Outbox, bool Written)> CommitAloneAsync(MemberKey key, Func<StoredMember, MemberChange?> change, CancellationToken cancellationToken)
+    private static Func<StoredMember, MemberChange?> Tallied(JobKey job, Func<StoredMember, MemberChange?> change) =>
+        member => change(member) is { } planned ? planned with { Write = planned.Write with { Tally = new JobTally(job, planned.Counts) } } : null;
+
+    private async Task<(ShardCounts Counts, Notification? Outbox, bool Written)> CommitAloneAsync(MemberKey key, Func<StoredMember, MemberChange?> change, CancellationToken cancellationToken)
     {
-        (JobCounts, Notification?, bool) done = (JobCounts.Zero.Add(BatchCounts.Skipped, 1), null, false);
+        (ShardCounts, Notification?, bool) done = (new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(BatchCounts.Skipped, 1)), null, false);
         var result = await Concurrency.RetryAsync(async () =>
         {
             if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } member || change(member) is not { } planned)
@@ -93,10 +101,10 @@ internal sealed class MemberBatches(IMemberStore members, INotificationQueue not
             switch (await members.CommitAsync(key, planned.Write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false))
             {
                 case CommitResult.Committed:
-                    done = (planned.Counts, planned.Write.Outbox, true);
+                    done = (new ShardCounts(planned.Counts, JobCounts.Zero), planned.Write.Outbox, true);
                     return Result<bool>.Ok(true);
                 case CommitResult.AlreadyApplied:
-                    done = (JobCounts.Zero.Add(BatchCounts.AlreadyApplied, 1), null, true);
+                    done = (new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(BatchCounts.AlreadyApplied, 1)), null, true);
                     return Result<bool>.Ok(true);
                 default:
                     return null;

@@ -137,6 +137,37 @@ public sealed class NightlyReview
         return next;
     }
 
+    /// <summary>
+    /// An operator's request to run the review of <paramref name="date"/> ("yyyy-MM-dd") now: checked, with the run's
+    /// progress so far (complete: nothing to do). A date after the program's today is refused, as its review would expire
+    /// points and close windows early, unless <paramref name="ahead"/> (trying a coming night on test or demo data).
+    /// </summary>
+    public async Task<Result<NightlyRequest>> RequestAsync(string programId, string? date, bool ahead, CancellationToken cancellationToken)
+    {
+        if (ParseDate(date) is not { } night) return DateInvalid<NightlyRequest>();
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<NightlyRequest>(programId);
+        var today = program.InForceAt(time.GetUtcNow()).LocalDate(time.GetUtcNow());
+        if (night > today && !ahead)
+            return Result<NightlyRequest>.Fail(ErrorCodes.NightlyDateInFuture, "date",
+                $"The review of {date} would bring members to a day that has not come (today is {today:yyyy-MM-dd} in the program's time zone).");
+        var run = new NightlyRun(programId, night);
+        return new NightlyRequest(run, await JobProgressView.ReadAsync(progress, Key(programId, night), program.Settings.Shards, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The progress of the review of <paramref name="date"/> ("yyyy-MM-dd"), per shard; a night never run shows no shards.</summary>
+    public async Task<Result<JobProgressView>> ProgressAsync(string programId, string? date, CancellationToken cancellationToken)
+    {
+        if (ParseDate(date) is not { } night) return DateInvalid<JobProgressView>();
+        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<JobProgressView>(programId);
+        return await JobProgressView.ReadAsync(progress, Key(programId, night), program.Settings.Shards, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static DateOnly? ParseDate(string? date) =>
+        DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var night) ? night : null;
+
+    private static Result<T> DateInvalid<T>() =>
+        Result<T>.Fail(ErrorCodes.NightlyDateInvalid, "date", "The date must be a calendar date written yyyy-MM-dd, e.g. 2027-01-01.");
+
     /// <summary>The plan: every shard of the program's Members table.</summary>
     /// <exception cref="InvalidOperationException">There is no such program.</exception>
     public async Task<JobPlan> PlanAsync(string programId, DateOnly date, CancellationToken cancellationToken)
@@ -152,30 +183,22 @@ public sealed class NightlyReview
     /// </summary>
     public async Task<ShardResult> RunShardAsync(string programId, int shard, DateOnly date, CancellationToken cancellationToken)
     {
-        var key = Key(programId, date);
-        var recorded = await progress.GetShardAsync(key, shard, cancellationToken).ConfigureAwait(false);
-        if (recorded is { Finished: true }) return new ShardResult(shard, recorded.Counts, JobCounts.Zero, Skipped: true);
+        var attempt = await ShardAttempt.StartAsync(progress, time, Key(programId, date), shard, cancellationToken).ConfigureAwait(false);
+        if (attempt.Recorded is { Finished: true }) return attempt.Skipped();
 
         var program = await LoadAsync(programId, cancellationToken).ConfigureAwait(false);
         if (shard < 0 || shard >= program.Settings.Shards)
             throw new ArgumentOutOfRangeException(nameof(shard), shard, $"Program '{programId}' has shards 0 to {program.Settings.Shards - 1}.");
         var version = VersionOn(program, date);
-        var counts = recorded?.Counts ?? JobCounts.Zero;
-        var thisRun = JobCounts.Zero;
 
         // In member-id order, so a chunk's profiles are close together in the shard (the store may read them as one range).
         var due = (await reviews.ListDueAsync(programId, shard, date, cancellationToken).ConfigureAwait(false)).OrderBy(e => e.MemberId, StringComparer.Ordinal);
         foreach (var chunk in due.Chunk(ChunkSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var done = await ReviewChunkAsync(program, version, date, shard, chunk, cancellationToken).ConfigureAwait(false);
-            counts += done;
-            thisRun += done;
-            // Not cancellable: once a chunk has committed, its counts are recorded, so a stopped run resumes with them.
-            await progress.SaveShardAsync(key, new ShardProgress(shard, false, counts, time.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+            await attempt.ChunkDoneAsync(await ReviewChunkAsync(attempt.Key, program, version, date, shard, chunk, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
-        await progress.SaveShardAsync(key, new ShardProgress(shard, true, counts, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-        return new ShardResult(shard, counts, thisRun);
+        return await attempt.FinishAsync(ShardCounts.Zero, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The fan-in of a Durable orchestration: records the run's totals, so <see cref="DueAsync"/> stops offering it.</summary>
@@ -215,9 +238,9 @@ public sealed class NightlyReview
         await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false)
         ?? throw new InvalidOperationException($"There is no program '{programId}' to review.");
 
-    private async Task<JobCounts> ReviewChunkAsync(LoadedProgram program, CompiledProgram version, DateOnly date, int shard, FiledMember[] entries, CancellationToken cancellationToken)
+    private async Task<ShardCounts> ReviewChunkAsync(JobKey job, LoadedProgram program, CompiledProgram version, DateOnly date, int shard, FiledMember[] entries, CancellationToken cancellationToken)
     {
-        var counts = JobCounts.Zero;
+        var orphans = JobCounts.Zero;
         var loaded = await members.GetManyAsync([.. entries.Select(e => program.Member(e.MemberId))], cancellationToken).ConfigureAwait(false);
         if (loaded.Count < entries.Length)
         {
@@ -227,18 +250,18 @@ public sealed class NightlyReview
             foreach (var orphan in entries.Where(e => !found.Contains(e.MemberId)))
             {
                 await reviews.RemoveAsync(program.Settings.ProgramId, shard, orphan, cancellationToken).ConfigureAwait(false);
-                counts = counts.Add(Counts.Skipped, 1);
+                orphans = orphans.Add(Counts.Skipped, 1);
             }
         }
 
         var now = time.GetUtcNow();
-        var batch = await batches.CommitAsync(program, loaded, member =>
+        var batch = await batches.CommitAsync(job, program, loaded, member =>
         {
             // Another write re-filed the member after the index was read (a purchase today catches up by itself).
             if (member.ReviewOn is not { } filed || filed > date) return null;
             return Review(program, version, date, program.Member(member.Profile.MemberId), member, now);
         }, cancellationToken).ConfigureAwait(false);
-        return counts + batch.Counts;
+        return batch.Counts + new ShardCounts(JobCounts.Zero, orphans);
     }
 
     /// <summary>The review of one member as a write: the state brought up to the date, re-filed under its next review date.</summary>
@@ -275,3 +298,6 @@ public sealed class NightlyReview
 
 /// <summary>A program's nightly review that is due: the program and the date to bring its members up to.</summary>
 public sealed record NightlyRun(string ProgramId, DateOnly Date);
+
+/// <summary>A checked request to run a night now, with its progress so far.</summary>
+public sealed record NightlyRequest(NightlyRun Run, JobProgressView Progress);

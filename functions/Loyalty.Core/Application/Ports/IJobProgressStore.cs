@@ -13,6 +13,12 @@ public interface IJobProgressStore
 
     Task<ShardProgress?> GetShardAsync(JobKey job, int shard, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The counts committed with the members of one shard for the run (<see cref="MemberWrite.Tally"/>), summed over
+    /// every attempt and runner: exact however often the shard was run, stopped or run twice at once.
+    /// </summary>
+    Task<JobCounts> WrittenAsync(JobKey job, int shard, CancellationToken cancellationToken);
+
     /// <summary>Records a shard's counts so far (or final, when finished), replacing what was recorded before.</summary>
     Task SaveShardAsync(JobKey job, ShardProgress progress, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Events;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
@@ -83,6 +84,9 @@ public sealed record StoredMember(MemberProfile Profile, MemberState State, Memb
 /// <see cref="ReviewOn"/> is the date the nightly job must next look at the member (<see cref="LoadedProgram.NextReviewOn"/>;
 /// null: nothing changes by itself): the store files the member under it in the same transaction, moving the entry
 /// from the date it was filed under when read, so the nightly job finds exactly the members due.
+/// <see cref="Tally"/> is what a batch job counts for this write: the store commits it in the same transaction, so a
+/// job's totals are read from what was written (<see cref="IJobProgressStore.WrittenAsync"/>), never lost to a crash
+/// between the write and a progress row, nor counted twice by two runners.
 /// </summary>
 public sealed record MemberWrite(
     MemberProfile Profile,
@@ -95,7 +99,11 @@ public sealed record MemberWrite(
     ReceiptSummary? Receipt = null,
     IReadOnlyList<OperationRecord>? UpdatedRecords = null,
     Notification? Outbox = null,
-    IReadOnlyList<ConsentChange>? ConsentChanges = null);
+    IReadOnlyList<ConsentChange>? ConsentChanges = null,
+    JobTally? Tally = null);
+
+/// <summary>What a job run counts for one member write (<see cref="MemberWrite.Tally"/>).</summary>
+public sealed record JobTally(JobKey Job, JobCounts Counts);
 
 public enum CommitResult
 {

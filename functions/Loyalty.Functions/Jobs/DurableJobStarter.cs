@@ -1,0 +1,21 @@
+using Loyalty.Api.Endpoints;
+using Loyalty.Core.Application.Campaigns;
+using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Application.Ports;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Loyalty.Functions.Jobs;
+
+/// <summary>
+/// An operator's "run now" in Azure: the same orchestration the timer starts, under the same instance id
+/// (<see cref="ShardWaves.StartOnceAsync"/>), so a run already going is not started twice and a failed one resumes.
+/// </summary>
+public sealed class DurableJobStarter(DurableTaskClient client, ILogger logger) : IJobStarter
+{
+    public Task StartNightlyAsync(NightlyRun run, CancellationToken cancellationToken) =>
+        ShardWaves.StartOnceAsync(client, nameof(NightlyReviewFunctions.NightlyReviewRun), NightlyReview.Key(run.ProgramId, run.Date), run, logger, cancellationToken);
+
+    public Task StartCampaignAsync(CampaignRun run, CancellationToken cancellationToken) =>
+        ShardWaves.StartOnceAsync(client, nameof(CampaignFunctions.CampaignRunOrchestration), CampaignFanOut.Key(run), run, logger, cancellationToken);
+}
