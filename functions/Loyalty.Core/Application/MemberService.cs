@@ -86,6 +86,7 @@ public sealed class MemberService : IMemberService
         Want(IdentityKind.External, request.ExternalId, "externalId");
 
         var claimed = new List<IdentityKey>();
+        var written = false;
         try
         {
             foreach (var (key, path) in wanted)
@@ -128,12 +129,14 @@ public sealed class MemberService : IMemberService
                 change.Book.Records[change.Transition.Outcome.OperationId], change.Transition.Ledger, Outbox: outbox,
                 ConsentChanges: ConsentHistory.Changes(ImmutableDictionary<ConsentChannel, Consent>.Empty, profile.Consents));
             await members.InsertAsync(member, write, cancellationToken).ConfigureAwait(false);
+            written = true;
             await AfterCommitAsync(program, member, outbox, claimed, cancellationToken).ConfigureAwait(false);
             return Details(program, profile, state, now);
         }
-        catch
+        catch when (!written)
         {
-            // Claims without a member would block these identities until the orphan rule frees them.
+            // Claims without a member would block these identities until the orphan rule frees them. Once the member is
+            // written they are its identities, whatever fails after (a cancellation while delivering its notification).
             await identities.ReleaseAllAsync(claimed, memberId, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
