@@ -42,7 +42,13 @@ public sealed class MemberService : IMemberService
         this.time = time;
     }
 
-    public async Task<Result<MemberDetails>> EnrolAsync(string programId, EnrolMember request, CancellationToken cancellationToken)
+    public Task<Result<MemberDetails>> EnrolAsync(string programId, EnrolMember request, CancellationToken cancellationToken) =>
+        EnrolAsync(programId, request, MemberIds.Generate(), cancellationToken);
+
+    /// <param name="memberId">
+    /// New, or one whose enrolment a crash cut short: the claims it left point at this id, so they are taken back at once.
+    /// </param>
+    internal async Task<Result<MemberDetails>> EnrolAsync(string programId, EnrolMember request, string memberId, CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         var now = time.GetUtcNow();
@@ -71,7 +77,6 @@ public sealed class MemberService : IMemberService
             householdId = found.Profile.HouseholdId ?? found.Profile.MemberId;
         }
 
-        var memberId = MemberIds.Generate();
         var enrolled = MemberBook.Enrol(compiled, memberId, today, request.BirthDate);
         if (!enrolled.IsValid) return Result<MemberDetails>.Fail(enrolled.Errors);
 
