@@ -15,7 +15,7 @@ namespace Loyalty.Core.Application.Demo;
 /// Keys do not pile up: a role's key is reused when the caller still holds its secret (secrets are not stored, so
 /// only the caller can), otherwise a new one is issued, and every other working key of a demo role is revoked.
 /// </summary>
-public sealed class DemoData
+public sealed class DemoData(IProgramService programs, MemberService members, IApiKeyService keys, IJobProgressStore jobs, TimeProvider time)
 {
     /// <summary>
     /// The seeding's record: its shard 0 is written before the program is created (the program is ours to fill), the
@@ -30,21 +30,6 @@ public sealed class DemoData
         ("demo-store", Scope.Store),
         ("demo-marketing", Scope.Marketing),
     ];
-
-    private readonly IProgramService programs;
-    private readonly MemberService members;
-    private readonly IApiKeyService keys;
-    private readonly IJobProgressStore jobs;
-    private readonly TimeProvider time;
-
-    internal DemoData(IProgramService programs, MemberService members, IApiKeyService keys, IJobProgressStore jobs, TimeProvider time)
-    {
-        this.programs = programs;
-        this.members = members;
-        this.keys = keys;
-        this.jobs = jobs;
-        this.time = time;
-    }
 
     public static string Phone(int n) => $"+4670{n:D7}";
 
