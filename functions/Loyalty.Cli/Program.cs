@@ -52,15 +52,14 @@ createProgram.SetAction(async (parse, ct) =>
 });
 
 var members = new Option<int>("--members") { Description = "How many demo members to enrol.", DefaultValueFactory = _ => 3_000 };
-var seed = new Command("seed", "Create the demo program, demo members and one API key per role (revoking the demo keys issued before).") { members };
+var seed = new Command("seed", "Create the demo program, demo members (resuming a seeding cut short; skipped once complete) and one API key per role (revoking the demo keys issued before).") { members };
 seed.SetAction(async (parse, ct) =>
 {
     var backend = Backend(parse);
     await backend.EnsureCreatedAsync(ct);
     var count = parse.GetValue(members);
-    var progress = new Progress<int>(done => { if (done % 500 == 0 || done == count) Console.WriteLine($"{done:N0}/{count:N0} members"); });
     // Nothing remembered: the previous demo keys are revoked and fresh ones printed, as only their secrets could reuse them.
-    foreach (var key in await backend.Demo.SeedAsync(count, [], progress, ct))
+    foreach (var key in await backend.Demo.SeedAsync(count, [], new DemoSeedConsole(""), ct))
         Console.WriteLine($"{key.Name,-15} {key.Secret}");
     return 0;
 });

@@ -35,7 +35,7 @@ public sealed class LoyaltyBackend
         Nightly = services.Nightly;
         Campaigns = services.Campaigns;
         CampaignScheduler = services.CampaignScheduler;
-        Demo = new DemoData(Programs, Members, ApiKeys, time);
+        Demo = services.Demo;
     }
 
     public IMemberService Members { get; }

@@ -1,5 +1,6 @@
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Demo;
+using Loyalty.Hosting;
 using Loyalty.Local.DevMail;
 using Loyalty.Local.Workers;
 
@@ -20,18 +21,9 @@ internal static class DemoSeeding
         var members = configuration.GetValue("Demo:Members", 3_000);
         var file = configuration[KeysFileKey] is { Length: > 0 } path ? path : null;
         var demo = services.GetRequiredService<DemoData>();
-        var last = 0;
-        var progress = new Progress<int>(done =>
-        {
-            if (done == members || done - Volatile.Read(ref last) >= 500)
-            {
-                Volatile.Write(ref last, done);
-                Console.WriteLine($"demo: {done:N0}/{members:N0} members enrolled");
-            }
-        });
-        Console.WriteLine($"demo: seeding program '{DemoProgram.Id}' with {members:N0} members (skipped if it exists)…");
+        Console.WriteLine($"demo: seeding program '{DemoProgram.Id}' with {members:N0} members (skipped once complete)…");
         var remembered = file is not null && File.Exists(file) ? await File.ReadAllLinesAsync(file, cancellationToken).ConfigureAwait(false) : [];
-        var keys = await demo.SeedAsync(members, remembered, progress, cancellationToken).ConfigureAwait(false);
+        var keys = await demo.SeedAsync(members, remembered, new DemoSeedConsole("demo: "), cancellationToken).ConfigureAwait(false);
         if (file is not null)
             await RememberAsync(file, keys, cancellationToken).ConfigureAwait(false);
         return keys;

@@ -150,7 +150,8 @@ public static class Azurite
         return $" Log {logPath}:{Environment.NewLine}{text[Math.Max(0, text.Length - 4000)..]}";
     }
 
-    private static string FindRepositoryRoot()
+    /// <summary>The checkout the tests run from: where node_modules and the repository's scripts are.</summary>
+    public static string FindRepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

@@ -1,4 +1,5 @@
 using Loyalty.Core.Application.Campaigns;
+using Loyalty.Core.Application.Demo;
 using Loyalty.Core.Application.Identities;
 using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.MemberAuth;
@@ -34,10 +35,11 @@ public sealed record LoyaltyPorts(
 /// <param name="Campaigns">Segments and campaigns for marketers.</param>
 /// <param name="CampaignScheduler">What a host's timer calls to start campaign runs at their time (<see cref="CampaignScheduler.RunDueAsync"/> locally; the fan-out's plan, shard and complete activities under a Durable orchestration).</param>
 /// <param name="Privacy">GDPR export and erasure, and the audit trail of reads of personal data.</param>
+/// <param name="Demo">The demo program, members and keys that <c>./run</c> and <c>loyalty demo seed</c> create.</param>
 public sealed record LoyaltyServices(
     IMemberService Members, IProgramService Programs, IApiKeyService ApiKeys, IReceiptService Receipts, OutboxSweep Outbox, NightlyReview Nightly,
     IMemberAuthService MemberAuth, IPrivacyService Privacy, ISelfService SelfService,
-    ICampaignService Campaigns, CampaignScheduler CampaignScheduler)
+    ICampaignService Campaigns, CampaignScheduler CampaignScheduler, DemoData Demo)
 {
     /// <param name="schedule">When each program's nightly review falls due; <see cref="NightlySchedule.Default"/> (02:00 local) if null.</param>
     /// <param name="memberAuth">Keys and limits of member verification; <see cref="MemberAuthOptions.Development"/> if null.</param>
@@ -51,11 +53,13 @@ public sealed record LoyaltyServices(
         var receipts = new ReceiptService(ports.Members, identities, ports.ParkedReceipts, ports.ReceiptClaims, ports.ReceiptArchive, commits, cache,
             new CampaignResponses(ports.Campaigns, ports.CampaignDeliveries), ports.Audit, continuations, time);
         var members = new MemberService(ports.Members, identities, commits, receipts, cache, ports.Audit, continuations, time);
+        var programs = new ProgramService(ports.Programs, cache, time);
+        var apiKeys = new ApiKeyService(ports.ApiKeys, cache, continuations, time);
         var auth = new MemberAuthService(authOptions, ports.MemberAuth, identities, ports.Members, ports.Notifications, cache, time);
         return new LoyaltyServices(
             members,
-            new ProgramService(ports.Programs, cache, time),
-            new ApiKeyService(ports.ApiKeys, cache, continuations, time),
+            programs,
+            apiKeys,
             receipts,
             new OutboxSweep(ports.Programs, ports.Members, ports.Notifications, time),
             new NightlyReview(ports.Programs, cache, ports.Members, ports.Reviews, ports.JobProgress, ports.Notifications, time, schedule ?? NightlySchedule.Default),
@@ -64,6 +68,7 @@ public sealed record LoyaltyServices(
             new SelfService(members, auth, ports.Privacy, cache),
             new CampaignService(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, time),
             new CampaignScheduler(ports.Programs, cache, ports.Campaigns,
-                new CampaignFanOut(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, ports.Notifications, time), time));
+                new CampaignFanOut(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, ports.Notifications, time), time),
+            new DemoData(programs, members, apiKeys, ports.JobProgress, time));
     }
 }

@@ -42,7 +42,13 @@ public sealed class MemberService : IMemberService
         this.time = time;
     }
 
-    public async Task<Result<MemberDetails>> EnrolAsync(string programId, EnrolMember request, CancellationToken cancellationToken)
+    public Task<Result<MemberDetails>> EnrolAsync(string programId, EnrolMember request, CancellationToken cancellationToken) =>
+        EnrolAsync(programId, request, MemberIds.Generate(), cancellationToken);
+
+    /// <param name="memberId">
+    /// New, or one whose enrolment a crash cut short: the claims it left point at this id, so they are taken back at once.
+    /// </param>
+    internal async Task<Result<MemberDetails>> EnrolAsync(string programId, EnrolMember request, string memberId, CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         var now = time.GetUtcNow();
@@ -71,7 +77,6 @@ public sealed class MemberService : IMemberService
             householdId = found.Profile.HouseholdId ?? found.Profile.MemberId;
         }
 
-        var memberId = MemberIds.Generate();
         var enrolled = MemberBook.Enrol(compiled, memberId, today, request.BirthDate);
         if (!enrolled.IsValid) return Result<MemberDetails>.Fail(enrolled.Errors);
 
@@ -86,6 +91,7 @@ public sealed class MemberService : IMemberService
         Want(IdentityKind.External, request.ExternalId, "externalId");
 
         var claimed = new List<IdentityKey>();
+        var written = false;
         try
         {
             foreach (var (key, path) in wanted)
@@ -128,12 +134,14 @@ public sealed class MemberService : IMemberService
                 change.Book.Records[change.Transition.Outcome.OperationId], change.Transition.Ledger, Outbox: outbox,
                 ConsentChanges: ConsentHistory.Changes(ImmutableDictionary<ConsentChannel, Consent>.Empty, profile.Consents));
             await members.InsertAsync(member, write, cancellationToken).ConfigureAwait(false);
+            written = true;
             await AfterCommitAsync(program, member, outbox, claimed, cancellationToken).ConfigureAwait(false);
             return Details(program, profile, state, now);
         }
-        catch
+        catch when (!written)
         {
-            // Claims without a member would block these identities until the orphan rule frees them.
+            // Claims without a member would block these identities until the orphan rule frees them. Once the member is
+            // written they are its identities, whatever fails after (a cancellation while delivering its notification).
             await identities.ReleaseAllAsync(claimed, memberId, CancellationToken.None).ConfigureAwait(false);
             throw;
         }

@@ -177,4 +177,18 @@ public class MemberServiceTests : LoyaltyStorageTest
         // The same phone and e-mail are free in the other program.
         await EnrolAsync(garden, new EnrolMember { Phone = "0701234567", Email = "a@example.com" });
     }
+
+    [Fact]
+    public async Task An_enrolment_stopped_after_its_member_is_written_keeps_the_members_identities()
+    {
+        var programId = await CreateProgramAsync();
+        // The welcome voucher's notification goes out after the member is written; the host stops just then.
+        var stopping = LoyaltyServices.Create(Storage.Ports with
+        {
+            Notifications = FailingPort<INotificationQueue>.Wrap(Storage.Ports.Notifications, _ => new OperationCanceledException()),
+        }, Clock);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => stopping.Members.EnrolAsync(programId, new EnrolMember { Phone = "0701234567" }, default));
+
+        Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0701234567" }, default));
+    }
 }

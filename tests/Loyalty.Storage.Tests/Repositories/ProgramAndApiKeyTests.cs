@@ -178,7 +178,7 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
     [Fact]
     public async Task Demo_keys_are_reused_from_their_secrets_and_otherwise_replaced_and_revoked()
     {
-        var demo = new Core.Application.Demo.DemoData(Services.Programs, Members, Services.ApiKeys, Clock);
+        var demo = Services.Demo;
         var first = await demo.SeedAsync(2, [], null, default);
         Assert.Equal(Core.Application.Demo.DemoData.Roles.Select(r => r.Name), first.Select(k => k.Name));
 

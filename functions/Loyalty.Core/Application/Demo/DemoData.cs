@@ -1,16 +1,28 @@
 using Loyalty.Core.Access;
+using Loyalty.Core.Application.Identities;
+using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Application.Ports;
 
 namespace Loyalty.Core.Application.Demo;
 
 /// <summary>
 /// Seeds the demo program, one API key per role and a few thousand members with predictable identifiers
-/// (phone +46 70 000 00 01…, e-mail member1@example.com…), so the README's curl works on a fresh machine.
-/// Safe to run again: an existing program keeps its members. Keys do not pile up: a role's key is reused when the
-/// caller still holds its secret (secrets are not stored, so only the caller can), otherwise a new one is issued,
-/// and every other working key of a demo role is revoked.
+/// (phone +46 70 000 00 01…, e-mail member1@example.com…, card 9000 0000 0000 001x…), so the README's curl works on a
+/// fresh machine. Safe to run again, and to cut short: a seeding that a crash stopped part-way resumes where it stopped
+/// (each demo member has a fixed member id, so its enrolment is repeated at most, never doubled), and a complete one is
+/// recorded as such and not redone. The program is only ever created: one that exists is never overwritten, and one
+/// that this seeding did not start (made by hand, or seeded before seedings were recorded) gets no demo members.
+/// Keys do not pile up: a role's key is reused when the caller still holds its secret (secrets are not stored, so
+/// only the caller can), otherwise a new one is issued, and every other working key of a demo role is revoked.
 /// </summary>
-public sealed class DemoData(IProgramService programs, IMemberService members, IApiKeyService keys, TimeProvider time)
+public sealed class DemoData(IProgramService programs, MemberService members, IApiKeyService keys, IJobProgressStore jobs, TimeProvider time)
 {
+    /// <summary>
+    /// The seeding's record: its shard 0 is written before the program is created (the program is ours to fill), the
+    /// run's totals after the last member (nothing left to do).
+    /// </summary>
+    private static readonly JobKey Seeding = new(DemoProgram.Id, "demo-seed", "members");
+
     public static readonly (string Name, Scope Scopes)[] Roles =
     [
         ("demo-admin", Scope.Admin),
@@ -23,18 +35,19 @@ public sealed class DemoData(IProgramService programs, IMemberService members, I
 
     public static string Email(int n) => $"member{n}@example.com";
 
+    public static string Card(int n) => CardNumbers.Digital($"9{n:D14}");
+
+    public static string MemberId(int n) => MemberIds.Derive($"{DemoProgram.Id}-member-{n}");
+
     /// <param name="remembered">Secrets of demo keys the caller kept from an earlier run; those still working are reused.</param>
     /// <returns>One key per role, in the order of <see cref="Roles"/>, with its secret.</returns>
-    public async Task<IReadOnlyList<IssuedApiKey>> SeedAsync(int memberCount, IReadOnlyCollection<string> remembered, IProgress<int>? progress, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<IssuedApiKey>> SeedAsync(int memberCount, IReadOnlyCollection<string> remembered, IProgress<DemoSeedProgress>? progress, CancellationToken cancellationToken)
     {
-        var created = await programs.CreateAsync(
-            new CreateProgram { Definition = DemoProgram.Definition(time.GetUtcNow().AddYears(-1)), Name = "Demo Pet Shop", DefaultCountry = "SE" },
-            cancellationToken).ConfigureAwait(false);
-        if (!created.IsValid && created.Errors.All(e => e.Code != ApplicationErrors.ProgramExists))
-            throw new InvalidOperationException($"The demo program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
-
-        if (created.IsValid)
-            await EnrolAsync(memberCount, progress, cancellationToken).ConfigureAwait(false);
+        if (await jobs.GetTotalsAsync(Seeding, cancellationToken).ConfigureAwait(false) is null && await StartAsync(cancellationToken).ConfigureAwait(false) is { } created)
+        {
+            await EnrolAsync(memberCount, resume: !created, progress, cancellationToken).ConfigureAwait(false);
+            await jobs.CompleteAsync(Seeding, new JobTotals(JobCounts.Zero.Add("members", memberCount), 1, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        }
 
         var existing = await DemoKeysAsync(cancellationToken).ConfigureAwait(false);
         var issued = new List<IssuedApiKey>();
@@ -44,6 +57,23 @@ public sealed class DemoData(IProgramService programs, IMemberService members, I
         foreach (var stale in existing.Where(k => k.Status == ApiKeyStatus.Active && issued.All(i => i.KeyId != k.KeyId)))
             await keys.RevokeAsync(DemoProgram.Id, stale.KeyId, cancellationToken).ConfigureAwait(false);
         return issued;
+    }
+
+    /// <returns>Null when the demo program is not this seeding's to fill; otherwise whether it was created just now (so
+    /// holds no members yet).</returns>
+    private async Task<bool?> StartAsync(CancellationToken cancellationToken)
+    {
+        if (await jobs.GetShardAsync(Seeding, 0, cancellationToken).ConfigureAwait(false) is null)
+        {
+            if ((await programs.GetAsync(DemoProgram.Id, cancellationToken).ConfigureAwait(false)).IsValid) return null;
+            await jobs.SaveShardAsync(Seeding, new ShardProgress(0, false, JobCounts.Zero, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        }
+        var created = await programs.CreateAsync(
+            new CreateProgram { Definition = DemoProgram.Definition(time.GetUtcNow().AddYears(-1)), Name = "Demo Pet Shop", DefaultCountry = "SE" },
+            cancellationToken).ConfigureAwait(false);
+        if (!created.IsValid && created.Errors.All(e => e.Code != ApplicationErrors.ProgramExists))
+            throw new InvalidOperationException($"The demo program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
+        return created.IsValid;
     }
 
     /// <summary>The demo program's keys of the demo roles; keys an operator added under other names are left alone.</summary>
@@ -74,11 +104,21 @@ public sealed class DemoData(IProgramService programs, IMemberService members, I
     private static T Issued<T>(Validation.Result<T> result) =>
         result.IsValid ? result.Value : throw new InvalidOperationException($"The demo keys were refused: {string.Join("; ", result.Errors.Select(e => e.Message))}");
 
-    private async Task EnrolAsync(int memberCount, IProgress<int>? progress, CancellationToken cancellationToken)
+    private async Task EnrolAsync(int memberCount, bool resume, IProgress<DemoSeedProgress>? progress, CancellationToken cancellationToken)
     {
-        var done = 0;
-        // Azurite serves about eight concurrent callers before it becomes the bottleneck (shared/ARCHITECTURE.md §3).
-        await Parallel.ForAsync(1, memberCount + 1, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (n, ct) =>
+        var missing = Enumerable.Range(1, memberCount).ToList();
+        if (resume)
+        {
+            var there = new bool[memberCount + 1];
+            await Parallel.ForAsync(1, memberCount + 1, Throttle(cancellationToken), async (n, ct) =>
+                there[n] = (await members.GetAsync(DemoProgram.Id, MemberId(n), ct).ConfigureAwait(false)).IsValid).ConfigureAwait(false);
+            missing.RemoveAll(n => there[n]);
+        }
+        var found = memberCount - missing.Count;
+        if (resume) progress?.Report(new DemoSeedProgress(found, memberCount, found));
+
+        var done = found;
+        await Parallel.ForEachAsync(missing, Throttle(cancellationToken), async (n, ct) =>
         {
             var result = await members.EnrolAsync(DemoProgram.Id, new EnrolMember
             {
@@ -86,16 +126,24 @@ public sealed class DemoData(IProgramService programs, IMemberService members, I
                 LastName = LastNames[n / FirstNames.Length % LastNames.Length],
                 Phone = Phone(n),
                 Email = Email(n),
+                CardNumber = Card(n),
                 BirthDate = new DateOnly(1950 + n % 50, 1 + n % 12, 1 + n % 28),
                 StoreId = $"store-{1 + n % 5}",
                 Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Email] = n % 3 != 0, [ConsentChannel.Sms] = n % 2 == 0 },
-            }, ct).ConfigureAwait(false);
+            }, MemberId(n), ct).ConfigureAwait(false);
             if (!result.IsValid)
                 throw new InvalidOperationException($"Demo member {n} was refused: {string.Join("; ", result.Errors.Select(e => e.Message))}");
-            progress?.Report(Interlocked.Increment(ref done));
+            progress?.Report(new DemoSeedProgress(Interlocked.Increment(ref done), memberCount, found));
         }).ConfigureAwait(false);
     }
+
+    // Azurite serves about eight concurrent callers before it becomes the bottleneck.
+    private static ParallelOptions Throttle(CancellationToken cancellationToken) => new() { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
 
     private static readonly string[] FirstNames = ["Astrid", "Erik", "Maja", "Lars", "Elsa", "Nils", "Ingrid", "Olle", "Saga", "Johan"];
     private static readonly string[] LastNames = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson"];
 }
+
+/// <summary>Where a seeding stands: <paramref name="Members"/> of the <paramref name="Requested"/> demo members are
+/// there, <paramref name="Found"/> of them left by a seeding that a crash cut short.</summary>
+public sealed record DemoSeedProgress(int Members, int Requested, int Found);

@@ -25,6 +25,12 @@ public static class CardNumbers
         return new string(digits);
     }
 
+    /// <summary>A digital card number from its first 15 digits: the Luhn check digit appended.</summary>
+    public static string Digital(string payload) =>
+        payload.Length == DigitalLength - 1 && payload.All(char.IsAsciiDigit)
+            ? payload + (char)('0' + LuhnCheckDigit(payload))
+            : throw new ArgumentException($"A digital card number has {DigitalLength - 1} digits before its check digit.", nameof(payload));
+
     public static bool HasValidCheckDigit(string digits) =>
         digits.Length >= 2 && digits.All(char.IsAsciiDigit) && LuhnCheckDigit(digits.AsSpan(0, digits.Length - 1)) == digits[^1] - '0';
 
