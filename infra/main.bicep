@@ -78,8 +78,8 @@ var names = {
   plan: '${abbrs.webServerFarms}${resourceToken}'
 }
 
-// The Service Bus queue POS systems send `loyalty.receipt.v1` messages to. The Functions app's trigger
-// (functions/Loyalty.Functions/Receipts/ReceiptsQueueFunction.cs) names the same queue.
+// The Service Bus queue POS systems send `loyalty.receipt.v1` messages to. The Functions app's trigger names the same
+// queue (functions/Loyalty.Functions/Receipts/ReceiptsTrigger.cs).
 var receiptsQueueName = 'receipts'
 
 // Deliveries before Service Bus dead-letters a receipts message. Must equal
@@ -87,7 +87,7 @@ var receiptsQueueName = 'receipts'
 var receiptsMaxDeliveryCount = 5
 
 // Every table, storage queue and container the application uses: LoyaltyResources.Default in
-// functions/Loyalty.Storage/Repositories/LoyaltyResources.cs (tests/Loyalty.Api.Tests/DeploymentContractTests.cs
+// functions/Loyalty.Storage/Repositories/LoyaltyResources.cs (tests/Loyalty.Functions.Tests/Infra/DeploymentContractTests.cs
 // checks that each one is created here). The app also creates missing ones at start-up.
 var loyaltyTables = [
   'Programs'

@@ -72,7 +72,7 @@ public sealed partial class FunctionsMetadataTests
     private static string Route(string method, string path) => $"{method.ToUpperInvariant()} {path.TrimEnd('/')}";
 
     /// <summary>extensions.http.routePrefix in host.json, "api" when absent (the Functions default).</summary>
-    private static string RoutePrefix()
+    internal static string RoutePrefix()
     {
         using var host = JsonDocument.Parse(Repo.Read("host.json"));
         return host.RootElement.TryGetProperty("extensions", out var extensions) &&

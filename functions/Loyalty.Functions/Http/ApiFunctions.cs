@@ -9,8 +9,8 @@ namespace Loyalty.Functions.Http;
 /// One HTTP function per route of <see cref="Routes.MapLoyaltyApi"/>, each calling the same handler as the local host.
 /// Routes omit the "api" prefix: the host adds extensions.http.routePrefix from host.json ("api"), giving /api/v1/….
 /// Anonymous at the platform level because every handler authenticates its API key itself (Endpoints/Handler.cs).
-/// Route values bind to parameters of the same name. tests/Loyalty.Api.Tests/FunctionRoutesTests.cs keeps this list
-/// equal to the local host's routes, so keep each trigger attribute on one line as below.
+/// Route values bind to parameters of the same name. tests/Loyalty.Functions.Tests/FunctionsMetadataTests.cs keeps the
+/// generated function list equal to the local host's routes.
 /// </summary>
 public sealed class ApiFunctions(TimeProvider time)
 {

@@ -32,9 +32,9 @@ public sealed class ReceiptsQueueFunction(LoyaltyBackend backend, ReceiptPoisonQ
 
     private readonly ReceiptMessageHandler handler = new(backend.Receipts);
 
-    [Function("ReceiptsQueue")]
+    [Function(ReceiptsTrigger.FunctionName)]
     public async Task Run(
-        [ServiceBusTrigger("receipts", Connection = "ServiceBusConnection", AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
+        [ServiceBusTrigger(ReceiptsTrigger.Queue, Connection = ReceiptsTrigger.Connection, AutoCompleteMessages = false)] ServiceBusReceivedMessage message,
         ServiceBusMessageActions messageActions,
         CancellationToken cancellationToken)
     {
