@@ -5,8 +5,6 @@ using System.Text.RegularExpressions;
 using Loyalty.Api.Endpoints;
 using Loyalty.Api.Http;
 using Loyalty.Core.Access;
-using Loyalty.Core.Events;
-using Loyalty.Core.Serialization;
 using Loyalty.Functions.Http;
 using Loyalty.Hosting;
 using Loyalty.Testing;
@@ -145,7 +143,7 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         await CallAsync("GetMember", 200, route: m);
         await CallAsync("UpdateMemberContact", 200, route: m, body: new { email = "astrid.new@example.com" });
         await CallAsync("LinkHousehold", 200, route: m, body: new { householdOf = demoMember });
-        await CallAsync("SubmitReceipt", 200, body: Receipt("buy-0", new { memberId = member }, 13_000m));
+        await CallAsync("SubmitReceipt", 200, body: Samples.Receipt("buy-0", new { memberId = member }, 13_000m));
         var chosen = await CallAsync("ChooseVoucher", 200, route: m, body: new { requestId = "till-1", value = 100 });
         var voucher = (string)chosen.Json!["vouchersIssued"]![0]!["id"]!;
         await CallAsync("RedeemVoucher", 200, route: new() { ["memberId"] = member, ["voucherId"] = voucher }, body: new { requestId = "till-2" });
@@ -164,10 +162,10 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         await CallAsync("ListAudit", 200, query: $"?memberId={member}");
 
         // Returns parked before their purchase: the enrolment replays them and the account refuses them until it is there.
-        await CallAsync("SubmitReceipt", 202, body: Receipt("ret-1", new { phone = "070-555 00 09" }, returnOf: "buy-1"));
-        await CallAsync("SubmitReceipt", 202, body: Receipt("ret-2", new { phone = "070-555 00 09" }, returnOf: "never-sold"));
+        await CallAsync("SubmitReceipt", 202, body: Samples.Receipt("ret-1", new { phone = "070-555 00 09" }, returnOf: "buy-1"));
+        await CallAsync("SubmitReceipt", 202, body: Samples.Receipt("ret-2", new { phone = "070-555 00 09" }, returnOf: "never-sold"));
         var buyer = Id(await CallAsync("EnrolMember", 201, body: new { phone = "070-555 00 09" }));
-        await CallAsync("SubmitReceipt", 200, body: Receipt("buy-1", new { memberId = buyer }));
+        await CallAsync("SubmitReceipt", 200, body: Samples.Receipt("buy-1", new { memberId = buyer }));
         await CallAsync("ListParkedReceipts", 200);
         await CallAsync("RetryParkedReceipt", 200, route: new() { ["receiptId"] = "ret-1" });
         await CallAsync("DiscardParkedReceipt", 200, route: new() { ["receiptId"] = "ret-2" });
@@ -274,32 +272,10 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
 
     private static string Id(Answer answer) => (string)answer.Json!["profile"]!["memberId"]!;
 
-    private static object Receipt(string id, object member, decimal amount = 1_234.50m, string? returnOf = null) => new
-    {
-        id,
-        storeId = "web",
-        channel = "online",
-        purchasedAt = DateTimeOffset.UtcNow.AddMinutes(-10),
-        member,
-        currency = "SEK",
-        total = returnOf is null ? amount : -amount,
-        lines = new[] { new { sku = "food-1", category = "pet-food", quantity = returnOf is null ? 2 : -2, unitPrice = amount / 2, amount = returnOf is null ? amount : -amount } },
-        returnOf,
-    };
-
     /// <summary>The one-time code the notifications queue carries for <paramref name="destination"/>.</summary>
     private async Task<string> CodeForAsync(string destination)
     {
-        var queue = Backend.Storage.NotificationsQueue;
-        var codes = new List<MemberCodeIssued>();
-        while (await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30)) is { Count: > 0 } messages)
-        {
-            foreach (var message in messages)
-            {
-                codes.AddRange(LoyaltyJson.Deserialize<NotificationBatch>(message.Body.ToString()).Notifications.SelectMany(n => n.Events).OfType<MemberCodeIssued>());
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-            }
-        }
+        var codes = await Samples.TakeCodesAsync(Backend.Storage.NotificationsQueue);
         return Assert.Single(codes, c => c.Destination == destination).Code;
     }
 
