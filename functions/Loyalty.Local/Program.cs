@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http.Features;
 var (seedDemo, configurationArgs) = HostArguments.Split(args);
 var builder = WebApplication.CreateBuilder(configurationArgs);
 
-builder.AddLoyaltyTelemetry();
+builder.Services.AddLoyaltyTelemetry(builder.Configuration, "loyalty-functions-local");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.DefaultLimit * 4);
 builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = JsonBody.DefaultLimit);
 // Problems the host writes itself (no route, wrong method, our own bugs) get our types too.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Loyalty.Core.Access;
+using static Loyalty.Testing.Samples;
 using Xunit;
 
 namespace Loyalty.Api.Tests;
@@ -9,19 +10,6 @@ namespace Loyalty.Api.Tests;
 /// <summary>The web shop's way in: POST /api/v1/receipts against the real local host and real Azurite.</summary>
 public sealed class ReceiptApiTests(LoyaltyApiFactory factory) : IClassFixture<LoyaltyApiFactory>
 {
-    private static object Receipt(string id, object? member, decimal amount = 1_234.50m, string? returnOf = null) => new
-    {
-        id,
-        storeId = "web",
-        channel = "online",
-        purchasedAt = DateTimeOffset.UtcNow.AddMinutes(-10),
-        member,
-        currency = "SEK",
-        total = returnOf is null ? amount : -amount,
-        lines = new[] { new { sku = "food-1", category = "pet-food", quantity = returnOf is null ? 2 : -2, unitPrice = amount / 2, amount = returnOf is null ? amount : -amount } },
-        returnOf,
-    };
-
     [Fact]
     public async Task A_receipt_is_applied_once_and_a_resend_returns_the_same_outcome()
     {

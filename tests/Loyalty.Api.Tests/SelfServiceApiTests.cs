@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application;
 using Loyalty.Core.Events;
-using Loyalty.Core.Serialization;
 using Loyalty.Core.Vouchers;
+using Loyalty.Testing;
 using Loyalty.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -375,16 +375,7 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
     /// <summary>The code sent to <paramref name="destination"/>, taken off the notifications queue as the sender would (with everything else on it).</summary>
     private async Task<MemberCodeIssued> CodeForAsync(string programId, string destination)
     {
-        var queue = factory.Services.GetRequiredService<LoyaltyBackend>().Storage.NotificationsQueue;
-        var codes = new List<MemberCodeIssued>();
-        while (await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30)) is { Count: > 0 } messages)
-        {
-            foreach (var message in messages)
-            {
-                codes.AddRange(LoyaltyJson.Deserialize<NotificationBatch>(message.Body.ToString()).Notifications.SelectMany(n => n.Events).OfType<MemberCodeIssued>());
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-            }
-        }
+        var codes = await Samples.TakeCodesAsync(factory.Services.GetRequiredService<LoyaltyBackend>().Storage.NotificationsQueue);
         return Assert.Single(codes, c => c.ProgramId == programId && c.Destination == destination);
     }
 

@@ -13,6 +13,13 @@ namespace Loyalty.Functions.Tests;
 /// <summary>What the Functions host will index, read from the SDK-generated functions.metadata, against the local host's route table.</summary>
 public sealed partial class FunctionsMetadataTests
 {
+    /// <summary>
+    /// HTTP functions for what the local host's pipeline answers rather than its route table: the OpenAPI document (at
+    /// /api/openapi/v1.json, the local host's /openapi/v1.json under the Functions route prefix) and the catch-all that
+    /// answers our 404 and 405 problems.
+    /// </summary>
+    private static readonly string[] HostFunctions = ["OpenApiDocument", "NoRoute"];
+
     [Fact]
     public void The_http_functions_are_the_routes_of_the_local_host_under_the_same_names()
     {
@@ -20,6 +27,7 @@ public sealed partial class FunctionsMetadataTests
         Assert.NotEmpty(local);
         var prefix = RoutePrefix();
         var functions = FunctionsMetadata.OfTrigger("httpTrigger")
+            .Where(f => !HostFunctions.Contains(f.Name))
             .SelectMany(f => f.Trigger.Strings("methods").Select(method => (f.Name, Route: Route(method, $"/{prefix}/{f.Trigger.String("route")}"))))
             .ToList();
         Assert.True(functions.Count == functions.Select(f => f.Route).Distinct().Count(), "Two HTTP functions declare the same method and route.");
@@ -45,6 +53,17 @@ public sealed partial class FunctionsMetadataTests
             foreach (Match value in RouteValue().Matches(route))
                 Assert.True(parameters.Contains(value.Groups["name"].Value), $"{function.Name} ({route}) takes no string parameter '{value.Groups["name"].Value}'.");
         }
+    }
+
+    [Fact]
+    public void The_only_catch_all_takes_every_method_and_no_other_function_omits_its_methods()
+    {
+        var http = FunctionsMetadata.OfTrigger("httpTrigger").ToList();
+        Assert.Contains(http, f => f.Name == "OpenApiDocument" && f.Trigger.String("route") == "openapi/v1.json");
+        // Without methods the host routes every method to it; literal segments and parameters of the others win over {*path}.
+        var catchAll = Assert.Single(http, f => f.Trigger.String("route")!.Contains('*', StringComparison.Ordinal) || f.Trigger.Strings("methods").Count == 0);
+        Assert.Equal(("NoRoute", "{*path}"), (catchAll.Name, catchAll.Trigger.String("route")));
+        Assert.Empty(catchAll.Trigger.Strings("methods"));
     }
 
     [Fact]

@@ -68,6 +68,14 @@ public static class Problems
         Results.Problem(Classified(problem, StatusCodes.Status429TooManyRequests, TooManyRequestsType, "Too many requests."))
             .WithHeader("Retry-After", Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>The problem a host answers by itself for <paramref name="status"/> (no route, wrong method, our own bug), typed by <see cref="Classify"/>.</summary>
+    public static IResult OfHost(int status)
+    {
+        var problem = new ProblemDetails { Status = status };
+        Classify(problem);
+        return Results.Problem(problem);
+    }
+
     private static IResult Create(int status, string type, string title, string detail) =>
         Results.Problem(new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail });
 

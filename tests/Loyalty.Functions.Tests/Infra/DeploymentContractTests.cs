@@ -49,12 +49,12 @@ public sealed class DeploymentContractTests
     [Fact]
     public void Every_setting_the_code_reads_in_Azure_is_an_app_setting_of_the_function_app()
     {
-        var settings = AppSettings();
+        var settings = AppSettings.Deployed();
 
         // What Loyalty.Hosting reads, recorded while it builds the backend from the app settings (Storage__X is Storage:X).
         var read = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         var configuration = new ConfigurationBuilder()
-            .Add(new RecordingSource(settings.Keys.ToDictionary(key => key.Replace("__", ":"), key => (string?)FakeValue(key.Replace("__", ":"))), read))
+            .Add(new RecordingSource(AppSettings.Resolved(), read))
             .Build();
         LoyaltyBackend? backend = null;
         var failure = Record.Exception(() => backend = LoyaltyBackend.Create(configuration, TimeProvider.System));
@@ -67,9 +67,10 @@ public sealed class DeploymentContractTests
         Assert.True(failure is null, $"Building the backend from the app settings failed: {failure}");
 
         // And it really used the service URIs and the identity the app settings name, not the local emulator.
-        Assert.Equal(new Uri(FakeValue("Storage:TableServiceUri")), backend!.Storage.Account.TableEndpoint);
-        Assert.Equal(new Uri(FakeValue("Storage:QueueServiceUri")), backend.Storage.Account.QueueEndpoint);
-        Assert.Equal(new Uri(FakeValue("Storage:BlobServiceUri")), backend.Storage.Account.BlobEndpoint);
+        var worker = AppSettings.Resolved();
+        Assert.Equal(new Uri(worker["Storage:TableServiceUri"]!), backend!.Storage.Account.TableEndpoint);
+        Assert.Equal(new Uri(worker["Storage:QueueServiceUri"]!), backend.Storage.Account.QueueEndpoint);
+        Assert.Equal(new Uri(worker["Storage:BlobServiceUri"]!), backend.Storage.Account.BlobEndpoint);
         Assert.Contains("Storage:ClientId", read, StringComparer.OrdinalIgnoreCase);
         Assert.Equal("{storage.outputs.tableEndpoint}", Setting(settings, "Storage__TableServiceUri"));
         Assert.Equal(AppIdentityClientId, Setting(settings, "Storage__ClientId"));
@@ -78,7 +79,7 @@ public sealed class DeploymentContractTests
     [Fact]
     public void The_host_and_the_trigger_connect_and_send_telemetry_as_the_apps_identity()
     {
-        var settings = AppSettings();
+        var settings = AppSettings.Deployed();
         foreach (var connection in new[] { "AzureWebJobsStorage", ReceiptsTrigger.Connection })
         {
             Assert.Equal("managedidentity", Setting(settings, $"{connection}__credential"));
@@ -91,7 +92,7 @@ public sealed class DeploymentContractTests
         Assert.Equal($"ClientId={AppIdentityClientId};Authorization=AAD", Setting(settings, "APPLICATIONINSIGHTS_AUTHENTICATION_STRING"));
         Assert.Equal(true, Bicep.Main.Module("monitoring").Resources("Microsoft.Insights/components").Single().Get("properties.DisableLocalAuth"));
 
-        var site = FunctionApp();
+        var site = AppSettings.FunctionApp();
         var identities = Assert.IsType<Dictionary<string, object?>>(site.Get("identity.userAssignedIdentities"));
         Assert.Equal(["{identity.outputs.id}"], identities.Keys);
         Assert.Equal("{identity.outputs.id}", site.Get("properties.keyVaultReferenceIdentity")?.ToString());
@@ -144,7 +145,7 @@ public sealed class DeploymentContractTests
         var project = Regex.Match(services, @"(?m)^\s+project:\s*(?<path>\S+)\s*$").Groups["path"].Value;
         Assert.True(File.Exists(Path.Combine(Repo.Root, project, "Loyalty.Functions.csproj")), $"azure.yaml's project '{project}' is not the Functions app.");
 
-        var tags = Assert.IsType<Dictionary<string, object?>>(FunctionApp().Get("tags"));
+        var tags = Assert.IsType<Dictionary<string, object?>>(AppSettings.FunctionApp().Get("tags"));
         Assert.True(tags.TryGetValue("azd-service-name", out var tagged), "The function app has no azd-service-name tag.");
         Assert.True(name == tagged as string, $"azure.yaml's service '{name}' must equal the app's azd-service-name tag '{tagged}': azd finds the app by it.");
     }
@@ -160,7 +161,7 @@ public sealed class DeploymentContractTests
             ["4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"] = "Azure Service Bus Data Receiver: the receipts trigger",
             ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Monitoring Metrics Publisher: telemetry with local auth disabled",
         };
-        if (AppSettings().Values.Any(value => value is string s && s.Contains("@Microsoft.KeyVault(", StringComparison.Ordinal)))
+        if (AppSettings.Deployed().Values.Any(value => value is string s && s.Contains(AppSettings.KeyVaultReference, StringComparison.Ordinal)))
             needed["4633458b-17de-408a-b874-0445c86b69e6"] = "Key Vault Secrets User: the app's Key Vault references";
 
         var assignments = Bicep.Main.Module("app-role-assignments").Resources("Microsoft.Authorization/roleAssignments").ToList();
@@ -176,27 +177,11 @@ public sealed class DeploymentContractTests
         Assert.True(extra.Count == 0, $"The app's identity also holds roles {string.Join(", ", extra)}, which nothing in the app needs.");
     }
 
-    /// <summary>The function app's siteConfig.appSettings, as the deployment writes them.</summary>
-    private static Dictionary<string, object?> AppSettings() =>
-        Assert.IsType<List<object?>>(FunctionApp().Get("properties.siteConfig.appSettings"))
-            .Cast<Dictionary<string, object?>>()
-            .ToDictionary(setting => (string)setting["name"]!, setting => setting["value"]);
-
-    private static ArmTemplate.Resource FunctionApp() => Bicep.Main.Module("function-app").Resources("Microsoft.Web/sites").Single();
-
     /// <summary>The last segment of a child resource's name (account/default/Programs is Programs).</summary>
     private static string LeafName(ArmTemplate.Resource resource) => resource.Name!.ToString()!.Split('/')[^1];
 
     private static string? Setting(Dictionary<string, object?> settings, string name) =>
         settings.TryGetValue(name, out var value) ? value?.ToString() : throw new Xunit.Sdk.XunitException($"The function app has no app setting {name}.");
-
-    private static string FakeValue(string key) =>
-        key.EndsWith("ServiceUri", StringComparison.OrdinalIgnoreCase) ? $"https://contract.{key.Split(':')[^1].Replace("ServiceUri", "", StringComparison.Ordinal).ToLowerInvariant()}.core.windows.net/"
-        : key.EndsWith("ClientId", StringComparison.OrdinalIgnoreCase) ? "00000000-0000-0000-0000-000000000001"
-        // What the Key Vault reference resolves to: a GUID (the Bicep default) or 32 random bytes in base64.
-        : key.EndsWith("SigningKey", StringComparison.OrdinalIgnoreCase) ? "9b2f0c3e-5d7a-4e61-8f3b-2a1c4d6e8f90"
-        : key.EndsWith("Url", StringComparison.OrdinalIgnoreCase) ? "https://shop.contract.example/login"
-        : "x";
 
     private sealed class RecordingSource(IDictionary<string, string?> values, ISet<string> read) : IConfigurationSource
     {
