@@ -28,7 +28,7 @@ internal sealed class PosSimulator(QueueClient queue, TimeSpan stall)
         var clock = Stopwatch.StartNew();
         foreach (var message in plan.Messages)
         {
-            if (rate > 0 && TimeSpan.FromSeconds(receipts / rate) - clock.Elapsed is { Ticks: > 0 } ahead)
+            if (Ahead(receipts, rate, clock.Elapsed) is { Ticks: > 0 } ahead)
                 await Task.Delay(ahead, cancellationToken).ConfigureAwait(false);
             if (depth + sentSinceReading >= maxDepth)
             {
@@ -51,6 +51,10 @@ internal sealed class PosSimulator(QueueClient queue, TimeSpan stall)
         progress.StopTask();
         return new SendResult(receipts, plan.Messages.Count, clock.Elapsed, waited);
     }
+
+    /// <summary>How far the sender is ahead of <paramref name="rate"/> receipts per second (0 for no rate): the pause before the next send.</summary>
+    public static TimeSpan Ahead(long receiptsSent, double rate, TimeSpan elapsed) =>
+        rate > 0 ? TimeSpan.FromSeconds(receiptsSent / rate) - elapsed : TimeSpan.Zero;
 
     /// <summary>Waits until the queue is empty: every message completed or moved to the poison queue.</summary>
     public async Task DrainAsync(ProgressTask progress, CancellationToken cancellationToken)

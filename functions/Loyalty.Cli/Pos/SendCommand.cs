@@ -14,6 +14,7 @@ internal static class SendCommand
     {
         var file = new Option<FileInfo>("--file") { Description = "A loyalty.receipt.v1 message (JSON, see docs/pos-integration.md).", Required = true };
         var command = new Command("send", "Put one message file on the receipts queue, as a POS would.") { file };
+        var serviceBus = new ServiceBusTarget.Options(command);
         command.SetAction(async (parse, ct) =>
         {
             byte[] body;
@@ -34,6 +35,8 @@ internal static class SendCommand
                 return Fail($"type: expected '{ReceiptMessage.MessageType}', found '{message.Type}'.");
             if (message.Receipts.Count is 0 or > ReceiptMessage.MaxReceipts)
                 return Fail($"receipts: a message carries 1 to {ReceiptMessage.MaxReceipts} receipts, this one {message.Receipts.Count}.");
+            if (serviceBus.Get(parse) is { } target)
+                return await SendToServiceBusAsync(target, body, message, ct);
             if (body.Length > QueueClient.MaxBodyBytes)
                 return Fail($"The message is {body.Length:N0} bytes; the queue takes at most {QueueClient.MaxBodyBytes:N0}. Split its receipts over several messages.");
 
@@ -44,5 +47,18 @@ internal static class SendCommand
             return 0;
         });
         return command;
+    }
+
+    private static async Task<int> SendToServiceBusAsync(ServiceBusTarget target, byte[] body, ReceiptMessage message, CancellationToken cancellationToken)
+    {
+        var sbMessage = ServiceBusReceipts.Message(new BinaryData(body), message.ProgramId, [.. message.Receipts.Select(r => r.Id)]);
+        var failure = await target.SendAsync(async batcher =>
+        {
+            await batcher.AddAsync(sbMessage, message.Receipts.Count, cancellationToken);
+            await batcher.FlushAsync(cancellationToken);
+        }, _ => { }, cancellationToken);
+        if (failure is not null) return Fail(failure);
+        Console.WriteLine($"Sent {message.Receipts.Count} receipt(s) for program '{message.ProgramId}' to {target} as message {sbMessage.MessageId}.");
+        return 0;
     }
 }

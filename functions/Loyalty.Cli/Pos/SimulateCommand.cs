@@ -40,21 +40,34 @@ internal static class SimulateCommand
         {
             program, receipts, rate, batch, returns, duplicates, members, maxDepth, seed, verify, timeout,
         };
+        var serviceBus = new ServiceBusTarget.Options(command);
         command.Validators.Add(result =>
         {
             if (result.GetValue(returns) + result.GetValue(duplicates) > 1) result.AddError("--returns and --duplicates add up to more than all receipts.");
+            // A sender with the Data Sender role cannot read a Service Bus queue's depth, so there is nothing to pause on or wait for.
+            if (!serviceBus.Chosen(result)) return;
+            foreach (var watching in new Option[] { maxDepth, timeout }.Where(o => result.GetResult(o) is { Implicit: false }))
+                result.AddError($"{watching.Name} watches the storage queue; with Service Bus the simulator only sends.");
+            if (result.GetResult(verify) is { Implicit: false } && result.GetValue(verify))
+                result.AddError("--verify needs the queue drained, which a Service Bus sender cannot see; leave it out (it is off with Service Bus).");
         });
-        command.SetAction((parse, ct) => RunAsync(backend(parse).Storage, new Settings(
-            parse.GetValue(program)!, parse.GetValue(receipts), parse.GetValue(rate), parse.GetValue(batch), parse.GetValue(returns), parse.GetValue(duplicates),
-            parse.GetValue(members), parse.GetValue(maxDepth), parse.GetValue(seed) ?? Random.Shared.Next(), parse.GetValue(verify), parse.GetValue(timeout)), ct));
+        command.SetAction((parse, ct) =>
+        {
+            var target = serviceBus.Get(parse);
+            return RunAsync(backend(parse).Storage, target, new Settings(
+                parse.GetValue(program)!, parse.GetValue(receipts), parse.GetValue(rate), parse.GetValue(batch), parse.GetValue(returns), parse.GetValue(duplicates),
+                parse.GetValue(members), parse.GetValue(maxDepth), parse.GetValue(seed) ?? Random.Shared.Next(), parse.GetValue(verify) && target is null, parse.GetValue(timeout)), ct);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(LoyaltyStorage storage, Settings settings, CancellationToken cancellationToken)
+    /// <param name="serviceBus">Null for the storage queue. The program still comes from storage: the baskets need its currency and time zone.</param>
+    private static async Task<int> RunAsync(LoyaltyStorage storage, ServiceBusTarget? serviceBus, Settings settings, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         if (await storage.Ports.Programs.GetAsync(settings.ProgramId, cancellationToken) is not { } stored)
-            return Fail($"There is no program '{settings.ProgramId}'; ./run or 'loyalty demo seed' creates the demo program.");
+            return Fail($"There is no program '{settings.ProgramId}'; ./run or 'loyalty demo seed' creates the demo program."
+                + (serviceBus is null ? "" : " With Service Bus the program is read from the deployment's storage: give --storage or the Storage__* variables for it."));
         var catalog = ProgramCatalog.Create(stored.Versions).Value;
         var now = TimeProvider.System.GetUtcNow();
         var earliest = Earliest(now, catalog.Latest.TimeZone, stored.Versions[0].EffectiveFrom);
@@ -65,6 +78,8 @@ internal static class SimulateCommand
         var baskets = new BasketGenerator(random, settings.Members, catalog.Latest.Currency, earliest, now, catalog.Latest.TimeZone);
         var plan = SimulationPlan.Build(settings.ProgramId, runId, settings.Receipts, settings.Batch, settings.Returns, settings.Duplicates, random, baskets);
         Describe(plan, settings, runId);
+        if (serviceBus is not null)
+            return await SendToServiceBusAsync(serviceBus, plan, settings, cancellationToken);
 
         ExpectedPoints? expected = null;
         if (settings.Verify)
@@ -100,10 +115,7 @@ internal static class SimulateCommand
     private static async Task<(SendResult Sent, TimeSpan EndToEnd)> SendAndDrainAsync(PosSimulator simulator, SimulationPlan plan, Settings settings, CancellationToken cancellationToken)
     {
         var result = default((SendResult, TimeSpan));
-        await AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async context =>
+        await ProgressBars().StartAsync(async context =>
             {
                 var sending = context.AddTask("Sending", maxValue: plan.Messages.Sum(m => m.Receipts.Count));
                 var clock = Stopwatch.StartNew();
@@ -113,6 +125,51 @@ internal static class SimulateCommand
             });
         return result;
     }
+
+    private static async Task<int> SendToServiceBusAsync(ServiceBusTarget target, SimulationPlan plan, Settings settings, CancellationToken cancellationToken)
+    {
+        string? failure = null;
+        var clock = new Stopwatch();
+        await ProgressBars().StartAsync(async context =>
+        {
+            var sending = context.AddTask("Sending", maxValue: plan.Messages.Sum(m => m.Receipts.Count));
+            clock.Start();
+            failure = await target.SendAsync(batcher => SendPlanAsync(batcher, plan, settings.ProgramId, settings.Rate, clock, cancellationToken), n => sending.Increment(n), cancellationToken);
+            clock.Stop();
+            sending.StopTask();
+        });
+        if (failure is not null) return Fail(failure);
+        var receipts = plan.Messages.Sum(m => m.Receipts.Count);
+        AnsiConsole.MarkupLine($"Sent {receipts:N0} receipts in {plan.Messages.Count:N0} messages to {Markup.Escape(target.ToString())} in {clock.Elapsed.TotalSeconds:N1} s: [bold]{receipts / clock.Elapsed.TotalSeconds:N0} receipts/s[/] sent.");
+        AnsiConsole.MarkupLine("A sender cannot see the queue drain: follow the Functions app, the queue's dead-letter messages and receipts-poison (docs/pos-integration.md).");
+        return 0;
+    }
+
+    /// <summary>
+    /// The plan's messages in order, as many to a send as a batch takes. With a <paramref name="rate"/>, what is due goes
+    /// out before each pause, so the queue sees the rate rather than bursts of full batches.
+    /// </summary>
+    internal static async Task SendPlanAsync(ServiceBusBatcher batcher, SimulationPlan plan, string programId, double rate, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var receipts = 0L;
+        foreach (var message in plan.Messages)
+        {
+            if (PosSimulator.Ahead(receipts, rate, clock.Elapsed) is { Ticks: > 0 } ahead)
+            {
+                await batcher.FlushAsync(cancellationToken);
+                await Task.Delay(ahead, cancellationToken);
+            }
+            var receiptIds = message.Receipts.Select(r => r.Receipt.Id).ToArray();
+            await batcher.AddAsync(ServiceBusReceipts.Message(BinaryData.FromString(message.Body), programId, receiptIds), receiptIds.Length, cancellationToken);
+            receipts += receiptIds.Length;
+        }
+        await batcher.FlushAsync(cancellationToken);
+    }
+
+    private static Progress ProgressBars() =>
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn());
 
     /// <returns>True when no member differs.</returns>
     private static bool Report(IReadOnlyList<Mismatch> mismatches, int members)
