@@ -70,6 +70,20 @@ internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceip
         return found;
     }
 
+    public async Task<IReadOnlyList<ParkedReceipt>> ListWaitingReturnsAsync(string programId, CancellationToken cancellationToken)
+    {
+        // Partition keys of kind purchase share this prefix; '}' follows '|' in ordinal order, so the range ends there.
+        var prefix = TableIdentityStore.PartitionKey(new IdentityKey(programId, IdentityKind.Purchase, ""));
+        var end = prefix[..^1] + "}";
+        var found = new List<ParkedReceipt>();
+        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey ge {prefix} and PartitionKey lt {end}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var (kind, value) = TableIdentityStore.ParsePartitionKey(row.PartitionKey);
+            found.Add(Read(row, kind, value));
+        }
+        return found;
+    }
+
     public async Task DeleteAsync(IdentityKey identity, string receiptId, CancellationToken cancellationToken) =>
         await table.DeleteEntityAsync(TableIdentityStore.PartitionKey(identity), KeyText.Escape(receiptId), cancellationToken: cancellationToken).ConfigureAwait(false);
 

@@ -37,7 +37,7 @@ public class PrivacyTests : LoyaltyStorageTest
         Assert.Equal([("email", true, "enrolment"), ("sms", false, "enrolment"), ("sms", true, "member")],
             document["consentHistory"]!.AsArray().Select(c => ((string)c!["channel"]!, (bool)c["granted"]!, (string)c["source"]!)));
         Assert.Equal(["parked-1", "q-1"], Strings(document["receipts"], "receiptId").Order());
-        Assert.Equal(["parked-1", "q-1", "return-1"], Strings(document["rawReceipts"], "receiptId").Order());
+        Assert.Equal(["parked-1", "q-1", "return-1", "return-2"], Strings(document["rawReceipts"], "receiptId").Order());
         Assert.DoesNotContain("q-2", Encoding.UTF8.GetString(exported.Content.Span));
         Assert.Contains("070-123 45 67", document["rawReceipts"]!.ToJsonString());
         Assert.NotEmpty(document["ledger"]!.AsArray());
@@ -45,7 +45,7 @@ public class PrivacyTests : LoyaltyStorageTest
         Assert.Contains(CampaignOperation, Strings(document["operations"], "id"));
         Assert.Contains("welcome", Strings(document["state"]!["vouchers"], "id"));
         Assert.Equal(2, (int)document["state"]!["stampCards"]![0]!["stamps"]!);
-        Assert.Equal("return-1", (string?)Assert.Single(document["parkedReceipts"]!.AsArray())!["receipt"]!["id"]);
+        Assert.Equal(["return-1", "return-2"], document["parkedReceipts"]!.AsArray().Select(p => (string)p!["receipt"]!["id"]!).Order());
         Assert.Equal(["member.export", "member.read", "member.read"], Strings(document["audit"], "action").Order());
         Assert.Null(document["erasure"]);
 
@@ -71,7 +71,7 @@ public class PrivacyTests : LoyaltyStorageTest
 
         Assert.Equal(("GDPR request 2026-17 from [erased], [erased]", "key-admin", Start.AddMinutes(1)), (erased.Reason, erased.ErasedBy, erased.ErasedAt));
         Assert.Equal([IdentityKind.Card, IdentityKind.Phone, IdentityKind.Email, IdentityKind.External], erased.IdentitiesFreed);
-        Assert.Equal((2, 1, 1, 4), (erased.ReceiptArchivesRewritten, erased.ParkedReceiptsRemoved, erased.ExportsDeleted, erased.AuditEntriesScrubbed));
+        Assert.Equal((2, 2, 1, 4), (erased.ReceiptArchivesRewritten, erased.ParkedReceiptsRemoved, erased.ExportsDeleted, erased.AuditEntriesScrubbed));
         Assert.Empty(erased.CampaignExports);
         await AssertNoTraceAsync(Phone, "+46701234567", "0701234567", "70 123 45 67", Email, "Astrid", "Lindgren", "1907-11-14", "web-4711", card, printedCard);
         Assert.Equal(points, await ProgramBalanceAsync(programId));
@@ -118,7 +118,8 @@ public class PrivacyTests : LoyaltyStorageTest
 
     /// <summary>
     /// Astrid, with one of everything: a purchase parked before she enrolled and applied at enrolment, a return parked
-    /// under her e-mail that her account refused (it waits for an operator), enrolment with consents and the welcome
+    /// under her e-mail that her account refused (it waits for an operator), a return from the queue waiting for its
+    /// purchase (parked under the purchase, not under her), enrolment with consents and the welcome
     /// voucher, a POS message carrying her receipt and Bob's, stamps, a consent change, a campaign delivery, audit
     /// entries (one quoting her name), a household link to Bob and a one-time code (delivered, as the sender would).
     /// </summary>
@@ -157,6 +158,12 @@ public class PrivacyTests : LoyaltyStorageTest
         var archived = await receipts.ArchiveAsync(programId, "queue-m1", Encoding.UTF8.GetBytes(LoyaltyJson.Serialize(message)), default);
         foreach (var receipt in message.Receipts)
             Assert.Equal(ReceiptStatus.Applied, Ok(await receipts.ApplyAsync(programId, receipt, archived, default)).Status);
+        var early = Return("return-2", "still-coming", new MemberIdentifier { Phone = Phone }, ("toy-9", "toys", -1, -89m));
+        var waiting = await receipts.ArchiveAsync(programId, "queue-m2", Encoding.UTF8.GetBytes(LoyaltyJson.Serialize(new ReceiptMessage
+        {
+            Type = ReceiptMessage.MessageType, ProgramId = programId, Receipts = [early],
+        })), default);
+        Assert.Equal(ReceiptStatus.Parked, Ok(await receipts.ApplyAsync(programId, early, waiting, default)).Status);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
         Ok(await Services.SelfService.UpdateContactAsync(programId, astrid, new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Sms] = true } }, "203.0.113.7", default));

@@ -250,6 +250,9 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
 
         public Task<IReadOnlyList<ParkedReceipt>> FindAsync(string programId, string receiptId, CancellationToken cancellationToken) => inner.FindAsync(programId, receiptId, cancellationToken);
 
+        public Task<IReadOnlyList<ParkedReceipt>> ListWaitingReturnsAsync(string programId, CancellationToken cancellationToken) =>
+            inner.ListWaitingReturnsAsync(programId, cancellationToken);
+
         public Task DeleteAsync(IdentityKey identity, string receiptId, CancellationToken cancellationToken) => inner.DeleteAsync(identity, receiptId, cancellationToken);
     }
 

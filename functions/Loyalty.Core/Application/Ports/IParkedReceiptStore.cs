@@ -19,5 +19,11 @@ public interface IParkedReceiptStore
     /// <summary>The program's parked receipts with this receipt id (one, unless a till sent the id under two identifiers), in identity order.</summary>
     Task<IReadOnlyList<ParkedReceipt>> FindAsync(string programId, string receiptId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The program's returns parked under their purchase's id (kind <see cref="IdentityKind.Purchase"/>): a range of
+    /// partitions that holds only returns whose purchase has not landed yet, a few at a time and briefly.
+    /// </summary>
+    Task<IReadOnlyList<ParkedReceipt>> ListWaitingReturnsAsync(string programId, CancellationToken cancellationToken);
+
     Task DeleteAsync(IdentityKey identity, string receiptId, CancellationToken cancellationToken);
 }

@@ -67,6 +67,7 @@ public sealed class PrivacyService : IPrivacyService
                 claims.Add(new ExportedIdentity(identity.Kind, identity.Value, claim.ClaimedAt));
             waiting.AddRange(await parked.ListAsync(identity, cancellationToken).ConfigureAwait(false));
         }
+        waiting.AddRange(await WaitingReturnsAsync(program, memberId, identityKeys, cancellationToken).ConfigureAwait(false));
         var raw = new List<RawReceipt>();
         foreach (var (name, ids) in ByArchive(receipts.Select(r => (r.Archive, r.ReceiptId)).Concat(waiting.Select(p => (p.Archive, p.Receipt.Id)))))
         {
@@ -118,7 +119,7 @@ public sealed class PrivacyService : IPrivacyService
             freed = Identities(programId, member.Profile);
             await identities.ReleaseAllAsync(freed, memberId, cancellationToken).ConfigureAwait(false);
             await memberAuth.ForgetAsync(freed, programId, cancellationToken).ConfigureAwait(false);
-            var parkedRemoved = await RemoveParkedAsync(freed, memberId, cancellationToken).ConfigureAwait(false);
+            var parkedRemoved = await RemoveParkedAsync(program, freed, memberId, cancellationToken).ConfigureAwait(false);
             var receipts = await AllAsync<ReceiptSummary>((after, ct) => members.ListReceiptsAsync(key, ListPage, after, ct), cancellationToken).ConfigureAwait(false);
             var rewritten = await ScrubArchivesAsync(receipts.Select(r => (r.Archive, r.ReceiptId)), memberId, cancellationToken).ConfigureAwait(false);
             var personal = Redaction.For(member.Profile);
@@ -158,7 +159,7 @@ public sealed class PrivacyService : IPrivacyService
         if (!erased.IsValid) return erased;
 
         // A receipt may have been parked under a freed identifier while the erasure ran.
-        await RemoveParkedAsync(freed, memberId, cancellationToken).ConfigureAwait(false);
+        await RemoveParkedAsync(program, freed, memberId, cancellationToken).ConfigureAwait(false);
         // A repeated request is a request of its own: its reason is its case number, not the first one's. Nothing is
         // left to take out of it, so it is recorded as given (docs/privacy.md asks for case numbers, not personal data).
         await RecordReadAsync(programId, memberId, actor, "member.erasure", repeated ? reason.Trim() : erased.Value.Reason, cancellationToken).ConfigureAwait(false);
@@ -181,19 +182,31 @@ public sealed class PrivacyService : IPrivacyService
     private async Task<StoredMember?> ReadAsync(LoadedProgram program, string memberId, CancellationToken cancellationToken) =>
         MemberIds.IsWellFormed(memberId) ? await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) : null;
 
-    private async Task<int> RemoveParkedAsync(IReadOnlyList<IdentityKey> keys, string memberId, CancellationToken cancellationToken)
+    /// <summary>Receipts parked under the member's identifiers, and returns naming the member that wait for their purchase.</summary>
+    private async Task<int> RemoveParkedAsync(LoadedProgram program, IReadOnlyList<IdentityKey> keys, string memberId, CancellationToken cancellationToken)
     {
-        var removed = 0;
+        var waiting = new List<(IdentityKey Key, ParkedReceipt Receipt)>();
         foreach (var identity in keys)
-        {
-            var waiting = await parked.ListAsync(identity, cancellationToken).ConfigureAwait(false);
-            await ScrubArchivesAsync(waiting.Select(p => (p.Archive, p.Receipt.Id)), memberId, cancellationToken).ConfigureAwait(false);
-            foreach (var receipt in waiting)
-                await parked.DeleteAsync(identity, receipt.Receipt.Id, cancellationToken).ConfigureAwait(false);
-            removed += waiting.Count;
-        }
-        return removed;
+            waiting.AddRange((await parked.ListAsync(identity, cancellationToken).ConfigureAwait(false)).Select(p => (identity, p)));
+        waiting.AddRange((await WaitingReturnsAsync(program, memberId, keys, cancellationToken).ConfigureAwait(false))
+            .Select(p => (new IdentityKey(program.Settings.ProgramId, p.Kind, p.Identifier), p)));
+        await ScrubArchivesAsync(waiting.Select(w => (w.Receipt.Archive, w.Receipt.Receipt.Id)), memberId, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, receipt) in waiting)
+            await parked.DeleteAsync(key, receipt.Receipt.Id, cancellationToken).ConfigureAwait(false);
+        return waiting.Count;
     }
+
+    /// <summary>
+    /// Returns parked under their purchase's id rather than under an identifier of the member, so a look-up by the
+    /// member's identifiers misses them: those whose own identifier is the member's id or one of <paramref name="keys"/>.
+    /// </summary>
+    private async Task<IReadOnlyList<ParkedReceipt>> WaitingReturnsAsync(LoadedProgram program, string memberId, IReadOnlyList<IdentityKey> keys, CancellationToken cancellationToken) =>
+    [
+        .. (await parked.ListWaitingReturnsAsync(program.Settings.ProgramId, cancellationToken).ConfigureAwait(false)).Where(p =>
+            p.Receipt.Member is { } identifier
+            && MemberIdentifiers.Resolve(identifier, program, new ErrorList()) is var resolved
+            && (resolved.MemberId == memberId || (resolved.Identity is { } identity && keys.Contains(identity)))),
+    ];
 
     /// <returns>How many archived payloads were rewritten.</returns>
     private async Task<int> ScrubArchivesAsync(IEnumerable<(string? Archive, string ReceiptId)> receipts, string memberId, CancellationToken cancellationToken)
