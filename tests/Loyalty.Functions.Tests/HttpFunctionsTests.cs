@@ -71,7 +71,7 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         await WalkHappyPathsAsync();
 
         var http = FunctionsMetadata.OfTrigger("httpTrigger").ToList();
-        foreach (var function in http.Where(f => RouteContracts.ByName.TryGetValue(f.Name, out var contract) && (contract.Keys != Scope.None || contract.Member)))
+        foreach (var function in http.Where(f => Routes.ByName.TryGetValue(f.Name, out var route) && !route.Contract.Anonymous))
         {
             var route = RouteValues().Matches(function.Trigger.String("route")!).ToDictionary(m => m.Groups["name"].Value, _ => "x1");
             var refused = await CallAsync(function.Name, StatusCodes.Status401Unauthorized, Caller.Nobody, route: route);
@@ -105,7 +105,7 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         Assert.Equal("application/json; charset=utf-8", document.Headers.ContentType.ToString());
         var paths = document.Json!["paths"]!.AsObject();
         var missing = FunctionsMetadata.OfTrigger("httpTrigger")
-            .Where(f => RouteContracts.ByName.ContainsKey(f.Name))
+            .Where(f => Routes.ByName.ContainsKey(f.Name))
             .SelectMany(f => f.Trigger.Strings("methods").Select(method => (Method: method, Path: $"/api/{f.Trigger.String("route")}")))
             .Where(r => paths[r.Path]?[r.Method] is null)
             .Select(r => $"{r.Method} {r.Path}")

@@ -13,7 +13,7 @@ namespace Loyalty.Api.Endpoints;
 
 /// <summary>
 /// The OpenAPI document (/openapi/v1.json) as the API behaves: the two ways to authenticate, each operation's scopes,
-/// the query parameters and headers its handler reads (<see cref="RouteContracts"/>), and numbers as numbers.
+/// the query parameters and headers its handler reads (<see cref="Routes.All"/>), and numbers as numbers.
 /// The local host serves it with MapOpenApi; the Functions app, which has no ASP.NET Core routing of its own, serves
 /// what <see cref="WriteJsonAsync"/> generates from the same route table.
 /// </summary>
@@ -81,7 +81,8 @@ public static class ApiDocument
 
         foreach (var operation in document.Paths.Values.SelectMany(path => path.Operations?.Values.AsEnumerable() ?? []))
         {
-            if (operation.OperationId is not { } name || !RouteContracts.ByName.TryGetValue(name, out var contract)) continue;
+            if (operation.OperationId is not { } name || !Routes.ByName.TryGetValue(name, out var route)) continue;
+            var contract = route.Contract;
             operation.Security = Requirements(document, contract);
             foreach (var parameter in contract.Parameters ?? [])
             {

@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Loyalty.Functions.Http;
 
 /// <summary>
-/// One HTTP function per route of <see cref="Routes.MapLoyaltyApi"/>, each calling the same handler as the local host.
+/// One HTTP function per route of <see cref="Routes.All"/>, each calling the same handler as the local host.
 /// Routes omit the "api" prefix: the host adds extensions.http.routePrefix from host.json ("api"), giving /api/v1/….
 /// Anonymous at the platform level because every handler authenticates its API key itself (Endpoints/Handler.cs).
 /// Route values bind to parameters of the same name. tests/Loyalty.Functions.Tests/FunctionsMetadataTests.cs keeps the
