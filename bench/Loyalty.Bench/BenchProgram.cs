@@ -29,14 +29,14 @@ public static class BenchProgram
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file.", Recursive = true };
         var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the tables as Markdown to this file (for docs/benchmarks.md).", Recursive = true };
         var perMessage = new Option<int>("--receipts-per-message") { Description = "ingest: receipts per loyalty.receipt.v1 queue message.", DefaultValueFactory = _ => 10, Recursive = true };
-        var failOnMiss = new Option<bool>("--fail-on-miss") { Description = "Exit 3 when a target of issue 9 is missed (default: report it and exit 0).", Recursive = true };
+        var failOnMiss = new Option<bool>("--fail-on-miss") { Description = "Exit 3 when a target is missed (default: report it and exit 0).", Recursive = true };
         var hostEnv = new Option<string[]>("--host-env") { Description = "lookup, ingest: NAME=VALUE environment variables for the local host (experiments, e.g. DOTNET_gcServer=0); repeatable.", Recursive = true, AllowMultipleArgumentsPerToken = false };
         var httpOnly = new Option<bool>("--http-only") { Description = "ingest: only the HTTP path (quick experiments); the queue path and its targets are skipped." };
         var bdn = new Option<bool>("--bdn") { Description = "domain: also run BenchmarkDotNet (in-process) on the scorer, as a cross-check of the Stopwatch loop." };
         var members = new Option<int?>("--members") { Description = "nightly, fanout: members to load (default: 2,000 at tiny scale, 20,000 at full; why not 1,000,000: docs/benchmarks.md)." };
         var parallelism = new Option<int>("--parallelism") { Description = "nightly, fanout: shards worked on at once (JobRunOptions.Parallelism), and the bound's shards at once.", DefaultValueFactory = _ => new JobRunOptions().Parallelism };
 
-        var root = new RootCommand("Loyalty Functions benchmarks: every number next to a bound measured in the same run (issue 9, docs/benchmarks.md).");
+        var root = new RootCommand("Loyalty Functions benchmarks: every number next to a bound measured in the same run (docs/benchmarks.md).");
         foreach (var option in new Option[] { scale, azurite, mode, json, markdown, perMessage, failOnMiss, hostEnv }) root.Options.Add(option);
 
         Command Scenario(string name, string description, Func<ParseResult, BenchContext, CancellationToken, Task> run, bool needsAzurite = true, params Option[] options)
@@ -176,7 +176,7 @@ public static class BenchProgram
     {
         if (report.Targets.Count == 0 && report.Checks.Count == 0) return;
         Ui.Heading("summary");
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("scenario", "target (issue 9)", "measured", "verdict");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("scenario", "target", "measured", "verdict");
         foreach (var t in report.Targets)
         {
             var colour = t.Verdict switch { "pass" => "green", "miss" => "red", _ => "grey" };

@@ -28,7 +28,7 @@ public sealed record Measurement
     public string? Note { get; init; }
 }
 
-/// <summary>A target of issue 9, checked against this run.</summary>
+/// <summary>A performance target (docs/benchmarks.md), checked against this run.</summary>
 public sealed record TargetCheck(string Scenario, string Target, string Measured, string Verdict);
 
 /// <summary>A correctness check (totals): a failed one makes the run exit non-zero.</summary>
@@ -119,7 +119,7 @@ public sealed class Report(RunInfo info)
         var targets = Targets.Where(t => t.Scenario == scenario).ToList();
         if (targets.Count > 0)
         {
-            var table = new Table().Border(TableBorder.Simple).AddColumns("target (issue 9)", "measured", "verdict");
+            var table = new Table().Border(TableBorder.Simple).AddColumns("target", "measured", "verdict");
             foreach (var t in targets)
             {
                 var colour = t.Verdict switch { "pass" => "green", "miss" => "red", _ => "grey" };
@@ -200,7 +200,7 @@ public sealed class Report(RunInfo info)
             var checks = Checks.Where(c => c.Scenario == scenario).ToList();
             if (targets.Count + checks.Count > 0)
             {
-                text.AppendLine("| target (issue 9) or check | measured | verdict |");
+                text.AppendLine("| target or check | measured | verdict |");
                 text.AppendLine("|---|---|---|");
                 foreach (var t in targets) text.AppendLine(CultureInfo.InvariantCulture, $"| {t.Target} | {t.Measured} | **{t.Verdict}** |");
                 foreach (var c in checks) text.AppendLine(CultureInfo.InvariantCulture, $"| correct: {c.What} | {c.Detail} | **{(c.Passed ? "pass" : "FAILED")}** |");

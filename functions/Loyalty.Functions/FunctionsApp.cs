@@ -15,7 +15,7 @@ namespace Loyalty.Functions;
 /// <summary>
 /// The worker's wiring, apart from Program.cs so the tests build the very container the app starts with (from the
 /// app settings infra/main.bicep gives the Function App) and call the functions out of it.
-/// Shape checked against the isolated worker guide (FunctionsApplication.CreateBuilder, ConfigureFunctionsWebApplication,
+/// Built the way the isolated worker model expects (FunctionsApplication.CreateBuilder, ConfigureFunctionsWebApplication,
 /// UseMiddleware, Application Insights, OpenTelemetry); see docs/deploy.md.
 /// </summary>
 public static class FunctionsApp
@@ -36,7 +36,7 @@ public static class FunctionsApp
             .ConfigureFunctionsApplicationInsights();
 
         // The Application Insights SDK adds a filter that keeps only Warning and above; remove it so the logging
-        // configuration decides (as the isolated worker guide shows).
+        // configuration decides.
         builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
         {
             var defaultRule = options.Rules.FirstOrDefault(rule =>

@@ -13,7 +13,7 @@ namespace Loyalty.Bench.Scenarios;
 
 /// <summary>
 /// What the batch-job scenarios (<see cref="NightlyScenario"/>, <see cref="FanOutScenario"/>) share: the calendar-year
-/// members bulk-loaded into a program of their own, and issue 9's bound for a job over them (raw scan + batched write
+/// members bulk-loaded into a program of their own, and the bound for a job over them (raw scan + batched write
 /// time for the same number of entities), measured the same way for both, so their ratios compare.
 /// </summary>
 public static class BatchJobBench
@@ -92,7 +92,7 @@ public static class BatchJobBench
     }
 
     /// <summary>
-    /// The measurement of a job over <see cref="Members.Count"/> members against the bound, its target (issue 9: within
+    /// The measurement of a job over <see cref="Members.Count"/> members against the bound, its target (within
     /// 2× of the bound at 1M members; tiny runs say n/a), and the scenario's table.
     /// </summary>
     /// <param name="done">Members the job got through (its own counter, checked separately).</param>
@@ -116,12 +116,12 @@ public static class BatchJobBench
                 $"{seconds:0.0} s in all; {(note is null ? "" : note + "; ")}{Shards} shards, {parallelism} at once (the job runs in the benchmark's process: its CPU is under bench); {counts}"),
         });
         var ratio = rate / boundRate;
-        context.Report.Target(scenario, $"{scenario} within 2× of its bound (issue 9: at 1M members)",
+        context.Report.Target(scenario, $"{scenario} within 2× of its bound (the target is at 1M members)",
             $"{ratio:0.00} ({rate:N0} of {boundRate:N0} members/s) at {members.Count:N0} members, {seconds:N0} s", context.Tiny ? null : ratio >= 0.5);
-        // Issue 9's bound writes one entity per member; the job writes several (its exactly-once records, outbox, index,
+        // The bound writes one entity per member; the job writes several (its exactly-once records, outbox, index,
         // ledger). Against the same scan plus as many entity writes, the rest of the gap is the job's own overhead.
         var sameWork = bound.Scan.Seconds + entityOperations / bound.Write.Rate;
-        context.Report.Detail(scenario, "entity for entity (not issue 9's measure)", string.Create(CultureInfo.InvariantCulture,
+        context.Report.Detail(scenario, "entity for entity (not the target's measure)", string.Create(CultureInfo.InvariantCulture,
             $"the job wrote {entityOperations:N0} entities in transactions, {(double)entityOperations / members.Count:0.00} per member of the table; the bound's scan plus as many rows in its 100-row transactions takes {sameWork:0.0} s: the job ran at {sameWork / seconds:0.00} of that"));
         context.Report.Detail(scenario, "Azurite memory at the end (peak: over the whole run)", Memory(context, members));
         context.Report.Print(scenario);

@@ -28,7 +28,7 @@ namespace Loyalty.Bench.Scenarios;
 /// CampaignDeliveries row (an upsert, 100 per transaction). Per chunk of up to 100 matches (a chunk also ends with every
 /// page of 1,000 profiles read): the chunk's notifications in one or a few queue messages, one NDJSON audience blob, one
 /// JobProgress upsert and one point read of the campaign (the cancel check). So 5 entity operations in transactions per
-/// delivery, where the bound, issue 9's "raw scan + batched write for the same number of entities", writes 1.
+/// delivery, where the bound, "raw scan + batched write for the same number of entities", writes 1.
 /// </para>
 /// Bound: <see cref="BatchJobBench.BoundAsync"/>, as for nightly, writing as many rows as members are in the segment.
 /// Checked, against the members' generation traits rather than the job's counters: the job's counts; the

@@ -51,7 +51,7 @@ public static class IngestScenario
         // 1. What one receipt costs in storage requests, counted on the product's own code paths.
         var shape = await CountAsync(context, prefix, run, perMessage, cancellationToken).ConfigureAwait(false);
 
-        // 2. The bound of issue 9: transactions of that shape, straight through Loyalty.Storage.
+        // 2. The bound: transactions of that shape, straight through Loyalty.Storage.
         var shaped = await CalibrateAsync(context, prefix, shape, cancellationToken).ConfigureAwait(false);
 
         using var client = Http.Client(host.Address!, population.ApiKey);
@@ -92,7 +92,7 @@ public static class IngestScenario
         var queueRate = 0.0;
         if (!context.HttpOnly)
         {
-            // 6. The queue at full speed: a bounded producer keeps the queue shallow, as shared/ARCHITECTURE.md §3 asks.
+            // 6. The queue at full speed: a bounded producer keeps the queue shallow, as Azurite's queue limits ask (docs/benchmarks.md).
             queueFull = await QueueThroughputAsync(context, storage, run, perMessage, cancellationToken).ConfigureAwait(false);
             Add(report, $"receipts by queue, {perMessage} per message, full speed", null, queueFull, bound, mix.Queue,
                 $"first send to queue empty; producer keeps ≤ {MaxQueueDepth} messages queued; worker defaults (4 messages at once, 8 receipts each)");

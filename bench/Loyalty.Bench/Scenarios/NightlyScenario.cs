@@ -9,7 +9,7 @@ namespace Loyalty.Bench.Scenarios;
 /// <summary>
 /// The nightly tier review on the night a calendar year ends, when every member is due at once: members bulk-loaded
 /// (<see cref="MemberLoader"/>, <see cref="CalendarYearMembers"/>), then <see cref="NightlyReview.RunAsync"/> timed as the
-/// local host runs it. Bound (issue 9: raw scan + batched write time for the same number of entities): in a table of its
+/// local host runs it. Bound (raw scan + batched write time for the same number of entities): in a table of its
 /// own holding as many rows as the Members table, every profile-sized row read once by shard in pages of 1,000 and
 /// written back once in 100-row transactions under If-Match, at the job's parallelism. Checked: the job's totals against
 /// the plans the members were generated from, nobody left due, a sample of members against their plans, one

@@ -36,7 +36,7 @@ namespace Loyalty.Cli.Pos;
 /// </summary>
 internal sealed class ExpectedPoints
 {
-    /// <summary>Azurite serves about eight concurrent callers before it is the bottleneck (shared/ARCHITECTURE.md §3).</summary>
+    /// <summary>Azurite serves about eight concurrent callers before it is the bottleneck (docs/benchmarks.md, Azurite's limits).</summary>
     private const int Parallelism = 8;
 
     private readonly IMemberStore members;

@@ -7,8 +7,7 @@ namespace Loyalty.Cli.Pos;
 /// <summary>
 /// Puts a plan's messages on the receipts queue, one at a time and in order, then watches the queue drain.
 /// The producer is bounded: Azurite's receive and delete slow down steeply with the number of messages stored
-/// (about 300/s at 1,000, 12/s at 10,000; shared/ARCHITECTURE.md §3), so flooding the queue would measure the
-/// emulator, not the worker.
+/// (docs/benchmarks.md, Azurite's limits), so flooding the queue would measure the emulator, not the worker.
 /// </summary>
 /// <param name="stall">How long the queue may go without shrinking while we wait for it before giving up.</param>
 internal sealed class PosSimulator(QueueClient queue, TimeSpan stall)
