@@ -39,8 +39,8 @@ public sealed record Scale
     /// <summary>
     /// Members loaded, and reviewed or offered the campaign. Not the million the targets name at full scale: Azurite's disk mode saves its table database
     /// as one string, which Node caps at 512 Mi characters (about 150,000 members of this shape), and every write costs in
-    /// proportion to the rows of its table (docs/benchmarks.md). 20,000 at full scale keeps <c>all</c> near a quarter of an
-    /// hour; at 100,000 (<c>--members</c>) the review alone ran at 27 members/s and would take an hour or more.
+    /// proportion to the rows of its table (docs/benchmarks.md). 20,000 at full scale keeps <c>all</c> within a CI-sized
+    /// run; far more (<c>--members</c>) makes the review alone run for hours on the emulator.
     /// </summary>
     public required int JobMembers { get; init; }
 

@@ -10,8 +10,8 @@ public sealed record GeneratedMember(MemberProfile Profile, MemberState State, M
 /// <summary>
 /// Bulk insert of generated members straight through <see cref="IMemberStore.CommitManyAsync"/> (null tokens: inserts):
 /// each member's profile with its state, filed in the review index under <see cref="LoadedProgram.NextReviewOn"/>, as
-/// enrolment files it. Enrolling through the member service runs at ≈ 70 members/s here (12 storage requests each), so
-/// a million would take four hours. Left out, because no batch job reads them: identity claims (phone, e-mail, card),
+/// enrolment files it. Enrolling through the member service takes 12 storage requests a member, far too slow for
+/// loading a scale (docs/benchmarks.md). Left out, because no batch job reads them: identity claims (phone, e-mail, card),
 /// operation records, receipt history and ledger rows, and the welcome notification.
 /// </summary>
 public static class MemberLoader

@@ -35,9 +35,9 @@ public sealed record ReceiptWorkerOptions
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Polling an empty queue backs off from 50 ms, doubling up to this. A message sent during the wait waits for it: at
-    /// 1 s this was most of a lightly loaded queue's receipt-to-points latency, while an empty receive costs Azurite
-    /// well under a millisecond.
+    /// Polling an empty queue backs off from 50 ms, doubling up to this. A message sent during the wait waits for it, so
+    /// a long ceiling becomes most of a lightly loaded queue's receipt-to-points latency, while an empty receive costs
+    /// Azurite next to nothing (docs/benchmarks.md).
     /// </summary>
     public TimeSpan MaxIdleDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
