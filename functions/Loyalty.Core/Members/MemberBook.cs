@@ -93,27 +93,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
         if (RequestErrors(requestId, null) is { Count: > 0 } mistakes) return Result<BookChange>.Fail(mistakes);
         var operationId = VoucherOperation(by, requestId);
         if (Records.TryGetValue(operationId, out var done)) return Replay(done);
-        return Checked(() => Choose(program, operationId, value, on));
-    }
-
-    private Result<BookChange> Choose(CompiledProgram program, string operationId, decimal value, DateOnly on)
-    {
-        var rules = program.Definition.Vouchers;
-        if (rules.Denominations.Count == 0)
-            return Result<BookChange>.Fail(ErrorCodes.VoucherNoDenominations, "value", "This program has no vouchers to choose at the till.");
-        var denomination = rules.Denominations.FirstOrDefault(d => d.Value == value);
-        if (denomination is null)
-            return Result<BookChange>.Fail(ErrorCodes.VoucherUnknownDenomination, "value",
-                $"{value} {program.Currency} is not a denomination; choose one of {string.Join(", ", rules.Denominations.Select(d => d.Value))}.");
-        var work = new MemberWork(State, program);
-        work.AdvanceTo(on);
-        if (work.Balance < denomination.Points)
-            return Result<BookChange>.Fail(ErrorCodes.InsufficientPoints, "value", $"A {value} {program.Currency} voucher costs {denomination.Points} points; the balance is {work.Balance}.");
-        if (!work.HasRoom)
-            return Result<BookChange>.Fail(ErrorCodes.VoucherTooManyOpen, "value", $"The member already has {rules.MaxOpen} open vouchers; redeem one first.");
-        work.IssueVoucher(operationId, on, operationId, VoucherSource.Chosen, denomination.Value, rules.ValidDays, denomination.Points);
-        var transition = work.ToTransition(operationId, -denomination.Points);
-        return Record(this with { State = transition.State }, transition, null);
+        return Checked(() => RecordTransition(VoucherChoice.Choose(State, program, operationId, value, on)));
     }
 
     /// <summary>
@@ -136,21 +116,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
         if (RequestErrors(requestId, voucherId) is { Count: > 0 } mistakes) return Result<BookChange>.Fail(mistakes);
         var operationId = $"redeem:{requestId}";
         if (Records.TryGetValue(operationId, out var done)) return Replay(done);
-        return Checked(() => Redeem(program, operationId, voucherId, on));
-    }
-
-    private Result<BookChange> Redeem(CompiledProgram program, string operationId, string voucherId, DateOnly on)
-    {
-        var work = new MemberWork(State, program);
-        work.AdvanceTo(on);
-        var voucher = work.Vouchers.Find(v => v.Id == voucherId);
-        if (voucher is null || voucher.IssuedOn > on)
-            return work.ExpiredNow.Contains(voucherId)
-                ? Result<BookChange>.Fail(ErrorCodes.VoucherExpired, "voucherId", $"Voucher '{voucherId}' has expired.")
-                : Result<BookChange>.Fail(ErrorCodes.VoucherNotOpen, "voucherId", $"Voucher '{voucherId}' is not open for this member: unknown, already redeemed, expired or cancelled.");
-        work.Redeem(operationId, on, voucher, voucher.Value);
-        var transition = work.ToTransition(operationId, discount: voucher.Value);
-        return Record(this with { State = transition.State }, transition, null);
+        return Checked(() => RecordTransition(VoucherRedemption.OutsideReceipt(State, program, operationId, voucherId, on)));
     }
 
     /// <summary>
@@ -197,9 +163,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     public Result<BookChange> ReceiveCampaign(CompiledProgram program, CampaignDispatch dispatch)
     {
         if (Records.TryGetValue(dispatch.OperationId, out var done)) return Replay(done);
-        var result = Checked(() => CampaignAccrual.Apply(State, program, dispatch));
-        if (!result.IsValid) return Result<BookChange>.Fail(result.Errors);
-        return Record(this with { State = result.Value.State }, result.Value, null);
+        return Checked(() => RecordTransition(CampaignAccrual.Apply(State, program, dispatch)));
     }
 
     /// <summary>The nightly review (see <see cref="MemberReview.ReviewAt"/>); reviews need no record, they are idempotent by date.</summary>
@@ -225,6 +189,9 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
         }
     }
 
+    private Result<BookChange> RecordTransition(Result<Transition> result) =>
+        result.IsValid ? Record(this with { State = result.Value.State }, result.Value, null) : Result<BookChange>.Fail(result.Errors);
+
     private static BookChange Record(MemberBook book, Transition transition, ScoredPurchase? purchase)
     {
         var id = transition.Outcome.OperationId;
@@ -233,9 +200,3 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
 
     private BookChange Replay(OperationRecord done) => new(this, new Transition(State, [], [], done.Outcome), true);
 }
-
-/// <summary>The book after an operation and the transition that produced it; a replay has no ledger entries or events.</summary>
-public sealed record BookChange(MemberBook Book, Transition Transition, bool Replayed);
-
-/// <summary>Who asked for a voucher: a till (or the web shop) with its own request ids, or the member in the app.</summary>
-public enum VoucherRequester { Till, App }
