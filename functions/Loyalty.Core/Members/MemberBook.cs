@@ -17,6 +17,12 @@ namespace Loyalty.Core.Members;
 /// </summary>
 public sealed record MemberBook(MemberState State, ImmutableDictionary<string, OperationRecord> Records)
 {
+    /// <summary>A book without records: for a review, which needs none, or a batch whose store refuses a recorded operation itself.</summary>
+    public MemberBook(MemberState state)
+        : this(state, ImmutableDictionary<string, OperationRecord>.Empty)
+    {
+    }
+
     /// <summary>A new member in the base tier, with the welcome reward if the program has one.</summary>
     public static Result<BookChange> Enrol(CompiledProgram program, string memberId, DateOnly enrolledOn, DateOnly? birthday = null)
     {
@@ -41,7 +47,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
             work.IssueVoucher("welcome", enrolledOn, "welcome", VoucherSource.Welcome, welcome.Value, welcome.ValidDays, 0, welcome);
         work.AdvanceTo(enrolledOn);
         var transition = work.ToTransition("enrol");
-        return Record(new MemberBook(transition.State, ImmutableDictionary<string, OperationRecord>.Empty), transition, null);
+        return Record(new MemberBook(transition.State), transition, null);
     }
 
     /// <summary>
@@ -50,7 +56,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     /// </summary>
     public Result<BookChange> Apply(Receipt receipt, ProgramCatalog programs, DateTimeOffset now, TimeSpan? maxClockSkew = null)
     {
-        if (Records.TryGetValue(receipt.Id ?? "", out var done)) return Replay(done);
+        if (Replayed(receipt.Id ?? "") is { } done) return done;
         if (programs.At(receipt.PurchasedAt) is not { } program)
             return Result<BookChange>.Fail(ErrorCodes.NoProgramVersion, "purchasedAt", $"No version of the program was in force at {receipt.PurchasedAt:O}.");
         var errors = new ErrorList();
@@ -79,8 +85,8 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
         var result = ReturnAccrual.Apply(State, program, receipt, original, originalProgram);
         if (!result.IsValid) return Result<BookChange>.Fail(result.Errors);
         var (transition, updated) = result.Value;
-        var book = this with { State = transition.State, Records = Records.SetItem(originalId, record with { Purchase = updated }) };
-        return Record(book, transition, null);
+        var returned = record with { Purchase = updated };
+        return Record(this with { State = transition.State, Records = Records.SetItem(originalId, returned) }, transition, null, returned);
     }
 
     /// <summary>
@@ -92,7 +98,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     {
         if (RequestErrors(requestId, null) is { Count: > 0 } mistakes) return Result<BookChange>.Fail(mistakes);
         var operationId = VoucherOperation(by, requestId);
-        if (Records.TryGetValue(operationId, out var done)) return Replay(done);
+        if (Replayed(operationId) is { } done) return done;
         return Checked(() => RecordTransition(VoucherChoice.Choose(State, program, operationId, value, on)));
     }
 
@@ -115,7 +121,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     {
         if (RequestErrors(requestId, voucherId) is { Count: > 0 } mistakes) return Result<BookChange>.Fail(mistakes);
         var operationId = $"redeem:{requestId}";
-        if (Records.TryGetValue(operationId, out var done)) return Replay(done);
+        if (Replayed(operationId) is { } done) return done;
         return Checked(() => RecordTransition(VoucherRedemption.OutsideReceipt(State, program, operationId, voucherId, on)));
     }
 
@@ -133,7 +139,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     /// <summary>Stamps from a household member's receipt (or their reversal) land on this member's card.</summary>
     public Result<BookChange> ApplyStampTransfer(CompiledProgram program, StampTransfer transfer)
     {
-        if (Records.TryGetValue(transfer.OperationId, out var done)) return Replay(done);
+        if (Replayed(transfer.OperationId) is { } done) return done;
         return Checked(() => Transfer(program, transfer));
     }
 
@@ -162,7 +168,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     /// </summary>
     public Result<BookChange> ReceiveCampaign(CompiledProgram program, CampaignDispatch dispatch)
     {
-        if (Records.TryGetValue(dispatch.OperationId, out var done)) return Replay(done);
+        if (Replayed(dispatch.OperationId) is { } done) return done;
         return Checked(() => RecordTransition(CampaignAccrual.Apply(State, program, dispatch)));
     }
 
@@ -192,11 +198,22 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     private Result<BookChange> RecordTransition(Result<Transition> result) =>
         result.IsValid ? Record(this with { State = result.Value.State }, result.Value, null) : Result<BookChange>.Fail(result.Errors);
 
-    private static BookChange Record(MemberBook book, Transition transition, ScoredPurchase? purchase)
+    /// <param name="updated">An earlier record the operation changed (the purchase a return takes from).</param>
+    private static BookChange Record(MemberBook book, Transition transition, ScoredPurchase? purchase, OperationRecord? updated = null)
     {
         var id = transition.Outcome.OperationId;
-        return new BookChange(book with { Records = book.Records.SetItem(id, new OperationRecord(id, transition.Outcome, purchase)) }, transition, false);
+        var record = new OperationRecord(id, transition.Outcome, purchase);
+        return new BookChange(book with { Records = book.Records.SetItem(id, record) }, transition, false)
+        {
+            Recorded = record,
+            Updated = updated is null ? [] : [updated],
+        };
     }
 
-    private BookChange Replay(OperationRecord done) => new(this, new Transition(State, [], [], done.Outcome), true);
+    /// <summary>
+    /// The replay of operation <paramref name="operationId"/> if the book holds its record: nothing changes and the first
+    /// outcome comes back. Every operation asks this first; a caller holding a record read from storage asks it too.
+    /// </summary>
+    public BookChange? Replayed(string operationId) =>
+        Records.TryGetValue(operationId, out var done) ? new BookChange(this, new Transition(State, [], [], done.Outcome), true) : null;
 }
