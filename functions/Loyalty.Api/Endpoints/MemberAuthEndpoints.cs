@@ -29,7 +29,7 @@ public static class MemberAuthEndpoints
     /// <summary>A rate limit is a 429 with Retry-After: the end of the current window.</summary>
     internal static IResult Answer<T>(HttpContext context, Result<T> result, Func<T, IResult> onSuccess)
     {
-        if (result.IsValid || result.Errors.All(e => e.Code != ApplicationErrors.RateLimited)) return Outcomes.From(result, onSuccess);
+        if (result.IsValid || result.Errors.All(e => e.Kind != ErrorKind.RateLimited)) return Outcomes.From(result, onSuccess);
         var now = context.Service<TimeProvider>().GetUtcNow();
         return Outcomes.TooManyRequests(result.Errors, MemberAuthOptions.WindowEnd(now) - now);
     }

@@ -5,29 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Loyalty.Api.Http;
 
-/// <summary>Turns application results into HTTP answers: the value as JSON, or a problem whose status follows from the error codes.</summary>
+/// <summary>Turns application results into HTTP answers: the value as JSON, or a problem whose status follows from the errors' kinds.</summary>
 public static class Outcomes
 {
-    private static readonly HashSet<string> NotFoundCodes =
-        [
-            ApplicationErrors.MemberNotFound, ApplicationErrors.ProgramNotFound, ApplicationErrors.CampaignNotFound, ApplicationErrors.SegmentNotFound,
-            ApplicationErrors.ParkedReceiptNotFound, ApplicationErrors.KeyNotFound,
-        ];
-
-    // A valid request that the member's or program's current state refuses: retrying the same request will not help,
-    // but the client did nothing malformed, so 409 rather than 400.
-    private static readonly HashSet<string> ConflictCodes =
-    [
-        ApplicationErrors.IdentityTaken, ApplicationErrors.ProgramExists, ApplicationErrors.VersionConflict,
-        ErrorCodes.VoucherNotOpen, ErrorCodes.VoucherExpired, ErrorCodes.InsufficientPoints, ErrorCodes.VoucherTooManyOpen,
-        ErrorCodes.ReturnOfUnknownReceipt, ErrorCodes.ReturnExceedsOriginal, ErrorCodes.ReturnLineNotInOriginal, ErrorCodes.ReturnOfReturn,
-        ErrorCodes.VoucherItemNotOnReceipt, ErrorCodes.StampsToOutsideHousehold, ApplicationErrors.ReceiptIdTaken,
-        ApplicationErrors.CampaignExists, ApplicationErrors.SegmentExists, ApplicationErrors.CouponTaken,
-        ErrorCodes.CampaignInvalidTransition, ErrorCodes.CampaignNothingToSchedule, ErrorCodes.PointsOverflow,
-        ApplicationErrors.ParkedReceiptUnclaimed, ApplicationErrors.ParkedReceiptRefused,
-        ErrorCodes.CampaignNothingToRun, ErrorCodes.NightlyDateInFuture,
-    ];
-
     public static IResult Ok<T>(Result<T> result) => From(result, value => Results.Json(value, JsonBody.Options));
 
     public static IResult Created<T>(Result<T> result, Func<T, string> location) =>
@@ -44,14 +24,21 @@ public static class Outcomes
     public static IResult From<T>(Result<T> result, Func<T, IResult> onSuccess) =>
         result.IsValid ? onSuccess(result.Value) : Problem(result.Errors);
 
+    /// <exception cref="InvalidOperationException">An error's code declares no kind: a bug, answered 500 rather than guessed.</exception>
     public static IResult Problem(IReadOnlyList<ValidationError> errors)
     {
         var first = errors[0];
-        if (errors.Any(e => NotFoundCodes.Contains(e.Code)))
+        var kinds = errors.Select(e => e.Kind ?? throw new InvalidOperationException($"Error code '{e.Code}' declares no kind; give its constant a [Kind]."))
+            .ToHashSet();
+        if (kinds.Contains(ErrorKind.NotFound))
             return Problems.NotFound(first.Message);
-        if (errors.Any(e => e.Code == ApplicationErrors.Busy))
+        if (kinds.Contains(ErrorKind.Busy))
             return Problems.Busy(first.Message);
-        var problem = errors.Any(e => ConflictCodes.Contains(e.Code))
+        if (kinds.Contains(ErrorKind.RateLimited))
+            return TooManyRequests(errors, null);
+        // A valid request that the member's or program's current state refuses: retrying the same request will not help,
+        // but the client did nothing malformed, so 409 rather than 400.
+        var problem = kinds.Contains(ErrorKind.Conflict)
             ? new ProblemDetails { Status = StatusCodes.Status409Conflict, Type = Problems.ConflictType, Title = "Conflict.", Detail = first.Message }
             : new HttpValidationProblemDetails(errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()))
             {
@@ -63,8 +50,8 @@ public static class Outcomes
         return Results.Problem(WithViolations(problem, errors));
     }
 
-    /// <summary>A rate limit: 429 with its error code (<c>auth.rate_limited</c>) and Retry-After.</summary>
-    public static IResult TooManyRequests(IReadOnlyList<ValidationError> errors, TimeSpan retryAfter) =>
+    /// <summary>A rate limit: 429 with its error code (<c>auth.rate_limited</c>) and, when known, Retry-After.</summary>
+    public static IResult TooManyRequests(IReadOnlyList<ValidationError> errors, TimeSpan? retryAfter) =>
         Problems.TooManyRequests(WithViolations(new ProblemDetails { Detail = errors[0].Message }, errors), retryAfter);
 
     // Machine-readable twins of the messages: clients switch on codes, people read messages.

@@ -64,9 +64,14 @@ public static class Problems
         Create(StatusCodes.Status503ServiceUnavailable, BusyType, "Busy, try again.", detail);
 
     /// <param name="problem">The problem with its error codes (<c>violations</c>), as <see cref="Outcomes.Problem"/> builds it.</param>
-    public static IResult TooManyRequests(ProblemDetails problem, TimeSpan retryAfter) =>
-        Results.Problem(Classified(problem, StatusCodes.Status429TooManyRequests, TooManyRequestsType, "Too many requests."))
-            .WithHeader("Retry-After", Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <param name="retryAfter">When the limit lifts, sent as Retry-After; null when the caller cannot know.</param>
+    public static IResult TooManyRequests(ProblemDetails problem, TimeSpan? retryAfter)
+    {
+        var result = Results.Problem(Classified(problem, StatusCodes.Status429TooManyRequests, TooManyRequestsType, "Too many requests."));
+        return retryAfter is { } wait
+            ? result.WithHeader("Retry-After", Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : result;
+    }
 
     /// <summary>The problem a host answers by itself for <paramref name="status"/> (no route, wrong method, our own bug), typed by <see cref="Classify"/>.</summary>
     public static IResult OfHost(int status)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Identities;
 using Loyalty.Core.Application.Ports;
@@ -77,7 +76,7 @@ internal sealed class ExpectedPoints
                 states[memberId] = member.State;
         }).ConfigureAwait(false);
 
-        var books = states.ToDictionary(s => s.Key, s => new MemberBook(s.Value, ImmutableDictionary<string, OperationRecord>.Empty));
+        var books = states.ToDictionary(s => s.Key, s => new MemberBook(s.Value));
         foreach (var (receipt, _) in plan.Receipts.Where(r => !r.Duplicate))
         {
             if (receipt.Member is not { } identifier || !owners.TryGetValue(Key(program, identifier), out var memberId) || !books.TryGetValue(memberId, out var book)) continue;

@@ -19,14 +19,9 @@ internal static class PurchaseAccrual
         var tierBefore = work.TierIndex;
         var qualifyingBefore = work.QualifyingPoints;
 
-        var redemptions = PlanRedemptions(work, receipt, on);
-        if (!redemptions.IsValid) return Result<(Transition, ScoredPurchase)>.Fail(redemptions.Errors);
-        var discount = 0m;
-        foreach (var (voucher, amount) in redemptions.Value)
-        {
-            work.Redeem(receipt.Id, on, voucher, amount);
-            discount += amount;
-        }
+        var redeemed = VoucherRedemption.OnReceipt(work, receipt, on);
+        if (!redeemed.IsValid) return Result<(Transition, ScoredPurchase)>.Fail(redeemed.Errors);
+        var discount = redeemed.Value;
 
         var scores = new LineScore[receipt.Lines.Count];
         var score = ReceiptScorer.Score(program, receipt, scores, discount);
@@ -47,60 +42,5 @@ internal static class PurchaseAccrual
         work.NotifyNearNextTier(receipt.Id, on, tierBefore, qualifyingBefore);
         var purchase = new ScoredPurchase(receipt, program.Version, on, work.Window.Start, [.. scores], ImmutableArray.Create(new decimal[scores.Length]));
         return (work.ToTransition(receipt.Id, score.Points, counted, discount, transfers), purchase);
-    }
-
-    /// <summary>
-    /// Each voucher takes at most what is left of the receipt total, so a voucher is never worth more than the
-    /// receipt; a free-item voucher takes one unit of the dearest matching line, capped at its value.
-    /// </summary>
-    private static Result<List<(Voucher, decimal)>> PlanRedemptions(MemberWork work, Receipt receipt, DateOnly on)
-    {
-        var errors = new ErrorList();
-        var plan = new List<(Voucher, decimal)>();
-        var left = receipt.Total;
-        for (var i = 0; i < receipt.Vouchers.Count; i++)
-        {
-            var id = receipt.Vouchers[i];
-            var path = $"vouchers[{i}]";
-            var voucher = work.Vouchers.Find(v => v.Id == id);
-            if (voucher is null)
-            {
-                if (work.ExpiredNow.Contains(id)) errors.Add(ErrorCodes.VoucherExpired, path, $"Voucher '{id}' expired before this purchase.");
-                else errors.Add(ErrorCodes.VoucherNotOpen, path, $"Voucher '{id}' is not open for this member: unknown, already redeemed, expired or cancelled.");
-                continue;
-            }
-            if (voucher.IssuedOn > on)
-            {
-                errors.Add(ErrorCodes.VoucherNotOpen, path, $"Voucher '{id}' was issued on {voucher.IssuedOn:yyyy-MM-dd}, after this purchase.");
-                continue;
-            }
-            var worth = voucher.Value;
-            if (voucher.FreeItem is { } item)
-            {
-                var unit = DearestUnit(item.Compile(), receipt.Lines);
-                if (unit is null)
-                {
-                    errors.Add(ErrorCodes.VoucherItemNotOnReceipt, path, $"Voucher '{id}' gives a free item, but no line on the receipt qualifies.");
-                    continue;
-                }
-                worth = Math.Min(worth, unit.Value);
-            }
-            var amount = Math.Min(worth, left);
-            left -= amount;
-            plan.Add((voucher, amount));
-        }
-        return errors.Any ? Result<List<(Voucher, decimal)>>.Fail(errors.Items) : plan;
-    }
-
-    private static decimal? DearestUnit(CompiledSelector selector, IReadOnlyList<ReceiptLine> lines)
-    {
-        decimal? best = null;
-        foreach (var line in lines)
-        {
-            if (!selector.Matches(line)) continue;
-            var unit = line.Quantity >= 1 ? line.Amount / line.Quantity : line.Amount;
-            if (best is null || unit > best) best = unit;
-        }
-        return best;
     }
 }

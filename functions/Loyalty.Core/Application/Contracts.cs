@@ -254,32 +254,3 @@ public sealed record ApiKeyInfo(
 /// <summary>Who is calling: the program the key is bound to, and what it may do.</summary>
 /// <param name="MemberId">Set for a member token (scope member): the one member it may act for; its <see cref="Scopes"/> are none.</param>
 public sealed record ApiCaller(string KeyId, string ProgramId, Scope Scopes, string? MemberId = null);
-
-/// <summary>Error codes of the application layer (the domain's are in <see cref="ErrorCodes"/>).</summary>
-public static class ApplicationErrors
-{
-    public const string MemberNotFound = "member.not_found";
-    public const string ProgramNotFound = "program.not_found";
-    public const string KeyNotFound = "key.not_found";
-    public const string ProgramExists = "program.exists";
-    public const string VersionConflict = "program.version_conflict";
-    public const string IdentityTaken = "identity.taken";
-    public const string InvalidPhone = "identity.invalid_phone";
-    public const string InvalidEmail = "identity.invalid_email";
-    public const string IdentifierCount = "identity.exactly_one";
-    public const string InvalidContinuation = "page.invalid_continuation";
-    public const string Busy = "busy";
-    public const string CampaignNotFound = "campaign.not_found";
-    public const string CampaignExists = "campaign.exists";
-    public const string CouponTaken = "campaign.coupon_taken";
-    public const string SegmentNotFound = "segment.not_found";
-    public const string SegmentExists = "segment.exists";
-    public const string ReceiptIdTaken = "receipt.id_taken";
-    public const string CodeInvalid = "auth.code_invalid";
-    public const string CodeExpired = "auth.code_expired";
-    public const string CodeLocked = "auth.code_locked";
-    public const string RateLimited = "auth.rate_limited";
-    public const string ParkedReceiptNotFound = "receipt.parked_not_found";
-    public const string ParkedReceiptUnclaimed = "receipt.parked_unclaimed";
-    public const string ParkedReceiptRefused = "receipt.parked_refused";
-}

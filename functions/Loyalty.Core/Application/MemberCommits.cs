@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Events;
 using Loyalty.Core.Members;
@@ -14,12 +15,14 @@ internal sealed class MemberCommits(IMemberStore members, INotificationQueue not
 {
     private readonly MemberLocks locks = new();
 
-    /// <param name="prepare">
-    /// The write for this member as it is now, with <see cref="MemberWrite.Operation"/> set to the record of
-    /// <paramref name="operationId"/>; or the errors that refuse it.
+    /// <param name="reads">Records the operation builds on besides its own (the purchase a return takes from), read into the book.</param>
+    /// <param name="decide">
+    /// The operation <paramref name="operationId"/> on the member's book as it is now; or the errors that refuse it.
     /// </param>
+    /// <param name="write">The write that stores the change (<see cref="MemberWrite.From(LoadedProgram, MemberProfile, MemberActivity, BookChange, DateTimeOffset)"/>).</param>
     public async Task<Result<Outcome>> RunAsync(
-        MemberKey key, string operationId, Func<StoredMember, DateTimeOffset, Task<Result<MemberWrite>>> prepare, CancellationToken cancellationToken)
+        MemberKey key, string operationId, IReadOnlyList<string> reads, Func<StoredMember, MemberBook, DateTimeOffset, Task<Result<BookChange>>> decide,
+        Func<StoredMember, BookChange, DateTimeOffset, MemberWrite> write, CancellationToken cancellationToken)
     {
         using var turn = await locks.AcquireAsync($"{key.ProgramId}/{key.MemberId}", cancellationToken).ConfigureAwait(false);
         return await Concurrency.RetryAsync(async () =>
@@ -28,32 +31,51 @@ internal sealed class MemberCommits(IMemberStore members, INotificationQueue not
             // An erased member keeps its points for the accounts but takes part in nothing new; a redelivery of an
             // operation from before the erasure still gets its first outcome.
             if (member is not { Profile.ErasedAt: null })
-                return member is not null && await members.GetOperationAsync(key, operationId, cancellationToken).ConfigureAwait(false) is { } before
-                    ? before.Outcome
+                return member is not null && await ReplayAsync(key, member.State, operationId, cancellationToken).ConfigureAwait(false) is { } before
+                    ? before
                     : Refusals.MemberNotFound<Outcome>();
-            var prepared = await prepare(member, time.GetUtcNow()).ConfigureAwait(false);
-            if (!prepared.IsValid)
+            var now = time.GetUtcNow();
+            var decided = await decide(member, await BookAsync(key, member.State, reads, cancellationToken).ConfigureAwait(false), now).ConfigureAwait(false);
+            if (!decided.IsValid)
             {
                 // Refused now ("voucher not open") after our own earlier success is a replay, not a failure.
-                return await members.GetOperationAsync(key, operationId, cancellationToken).ConfigureAwait(false) is { } done
-                    ? done.Outcome
-                    : Result<Outcome>.Fail(prepared.Errors);
+                return await ReplayAsync(key, member.State, operationId, cancellationToken).ConfigureAwait(false) is { } done
+                    ? done
+                    : Result<Outcome>.Fail(decided.Errors);
             }
-            var write = prepared.Value;
+            var change = decided.Value;
+            if (change.Replayed) return change.Transition.Outcome;
+            var written = write(member, change, now);
             // Typed arms: an untyped null could bind to the implicit conversion from Outcome (which refuses null) instead of meaning "try again".
-            switch (await members.CommitAsync(key, write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false))
+            switch (await members.CommitAsync(key, written, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false))
             {
                 case CommitResult.Committed:
-                    if (write.Outbox is { } notification) await DeliverAsync(key, notification, cancellationToken).ConfigureAwait(false);
-                    return Result<Outcome>.Ok(write.Operation!.Outcome);
+                    if (written.Outbox is { } notification) await DeliverAsync(key, notification, cancellationToken).ConfigureAwait(false);
+                    return Result<Outcome>.Ok(change.Transition.Outcome);
                 case CommitResult.AlreadyApplied:
-                    return (await members.GetOperationAsync(key, operationId, cancellationToken).ConfigureAwait(false)
-                        ?? throw new InvalidOperationException($"Operation '{operationId}' of member '{key.MemberId}' was reported applied but has no record.")).Outcome;
+                    return await ReplayAsync(key, member.State, operationId, cancellationToken).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException($"Operation '{operationId}' of member '{key.MemberId}' was reported applied but has no record.");
                 default:
                     return (Result<Outcome>?)null;
             }
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The member's book with the records named, those that exist: the one way records from storage reach a book, so
+    /// the book's own rules (a recorded operation replays; a return finds its purchase) decide in production as in tests.
+    /// </summary>
+    private async Task<MemberBook> BookAsync(MemberKey key, MemberState state, IEnumerable<string> ids, CancellationToken cancellationToken)
+    {
+        var records = ImmutableDictionary<string, OperationRecord>.Empty;
+        foreach (var id in ids)
+            if (await members.GetOperationAsync(key, id, cancellationToken).ConfigureAwait(false) is { } record) records = records.SetItem(id, record);
+        return new MemberBook(state, records);
+    }
+
+    /// <summary>The first outcome of <paramref name="operationId"/>, if the store has recorded it.</summary>
+    private async Task<Outcome?> ReplayAsync(MemberKey key, MemberState state, string operationId, CancellationToken cancellationToken) =>
+        (await BookAsync(key, state, [operationId], cancellationToken).ConfigureAwait(false)).Replayed(operationId)?.Transition.Outcome;
 
     /// <summary>
     /// Sends, then clears the outbox row. A crash in between sends it again later (the outbox sweep), with the same
@@ -64,8 +86,4 @@ internal sealed class MemberCommits(IMemberStore members, INotificationQueue not
         await notifications.SendAsync([notification], cancellationToken).ConfigureAwait(false);
         await members.DeleteOutboxAsync(key, notification.OperationId, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>The outbox row for a transition's events, or null when there is nothing to tell.</summary>
-    public static Notification? Outbox(MemberKey key, Transition transition, DateTimeOffset at) =>
-        transition.Events.Count == 0 ? null : new Notification(key.ProgramId, key.MemberId, transition.Outcome.OperationId, at, transition.Events);
 }

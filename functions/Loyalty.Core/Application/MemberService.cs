@@ -126,17 +126,15 @@ public sealed class MemberService : IMemberService
                 Consents = ContactFields.Consents(ImmutableDictionary<ConsentChannel, Consent>.Empty, request.Consents, now, request.StoreId is { } store ? $"store:{store}" : "enrolment"),
                 EnrolledAt = now,
             };
-            var change = enrolled.Value;
-            var state = change.Book.State;
+            var write = MemberWrite.From(program, profile, new MemberActivity(), enrolled.Value, now) with
+            {
+                ConsentChanges = ConsentHistory.Changes(ImmutableDictionary<ConsentChannel, Consent>.Empty, profile.Consents),
+            };
             var member = program.Member(memberId);
-            var outbox = MemberCommits.Outbox(member, change.Transition, now);
-            var write = new MemberWrite(profile, state, new MemberActivity(), now, program.NextReviewOn(state, now),
-                change.Book.Records[change.Transition.Outcome.OperationId], change.Transition.Ledger, Outbox: outbox,
-                ConsentChanges: ConsentHistory.Changes(ImmutableDictionary<ConsentChannel, Consent>.Empty, profile.Consents));
             await members.InsertAsync(member, write, cancellationToken).ConfigureAwait(false);
             written = true;
-            await AfterCommitAsync(program, member, outbox, claimed, cancellationToken).ConfigureAwait(false);
-            return Details(program, profile, state, now);
+            await AfterCommitAsync(program, member, write.Outbox, claimed, cancellationToken).ConfigureAwait(false);
+            return Details(program, profile, write.State, now);
         }
         catch when (!written)
         {
@@ -367,18 +365,11 @@ public sealed class MemberService : IMemberService
     {
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<Outcome>(programId);
         if (!MemberIds.IsWellFormed(memberId)) return MemberNotFound<Outcome>();
-        var key = program.Member(memberId);
-        return await commits.RunAsync(key, operationId, (member, now) =>
+        return await commits.RunAsync(program.Member(memberId), operationId, [], (_, book, now) =>
         {
             var compiled = program.InForceAt(now);
-            // Only this operation's record matters here; the store, not the book, holds the others.
-            var applied = operation(new MemberBook(member.State, ImmutableDictionary<string, OperationRecord>.Empty), compiled, compiled.LocalDate(now));
-            if (!applied.IsValid) return Task.FromResult(Result<MemberWrite>.Fail(applied.Errors));
-            var change = applied.Value;
-            return Task.FromResult(Result<MemberWrite>.Ok(new MemberWrite(
-                member.Profile, change.Book.State, member.Activity, now, program.NextReviewOn(change.Book.State, now), change.Book.Records[operationId], change.Transition.Ledger,
-                Outbox: MemberCommits.Outbox(key, change.Transition, now))));
-        }, cancellationToken).ConfigureAwait(false);
+            return Task.FromResult(operation(book, compiled, compiled.LocalDate(now)));
+        }, (member, change, now) => MemberWrite.From(program, member.Profile, member.Activity, change, now), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -411,8 +402,10 @@ public sealed class MemberService : IMemberService
             var (profile, state) = change(member);
             var now = time.GetUtcNow();
             // A new birth date moves the birthday reward, so the review date moves with it.
-            var write = new MemberWrite(profile, state, member.Activity, now, program.NextReviewOn(state, now),
-                ConsentChanges: ConsentHistory.Changes(member.Profile.Consents, profile.Consents));
+            var write = MemberWrite.From(program, profile, state, member.Activity, now) with
+            {
+                ConsentChanges = ConsentHistory.Changes(member.Profile.Consents, profile.Consents),
+            };
             var committed = await members.CommitAsync(key, write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false);
             return committed == CommitResult.Committed ? Result<MemberDetails>.Ok(Details(program, profile, state, now)) : null;
         }, cancellationToken).ConfigureAwait(false);

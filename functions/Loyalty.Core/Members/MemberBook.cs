@@ -17,6 +17,12 @@ namespace Loyalty.Core.Members;
 /// </summary>
 public sealed record MemberBook(MemberState State, ImmutableDictionary<string, OperationRecord> Records)
 {
+    /// <summary>A book without records: for a review, which needs none, or a batch whose store refuses a recorded operation itself.</summary>
+    public MemberBook(MemberState state)
+        : this(state, ImmutableDictionary<string, OperationRecord>.Empty)
+    {
+    }
+
     /// <summary>A new member in the base tier, with the welcome reward if the program has one.</summary>
     public static Result<BookChange> Enrol(CompiledProgram program, string memberId, DateOnly enrolledOn, DateOnly? birthday = null)
     {
@@ -41,7 +47,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
             work.IssueVoucher("welcome", enrolledOn, "welcome", VoucherSource.Welcome, welcome.Value, welcome.ValidDays, 0, welcome);
         work.AdvanceTo(enrolledOn);
         var transition = work.ToTransition("enrol");
-        return Record(new MemberBook(transition.State, ImmutableDictionary<string, OperationRecord>.Empty), transition, null);
+        return Record(new MemberBook(transition.State), transition, null);
     }
 
     /// <summary>
@@ -50,7 +56,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     /// </summary>
     public Result<BookChange> Apply(Receipt receipt, ProgramCatalog programs, DateTimeOffset now, TimeSpan? maxClockSkew = null)
     {
-        if (Records.TryGetValue(receipt.Id ?? "", out var done)) return Replay(done);
+        if (Replayed(receipt.Id ?? "") is { } done) return done;
         if (programs.At(receipt.PurchasedAt) is not { } program)
             return Result<BookChange>.Fail(ErrorCodes.NoProgramVersion, "purchasedAt", $"No version of the program was in force at {receipt.PurchasedAt:O}.");
         var errors = new ErrorList();
@@ -79,8 +85,8 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
         var result = ReturnAccrual.Apply(State, program, receipt, original, originalProgram);
         if (!result.IsValid) return Result<BookChange>.Fail(result.Errors);
         var (transition, updated) = result.Value;
-        var book = this with { State = transition.State, Records = Records.SetItem(originalId, record with { Purchase = updated }) };
-        return Record(book, transition, null);
+        var returned = record with { Purchase = updated };
+        return Record(this with { State = transition.State, Records = Records.SetItem(originalId, returned) }, transition, null, returned);
     }
 
     /// <summary>
@@ -92,28 +98,8 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     {
         if (RequestErrors(requestId, null) is { Count: > 0 } mistakes) return Result<BookChange>.Fail(mistakes);
         var operationId = VoucherOperation(by, requestId);
-        if (Records.TryGetValue(operationId, out var done)) return Replay(done);
-        return Checked(() => Choose(program, operationId, value, on));
-    }
-
-    private Result<BookChange> Choose(CompiledProgram program, string operationId, decimal value, DateOnly on)
-    {
-        var rules = program.Definition.Vouchers;
-        if (rules.Denominations.Count == 0)
-            return Result<BookChange>.Fail(ErrorCodes.VoucherNoDenominations, "value", "This program has no vouchers to choose at the till.");
-        var denomination = rules.Denominations.FirstOrDefault(d => d.Value == value);
-        if (denomination is null)
-            return Result<BookChange>.Fail(ErrorCodes.VoucherUnknownDenomination, "value",
-                $"{value} {program.Currency} is not a denomination; choose one of {string.Join(", ", rules.Denominations.Select(d => d.Value))}.");
-        var work = new MemberWork(State, program);
-        work.AdvanceTo(on);
-        if (work.Balance < denomination.Points)
-            return Result<BookChange>.Fail(ErrorCodes.InsufficientPoints, "value", $"A {value} {program.Currency} voucher costs {denomination.Points} points; the balance is {work.Balance}.");
-        if (!work.HasRoom)
-            return Result<BookChange>.Fail(ErrorCodes.VoucherTooManyOpen, "value", $"The member already has {rules.MaxOpen} open vouchers; redeem one first.");
-        work.IssueVoucher(operationId, on, operationId, VoucherSource.Chosen, denomination.Value, rules.ValidDays, denomination.Points);
-        var transition = work.ToTransition(operationId, -denomination.Points);
-        return Record(this with { State = transition.State }, transition, null);
+        if (Replayed(operationId) is { } done) return done;
+        return Checked(() => RecordTransition(VoucherChoice.Choose(State, program, operationId, value, on)));
     }
 
     /// <summary>
@@ -135,22 +121,8 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     {
         if (RequestErrors(requestId, voucherId) is { Count: > 0 } mistakes) return Result<BookChange>.Fail(mistakes);
         var operationId = $"redeem:{requestId}";
-        if (Records.TryGetValue(operationId, out var done)) return Replay(done);
-        return Checked(() => Redeem(program, operationId, voucherId, on));
-    }
-
-    private Result<BookChange> Redeem(CompiledProgram program, string operationId, string voucherId, DateOnly on)
-    {
-        var work = new MemberWork(State, program);
-        work.AdvanceTo(on);
-        var voucher = work.Vouchers.Find(v => v.Id == voucherId);
-        if (voucher is null || voucher.IssuedOn > on)
-            return work.ExpiredNow.Contains(voucherId)
-                ? Result<BookChange>.Fail(ErrorCodes.VoucherExpired, "voucherId", $"Voucher '{voucherId}' has expired.")
-                : Result<BookChange>.Fail(ErrorCodes.VoucherNotOpen, "voucherId", $"Voucher '{voucherId}' is not open for this member: unknown, already redeemed, expired or cancelled.");
-        work.Redeem(operationId, on, voucher, voucher.Value);
-        var transition = work.ToTransition(operationId, discount: voucher.Value);
-        return Record(this with { State = transition.State }, transition, null);
+        if (Replayed(operationId) is { } done) return done;
+        return Checked(() => RecordTransition(VoucherRedemption.OutsideReceipt(State, program, operationId, voucherId, on)));
     }
 
     /// <summary>
@@ -167,7 +139,7 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     /// <summary>Stamps from a household member's receipt (or their reversal) land on this member's card.</summary>
     public Result<BookChange> ApplyStampTransfer(CompiledProgram program, StampTransfer transfer)
     {
-        if (Records.TryGetValue(transfer.OperationId, out var done)) return Replay(done);
+        if (Replayed(transfer.OperationId) is { } done) return done;
         return Checked(() => Transfer(program, transfer));
     }
 
@@ -196,10 +168,8 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     /// </summary>
     public Result<BookChange> ReceiveCampaign(CompiledProgram program, CampaignDispatch dispatch)
     {
-        if (Records.TryGetValue(dispatch.OperationId, out var done)) return Replay(done);
-        var result = Checked(() => CampaignAccrual.Apply(State, program, dispatch));
-        if (!result.IsValid) return Result<BookChange>.Fail(result.Errors);
-        return Record(this with { State = result.Value.State }, result.Value, null);
+        if (Replayed(dispatch.OperationId) is { } done) return done;
+        return Checked(() => RecordTransition(CampaignAccrual.Apply(State, program, dispatch)));
     }
 
     /// <summary>The nightly review (see <see cref="MemberReview.ReviewAt"/>); reviews need no record, they are idempotent by date.</summary>
@@ -225,17 +195,25 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
         }
     }
 
-    private static BookChange Record(MemberBook book, Transition transition, ScoredPurchase? purchase)
+    private Result<BookChange> RecordTransition(Result<Transition> result) =>
+        result.IsValid ? Record(this with { State = result.Value.State }, result.Value, null) : Result<BookChange>.Fail(result.Errors);
+
+    /// <param name="updated">An earlier record the operation changed (the purchase a return takes from).</param>
+    private static BookChange Record(MemberBook book, Transition transition, ScoredPurchase? purchase, OperationRecord? updated = null)
     {
         var id = transition.Outcome.OperationId;
-        return new BookChange(book with { Records = book.Records.SetItem(id, new OperationRecord(id, transition.Outcome, purchase)) }, transition, false);
+        var record = new OperationRecord(id, transition.Outcome, purchase);
+        return new BookChange(book with { Records = book.Records.SetItem(id, record) }, transition, false)
+        {
+            Recorded = record,
+            Updated = updated is null ? [] : [updated],
+        };
     }
 
-    private BookChange Replay(OperationRecord done) => new(this, new Transition(State, [], [], done.Outcome), true);
+    /// <summary>
+    /// The replay of operation <paramref name="operationId"/> if the book holds its record: nothing changes and the first
+    /// outcome comes back. Every operation asks this first; a caller holding a record read from storage asks it too.
+    /// </summary>
+    public BookChange? Replayed(string operationId) =>
+        Records.TryGetValue(operationId, out var done) ? new BookChange(this, new Transition(State, [], [], done.Outcome), true) : null;
 }
-
-/// <summary>The book after an operation and the transition that produced it; a replay has no ledger entries or events.</summary>
-public sealed record BookChange(MemberBook Book, Transition Transition, bool Replayed);
-
-/// <summary>Who asked for a voucher: a till (or the web shop) with its own request ids, or the member in the app.</summary>
-public enum VoucherRequester { Till, App }

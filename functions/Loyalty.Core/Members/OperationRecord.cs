@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using Loyalty.Core.Accrual;
-using Loyalty.Core.Receipts;
-
 namespace Loyalty.Core.Members;
 
 /// <summary>
@@ -9,15 +5,3 @@ namespace Loyalty.Core.Members;
 /// or a stamp transfer's id. Storage keeps it as the receipt row inserted in the same transaction as the state.
 /// </summary>
 public sealed record OperationRecord(string Id, Outcome Outcome, ScoredPurchase? Purchase = null);
-
-/// <summary>
-/// A purchase as scored, kept so returns reverse exactly what each line earned, however the program changed since.
-/// <see cref="Returned"/> holds the quantity already returned per line.
-/// </summary>
-public sealed record ScoredPurchase(
-    Receipt Receipt,
-    int ProgramVersion,
-    DateOnly On,
-    DateOnly CountedInWindow,
-    ImmutableArray<LineScore> Lines,
-    ImmutableArray<decimal> Returned);

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.Ports;
@@ -192,7 +191,8 @@ public sealed class CampaignFanOut
             var facts = Facts(member, version, today);
             if (!compiled.Segment.Matches(facts, today)) return null;
             var delivery = compiled.DispatchFor(facts, run.RunId, today);
-            var change = new MemberBook(member.State, ImmutableDictionary<string, OperationRecord>.Empty).ReceiveCampaign(version, delivery);
+            // The batch's conditional insert of the run's record, not the book, turns a resumed run into a replay.
+            var change = new MemberBook(member.State).ReceiveCampaign(version, delivery);
             if (!change.IsValid)
             {
                 refused.Add(member.Profile.MemberId);
@@ -200,12 +200,8 @@ public sealed class CampaignFanOut
             }
             refused.Remove(member.Profile.MemberId);
             messages[member.Profile.MemberId] = delivery.Message;
-            var transition = change.Value.Transition;
-            var key = program.Member(member.Profile.MemberId);
-            var write = new MemberWrite(
-                member.Profile, transition.State, member.Activity.Contacted(new CampaignContact(run.CampaignId, run.RunId, today, definition.AttributionDays)), now,
-                program.NextReviewOn(transition.State, now),
-                Operation: change.Value.Book.Records[delivery.OperationId], Ledger: transition.Ledger, Outbox: MemberCommits.Outbox(key, transition, now));
+            var write = MemberWrite.From(
+                program, member.Profile, member.Activity.Contacted(new CampaignContact(run.CampaignId, run.RunId, today, definition.AttributionDays)), change.Value, now);
             return new MemberChange(write, JobCounts.Zero.Add(Counts.Delivered, 1));
         }, cancellationToken).ConfigureAwait(false);
         // A refusal is planned as "nothing to do"; count it as refused, not skipped.

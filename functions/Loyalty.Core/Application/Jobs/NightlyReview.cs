@@ -259,21 +259,16 @@ public sealed class NightlyReview
         {
             // Another write re-filed the member after the index was read (a purchase today catches up by itself).
             if (member.ReviewOn is not { } filed || filed > date) return null;
-            return Review(program, version, date, program.Member(member.Profile.MemberId), member, now);
+            return Review(program, version, date, member, now);
         }, cancellationToken).ConfigureAwait(false);
         return batch.Counts + new ShardCounts(JobCounts.Zero, orphans);
     }
 
     /// <summary>The review of one member as a write: the state brought up to the date, re-filed under its next review date.</summary>
-    private static MemberChange Review(LoadedProgram program, CompiledProgram version, DateOnly date, MemberKey key, StoredMember member, DateTimeOffset now)
+    private static MemberChange Review(LoadedProgram program, CompiledProgram version, DateOnly date, StoredMember member, DateTimeOffset now)
     {
-        var before = member.State;
-        var transition = MemberReview.ReviewAt(before, version, date);
-        var after = transition.State;
-        var write = new MemberWrite(
-            member.Profile, after, member.Activity, now, program.NextReviewOn(after, now),
-            Ledger: transition.Ledger, Outbox: MemberCommits.Outbox(key, transition, now));
-        return new MemberChange(write, Count(version, before, transition));
+        var change = new MemberBook(member.State).Review(version, date);
+        return new MemberChange(MemberWrite.From(program, member.Profile, member.Activity, change, now), Count(version, member.State, change.Transition));
     }
 
     private static JobCounts Count(CompiledProgram program, MemberState before, Transition transition)

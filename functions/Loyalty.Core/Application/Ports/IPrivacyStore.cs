@@ -24,23 +24,3 @@ public interface IPrivacyStore
     /// </summary>
     Task<CommitResult> CommitErasureAsync(MemberKey key, MemberWrite write, ErasureRecord record, string concurrencyToken, CancellationToken cancellationToken);
 }
-
-/// <summary>GDPR export documents (Blob storage), one per export, under the program and member.</summary>
-public interface IExportStore
-{
-    /// <returns>Where the document is kept.</returns>
-    Task<string> SaveAsync(string programId, string memberId, DateTimeOffset at, ReadOnlyMemory<byte> document, CancellationToken cancellationToken);
-
-    /// <summary>Deletes every export of the member.</summary>
-    /// <returns>How many were deleted.</returns>
-    Task<int> DeleteAllAsync(string programId, string memberId, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// Campaign audience exports (NDJSON for the e-mail/SMS provider, blob prefix <c>campaigns/{programId}/…</c>) that
-/// listed a member: erasure cannot recall what a provider received, so it names them for the operator to purge there.
-/// </summary>
-public interface ICampaignExports
-{
-    Task<IReadOnlyList<string>> ListForMemberAsync(string programId, string memberId, CancellationToken cancellationToken);
-}

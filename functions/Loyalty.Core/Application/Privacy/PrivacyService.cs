@@ -140,8 +140,10 @@ public sealed class PrivacyService : IPrivacyService
             };
             // The state's birthday carries the year of birth; the birthday reward goes with it.
             var state = member.State with { Birthday = null };
-            var write = new MemberWrite(profile, state, member.Activity, now, program.NextReviewOn(state, now),
-                ConsentChanges: ConsentHistory.Changes(member.Profile.Consents, profile.Consents));
+            var write = MemberWrite.From(program, profile, state, member.Activity, now) with
+            {
+                ConsentChanges = ConsentHistory.Changes(member.Profile.Consents, profile.Consents),
+            };
             var record = new ErasureRecord(memberId, now, personal.Scrub(reason.Trim()), actor, [.. freed.Select(k => k.Kind)],
                 rewritten, parkedRemoved, exportsDeleted, scrubbed, campaigns);
             switch (await records.CommitErasureAsync(key, write, record, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false))

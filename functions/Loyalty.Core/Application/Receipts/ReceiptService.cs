@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Identities;
 using Loyalty.Core.Application.Ports;
@@ -311,22 +310,15 @@ public sealed class ReceiptService : IReceiptService
         var key = program.Member(receipt.MemberId);
         if (await claims.ClaimAsync(key.ProgramId, receipt.Id, receipt.MemberId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is var owner && owner != receipt.MemberId)
             return Result<Outcome>.Fail(ApplicationErrors.ReceiptIdTaken, "id", $"Receipt '{receipt.Id}' was applied to another member; receipt ids are unique per program.");
-        var applied = await commits.RunAsync(key, receipt.Id, async (member, now) =>
+        var applied = await commits.RunAsync(key, receipt.Id, receipt.ReturnOf is { } originalId ? [originalId] : [], async (member, book, now) =>
         {
             if (receipt.StampsTo is { } to && !await SameHouseholdAsync(program, member.Profile, to, cancellationToken).ConfigureAwait(false))
-                return Result<MemberWrite>.Fail(ErrorCodes.StampsToOutsideHousehold, "stampsTo", $"Member '{to}' is not in the buyer's household.");
-            var records = ImmutableDictionary<string, OperationRecord>.Empty;
-            if (receipt.ReturnOf is { } originalId && await members.GetOperationAsync(key, originalId, cancellationToken).ConfigureAwait(false) is { } original)
-                records = records.Add(originalId, original);
-            var change = new MemberBook(member.State, records).Apply(receipt, program.Catalog, now);
+                return Result<BookChange>.Fail(ErrorCodes.StampsToOutsideHousehold, "stampsTo", $"Member '{to}' is not in the buyer's household.");
             contacts = [.. member.Activity.AttributedOn((program.Catalog.At(receipt.PurchasedAt) ?? program.InForceAt(now)).LocalDate(receipt.PurchasedAt))];
-            if (!change.IsValid) return Result<MemberWrite>.Fail(change.Errors);
-            var (book, transition) = (change.Value.Book, change.Value.Transition);
-            var summary = new ReceiptSummary(receipt.Id, receipt.PurchasedAt, receipt.StoreId, receipt.Channel, receipt.Total, receipt.Currency, receipt.ReturnOf, transition.Outcome, archived);
-            return new MemberWrite(
-                member.Profile, book.State, member.Activity.After(receipt), now, program.NextReviewOn(book.State, now), book.Records[receipt.Id], transition.Ledger, summary,
-                receipt.ReturnOf is { } returned ? [book.Records[returned]] : null,
-                MemberCommits.Outbox(key, transition, now));
+            return book.Apply(receipt, program.Catalog, now);
+        }, (member, change, now) => MemberWrite.From(program, member.Profile, member.Activity.After(receipt), change, now) with
+        {
+            Receipt = new ReceiptSummary(receipt.Id, receipt.PurchasedAt, receipt.StoreId, receipt.Channel, receipt.Total, receipt.Currency, receipt.ReturnOf, change.Transition.Outcome, archived),
         }, cancellationToken).ConfigureAwait(false);
         if (!applied.IsValid) return applied;
         await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, receipt.MemberId, coupons, applied.Value.VouchersRedeemed, contacts, cancellationToken).ConfigureAwait(false);
@@ -334,15 +326,9 @@ public sealed class ReceiptService : IReceiptService
         // Also after a replay: a crash after the receipt's commit must not lose the household's stamps.
         foreach (var transfer in applied.Value.StampTransfers)
         {
-            var moved = await commits.RunAsync(program.Member(transfer.ToMemberId), transfer.OperationId, (member, now) =>
-            {
-                var compiled = program.Catalog.At(receipt.PurchasedAt) ?? program.InForceAt(now);
-                var change = new MemberBook(member.State, ImmutableDictionary<string, OperationRecord>.Empty).ApplyStampTransfer(compiled, transfer);
-                return Task.FromResult(change.IsValid
-                    ? Result<MemberWrite>.Ok(new MemberWrite(member.Profile, change.Value.Book.State, member.Activity, now, program.NextReviewOn(change.Value.Book.State, now),
-                        change.Value.Book.Records[transfer.OperationId], change.Value.Transition.Ledger, Outbox: MemberCommits.Outbox(program.Member(transfer.ToMemberId), change.Value.Transition, now)))
-                    : Result<MemberWrite>.Fail(change.Errors));
-            }, cancellationToken).ConfigureAwait(false);
+            var moved = await commits.RunAsync(program.Member(transfer.ToMemberId), transfer.OperationId, [],
+                (_, book, now) => Task.FromResult(book.ApplyStampTransfer(program.Catalog.At(receipt.PurchasedAt) ?? program.InForceAt(now), transfer)),
+                (member, change, now) => MemberWrite.From(program, member.Profile, member.Activity, change, now), cancellationToken).ConfigureAwait(false);
             // The recipient left the program since: the stamps have nowhere to go, and the buyer's receipt stands.
             if (!moved.IsValid && moved.Errors.Any(e => e.Code == ApplicationErrors.Busy)) return Result<Outcome>.Fail(moved.Errors);
         }

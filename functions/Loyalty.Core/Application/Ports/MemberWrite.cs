@@ -1,0 +1,53 @@
+using Loyalty.Core.Events;
+using Loyalty.Core.Ledger;
+using Loyalty.Core.Members;
+
+namespace Loyalty.Core.Application.Ports;
+
+/// <summary>
+/// One atomic change to a member: the new profile and state, and optionally the operation that caused it (its record
+/// is the idempotency key), the ledger entries it wrote, the receipt it applied, earlier records it changed (a
+/// purchase's returned quantities), the notification for its events (the outbox row) and the consent changes it made (kept
+/// for good in the member's consent history). <see cref="At"/> orders history.
+/// <see cref="ReviewOn"/> is the date the nightly job must next look at the member (<see cref="LoadedProgram.NextReviewOn"/>;
+/// null: nothing changes by itself): the store files the member under it in the same transaction, moving the entry
+/// from the date it was filed under when read, so the nightly job finds exactly the members due. Services build writes
+/// with <see cref="From(LoadedProgram, MemberProfile, MemberActivity, BookChange, DateTimeOffset)"/>, which derives the
+/// review date, record, ledger and outbox from the change, so no write can leave one of them out.
+/// <see cref="Tally"/> is what a batch job counts for this write: the store commits it in the same transaction, so a
+/// job's totals are read from what was written (<see cref="IJobProgressStore.WrittenAsync"/>), never lost to a crash
+/// between the write and a progress row, nor counted twice by two runners.
+/// </summary>
+public sealed record MemberWrite(
+    MemberProfile Profile,
+    MemberState State,
+    MemberActivity Activity,
+    DateTimeOffset At,
+    DateOnly? ReviewOn,
+    OperationRecord? Operation = null,
+    IReadOnlyList<LedgerEntry>? Ledger = null,
+    ReceiptSummary? Receipt = null,
+    IReadOnlyList<OperationRecord>? UpdatedRecords = null,
+    Notification? Outbox = null,
+    IReadOnlyList<ConsentChange>? ConsentChanges = null,
+    JobTally? Tally = null)
+{
+    /// <summary>The write of an operation on the member's book: its record, ledger entries and outbox row with the new state.</summary>
+    internal static MemberWrite From(LoadedProgram program, MemberProfile profile, MemberActivity activity, BookChange change, DateTimeOffset now)
+    {
+        var transition = change.Transition;
+        return From(program, profile, change.Book.State, activity, now) with
+        {
+            Operation = change.Recorded,
+            Ledger = transition.Ledger,
+            UpdatedRecords = change.Updated.Count == 0 ? null : change.Updated,
+            Outbox = transition.Events.Count == 0
+                ? null
+                : new Notification(program.Settings.ProgramId, profile.MemberId, transition.Outcome.OperationId, now, transition.Events),
+        };
+    }
+
+    /// <summary>A change that is no operation (contact details, erasure): nothing to record or tell, but the review date may move.</summary>
+    internal static MemberWrite From(LoadedProgram program, MemberProfile profile, MemberState state, MemberActivity activity, DateTimeOffset now) =>
+        new(profile, state, activity, now, program.NextReviewOn(state, now));
+}
