@@ -44,6 +44,16 @@ param memberTokenSigningKey string = newGuid()
 @description('The page of the app or web shop that member magic links open (it reads ?token=… and exchanges it at POST /api/v1/member-auth/tokens). Empty: e-mails carry the one-time code only.')
 param memberLinkBaseUrl string = ''
 
+@description('Region of the static web app that serves the pages (web/): Static Web Apps are offered in a few regions only; its files are served from the global edge wherever it is.')
+@allowed([
+  'westeurope'
+  'eastus2'
+  'centralus'
+  'westus2'
+  'eastasia'
+])
+param webLocation string = 'westeurope'
+
 @minValue(40)
 @maxValue(1000)
 @description('Upper bound on Flex Consumption instances. Caps cost and protects Table Storage partitions from a scale-out storm.')
@@ -64,6 +74,7 @@ var tags = {
 
 // Must equal the service name in azure.yaml: azd finds the app by its azd-service-name tag.
 var apiServiceName = 'api'
+var webServiceName = 'web'
 var functionAppName = '${abbrs.webSitesFunctions}${apiServiceName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${functionAppName}'
 
@@ -76,6 +87,7 @@ var names = {
   serviceBusNamespace: '${abbrs.serviceBusNamespaces}${resourceToken}'
   keyVault: '${abbrs.keyVaultVaults}${resourceToken}'
   plan: '${abbrs.webServerFarms}${resourceToken}'
+  staticWebApp: '${abbrs.webStaticSites}${resourceToken}'
 }
 
 // The Service Bus queue POS systems send `loyalty.receipt.v1` messages to. The Functions app's trigger names the same
@@ -260,6 +272,19 @@ var appSettings = {
   MemberAuth__LinkBaseUrl: memberLinkBaseUrl
 }
 
+// The pages (till, My pages, dashboard) as static files; docs/architecture.md says why not from the Functions app.
+module web 'modules/static-web-app.bicep' = {
+  name: 'static-web-app'
+  scope: rg
+  params: {
+    name: names.staticWebApp
+    location: webLocation
+    tags: union(tags, {
+      'azd-service-name': webServiceName
+    })
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -274,6 +299,9 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
     maximumInstanceCount: maximumInstanceCount
     appSettings: appSettings
+    allowedOrigins: [
+      web.outputs.uri
+    ]
   }
   dependsOn: [
     appRoles
@@ -291,6 +319,8 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output SERVICE_API_NAME string = functionApp.outputs.name
 output SERVICE_API_URI string = functionApp.outputs.uri
+output SERVICE_WEB_NAME string = web.outputs.name
+output SERVICE_WEB_URI string = web.outputs.uri
 
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 

@@ -2,6 +2,7 @@ using Loyalty.Core.Application;
 using Loyalty.Core.Application.Demo;
 using Loyalty.Hosting;
 using Loyalty.Local.DevMail;
+using Loyalty.Local.Ui;
 using Loyalty.Local.Workers;
 
 namespace Loyalty.Local;
@@ -61,6 +62,12 @@ internal static class DemoSeeding
         Console.WriteLine($"Loyalty Functions is running at {url}");
         Console.WriteLine($"  OpenAPI:  {url}/openapi/v1.json");
         Console.WriteLine($"  Health:   {url}/api/v1/health");
+        if (app.Services.GetService<WebPagesServed>() is not null)
+        {
+            Console.WriteLine($"  Till:       {url}/till/       (enter the demo-store key below once per browser session)");
+            Console.WriteLine($"  My pages:   {url}/me/         (sign in with a one-time code to 070-000 00 01 or member1@example.com; the code is in the mailbox)");
+            Console.WriteLine($"  Dashboard:  {url}/dashboard/  (the demo-marketing or demo-admin key)");
+        }
         if (devMailbox)
             Console.WriteLine($"  Mailbox:  {url}{DevMailboxEndpoints.PagePath}  (one-time codes and magic links in clear; or: loyalty dev mailbox)");
         Console.WriteLine(File.Exists(app.Configuration[KeysFileKey] ?? "")

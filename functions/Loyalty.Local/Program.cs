@@ -4,6 +4,7 @@ using Loyalty.Hosting;
 using Loyalty.Hosting.Receipts;
 using Loyalty.Local;
 using Loyalty.Local.DevMail;
+using Loyalty.Local.Ui;
 using Loyalty.Local.Workers;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -20,6 +21,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddLoyaltyBackend(builder.Configuration);
 builder.Services.AddLoyaltyApi();
 builder.Services.AddSingleton<IJobStarter, LocalJobStarter>();
+builder.Services.AddWebPages(builder.Configuration, builder.Environment);
 
 // The background work of the local host (the Functions app has its own triggers for the same jobs).
 builder.Services.AddSingleton(provider => new ReceiptPoisonQueue(provider.GetRequiredService<LoyaltyBackend>().Storage));
@@ -56,6 +58,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCorrelationIds();
+app.UseWebPages();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapLoyaltyApi();
 if (devMailbox)

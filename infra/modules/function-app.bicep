@@ -42,6 +42,9 @@ param maximumInstanceCount int
 @description('App settings, as name/value pairs (the contract in main.bicep).')
 param appSettings object
 
+@description('Origins whose pages may call the API from a browser (CORS): the static web app serving web/.')
+param allowedOrigins array = []
+
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
@@ -73,6 +76,11 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
+      // The pages (the static web app) call the API from their own origin.
+      cors: {
+        allowedOrigins: allowedOrigins
+        supportCredentials: false
+      }
       appSettings: map(items(appSettings), setting => {
         name: setting.key
         value: setting.value

@@ -35,6 +35,21 @@ public class ViewTests
     }
 
     [Fact]
+    public void The_view_offers_the_denominations_the_balance_covers_and_none_under_automatic_vouchers()
+    {
+        var till = Seeds.Catalog(Till());
+        var book = Enrol(till.Latest).Apply(Purchase("r1", At(2026, 3, 1), Line(10_000m)), till).Book;
+        var view = MemberViews.Build(book.State, till.Latest, new DateOnly(2026, 3, 2));
+        Assert.NotEmpty(view.VoucherChoices);
+        Assert.All(view.VoucherChoices, d => Assert.True(d.Points <= view.Balance));
+        Assert.Equal(till.Latest.Definition.Vouchers.Denominations.Where(d => d.Points <= 10_000).OrderBy(d => d.Points), view.VoucherChoices);
+
+        var automatic = Seeds.Catalog(Ladder());
+        var auto = Enrol(automatic.Latest).Apply(Purchase("r1", At(2026, 3, 1), Line(10_000m)), automatic).Book;
+        Assert.Empty(MemberViews.Build(auto.State, automatic.Latest, new DateOnly(2026, 3, 2)).VoucherChoices);
+    }
+
+    [Fact]
     public void Points_expiring_soon_are_listed_with_their_last_day()
     {
         var catalog = Seeds.Catalog(Till());

@@ -36,6 +36,12 @@ public sealed record MemberView
     /// <summary>Automatic vouchers only: points still needed for the next one.</summary>
     public long? PointsToNextVoucher { get; init; }
 
+    /// <summary>
+    /// The denominations the member may choose a voucher of now (the balance covers their points), cheapest first; empty
+    /// under automatic vouchers, where nobody chooses. So a till or app can offer them without reading the program.
+    /// </summary>
+    public IReadOnlyList<VoucherDenomination> VoucherChoices { get; init; } = [];
+
     public IReadOnlyList<ExpiringPoints> ExpiringSoon { get; init; } = [];
     public IReadOnlyList<Voucher> OpenVouchers { get; init; } = [];
     public IReadOnlyList<StampCardView> StampCards { get; init; } = [];

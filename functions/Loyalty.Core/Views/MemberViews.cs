@@ -81,6 +81,9 @@ public static class MemberViews
             NextTierDeadline = tier.NextTierDeadline,
             PointsToKeepTier = tier.PointsToKeepTier,
             PointsToNextVoucher = toNextVoucher,
+            VoucherChoices = definition.Vouchers.Automatic is null
+                ? [.. definition.Vouchers.Denominations.Where(d => d.Points <= work.Balance).OrderBy(d => d.Points)]
+                : [],
             ExpiringSoon = expiring,
             OpenVouchers = [.. work.Vouchers],
             StampCards = cards,

@@ -139,10 +139,11 @@ public sealed class DeploymentContractTests
     {
         var yaml = Repo.Read("azure.yaml");
         var services = Regex.Match(yaml, @"^services:\s*\n(?<body>(?:[ \t]+.*\n?|\s*\n)*)", RegexOptions.Multiline).Groups["body"].Value;
-        var names = Regex.Matches(services, @"^  (?<name>[A-Za-z0-9_-]+):\s*$", RegexOptions.Multiline).Select(m => m.Groups["name"].Value).ToList();
-        var name = Assert.Single(names);
-        Assert.Matches(@"(?m)^\s+host:\s*function\s*$", services);
-        var project = Regex.Match(services, @"(?m)^\s+project:\s*(?<path>\S+)\s*$").Groups["path"].Value;
+        // Beside the Functions app, azure.yaml deploys the pages (a static web app); the app is the service hosted as a function.
+        var function = Assert.Single(Regex.Matches(services, @"^  (?<name>[A-Za-z0-9_-]+):\s*\n(?<body>(?:    .*\n?)*)", RegexOptions.Multiline),
+            m => Regex.IsMatch(m.Groups["body"].Value, @"(?m)^\s+host:\s*function\s*$"));
+        var name = function.Groups["name"].Value;
+        var project = Regex.Match(function.Groups["body"].Value, @"(?m)^\s+project:\s*(?<path>\S+)\s*$").Groups["path"].Value;
         Assert.True(File.Exists(Path.Combine(Repo.Root, project, "Loyalty.Functions.csproj")), $"azure.yaml's project '{project}' is not the Functions app.");
 
         var tags = Assert.IsType<Dictionary<string, object?>>(AppSettings.FunctionApp().Get("tags"));
