@@ -36,6 +36,7 @@ public sealed class LoyaltyBackend
         Campaigns = services.Campaigns;
         CampaignScheduler = services.CampaignScheduler;
         Demo = services.Demo;
+        Restarts = services.Restarts;
     }
 
     public IMemberService Members { get; }
@@ -53,6 +54,9 @@ public sealed class LoyaltyBackend
     public CampaignScheduler CampaignScheduler { get; }
 
     public DemoData Demo { get; }
+
+    /// <summary>How often a Durable host's timers start a failing run again.</summary>
+    public JobRestarts Restarts { get; }
 
     /// <summary>One-time codes and member tokens.</summary>
     public IMemberAuthService MemberAuth { get; }
@@ -111,6 +115,7 @@ public static class LoyaltyBackendRegistration
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().CampaignScheduler);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().CampaignScheduler.FanOut);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Demo);
+        services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Restarts);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().MemberAuth);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Privacy);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().SelfService);

@@ -217,6 +217,10 @@ public class NightlyScheduleTests
                 .Where(k => k.ProgramId == programId && k.Job == job && k.Run.StartsWith(runPrefix, StringComparison.Ordinal))
                 .Select(k => (k, totals.TryGetValue(k, out var t) ? t : null))]);
 
+        public Task<JobAttempts?> GetAttemptsAsync(JobKey job, CancellationToken cancellationToken) => Task.FromResult<JobAttempts?>(null);
+
+        public Task SaveAttemptsAsync(JobKey job, JobAttempts attempts, CancellationToken cancellationToken) => throw new NotSupportedException("No Durable host here.");
+
         public Task CompleteAsync(JobKey job, JobTotals done, CancellationToken cancellationToken)
         {
             totals[job] = done;

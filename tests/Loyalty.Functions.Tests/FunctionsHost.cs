@@ -32,13 +32,15 @@ public static class FunctionsHost
     /// registration that cannot be built fails here rather than at the first invocation in Azure.
     /// </summary>
     /// <param name="registrations">Filled with the registrations the container was built from.</param>
-    public static IHost Build(IReadOnlyDictionary<string, string?> settings, List<ServiceDescriptor>? registrations = null)
+    /// <param name="time">The clock of the app's services in place of the system's.</param>
+    public static IHost Build(IReadOnlyDictionary<string, string?> settings, List<ServiceDescriptor>? registrations = null, TimeProvider? time = null)
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(FromTheFunctionsHost);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
         FunctionsApp.Configure(builder);
+        if (time is not null) builder.Services.AddSingleton(time);
         registrations?.AddRange(builder.Services);
         return builder.Build();
     }

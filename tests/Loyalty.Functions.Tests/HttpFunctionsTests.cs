@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -5,6 +6,10 @@ using System.Text.RegularExpressions;
 using Loyalty.Api.Endpoints;
 using Loyalty.Api.Http;
 using Loyalty.Core.Access;
+using Loyalty.Core.Application.Campaigns;
+using Loyalty.Core.Application.Demo;
+using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Application.Ports;
 using Loyalty.Functions.Http;
 using Loyalty.Hosting;
 using Loyalty.Testing;
@@ -12,6 +17,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -46,6 +52,9 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
     private readonly List<(string Function, int Status)> seen = [];
     private string adminKey = "";
 
+    /// <summary>What a function's <c>[DurableClient]</c> parameter gets: the client of the job orchestrations running in-process.</summary>
+    private DurableJobs jobs = null!;
+
     private enum Caller { Admin, Member, Nobody }
 
     private sealed record Answer(int Status, JsonNode? Json, IHeaderDictionary Headers, string Text);
@@ -57,12 +66,13 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         await Backend.EnsureCreatedAsync(CancellationToken.None);
         var keys = await Backend.Demo.SeedAsync(3, [], null, CancellationToken.None);
         adminKey = keys.Single(k => k.Scopes == Scope.Admin).Secret;
+        jobs = await DurableJobs.StartAsync(host.Services);
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
+        await jobs.DisposeAsync();
         host.Dispose();
-        return Task.CompletedTask;
     }
 
     [Fact]
@@ -193,8 +203,19 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         await CallAsync("ListCampaigns", 200);
         await CallAsync("GetCampaign", 200, route: campaign);
         await CallAsync("ScheduleCampaign", 200, route: campaign);
+        var run = (await CallAsync("RunCampaignNow", 202, route: campaign)).Headers.Location.ToString().Split('/')[^1];
+        await FinishedAsync(CampaignFanOut.Key(new CampaignRun(DemoProgram.Id, "win-back", run)));
+        var runProgress = await CallAsync("GetCampaignRun", 200, route: new() { ["campaignId"] = "win-back", ["runId"] = run });
+        Assert.True((bool)runProgress.Json!["complete"]!);
         await CallAsync("GetCampaignStatistics", 200, route: campaign);
         await CallAsync("CancelCampaign", 200, route: campaign);
+
+        // Yesterday in UTC has come in every time zone.
+        var night = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+        var date = new Dictionary<string, string> { ["date"] = night.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
+        await CallAsync("RunNightlyReview", 202, route: date);
+        await FinishedAsync(NightlyReview.Key(DemoProgram.Id, night));
+        Assert.True((bool)(await CallAsync("GetNightlyReview", 200, route: date)).Json!["complete"]!);
 
         await CallAsync("EraseMember", 200, route: m, body: new { reason = "The member asked." });
         await CallAsync("NoRoute", 404, method: "GET", route: new() { ["path"] = "v1/nothing-here" });
@@ -215,7 +236,9 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         context.RequestServices = scope.ServiceProvider;
         var instance = ActivatorUtilities.CreateInstance(scope.ServiceProvider, metadata.Method.DeclaringType!);
         var arguments = metadata.Method.GetParameters()
-            .Select(p => p.ParameterType == typeof(HttpRequest) ? context.Request : (object?)values.GetValueOrDefault(p.Name!))
+            .Select(p => p.ParameterType == typeof(HttpRequest) ? context.Request
+                : p.ParameterType == typeof(DurableTaskClient) ? jobs.Client
+                : (object?)values.GetValueOrDefault(p.Name!))
             .ToArray();
         IActionResult? result = null;
         var logger = scope.ServiceProvider.GetRequiredService<ILogger<HttpProblemsMiddleware>>();
@@ -269,6 +292,10 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
             json = JsonNode.Parse(text);
         return new Answer(context.Response.StatusCode, json, context.Response.Headers, text);
     }
+
+    /// <summary>Waits for the run an HTTP function started in the background, so the happy path reads it complete.</summary>
+    private async Task FinishedAsync(JobKey key) =>
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await jobs.FinishedAsync(key.InstanceId())).RuntimeStatus);
 
     private static string Id(Answer answer) => (string)answer.Json!["profile"]!["memberId"]!;
 

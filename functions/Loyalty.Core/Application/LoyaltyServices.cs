@@ -36,10 +36,11 @@ public sealed record LoyaltyPorts(
 /// <param name="CampaignScheduler">What a host's timer calls to start campaign runs at their time (<see cref="CampaignScheduler.RunDueAsync"/> locally; the fan-out's plan, shard and complete activities under a Durable orchestration).</param>
 /// <param name="Privacy">GDPR export and erasure, and the audit trail of reads of personal data.</param>
 /// <param name="Demo">The demo program, members and keys that <c>./run</c> and <c>loyalty demo seed</c> create.</param>
+/// <param name="Restarts">The attempts a Durable host starts at a sharded job's run, and whether a failing one may be started again.</param>
 public sealed record LoyaltyServices(
     IMemberService Members, IProgramService Programs, IApiKeyService ApiKeys, IReceiptService Receipts, OutboxSweep Outbox, NightlyReview Nightly,
     IMemberAuthService MemberAuth, IPrivacyService Privacy, ISelfService SelfService,
-    ICampaignService Campaigns, CampaignScheduler CampaignScheduler, DemoData Demo)
+    ICampaignService Campaigns, CampaignScheduler CampaignScheduler, DemoData Demo, JobRestarts Restarts)
 {
     /// <param name="schedule">When each program's nightly review falls due; <see cref="NightlySchedule.Default"/> (02:00 local) if null.</param>
     /// <param name="memberAuth">Keys and limits of member verification; <see cref="MemberAuthOptions.Development"/> if null.</param>
@@ -69,6 +70,7 @@ public sealed record LoyaltyServices(
             new CampaignService(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, time),
             new CampaignScheduler(ports.Programs, cache, ports.Campaigns,
                 new CampaignFanOut(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, ports.Notifications, time), time),
-            new DemoData(programs, members, apiKeys, ports.JobProgress, time));
+            new DemoData(programs, members, apiKeys, ports.JobProgress, time),
+            new JobRestarts(ports.JobProgress, time));
     }
 }

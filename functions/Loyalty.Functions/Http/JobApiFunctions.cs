@@ -1,4 +1,5 @@
 using Loyalty.Api.Endpoints;
+using Loyalty.Core.Application.Jobs;
 using Loyalty.Functions.Jobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -9,12 +10,12 @@ using Microsoft.Extensions.Logging;
 namespace Loyalty.Functions.Http;
 
 /// <summary>Operators acting on jobs, as <see cref="ApiFunctions"/> does for the rest; a run starts as its Durable orchestration.</summary>
-public sealed class JobApiFunctions(ILogger<JobApiFunctions> logger)
+public sealed class JobApiFunctions(JobRestarts restarts, ILogger<JobApiFunctions> logger)
 {
     [Function("RunCampaignNow")]
     public Task<IActionResult> RunCampaignNow(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/campaigns/{campaignId}/run")] HttpRequest req, string campaignId, [DurableClient] DurableTaskClient client) =>
-        HandlerResult.From(JobEndpoints.RunCampaign(req.HttpContext, campaignId, new DurableJobStarter(client, logger)));
+        HandlerResult.From(JobEndpoints.RunCampaign(req.HttpContext, campaignId, new DurableJobStarter(client, restarts, logger)));
 
     [Function("GetCampaignRun")]
     public Task<IActionResult> GetCampaignRun([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/campaigns/{campaignId}/runs/{runId}")] HttpRequest req, string campaignId, string runId) =>
@@ -23,7 +24,7 @@ public sealed class JobApiFunctions(ILogger<JobApiFunctions> logger)
     [Function("RunNightlyReview")]
     public Task<IActionResult> RunNightlyReview(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/nightly-reviews/{date}/run")] HttpRequest req, string date, [DurableClient] DurableTaskClient client) =>
-        HandlerResult.From(JobEndpoints.RunNightly(req.HttpContext, date, new DurableJobStarter(client, logger)));
+        HandlerResult.From(JobEndpoints.RunNightly(req.HttpContext, date, new DurableJobStarter(client, restarts, logger)));
 
     [Function("GetNightlyReview")]
     public Task<IActionResult> GetNightlyReview([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/nightly-reviews/{date}")] HttpRequest req, string date) =>

@@ -9,13 +9,16 @@ namespace Loyalty.Functions.Jobs;
 
 /// <summary>
 /// An operator's "run now" in Azure: the same orchestration the timer starts, under the same instance id
-/// (<see cref="ShardWaves.StartOnceAsync"/>), so a run already going is not started twice and a failed one resumes.
+/// (<see cref="ShardWaves.StartOnceAsync"/>), so a run already going is not started twice, and a failed one resumes at
+/// once, even one the timers gave up on, with its attempts counted from one again.
 /// </summary>
-public sealed class DurableJobStarter(DurableTaskClient client, ILogger logger) : IJobStarter
+public sealed class DurableJobStarter(DurableTaskClient client, JobRestarts restarts, ILogger logger) : IJobStarter
 {
     public Task StartNightlyAsync(NightlyRun run, CancellationToken cancellationToken) =>
-        ShardWaves.StartOnceAsync(client, nameof(NightlyReviewFunctions.NightlyReviewRun), NightlyReview.Key(run.ProgramId, run.Date), run, logger, cancellationToken);
+        ShardWaves.StartOnceAsync(
+            client, nameof(NightlyReviewFunctions.NightlyReviewRun), NightlyReview.Key(run.ProgramId, run.Date), run, restarts, byOperator: true, logger, cancellationToken);
 
     public Task StartCampaignAsync(CampaignRun run, CancellationToken cancellationToken) =>
-        ShardWaves.StartOnceAsync(client, nameof(CampaignFunctions.CampaignRunOrchestration), CampaignFanOut.Key(run), run, logger, cancellationToken);
+        ShardWaves.StartOnceAsync(
+            client, nameof(CampaignFunctions.CampaignRunOrchestration), CampaignFanOut.Key(run), run, restarts, byOperator: true, logger, cancellationToken);
 }

@@ -8,7 +8,7 @@ namespace Loyalty.Storage.Repositories;
 
 /// <summary>
 /// JobProgress table: PartitionKey "{programId}|{job}|{run}" (e.g. "zoo|nightly-review|20270101"), RowKey the shard
-/// ("0042") or "total" once the run is complete. Each row holds its counters as JSON in <c>Counts</c>, whether it has
+/// ("0042"), "total" once the run is complete, and "attempts" where a Durable host counts the attempts it started. Each row holds its counters as JSON in <c>Counts</c>, whether it has
 /// <c>Finished</c>, when it was last <c>UpdatedAt</c>, the counters of what runners saw in <c>Seen</c> and, for jobs that
 /// walk a shard in key order, its <c>Cursor</c>. A run's rows are one partition: listing them is one query. What a run
 /// wrote is counted from the tallies its member transactions left in the Members table (<see cref="MemberRows.TallyRows"/>),
@@ -17,12 +17,13 @@ namespace Loyalty.Storage.Repositories;
 internal sealed class TableJobProgressStore(TableClient table, TableClient members) : IJobProgressStore
 {
     private const string TotalRow = "total";
+    private const string AttemptsRow = "attempts";
 
     public async Task<IReadOnlyList<ShardProgress>> ListShardsAsync(JobKey job, CancellationToken cancellationToken)
     {
         var shards = new List<ShardProgress>();
         await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {Partition(job)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
-            if (row.RowKey != TotalRow) shards.Add(ReadShard(row));
+            if (row.RowKey is not (TotalRow or AttemptsRow)) shards.Add(ReadShard(row));
         return shards;
     }
 
@@ -73,6 +74,20 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
         var prefix = $"{programId}|{job}|";
         return [.. runs.Select(r => (new JobKey(programId, job, KeyText.Unescape(r.Key[prefix.Length..])), r.Value))];
     }
+
+    public async Task<JobAttempts?> GetAttemptsAsync(JobKey job, CancellationToken cancellationToken) =>
+        await table.GetEntityAsync(Partition(job), AttemptsRow, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+            ? new JobAttempts(row.GetInt32("Count") ?? 0, row.GetDateTimeOffset("UpdatedAt") ?? default, row.GetBoolean("GaveUp") ?? false, row.GetString("LastFailure"))
+            : null;
+
+    public async Task SaveAttemptsAsync(JobKey job, JobAttempts attempts, CancellationToken cancellationToken) =>
+        await table.UpsertAsync(new TableEntity(Partition(job), AttemptsRow)
+        {
+            ["Count"] = attempts.Count,
+            ["UpdatedAt"] = attempts.LastStartedAt,
+            ["GaveUp"] = attempts.GaveUp,
+            ["LastFailure"] = attempts.LastFailure,
+        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
     public async Task CompleteAsync(JobKey job, JobTotals totals, CancellationToken cancellationToken) =>
         await table.UpsertAsync(new TableEntity(Partition(job), TotalRow)

@@ -102,9 +102,10 @@ public sealed class CampaignFanOut
     }
 
     /// <summary>The shard activity; safe to run again at any point (see the class summary).</summary>
-    public async Task<ShardResult> RunShardAsync(CampaignRun run, int shard, CancellationToken cancellationToken)
+    /// <param name="slice">How much of the shard this call may do (<see cref="ShardResult.Unfinished"/>); null: all of it.</param>
+    public async Task<ShardResult> RunShardAsync(CampaignRun run, int shard, ShardSlice? slice, CancellationToken cancellationToken)
     {
-        var attempt = await ShardAttempt.StartAsync(progress, time, Key(run), shard, cancellationToken).ConfigureAwait(false);
+        var attempt = await ShardAttempt.StartAsync(progress, time, Key(run), shard, slice, cancellationToken).ConfigureAwait(false);
         if (attempt.Recorded is { Finished: true }) return attempt.Skipped();
 
         var program = await LoadAsync(run.ProgramId, cancellationToken).ConfigureAwait(false);
@@ -137,6 +138,8 @@ public sealed class CampaignFanOut
                 scanned = 0;
                 pending.Clear();
                 await attempt.ChunkDoneAsync(done, member.Profile.MemberId).ConfigureAwait(false);
+                // The cursor is recorded after this member, so the next call goes on from there.
+                if (attempt.SliceSpent) return attempt.Paused();
             }
         }
         while (page.Next is not null);
@@ -157,7 +160,7 @@ public sealed class CampaignFanOut
     public async Task<JobReport> RunAsync(CampaignRun run, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
     {
         var plan = await PlanAsync(run, cancellationToken).ConfigureAwait(false);
-        var done = await Runner.RunAsync(plan, (shard, token) => RunShardAsync(run, shard, token), options, report, cancellationToken).ConfigureAwait(false);
+        var done = await Runner.RunAsync(plan, (shard, token) => RunShardAsync(run, shard, null, token), options, report, cancellationToken).ConfigureAwait(false);
         await FinishAsync(run, cancellationToken).ConfigureAwait(false);
         return done;
     }

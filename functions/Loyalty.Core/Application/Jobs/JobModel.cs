@@ -16,7 +16,25 @@ public sealed record JobPlan(JobKey Key, IReadOnlyList<int> Shards);
 
 /// <summary>What one shard activity reports: its counts in total (including an earlier, interrupted attempt) and in this attempt.</summary>
 /// <param name="Skipped">The shard had finished before; nothing was done.</param>
-public sealed record ShardResult(int Shard, JobCounts Counts, JobCounts ThisRun, bool Skipped = false);
+/// <param name="Unfinished">The call used up its <see cref="ShardSlice"/> and recorded where it stopped: call it again
+/// to go on. Its counts are then the shard's so far, not its final ones.</param>
+public sealed record ShardResult(int Shard, JobCounts Counts, JobCounts ThisRun, bool Skipped = false, bool Unfinished = false);
+
+/// <summary>
+/// How much of a shard one call of its activity may do before it records its progress and returns
+/// <see cref="ShardResult.Unfinished"/>: a Durable activity must end within the host's function timeout, however large the
+/// shard. A call always does at least one chunk, so a shard called again and again finishes.
+/// </summary>
+/// <param name="MaxDuration">No further chunk is started once this much time has passed in the call.</param>
+/// <param name="MaxChunks">No further chunk is started after this many.</param>
+public sealed record ShardSlice(TimeSpan MaxDuration, int MaxChunks = int.MaxValue);
+
+/// <summary>The attempts at a run that a Durable host started (its restarts after a failure), for deciding on the next one.</summary>
+/// <param name="Count">Attempts started since the first start or an operator's "run now".</param>
+/// <param name="LastStartedAt">When the latest attempt was started.</param>
+/// <param name="GaveUp">The run failed <see cref="JobRestartPolicy.MaxAttempts"/> times: timers no longer restart it.</param>
+/// <param name="LastFailure">What the latest failed attempt failed with (exception type and message), once a timer saw it.</param>
+public sealed record JobAttempts(int Count, DateTimeOffset LastStartedAt, bool GaveUp = false, string? LastFailure = null);
 
 /// <summary>A shard's recorded progress: its counts so far, and whether it has finished.</summary>
 /// <param name="Counts">Everything counted so far: exact once finished (the written counters are then read back from

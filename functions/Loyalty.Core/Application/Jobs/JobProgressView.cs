@@ -6,7 +6,10 @@ namespace Loyalty.Core.Application.Jobs;
 /// <param name="Run">The run within the job: a date "20270101", a campaign's "{campaignId}/{runId}".</param>
 /// <param name="Complete">Every shard has finished and the totals are recorded; <paramref name="Counts"/> are then the totals.</param>
 /// <param name="ShardsDone">Shards finished of <paramref name="Shards"/>; shards not listed have not started.</param>
-public sealed record JobProgressView(string Job, string Run, bool Complete, int ShardsDone, int Shards, JobCounts Counts, IReadOnlyList<ShardView> ShardList)
+/// <param name="Attempts">The attempts a Durable host started at the run (null where none were counted, as in the local
+/// host); <see cref="JobAttempts.GaveUp"/> means the run failed for good and waits for an operator.</param>
+public sealed record JobProgressView(
+    string Job, string Run, bool Complete, int ShardsDone, int Shards, JobCounts Counts, IReadOnlyList<ShardView> ShardList, JobAttempts? Attempts = null)
 {
     /// <summary>
     /// Reads a run's rows. A shard still running (or stopped) shows what its members' transactions recorded, not its
@@ -21,8 +24,10 @@ public sealed record JobProgressView(string Job, string Run, bool Complete, int 
             var counts = row.Finished ? row.Counts : await progress.WrittenAsync(key, row.Shard, cancellationToken).ConfigureAwait(false) + (row.Seen ?? JobCounts.Zero);
             views.Add(new ShardView(row.Shard, row.Finished, row.UpdatedAt, counts));
         }
+        var attempts = await progress.GetAttemptsAsync(key, cancellationToken).ConfigureAwait(false);
         return new JobProgressView(
-            key.Job, key.Run, totals is not null, views.Count(v => v.Finished), totals?.Shards ?? shards, totals?.Counts ?? JobCounts.Sum(views.Select(v => v.Counts)), views);
+            key.Job, key.Run, totals is not null, views.Count(v => v.Finished), totals?.Shards ?? shards, totals?.Counts ?? JobCounts.Sum(views.Select(v => v.Counts)), views,
+            attempts);
     }
 }
 

@@ -181,9 +181,10 @@ public sealed class NightlyReview
     /// point (after a crash, as a Durable retry or replay): a finished shard returns its recorded counts, an interrupted
     /// one carries on with the members still due.
     /// </summary>
-    public async Task<ShardResult> RunShardAsync(string programId, int shard, DateOnly date, CancellationToken cancellationToken)
+    /// <param name="slice">How much of the shard this call may do (<see cref="ShardResult.Unfinished"/>); null: all of it.</param>
+    public async Task<ShardResult> RunShardAsync(string programId, int shard, DateOnly date, ShardSlice? slice, CancellationToken cancellationToken)
     {
-        var attempt = await ShardAttempt.StartAsync(progress, time, Key(programId, date), shard, cancellationToken).ConfigureAwait(false);
+        var attempt = await ShardAttempt.StartAsync(progress, time, Key(programId, date), shard, slice, cancellationToken).ConfigureAwait(false);
         if (attempt.Recorded is { Finished: true }) return attempt.Skipped();
 
         var program = await LoadAsync(programId, cancellationToken).ConfigureAwait(false);
@@ -197,6 +198,8 @@ public sealed class NightlyReview
         {
             cancellationToken.ThrowIfCancellationRequested();
             await attempt.ChunkDoneAsync(await ReviewChunkAsync(attempt.Key, program, version, date, shard, chunk, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            // The members reviewed have left the due range, so the next call lists only the rest.
+            if (attempt.SliceSpent) return attempt.Paused();
         }
         return await attempt.FinishAsync(ShardCounts.Zero, cancellationToken).ConfigureAwait(false);
     }
@@ -213,7 +216,7 @@ public sealed class NightlyReview
     public async Task<JobReport> RunAsync(string programId, DateOnly date, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
     {
         var plan = await PlanAsync(programId, date, cancellationToken).ConfigureAwait(false);
-        return await Runner.RunAsync(plan, (shard, token) => RunShardAsync(programId, shard, date, token), options, report, cancellationToken).ConfigureAwait(false);
+        return await Runner.RunAsync(plan, (shard, token) => RunShardAsync(programId, shard, date, null, token), options, report, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What a local host's background service calls on a timer: every program's due review, one after another.</summary>

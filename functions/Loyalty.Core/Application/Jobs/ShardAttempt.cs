@@ -12,13 +12,18 @@ internal sealed class ShardAttempt
 {
     private readonly IJobProgressStore progress;
     private readonly TimeProvider time;
+    private readonly ShardSlice? slice;
+    private readonly long startedAt;
+    private int chunks;
     private JobCounts written;
     private JobCounts seen;
 
-    private ShardAttempt(IJobProgressStore progress, TimeProvider time, JobKey key, int shard, ShardProgress? recorded, JobCounts writtenBefore)
+    private ShardAttempt(IJobProgressStore progress, TimeProvider time, JobKey key, int shard, ShardSlice? slice, ShardProgress? recorded, JobCounts writtenBefore)
     {
         this.progress = progress;
         this.time = time;
+        this.slice = slice;
+        startedAt = time.GetTimestamp();
         Key = key;
         Shard = shard;
         Recorded = recorded;
@@ -42,20 +47,31 @@ internal sealed class ShardAttempt
 
     public JobCounts Counts => written + seen;
 
-    public static async Task<ShardAttempt> StartAsync(IJobProgressStore progress, TimeProvider time, JobKey key, int shard, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether this call has done its <see cref="ShardSlice"/> (never before its first chunk): the job then returns
+    /// <see cref="Paused"/> after the chunk it recorded last, rather than start another.
+    /// </summary>
+    public bool SliceSpent => slice is not null && chunks > 0 && (chunks >= slice.MaxChunks || time.GetElapsedTime(startedAt) >= slice.MaxDuration);
+
+    /// <param name="slice">How much this call may do; null: the whole shard.</param>
+    public static async Task<ShardAttempt> StartAsync(IJobProgressStore progress, TimeProvider time, JobKey key, int shard, ShardSlice? slice, CancellationToken cancellationToken)
     {
         var recorded = await progress.GetShardAsync(key, shard, cancellationToken).ConfigureAwait(false);
         var written = recorded is { Finished: true } ? JobCounts.Zero : await progress.WrittenAsync(key, shard, cancellationToken).ConfigureAwait(false);
-        return new ShardAttempt(progress, time, key, shard, recorded, written);
+        return new ShardAttempt(progress, time, key, shard, slice, recorded, written);
     }
 
     /// <summary>The result for a shard finished before: its recorded counts.</summary>
     public ShardResult Skipped() => new(Shard, Recorded!.Counts, JobCounts.Zero, Skipped: true);
 
+    /// <summary>The result of a call that used up its slice; its progress is recorded, so the next call goes on from there.</summary>
+    public ShardResult Paused() => new(Shard, Counts, ThisRun.Total, Unfinished: true);
+
     /// <summary>Records a chunk that is in the store. Not cancellable: a stopped run resumes from this row.</summary>
     public async Task ChunkDoneAsync(ShardCounts done, string? cursor = null)
     {
         Add(done);
+        chunks++;
         Cursor = cursor ?? Cursor;
         await progress.SaveShardAsync(Key, Row(finished: false), CancellationToken.None).ConfigureAwait(false);
     }

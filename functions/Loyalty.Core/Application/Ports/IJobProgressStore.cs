@@ -28,6 +28,12 @@ public interface IJobProgressStore
     /// <summary>The runs of a job whose run id starts with <paramref name="runPrefix"/> (a campaign's runs), each with its totals once complete.</summary>
     Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix, CancellationToken cancellationToken);
 
+    /// <summary>The attempts a Durable host started at the run (<see cref="JobRestarts"/>); null when it recorded none.</summary>
+    Task<JobAttempts?> GetAttemptsAsync(JobKey job, CancellationToken cancellationToken);
+
+    /// <summary>Records the run's attempts, replacing what was recorded before.</summary>
+    Task SaveAttemptsAsync(JobKey job, JobAttempts attempts, CancellationToken cancellationToken);
+
     /// <summary>Marks the run complete with its totals (idempotent: a second call replaces them with the same).</summary>
     Task CompleteAsync(JobKey job, JobTotals totals, CancellationToken cancellationToken);
 }
