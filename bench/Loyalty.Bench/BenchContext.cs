@@ -35,10 +35,13 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
     /// <summary>A storage account for this run's Azurite, optionally counting every request it sends.</summary>
     public StorageAccount Account(RequestCounter? counter = null)
     {
-        var options = new StorageClientOptions();
-        if (counter is not null) options.AddPolicy(counter, Azure.Core.HttpPipelinePosition.PerCall);
-        var account = StorageAccount.Parse(Azurite.ConnectionString, options);
-        if (counter is not null && account.QueueEndpoint is { } queue) counter.QueuePort = queue.Port;
+        var account = StorageAccount.FromConnectionString(Azurite.ConnectionString,
+            counter is null ? null : options => options.AddPolicy(counter, Azure.Core.HttpPipelinePosition.PerCall));
+        if (counter is not null)
+        {
+            counter.TablePort = account.TableEndpoint.Port;
+            counter.QueuePort = account.QueueEndpoint.Port;
+        }
         return account;
     }
 
@@ -85,9 +88,9 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
         Host = null;
         var account = storage.Account;
         await Task.WhenAll(
-            storage.Names.Tables.Select(name => account.GetTable(name).DeleteTableAsync(cancellationToken))
-                .Concat(storage.Names.Queues.Select(name => account.GetQueue(name).DeleteQueueAsync(cancellationToken)))
-                .Concat(storage.Names.Containers.Select(name => account.GetContainer(name).DeleteContainerAsync(cancellationToken)))).ConfigureAwait(false);
+            storage.Names.Tables.Select(Task (name) => account.GetTable(name).DeleteAsync(cancellationToken))
+                .Concat(storage.Names.Queues.Select(Task (name) => account.GetQueue(name).DeleteIfExistsAsync(cancellationToken)))
+                .Concat(storage.Names.Containers.Select(Task (name) => account.GetContainer(name).DeleteIfExistsAsync(cancellationToken: cancellationToken)))).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Configuration;
 namespace Loyalty.Hosting;
 
 /// <summary>
-/// Where our data lives, from the <c>Storage</c> configuration section: either <c>ConnectionString</c> (Azurite,
-/// account keys) or the service URIs with a managed identity (<c>TableServiceUri</c>, <c>QueueServiceUri</c>,
-/// <c>BlobServiceUri</c>, optional <c>ClientId</c> of a user-assigned identity), exactly as infra/main.bicep sets them.
-/// Nothing configured means the local emulator.
+/// Where our data lives, from the <c>Storage</c> configuration section: either <c>ConnectionString</c> (Azurite, an
+/// account key or a shared access signature) or the three service URIs with a managed identity (<c>TableServiceUri</c>,
+/// <c>QueueServiceUri</c>, <c>BlobServiceUri</c>, optional <c>ClientId</c> of a user-assigned identity), exactly as
+/// infra/main.bicep sets them. Nothing configured means the local emulator. Each host calls this once, through
+/// <see cref="LoyaltyBackend"/>, a singleton: the SDKs' clients (and their token cache) live as long as the process.
 /// </summary>
 public static class StorageSettings
 {
@@ -18,13 +19,15 @@ public static class StorageSettings
     {
         var section = configuration.GetSection(Section);
         if (section["ConnectionString"] is { Length: > 0 } connectionString)
-            return StorageAccount.Parse(connectionString);
+            return StorageAccount.FromConnectionString(connectionString);
 
         var table = Uri(section, "TableServiceUri");
         var queue = Uri(section, "QueueServiceUri");
         var blob = Uri(section, "BlobServiceUri");
         if (table is null && queue is null && blob is null)
-            return StorageAccount.Parse("UseDevelopmentStorage=true");
+            return StorageAccount.FromConnectionString("UseDevelopmentStorage=true");
+        if (table is null || queue is null || blob is null)
+            throw new InvalidOperationException($"{Section}:TableServiceUri, QueueServiceUri and BlobServiceUri go together: set all three (or a {Section}:ConnectionString).");
 
         var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = section["ClientId"] });
         return StorageAccount.FromServiceUris(table, queue, blob, credential);

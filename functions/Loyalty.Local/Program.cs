@@ -16,6 +16,8 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = JsonBody.DefaultLimit);
 // Problems the host writes itself (no route, wrong method, our own bugs) get our types too.
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Classify(context.ProblemDetails));
+// Storage still unavailable after the SDKs' retries: a 503 with Retry-After, not a 500.
+builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
 builder.Services.AddLoyaltyOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddLoyaltyBackend(builder.Configuration);

@@ -179,7 +179,7 @@ public sealed class HostileInputTests(HostileInputFactory factory) : IClassFixtu
             .Select(p => (string)p.GetValue(storage.Names)!);
         var entities = new HashSet<string>(StringComparer.Ordinal);
         foreach (var table in tables)
-            await foreach (var entity in storage.Account.GetTable(table).QueryAsync())
+            await foreach (var entity in storage.Account.GetTable(table).QueryAsync<Azure.Data.Tables.TableEntity>())
                 if (!(table == storage.Names.MemberAuth && entity.PartitionKey.Contains("|addr|", StringComparison.Ordinal)))
                     entities.Add($"{table} {entity.PartitionKey} / {entity.RowKey} {entity.ETag}");
         return entities;

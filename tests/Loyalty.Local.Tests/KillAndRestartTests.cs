@@ -1,3 +1,4 @@
+using Loyalty.Storage.Queues;
 using System.Diagnostics;
 using Loyalty.Core.Application.Receipts;
 using Loyalty.HostProcess;
@@ -35,8 +36,8 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : WorkerTest(o
             messages.Add(Message([.. receipts]));
         }
 
-        await Task.WhenAll(messages.Select(m => Receipts.SendAsync(m)));
-        Assert.Equal(Messages, await Receipts.GetApproximateMessageCountAsync());
+        await Task.WhenAll(messages.Select(m => Receipts.SendBodyAsync(BinaryData.FromString(m))));
+        Assert.Equal(Messages, (await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         var environment = new Dictionary<string, string>
         {
             ["Storage__ConnectionString"] = Azurite.ConnectionString,
@@ -53,12 +54,12 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : WorkerTest(o
         using (var first = LocalHostProcess.Start(environment))
         {
             // Some messages done (the count includes hidden, in-flight ones), most not: then pull the plug.
-            await WaitUntilAsync(async () => first.HasExited || await Receipts.GetApproximateMessageCountAsync() <= Messages - 4,
-                TimeSpan.FromSeconds(45), async () => $"{await Receipts.GetApproximateMessageCountAsync()} of {Messages} messages left. {first.Output}",
+            await WaitUntilAsync(async () => first.HasExited || (await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount <= Messages - 4,
+                TimeSpan.FromSeconds(45), async () => $"{(await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount} of {Messages} messages left. {first.Output}",
                 poll: TimeSpan.FromMilliseconds(20));
             Assert.False(first.HasExited, first.Output);
             first.Kill();
-            remainingAtKill = await Receipts.GetApproximateMessageCountAsync();
+            remainingAtKill = (await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount;
             Output.WriteLine($"Killed after {clock.Elapsed.TotalSeconds:0.0} s with {remainingAtKill} of {Messages} messages left. {first.Output}");
         }
 
@@ -70,8 +71,8 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : WorkerTest(o
 
         using (var second = LocalHostProcess.Start(environment))
         {
-            await WaitUntilAsync(async () => second.HasExited || await Receipts.GetApproximateMessageCountAsync() == 0,
-                TimeSpan.FromSeconds(60), async () => $"{await Receipts.GetApproximateMessageCountAsync()} of {Messages} messages left after the restart. {second.Output}");
+            await WaitUntilAsync(async () => second.HasExited || (await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
+                TimeSpan.FromSeconds(60), async () => $"{(await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount} of {Messages} messages left after the restart. {second.Output}");
             Assert.False(second.HasExited, second.Output);
             Output.WriteLine($"Queue empty after {clock.Elapsed.TotalSeconds:0.0} s. {second.Output}");
         }

@@ -12,7 +12,7 @@ public sealed class ReceiptPoisonQueueTests(ITestOutputHelper output) : WorkerTe
     public async Task A_message_too_large_to_carry_in_its_poison_entry_is_kept_in_the_receipts_container_instead()
     {
         // Under the queue's limit itself, but every quote doubles in size once escaped into the entry.
-        var body = new string('"', QueueClient.MaxBodyBytes - 100);
+        var body = new string('"', QueueBodies.MaxBodyBytes - 100);
         var poison = new ReceiptPoisonQueue(Backend.Storage);
 
         await poison.WriteMessageAsync(Encoding.UTF8.GetBytes(body), "big-1", 3, "Invalid JSON near line 1, position 2.", CancellationToken.None);
@@ -24,8 +24,7 @@ public sealed class ReceiptPoisonQueueTests(ITestOutputHelper output) : WorkerTe
         var container = Backend.Storage.Names.ReceiptsContainer;
         Assert.Equal($"{container}/poison/big-1.txt", entry.GetProperty("archive").GetString());
         Assert.Contains("archive", entry.GetProperty("note").GetString());
-        var stored = await Backend.Storage.Account.GetContainer(container).DownloadAsync("poison/big-1.txt");
-        Assert.NotNull(stored);
+        var stored = (await Backend.Storage.Account.GetContainer(container).GetBlobClient("poison/big-1.txt").DownloadContentAsync()).Value;
         Assert.Equal(body, stored.Content.ToString());
     }
 

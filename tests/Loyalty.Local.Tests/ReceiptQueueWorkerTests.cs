@@ -46,6 +46,25 @@ public sealed class ReceiptQueueWorkerTests(ITestOutputHelper output) : WorkerTe
     }
 
     [Fact]
+    public async Task A_plain_text_message_from_a_POS_is_applied_with_the_base64_ones_received_in_the_same_batch()
+    {
+        var members = await EnrolAsync(3);
+        await SendAsync(Message(Purchase("b64-1", members[0], 10m)));
+        // Unencoded JSON, as a POS writing straight to the queue sends it: the SDK's base64 decoding would fail the whole batch.
+        await Receipts.SendMessageAsync(Message(Purchase("plain-1", members[1], 20m)));
+        await SendAsync(Message(Purchase("b64-2", members[2], 30m)));
+
+        var worker = await StartWorkerAsync(new ReceiptWorkerOptions { Concurrency = 4 });
+        await WaitUntilQueueIsEmptyAsync(Timeout);
+
+        Assert.Equal(10, await QualifyingPointsAsync(members[0]));
+        Assert.Equal(20, await QualifyingPointsAsync(members[1]));
+        Assert.Equal(30, await QualifyingPointsAsync(members[2]));
+        Assert.Empty(await PoisonEntriesAsync());
+        Assert.Equal((3L, 3L, 0L), (worker.Counts.Received, worker.Counts.Completed, worker.Counts.Failed));
+    }
+
+    [Fact]
     public async Task An_invalid_receipt_goes_to_the_poison_queue_alone_with_its_error_codes_and_the_others_in_its_message_are_applied()
     {
         var members = await EnrolAsync(2);

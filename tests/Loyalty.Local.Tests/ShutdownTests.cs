@@ -28,7 +28,7 @@ public sealed class ShutdownTests(ITestOutputHelper output) : WorkerTest(output)
 
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"Stopping took {stopping.Elapsed}.");
         Assert.Equal(1, worker.Counts.Released);
-        var again = Assert.Single(await Receipts.ReceiveAsync(1, TimeSpan.FromSeconds(30)));
+        var again = Assert.Single((await Receipts.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(30))).Value);
         Assert.Equal(2, again.DequeueCount);
         Assert.Equal(0, await QualifyingPointsAsync(member));
         Assert.Empty(await PoisonEntriesAsync());
@@ -46,7 +46,7 @@ public sealed class ShutdownTests(ITestOutputHelper output) : WorkerTest(output)
         await worker.StopAsync(CancellationToken.None);
 
         Assert.Equal((1L, 0L), (worker.Counts.Completed, worker.Counts.Released));
-        Assert.Equal(0, await Receipts.GetApproximateMessageCountAsync());
+        Assert.Equal(0, (await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         Assert.Equal(25, await QualifyingPointsAsync(member));
     }
 

@@ -7,6 +7,7 @@ using Loyalty.Core.Serialization;
 using Loyalty.Hosting;
 using Loyalty.Hosting.Receipts;
 using Loyalty.Local.Workers;
+using Azure.Storage.Queues;
 using Loyalty.Storage.Queues;
 using Loyalty.Testing;
 using Microsoft.Extensions.Configuration;
@@ -65,9 +66,9 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
         var names = Backend.Storage.Names;
         var account = Backend.Storage.Account;
         await Task.WhenAll(
-            names.Queues.Select(name => account.GetQueue(name).DeleteQueueAsync())
-                .Concat(names.Tables.Select(name => account.GetTable(name).DeleteTableAsync()))
-                .Concat(names.Containers.Select(name => account.GetContainer(name).DeleteContainerAsync())));
+            names.Queues.Select(Task (name) => account.GetQueue(name).DeleteIfExistsAsync())
+                .Concat(names.Tables.Select(Task (name) => account.GetTable(name).DeleteAsync()))
+                .Concat(names.Containers.Select(Task (name) => account.GetContainer(name).DeleteIfExistsAsync())));
     }
 
     /// <summary>Starts a worker over this test's queues; it is stopped when the test ends.</summary>
@@ -124,13 +125,13 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
     protected async Task SendAsync(params string[] messages)
     {
         // One at a time: the queue then hands them out in this order.
-        foreach (var message in messages) await Receipts.SendAsync(message);
+        foreach (var message in messages) await Receipts.SendBodyAsync(BinaryData.FromString(message));
     }
 
     /// <summary>Waits until every message is deleted: the approximate count includes hidden (in-flight) messages.</summary>
     protected Task WaitUntilQueueIsEmptyAsync(TimeSpan timeout, Func<string>? describe = null) =>
-        WaitUntilAsync(async () => await Receipts.GetApproximateMessageCountAsync() == 0, timeout,
-            async () => $"{await Receipts.GetApproximateMessageCountAsync()} messages still on {Receipts.Name}. {describe?.Invoke()}");
+        WaitUntilAsync(async () => (await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, timeout,
+            async () => $"{(await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount} messages still on {Receipts.Name}. {describe?.Invoke()}");
 
     protected static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<Task<string>> describe, TimeSpan? poll = null)
     {
@@ -145,10 +146,10 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>The poison queue's entries (peeked, so they stay), parsed.</summary>
     protected async Task<IReadOnlyList<JsonElement>> PoisonEntriesAsync()
     {
-        var peeked = await Poison.PeekAsync(32);
+        var peeked = (await Poison.PeekMessagesAsync(32)).Value;
         return peeked.Select(m =>
         {
-            using var json = JsonDocument.Parse(m.Body.ToMemory());
+            using var json = JsonDocument.Parse(m.DecodedBody().ToMemory());
             return json.RootElement.Clone();
         }).ToList();
     }

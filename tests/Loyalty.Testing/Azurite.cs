@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Loyalty.Storage.Accounts;
-using Loyalty.Storage.Errors;
 
 namespace Loyalty.Testing;
 
@@ -19,6 +18,10 @@ public static class Azurite
 {
     public const string EnvironmentVariable = "LOYALTY_TEST_STORAGE";
 
+    // The well-known Azurite/Storage Emulator account and key; public, documented by Microsoft.
+    private const string DevelopmentAccountName = "devstoreaccount1";
+    private const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly Lazy<(string ConnectionString, StorageAccount Account)> Instance = new(Resolve, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -31,7 +34,7 @@ public static class Azurite
         var connectionString = Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } configured
             ? WaitUntilReady(configured, $"the Azurite named by {EnvironmentVariable}", null)
             : StartPrivateAzurite();
-        return (connectionString, StorageAccount.Parse(connectionString));
+        return (connectionString, StorageAccount.FromConnectionString(connectionString));
     }
 
     private static string StartPrivateAzurite()
@@ -75,8 +78,8 @@ public static class Azurite
         process.BeginErrorReadLine();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process, log, folder);
 
-        var key = ConnectionStringParser.DevelopmentAccountKey;
-        var account = ConnectionStringParser.DevelopmentAccountName;
+        var key = DevelopmentAccountKey;
+        var account = DevelopmentAccountName;
         var connectionString =
             $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};" +
             $"BlobEndpoint=http://127.0.0.1:{blob}/{account};QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account}";
@@ -104,39 +107,14 @@ public static class Azurite
         return connectionString;
     }
 
-    /// <summary>One cheap, signed request per service: a 404 proves the service is up and accepts the key.</summary>
-    private static bool AnswersNow(string connectionString)
-    {
-        var options = new StorageClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(2) } };
-        var account = StorageAccount.Parse(connectionString, options);
-        var probes = new Func<Task>[]
-        {
-            () => account.GetTable("probe").GetEntityAsync("probe", "probe"),
-            () => account.GetQueue("probe").GetApproximateMessageCountAsync(),
-            () => account.GetContainer("probe").DownloadAsync("probe"),
-        };
-        try
-        {
-            Task.WhenAll(probes.Select(async probe =>
+    private static bool AnswersNow(string connectionString) =>
+        // ConfigureAwait(false): the caller blocks, possibly on xunit's few-thread context.
+        StorageAccount.FromConnectionString(connectionString, options =>
             {
-                try
-                {
-                    // ConfigureAwait(false): the caller blocks, possibly on xunit's few-thread context.
-                    await probe().ConfigureAwait(false);
-                }
-                catch (StorageNotFoundException)
-                {
-                    // Expected: nothing called "probe" exists.
-                }
-            })).GetAwaiter().GetResult();
-            return true;
-        }
-        catch (StorageException)
-        {
-            // Not listening (status 0) or not an Azurite that accepts the well-known key.
-            return false;
-        }
-    }
+                options.Retry.MaxRetries = 0;
+                options.Retry.NetworkTimeout = TimeSpan.FromSeconds(2);
+            })
+            .AnswersAsync().ConfigureAwait(false).GetAwaiter().GetResult();
 
     private static string LogTail(string? logPath)
     {

@@ -1,7 +1,7 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Loyalty.Storage.Accounts;
-using Loyalty.Storage.Blobs;
-using Loyalty.Storage.Queues;
-using Loyalty.Storage.Tables;
 using Xunit;
 
 namespace Loyalty.Testing;
@@ -20,7 +20,7 @@ public abstract class AzuriteTest : IAsyncLifetime
     {
         var table = Account.GetTable(UniqueName.Table(prefix));
         await table.CreateIfNotExistsAsync();
-        cleanups.Add(() => table.DeleteTableAsync());
+        cleanups.Add(() => table.DeleteAsync());
         return table;
     }
 
@@ -28,7 +28,7 @@ public abstract class AzuriteTest : IAsyncLifetime
     {
         var queue = Account.GetQueue(UniqueName.Queue(prefix));
         await queue.CreateIfNotExistsAsync();
-        cleanups.Add(() => queue.DeleteQueueAsync());
+        cleanups.Add(() => queue.DeleteIfExistsAsync());
         return queue;
     }
 
@@ -36,7 +36,7 @@ public abstract class AzuriteTest : IAsyncLifetime
     {
         var container = Account.GetContainer(UniqueName.Container(prefix));
         await container.CreateIfNotExistsAsync();
-        cleanups.Add(() => container.DeleteContainerAsync());
+        cleanups.Add(() => container.DeleteIfExistsAsync());
         return container;
     }
 

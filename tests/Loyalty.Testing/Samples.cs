@@ -1,5 +1,6 @@
 using Loyalty.Core.Events;
 using Loyalty.Core.Serialization;
+using Azure.Storage.Queues;
 using Loyalty.Storage.Queues;
 
 namespace Loyalty.Testing;
@@ -25,11 +26,11 @@ public static class Samples
     public static async Task<IReadOnlyList<MemberCodeIssued>> TakeCodesAsync(QueueClient notifications)
     {
         var codes = new List<MemberCodeIssued>();
-        while (await notifications.ReceiveAsync(32, TimeSpan.FromSeconds(30)) is { Count: > 0 } messages)
+        while ((await notifications.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value is { Length: > 0 } messages)
         {
             foreach (var message in messages)
             {
-                codes.AddRange(LoyaltyJson.Deserialize<NotificationBatch>(message.Body.ToString()).Notifications.SelectMany(n => n.Events).OfType<MemberCodeIssued>());
+                codes.AddRange(LoyaltyJson.Deserialize<NotificationBatch>(message.DecodedBody().ToString()).Notifications.SelectMany(n => n.Events).OfType<MemberCodeIssued>());
                 await notifications.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
         }

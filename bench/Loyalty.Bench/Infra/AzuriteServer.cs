@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Loyalty.HostProcess;
 using Loyalty.Storage.Accounts;
-using Loyalty.Storage.Errors;
 
 namespace Loyalty.Bench.Infra;
 
@@ -164,34 +163,13 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    private static async Task<bool> AnswersAsync(string connectionString)
-    {
-        var account = StorageAccount.Parse(connectionString, new StorageClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(2) } });
-        try
-        {
-            await Task.WhenAll(
-                Probe(() => account.GetTable("probe").GetEntityAsync("probe", "probe")),
-                Probe(() => account.GetQueue("probe").GetApproximateMessageCountAsync()),
-                Probe(() => account.GetContainer("probe").DownloadAsync("probe"))).ConfigureAwait(false);
-            return true;
-        }
-        catch (StorageException)
-        {
-            return false;
-        }
-
-        static async Task Probe(Func<Task> probe)
-        {
-            try
+    private static Task<bool> AnswersAsync(string connectionString) =>
+        StorageAccount.FromConnectionString(connectionString, options =>
             {
-                await probe().ConfigureAwait(false);
-            }
-            catch (StorageNotFoundException)
-            {
-                // Expected: nothing called "probe" exists.
-            }
-        }
-    }
+                options.Retry.MaxRetries = 0;
+                options.Retry.NetworkTimeout = TimeSpan.FromSeconds(2);
+            })
+            .AnswersAsync();
 
     private static string Version(string root)
     {

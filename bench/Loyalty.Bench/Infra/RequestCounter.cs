@@ -8,8 +8,8 @@ namespace Loyalty.Bench.Infra;
 /// <summary>
 /// Counts the storage requests a code path makes, by kind ("table point read", "table transaction", "blob write", …),
 /// with the time each kind took (a stopwatch breakdown of the path), and the operations inside entity group
-/// transactions. Added to a <see cref="Storage.Accounts.StorageClientOptions"/> pipeline, so it sees exactly what
-/// Loyalty.Storage sends.
+/// transactions. Added to the SDK clients' pipelines (<c>ClientOptions.AddPolicy</c>, per call), so it sees exactly what
+/// Loyalty.Storage sends, once per operation however often the SDK retries it.
 /// </summary>
 public sealed class RequestCounter : HttpPipelinePolicy
 {
@@ -22,6 +22,9 @@ public sealed class RequestCounter : HttpPipelinePolicy
 
     /// <summary>Milliseconds spent waiting for each kind of request (send to response, retries included).</summary>
     public IReadOnlyDictionary<string, double> Times() => new SortedDictionary<string, double>(milliseconds, StringComparer.Ordinal);
+
+    /// <summary>The table endpoint's port: on Azurite each service has its own, which tells their requests apart.</summary>
+    public int TablePort { get; set; } = -1;
 
     /// <summary>The queue endpoint's port, to tell queue requests from blob requests (both speak XML over PUT/GET).</summary>
     public int QueuePort { get; set; } = -1;
@@ -100,14 +103,15 @@ public sealed class RequestCounter : HttpPipelinePolicy
         var method = request.Method.Method;
         var query = request.Uri.Query;
         if (path.EndsWith("/$batch", StringComparison.Ordinal)) return Kinds.TableTransaction;
-        if (request.Headers.TryGetValue("DataServiceVersion", out _))
+        if (request.Uri.Port == TablePort || request.Headers.TryGetValue("DataServiceVersion", out _))
         {
             return method switch
             {
                 "GET" when path.EndsWith("()", StringComparison.Ordinal) => Kinds.TableQuery,
                 "GET" => Kinds.TablePointRead,
                 "POST" => Kinds.TableInsert,
-                "MERGE" or "PUT" => Kinds.TableUpdate,
+                // The SDK merges with PATCH (our own client sent MERGE).
+                "PATCH" or "MERGE" or "PUT" => Kinds.TableUpdate,
                 "DELETE" => Kinds.TableDelete,
                 _ => $"table {method}",
             };

@@ -7,6 +7,8 @@ using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Events;
 using Loyalty.Core.Serialization;
 using Loyalty.Storage.Repositories;
+using Azure.Data.Tables;
+using Loyalty.Storage.Queues;
 using Loyalty.Storage.Tables;
 
 namespace Loyalty.Bench.Scenarios;
@@ -162,11 +164,11 @@ public static class BatchJobBench
             TimedAsync(context, parallelism, progress, async (shard, advance, ct) =>
             {
                 var rows = etags[shard] = [];
-                var filter = TableFilter.Create($"PartitionKey eq {SyntheticRows.PartitionOf(shard)} and RowKey ge {"p|"} and RowKey lt {"p}"}");
-                await foreach (var page in table.QueryPagesAsync(filter, pageSize: 1000, cancellationToken: ct).ConfigureAwait(false))
+                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SyntheticRows.PartitionOf(shard)} and RowKey ge {"p|"} and RowKey lt {"p}"}");
+                await foreach (var page in table.QueryAsync<TableEntity>(filter, 1000, cancellationToken: ct).AsPages().ConfigureAwait(false))
                 {
-                    rows.AddRange(page.Entities.Select(e => (e.RowKey, e.ETag)));
-                    advance(page.Entities.Count);
+                    rows.AddRange(page.Values.Select(e => (e.RowKey, e.ETag)));
+                    advance(page.Values.Count);
                 }
                 return rows.Count;
             }), "rows").ConfigureAwait(false);
@@ -192,12 +194,12 @@ public static class BatchJobBench
                 var partition = SyntheticRows.PartitionOf(shard);
                 foreach (var chunk in chosen[shard].Chunk(100))
                 {
-                    await table.SubmitTransactionAsync([.. chunk.Select(r => TableTransactionAction.Update(SyntheticRows.Profile(partition, r.RowKey, profileChars, 1), r.ETag, TableUpdateMode.Replace))], ct).ConfigureAwait(false);
+                    await table.SubmitCheckedAsync([.. chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, r.RowKey, profileChars, 1), r.ETag))], ct).ConfigureAwait(false);
                     advance(chunk.Length);
                 }
                 return chosen[shard].Count;
             }), "rows").ConfigureAwait(false);
-        await table.DeleteTableAsync(cancellationToken).ConfigureAwait(false);
+        await table.DeleteAsync(cancellationToken).ConfigureAwait(false);
 
         foreach (var (name, run) in new[] { ("raw scan of profile-sized rows by shard, pages of 1,000", scan), ("raw 100-row transactions of profile-sized rows (If-Match replace)", write) })
         {
@@ -215,10 +217,10 @@ public static class BatchJobBench
     {
         var queue = storage.NotificationsQueue;
         var (count, found) = (0, new List<Notification>());
-        while (await queue.ReceiveAsync(32, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false) is { Count: > 0 } messages)
+        while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false)).Value is { Length: > 0 } messages)
         {
-            count += messages.Count;
-            found.AddRange(messages.SelectMany(m => LoyaltyJson.Deserialize<NotificationBatch>(m.Body.ToString()).Notifications));
+            count += messages.Length;
+            found.AddRange(messages.SelectMany(m => LoyaltyJson.Deserialize<NotificationBatch>(m.DecodedBody().ToString()).Notifications));
             await Task.WhenAll(messages.Select(m => queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, cancellationToken))).ConfigureAwait(false);
         }
         return (count, found);
@@ -228,8 +230,10 @@ public static class BatchJobBench
     public static async Task<int> ProfileCharsAsync(LoyaltyStorage storage, CancellationToken cancellationToken)
     {
         var members = storage.Account.GetTable(storage.Names.Members);
-        await foreach (var page in members.QueryPagesAsync(TableFilter.Create($"RowKey ge {"p|"} and RowKey lt {"p}"}"), pageSize: 100, cancellationToken: cancellationToken).ConfigureAwait(false))
-            return (int)page.Entities.Average(row => row.Sum(p => p.Value is string text ? text.Length : 8));
+        var page = await members.FirstPageAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), 100, null, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (page.Values.Count > 0)
+            // The SDK's entity also holds the keys, Timestamp and odata.etag: only the columns count, as before.
+            return (int)page.Values.Average(row => row.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")).Sum(p => p.Value is string text ? text.Length : 8));
         throw new InvalidOperationException("The Members table holds no profile rows.");
     }
 

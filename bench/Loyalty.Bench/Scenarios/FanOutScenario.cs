@@ -214,7 +214,7 @@ public static class FanOutScenario
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = DownloadParallelism, CancellationToken = cancellationToken }, async (name, ct) =>
         {
             var blob = name.StartsWith(container.Name + "/", StringComparison.Ordinal) ? name[(container.Name.Length + 1)..] : name;
-            var download = await container.DownloadAsync(blob, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Audience file {name} was listed but cannot be read.");
+            var download = (await container.GetBlobClient(blob).DownloadContentAsync(ct).ConfigureAwait(false)).Value;
             foreach (var text in download.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var line = LoyaltyJson.Deserialize<AudienceLine>(text);

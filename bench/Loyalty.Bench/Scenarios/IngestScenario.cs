@@ -1,3 +1,7 @@
+using Loyalty.Storage.Tables;
+using Loyalty.Storage.Queues;
+using Azure.Storage.Blobs.Models;
+using Azure.Data.Tables;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -125,7 +129,7 @@ public static class IngestScenario
         }
 
         await context.CleanUpAsync(storage, cancellationToken).ConfigureAwait(false);
-        await context.Account().GetTable(prefix + "BoundTx").DeleteTableAsync(cancellationToken).ConfigureAwait(false);
+        await context.Account().GetTable(prefix + "BoundTx").DeleteAsync(cancellationToken).ConfigureAwait(false);
         report.Print(Name);
     }
 
@@ -360,7 +364,7 @@ public static class IngestScenario
             {
                 var (rows, table) = n % 2 == 0 ? (identities, identityTable) : (profiles, memberTable);
                 var (pk, rk) = rows[Random.Shared.Next(rows.Count)];
-                _ = await table.GetEntityAsync(pk, rk, cancellationToken: ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
+                _ = await table.GetOrNullAsync<TableEntity>(pk, rk, cancellationToken: ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
             }).ConfigureAwait(false);
         }
 
@@ -372,7 +376,7 @@ public static class IngestScenario
             await MeasureAsync(RequestCounter.Kinds.TableInsert, async (caller, n, ct) =>
             {
                 var key = $"demo|c{caller:D2}-{n:D7}";
-                await scratch.InsertAsync(new Storage.Tables.TableEntity(key, "") { ["MemberId"] = "abcdefghijkl", ["ClaimedAt"] = DateTimeOffset.UtcNow }, ct).ConfigureAwait(false);
+                await scratch.AddEntityAsync(new TableEntity(key, "") { ["MemberId"] = "abcdefghijkl", ["ClaimedAt"] = DateTimeOffset.UtcNow }, ct).ConfigureAwait(false);
                 inserted.Enqueue(key);
             }).ConfigureAwait(false);
         }
@@ -386,26 +390,26 @@ public static class IngestScenario
             }).ConfigureAwait(false);
         }
 
-        await scratch.DeleteTableAsync(cancellationToken).ConfigureAwait(false);
+        await scratch.DeleteAsync(cancellationToken).ConfigureAwait(false);
 
         if (kinds.Contains(RequestCounter.Kinds.BlobWrite))
         {
             var container = account.GetContainer($"{prefix.ToLowerInvariant()}-mix");
-            await container.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var body = BinaryData.FromBytes(new byte[shape.ReceiptBytes]);
             await MeasureAsync(RequestCounter.Kinds.BlobWrite, (caller, n, ct) =>
-                container.UploadAsync($"demo/2026/11/23/c{caller:D2}-{n:D7}.json", body, "application/json", cancellationToken: ct)).ConfigureAwait(false);
-            await container.DeleteContainerAsync(cancellationToken).ConfigureAwait(false);
+                container.GetBlobClient($"demo/2026/11/23/c{caller:D2}-{n:D7}.json").UploadAsync(body, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct)).ConfigureAwait(false);
+            await container.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         if (kinds.Contains(RequestCounter.Kinds.QueueSend))
         {
             // A queue of its own, deleted at once: stored messages slow every queue of the emulator down.
             var queue = account.GetQueue($"{prefix.ToLowerInvariant()}-mix");
-            await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var body = BinaryData.FromBytes(new byte[400]);
-            await MeasureAsync(RequestCounter.Kinds.QueueSend, (caller, n, ct) => queue.SendAsync(body, cancellationToken: ct)).ConfigureAwait(false);
-            await queue.DeleteQueueAsync(cancellationToken).ConfigureAwait(false);
+            await MeasureAsync(RequestCounter.Kinds.QueueSend, (caller, n, ct) => queue.SendBodyAsync(body, cancellationToken: ct)).ConfigureAwait(false);
+            await queue.DeleteIfExistsAsync(cancellationToken).ConfigureAwait(false);
         }
 
         MixBound Of(IReadOnlyDictionary<string, double> perReceipt, string extra)
@@ -428,9 +432,9 @@ public static class IngestScenario
     {
         var account = context.Account();
         var identities = await LookupScenario.Keys(account.GetTable(storage.Names.Identities),
-            Storage.Tables.TableFilter.Create($"PartitionKey ge {DemoProgram.Id + "|phone|"} and PartitionKey lt {DemoProgram.Id + "|phone}"}"), CancellationToken.None).ConfigureAwait(false);
+            TableClient.CreateQueryFilter($"PartitionKey ge {DemoProgram.Id + "|phone|"} and PartitionKey lt {DemoProgram.Id + "|phone}"}"), CancellationToken.None).ConfigureAwait(false);
         var profiles = await LookupScenario.Keys(account.GetTable(storage.Names.Members),
-            Storage.Tables.TableFilter.Create($"RowKey ge {"p|"} and RowKey lt {"p}"}"), CancellationToken.None).ConfigureAwait(false);
+            TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), CancellationToken.None).ConfigureAwait(false);
         return (identities, profiles);
     }
 
@@ -450,7 +454,7 @@ public static class IngestScenario
             {
                 while (!watch.IsCancellationRequested)
                 {
-                    var count = await queue.GetApproximateMessageCountAsync(watch.Token).ConfigureAwait(false);
+                    var count = (await queue.GetPropertiesAsync(watch.Token).ConfigureAwait(false)).Value.ApproximateMessagesCount;
                     Volatile.Write(ref depth, count);
                     progress.Report(Math.Max(0, Interlocked.Read(ref sent) - count));
                     if (count == 0 && Interlocked.Read(ref sent) == messages) return clock.Elapsed;
@@ -467,7 +471,7 @@ public static class IngestScenario
                 Interlocked.Increment(ref depth);
                 var batch = Enumerable.Range(0, perMessage).Select(_ => members[Random.Shared.Next(members.Count)]).Select(member => (member, run.Next(member))).ToList();
                 var began = Stopwatch.GetTimestamp();
-                await queue.SendAsync(new BinaryData(run.Message(batch.Select(b => b.Item2.Receipt))), cancellationToken: ct).ConfigureAwait(false);
+                await queue.SendBodyAsync(new BinaryData(run.Message(batch.Select(b => b.Item2.Receipt))), cancellationToken: ct).ConfigureAwait(false);
                 lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                 foreach (var (member, item) in batch) run.Expected.Add(member.MemberId, item.Qualifying);
                 Interlocked.Increment(ref sent);
@@ -507,7 +511,7 @@ public static class IngestScenario
                 // The probe's points once this receipt is in: it has no other receipt in flight.
                 var target = probe is null ? 0 : initial[probe.MemberId] + run.Expected.Of(probe.MemberId) + batch[0].Item.Qualifying;
                 var sentAt = Stopwatch.GetTimestamp();
-                await queue.SendAsync(new BinaryData(run.Message(batch.Select(b => b.Item.Receipt))), cancellationToken: ct).ConfigureAwait(false);
+                await queue.SendBodyAsync(new BinaryData(run.Message(batch.Select(b => b.Item.Receipt))), cancellationToken: ct).ConfigureAwait(false);
                 foreach (var (member, item) in batch) run.Expected.Add(member.MemberId, item.Qualifying);
                 if (probe is null) return;
                 pollers.Add(Task.Run(async () =>
@@ -548,7 +552,7 @@ public static class IngestScenario
     private static async Task DrainAsync(LoyaltyStorage storage, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        while (await storage.ReceiptsQueue.GetApproximateMessageCountAsync(cancellationToken).ConfigureAwait(false) > 0)
+        while ((await storage.ReceiptsQueue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount > 0)
         {
             if (clock.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException("The receipts queue did not drain within 5 minutes.");
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
@@ -583,7 +587,7 @@ public static class IngestScenario
         context.Report.Check(Name, "every member's qualifying points = initial + Σ domain-scored qualifying points of its receipts",
             wrong == 0 && receipts > 0,
             $"{receipts:N0} receipts, {points:N0} points over {population.Members.Count:N0} members; {wrong} wrong" + (examples.IsEmpty ? "" : $" (e.g. {string.Join(", ", examples)})"));
-        var poisoned = await storage.ReceiptsPoisonQueue.GetApproximateMessageCountAsync(cancellationToken).ConfigureAwait(false);
+        var poisoned = (await storage.ReceiptsPoisonQueue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
         context.Report.Check(Name, "nothing in the receipts poison queue", poisoned == 0, $"{poisoned} messages");
     }
 

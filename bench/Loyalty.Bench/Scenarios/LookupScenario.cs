@@ -2,6 +2,8 @@ using System.Globalization;
 using Loyalty.Bench.Infra;
 using Loyalty.Core.Application;
 using Loyalty.HostProcess;
+using Azure;
+using Azure.Data.Tables;
 using Loyalty.Storage.Tables;
 using Spectre.Console;
 
@@ -54,8 +56,8 @@ public static class LookupScenario
         // The rows a lookup reads, straight from the tables.
         var account = context.Account();
         var identityRows = await Keys(account.GetTable(storage.Names.Identities),
-            TableFilter.Create($"PartitionKey ge {population.ProgramId + "|phone|"} and PartitionKey lt {population.ProgramId + "|phone}"}"), cancellationToken).ConfigureAwait(false);
-        var profileRows = await Keys(account.GetTable(storage.Names.Members), TableFilter.Create($"RowKey ge {"p|"} and RowKey lt {"p}"}"), cancellationToken).ConfigureAwait(false);
+            TableClient.CreateQueryFilter($"PartitionKey ge {population.ProgramId + "|phone|"} and PartitionKey lt {population.ProgramId + "|phone}"}"), cancellationToken).ConfigureAwait(false);
+        var profileRows = await Keys(account.GetTable(storage.Names.Members), TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), cancellationToken).ConfigureAwait(false);
         if (identityRows.Count != members.Count || profileRows.Count != members.Count)
             throw new InvalidOperationException($"Expected {members.Count} phone identities and profiles, found {identityRows.Count} and {profileRows.Count}: the storage layout changed; update the benchmark.");
         var identities = account.GetTable(storage.Names.Identities);
@@ -80,7 +82,7 @@ public static class LookupScenario
                 {
                     var i = Random.Shared.Next(members.Count);
                     var (pk, rk) = n % 2 == 0 ? identityRows[i] : profileRows[i];
-                    _ = await (n % 2 == 0 ? identities : profiles).GetEntityAsync(pk, rk, cancellationToken: ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
+                    _ = await (n % 2 == 0 ? identities : profiles).GetOrNullAsync<TableEntity>(pk, rk, cancellationToken: ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
                 },
                 "POST /members/identify", async (caller, n, ct) =>
                 {
@@ -141,7 +143,7 @@ public static class LookupScenario
     public static async Task<List<(string PartitionKey, string RowKey)>> Keys(TableClient table, string filter, CancellationToken cancellationToken)
     {
         var keys = new List<(string, string)>();
-        await foreach (var row in table.QueryAsync(filter, ["PartitionKey", "RowKey"], 1000, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, 1000, ["PartitionKey", "RowKey"], cancellationToken).ConfigureAwait(false))
             keys.Add((row.PartitionKey, row.RowKey));
         return keys;
     }
@@ -149,8 +151,8 @@ public static class LookupScenario
     private static async Task<long> CountAsync(TableClient table, CancellationToken cancellationToken)
     {
         long rows = 0;
-        await foreach (var page in table.QueryPagesAsync(select: ["PartitionKey"], pageSize: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
-            rows += page.Entities.Count;
+        await foreach (var page in table.QueryAsync<TableEntity>(maxPerPage: 1000, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
+            rows += page.Values.Count;
         return rows;
     }
 }

@@ -1,5 +1,8 @@
+using Loyalty.Storage.Queues;
 using System.Diagnostics;
 using Loyalty.Bench.Infra;
+using Azure;
+using Azure.Data.Tables;
 using Loyalty.Storage.Tables;
 using Spectre.Console;
 
@@ -37,7 +40,7 @@ public static class StorageScenario
             var run = await MeasureAsync(context, $"point read c={c}", c, async (caller, n, ct) =>
             {
                 var (pk, rk) = SyntheticRows.KeyOf(Random.Shared.NextInt64(scale.PointRows), Partitions);
-                _ = await points.GetEntityAsync(pk, rk, cancellationToken: ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
+                _ = await points.GetOrNullAsync<TableEntity>(pk, rk, cancellationToken: ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
             }, cancellationToken).ConfigureAwait(false);
             Add(report, "point read", c, run, "reads/s");
         }
@@ -47,7 +50,7 @@ public static class StorageScenario
             var run = await MeasureAsync(context, $"upsert (merge) c={c}", c, async (caller, n, ct) =>
             {
                 var (pk, rk) = SyntheticRows.KeyOf(Random.Shared.NextInt64(scale.PointRows), Partitions);
-                await points.UpsertAsync(new TableEntity(pk, rk) { ["Balance"] = n, ["Updated"] = DateTimeOffset.UtcNow }, cancellationToken: ct).ConfigureAwait(false);
+                await points.UpsertEntityAsync(new TableEntity(pk, rk) { ["Balance"] = n, ["Updated"] = DateTimeOffset.UtcNow }, TableUpdateMode.Merge, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             Add(report, "upsert (merge), single entity", c, run, "writes/s");
         }
@@ -72,8 +75,8 @@ public static class StorageScenario
             {
                 var partition = $"c{c:D2}s{caller:D2}";
                 var actions = new List<TableTransactionAction>(100);
-                for (var k = 0; k < 100; k++) actions.Add(TableTransactionAction.Insert(SyntheticRows.Small(partition, $"{n:D7}|{k:D3}", 200)));
-                await big.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                for (var k = 0; k < 100; k++) actions.Add(new TableTransactionAction(TableTransactionActionType.Add, SyntheticRows.Small(partition, $"{n:D7}|{k:D3}", 200)));
+                await big.SubmitCheckedAsync(actions, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             report.Add(new Measurement
             {
@@ -97,9 +100,9 @@ public static class StorageScenario
                 var sample = context.Cpu.Start();
                 var clock = Stopwatch.StartNew();
                 long rows = 0;
-                await foreach (var page in scan.QueryPagesAsync(pageSize: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+                await foreach (var page in scan.QueryAsync<TableEntity>(maxPerPage: 1000, cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
                 {
-                    rows += page.Entities.Count;
+                    rows += page.Values.Count;
                     progress.Report(rows);
                 }
 
@@ -119,7 +122,7 @@ public static class StorageScenario
         await QueueAsync(context, prefix.ToLowerInvariant() + "-bench", cancellationToken).ConfigureAwait(false);
 
         foreach (var table in new[] { points, small, big, scan })
-            await table.DeleteTableAsync(cancellationToken).ConfigureAwait(false);
+            await table.DeleteAsync(cancellationToken).ConfigureAwait(false);
         report.Print(Name);
     }
 
@@ -128,13 +131,13 @@ public static class StorageScenario
     {
         var depth = context.Scale.QueueDepth;
         var queue = context.Account().GetQueue(name);
-        await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var body = BinaryData.FromString(SyntheticRows.Padding(1_000)); // about a 3-receipt loyalty.receipt.v1 message
 
         var send = await Ui.ProgressAsync($"queue send: {depth:N0} messages of 1 KB, c=8", depth, progress =>
             Load.CountAsync(depth, 8, async (i, ct) =>
             {
-                await queue.SendAsync(body, cancellationToken: ct).ConfigureAwait(false);
+                await queue.SendBodyAsync(body, cancellationToken: ct).ConfigureAwait(false);
                 return 1;
             }, context.Cpu, progress, cancellationToken)).ConfigureAwait(false);
         Add(context.Report, "queue send, 1 KB", 8, send, "messages/s", $"depth 0 → {depth:N0}");
@@ -151,8 +154,8 @@ public static class StorageScenario
                 while (Interlocked.Read(ref deleted) < depth)
                 {
                     var began = Stopwatch.GetTimestamp();
-                    var messages = await queue.ReceiveAsync(32, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
-                    if (messages.Count == 0)
+                    var messages = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false)).Value;
+                    if (messages.Length == 0)
                     {
                         await Task.Delay(10, cancellationToken).ConfigureAwait(false);
                         continue;
@@ -160,16 +163,16 @@ public static class StorageScenario
 
                     await Task.WhenAll(messages.Select(m => queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, cancellationToken))).ConfigureAwait(false);
                     lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
-                    progress.Report(Interlocked.Add(ref deleted, messages.Count));
+                    progress.Report(Interlocked.Add(ref deleted, messages.Length));
                 }
             }, cancellationToken)).ToArray();
             await Task.WhenAll(receivers).ConfigureAwait(false);
             return new RunResult(deleted, clock.Elapsed.TotalSeconds, LatencyStats.From(latencies), 0, null, sample.Stop());
         }).ConfigureAwait(false);
-        var remaining = await queue.GetApproximateMessageCountAsync(cancellationToken).ConfigureAwait(false);
+        var remaining = (await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
         Add(context.Report, "queue receive 32 + delete each", 4, drain, "messages/s",
             $"depth {depth:N0} → {remaining}; latency is per receive + its deletes; only this queue holds messages in this Azurite");
-        await queue.DeleteQueueAsync(cancellationToken).ConfigureAwait(false);
+        await queue.DeleteIfExistsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public static Task<RunResult> MeasureAsync(

@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Data.Tables;
 using Loyalty.Storage.Tables;
 
 namespace Loyalty.Bench.Scenarios;
@@ -48,10 +49,10 @@ public static class SyntheticRows
             {
                 var i = (long)k * partitions + batch.Partition;
                 if (i >= rows) break;
-                actions.Add(TableTransactionAction.Insert(make(PartitionOf(batch.Partition), RowOf(i), i)));
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, make(PartitionOf(batch.Partition), RowOf(i), i)));
             }
 
-            if (actions.Count > 0) await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+            if (actions.Count > 0) await table.SubmitCheckedAsync(actions, ct).ConfigureAwait(false);
             progress?.Report(Interlocked.Add(ref done, actions.Count));
         }).ConfigureAwait(false);
     }
@@ -80,7 +81,7 @@ public sealed class ShapedTransactions(TableClient table, int operations, int pr
         tag = Guid.NewGuid().ToString("N")[..6];
         etags = new ETag[callers];
         await Parallel.ForAsync(0, callers, cancellationToken, async (caller, ct) =>
-            etags[caller] = await table.InsertAsync(SyntheticRows.Profile(Partition(caller), "p", profileChars, 0), ct).ConfigureAwait(false)).ConfigureAwait(false);
+            etags[caller] = (await table.AddEntityAsync(SyntheticRows.Profile(Partition(caller), "p", profileChars, 0), ct).ConfigureAwait(false)).Headers.ETag!.Value).ConfigureAwait(false);
     }
 
     private long sequence;
@@ -92,10 +93,10 @@ public sealed class ShapedTransactions(TableClient table, int operations, int pr
         var partition = Partition(caller);
         var actions = new List<TableTransactionAction>(operations);
         for (var k = 0; k < operations - 1; k++)
-            actions.Add(TableTransactionAction.Insert(SyntheticRows.Small(partition, $"r|{n:D9}|{k}", rowChars)));
-        actions.Add(TableTransactionAction.Update(SyntheticRows.Profile(partition, "p", profileChars, n), etags[caller], TableUpdateMode.Replace));
-        var result = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-        etags[caller] = result[^1] ?? throw new InvalidOperationException("The profile update returned no ETag.");
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, SyntheticRows.Small(partition, $"r|{n:D9}|{k}", rowChars)));
+        actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, "p", profileChars, n), etags[caller]));
+        var result = await table.SubmitCheckedAsync(actions, cancellationToken).ConfigureAwait(false);
+        etags[caller] = result.Value[^1].Headers.ETag ?? throw new InvalidOperationException("The profile update returned no ETag.");
     }
 
     private string Partition(int caller) => $"t{tag}c{caller:D3}";

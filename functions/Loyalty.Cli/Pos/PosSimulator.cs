@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Azure.Storage.Queues;
 using Loyalty.Storage.Queues;
 using Spectre.Console;
 
@@ -18,7 +19,7 @@ internal sealed class PosSimulator(QueueClient queue, TimeSpan stall)
     /// <param name="maxDepth">Messages the queue may hold; sending pauses at this depth until the worker catches up.</param>
     public async Task<SendResult> SendAsync(SimulationPlan plan, double rate, int maxDepth, ProgressTask progress, CancellationToken cancellationToken)
     {
-        var depth = await queue.GetApproximateMessageCountAsync(cancellationToken).ConfigureAwait(false);
+        var depth = (await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
         // The depth is at most the last reading plus the messages sent since, so the queue is read only when that
         // bound reaches the limit, not before every send.
         var sentSinceReading = 0;
@@ -42,7 +43,7 @@ internal sealed class PosSimulator(QueueClient queue, TimeSpan stall)
                 waited += clock.Elapsed - pausedAt;
                 progress.Description = "Sending";
             }
-            await queue.SendAsync(message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.SendBodyAsync(BinaryData.FromString(message.Body), cancellationToken: cancellationToken).ConfigureAwait(false);
             sentSinceReading++;
             receipts += message.Receipts.Count;
             progress.Increment(message.Receipts.Count);
@@ -82,7 +83,7 @@ internal sealed class PosSimulator(QueueClient queue, TimeSpan stall)
 
         public async Task<int> ReadAsync(CancellationToken cancellationToken)
         {
-            var depth = await queue.GetApproximateMessageCountAsync(cancellationToken).ConfigureAwait(false);
+            var depth = (await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
             if (depth < smallest)
             {
                 smallest = depth;

@@ -37,12 +37,12 @@ internal static class SendCommand
                 return Fail($"receipts: a message carries 1 to {ReceiptMessage.MaxReceipts} receipts, this one {message.Receipts.Count}.");
             if (serviceBus.Get(parse) is { } target)
                 return await SendToServiceBusAsync(target, body, message, ct);
-            if (body.Length > QueueClient.MaxBodyBytes)
-                return Fail($"The message is {body.Length:N0} bytes; the queue takes at most {QueueClient.MaxBodyBytes:N0}. Split its receipts over several messages.");
+            if (body.Length > QueueBodies.MaxBodyBytes)
+                return Fail($"The message is {body.Length:N0} bytes; the queue takes at most {QueueBodies.MaxBodyBytes:N0}. Split its receipts over several messages.");
 
             var storage = backend(parse).Storage;
             await storage.EnsureCreatedAsync(ct);
-            var sent = await storage.ReceiptsQueue.SendAsync(new BinaryData(body), cancellationToken: ct);
+            var sent = await storage.ReceiptsQueue.SendBodyAsync(new BinaryData(body), cancellationToken: ct);
             Console.WriteLine($"Sent {message.Receipts.Count} receipt(s) for program '{message.ProgramId}' to queue '{storage.ReceiptsQueue.Name}' as message {sent.MessageId}.");
             return 0;
         });

@@ -23,7 +23,7 @@ internal static class SimulateCommand
         var program = new Option<string>("--program") { Description = "The program the receipts are for.", DefaultValueFactory = _ => "demo" };
         var receipts = new Option<int>("--receipts") { Description = "Receipts to send, returns and duplicates included.", DefaultValueFactory = _ => 10_000 }.AtLeast(1);
         var rate = new Option<double>("--rate") { Description = "Receipts per second to aim at; 0 sends as fast as --max-depth allows.", DefaultValueFactory = _ => 0 }.AtLeast(0);
-        var batch = new Option<int>("--batch") { Description = $"Receipts per message (at most {ReceiptMessage.MaxReceipts}, fewer when a message would exceed {QueueClient.MaxBodyBytes / 1024} KiB).", DefaultValueFactory = _ => 50 }.Between(1, ReceiptMessage.MaxReceipts);
+        var batch = new Option<int>("--batch") { Description = $"Receipts per message (at most {ReceiptMessage.MaxReceipts}, fewer when a message would exceed {QueueBodies.MaxBodyBytes / 1024} KiB).", DefaultValueFactory = _ => 50 }.Between(1, ReceiptMessage.MaxReceipts);
         var returns = new Option<double>("--returns") { Description = "Share of receipts that return some lines of an earlier purchase.", DefaultValueFactory = _ => 0.05 }.Between(0, 1);
         var duplicates = new Option<double>("--duplicates") { Description = "Share of receipts re-sent verbatim in a later message.", DefaultValueFactory = _ => 0.02 }.Between(0, 1);
         var members = new Option<int>("--members") { Description = "Demo members 1..M the buyers are drawn from (phone +4670{n:D7} or member{n}@example.com).", DefaultValueFactory = _ => 3_000 }.AtLeast(1);
@@ -91,7 +91,7 @@ internal static class SimulateCommand
                 AnsiConsole.MarkupLine($"[yellow]{expected.UnknownIdentifiers:N0} identifiers belong to no member: their receipts are parked, not applied, and not verified.[/]");
         }
 
-        var poisonBefore = await storage.ReceiptsPoisonQueue.GetApproximateMessageCountAsync(cancellationToken);
+        var poisonBefore = (await storage.ReceiptsPoisonQueue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
         SendResult sent;
         TimeSpan endToEnd;
         try
@@ -102,7 +102,7 @@ internal static class SimulateCommand
         {
             return Fail(e.Message);
         }
-        var poisonGrew = await storage.ReceiptsPoisonQueue.GetApproximateMessageCountAsync(cancellationToken) - poisonBefore;
+        var poisonGrew = (await storage.ReceiptsPoisonQueue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount - poisonBefore;
 
         AnsiConsole.MarkupLine($"Sent {sent.Receipts:N0} receipts in {sent.Messages:N0} messages in {sent.Elapsed.TotalSeconds:N1} s: [bold]{sent.Receipts / sent.Elapsed.TotalSeconds:N0} receipts/s[/] sent"
             + (sent.Paused > TimeSpan.Zero ? $", of which {sent.Paused.TotalSeconds:N1} s paused at {settings.MaxDepth:N0} queued messages." : "."));

@@ -8,7 +8,7 @@ namespace Loyalty.Cli.Pos;
 /// <param name="Duplicate">A receipt sent before, re-sent verbatim (a till retrying after a lost acknowledgement).</param>
 internal sealed record PlannedReceipt(PosReceipt Receipt, bool Duplicate);
 
-/// <param name="Body">The message as it goes on the queue: <c>loyalty.receipt.v1</c> JSON, at most <see cref="QueueClient.MaxBodyBytes"/>.</param>
+/// <param name="Body">The message as it goes on the queue: <c>loyalty.receipt.v1</c> JSON, at most <see cref="QueueBodies.MaxBodyBytes"/>.</param>
 internal sealed record PlannedMessage(string Body, int Bytes, IReadOnlyList<PlannedReceipt> Receipts);
 
 /// <summary>
@@ -45,7 +45,7 @@ internal sealed class SimulationPlan
                     ? new PlannedReceipt(Take(repeatable), true)
                     : new PlannedReceipt(baskets.Purchase($"sim-{runId}-{n:D6}"), false);
             var bytes = Encoding.UTF8.GetByteCount(LoyaltyJson.Serialize(next.Receipt));
-            if (current.Count == batch || currentBytes + 1 + bytes > QueueClient.MaxBodyBytes) Close();
+            if (current.Count == batch || currentBytes + 1 + bytes > QueueBodies.MaxBodyBytes) Close();
             current.Add(next);
             currentBytes += bytes + (current.Count > 1 ? 1 : 0);
         }
@@ -56,8 +56,8 @@ internal sealed class SimulationPlan
         {
             var body = LoyaltyJson.Serialize(new ReceiptMessage { Type = ReceiptMessage.MessageType, ProgramId = programId, Receipts = current.Select(r => r.Receipt).ToArray() });
             var size = Encoding.UTF8.GetByteCount(body);
-            if (size > QueueClient.MaxBodyBytes)
-                throw new InvalidOperationException($"A planned message is {size} bytes, over the queue's {QueueClient.MaxBodyBytes}; the size estimate is wrong.");
+            if (size > QueueBodies.MaxBodyBytes)
+                throw new InvalidOperationException($"A planned message is {size} bytes, over the queue's {QueueBodies.MaxBodyBytes}; the size estimate is wrong.");
             messages.Add(new PlannedMessage(body, size, current));
             foreach (var receipt in current.Where(r => !r.Duplicate).Select(r => r.Receipt))
             {

@@ -1,4 +1,6 @@
 using Loyalty.Api.Http;
+using Loyalty.Hosting;
+using Loyalty.Storage.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,8 +12,9 @@ namespace Loyalty.Functions.Http;
 /// <summary>
 /// For HTTP invocations, what the local host's UseCorrelationIds and UseExceptionHandler do: the correlation id in the
 /// response and the logging scope, and an exception a handler did not catch answered with our <c>internal</c> problem
-/// (never the exception's text) instead of the worker's bare 500. It runs inside the ASP.NET Core integration's own
-/// middleware, which then writes the result set here as it writes a function's.
+/// (never the exception's text) instead of the worker's bare 500, or with a 503 and Retry-After when storage stayed
+/// unavailable after the SDKs' retries. It runs inside the ASP.NET Core integration's own middleware, which then writes
+/// the result set here as it writes a function's.
 /// </summary>
 public sealed class HttpProblemsMiddleware(ILogger<HttpProblemsMiddleware> logger) : IFunctionsWorkerMiddleware
 {
@@ -36,6 +39,11 @@ public sealed class HttpProblemsMiddleware(ILogger<HttpProblemsMiddleware> logge
             {
                 await invocation().ConfigureAwait(false);
                 return null;
+            }
+            catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested && StorageFailures.IsUnavailable(e))
+            {
+                logger.LogWarning("{Function}: storage unavailable after retries ({Error}); answered 503.", function, StorageFailures.Describe(e));
+                return new HandlerResult(Problems.OfHost(StatusCodes.Status503ServiceUnavailable).WithHeader("Retry-After", StorageUnavailableHandler.RetryAfterSeconds));
             }
             catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
             {

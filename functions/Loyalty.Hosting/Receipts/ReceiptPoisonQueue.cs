@@ -5,6 +5,8 @@ using System.Text.Json;
 using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Serialization;
 using Loyalty.Core.Validation;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
 using Loyalty.Storage.Queues;
 using Loyalty.Storage.Repositories;
 
@@ -60,19 +62,19 @@ public sealed class ReceiptPoisonQueue
         };
 
         var bytes = entry.ToJson();
-        if (bytes.Length > QueueClient.MaxBodyBytes)
+        if (bytes.Length > QueueBodies.MaxBodyBytes)
         {
             entry = entry with { Receipt = null, Note = Join(entry.Note, "The receipt is too large to carry here; it is in the archived message.") };
             bytes = entry.ToJson();
         }
 
-        if (bytes.Length > QueueClient.MaxBodyBytes)
+        if (bytes.Length > QueueBodies.MaxBodyBytes)
         {
             entry = entry with { Errors = entry.Errors!.Take(5).ToList(), Note = Join(entry.Note, "Only the first 5 errors are kept.") };
             bytes = entry.ToJson();
         }
 
-        await Queue.SendAsync(new BinaryData(bytes), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Queue.SendBodyAsync(new BinaryData(bytes), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A whole message that cannot be handled (not JSON, the wrong type or shape, or failing on every delivery), with the reason.</summary>
@@ -86,16 +88,17 @@ public sealed class ReceiptPoisonQueue
         };
 
         var bytes = entry.ToJson();
-        if (bytes.Length > QueueClient.MaxBodyBytes)
+        if (bytes.Length > QueueBodies.MaxBodyBytes)
         {
             var container = storage.Account.GetContainer(storage.Names.ReceiptsContainer);
             var name = $"poison/{messageId}.txt";
-            await container.UploadAsync(name, BinaryData.FromBytes(body), "text/plain; charset=utf-8", cancellationToken: cancellationToken).ConfigureAwait(false);
+            await container.GetBlobClient(name).UploadAsync(
+                BinaryData.FromBytes(body), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/plain; charset=utf-8" } }, cancellationToken).ConfigureAwait(false);
             entry = entry with { Body = null, Archive = $"{container.Name}/{name}", Note = "The message is too large to carry here; its body is in the archive." };
             bytes = entry.ToJson();
         }
 
-        await Queue.SendAsync(new BinaryData(bytes), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Queue.SendBodyAsync(new BinaryData(bytes), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The program the message names, when it is JSON with a plausible <c>programId</c>, so an operator can route it.</summary>

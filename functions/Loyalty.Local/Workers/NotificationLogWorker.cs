@@ -3,6 +3,8 @@ using System.Text.Json;
 using Loyalty.Core.Events;
 using Loyalty.Hosting;
 using Loyalty.Local.DevMail;
+using Azure.Storage.Queues.Models;
+using Loyalty.Storage.Errors;
 using Loyalty.Storage.Queues;
 
 namespace Loyalty.Local.Workers;
@@ -44,8 +46,8 @@ public sealed class NotificationLogWorker(LoyaltyBackend backend, ILogger<Notifi
         {
             try
             {
-                var messages = await queue.ReceiveAsync(32, VisibilityTimeout, stoppingToken).ConfigureAwait(false);
-                if (messages.Count > 0)
+                QueueMessage[] messages = await queue.ReceiveMessagesAsync(32, VisibilityTimeout, stoppingToken).ConfigureAwait(false);
+                if (messages.Length > 0)
                 {
                     delay = TimeSpan.Zero;
                     foreach (var message in messages) Drain(message);
@@ -64,7 +66,7 @@ public sealed class NotificationLogWorker(LoyaltyBackend backend, ILogger<Notifi
             catch (Exception e)
             {
                 delay = Min(Max(delay * 2, MinDelay * 4), MaxErrorDelay);
-                logger.LogWarning("Draining the notifications queue failed ({Error}); trying again in {Delay}.", e.Message, delay);
+                logger.LogWarning("Draining the notifications queue failed ({Error}); trying again in {Delay}.", StorageFailures.Describe(e), delay);
             }
 
             try
@@ -83,7 +85,7 @@ public sealed class NotificationLogWorker(LoyaltyBackend backend, ILogger<Notifi
     {
         try
         {
-            using var json = JsonDocument.Parse(message.Body.ToMemory());
+            using var json = JsonDocument.Parse(message.DecodedBody().ToMemory());
             if (!json.RootElement.TryGetProperty("notifications", out var notifications) || notifications.ValueKind != JsonValueKind.Array)
             {
                 logger.LogWarning("Notification message {MessageId} is not a {Type}; dropped.", message.MessageId, NotificationBatch.MessageType);

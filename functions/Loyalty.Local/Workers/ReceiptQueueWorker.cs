@@ -3,6 +3,9 @@ using System.Diagnostics;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Receipts;
 using Loyalty.Hosting.Receipts;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Loyalty.Storage.Errors;
 using Loyalty.Storage.Queues;
 using Loyalty.Storage.Repositories;
@@ -148,7 +151,9 @@ public sealed class ReceiptQueueWorker : BackgroundService
             {
                 // Not the stopping token: a receive cut short may have hidden messages we would then never see.
                 // Received during the grace period, they are handled (or released when it ends).
-                messages = await queue.ReceiveAsync(room, options.VisibilityTimeout, hardStop.Token).ConfigureAwait(false);
+                // Received without a message encoding and decoded one by one (QueueBodies): a plain-text message from a POS is
+                // applied like the others instead of failing the whole batch.
+                messages = (await queue.ReceiveMessagesAsync(room, options.VisibilityTimeout, hardStop.Token).ConfigureAwait(false)).Value;
                 errorDelay = TimeSpan.Zero;
             }
             catch (OperationCanceledException)
@@ -160,7 +165,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
             {
                 slots.Release(room);
                 errorDelay = errorDelay == TimeSpan.Zero ? MinIdleDelay * 4 : Min(errorDelay * 2, MaxErrorDelay);
-                logger.LogWarning("Receiving from queue {Queue} failed ({Error}); trying again in {Delay}.", queue.Name, e.Message, errorDelay);
+                logger.LogWarning("Receiving from queue {Queue} failed ({Error}); trying again in {Delay}.", queue.Name, Describe(e), errorDelay);
                 if (!await Wait(() => Task.Delay(errorDelay, stoppingToken)).ConfigureAwait(false)) break;
                 continue;
             }
@@ -219,7 +224,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
             MessageVerdict? verdict;
             try
             {
-                verdict = await handler.HandleAsync(message.Body.ToMemory(), message.MessageId, message.DequeueCount, options.Parallelism, hardStop).ConfigureAwait(false);
+                verdict = await handler.HandleAsync(message.DecodedBody().ToMemory(), message.MessageId, message.DequeueCount, options.Parallelism, hardStop).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -251,7 +256,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
                     outcome = verdict.Rejected.Count == 0 ? "completed" : $"completed, {verdict.Rejected.Count} receipts rejected to the poison queue";
                     break;
                 case MessageAction.Poison:
-                    await poison.WriteMessageAsync(message.Body.ToMemory(), message.MessageId, message.DequeueCount, verdict.Reason ?? "Unusable message.", hardStop).ConfigureAwait(false);
+                    await poison.WriteMessageAsync(message.DecodedBody().ToMemory(), message.MessageId, message.DequeueCount, verdict.Reason ?? "Unusable message.", hardStop).ConfigureAwait(false);
                     await DeleteAsync(message, lease, hardStop).ConfigureAwait(false);
                     Interlocked.Increment(ref poisoned);
                     outcome = $"poisoned: {verdict.Reason}";
@@ -259,7 +264,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
                 case MessageAction.RetryLater:
                 default:
                     var delay = Min(options.RetryDelay * message.DequeueCount, options.VisibilityTimeout);
-                    await queue.UpdateVisibilityAsync(message.MessageId, lease.PopReceipt, delay, hardStop).ConfigureAwait(false);
+                    await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, (BinaryData?)null, delay, hardStop).ConfigureAwait(false);
                     Interlocked.Increment(ref retriedLater);
                     outcome = $"retry in {delay.TotalSeconds:0.#} s: {verdict.Reason}";
                     break;
@@ -297,16 +302,16 @@ public sealed class ReceiptQueueWorker : BackgroundService
             {
                 await Task.Delay(period, stop).ConfigureAwait(false);
                 // Only the delay stops early: an update cut short may have changed the pop receipt without telling us.
-                lease.PopReceipt = (await queue.UpdateVisibilityAsync(message.MessageId, lease.PopReceipt, options.VisibilityTimeout, hardStop).ConfigureAwait(false)).PopReceipt;
+                lease.PopReceipt = (await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, (BinaryData?)null, options.VisibilityTimeout, hardStop).ConfigureAwait(false)).Value.PopReceipt;
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-            catch (StorageException e)
+            catch (RequestFailedException e)
             {
                 // Gone or taken by another worker (it will apply the receipts again, harmlessly); or storage trouble.
-                logger.LogDebug("Receipt message {MessageId}: could not extend its visibility ({Error}).", message.MessageId, e.Message);
+                logger.LogDebug("Receipt message {MessageId}: could not extend its visibility ({Error}).", message.MessageId, Describe(e));
                 return;
             }
         }
@@ -324,10 +329,10 @@ public sealed class ReceiptQueueWorker : BackgroundService
         {
             await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, cancellationToken).ConfigureAwait(false);
         }
-        catch (StorageException e) when (e.ErrorCode == "PopReceiptMismatch")
+        catch (RequestFailedException e) when (e.ErrorCode == "PopReceiptMismatch" || e.IsNotFound())
         {
-            // Pop receipt mismatch: our hold lapsed and another worker has the message; it finishes the job.
-            logger.LogDebug("Receipt message {MessageId}: another worker holds it now ({Error}).", message.MessageId, e.Message);
+            // Our hold lapsed and another worker has the message (or has finished it already); it finishes the job.
+            logger.LogDebug("Receipt message {MessageId}: another worker holds it now ({Error}).", message.MessageId, Describe(e));
         }
     }
 
@@ -337,13 +342,13 @@ public sealed class ReceiptQueueWorker : BackgroundService
         try
         {
             using var timeout = new CancellationTokenSource(ReleaseTimeout);
-            await queue.UpdateVisibilityAsync(message.MessageId, lease.PopReceipt, TimeSpan.Zero, timeout.Token).ConfigureAwait(false);
+            await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, (BinaryData?)null, TimeSpan.Zero, timeout.Token).ConfigureAwait(false);
             Interlocked.Increment(ref released);
             return "released unfinished at shutdown";
         }
-        catch (Exception e) when (e is StorageException or OperationCanceledException)
+        catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
         {
-            logger.LogWarning("Receipt message {MessageId} could not be released at shutdown ({Error}); it reappears after its visibility timeout.", message.MessageId, e.Message);
+            logger.LogWarning("Receipt message {MessageId} could not be released at shutdown ({Error}); it reappears after its visibility timeout.", message.MessageId, Describe(e));
             return "unfinished at shutdown, not released";
         }
     }
@@ -376,8 +381,8 @@ public sealed class ReceiptQueueWorker : BackgroundService
         }
     }
 
-    /// <summary>The exception's type and message: what an operator needs, without a stack trace (our storage errors carry no secrets).</summary>
-    private static string Describe(Exception e) => $"{e.GetType().Name}: {e.Message}";
+    /// <summary>One line an operator can act on: never a stack trace, nor the SDKs' multi-line messages quoting responses.</summary>
+    private static string Describe(Exception e) => StorageFailures.Describe(e);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

@@ -1,6 +1,8 @@
 using System.Globalization;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Loyalty.Core.Application.Ports;
-using Loyalty.Storage.Blobs;
 using Loyalty.Storage.Errors;
 
 namespace Loyalty.Storage.Repositories;
@@ -16,9 +18,9 @@ internal sealed class BlobReceiptArchive(BlobContainerClient container) : IRecei
         var blob = $"{programId}/{day.ToString("yyyy'/'MM'/'dd", CultureInfo.InvariantCulture)}/{KeyText.Escape(name)}.json";
         try
         {
-            await container.UploadAsync(blob, BinaryData.FromBytes(payload), "application/json", BlobConditions.CreateOnly, cancellationToken).ConfigureAwait(false);
+            await container.GetBlobClient(blob).UploadAsync(BinaryData.FromBytes(payload), Blobs.Upload("application/json", Blobs.CreateOnly), cancellationToken).ConfigureAwait(false);
         }
-        catch (StorageConflictException)
+        catch (RequestFailedException e) when (e.IsConflict())
         {
             // Stored by an earlier delivery.
         }
@@ -26,8 +28,8 @@ internal sealed class BlobReceiptArchive(BlobContainerClient container) : IRecei
     }
 
     public async Task<ArchivedPayload?> ReadAsync(string archived, CancellationToken cancellationToken) =>
-        BlobName(archived) is { } blob && await container.DownloadAsync(blob, cancellationToken).ConfigureAwait(false) is { } download
-            ? new ArchivedPayload(download.Content.ToMemory(), download.ETag.ToString())
+        BlobName(archived) is { } blob && await container.DownloadOrNullAsync(blob, cancellationToken).ConfigureAwait(false) is { } download
+            ? new ArchivedPayload(download.Content.ToMemory(), download.Details.ETag.ToString())
             : null;
 
     public async Task<bool> TryReplaceAsync(string archived, ReadOnlyMemory<byte> payload, string version, CancellationToken cancellationToken)
@@ -35,10 +37,11 @@ internal sealed class BlobReceiptArchive(BlobContainerClient container) : IRecei
         if (BlobName(archived) is not { } blob) return false;
         try
         {
-            await container.UploadAsync(blob, BinaryData.FromBytes(payload), "application/json", BlobConditions.Matching(new Azure.ETag(version)), cancellationToken).ConfigureAwait(false);
+            await container.GetBlobClient(blob).UploadAsync(BinaryData.FromBytes(payload), Blobs.Upload("application/json", new BlobRequestConditions { IfMatch = new ETag(version) }), cancellationToken)
+                .ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is StoragePreconditionFailedException or StorageNotFoundException)
+        catch (RequestFailedException e) when (e.IsConditionFailed() || e.IsNotFound())
         {
             return false;
         }

@@ -1,7 +1,9 @@
+using Azure.Data.Tables;
 using System.Globalization;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Campaigns;
-using Loyalty.Storage.Blobs;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Loyalty.Storage.Tables;
 
 namespace Loyalty.Storage.Repositories;
@@ -18,15 +20,15 @@ internal sealed class CampaignExportIndex(TableClient members, IProgramStore pro
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return [];
         var shard = MemberShards.Shard(memberId, program.Settings.Shards);
         var first = MemberRows.Record(memberId, CampaignDispatch.OperationPrefix);
-        var filter = TableFilter.Create(
+        var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {MemberShards.PartitionKey(programId, shard)} and RowKey ge {first} and RowKey lt {first[..^1] + ";"}");
         var files = new List<string>();
-        await foreach (var row in members.QueryAsync(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in members.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var operation = KeyText.Unescape(row.RowKey[(first.Length - CampaignDispatch.OperationPrefix.Length)..]);
             if (!CampaignDispatch.TryParseOperation(operation, out var campaignId, out var runId)) continue;
             var prefix = TableCampaignDeliveries.ShardExportPrefix(new CampaignRun(programId, campaignId, runId), shard);
-            await foreach (var blob in exports.ListAsync(prefix, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var blob in exports.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
                 files.Add($"{exports.Name}/{blob.Name}");
         }
         return files;

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Loyalty.Storage.Tables;
 
 namespace Loyalty.Storage.Repositories;

@@ -2,7 +2,7 @@ using Loyalty.Core.Application;
 using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Storage.Accounts;
-using Loyalty.Storage.Queues;
+using Azure.Storage.Queues;
 
 namespace Loyalty.Storage.Repositories;
 
@@ -61,9 +61,9 @@ public sealed class LoyaltyStorage
     /// <summary>Creates the tables, queues and containers that do not exist yet; safe to call on every start.</summary>
     public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
         Task.WhenAll(
-            Names.Tables.Select(name => Account.GetTable(name).CreateIfNotExistsAsync(cancellationToken))
-                .Concat(Names.Queues.Select(name => Account.GetQueue(name).CreateIfNotExistsAsync(cancellationToken)))
-                .Concat(Names.Containers.Select(name => Account.GetContainer(name).CreateIfNotExistsAsync(cancellationToken))));
+            Names.Tables.Select(Task (name) => Account.GetTable(name).CreateIfNotExistsAsync(cancellationToken))
+                .Concat(Names.Queues.Select(Task (name) => Account.GetQueue(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken)))
+                .Concat(Names.Containers.Select(Task (name) => Account.GetContainer(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken))));
 
     /// <summary>The application services over these stores; create once per host (they hold the program cache).</summary>
     /// <param name="schedule">When each program's nightly review falls due; 02:00 local time if null.</param>

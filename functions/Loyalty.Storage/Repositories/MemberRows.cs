@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Data.Tables;
 using System.Globalization;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Jobs;
@@ -114,7 +116,7 @@ internal static class MemberRows
         JsonColumns.WriteBounded(row, "State", LoyaltyJson.Serialize(state));
         // Exact (decimal) counters; the flattened copies above are for filtering.
         row["Activity"] = LoyaltyJson.Serialize(activity);
-        return row;
+        return row.WithoutNulls();
     }
 
     public static StoredMember ReadProfile(TableEntity row)

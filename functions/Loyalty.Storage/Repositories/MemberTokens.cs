@@ -1,5 +1,5 @@
+using Azure;
 using System.Globalization;
-using ETag = Azure.ETag;
 
 namespace Loyalty.Storage.Repositories;
 

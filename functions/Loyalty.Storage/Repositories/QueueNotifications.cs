@@ -1,5 +1,6 @@
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Events;
+using Azure.Storage.Queues;
 using Loyalty.Storage.Queues;
 
 namespace Loyalty.Storage.Repositories;
@@ -15,10 +16,10 @@ internal sealed class QueueNotifications(QueueClient queue) : INotificationQueue
 
     public async Task SendAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken) =>
         await Parallel.ForEachAsync(
-            NotificationBatch.Pack(notifications, QueueClient.MaxBodyBytes),
+            NotificationBatch.Pack(notifications, QueueBodies.MaxBodyBytes),
             new ParallelOptions { MaxDegreeOfParallelism = SendParallelism, CancellationToken = cancellationToken },
             async (message, ct) =>
-                await queue.SendAsync(message.Json, timeToLive: TimeToLive(message.Batch), cancellationToken: ct).ConfigureAwait(false))
+                await queue.SendBodyAsync(BinaryData.FromString(message.Json), timeToLive: TimeToLive(message.Batch), cancellationToken: ct).ConfigureAwait(false))
             .ConfigureAwait(false);
 
     /// <summary>A one-time code is useless once it has expired and must not linger in clear: it leaves the queue then.</summary>

@@ -1,8 +1,9 @@
+using Azure;
+using Azure.Data.Tables;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Storage.Errors;
 using Loyalty.Storage.Tables;
-using ETag = Azure.ETag;
 
 namespace Loyalty.Storage.Repositories;
 
@@ -27,27 +28,27 @@ internal sealed class TableApiKeyStore(TableClient table) : IApiKeyStore
             ["Hash"] = key.Hash,
             ["CreatedAt"] = key.CreatedAt,
             ["ExpiresAt"] = key.ExpiresAt,
-        };
+        }.WithoutNulls();
         try
         {
-            await table.InsertAsync(new TableEntity(Listing(key.ProgramId), key.KeyId), cancellationToken).ConfigureAwait(false);
-            await table.InsertAsync(row, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(new TableEntity(Listing(key.ProgramId), key.KeyId), cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
         }
-        catch (StorageConflictException e)
+        catch (RequestFailedException e) when (e.IsConflict())
         {
             throw new InvalidOperationException($"API key id '{key.KeyId}' exists already; key ids are 80 random bits, so the random source is broken.", e);
         }
     }
 
     public async Task<ApiKeyRecord?> GetAsync(string keyId, CancellationToken cancellationToken) =>
-        await table.GetEntityAsync(keyId, "", cancellationToken: cancellationToken).ConfigureAwait(false) is { } row ? Read(row) : null;
+        await table.GetOrNullAsync<TableEntity>(keyId, "", cancellationToken: cancellationToken).ConfigureAwait(false) is { } row ? Read(row) : null;
 
     public async Task<CursorPage<ApiKeyRecord>> ListAsync(string programId, int pageSize, string? after, CancellationToken cancellationToken)
     {
-        var filter = TableFilter.Create($"PartitionKey eq {Listing(programId)} and RowKey gt {after ?? ""}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Listing(programId)} and RowKey gt {after ?? ""}");
         // One pointer more than asked tells whether another page follows.
         var ids = new List<string>(pageSize + 1);
-        await foreach (var row in table.QueryAsync(filter, select: ["RowKey"], pageSize: pageSize + 1, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], maxPerPage: pageSize + 1, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             ids.Add(row.RowKey);
             if (ids.Count > pageSize) break;
@@ -60,15 +61,15 @@ internal sealed class TableApiKeyStore(TableClient table) : IApiKeyStore
     }
 
     public async Task RevokeAsync(string keyId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        await table.UpdateAsync(new TableEntity(keyId, "") { ["RevokedAt"] = at }, ETag.All, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await table.UpdateEntityAsync(new TableEntity(keyId, "") { ["RevokedAt"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
 
     public async Task RecordUseAsync(string keyId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         try
         {
-            await table.UpdateAsync(new TableEntity(keyId, "") { ["LastUsedAt"] = at }, ETag.All, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await table.UpdateEntityAsync(new TableEntity(keyId, "") { ["LastUsedAt"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         }
-        catch (StorageException)
+        catch (RequestFailedException)
         {
             // Advisory only: the next look-up an hour on tries again.
         }

@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Data.Tables;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Application.Privacy;
 using Loyalty.Storage.Errors;
@@ -12,7 +14,7 @@ namespace Loyalty.Storage.Repositories;
 internal sealed class TableAuditLog(TableClient table) : IAuditLog
 {
     public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken) =>
-        await table.InsertAsync(new TableEntity(Partition(entry.ProgramId, entry.MemberId), $"{KeyText.NewestFirst(entry.At)}|{entry.Id}")
+        await table.AddEntityAsync(new TableEntity(Partition(entry.ProgramId, entry.MemberId), $"{KeyText.NewestFirst(entry.At)}|{entry.Id}")
         {
             ["Id"] = entry.Id,
             ["At"] = entry.At,
@@ -20,14 +22,14 @@ internal sealed class TableAuditLog(TableClient table) : IAuditLog
             ["Action"] = entry.Action,
             ["Reason"] = entry.Reason,
             ["Detail"] = entry.Detail,
-        }, cancellationToken).ConfigureAwait(false);
+        }.WithoutNulls(), cancellationToken).ConfigureAwait(false);
 
     public async Task<CursorPage<AuditEntry>> ListAsync(string programId, string memberId, int pageSize, string? after, CancellationToken cancellationToken)
     {
-        var filter = TableFilter.Create($"PartitionKey eq {Partition(programId, memberId)} and RowKey gt {after ?? ""}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(programId, memberId)} and RowKey gt {after ?? ""}");
         // One row more than asked tells whether another page follows.
         var rows = new List<TableEntity>(pageSize + 1);
-        await foreach (var row in table.QueryAsync(filter, pageSize: pageSize + 1, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize + 1, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             rows.Add(row);
             if (rows.Count > pageSize) break;
@@ -39,16 +41,16 @@ internal sealed class TableAuditLog(TableClient table) : IAuditLog
     public async Task<int> ScrubAsync(string programId, string memberId, Redaction redaction, CancellationToken cancellationToken)
     {
         var quoting = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {Partition(programId, memberId)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(programId, memberId)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
             if (row.GetString("Reason") is { } reason && redaction.Scrub(reason) != reason) quoting.Add(row);
         foreach (var row in quoting)
         {
             row["Reason"] = redaction.Scrub(row.GetString("Reason")!);
             try
             {
-                await table.UpdateAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             }
-            catch (StoragePreconditionFailedException)
+            catch (RequestFailedException e) when (e.IsConditionFailed())
             {
                 // Entries never change otherwise, so only a concurrent erasure of the same member got here first.
             }

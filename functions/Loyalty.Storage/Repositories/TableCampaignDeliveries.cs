@@ -1,8 +1,10 @@
+using Azure.Data.Tables;
 using System.Globalization;
 using System.Text;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Serialization;
-using Loyalty.Storage.Blobs;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Loyalty.Storage.Tables;
 
 namespace Loyalty.Storage.Repositories;
@@ -19,21 +21,20 @@ namespace Loyalty.Storage.Repositories;
 /// </summary>
 internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerClient exports) : ICampaignDeliveries
 {
-    private const int MaxActions = 100;
     private const string ResponsesPartition = "responses";
 
     public async Task RecordAsync(CampaignRun run, int shard, IReadOnlyList<DeliveryRecord> deliveries, CancellationToken cancellationToken)
     {
         var partition = DeliveryPartition(run.ProgramId, run.CampaignId, shard);
-        foreach (var chunk in deliveries.DistinctBy(d => d.MemberId).Chunk(MaxActions))
+        foreach (var chunk in deliveries.DistinctBy(d => d.MemberId).Chunk(TableTransactions.MaxActions))
         {
-            var actions = chunk.Select(d => TableTransactionAction.Upsert(new TableEntity(partition, $"{run.RunId}|{d.MemberId}")
+            var actions = chunk.Select(d => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, $"{run.RunId}|{d.MemberId}")
             {
                 ["Channel"] = d.Channel,
                 ["At"] = d.At,
                 ["Offer"] = d.Offer,
-            }, TableUpdateMode.Replace)).ToList();
-            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            }.WithoutNulls())).ToList();
+            await table.SubmitCheckedAsync(actions, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -41,8 +42,8 @@ internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerCl
     {
         var partition = DeliveryPartition(run.ProgramId, run.CampaignId, shard);
         var found = new List<DeliveryRecord>();
-        var filter = TableFilter.Create($"PartitionKey eq {partition} and RowKey gt {run.RunId + "|"} and RowKey lt {run.RunId + "}"}");
-        await foreach (var row in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {run.RunId + "|"} and RowKey lt {run.RunId + "}"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             found.Add(new DeliveryRecord(row.RowKey[(run.RunId.Length + 1)..], row.Required("Channel"), row.GetDateTimeOffset("At") ?? default, row.GetString("Offer")));
         return found;
     }
@@ -52,31 +53,31 @@ internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerCl
         var name = $"{ShardExportPrefix(run, shard)}{KeyText.Escape(part)}.ndjson";
         var text = new StringBuilder();
         foreach (var line in lines) text.Append(LoyaltyJson.Serialize(line)).Append('\n');
-        await exports.UploadAsync(name, BinaryData.FromString(text.ToString()), "application/x-ndjson", cancellationToken: cancellationToken).ConfigureAwait(false);
+        await exports.GetBlobClient(name).UploadAsync(BinaryData.FromString(text.ToString()), Blobs.Upload("application/x-ndjson"), cancellationToken).ConfigureAwait(false);
         return $"{exports.Name}/{name}";
     }
 
     public async Task<IReadOnlyList<string>> ListExportsAsync(string programId, string campaignId, CancellationToken cancellationToken)
     {
         var names = new List<string>();
-        await foreach (var blob in exports.ListAsync(ExportPrefix(programId, campaignId), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var blob in exports.GetBlobsAsync(BlobTraits.None, BlobStates.None, ExportPrefix(programId, campaignId), cancellationToken).ConfigureAwait(false))
             names.Add($"{exports.Name}/{blob.Name}");
         return names;
     }
 
     public async Task RecordResponseAsync(string programId, CampaignResponse response, CancellationToken cancellationToken) =>
-        await table.UpsertAsync(new TableEntity(ResponsePartition(programId, response.CampaignId), $"{response.Kind}|{KeyText.Escape(response.ReceiptId)}")
+        await table.UpsertEntityAsync(new TableEntity(ResponsePartition(programId, response.CampaignId), $"{response.Kind}|{KeyText.Escape(response.ReceiptId)}")
         {
             ["ReceiptId"] = response.ReceiptId,
             ["MemberId"] = response.MemberId,
             ["Amount"] = response.Amount.ToString(CultureInfo.InvariantCulture),
             ["At"] = response.At,
-        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }.WithoutNulls(), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<CampaignResponse>> ListResponsesAsync(string programId, string campaignId, CancellationToken cancellationToken)
     {
         var found = new List<CampaignResponse>();
-        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {ResponsePartition(programId, campaignId)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ResponsePartition(programId, campaignId)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
             found.Add(new CampaignResponse(
                 campaignId,
                 Enum.Parse<ResponseKind>(row.RowKey[..row.RowKey.IndexOf('|', StringComparison.Ordinal)]),

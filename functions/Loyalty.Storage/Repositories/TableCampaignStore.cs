@@ -1,9 +1,10 @@
+using Azure;
+using Azure.Data.Tables;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Campaigns;
 using Loyalty.Core.Serialization;
 using Loyalty.Storage.Errors;
 using Loyalty.Storage.Tables;
-using ETag = Azure.ETag;
 
 namespace Loyalty.Storage.Repositories;
 
@@ -19,7 +20,7 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
     private const string SegmentPrefix = "s|";
 
     public async Task<Versioned<Campaign>?> GetAsync(string programId, string campaignId, CancellationToken cancellationToken) =>
-        await table.GetEntityAsync(programId, CampaignPrefix + campaignId, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(programId, CampaignPrefix + campaignId, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
             ? ReadCampaign(row)
             : null;
 
@@ -28,17 +29,17 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
 
     public async Task<CampaignInsert> InsertAsync(string programId, Campaign campaign, CancellationToken cancellationToken)
     {
-        var actions = new List<TableTransactionAction> { TableTransactionAction.Insert(CampaignRow(programId, campaign)) };
+        var actions = new List<TableTransactionAction> { new TableTransactionAction(TableTransactionActionType.Add, CampaignRow(programId, campaign)) };
         if (campaign.Definition.Offer.Code is { } code)
-            actions.Add(TableTransactionAction.Insert(new TableEntity(programId, CouponPrefix + KeyText.Escape(code.ToUpperInvariant())) { ["CampaignId"] = campaign.Definition.CampaignId }));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(programId, CouponPrefix + KeyText.Escape(code.ToUpperInvariant())) { ["CampaignId"] = campaign.Definition.CampaignId }));
         try
         {
-            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            await table.SubmitCheckedAsync(actions, cancellationToken).ConfigureAwait(false);
             return CampaignInsert.Inserted;
         }
-        catch (TableTransactionFailedException e) when (e.Status == 409)
+        catch (TableTransactionFailedException e) when (e.IsConflict())
         {
-            return e.FailedActionIndex == 1 ? CampaignInsert.CouponTaken : CampaignInsert.IdTaken;
+            return e.FailedTransactionActionIndex == 1 ? CampaignInsert.CouponTaken : CampaignInsert.IdTaken;
         }
     }
 
@@ -46,20 +47,20 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
     {
         try
         {
-            await table.UpdateAsync(CampaignRow(programId, campaign), new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await table.UpdateEntityAsync(CampaignRow(programId, campaign), new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is StoragePreconditionFailedException or StorageNotFoundException)
+        catch (RequestFailedException e) when (e.IsConditionFailed() || e.IsNotFound())
         {
             return false;
         }
     }
 
     public async Task<string?> FindByCouponAsync(string programId, string code, CancellationToken cancellationToken) =>
-        (await table.GetEntityAsync(programId, CouponPrefix + KeyText.Escape(code.ToUpperInvariant()), cancellationToken: cancellationToken).ConfigureAwait(false))?.GetString("CampaignId");
+        (await table.GetOrNullAsync<TableEntity>(programId, CouponPrefix + KeyText.Escape(code.ToUpperInvariant()), cancellationToken: cancellationToken).ConfigureAwait(false))?.GetString("CampaignId");
 
     public async Task<NamedSegment?> GetSegmentAsync(string programId, string segmentId, CancellationToken cancellationToken) =>
-        await table.GetEntityAsync(programId, SegmentPrefix + segmentId, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(programId, SegmentPrefix + segmentId, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
             ? LoyaltyJson.Deserialize<NamedSegment>(JsonColumns.ReadChunked(row, "Segment"))
             : null;
 
@@ -72,10 +73,10 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
         JsonColumns.WriteChunked(row, "Segment", LoyaltyJson.Serialize(segment));
         try
         {
-            await table.InsertAsync(row, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (StorageConflictException)
+        catch (RequestFailedException e) when (e.IsConflict())
         {
             return false;
         }
@@ -85,7 +86,7 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
     {
         var rows = new List<TableEntity>();
         var end = prefix[..^1] + "}";
-        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {programId} and RowKey gt {prefix} and RowKey lt {end}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {programId} and RowKey gt {prefix} and RowKey lt {end}"), cancellationToken: cancellationToken).ConfigureAwait(false))
             rows.Add(row);
         return rows;
     }

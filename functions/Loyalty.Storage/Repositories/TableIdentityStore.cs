@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Azure;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Storage.Errors;
@@ -15,10 +16,10 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
     {
         try
         {
-            var etag = await table.InsertAsync(Row(key, memberId, claimedAt), cancellationToken).ConfigureAwait(false);
-            return new IdentityClaim(memberId, claimedAt, etag.ToString());
+            var added = await table.AddEntityAsync(Row(key, memberId, claimedAt), cancellationToken).ConfigureAwait(false);
+            return new IdentityClaim(memberId, claimedAt, Version(added));
         }
-        catch (StorageConflictException)
+        catch (RequestFailedException e) when (e.IsConflict())
         {
             return null;
         }
@@ -26,7 +27,7 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
 
     public async Task<IdentityClaim?> GetAsync(IdentityKey key, CancellationToken cancellationToken)
     {
-        var row = await table.GetEntityAsync(PartitionKey(key), "", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await table.GetOrNullAsync<TableEntity>(PartitionKey(key), "", cancellationToken: cancellationToken).ConfigureAwait(false);
         return row is null ? null : new IdentityClaim(row.Required("MemberId"), row.GetDateTimeOffset("ClaimedAt") ?? default, row.ETag.ToString());
     }
 
@@ -34,10 +35,10 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
     {
         try
         {
-            var etag = await table.UpdateAsync(Row(key, memberId, claimedAt), new ETag(current.Token), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return new IdentityClaim(memberId, claimedAt, etag.ToString());
+            var updated = await table.UpdateEntityAsync(Row(key, memberId, claimedAt), new ETag(current.Token), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return new IdentityClaim(memberId, claimedAt, Version(updated));
         }
-        catch (Exception e) when (e is StoragePreconditionFailedException or StorageNotFoundException)
+        catch (RequestFailedException e) when (e.IsConditionFailed() || e.IsNotFound())
         {
             return null;
         }
@@ -49,11 +50,13 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
         {
             await table.DeleteEntityAsync(PartitionKey(key), "", new ETag(current.Token), cancellationToken).ConfigureAwait(false);
         }
-        catch (StoragePreconditionFailedException)
+        catch (RequestFailedException e) when (e.IsConditionFailed())
         {
             // Claimed by someone else since it was read: theirs now, not ours to delete.
         }
     }
+
+    private static string Version(Response written) => written.Headers.ETag?.ToString() ?? throw new InvalidOperationException("The Table service returned no ETag.");
 
     private static TableEntity Row(IdentityKey key, string memberId, DateTimeOffset claimedAt) =>
         new(PartitionKey(key), "") { ["MemberId"] = memberId, ["ClaimedAt"] = claimedAt };

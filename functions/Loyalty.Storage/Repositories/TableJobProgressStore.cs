@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Globalization;
 using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.Ports;
@@ -22,36 +23,36 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
     public async Task<IReadOnlyList<ShardProgress>> ListShardsAsync(JobKey job, CancellationToken cancellationToken)
     {
         var shards = new List<ShardProgress>();
-        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {Partition(job)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
             if (row.RowKey is not (TotalRow or AttemptsRow)) shards.Add(ReadShard(row));
         return shards;
     }
 
     public async Task<ShardProgress?> GetShardAsync(JobKey job, int shard, CancellationToken cancellationToken) =>
-        await table.GetEntityAsync(Partition(job), ShardRow(shard), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row ? ReadShard(row) : null;
+        await table.GetOrNullAsync<TableEntity>(Partition(job), ShardRow(shard), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row ? ReadShard(row) : null;
 
     public async Task SaveShardAsync(JobKey job, ShardProgress progress, CancellationToken cancellationToken) =>
-        await table.UpsertAsync(new TableEntity(Partition(job), ShardRow(progress.Shard))
+        await table.UpsertEntityAsync(new TableEntity(Partition(job), ShardRow(progress.Shard))
         {
             ["Finished"] = progress.Finished,
             ["UpdatedAt"] = progress.UpdatedAt,
             ["Counts"] = Counts(progress.Counts),
             ["Cursor"] = progress.Cursor,
             ["Seen"] = progress.Seen is { } seen ? Counts(seen) : null,
-        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }.WithoutNulls(), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
     public async Task<JobCounts> WrittenAsync(JobKey job, int shard, CancellationToken cancellationToken)
     {
-        var filter = TableFilter.Create(
+        var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {MemberShards.PartitionKey(job.ProgramId, shard)} and RowKey ge {MemberRows.TallyRangeStart(job)} and RowKey lt {MemberRows.TallyRangeEnd(job)}");
         var written = JobCounts.Zero;
-        await foreach (var row in members.QueryAsync(filter, select: ["Counts"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in members.QueryAsync<TableEntity>(filter, select: ["Counts"], cancellationToken: cancellationToken).ConfigureAwait(false))
             written += MemberRows.ReadTally(row);
         return written;
     }
 
     public async Task<JobTotals?> GetTotalsAsync(JobKey job, CancellationToken cancellationToken) =>
-        await table.GetEntityAsync(Partition(job), TotalRow, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(Partition(job), TotalRow, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
             ? Totals(row)
             : null;
 
@@ -65,8 +66,8 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
     {
         var start = Partition(new JobKey(programId, job, runPrefix));
         var runs = new SortedDictionary<string, JobTotals?>(StringComparer.Ordinal);
-        var filter = TableFilter.Create($"PartitionKey ge {start} and PartitionKey lt {start + "~"}");
-        await foreach (var row in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {start} and PartitionKey lt {start + "~"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (row.RowKey == TotalRow) runs[row.PartitionKey] = Totals(row);
             else runs.TryAdd(row.PartitionKey, null);
@@ -76,21 +77,21 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
     }
 
     public async Task<JobAttempts?> GetAttemptsAsync(JobKey job, CancellationToken cancellationToken) =>
-        await table.GetEntityAsync(Partition(job), AttemptsRow, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(Partition(job), AttemptsRow, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
             ? new JobAttempts(row.GetInt32("Count") ?? 0, row.GetDateTimeOffset("UpdatedAt") ?? default, row.GetBoolean("GaveUp") ?? false, row.GetString("LastFailure"))
             : null;
 
     public async Task SaveAttemptsAsync(JobKey job, JobAttempts attempts, CancellationToken cancellationToken) =>
-        await table.UpsertAsync(new TableEntity(Partition(job), AttemptsRow)
+        await table.UpsertEntityAsync(new TableEntity(Partition(job), AttemptsRow)
         {
             ["Count"] = attempts.Count,
             ["UpdatedAt"] = attempts.LastStartedAt,
             ["GaveUp"] = attempts.GaveUp,
             ["LastFailure"] = attempts.LastFailure,
-        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }.WithoutNulls(), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
     public async Task CompleteAsync(JobKey job, JobTotals totals, CancellationToken cancellationToken) =>
-        await table.UpsertAsync(new TableEntity(Partition(job), TotalRow)
+        await table.UpsertEntityAsync(new TableEntity(Partition(job), TotalRow)
         {
             ["Finished"] = true,
             ["Shards"] = totals.Shards,

@@ -1,7 +1,8 @@
+using Azure;
+using Azure.Data.Tables;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Storage.Errors;
 using Loyalty.Storage.Tables;
-using ETag = Azure.ETag;
 
 namespace Loyalty.Storage.Repositories;
 
@@ -16,7 +17,7 @@ internal sealed class TableMemberAuthStore(TableClient table) : IMemberAuthStore
     private const int MaxIncrementRounds = 10;
 
     public async Task<StoredCode?> GetCodeAsync(string programId, string subject, CancellationToken cancellationToken) =>
-        await table.GetEntityAsync(CodeKey(programId, subject), "", cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(CodeKey(programId, subject), "", cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
             ? new StoredCode(
                 new CodeState(
                     row.GetString("MemberId"),
@@ -42,14 +43,14 @@ internal sealed class TableMemberAuthStore(TableClient table) : IMemberAuthStore
             ["WindowStart"] = state.WindowStart,
             ["SentInWindow"] = state.SentInWindow,
             ["Until"] = state.Until,
-        };
+        }.WithoutNulls();
         try
         {
-            if (version is null) await table.InsertAsync(row, cancellationToken).ConfigureAwait(false);
-            else await table.UpdateAsync(row, new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            if (version is null) await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+            else await table.UpdateEntityAsync(row, new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is StorageConflictException or StoragePreconditionFailedException or StorageNotFoundException)
+        catch (RequestFailedException e) when (e.IsConflict() || e.IsConditionFailed() || e.IsNotFound())
         {
             return false;
         }
@@ -67,16 +68,16 @@ internal sealed class TableMemberAuthStore(TableClient table) : IMemberAuthStore
         var partition = $"{programId}|{counter}";
         for (var round = 0; round < MaxIncrementRounds; round++)
         {
-            var current = await table.GetEntityAsync(partition, "", cancellationToken: cancellationToken).ConfigureAwait(false);
+            var current = await table.GetOrNullAsync<TableEntity>(partition, "", cancellationToken: cancellationToken).ConfigureAwait(false);
             var count = (current?.GetInt32("Count") ?? 0) + 1;
             var row = new TableEntity(partition, "") { ["Count"] = count, ["Until"] = until };
             try
             {
-                if (current is null) await table.InsertAsync(row, cancellationToken).ConfigureAwait(false);
-                else await table.UpdateAsync(row, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                if (current is null) await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+                else await table.UpdateEntityAsync(row, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 return count;
             }
-            catch (Exception e) when (e is StorageConflictException or StoragePreconditionFailedException or StorageNotFoundException)
+            catch (RequestFailedException e) when (e.IsConflict() || e.IsConditionFailed() || e.IsNotFound())
             {
                 // Another request of the same counter won: count again.
             }
@@ -87,16 +88,16 @@ internal sealed class TableMemberAuthStore(TableClient table) : IMemberAuthStore
     public async Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         var expired = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync(TableFilter.Create($"Until lt {before}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Until lt {before}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
             expired.Add(row);
         var deleted = 0;
         foreach (var row in expired)
         {
             try
             {
-                if (await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken).ConfigureAwait(false)) deleted++;
+                if ((await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken).ConfigureAwait(false)).Status != 404) deleted++;
             }
-            catch (StoragePreconditionFailedException)
+            catch (RequestFailedException e) when (e.IsConditionFailed())
             {
                 // A new code or a new window since the query: in use again.
             }

@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Data.Tables;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Events;
@@ -5,7 +7,6 @@ using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
 using Loyalty.Storage.Errors;
 using Loyalty.Storage.Tables;
-using ETag = Azure.ETag;
 
 namespace Loyalty.Storage.Repositories;
 
@@ -16,8 +17,6 @@ namespace Loyalty.Storage.Repositories;
 /// </summary>
 internal sealed class TableMemberStore(TableClient table) : IMemberStore
 {
-    private const int MaxActions = 100;
-
     /// <summary>Room kept in every transaction for a batch job's tally row (one job writes a member at a time).</summary>
     private const int TallyActions = 1;
 
@@ -37,7 +36,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     private const int PackedLedgerEntries = 32;
 
     public async Task<StoredMember?> GetAsync(MemberKey key, CancellationToken cancellationToken) =>
-        await table.GetEntityAsync(Partition(key), MemberRows.Profile(key.MemberId), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(Partition(key), MemberRows.Profile(key.MemberId), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
             ? MemberRows.ReadProfile(row)
             : null;
 
@@ -45,9 +44,9 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     {
         try
         {
-            await table.SubmitTransactionAsync(Actions(key, write, null), cancellationToken).ConfigureAwait(false);
+            await table.SubmitCheckedAsync(Actions(key, write, null), cancellationToken).ConfigureAwait(false);
         }
-        catch (TableTransactionFailedException e) when (e.Status == 409)
+        catch (TableTransactionFailedException e) when (e.IsConflict())
         {
             throw new InvalidOperationException($"Member '{key.MemberId}' of program '{key.ProgramId}' exists already; member ids are random, so this is a bug.", e);
         }
@@ -57,16 +56,16 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     {
         try
         {
-            await table.SubmitTransactionAsync([.. Actions(key, write, concurrencyToken), .. Tallies(Partition(key), [write])], cancellationToken).ConfigureAwait(false);
+            await table.SubmitCheckedAsync([.. Actions(key, write, concurrencyToken), .. Tallies(Partition(key), [write])], cancellationToken).ConfigureAwait(false);
             return CommitResult.Committed;
         }
         // Every inserted key contains the operation id, and its record comes first: a 409 means "applied before".
-        catch (TableTransactionFailedException e) when (e.Status == 409 && write.Operation is not null)
+        catch (TableTransactionFailedException e) when (e.IsConflict() && write.Operation is not null)
         {
             return CommitResult.AlreadyApplied;
         }
         // 404: the profile vanished; the caller's reload will say so.
-        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
+        catch (TableTransactionFailedException e) when (e.IsConditionFailed() || e.IsNotFound())
         {
             return CommitResult.Conflict;
         }
@@ -92,16 +91,16 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
                 continue;
             }
             var ids = wanted.Keys.Order(StringComparer.Ordinal).ToList();
-            var filter = TableFilter.Create(
+            var filter = TableClient.CreateQueryFilter(
                 $"PartitionKey eq {partition.Key} and RowKey ge {MemberRows.Profile(ids[0])} and RowKey le {MemberRows.Profile(ids[^1])}");
             var (rows, hits) = (0, 0);
             string? last = null;
             // A probe page first, sized to what a dense range would hold; the rest in full pages if it was dense.
-            var (pageSize, from) = (Math.Min(1000, (int)(ids.Count / MinRangeDensity)), (TableContinuation?)null);
+            var (pageSize, from) = (Math.Min(1000, (int)(ids.Count / MinRangeDensity)), (string?)null);
             do
             {
-                var page = await FirstPageAsync(filter, pageSize, from, cancellationToken).ConfigureAwait(false);
-                foreach (var row in page.Entities)
+                var page = await table.FirstPageAsync<TableEntity>(filter, pageSize, from, cancellationToken: cancellationToken).ConfigureAwait(false);
+                foreach (var row in page.Values)
                 {
                     rows++;
                     last = row.RowKey;
@@ -109,7 +108,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
                     found[key] = MemberRows.ReadProfile(row);
                     hits++;
                 }
-                (pageSize, from) = (1000, page.Continuation);
+                (pageSize, from) = (1000, page.ContinuationToken);
             }
             while (from is not null && hits >= rows * MinRangeDensity);
             // The ids past the last row read (all of them if the range was given up), point by point.
@@ -127,29 +126,22 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     public async Task<CursorPage<StoredMember>> ListShardAsync(string programId, int shard, int pageSize, string? after, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        var filter = TableFilter.Create(
+        var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {MemberShards.PartitionKey(programId, shard)} and RowKey gt {MemberRows.Profile(after ?? "")} and RowKey lt {MemberRows.ProfileRangeEnd}");
         // Azure may end a page early (5 s, partition boundaries) even with nothing in it: follow it until rows come or the range ends.
-        TableContinuation? from = null;
+        string? from = null;
         do
         {
-            var page = await FirstPageAsync(filter, Math.Min(pageSize, 1000), from, cancellationToken).ConfigureAwait(false);
-            if (page.Entities.Count > 0)
+            var page = await table.FirstPageAsync<TableEntity>(filter, Math.Min(pageSize, 1000), from, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (page.Values.Count > 0)
             {
-                var members = page.Entities.Select(MemberRows.ReadProfile).ToList();
-                return new CursorPage<StoredMember>(members, page.Continuation is null ? null : members[^1].Profile.MemberId);
+                var members = page.Values.Select(MemberRows.ReadProfile).ToList();
+                return new CursorPage<StoredMember>(members, page.ContinuationToken is null ? null : members[^1].Profile.MemberId);
             }
-            from = page.Continuation;
+            from = page.ContinuationToken;
         }
         while (from is not null);
         return new CursorPage<StoredMember>([], null);
-    }
-
-    private async Task<TablePage> FirstPageAsync(string filter, int pageSize, TableContinuation? from, CancellationToken cancellationToken)
-    {
-        await foreach (var page in table.QueryPagesAsync(filter, pageSize: pageSize, from: from, cancellationToken: cancellationToken).ConfigureAwait(false))
-            return page;
-        return new TablePage([], null);
     }
 
     /// <summary>
@@ -168,8 +160,8 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
             foreach (var i in partition)
             {
                 var actions = Actions(writes[i].Key, writes[i].Write, writes[i].ConcurrencyToken, packLedger: true);
-                var bytes = actions.Sum(a => EstimatedBytes(a.Entity));
-                if (batch is null || count + actions.Count > MaxActions - TallyActions || size + bytes > MaxBatchBytes)
+                var bytes = actions.Sum(EntitySize.ActionBytes);
+                if (batch is null || count + actions.Count > TableTransactions.MaxActions - TallyActions || size + bytes > MaxBatchBytes)
                 {
                     batches.Add(batch = []);
                     (count, size) = (0, 0L);
@@ -186,16 +178,16 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
                 try
                 {
                     // The tally goes last, so a failed action's index still names a member's action.
-                    await table.SubmitTransactionAsync(
+                    await table.SubmitCheckedAsync(
                         [.. batch.SelectMany(m => m.Actions), .. Tallies(Partition(writes[batch[0].Write].Key), batch.Select(m => writes[m.Write].Write))],
                         cancellationToken).ConfigureAwait(false);
                     foreach (var (i, _) in batch) results[i] = CommitResult.Committed;
                     break;
                 }
-                catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && e.FailedActionIndex is { } failed)
+                catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && e.FailedTransactionActionIndex is { } failed)
                 {
                     var member = OwnerOf(batch, failed);
-                    results[batch[member].Write] = e.Status == 409 ? CommitResult.AlreadyApplied : CommitResult.Conflict;
+                    results[batch[member].Write] = e.IsConflict() ? CommitResult.AlreadyApplied : CommitResult.Conflict;
                     batch.RemoveAt(member);
                 }
             }
@@ -204,7 +196,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     }
 
     public async Task<OperationRecord?> GetOperationAsync(MemberKey key, string operationId, CancellationToken cancellationToken) =>
-        await table.GetEntityAsync(Partition(key), MemberRows.Record(key.MemberId, operationId), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(Partition(key), MemberRows.Record(key.MemberId, operationId), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
             ? MemberRows.ReadRecord(row)
             : null;
 
@@ -219,8 +211,8 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     {
         var partition = MemberShards.PartitionKey(programId, shard);
         var found = new List<Notification>();
-        var filter = TableFilter.Create($"PartitionKey eq {partition} and RowKey gt {MemberRows.Outbox + "|"} and RowKey lt {MemberRows.Outbox + "}"}");
-        await foreach (var row in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {MemberRows.Outbox + "|"} and RowKey lt {MemberRows.Outbox + "}"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             found.Add(MemberRows.ReadOutbox(row));
         return found;
     }
@@ -232,18 +224,18 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     {
         foreach (var partition in delivered.GroupBy(n => MemberShards.PartitionKey(n.ProgramId, shards, n.MemberId), StringComparer.Ordinal))
         {
-            foreach (var chunk in partition.DistinctBy(n => (n.MemberId, n.OperationId)).Chunk(MaxActions))
+            foreach (var chunk in partition.DistinctBy(n => (n.MemberId, n.OperationId)).Chunk(TableTransactions.MaxActions))
             {
-                var actions = chunk.Select(n => TableTransactionAction.Delete(partition.Key, MemberRows.OutboxKey(n.MemberId, n.OperationId))).ToList();
+                var actions = chunk.Select(n => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition.Key, MemberRows.OutboxKey(n.MemberId, n.OperationId)), ETag.All)).ToList();
                 while (actions.Count > 0)
                 {
                     try
                     {
-                        await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                        await table.SubmitCheckedAsync(actions, cancellationToken).ConfigureAwait(false);
                         break;
                     }
                     // Gone already (the sweep was quicker): drop it and delete the rest.
-                    catch (TableTransactionFailedException e) when (e.Status == 404 && e.FailedActionIndex is { } failed)
+                    catch (TableTransactionFailedException e) when (e.IsNotFound() && e.FailedTransactionActionIndex is { } failed)
                     {
                         actions.RemoveAt(failed);
                     }
@@ -256,10 +248,10 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     private async Task<CursorPage<T>> ListAsync<T>(MemberKey key, string kind, int pageSize, string? after, Func<TableEntity, IEnumerable<T>> read, CancellationToken cancellationToken)
     {
         var start = MemberRows.RangeStart(kind, key.MemberId);
-        var filter = TableFilter.Create($"PartitionKey eq {Partition(key)} and RowKey gt {start + after} and RowKey lt {MemberRows.RangeEnd(kind, key.MemberId)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(key)} and RowKey gt {start + after} and RowKey lt {MemberRows.RangeEnd(kind, key.MemberId)}");
         // One row more than asked tells whether another page follows, so the last page carries no continuation.
         var rows = new List<TableEntity>(pageSize + 1);
-        await foreach (var row in table.QueryAsync(filter, pageSize: pageSize + 1, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize + 1, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             rows.Add(row);
             if (rows.Count > pageSize) break;
@@ -280,28 +272,28 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         // there; the new one is an upsert, so a 409 in this transaction still means "operation applied before".
         if (filedOn != write.ReviewOn)
         {
-            if (filedOn is { } old) actions.Add(TableTransactionAction.Delete(partition, MemberRows.ReviewKey(old, key.MemberId)));
-            if (write.ReviewOn is { } next) actions.Add(TableTransactionAction.Upsert(MemberRows.ReviewRow(partition, next, key.MemberId), TableUpdateMode.Replace));
+            if (filedOn is { } old) actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, MemberRows.ReviewKey(old, key.MemberId)), ETag.All));
+            if (write.ReviewOn is { } next) actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.ReviewRow(partition, next, key.MemberId)));
         }
-        if (write.Operation is { } operation) actions.Add(TableTransactionAction.Insert(MemberRows.RecordRow(partition, key.MemberId, operation, write.At)));
-        if (write.Receipt is { } receipt) actions.Add(TableTransactionAction.Insert(MemberRows.HistoryRow(partition, key.MemberId, receipt, write.At)));
+        if (write.Operation is { } operation) actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.RecordRow(partition, key.MemberId, operation, write.At)));
+        if (write.Receipt is { } receipt) actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.HistoryRow(partition, key.MemberId, receipt, write.At)));
         // Earlier records change only under the profile's ETag, checked in this same transaction: no condition of their own.
         foreach (var updated in write.UpdatedRecords ?? [])
-            actions.Add(TableTransactionAction.Upsert(MemberRows.RecordRow(partition, key.MemberId, updated, write.At), TableUpdateMode.Replace));
-        if (write.Outbox is { } outbox) actions.Add(TableTransactionAction.Insert(MemberRows.OutboxRow(partition, outbox)));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.RecordRow(partition, key.MemberId, updated, write.At)));
+        if (write.Outbox is { } outbox) actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.OutboxRow(partition, outbox)));
         // Upserts, like the index row: a 409 in this transaction must keep meaning "operation applied before".
-        actions.AddRange((write.ConsentChanges ?? []).Select(change => TableTransactionAction.Upsert(PrivacyRows.ConsentRow(partition, key.MemberId, change), TableUpdateMode.Replace)));
-        var ledgerRows = MaxActions - actions.Count - 1 - (write.Tally is null ? 0 : TallyActions);
+        actions.AddRange((write.ConsentChanges ?? []).Select(change => new TableTransactionAction(TableTransactionActionType.UpsertReplace, PrivacyRows.ConsentRow(partition, key.MemberId, change))));
+        var ledgerRows = TableTransactions.MaxActions - actions.Count - 1 - (write.Tally is null ? 0 : TallyActions);
         if (packLedger) ledgerRows = Math.Min(ledgerRows, Math.Max(1, ((write.Ledger?.Count ?? 0) + PackedLedgerEntries - 1) / PackedLedgerEntries));
-        actions.AddRange(MemberRows.LedgerRows(partition, key.MemberId, write.Ledger ?? [], write.At, ledgerRows).Select(TableTransactionAction.Insert));
+        actions.AddRange(MemberRows.LedgerRows(partition, key.MemberId, write.Ledger ?? [], write.At, ledgerRows).Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)));
         var profile = MemberRows.ProfileRow(partition, write);
-        actions.Add(concurrencyToken is null ? TableTransactionAction.Insert(profile) : TableTransactionAction.Update(profile, etag, TableUpdateMode.Replace));
+        actions.Add(concurrencyToken is null ? new TableTransactionAction(TableTransactionActionType.Add, profile) : new TableTransactionAction(TableTransactionActionType.UpdateReplace, profile, etag));
         return actions;
     }
 
     /// <summary>The tally row of the job writes among <paramref name="writes"/>, all of one partition (<see cref="MemberRows.TallyRows"/>).</summary>
     private static IEnumerable<TableTransactionAction> Tallies(string partition, IEnumerable<MemberWrite> writes) =>
-        MemberRows.TallyRows(partition, writes.Select(w => w.Tally).OfType<JobTally>()).Select(TableTransactionAction.Insert);
+        MemberRows.TallyRows(partition, writes.Select(w => w.Tally).OfType<JobTally>()).Select(row => new TableTransactionAction(TableTransactionActionType.Add, row));
 
     private static int OwnerOf(List<(int Write, List<TableTransactionAction> Actions)> batch, int action)
     {
@@ -312,10 +304,6 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         }
         throw new InvalidOperationException("The service named a failed action beyond the transaction.");
     }
-
-    /// <summary>A generous guess of an entity's share of a transaction body: UTF-16 worst case plus per-property overhead.</summary>
-    private static long EstimatedBytes(TableEntity entity) =>
-        512 + (2L * (entity.PartitionKey.Length + entity.RowKey.Length)) + entity.Sum(p => 64 + (p.Value is string text ? 3L * text.Length : 32));
 
     private static string Partition(MemberKey key) => MemberShards.PartitionKey(key.ProgramId, key.Shards, key.MemberId);
 }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Serialization;
@@ -18,41 +19,41 @@ internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceip
             ["ParkedAt"] = receipt.ParkedAt,
             ["Archive"] = receipt.Archive,
             ["Refused"] = receipt.Refused,
-        };
+        }.WithoutNulls();
         JsonColumns.WriteChunked(row, "Receipt", LoyaltyJson.Serialize(receipt.Receipt));
-        await table.UpsertAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<ParkedReceipt>> ListAsync(IdentityKey identity, CancellationToken cancellationToken)
     {
         var found = new List<ParkedReceipt>();
-        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {TableIdentityStore.PartitionKey(identity)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableIdentityStore.PartitionKey(identity)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
             found.Add(Read(row, identity.Kind, identity.Value));
         return found;
     }
 
     public async Task<CursorPage<ParkedReceipt>> ListProgramAsync(string programId, int pageSize, string? after, CancellationToken cancellationToken)
     {
-        TableContinuation? from;
+        string? from;
         try
         {
-            from = after is null ? null : TableContinuation.Parse(after);
+            from = after is null ? null : TablePages.FromCursor(after);
         }
         catch (FormatException)
         {
             return new CursorPage<ParkedReceipt>([], null);
         }
-        var filter = TableFilter.Create($"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"}");
-        await foreach (var page in table.QueryPagesAsync(filter, pageSize: pageSize, from: from, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"}");
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(from, pageSize).ConfigureAwait(false))
         {
             // The service may return an empty page with a continuation (its time budget ran out): keep going.
-            if (page.Entities.Count == 0 && page.Continuation is not null) continue;
-            var items = page.Entities.Select(row =>
+            if (page.Values.Count == 0 && page.ContinuationToken is not null) continue;
+            var items = page.Values.Select(row =>
             {
                 var (kind, value) = TableIdentityStore.ParsePartitionKey(row.PartitionKey);
                 return Read(row, kind, value);
             }).ToList();
-            return new CursorPage<ParkedReceipt>(items, page.Continuation?.ToString());
+            return new CursorPage<ParkedReceipt>(items, TablePages.ToCursor(page.ContinuationToken));
         }
         return new CursorPage<ParkedReceipt>([], null);
     }
@@ -61,8 +62,8 @@ internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceip
     public async Task<IReadOnlyList<ParkedReceipt>> FindAsync(string programId, string receiptId, CancellationToken cancellationToken)
     {
         var found = new List<ParkedReceipt>();
-        var filter = TableFilter.Create($"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"} and RowKey eq {KeyText.Escape(receiptId)}");
-        await foreach (var row in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"} and RowKey eq {KeyText.Escape(receiptId)}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var (kind, value) = TableIdentityStore.ParsePartitionKey(row.PartitionKey);
             found.Add(Read(row, kind, value));
@@ -76,7 +77,7 @@ internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceip
         var prefix = TableIdentityStore.PartitionKey(new IdentityKey(programId, IdentityKind.Purchase, ""));
         var end = prefix[..^1] + "}";
         var found = new List<ParkedReceipt>();
-        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey ge {prefix} and PartitionKey lt {end}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {end}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var (kind, value) = TableIdentityStore.ParsePartitionKey(row.PartitionKey);
             found.Add(Read(row, kind, value));

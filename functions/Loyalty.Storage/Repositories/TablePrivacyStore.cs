@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Application.Privacy;
@@ -26,24 +27,24 @@ internal sealed class TablePrivacyStore(TableClient table) : IPrivacyStore
         RangeAsync(key, MemberRows.RangeStart(MemberRows.Outbox, key.MemberId), MemberRows.RangeEnd(MemberRows.Outbox, key.MemberId), MemberRows.ReadOutbox, cancellationToken);
 
     public async Task<ErasureRecord?> GetErasureAsync(MemberKey key, CancellationToken cancellationToken) =>
-        await table.GetEntityAsync(Partition(key), PrivacyRows.Erasure(key.MemberId), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(Partition(key), PrivacyRows.Erasure(key.MemberId), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
             ? PrivacyRows.ReadErasure(row)
             : null;
 
     public async Task<CommitResult> CommitErasureAsync(MemberKey key, MemberWrite write, ErasureRecord record, string concurrencyToken, CancellationToken cancellationToken)
     {
         // The record's insert comes first, so a 409 on action 0 can only mean "erased before".
-        List<TableTransactionAction> actions = [TableTransactionAction.Insert(PrivacyRows.ErasureRow(Partition(key), record)), .. TableMemberStore.Actions(key, write, concurrencyToken)];
+        List<TableTransactionAction> actions = [new TableTransactionAction(TableTransactionActionType.Add, PrivacyRows.ErasureRow(Partition(key), record)), .. TableMemberStore.Actions(key, write, concurrencyToken)];
         try
         {
-            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            await table.SubmitCheckedAsync(actions, cancellationToken).ConfigureAwait(false);
             return CommitResult.Committed;
         }
-        catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedActionIndex == 0)
+        catch (TableTransactionFailedException e) when (e.IsConflict() && e.FailedTransactionActionIndex == 0)
         {
             return CommitResult.AlreadyApplied;
         }
-        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
+        catch (TableTransactionFailedException e) when (e.IsConditionFailed() || e.IsNotFound())
         {
             return CommitResult.Conflict;
         }
@@ -52,8 +53,8 @@ internal sealed class TablePrivacyStore(TableClient table) : IPrivacyStore
     private async Task<IReadOnlyList<T>> RangeAsync<T>(MemberKey key, string from, string to, Func<TableEntity, T> read, CancellationToken cancellationToken)
     {
         var found = new List<T>();
-        var filter = TableFilter.Create($"PartitionKey eq {Partition(key)} and RowKey ge {from} and RowKey lt {to}");
-        await foreach (var row in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(key)} and RowKey ge {from} and RowKey lt {to}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             found.Add(read(row));
         return found;
     }

@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Data.Tables;
 using System.Globalization;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Programs;
@@ -27,10 +29,10 @@ internal sealed class TableProgramStore(TableClient table) : IProgramStore
         };
         try
         {
-            await table.SubmitTransactionAsync([TableTransactionAction.Insert(row), TableTransactionAction.Insert(VersionRow(first))], cancellationToken).ConfigureAwait(false);
+            await table.SubmitCheckedAsync([new TableTransactionAction(TableTransactionActionType.Add, row), new TableTransactionAction(TableTransactionActionType.Add, VersionRow(first))], cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (TableTransactionFailedException e) when (e.Status == 409)
+        catch (TableTransactionFailedException e) when (e.IsConflict())
         {
             return false;
         }
@@ -40,10 +42,10 @@ internal sealed class TableProgramStore(TableClient table) : IProgramStore
     {
         try
         {
-            await table.InsertAsync(VersionRow(definition), cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(VersionRow(definition), cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (StorageConflictException)
+        catch (RequestFailedException e) when (e.IsConflict())
         {
             return false;
         }
@@ -53,7 +55,7 @@ internal sealed class TableProgramStore(TableClient table) : IProgramStore
     {
         ProgramSettings? settings = null;
         var versions = new List<ProgramDefinition>();
-        await foreach (var row in table.QueryAsync(TableFilter.Create($"PartitionKey eq {programId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {programId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (row.RowKey == SettingsRow)
                 settings = new ProgramSettings(programId, row.Required("Name"), row.Required("DefaultCountry"),
@@ -69,7 +71,7 @@ internal sealed class TableProgramStore(TableClient table) : IProgramStore
     public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
     {
         var ids = new List<string>();
-        await foreach (var row in table.QueryAsync(TableFilter.Create($"RowKey eq {SettingsRow}"), select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {SettingsRow}"), select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
             ids.Add(row.PartitionKey);
         return ids;
     }

@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Data.Tables;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Storage.Errors;
 using Loyalty.Storage.Tables;
@@ -12,18 +14,18 @@ internal sealed class TableReceiptClaims(TableClient table) : IReceiptClaims
         var partition = Partition(programId, receiptId);
         try
         {
-            await table.InsertAsync(new TableEntity(partition, "") { ["MemberId"] = memberId, ["ClaimedAt"] = at }, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(new TableEntity(partition, "") { ["MemberId"] = memberId, ["ClaimedAt"] = at }, cancellationToken).ConfigureAwait(false);
             return memberId;
         }
-        catch (StorageConflictException)
+        catch (RequestFailedException e) when (e.IsConflict())
         {
-            var existing = await table.GetEntityAsync(partition, "", ["MemberId"], cancellationToken).ConfigureAwait(false);
+            var existing = await table.GetOrNullAsync<TableEntity>(partition, "", ["MemberId"], cancellationToken).ConfigureAwait(false);
             return existing?.GetString("MemberId") ?? throw new InvalidOperationException($"Receipt claim '{partition}' conflicted on insert but cannot be read; claims are never deleted.");
         }
     }
 
     public async Task<string?> FindAsync(string programId, string receiptId, CancellationToken cancellationToken) =>
-        (await table.GetEntityAsync(Partition(programId, receiptId), "", ["MemberId"], cancellationToken).ConfigureAwait(false))?.GetString("MemberId");
+        (await table.GetOrNullAsync<TableEntity>(Partition(programId, receiptId), "", ["MemberId"], cancellationToken).ConfigureAwait(false))?.GetString("MemberId");
 
     private static string Partition(string programId, string receiptId) => $"{programId}|{KeyText.Escape(receiptId)}";
 }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Storage.Tables;
 
@@ -13,9 +14,9 @@ internal sealed class TableReviewStore(TableClient table) : IReviewStore
     public async Task<IReadOnlyList<FiledMember>> ListDueAsync(string programId, int shard, DateOnly date, CancellationToken cancellationToken)
     {
         var partition = MemberShards.PartitionKey(programId, shard);
-        var filter = TableFilter.Create($"PartitionKey eq {partition} and RowKey gt {MemberRows.ReviewRangeStart} and RowKey lt {MemberRows.ReviewRangeEnd(date)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {MemberRows.ReviewRangeStart} and RowKey lt {MemberRows.ReviewRangeEnd(date)}");
         var due = new List<FiledMember>();
-        await foreach (var row in table.QueryAsync(filter, select: ["RowKey"], pageSize: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
             due.Add(new FiledMember(MemberRows.ReviewMemberId(row.RowKey), MemberRows.ReviewDateOf(row.RowKey)));
         return due;
     }

@@ -252,8 +252,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         var container = Account.GetContainer(Storage.Names.CampaignsContainer);
         foreach (var file in await Storage.Ports.CampaignDeliveries.ListExportsAsync(programId, campaignId, default))
         {
-            var blob = await container.DownloadAsync(file[(container.Name.Length + 1)..]);
-            lines.AddRange(blob!.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            var blob = (await container.GetBlobClient(file[(container.Name.Length + 1)..]).DownloadContentAsync()).Value;
+            lines.AddRange(blob.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("memberId").GetString()!));
         }
         Assert.Equal(delivered.Order(StringComparer.Ordinal), lines.Order(StringComparer.Ordinal));

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Xunit;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Demo;
@@ -68,7 +69,7 @@ public class DemoSeedingTests : LoyaltyStorageTest
     private async Task<List<(string MemberId, bool Orphaned)>> ClaimsAsync()
     {
         var claims = new List<(string, bool)>();
-        await foreach (var row in Account.GetTable(Storage.Names.Identities).QueryAsync())
+        await foreach (var row in Account.GetTable(Storage.Names.Identities).QueryAsync<TableEntity>())
         {
             var memberId = (string)row["MemberId"]!;
             claims.Add((memberId, !(await Members.GetAsync(DemoProgram.Id, memberId, default)).IsValid));

@@ -1,3 +1,4 @@
+using Loyalty.Storage.Queues;
 using Xunit;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Demo;
@@ -40,9 +41,9 @@ public abstract class LoyaltyStorageTest : AzuriteTest
     {
         var names = Storage.Names;
         await Task.WhenAll(
-            names.Tables.Select(name => Account.GetTable(name).DeleteTableAsync())
-                .Concat(names.Queues.Select(name => Account.GetQueue(name).DeleteQueueAsync()))
-                .Concat(names.Containers.Select(name => Account.GetContainer(name).DeleteContainerAsync())));
+            names.Tables.Select(Task (name) => Account.GetTable(name).DeleteAsync())
+                .Concat(names.Queues.Select(Task (name) => Account.GetQueue(name).DeleteIfExistsAsync()))
+                .Concat(names.Containers.Select(Task (name) => Account.GetContainer(name).DeleteIfExistsAsync())));
         await base.DisposeAsync();
     }
 
@@ -94,11 +95,11 @@ public abstract class LoyaltyStorageTest : AzuriteTest
     {
         var queue = Storage.NotificationsQueue;
         var found = new List<Notification>();
-        while (await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30)) is { Count: > 0 } messages)
+        while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value is { Length: > 0 } messages)
         {
             foreach (var message in messages)
             {
-                found.AddRange(LoyaltyJson.Deserialize<NotificationBatch>(message.Body.ToString()).Notifications);
+                found.AddRange(LoyaltyJson.Deserialize<NotificationBatch>(message.DecodedBody().ToString()).Notifications);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
         }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Events;
@@ -166,7 +167,7 @@ public class MemberAuthTests : LoyaltyStorageTest
         Clock.Advance(MemberAuthOptions.Window + TimeSpan.FromMinutes(1));
 
         Assert.Equal(2, await Auth.SweepAsync(default));
-        Assert.Empty(await Account.GetTable(Storage.Names.MemberAuth).QueryAsync().ToListAsync());
+        Assert.Empty(await Account.GetTable(Storage.Names.MemberAuth).QueryAsync<TableEntity>().ToListAsync());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Loyalty.Storage.Tables;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Loyalty.Core.Application;
@@ -14,7 +15,7 @@ using Loyalty.Core.Serialization;
 using Loyalty.Core.Tiers;
 using Loyalty.Core.Vouchers;
 using Loyalty.Storage.Repositories;
-using Loyalty.Storage.Tables;
+using Azure.Data.Tables;
 using Xunit;
 using Xunit.Abstractions;
 using Counts = Loyalty.Core.Application.Jobs.NightlyReview.Counts;
@@ -211,7 +212,7 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
 
         // An index entry whose member is gone (removed without it): cleared, not tripped over every night.
         var members = Storage.Account.GetTable(Storage.Names.Members);
-        await members.InsertAsync(new TableEntity("busy|0000", $"n|20261215|{"ghost".PadRight(12, 'z')}"));
+        await members.AddEntityAsync(new TableEntity("busy|0000", $"n|20261215|{"ghost".PadRight(12, 'z')}"));
 
         // A member enrolled through the service is filed under its welcome voucher's expiry.
         Clock.SetUtcNow(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.FromHours(1)));
@@ -259,7 +260,7 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         var after = (await Storage.Ports.Members.GetAsync(busy.Key, default))!;
         Assert.Equal("Changed", after.Profile.FirstName);
         Assert.Equal(Json(busy.ExpectedState), Json(after.State));
-        Assert.Null(await members.GetEntityAsync("busy|0000", $"n|20261215|{"ghost".PadRight(12, 'z')}"));
+        Assert.Null(await members.GetOrNullAsync<TableEntity>("busy|0000", $"n|20261215|{"ghost".PadRight(12, 'z')}"));
         var welcomed = (await Storage.Ports.Members.GetAsync(key, default))!;
         Assert.Empty(welcomed.State.Vouchers);
         Assert.Equal(Night, welcomed.State.ReviewedOn);
@@ -359,7 +360,7 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
     private async Task ClearProgressAsync()
     {
         var table = Storage.Account.GetTable(Storage.Names.JobProgress);
-        await foreach (var row in table.QueryAsync(select: ["PartitionKey", "RowKey"]))
+        await foreach (var row in table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
             await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
     }
 

@@ -1,6 +1,7 @@
 using Loyalty.Core.Application;
 using Loyalty.Core.Events;
 using Loyalty.Core.Serialization;
+using Azure.Storage.Queues.Models;
 using Loyalty.Storage.Queues;
 using Xunit;
 
@@ -18,10 +19,10 @@ public sealed class NotificationQueueTests : LoyaltyStorageTest
         await Storage.Ports.Notifications.SendAsync(sent, default);
 
         var messages = new List<QueueMessage>();
-        while (await Storage.NotificationsQueue.ReceiveAsync(32, TimeSpan.FromMinutes(1)) is { Count: > 0 } received) messages.AddRange(received);
+        while ((await Storage.NotificationsQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1))).Value is { Length: > 0 } received) messages.AddRange(received);
         Assert.InRange(messages.Count, 6, 10);
-        Assert.All(messages, m => Assert.True(m.Body.ToMemory().Length <= QueueClient.MaxBodyBytes));
-        var arrived = messages.SelectMany(m => LoyaltyJson.Deserialize<NotificationBatch>(m.Body.ToString()).Notifications).ToList();
+        Assert.All(messages, m => Assert.True(m.DecodedBody().ToMemory().Length <= QueueBodies.MaxBodyBytes));
+        var arrived = messages.SelectMany(m => LoyaltyJson.Deserialize<NotificationBatch>(m.DecodedBody().ToString()).Notifications).ToList();
         Assert.Equal(sent.Select(n => n.Id).Order(), arrived.Select(n => n.Id).Order());
         Assert.Equal(sent.Select(n => n.Events.Single().Id).Order(), arrived.Select(n => n.Events.Single().Id).Order());
     }
@@ -35,8 +36,8 @@ public sealed class NotificationQueueTests : LoyaltyStorageTest
 
         await Storage.Ports.Notifications.SendAsync([code], default);
 
-        var message = Assert.Single(await Storage.NotificationsQueue.ReceiveAsync(32, TimeSpan.FromMinutes(1)));
-        Assert.InRange(message.ExpiresOn - message.InsertedOn, TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        var message = Assert.Single((await Storage.NotificationsQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1))).Value);
+        Assert.InRange((message.ExpiresOn - message.InsertedOn)!.Value, TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
     }
 
     private Notification Delivery(string memberId, string text)

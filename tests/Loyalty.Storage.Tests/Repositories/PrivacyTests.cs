@@ -1,3 +1,6 @@
+using Loyalty.Storage.Queues;
+using Loyalty.Storage.Tables;
+using Azure.Data.Tables;
 using System.Text;
 using System.Text.Json.Nodes;
 using Loyalty.Core.Application;
@@ -7,7 +10,6 @@ using Loyalty.Core.Application.Privacy;
 using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Members;
 using Loyalty.Core.Serialization;
-using Loyalty.Storage.Tables;
 using Xunit;
 
 namespace Loyalty.Storage.Tests.Repositories;
@@ -50,8 +52,8 @@ public class PrivacyTests : LoyaltyStorageTest
         Assert.Null(document["erasure"]);
 
         Assert.StartsWith($"{Storage.Names.ExportsContainer}/{programId}/{astrid}/", exported.Location, StringComparison.Ordinal);
-        var kept = await Account.GetContainer(Storage.Names.ExportsContainer).DownloadAsync(exported.Location[(Storage.Names.ExportsContainer.Length + 1)..]);
-        Assert.Equal(exported.Content.ToArray(), kept!.Content.ToArray());
+        var kept = (await Account.GetContainer(Storage.Names.ExportsContainer).GetBlobClient(exported.Location[(Storage.Names.ExportsContainer.Length + 1)..]).DownloadContentAsync()).Value;
+        Assert.Equal(exported.Content.ToArray(), kept.Content.ToArray());
     }
 
     [Fact]
@@ -187,9 +189,9 @@ public class PrivacyTests : LoyaltyStorageTest
     /// <summary>The program's points: the sum of every member's balance, read from the profiles' flattened column.</summary>
     private async Task<long> ProgramBalanceAsync(string programId)
     {
-        var filter = TableFilter.Create($"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"} and RowKey gt {"p|"} and RowKey lt {"p}"}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"} and RowKey gt {"p|"} and RowKey lt {"p}"}");
         var sum = 0L;
-        await foreach (var row in Account.GetTable(Storage.Names.Members).QueryAsync(filter))
+        await foreach (var row in Account.GetTable(Storage.Names.Members).QueryAsync<TableEntity>(filter))
             sum += row.GetInt64("Balance") ?? 0;
         return sum;
     }
@@ -202,24 +204,24 @@ public class PrivacyTests : LoyaltyStorageTest
         var found = new List<string>();
         void Search(string where, string text) => found.AddRange(values.Where(v => text.Contains(v, StringComparison.OrdinalIgnoreCase)).Select(v => $"'{v}' in {where}"));
 
-        var tables = await Account.ListTablesAsync(prefix).ToListAsync();
+        var tables = await Account.Tables.QueryAsync(TableClient.CreateQueryFilter($"TableName ge {prefix} and TableName lt {prefix + "{"}")).Select(t => t.Name).ToListAsync();
         Assert.Contains(Storage.Names.MemberAuth, tables);
         foreach (var table in tables)
-            await foreach (var row in Account.GetTable(table).QueryAsync())
+            await foreach (var row in Account.GetTable(table).QueryAsync<TableEntity>())
                 Search($"{table} {row.PartitionKey}/{row.RowKey}", $"{row.PartitionKey} {row.RowKey} {string.Join(" ", row.Select(p => p.Value))}");
-        var containers = await Account.ListContainersAsync(lowerPrefix).ToListAsync();
+        var containers = await Account.Blobs.GetBlobContainersAsync(prefix: lowerPrefix).Select(c => c.Name).ToListAsync();
         Assert.Contains(Storage.Names.ExportsContainer, containers);
         foreach (var name in containers)
         {
             var container = Account.GetContainer(name);
-            await foreach (var blob in container.ListAsync())
-                Search($"{name}/{blob.Name}", (await container.DownloadAsync(blob.Name))!.Content.ToString());
+            await foreach (var blob in container.GetBlobsAsync())
+                Search($"{name}/{blob.Name}", (await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToString());
         }
-        var queues = await Account.ListQueuesAsync(lowerPrefix).ToListAsync();
+        var queues = await Account.Queues.GetQueuesAsync(prefix: lowerPrefix).Select(q => q.Name).ToListAsync();
         Assert.Contains(Storage.Names.NotificationsQueue, queues);
         foreach (var queue in queues)
-            foreach (var message in await Account.GetQueue(queue).PeekAsync(32))
-                Search($"{queue} message {message.MessageId}", message.Body.ToString());
+            foreach (var message in (await Account.GetQueue(queue).PeekMessagesAsync(32)).Value)
+                Search($"{queue} message {message.MessageId}", message.DecodedBody().ToString());
 
         Assert.True(found.Count == 0, string.Join("\n", found));
     }

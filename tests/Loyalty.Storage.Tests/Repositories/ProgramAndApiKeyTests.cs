@@ -1,3 +1,5 @@
+using Loyalty.Storage.Tables;
+using Azure.Data.Tables;
 using Xunit;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application;
@@ -162,13 +164,13 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
         Assert.Null(Ok(await Services.ApiKeys.GetAsync(programId, key.KeyId, default)).LastUsedAt);
 
         Assert.NotNull(await Services.ApiKeys.AuthenticateAsync(key.Secret, default));
-        var written = (await Storage.Account.GetTable(Storage.Names.ApiKeys).GetEntityAsync(key.KeyId, ""))!.ETag;
+        var written = (await Storage.Account.GetTable(Storage.Names.ApiKeys).GetOrNullAsync<TableEntity>(key.KeyId, ""))!.ETag;
         Assert.Equal(Start, Ok(await Services.ApiKeys.GetAsync(programId, key.KeyId, default)).LastUsedAt);
 
         // Within the hour: look-ups read, but write nothing (the row's version stays).
         Clock.Advance(TimeSpan.FromMinutes(59));
         for (var i = 0; i < 3; i++) Assert.NotNull(await Services.ApiKeys.AuthenticateAsync(key.Secret, default));
-        Assert.Equal(written, (await Storage.Account.GetTable(Storage.Names.ApiKeys).GetEntityAsync(key.KeyId, ""))!.ETag);
+        Assert.Equal(written, (await Storage.Account.GetTable(Storage.Names.ApiKeys).GetOrNullAsync<TableEntity>(key.KeyId, ""))!.ETag);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.NotNull(await Services.ApiKeys.AuthenticateAsync(key.Secret, default));

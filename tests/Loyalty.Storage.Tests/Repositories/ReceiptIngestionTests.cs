@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using System.Collections.Immutable;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Demo;
@@ -170,7 +171,7 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var anonymous = Purchase("anon-1", null, ("toy-1", "toys", 1, 50m));
         Assert.Equal(ReceiptStatus.Anonymous, Ok(await Receipts.SubmitAsync(programId, anonymous, Payload(anonymous), default)).Status);
         var archived = new List<string>();
-        await foreach (var blob in Storage.Account.GetContainer(Storage.Names.ReceiptsContainer).ListAsync($"{programId}/{Start:yyyy'/'MM'/'dd}/http-anon-1-")) archived.Add(blob.Name);
+        await foreach (var blob in Storage.Account.GetContainer(Storage.Names.ReceiptsContainer).GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{programId}/{Start:yyyy'/'MM'/'dd}/http-anon-1-", default)) archived.Add(blob.Name);
         Assert.Single(archived);
 
         var wrong = Purchase("bad-1", Phone("not a phone"), ("toy-1", "toys", 1, 50m)) with { Total = 51m, Channel = "fax" };

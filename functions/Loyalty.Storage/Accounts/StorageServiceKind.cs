@@ -1,8 +1,0 @@
-namespace Loyalty.Storage.Accounts;
-
-internal enum StorageServiceKind
-{
-    Table,
-    Queue,
-    Blob,
-}
