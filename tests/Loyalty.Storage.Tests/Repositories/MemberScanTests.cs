@@ -1,5 +1,6 @@
 using Loyalty.Core.Application.Ports;
 using Loyalty.Storage.Repositories;
+using Loyalty.Testing;
 using Xunit;
 
 namespace Loyalty.Storage.Tests.Repositories;

@@ -1,4 +1,5 @@
 using Loyalty.Storage.Repositories;
+using Loyalty.Testing;
 using Xunit;
 
 namespace Loyalty.Storage.Tests.Repositories;

@@ -1,8 +1,9 @@
+using Azure.Storage.Queues.Models;
 using Loyalty.Core.Application;
 using Loyalty.Core.Events;
 using Loyalty.Core.Serialization;
-using Azure.Storage.Queues.Models;
 using Loyalty.Storage.Queues;
+using Loyalty.Testing;
 using Xunit;
 
 namespace Loyalty.Storage.Tests.Repositories;

@@ -4,9 +4,10 @@ using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Campaigns;
 using Loyalty.Core.Segments;
+using Loyalty.Testing;
 using Xunit;
 
-namespace Loyalty.Storage.Tests.Repositories;
+namespace Loyalty.Application.Tests.Campaigns;
 
 /// <summary>Campaign runs over real storage: who gets a delivery, exactly once, through crashes, cancellation and DST.</summary>
 public class CampaignFanOutTests : LoyaltyStorageTest

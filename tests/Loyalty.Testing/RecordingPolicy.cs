@@ -2,10 +2,10 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Loyalty.Storage.Accounts;
 
-namespace Loyalty.Storage.Tests;
+namespace Loyalty.Testing;
 
 /// <summary>Records every request as it leaves the SDKs' pipelines, for tests that check the wire.</summary>
-internal sealed class RecordingPolicy : HttpPipelineSynchronousPolicy
+public sealed class RecordingPolicy : HttpPipelineSynchronousPolicy
 {
     private readonly List<(string Method, Uri Uri)> requests = [];
 

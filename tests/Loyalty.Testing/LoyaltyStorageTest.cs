@@ -13,7 +13,7 @@ using Loyalty.Storage.Repositories;
 using Loyalty.Testing;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Loyalty.Storage.Tests.Repositories;
+namespace Loyalty.Testing;
 
 /// <summary>Each test gets its own four tables, its own clock and its own services over them.</summary>
 public abstract class LoyaltyStorageTest : AzuriteTest

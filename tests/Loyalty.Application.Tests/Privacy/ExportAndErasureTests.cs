@@ -1,8 +1,6 @@
-using Loyalty.Storage.Queues;
-using Loyalty.Storage.Tables;
-using Azure.Data.Tables;
 using System.Text;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Application.Ports;
@@ -10,12 +8,15 @@ using Loyalty.Core.Application.Privacy;
 using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Members;
 using Loyalty.Core.Serialization;
+using Loyalty.Storage.Queues;
+using Loyalty.Storage.Tables;
+using Loyalty.Testing;
 using Xunit;
 
-namespace Loyalty.Storage.Tests.Repositories;
+namespace Loyalty.Application.Tests.Privacy;
 
 /// <summary>GDPR export and erasure against real Azurite: every kind of record a member has, and no trace after erasure.</summary>
-public class PrivacyTests : LoyaltyStorageTest
+public class ExportAndErasureTests : LoyaltyStorageTest
 {
     private const string Phone = "070-123 45 67";
     private const string Email = "Astrid.Lindgren@Example.com";

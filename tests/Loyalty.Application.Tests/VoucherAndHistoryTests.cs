@@ -1,11 +1,12 @@
-using Xunit;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
 using Loyalty.Core.Validation;
+using Loyalty.Testing;
+using Xunit;
 
-namespace Loyalty.Storage.Tests.Repositories;
+namespace Loyalty.Application.Tests;
 
 public class VoucherAndHistoryTests : LoyaltyStorageTest
 {

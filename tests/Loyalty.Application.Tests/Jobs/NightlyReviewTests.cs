@@ -1,6 +1,7 @@
-using Loyalty.Storage.Tables;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Azure.Data.Tables;
+using Counts = Loyalty.Core.Application.Jobs.NightlyReview.Counts;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Demo;
 using Loyalty.Core.Application.Jobs;
@@ -15,12 +16,12 @@ using Loyalty.Core.Serialization;
 using Loyalty.Core.Tiers;
 using Loyalty.Core.Vouchers;
 using Loyalty.Storage.Repositories;
-using Azure.Data.Tables;
+using Loyalty.Storage.Tables;
+using Loyalty.Testing;
 using Xunit;
 using Xunit.Abstractions;
-using Counts = Loyalty.Core.Application.Jobs.NightlyReview.Counts;
 
-namespace Loyalty.Storage.Tests.Repositories;
+namespace Loyalty.Application.Tests.Jobs;
 
 /// <summary>
 /// The nightly review against Azurite: members written straight through the store (fast), the job run by the local

@@ -1,5 +1,5 @@
-using Azure.Storage.Blobs.Models;
 using System.Collections.Immutable;
+using Azure.Storage.Blobs.Models;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Demo;
 using Loyalty.Core.Application.Ports;
@@ -9,9 +9,10 @@ using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
 using Loyalty.Core.Serialization;
 using Loyalty.Core.Validation;
+using Loyalty.Testing;
 using Xunit;
 
-namespace Loyalty.Storage.Tests.Repositories;
+namespace Loyalty.Application.Tests.Receipts;
 
 /// <summary>Receipts through the real services and tables: exactly once, atomically, parked until enrolment, outbox delivered.</summary>
 public class ReceiptIngestionTests : LoyaltyStorageTest

@@ -1,9 +1,10 @@
-using Xunit;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Identities;
 using Loyalty.Core.Application.Ports;
+using Loyalty.Testing;
+using Xunit;
 
-namespace Loyalty.Storage.Tests.Repositories;
+namespace Loyalty.Application.Tests;
 
 public class MemberServiceTests : LoyaltyStorageTest
 {

@@ -1,10 +1,11 @@
 using Azure.Data.Tables;
-using Xunit;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Demo;
 using Loyalty.Core.Application.Ports;
+using Loyalty.Testing;
+using Xunit;
 
-namespace Loyalty.Storage.Tests.Repositories;
+namespace Loyalty.Application.Tests.Demo;
 
 public class DemoSeedingTests : LoyaltyStorageTest
 {

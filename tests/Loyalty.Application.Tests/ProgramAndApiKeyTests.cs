@@ -1,11 +1,12 @@
-using Loyalty.Storage.Tables;
 using Azure.Data.Tables;
-using Xunit;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application;
 using Loyalty.Core.Validation;
+using Loyalty.Storage.Tables;
+using Loyalty.Testing;
+using Xunit;
 
-namespace Loyalty.Storage.Tests.Repositories;
+namespace Loyalty.Application.Tests;
 
 public class ProgramAndApiKeyTests : LoyaltyStorageTest
 {

@@ -1,7 +1,8 @@
 using System.Reflection;
 using System.Runtime.ExceptionServices;
+using Loyalty.Testing;
 
-namespace Loyalty.Storage.Tests.Repositories;
+namespace Loyalty.Application.Tests;
 
 /// <summary>A port that fails where a test says: before each call, <c>fault</c> may name the exception to throw instead.</summary>
 public class FailingPort<T> : DispatchProxy where T : class

@@ -2,9 +2,10 @@ using Azure.Data.Tables;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Events;
+using Loyalty.Testing;
 using Xunit;
 
-namespace Loyalty.Storage.Tests.Repositories;
+namespace Loyalty.Application.Tests.MemberAuth;
 
 /// <summary>One-time codes and member tokens through the real services, tables and notifications queue.</summary>
 public class MemberAuthTests : LoyaltyStorageTest
