@@ -116,6 +116,7 @@ public static class BenchProgram
         }
 
         root.Subcommands.Add(Scenario(StorageScenario.Name, "The raw bound: point read and upsert at c=1/8/32, 5-op and 100-op entity group transactions, full scan, queue send and receive + delete.", (_, context, ct) => StorageScenario.RunAsync(context, ct)));
+        root.Subcommands.Add(Scenario(MemberStoreScenario.Name, "The Members table's hot paths through the product's stores (profile read, receipt, review index and profile shard scans): client CPU per unit.", (_, context, ct) => MemberStoreScenario.RunAsync(context, ct)));
         root.Subcommands.Add(Scenario(LookupScenario.Name, "Till identification by phone through the local host's HTTP API at c=1/8/32, against raw point reads ÷ reads per lookup.", (_, context, ct) => LookupScenario.RunAsync(context, ct)));
         root.Subcommands.Add(Scenario(IngestScenario.Name, "Receipts through the local pipeline (HTTP and the receipts queue): receipts/s and receipt-to-points-visible latency, totals checked.", (_, context, ct) => IngestScenario.RunAsync(context, ct), true, httpOnly));
         root.Subcommands.Add(Scenario(DomainScenario.Name, "In-memory scoring of receipts (no I/O): receipts/s per core.", (parse, context, ct) => DomainScenario.RunAsync(context, parse.GetValue(bdn), ct), needsAzurite: false, bdn));

@@ -119,32 +119,35 @@ internal static class MemberRows
         return row.WithoutNulls();
     }
 
-    public static StoredMember ReadProfile(TableEntity row)
+    public static StoredMember ReadProfile(ProfileColumns row)
     {
         var profile = new MemberProfile
         {
             MemberId = row.RowKey[2..],
-            FirstName = row.GetString("FirstName"),
-            LastName = row.GetString("LastName"),
-            Email = row.GetString("Email"),
-            Phone = row.GetString("Phone"),
-            CardNumber = row.Required("CardNumber"),
-            ExternalId = row.GetString("ExternalId"),
-            BirthDate = row.GetString("BirthDate") is { } birthDate ? DateOnly.ParseExact(birthDate, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
-            StoreId = row.GetString("StoreId"),
-            HouseholdId = row.GetString("HouseholdId"),
-            EnrolledAt = row.GetDateTimeOffset("EnrolledAt") ?? default,
-            ErasedAt = row.GetDateTimeOffset("ErasedAt"),
-            Consents = LoyaltyJson.Deserialize<Dictionary<ConsentChannel, Consent>>(row.Required("Consents")),
-            Interests = row.GetString("Interests") is { Length: > 0 } tags ? tags.Split(',') : [],
+            FirstName = row.FirstName,
+            LastName = row.LastName,
+            Email = row.Email,
+            Phone = row.Phone,
+            CardNumber = Required(row, row.CardNumber, nameof(row.CardNumber)),
+            ExternalId = row.ExternalId,
+            BirthDate = row.BirthDate is { } birthDate ? DateOnly.ParseExact(birthDate, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+            StoreId = row.StoreId,
+            HouseholdId = row.HouseholdId,
+            EnrolledAt = row.EnrolledAt ?? default,
+            ErasedAt = row.ErasedAt,
+            Consents = LoyaltyJson.Deserialize<Dictionary<ConsentChannel, Consent>>(Required(row, row.Consents, nameof(row.Consents))),
+            Interests = row.Interests is { Length: > 0 } tags ? tags.Split(',') : [],
         };
-        var activity = row.GetString("Activity") is { } json ? LoyaltyJson.Deserialize<MemberActivity>(json) : new MemberActivity();
-        var filedOn = row.GetString("NextReviewOn") is { } next ? DateOnly.ParseExact(next, "yyyy-MM-dd", CultureInfo.InvariantCulture) : (DateOnly?)null;
-        return new StoredMember(profile, LoyaltyJson.Deserialize<MemberState>(row.Required("State")), activity, MemberTokens.Create(row.ETag, filedOn))
+        var activity = row.Activity is { } json ? LoyaltyJson.Deserialize<MemberActivity>(json) : new MemberActivity();
+        var filedOn = row.NextReviewOn is { } next ? DateOnly.ParseExact(next, "yyyy-MM-dd", CultureInfo.InvariantCulture) : (DateOnly?)null;
+        return new StoredMember(profile, LoyaltyJson.Deserialize<MemberState>(Required(row, row.State, nameof(row.State))), activity, MemberTokens.Create(row.ETag, filedOn))
         {
             ReviewOn = filedOn,
         };
     }
+
+    private static string Required(ProfileColumns row, string? value, string name) =>
+        value ?? throw new InvalidOperationException($"Row {row.PartitionKey}/{row.RowKey} has no {name}.");
 
     public static TableEntity RecordRow(string partitionKey, string memberId, OperationRecord record, DateTimeOffset at)
     {

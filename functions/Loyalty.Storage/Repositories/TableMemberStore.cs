@@ -36,7 +36,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     private const int PackedLedgerEntries = 32;
 
     public async Task<StoredMember?> GetAsync(MemberKey key, CancellationToken cancellationToken) =>
-        await table.GetOrNullAsync<TableEntity>(Partition(key), MemberRows.Profile(key.MemberId), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<ProfileColumns>(Partition(key), MemberRows.Profile(key.MemberId), ProfileColumns.Selected, cancellationToken).ConfigureAwait(false) is { } row
             ? MemberRows.ReadProfile(row)
             : null;
 
@@ -99,7 +99,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
             var (pageSize, from) = (Math.Min(1000, (int)(ids.Count / MinRangeDensity)), (string?)null);
             do
             {
-                var page = await table.FirstPageAsync<TableEntity>(filter, pageSize, from, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var page = await table.FirstPageAsync<ProfileColumns>(filter, pageSize, from, ProfileColumns.Selected, cancellationToken).ConfigureAwait(false);
                 foreach (var row in page.Values)
                 {
                     rows++;
@@ -132,7 +132,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         string? from = null;
         do
         {
-            var page = await table.FirstPageAsync<TableEntity>(filter, Math.Min(pageSize, 1000), from, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var page = await table.FirstPageAsync<ProfileColumns>(filter, Math.Min(pageSize, 1000), from, ProfileColumns.Selected, cancellationToken).ConfigureAwait(false);
             if (page.Values.Count > 0)
             {
                 var members = page.Values.Select(MemberRows.ReadProfile).ToList();
