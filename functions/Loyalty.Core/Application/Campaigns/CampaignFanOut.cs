@@ -32,9 +32,6 @@ public sealed class CampaignFanOut : ShardedJob
     /// <summary>Profiles read per page of a shard's key range (a table page holds at most 1,000).</summary>
     internal const int PageSize = 1000;
 
-    /// <summary>Members written per round (one entity group transaction when they share a partition).</summary>
-    internal const int ChunkSize = 100;
-
     private readonly CampaignScheduler scheduler;
     private readonly ProgramCache programs;
     private readonly IMemberStore members;
@@ -109,7 +106,7 @@ public sealed class CampaignFanOut : ShardedJob
         var today = version.LocalDate(now);
         var compiled = await CompileAsync(run, version, cancellationToken).ConfigureAwait(false);
 
-        var pending = new List<StoredMember>(ChunkSize);
+        var pending = new List<StoredMember>(MemberBatches.ChunkSize);
         var scanned = 0;
         CursorPage<StoredMember> page;
         do
@@ -120,7 +117,7 @@ public sealed class CampaignFanOut : ShardedJob
                 var member = page.Items[i];
                 scanned++;
                 if (Active(member) && compiled.Segment.Matches(Facts(member, version, today), today)) pending.Add(member);
-                if (pending.Count < ChunkSize && i < page.Items.Count - 1) continue;
+                if (pending.Count < MemberBatches.ChunkSize && i < page.Items.Count - 1) continue;
 
                 // Everything up to this member has been looked at: write the chunk, then record the cursor after it.
                 cancellationToken.ThrowIfCancellationRequested();

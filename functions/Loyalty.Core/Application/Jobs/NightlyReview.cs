@@ -26,9 +26,6 @@ public sealed class NightlyReview : ShardedJob
 {
     public const string JobName = "nightly-review";
 
-    /// <summary>Members loaded and written per round; progress is recorded after each round.</summary>
-    internal const int ChunkSize = 100;
-
     private readonly IProgramStore programStore;
     private readonly ProgramCache programs;
     private readonly IMemberStore members;
@@ -118,6 +115,7 @@ public sealed class NightlyReview : ShardedJob
         return due;
     }
 
+    /// <summary>The due nights (<see cref="DueAsync"/>): a night keeps no state of its own to mark started.</summary>
     public override async Task<IReadOnlyList<JobKey>> StartDueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         [.. (await DueAsync(now, cancellationToken).ConfigureAwait(false)).Select(run => Key(run.ProgramId, run.Date))];
 
@@ -173,7 +171,7 @@ public sealed class NightlyReview : ShardedJob
 
         // In member-id order, so a chunk's profiles are close together in the shard (the store may read them as one range).
         var due = (await reviews.ListDueAsync(attempt.Key.ProgramId, attempt.Shard, date, cancellationToken).ConfigureAwait(false)).OrderBy(e => e.MemberId, StringComparer.Ordinal);
-        foreach (var chunk in due.Chunk(ChunkSize))
+        foreach (var chunk in due.Chunk(MemberBatches.ChunkSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
             await attempt.ChunkDoneAsync(await ReviewChunkAsync(attempt.Key, program, version, date, attempt.Shard, chunk, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
