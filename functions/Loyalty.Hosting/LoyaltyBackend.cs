@@ -114,6 +114,9 @@ public static class LoyaltyBackendRegistration
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Campaigns);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().CampaignScheduler);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().CampaignScheduler.FanOut);
+        // Every sharded job, for the hosts that run any of them by its runs' keys.
+        services.AddSingleton<ShardedJob>(provider => provider.GetRequiredService<LoyaltyBackend>().Nightly);
+        services.AddSingleton<ShardedJob>(provider => provider.GetRequiredService<LoyaltyBackend>().CampaignScheduler.FanOut);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Demo);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Restarts);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().MemberAuth);

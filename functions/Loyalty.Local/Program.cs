@@ -1,5 +1,7 @@
 using Loyalty.Api.Endpoints;
 using Loyalty.Api.Http;
+using Loyalty.Core.Application.Campaigns;
+using Loyalty.Core.Application.Jobs;
 using Loyalty.Hosting;
 using Loyalty.Hosting.Receipts;
 using Loyalty.Local;
@@ -48,10 +50,8 @@ if (builder.Configuration.GetValue(NotificationLogWorker.EnabledKey, true))
     builder.Services.AddSingleton<NotificationLogWorker>();
     builder.Services.AddHostedService(provider => provider.GetRequiredService<NotificationLogWorker>());
 }
-if (builder.Configuration.GetValue(NightlyWorker.EnabledKey, true))
-    builder.Services.AddHostedService<NightlyWorker>();
-if (builder.Configuration.GetValue(CampaignWorker.EnabledKey, true))
-    builder.Services.AddHostedService<CampaignWorker>();
+AddJobWorker<NightlyReview>(JobWorkerSettings.Nightly);
+AddJobWorker<CampaignFanOut>(JobWorkerSettings.Campaigns);
 
 var app = builder.Build();
 
@@ -77,6 +77,15 @@ if (seedDemo)
 }
 
 await app.RunAsync();
+
+// As IHostedService singletons, not AddHostedService: that adds one worker of a type and drops the second.
+void AddJobWorker<TJob>(JobWorkerSettings settings) where TJob : ShardedJob
+{
+    if (!builder.Configuration.GetValue(settings.EnabledKey, true)) return;
+    var paced = settings.From(builder.Configuration);
+    builder.Services.AddSingleton<IHostedService>(provider => new JobWorker(
+        provider.GetRequiredService<TJob>(), paced, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<JobWorker>>()));
+}
 
 /// <summary>The entry point, public so the end-to-end tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -20,8 +20,8 @@ public sealed class DemoApiFactory : LoyaltyApiFactory
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
         ["MemberTokens:SigningKey"] = SigningKey,
-        [CampaignWorker.EnabledKey] = "false",
-        [NightlyWorker.EnabledKey] = "false",
+        [JobWorkerSettings.Campaigns.EnabledKey] = "false",
+        [JobWorkerSettings.Nightly.EnabledKey] = "false",
     };
 }
 

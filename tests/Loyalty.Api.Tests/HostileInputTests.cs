@@ -28,8 +28,8 @@ public sealed class HostileInputFactory : LoyaltyApiFactory
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
         ["MemberTokens:SigningKey"] = SigningKey,
-        [NightlyWorker.EnabledKey] = "false",
-        [CampaignWorker.EnabledKey] = "false",
+        [JobWorkerSettings.Nightly.EnabledKey] = "false",
+        [JobWorkerSettings.Campaigns.EnabledKey] = "false",
         [ReceiptWorkerOptions.Section + ":Enabled"] = "false",
     };
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Functions.Jobs;
@@ -14,8 +13,8 @@ namespace Loyalty.Functions.Tests;
 /// <summary>
 /// The app's job orchestrations and activities run end to end in this process: <see cref="DurableTaskTestHost"/> (an
 /// in-memory Durable backend behind a local gRPC sidecar) executes the very orchestrator and activity methods of
-/// <see cref="CampaignFunctions"/>, <see cref="NightlyReviewFunctions"/> and <see cref="ShardWaves"/>, the activities on
-/// function classes made by the app's container (its backend on Azurite).
+/// <see cref="ShardedJobFunctions"/> and <see cref="ShardWaves"/>, the activities on a function class made by the app's
+/// container (its backend on Azurite).
 /// </summary>
 public sealed class DurableJobs : IAsyncDisposable
 {
@@ -29,29 +28,26 @@ public sealed class DurableJobs : IAsyncDisposable
 
     private readonly DurableTaskTestHost host;
 
-    private DurableJobs(DurableTaskTestHost host, CampaignFunctions campaigns, NightlyReviewFunctions nightly)
+    private DurableJobs(DurableTaskTestHost host, ShardedJobFunctions functions)
     {
         this.host = host;
-        Campaigns = campaigns;
-        Nightly = nightly;
+        Functions = functions;
     }
 
     public DurableTaskClient Client => host.Client;
 
-    /// <summary>The function class whose activities run, and whose timer method a test calls as the timer would.</summary>
-    public CampaignFunctions Campaigns { get; }
+    /// <summary>The function class whose activities run, and whose timer methods a test calls as the timers would.</summary>
+    public ShardedJobFunctions Functions { get; }
 
-    public NightlyReviewFunctions Nightly { get; }
-
-    /// <param name="app">The Functions app's container: the function classes are made from it.</param>
-    /// <param name="replace">Services the function classes take in place of the container's (a review over failing ports).</param>
-    public static async Task<DurableJobs> StartAsync(IServiceProvider app, JobOrchestrationPolicy? policy = null, params object[] replace)
+    /// <param name="app">The Functions app's container: the function class is made from it.</param>
+    /// <param name="replace">Jobs the function class runs in place of the container's of the same name (a review over failing ports).</param>
+    public static async Task<DurableJobs> StartAsync(IServiceProvider app, JobOrchestrationPolicy? policy = null, params ShardedJob[] replace)
     {
-        var campaigns = ActivatorUtilities.CreateInstance<CampaignFunctions>(app, [.. replace.OfType<CampaignFanOut>()]);
-        var nightly = ActivatorUtilities.CreateInstance<NightlyReviewFunctions>(app, [.. replace.OfType<NightlyReview>()]);
+        IEnumerable<ShardedJob> jobs = [.. app.GetServices<ShardedJob>().Select(job => replace.FirstOrDefault(r => r.Name == job.Name) ?? job)];
+        var functions = ActivatorUtilities.CreateInstance<ShardedJobFunctions>(app, jobs);
         var host = await DurableTaskTestHost.StartAsync(
-            registry => Register(registry, campaigns, nightly, policy ?? Quick), new DurableTaskTestHostOptions { Port = FreePort() });
-        return new DurableJobs(host, campaigns, nightly);
+            registry => Register(registry, functions, policy ?? Quick), new DurableTaskTestHostOptions { Port = FreePort() });
+        return new DurableJobs(host, functions);
     }
 
     /// <summary>
@@ -75,17 +71,13 @@ public sealed class DurableJobs : IAsyncDisposable
     /// its input would arrive as a JSON element). The only place they are registered: the Durable analyzer
     /// trips over a name registered twice.
     /// </summary>
-    private static void Register(DurableTaskRegistry registry, CampaignFunctions campaigns, NightlyReviewFunctions nightly, JobOrchestrationPolicy policy) =>
+    private static void Register(DurableTaskRegistry registry, ShardedJobFunctions functions, JobOrchestrationPolicy policy) =>
         registry
-            .AddOrchestratorFunc<CampaignRun, JobTotals>(nameof(CampaignFunctions.CampaignRunOrchestration), (context, _) => CampaignFunctions.RunCampaignAsync(context, policy))
-            .AddOrchestratorFunc<NightlyRun, JobTotals>(nameof(NightlyReviewFunctions.NightlyReviewRun), (context, _) => NightlyReviewFunctions.RunNightlyAsync(context, policy))
+            .AddOrchestratorFunc<JobKey, JobTotals>(nameof(ShardedJobFunctions.ShardedJobRun), (context, _) => ShardedJobFunctions.RunAsync(context, policy))
             .AddOrchestratorFunc<WaveInput, ShardResult[]>(nameof(ShardWaves.ShardWave), (context, _) => ShardWaves.RunWaveAsync(context, policy))
-            .AddActivityFunc<CampaignRun, JobPlan>(nameof(CampaignFunctions.CampaignPlan), (_, run) => campaigns.CampaignPlan(run, CancellationToken.None))
-            .AddActivityFunc<ShardTask, ShardResult>(nameof(CampaignFunctions.CampaignShard), (_, task) => campaigns.CampaignShard(task, CancellationToken.None))
-            .AddActivityFunc<CampaignResults, JobTotals>(nameof(CampaignFunctions.CampaignComplete), (_, done) => campaigns.CampaignComplete(done, CancellationToken.None))
-            .AddActivityFunc<NightlyRun, JobPlan>(nameof(NightlyReviewFunctions.NightlyReviewPlan), (_, run) => nightly.NightlyReviewPlan(run, CancellationToken.None))
-            .AddActivityFunc<ShardTask, ShardResult>(nameof(NightlyReviewFunctions.NightlyReviewShard), (_, task) => nightly.NightlyReviewShard(task, CancellationToken.None))
-            .AddActivityFunc<NightlyResults, JobTotals>(nameof(NightlyReviewFunctions.NightlyReviewComplete), (_, done) => nightly.NightlyReviewComplete(done, CancellationToken.None));
+            .AddActivityFunc<JobKey, JobPlan>(nameof(ShardedJobFunctions.ShardedJobPlan), (_, key) => functions.ShardedJobPlan(key, CancellationToken.None))
+            .AddActivityFunc<ShardTask, ShardResult>(nameof(ShardedJobFunctions.ShardedJobShard), (_, task) => functions.ShardedJobShard(task, CancellationToken.None))
+            .AddActivityFunc<JobResults, JobTotals>(nameof(ShardedJobFunctions.ShardedJobComplete), (_, done) => functions.ShardedJobComplete(done, CancellationToken.None));
 
     /// <summary>A port nothing listens on now, for the sidecar: tests running at once must not pick the same one.</summary>
     private static int FreePort()

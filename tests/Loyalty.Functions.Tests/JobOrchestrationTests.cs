@@ -63,9 +63,9 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         var id = NightlyReview.Key("waves", Night).InstanceId();
 
         // A second tick while the run is going finds it and starts nothing.
-        await jobs.Nightly.Start(new TimerInfo(), jobs.Client, CancellationToken.None);
+        await jobs.Functions.NightlyReviewTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
         Assert.NotNull(await jobs.Client.GetInstanceAsync(id, getInputsAndOutputs: false));
-        await jobs.Nightly.Start(new TimerInfo(), jobs.Client, CancellationToken.None);
+        await jobs.Functions.NightlyReviewTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
         var done = await jobs.FinishedAsync(id);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
 
@@ -85,7 +85,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         Assert.Equal(1, progress.Attempts!.Count);
 
         // Once complete, a tick starts nothing either.
-        await jobs.Nightly.Start(new TimerInfo(), jobs.Client, CancellationToken.None);
+        await jobs.Functions.NightlyReviewTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
         Assert.Equal(done.CreatedAt, (await jobs.Client.GetInstanceAsync(id, getInputsAndOutputs: false))!.CreatedAt);
         Assert.Equal(1, Ok(await Backend.Nightly.ProgressAsync("waves", "2027-01-01", CancellationToken.None)).Attempts!.Count);
     }
@@ -100,7 +100,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         // One chunk of 100 members per activity call: a shard of more calls its activity again.
         await using var jobs = await DurableJobs.StartAsync(app.Services, DurableJobs.Quick with { Slice = new ShardSlice(TimeSpan.FromHours(1), MaxChunks: 1) }, fanOut);
 
-        await jobs.Campaigns.Start(new TimerInfo(), jobs.Client, CancellationToken.None);
+        await jobs.Functions.CampaignTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
         var done = await jobs.FinishedAsync(CampaignFanOut.Key(run).InstanceId());
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
 
@@ -115,7 +115,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
 
         var campaign = Ok(await Backend.Campaigns.GetAsync("fan", "runners", CancellationToken.None));
         Assert.Equal(CampaignStatus.Completed, campaign.Campaign.Status);
-        await jobs.Campaigns.Start(new TimerInfo(), jobs.Client, CancellationToken.None);
+        await jobs.Functions.CampaignTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
         Assert.Equal(done.CreatedAt, (await jobs.Client.GetInstanceAsync(CampaignFanOut.Key(run).InstanceId(), getInputsAndOutputs: false))!.CreatedAt);
     }
 
@@ -129,7 +129,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         var nightly = LoyaltyServices.Create(Backend.Storage.Ports with { JobProgress = flaky }, clock).Nightly;
         await using var jobs = await DurableJobs.StartAsync(app.Services, DurableJobs.Quick, nightly);
 
-        await jobs.Nightly.Start(new TimerInfo(), jobs.Client, CancellationToken.None);
+        await jobs.Functions.NightlyReviewTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
         var done = await jobs.FinishedAsync(NightlyReview.Key("flaky", Night).InstanceId());
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
@@ -159,7 +159,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
 
         try
         {
-            await jobs.Campaigns.Start(new TimerInfo(), jobs.Client, CancellationToken.None);
+            await jobs.Functions.CampaignTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
             await reached.Task.WaitAsync(TimeSpan.FromMinutes(2));
             // As an operator terminates it in the portal or through the HTTP API: the run only, its wave goes on.
             await jobs.Client.TerminateInstanceAsync(id, "stuck, says the operator");
@@ -167,7 +167,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
             Assert.Equal(OrchestrationRuntimeStatus.Running, (await jobs.Client.GetInstanceAsync(id + "-wave000", getInputsAndOutputs: false))!.RuntimeStatus);
 
             // The next tick stops the wave left running and starts the run again under the same id.
-            await jobs.Campaigns.Start(new TimerInfo(), jobs.Client, CancellationToken.None);
+            await jobs.Functions.CampaignTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
             Assert.Equal(OrchestrationRuntimeStatus.Running, (await jobs.Client.GetInstanceAsync(id, getInputsAndOutputs: false))!.RuntimeStatus);
             // The first instance's call, still held, goes on beside the new one: what a host would do with an activity in flight.
             release.TrySetResult();
@@ -194,7 +194,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         await using var jobs = await DurableJobs.StartAsync(app.Services, DurableJobs.Quick, nightly);
         var id = NightlyReview.Key("broken", Night).InstanceId();
         var policy = Backend.Restarts.Policy;
-        Task TickAsync() => jobs.Nightly.Start(new TimerInfo(), jobs.Client, CancellationToken.None);
+        Task TickAsync() => jobs.Functions.NightlyReviewTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
         async Task<JobAttempts> AttemptsAsync() => Ok(await Backend.Nightly.ProgressAsync("broken", "2027-01-01", CancellationToken.None)).Attempts!;
 
         await TickAsync();
@@ -238,7 +238,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         var task = new ShardTask(NightlyReview.Key("slices", Night), 0, new ShardSlice(TimeSpan.FromHours(1), MaxChunks: 1));
 
         var slices = new List<ShardResult>();
-        do slices.Add(await jobs.Nightly.NightlyReviewShard(task, CancellationToken.None));
+        do slices.Add(await jobs.Functions.ShardedJobShard(task, CancellationToken.None));
         while (slices[^1].Unfinished && slices.Count < 10);
 
         // Three chunks of at most 100, each its own call; the fourth finds nobody due and finishes the shard.

@@ -39,8 +39,8 @@ public sealed class UiHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Storage:Prefix", prefix);
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting(NotificationLogWorker.EnabledKey, "false");
-        builder.UseSetting(CampaignWorker.EnabledKey, "false");
-        builder.UseSetting(NightlyWorker.EnabledKey, "false");
+        builder.UseSetting(JobWorkerSettings.Campaigns.EnabledKey, "false");
+        builder.UseSetting(JobWorkerSettings.Nightly.EnabledKey, "false");
         builder.UseSetting("MemberTokens:SigningKey", "ui-tests-signing-key-0123456789abcdef");
         builder.UseSetting("Cors:AllowedOrigins:0", OtherOrigin);
     }

@@ -18,7 +18,7 @@ namespace Loyalty.Bench.Scenarios;
 /// A campaign fan-out to ≈ 21 % of the members: the calendar-year members bulk-loaded as for <see cref="NightlyScenario"/>,
 /// a segment (interest "cats" and e-mail consent) and a coupon campaign created and scheduled once, a minute ahead,
 /// through <see cref="ICampaignService"/>, the services' clock moved past that minute, and
-/// <see cref="CampaignScheduler.RunDueAsync"/> timed, as the local host's CampaignWorker calls it. A coupon is what a
+/// <see cref="CampaignScheduler.RunDueAsync"/> timed, as the local host's JobWorker calls it. A coupon is what a
 /// send of 210,000 would carry: it is a code in the message, not a voucher or points, so it writes no ledger.
 /// <para>
 /// What the job writes per delivery (counted from CampaignFanOut, MemberBatches and the table stores, and counted again
@@ -65,7 +65,7 @@ public static class FanOutScenario
         report.Detail(Name, "segment", $"interest \"{Interest}\" and e-mail consent: {audience.Count:N0} of {count:N0} members ({100.0 * audience.Count / count:0.0} %), from the traits they were generated with");
         var expectedRun = await ScheduleAsync(services, loaded.Program, clock, cancellationToken).ConfigureAwait(false);
 
-        // The job, as the local host's CampaignWorker runs it; its storage requests counted.
+        // The job, as the local host's JobWorker runs it; its storage requests counted.
         counter.Reset();
         var options = new JobRunOptions { Parallelism = parallelism };
         var sample = context.Cpu.Start();

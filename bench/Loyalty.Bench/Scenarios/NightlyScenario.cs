@@ -32,7 +32,7 @@ public static class NightlyScenario
         var loaded = await BatchJobBench.LoadAsync(context, Name, ProgramId, count, counter, null, cancellationToken).ConfigureAwait(false);
         var (storage, services) = (loaded.Storage, loaded.Services);
 
-        // The job, as the local host's NightlyWorker runs it; its storage requests counted.
+        // The job, as the local host's JobWorker runs it; its storage requests counted.
         counter.Reset();
         var options = new JobRunOptions { Parallelism = parallelism };
         var sample = context.Cpu.Start();

@@ -69,7 +69,7 @@ public sealed record LoyaltyServices(
             new SelfService(members, auth, ports.Privacy, cache),
             new CampaignService(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, time),
             new CampaignScheduler(ports.Programs, cache, ports.Campaigns,
-                new CampaignFanOut(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, ports.Notifications, time), time),
+                scheduler => new CampaignFanOut(scheduler, cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, ports.Notifications, time), time),
             new DemoData(programs, members, apiKeys, ports.JobProgress, time),
             new JobRestarts(ports.JobProgress, time));
     }

@@ -15,10 +15,8 @@ namespace Loyalty.Functions.Jobs;
 public sealed class DurableJobStarter(DurableTaskClient client, JobRestarts restarts, ILogger logger) : IJobStarter
 {
     public Task StartNightlyAsync(NightlyRun run, CancellationToken cancellationToken) =>
-        ShardWaves.StartOnceAsync(
-            client, nameof(NightlyReviewFunctions.NightlyReviewRun), NightlyReview.Key(run.ProgramId, run.Date), run, restarts, byOperator: true, logger, cancellationToken);
+        ShardWaves.StartOnceAsync(client, NightlyReview.Key(run.ProgramId, run.Date), restarts, byOperator: true, logger, cancellationToken);
 
     public Task StartCampaignAsync(CampaignRun run, CancellationToken cancellationToken) =>
-        ShardWaves.StartOnceAsync(
-            client, nameof(CampaignFunctions.CampaignRunOrchestration), CampaignFanOut.Key(run), run, restarts, byOperator: true, logger, cancellationToken);
+        ShardWaves.StartOnceAsync(client, CampaignFanOut.Key(run), restarts, byOperator: true, logger, cancellationToken);
 }

@@ -27,7 +27,7 @@ public sealed record JobOrchestrationPolicy(TaskOptions Retry, ShardSlice Slice)
 }
 
 /// <summary>
-/// The fan-out shared by the sharded jobs (nightly review, campaign fan-out): a run's orchestration hands its plan's
+/// The fan-out of every sharded job (<see cref="ShardedJobFunctions"/>): a run's orchestration hands its plan's
 /// shards out in waves (<see cref="JobWaves"/>), one sub-orchestration per wave with an instance id derived from the
 /// run's, and each wave calls one activity per shard, again while the shard returns unfinished (one
 /// <see cref="ShardSlice"/> per call), and fans the results back in. Inputs and outputs are keys, shard numbers and
@@ -60,7 +60,7 @@ public static class ShardWaves
     }
 
     /// <summary>
-    /// Starts the orchestration of a run unless an instance of it is running or has completed: the instance id comes
+    /// Starts the orchestration of a run (<see cref="ShardedJobFunctions.ShardedJobRun"/>) unless an instance of it is running or has completed: the instance id comes
     /// from the run's key, so two timer ticks (or two hosts) asking for the same run start it once. A terminated
     /// instance is started again under the same id, after its waves are stopped and cleared; its shards resume from
     /// their recorded progress. A failed one too, when <paramref name="restarts"/> says it may (a growing delay, then
@@ -69,7 +69,7 @@ public static class ShardWaves
     /// <param name="byOperator">An operator's "run now": a failed run starts at once, and its attempts are counted from one again.</param>
     /// <returns>Whether this call started it.</returns>
     public static async Task<bool> StartOnceAsync(
-        DurableTaskClient client, string orchestrator, JobKey key, object input, JobRestarts restarts, bool byOperator, ILogger logger, CancellationToken cancellationToken)
+        DurableTaskClient client, JobKey key, JobRestarts restarts, bool byOperator, ILogger logger, CancellationToken cancellationToken)
     {
         var instanceId = key.InstanceId();
         var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
@@ -93,7 +93,7 @@ public static class ShardWaves
             return false;
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions { InstanceId = instanceId }, cancellationToken).ConfigureAwait(false);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ShardedJobFunctions.ShardedJobRun), key, new StartOrchestrationOptions { InstanceId = instanceId }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception error) when (!cancellationToken.IsCancellationRequested)
         {
@@ -105,7 +105,7 @@ public static class ShardWaves
             return false;
         }
         await restarts.StartedAsync(key, fresh: existing is null || byOperator, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Started {Orchestrator} {InstanceId}.", orchestrator, instanceId);
+        logger.LogInformation("Started {InstanceId}.", instanceId);
         return true;
     }
 

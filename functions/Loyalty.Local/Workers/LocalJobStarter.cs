@@ -15,13 +15,11 @@ public sealed class LocalJobStarter(NightlyReview nightly, CampaignFanOut fanOut
 {
     private readonly HashSet<JobKey> running = [];
 
-    public Task StartNightlyAsync(NightlyRun run, CancellationToken cancellationToken) =>
-        Start(NightlyReview.Key(run.ProgramId, run.Date), stopping => nightly.RunAsync(run.ProgramId, run.Date, cancellationToken: stopping));
+    public Task StartNightlyAsync(NightlyRun run, CancellationToken cancellationToken) => Start(nightly, NightlyReview.Key(run.ProgramId, run.Date));
 
-    public Task StartCampaignAsync(CampaignRun run, CancellationToken cancellationToken) =>
-        Start(CampaignFanOut.Key(run), stopping => fanOut.RunAsync(run, cancellationToken: stopping));
+    public Task StartCampaignAsync(CampaignRun run, CancellationToken cancellationToken) => Start(fanOut, CampaignFanOut.Key(run));
 
-    private Task Start(JobKey key, Func<CancellationToken, Task<JobReport>> job)
+    private Task Start(ShardedJob job, JobKey key)
     {
         lock (running)
             if (!running.Add(key)) return Task.CompletedTask;
@@ -30,7 +28,7 @@ public sealed class LocalJobStarter(NightlyReview nightly, CampaignFanOut fanOut
         {
             try
             {
-                var report = await job(stopping).ConfigureAwait(false);
+                var report = await job.RunAsync(key, cancellationToken: stopping).ConfigureAwait(false);
                 logger.LogInformation("Job {Key} run on request: {Counts} in {Elapsed}.", key, report.ThisRun, report.Elapsed);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

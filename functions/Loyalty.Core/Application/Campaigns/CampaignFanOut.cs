@@ -10,54 +10,47 @@ using Loyalty.Core.Validation;
 namespace Loyalty.Core.Application.Campaigns;
 
 /// <summary>
-/// One run of a campaign, fanned out over the program's Members shards as a sharded job both hosts run (the local
-/// <see cref="JobRunner"/>, a Durable orchestration in Azure):
+/// One run of a campaign, fanned out over the program's Members shards as a sharded job both hosts run
+/// (<see cref="ShardedJob"/>); its due runs are those <see cref="CampaignScheduler"/> starts:
 /// <list type="number">
-/// <item><see cref="PlanAsync"/>: one activity per shard;</item>
-/// <item><see cref="RunShardAsync"/>: walks the shard's profiles as one key range, picks the members the segment
+/// <item>the plan: one activity per shard;</item>
+/// <item>the shard activity: walks the shard's profiles as one key range, picks the members the segment
 /// matches who consented to the campaign's channel and can be reached on it, and writes 100 at a time: per member the
 /// delivery operation (its record <c>campaign:{id}:{run}</c> is the idempotency key, in the member's partition, with the
 /// offer's ledger entries and voucher and the <c>campaign.delivered</c> notification in the outbox), then the
 /// CampaignDeliveries rows and the chunk's audience file; then records how far it got;</item>
-/// <item><see cref="CompleteAsync"/>: records the run's totals and finishes the run on the campaign.</item>
+/// <item>the fan-in: records the run's totals and finishes the run on the campaign.</item>
 /// </list>
 /// Exactly once per member: a member whose delivery was recorded before is reported by the store as applied and
 /// written nothing; a restarted shard goes on after its recorded cursor, and the chunk that was in flight is done again
 /// with the same outcome. A cancelled campaign stops at the next chunk.
 /// </summary>
-public sealed class CampaignFanOut
+public sealed class CampaignFanOut : ShardedJob
 {
     public const string JobName = "campaign";
 
     /// <summary>Profiles read per page of a shard's key range (a table page holds at most 1,000).</summary>
     internal const int PageSize = 1000;
 
-    /// <summary>Members written per round (one entity group transaction when they share a partition).</summary>
-    internal const int ChunkSize = 100;
-
+    private readonly CampaignScheduler scheduler;
     private readonly ProgramCache programs;
     private readonly IMemberStore members;
     private readonly ICampaignStore campaigns;
     private readonly ICampaignDeliveries deliveries;
-    private readonly IJobProgressStore progress;
     private readonly MemberBatches batches;
-    private readonly TimeProvider time;
 
     internal CampaignFanOut(
-        ProgramCache programs, IMemberStore members, ICampaignStore campaigns, ICampaignDeliveries deliveries, IJobProgressStore progress,
+        CampaignScheduler scheduler, ProgramCache programs, IMemberStore members, ICampaignStore campaigns, ICampaignDeliveries deliveries, IJobProgressStore progress,
         INotificationQueue notifications, TimeProvider time)
+        : base(JobName, programs, progress, time)
     {
+        this.scheduler = scheduler;
         this.programs = programs;
         this.members = members;
         this.campaigns = campaigns;
         this.deliveries = deliveries;
-        this.progress = progress;
-        this.time = time;
         batches = new MemberBatches(members, notifications);
-        Runner = new JobRunner(progress, time);
     }
-
-    public JobRunner Runner { get; }
 
     /// <summary>The counters of a shard and of a run.</summary>
     public static class Counts
@@ -94,46 +87,43 @@ public sealed class CampaignFanOut
             : throw new ArgumentException($"'{key}' is not a run of a campaign.", nameof(key));
     }
 
-    /// <summary>The plan: every shard of the program's Members table.</summary>
-    public async Task<JobPlan> PlanAsync(CampaignRun run, CancellationToken cancellationToken)
+    /// <summary>The due runs (<see cref="CampaignScheduler.DueAsync"/>) that could be marked started on their campaign.</summary>
+    public override async Task<IReadOnlyList<JobKey>> StartDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var program = await LoadAsync(run.ProgramId, cancellationToken).ConfigureAwait(false);
-        return new JobPlan(Key(run), [.. Enumerable.Range(0, program.Settings.Shards)]);
+        var started = new List<JobKey>();
+        foreach (var run in await scheduler.DueAsync(now, cancellationToken).ConfigureAwait(false))
+            if (await scheduler.StartAsync(run, cancellationToken).ConfigureAwait(false))
+                started.Add(Key(run));
+        return started;
     }
 
-    /// <summary>The shard activity; safe to run again at any point (see the class summary).</summary>
-    /// <param name="slice">How much of the shard this call may do (<see cref="ShardResult.Unfinished"/>); null: all of it.</param>
-    public async Task<ShardResult> RunShardAsync(CampaignRun run, int shard, ShardSlice? slice, CancellationToken cancellationToken)
+    /// <summary>Walks the shard's profiles after the recorded cursor and delivers to the members the segment matches; stops at the next chunk once the campaign is cancelled.</summary>
+    private protected override async Task<ShardResult> RunShardAsync(ShardAttempt attempt, LoadedProgram program, CancellationToken cancellationToken)
     {
-        var attempt = await ShardAttempt.StartAsync(progress, time, Key(run), shard, slice, cancellationToken).ConfigureAwait(false);
-        if (attempt.Recorded is { Finished: true }) return attempt.Skipped();
-
-        var program = await LoadAsync(run.ProgramId, cancellationToken).ConfigureAwait(false);
-        if (shard < 0 || shard >= program.Settings.Shards)
-            throw new ArgumentOutOfRangeException(nameof(shard), shard, $"Program '{run.ProgramId}' has shards 0 to {program.Settings.Shards - 1}.");
-        var now = time.GetUtcNow();
+        var run = RunOf(attempt.Key);
+        var now = Time.GetUtcNow();
         var version = program.InForceAt(now);
         var today = version.LocalDate(now);
         var compiled = await CompileAsync(run, version, cancellationToken).ConfigureAwait(false);
 
-        var pending = new List<StoredMember>(ChunkSize);
+        var pending = new List<StoredMember>(MemberBatches.ChunkSize);
         var scanned = 0;
         CursorPage<StoredMember> page;
         do
         {
-            page = await members.ListShardAsync(run.ProgramId, shard, PageSize, attempt.Cursor, cancellationToken).ConfigureAwait(false);
+            page = await members.ListShardAsync(run.ProgramId, attempt.Shard, PageSize, attempt.Cursor, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < page.Items.Count; i++)
             {
                 var member = page.Items[i];
                 scanned++;
                 if (Active(member) && compiled.Segment.Matches(Facts(member, version, today), today)) pending.Add(member);
-                if (pending.Count < ChunkSize && i < page.Items.Count - 1) continue;
+                if (pending.Count < MemberBatches.ChunkSize && i < page.Items.Count - 1) continue;
 
                 // Everything up to this member has been looked at: write the chunk, then record the cursor after it.
                 cancellationToken.ThrowIfCancellationRequested();
                 if (await IsCancelledAsync(run, cancellationToken).ConfigureAwait(false))
                     return await attempt.FinishAsync(new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Cancelled, 1)), CancellationToken.None).ConfigureAwait(false);
-                var done = await DeliverChunkAsync(run, attempt.Key, program, version, today, compiled, shard, attempt.Cursor, pending, cancellationToken).ConfigureAwait(false)
+                var done = await DeliverChunkAsync(run, attempt.Key, program, version, today, compiled, attempt.Shard, attempt.Cursor, pending, cancellationToken).ConfigureAwait(false)
                     + new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Scanned, scanned));
                 scanned = 0;
                 pending.Clear();
@@ -147,23 +137,12 @@ public sealed class CampaignFanOut
         return await attempt.FinishAsync(ShardCounts.Zero, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The fan-in: records the run's totals and finishes the run on the campaign (scheduled again or completed).</summary>
-    public async Task<JobTotals> CompleteAsync(CampaignRun run, IReadOnlyList<ShardResult> results, CancellationToken cancellationToken)
-    {
-        var totals = new JobTotals(JobCounts.Sum(results.Select(r => r.Counts)), results.Count, time.GetUtcNow());
-        await progress.CompleteAsync(Key(run), totals, cancellationToken).ConfigureAwait(false);
-        await FinishAsync(run, cancellationToken).ConfigureAwait(false);
-        return totals;
-    }
+    /// <summary>Finishes the run on the campaign (scheduled again or completed).</summary>
+    private protected override Task CompletedAsync(JobKey key, CancellationToken cancellationToken) => FinishAsync(RunOf(key), cancellationToken);
 
-    /// <summary>Runs one campaign run in this process (<see cref="JobRunner"/>), resuming where an earlier attempt stopped.</summary>
-    public async Task<JobReport> RunAsync(CampaignRun run, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
-    {
-        var plan = await PlanAsync(run, cancellationToken).ConfigureAwait(false);
-        var done = await Runner.RunAsync(plan, (shard, token) => RunShardAsync(run, shard, null, token), options, report, cancellationToken).ConfigureAwait(false);
-        await FinishAsync(run, cancellationToken).ConfigureAwait(false);
-        return done;
-    }
+    /// <summary>Runs one campaign run in this process, resuming where an earlier attempt stopped.</summary>
+    public Task<JobReport> RunAsync(CampaignRun run, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default) =>
+        RunAsync(Key(run), options, report, cancellationToken);
 
     /// <summary>A run's progress per shard (<see cref="JobProgressView"/>); a run never started shows no shards.</summary>
     public async Task<Result<JobProgressView>> ProgressAsync(string programId, string? campaignId, string? runId, CancellationToken cancellationToken)
@@ -173,7 +152,7 @@ public sealed class CampaignFanOut
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<JobProgressView>(programId);
         if (await campaigns.GetAsync(programId, campaignId!, cancellationToken).ConfigureAwait(false) is null)
             return CampaignService.CampaignNotFound<JobProgressView>(campaignId!);
-        return await JobProgressView.ReadAsync(progress, Key(new CampaignRun(programId, campaignId!, runId!)), program.Settings.Shards, cancellationToken).ConfigureAwait(false);
+        return await JobProgressView.ReadAsync(Progress, Key(new CampaignRun(programId, campaignId!, runId!)), program.Settings.Shards, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ShardCounts> DeliverChunkAsync(
@@ -185,7 +164,7 @@ public sealed class CampaignFanOut
         var seen = JobCounts.Zero.Add(Counts.Matched, chunk.Count).Add(Counts.NotReachable, chunk.Count - reachable.Count);
         if (reachable.Count == 0) return new ShardCounts(JobCounts.Zero, seen);
 
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var messages = new Dictionary<string, string>(StringComparer.Ordinal);
         // A member may be planned twice (again alone after a conflict): count the final answer only.
         var refused = new HashSet<string>(StringComparer.Ordinal);
@@ -248,17 +227,13 @@ public sealed class CampaignFanOut
         for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
         {
             if (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken).ConfigureAwait(false) is not { } stored) return;
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             var finished = stored.Value.Finish(run.RunId, program.InForceAt(now).TimeZone, now);
             if (!finished.IsValid || finished.Value == stored.Value) return;
             if (await campaigns.ReplaceAsync(run.ProgramId, finished.Value, stored.Version, cancellationToken).ConfigureAwait(false)) return;
         }
         throw new InvalidOperationException($"Campaign '{run.CampaignId}' kept changing while its run '{run.RunId}' was being finished.");
     }
-
-    private async Task<LoadedProgram> LoadAsync(string programId, CancellationToken cancellationToken) =>
-        await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false)
-        ?? throw new InvalidOperationException($"There is no program '{programId}'.");
 
     /// <summary>An erased member keeps its points for the accounts but is no one a segment can count or a campaign reach.</summary>
     internal static bool Active(StoredMember member) => member.Profile.ErasedAt is null;

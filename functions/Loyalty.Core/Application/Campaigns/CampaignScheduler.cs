@@ -18,13 +18,14 @@ public sealed class CampaignScheduler
     private readonly ICampaignStore campaigns;
     private readonly TimeProvider time;
 
-    internal CampaignScheduler(IProgramStore programStore, ProgramCache programs, ICampaignStore campaigns, CampaignFanOut fanOut, TimeProvider time)
+    /// <param name="fanOut">Makes the fan-out, which asks this scheduler for the runs it starts.</param>
+    internal CampaignScheduler(IProgramStore programStore, ProgramCache programs, ICampaignStore campaigns, Func<CampaignScheduler, CampaignFanOut> fanOut, TimeProvider time)
     {
         this.programStore = programStore;
         this.programs = programs;
         this.campaigns = campaigns;
         this.time = time;
-        FanOut = fanOut;
+        FanOut = fanOut(this);
     }
 
     public CampaignFanOut FanOut { get; }
@@ -84,12 +85,6 @@ public sealed class CampaignScheduler
     }
 
     /// <summary>What the local host's background service calls on a timer: start and run every due run in this process.</summary>
-    public async Task<IReadOnlyList<JobReport>> RunDueAsync(JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
-    {
-        var reports = new List<JobReport>();
-        foreach (var run in await DueAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
-            if (await StartAsync(run, cancellationToken).ConfigureAwait(false))
-                reports.Add(await FanOut.RunAsync(run, options, report, cancellationToken).ConfigureAwait(false));
-        return reports;
-    }
+    public Task<IReadOnlyList<JobReport>> RunDueAsync(JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default) =>
+        FanOut.RunDueAsync(options, report, cancellationToken);
 }

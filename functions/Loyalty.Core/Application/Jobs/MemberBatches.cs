@@ -37,6 +37,9 @@ public static class BatchCounts
 /// </summary>
 internal sealed class MemberBatches(IMemberStore members, INotificationQueue notifications)
 {
+    /// <summary>Members a job loads and writes per chunk; a shard's progress is recorded after each chunk.</summary>
+    public const int ChunkSize = 100;
+
     /// <param name="change">The member's change, from the member as it is now; null when there is nothing to do for it.
     /// Called again with the reloaded member after a conflict, so it must depend on nothing but its argument.</param>
     public async Task<BatchResult> CommitAsync(

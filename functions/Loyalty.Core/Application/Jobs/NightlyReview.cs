@@ -12,49 +12,40 @@ namespace Loyalty.Core.Application.Jobs;
 /// The nightly tier evaluation: brings every member due on a date up to it (<see cref="MemberReview.ReviewAt"/>: windows
 /// closed under the tier policy, points and vouchers expired, birthday rewards), as a sharded job both hosts run:
 /// <list type="number">
-/// <item><see cref="PlanAsync"/>: one shard activity per Members shard of the program;</item>
-/// <item><see cref="RunShardAsync"/>: reads the shard's review index up to the date (only the members due), reviews
+/// <item>the plan: one shard activity per Members shard of the program;</item>
+/// <item>the shard activity: reads the shard's review index up to the date (only the members due), reviews
 /// them and writes them back a transaction of many members at a time, filing each under its next review date in the
 /// same write; records its progress after every chunk;</item>
-/// <item><see cref="CompleteAsync"/>: the fan-in, recording the run's totals (<see cref="JobRunner"/> does it locally).</item>
+/// <item>the fan-in, recording the run's totals.</item>
 /// </list>
 /// Exactly once per member without per-member bookkeeping: a review is idempotent by date (the state's
 /// <c>ReviewedOn</c>), and a member leaves the index range only in the write that stores its review. A crash, a
 /// cancelled runner or a replayed activity finds the members not yet written still due and the others gone.
 /// </summary>
-public sealed class NightlyReview
+public sealed class NightlyReview : ShardedJob
 {
     public const string JobName = "nightly-review";
-
-    /// <summary>Members loaded and written per round; progress is recorded after each round.</summary>
-    internal const int ChunkSize = 100;
 
     private readonly IProgramStore programStore;
     private readonly ProgramCache programs;
     private readonly IMemberStore members;
     private readonly IReviewStore reviews;
-    private readonly IJobProgressStore progress;
     private readonly MemberBatches batches;
-    private readonly TimeProvider time;
 
     internal NightlyReview(
         IProgramStore programStore, ProgramCache programs, IMemberStore members, IReviewStore reviews, IJobProgressStore progress,
         INotificationQueue notifications, TimeProvider time, NightlySchedule schedule)
+        : base(JobName, programs, progress, time)
     {
         this.programStore = programStore;
         this.programs = programs;
         this.members = members;
         this.reviews = reviews;
-        this.progress = progress;
         batches = new MemberBatches(members, notifications);
-        this.time = time;
         Schedule = schedule;
-        Runner = new JobRunner(progress, time);
     }
 
     public NightlySchedule Schedule { get; }
-
-    public JobRunner Runner { get; }
 
     /// <summary>The counters of a shard and of a run.</summary>
     public static class Counts
@@ -118,14 +109,18 @@ public sealed class NightlyReview
         {
             if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) continue;
             var date = Schedule.DueDate(programId, program.InForceAt(now).TimeZone, now);
-            if (await progress.GetTotalsAsync(Key(programId, date), cancellationToken).ConfigureAwait(false) is null)
+            if (await Progress.GetTotalsAsync(Key(programId, date), cancellationToken).ConfigureAwait(false) is null)
                 due.Add(new NightlyRun(programId, date));
         }
         return due;
     }
 
-    /// <summary>When a host should call <see cref="DueAsync"/> next: the earliest next due time over all programs.</summary>
-    public async Task<DateTimeOffset> NextDueAtAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The due nights (<see cref="DueAsync"/>): a night keeps no state of its own to mark started.</summary>
+    public override async Task<IReadOnlyList<JobKey>> StartDueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        [.. (await DueAsync(now, cancellationToken).ConfigureAwait(false)).Select(run => Key(run.ProgramId, run.Date))];
+
+    /// <summary>The earliest next due time over all programs.</summary>
+    public override async Task<DateTimeOffset> NextDueAtAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var next = now.AddDays(1);
         foreach (var programId in await programStore.ListIdsAsync(cancellationToken).ConfigureAwait(false))
@@ -146,12 +141,12 @@ public sealed class NightlyReview
     {
         if (ParseDate(date) is not { } night) return DateInvalid<NightlyRequest>();
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<NightlyRequest>(programId);
-        var today = program.InForceAt(time.GetUtcNow()).LocalDate(time.GetUtcNow());
+        var today = program.InForceAt(Time.GetUtcNow()).LocalDate(Time.GetUtcNow());
         if (night > today && !ahead)
             return Result<NightlyRequest>.Fail(ErrorCodes.NightlyDateInFuture, "date",
                 $"The review of {date} would bring members to a day that has not come (today is {today:yyyy-MM-dd} in the program's time zone).");
         var run = new NightlyRun(programId, night);
-        return new NightlyRequest(run, await JobProgressView.ReadAsync(progress, Key(programId, night), program.Settings.Shards, cancellationToken).ConfigureAwait(false));
+        return new NightlyRequest(run, await JobProgressView.ReadAsync(Progress, Key(programId, night), program.Settings.Shards, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The progress of the review of <paramref name="date"/> ("yyyy-MM-dd"), per shard; a night never run shows no shards.</summary>
@@ -159,7 +154,7 @@ public sealed class NightlyReview
     {
         if (ParseDate(date) is not { } night) return DateInvalid<JobProgressView>();
         if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<JobProgressView>(programId);
-        return await JobProgressView.ReadAsync(progress, Key(programId, night), program.Settings.Shards, cancellationToken).ConfigureAwait(false);
+        return await JobProgressView.ReadAsync(Progress, Key(programId, night), program.Settings.Shards, cancellationToken).ConfigureAwait(false);
     }
 
     private static DateOnly? ParseDate(string? date) =>
@@ -168,65 +163,27 @@ public sealed class NightlyReview
     private static Result<T> DateInvalid<T>() =>
         Result<T>.Fail(ErrorCodes.NightlyDateInvalid, "date", "The date must be a calendar date written yyyy-MM-dd, e.g. 2027-01-01.");
 
-    /// <summary>The plan: every shard of the program's Members table.</summary>
-    /// <exception cref="InvalidOperationException">There is no such program.</exception>
-    public async Task<JobPlan> PlanAsync(string programId, DateOnly date, CancellationToken cancellationToken)
+    /// <summary>Reviews the shard's members due on or before the run's date, a chunk at a time; an interrupted shard carries on with the members still due.</summary>
+    private protected override async Task<ShardResult> RunShardAsync(ShardAttempt attempt, LoadedProgram program, CancellationToken cancellationToken)
     {
-        var program = await LoadAsync(programId, cancellationToken).ConfigureAwait(false);
-        return new JobPlan(Key(programId, date), [.. Enumerable.Range(0, program.Settings.Shards)]);
-    }
-
-    /// <summary>
-    /// The shard activity: reviews the shard's members due on or before <paramref name="date"/>. Safe to run again at any
-    /// point (after a crash, as a Durable retry or replay): a finished shard returns its recorded counts, an interrupted
-    /// one carries on with the members still due.
-    /// </summary>
-    /// <param name="slice">How much of the shard this call may do (<see cref="ShardResult.Unfinished"/>); null: all of it.</param>
-    public async Task<ShardResult> RunShardAsync(string programId, int shard, DateOnly date, ShardSlice? slice, CancellationToken cancellationToken)
-    {
-        var attempt = await ShardAttempt.StartAsync(progress, time, Key(programId, date), shard, slice, cancellationToken).ConfigureAwait(false);
-        if (attempt.Recorded is { Finished: true }) return attempt.Skipped();
-
-        var program = await LoadAsync(programId, cancellationToken).ConfigureAwait(false);
-        if (shard < 0 || shard >= program.Settings.Shards)
-            throw new ArgumentOutOfRangeException(nameof(shard), shard, $"Program '{programId}' has shards 0 to {program.Settings.Shards - 1}.");
+        var date = DateOf(attempt.Key);
         var version = VersionOn(program, date);
 
         // In member-id order, so a chunk's profiles are close together in the shard (the store may read them as one range).
-        var due = (await reviews.ListDueAsync(programId, shard, date, cancellationToken).ConfigureAwait(false)).OrderBy(e => e.MemberId, StringComparer.Ordinal);
-        foreach (var chunk in due.Chunk(ChunkSize))
+        var due = (await reviews.ListDueAsync(attempt.Key.ProgramId, attempt.Shard, date, cancellationToken).ConfigureAwait(false)).OrderBy(e => e.MemberId, StringComparer.Ordinal);
+        foreach (var chunk in due.Chunk(MemberBatches.ChunkSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await attempt.ChunkDoneAsync(await ReviewChunkAsync(attempt.Key, program, version, date, shard, chunk, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            await attempt.ChunkDoneAsync(await ReviewChunkAsync(attempt.Key, program, version, date, attempt.Shard, chunk, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             // The members reviewed have left the due range, so the next call lists only the rest.
             if (attempt.SliceSpent) return attempt.Paused();
         }
         return await attempt.FinishAsync(ShardCounts.Zero, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The fan-in of a Durable orchestration: records the run's totals, so <see cref="DueAsync"/> stops offering it.</summary>
-    public async Task<JobTotals> CompleteAsync(string programId, DateOnly date, IReadOnlyList<ShardResult> results, CancellationToken cancellationToken)
-    {
-        var totals = new JobTotals(JobCounts.Sum(results.Select(r => r.Counts)), results.Count, time.GetUtcNow());
-        await progress.CompleteAsync(Key(programId, date), totals, cancellationToken).ConfigureAwait(false);
-        return totals;
-    }
-
-    /// <summary>Runs one program's review of <paramref name="date"/> in this process (<see cref="JobRunner"/>), resuming where an earlier attempt stopped.</summary>
-    public async Task<JobReport> RunAsync(string programId, DateOnly date, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
-    {
-        var plan = await PlanAsync(programId, date, cancellationToken).ConfigureAwait(false);
-        return await Runner.RunAsync(plan, (shard, token) => RunShardAsync(programId, shard, date, null, token), options, report, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>What a local host's background service calls on a timer: every program's due review, one after another.</summary>
-    public async Task<IReadOnlyList<JobReport>> RunDueAsync(JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
-    {
-        var reports = new List<JobReport>();
-        foreach (var run in await DueAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
-            reports.Add(await RunAsync(run.ProgramId, run.Date, options, report, cancellationToken).ConfigureAwait(false));
-        return reports;
-    }
+    /// <summary>Runs one program's review of <paramref name="date"/> in this process, resuming where an earlier attempt stopped.</summary>
+    public Task<JobReport> RunAsync(string programId, DateOnly date, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default) =>
+        RunAsync(Key(programId, date), options, report, cancellationToken);
 
     /// <summary>The version that reviews a date: the one in force when the day starts in the program's zone.</summary>
     internal static CompiledProgram VersionOn(LoadedProgram program, DateOnly date)
@@ -236,10 +193,6 @@ public sealed class NightlyReview
         while (zone.IsInvalidTime(midnight)) midnight = midnight.AddMinutes(1);
         return program.InForceAt(new DateTimeOffset(midnight, zone.GetUtcOffset(midnight)));
     }
-
-    private async Task<LoadedProgram> LoadAsync(string programId, CancellationToken cancellationToken) =>
-        await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false)
-        ?? throw new InvalidOperationException($"There is no program '{programId}' to review.");
 
     private async Task<ShardCounts> ReviewChunkAsync(JobKey job, LoadedProgram program, CompiledProgram version, DateOnly date, int shard, FiledMember[] entries, CancellationToken cancellationToken)
     {
@@ -257,7 +210,7 @@ public sealed class NightlyReview
             }
         }
 
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var batch = await batches.CommitAsync(job, program, loaded, member =>
         {
             // Another write re-filed the member after the index was read (a purchase today catches up by itself).

@@ -3,7 +3,7 @@ using Loyalty.Core.Application.Ports;
 namespace Loyalty.Core.Application.Jobs;
 
 /// <summary>
-/// One attempt at a shard of a batch job and its progress row, shared by the nightly review and the campaign fan-out.
+/// One attempt at a shard of a <see cref="ShardedJob"/> and its progress row.
 /// The row is for resuming and for watching; the written counters of a finished shard come from what the members'
 /// transactions recorded (<see cref="IJobProgressStore.WrittenAsync"/>), so neither a crash between a chunk's commit and
 /// the row nor two runners overwriting each other's row can make them wrong.
