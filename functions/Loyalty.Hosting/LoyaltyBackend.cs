@@ -61,6 +61,9 @@ public sealed class LoyaltyBackend
     /// <summary>One-time codes and member tokens.</summary>
     public IMemberAuthService MemberAuth { get; }
 
+    /// <summary>The program My pages signs members in to without a key, if the deployment names one.</summary>
+    public MemberPages Pages { get; private init; } = new(null);
+
     /// <summary>True when no <c>MemberTokens:SigningKey</c> is configured: member tokens die with this process (<see cref="MemberAuthSettings"/>).</summary>
     public bool EphemeralSigningKey { get; }
 
@@ -77,7 +80,10 @@ public sealed class LoyaltyBackend
         var prefix = configuration[$"{StorageSettings.Section}:Prefix"];
         var names = string.IsNullOrEmpty(prefix) ? LoyaltyResources.Default : LoyaltyResources.WithPrefix(prefix);
         return new LoyaltyBackend(LoyaltyStorage.Create(StorageSettings.Account(configuration), names), time, NightlySettings.Schedule(configuration),
-            MemberAuthSettings.Options(configuration));
+            MemberAuthSettings.Options(configuration))
+        {
+            Pages = MemberAuthSettings.Pages(configuration),
+        };
     }
 
     /// <summary>
@@ -120,6 +126,7 @@ public static class LoyaltyBackendRegistration
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Demo);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Restarts);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().MemberAuth);
+        services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Pages);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Privacy);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().SelfService);
         return services;

@@ -9,7 +9,8 @@ namespace Loyalty.Hosting;
 /// Member verification from configuration. <c>MemberTokens:SigningKey</c> signs member tokens (in Azure a Key Vault
 /// reference, infra/main.bicep); <c>MemberTokens:PreviousKeys:0…n</c> still verify during a rotation;
 /// <c>MemberTokens:Lifetime</c> (default 00:30:00). <c>MemberAuth:LinkBaseUrl</c> is the page magic links open (none: codes
-/// only); <c>MemberAuth:RequestsPerAddressPerHour</c> (default 60). Without a signing key a random one is made, which only
+/// only); <c>MemberAuth:RequestsPerAddressPerHour</c> (default 60); <c>MemberAuth:PagesProgramId</c> the program My pages
+/// sign members in to without a key (none: those routes answer 404). Without a signing key a random one is made, which only
 /// suits one process on a laptop: <see cref="MemberAuthOptions.EphemeralKeys"/> tells the host to say so.
 /// </summary>
 public static class MemberAuthSettings
@@ -34,6 +35,9 @@ public static class MemberAuthSettings
             RequestsPerAddress = auth["RequestsPerAddressPerHour"] is { Length: > 0 } limit ? Limit(limit) : defaults.RequestsPerAddress,
         };
     }
+
+    public static MemberPages Pages(IConfiguration configuration) =>
+        new(configuration.GetSection(Section)["PagesProgramId"] is { Length: > 0 } programId ? programId.Trim() : null);
 
     private static MemberTokenKeys? Keys(IConfigurationSection tokens)
     {

@@ -30,9 +30,10 @@ public class LoyaltyApiFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A fresh demo-shaped program and a client whose key has <paramref name="scopes"/>.</summary>
-    public async Task<(string ProgramId, HttpClient Client)> NewProgramAsync(Scope scopes = Scope.Pos | Scope.Store)
+    /// <param name="programId">A fixed id, for a program a host setting names; a fresh one by default.</param>
+    public async Task<(string ProgramId, HttpClient Client)> NewProgramAsync(Scope scopes = Scope.Pos | Scope.Store, string? programId = null)
     {
-        var programId = "p" + Guid.NewGuid().ToString("N")[..12];
+        programId ??= "p" + Guid.NewGuid().ToString("N")[..12];
         var programs = Services.GetRequiredService<IProgramService>();
         var created = await programs.CreateAsync(new CreateProgram
         {

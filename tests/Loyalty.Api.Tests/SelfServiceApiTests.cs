@@ -23,7 +23,11 @@ public sealed class SelfServiceApiFactory : LoyaltyApiFactory
     {
         ["Notifications:LogWorker:Enabled"] = "false",
         ["MemberAuth:LinkBaseUrl"] = "https://shop.example.com/login",
+        ["MemberAuth:PagesProgramId"] = PagesProgram,
     };
+
+    /// <summary>The program My pages signs in to without a key; one test creates it, no other uses it.</summary>
+    public const string PagesProgram = "my-pages-program";
 }
 
 /// <summary>Member self-service, GDPR and audit through HTTP against the real local host and real Azurite.</summary>
@@ -61,6 +65,35 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().GetAsync("/api/v1/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await ClientWithToken("not.a.token").GetAsync("/api/v1/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await staff.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task My_pages_sign_in_takes_no_key_tells_no_one_who_is_a_member_and_the_member_may_erase_themself()
+    {
+        var (programId, staff) = await factory.NewProgramAsync(programId: SelfServiceApiFactory.PagesProgram);
+        var memberId = await EnrolAsync(staff, new { email = "pages@example.com" });
+        var anonymous = factory.CreateClient();
+
+        var known = await anonymous.PostAsJsonAsync("/api/v1/member-auth/pages/codes", new { email = "pages@example.com" });
+        var unknown = await anonymous.PostAsJsonAsync("/api/v1/member-auth/pages/codes", new { email = "nobody-here@example.com" });
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (known.StatusCode, unknown.StatusCode));
+        Assert.Equal(await known.Content.ReadAsStringAsync(), await unknown.Content.ReadAsStringAsync());
+        var code = await CodeForAsync(programId, "pages@example.com");
+        var issued = await anonymous.PostAsJsonAsync("/api/v1/member-auth/pages/tokens", new { email = "pages@example.com", code = code.Code });
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        var member = ClientWithToken((string)(await MemberApiTests.Body(issued))["token"]!);
+        Assert.Equal(memberId, (string)(await MemberApiTests.Body(await member.GetAsync("/api/v1/me")))["profile"]!["memberId"]!);
+        Assert.Equal(memberId, (string)(await MemberApiTests.Body(await member.GetAsync("/api/v1/me/export")))["memberId"]!);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await member.PostAsJsonAsync("/api/v1/me/erasure", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("/api/v1/me")).StatusCode);
+        var erased = await member.PostAsJsonAsync("/api/v1/me/erasure", new { confirm = true });
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        Assert.Equal("member", (string)(await MemberApiTests.Body(erased))["erasedBy"]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync("/api/v1/me")).StatusCode);
+        var admin = await factory.ClientForAsync(programId, Scope.Admin);
+        var trail = await MemberApiTests.Body(await admin.GetAsync($"/api/v1/audit?memberId={memberId}"));
+        Assert.Contains(trail["items"]!.AsArray(), entry => (string)entry!["action"]! == "member.erasure" && (string)entry["actor"]! == "member");
     }
 
     [Fact]

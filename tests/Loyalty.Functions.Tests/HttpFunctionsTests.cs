@@ -47,6 +47,7 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         ["Storage:ConnectionString"] = Azurite.ConnectionString,
         ["Storage:Prefix"] = UniqueName.Table("fn"),
         ["MemberTokens:SigningKey"] = SigningKey,
+        ["MemberAuth:PagesProgramId"] = DemoProgram.Id,
     });
 
     private readonly List<(string Function, int Status)> seen = [];
@@ -169,7 +170,15 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         await CallAsync("ChooseMyVoucher", 200, Caller.Member, token: token, body: new { requestId = "app-1", value = 100 });
         await CallAsync("UpdateMe", 202, Caller.Member, token: token, body: new { phone = "070-555 00 02" });
         await CallAsync("ConfirmMyContact", 200, Caller.Member, token: token, body: new { phone = "070-555 00 02", code = await CodeForAsync("+46705550002") });
+        await CallAsync("ExportMyData", 200, Caller.Member, token: token);
         await CallAsync("ListAudit", 200, query: $"?memberId={member}");
+
+        // My pages' key-less sign-in, and the member erasing themself with its token.
+        await CallAsync("RequestMyPagesCode", 400, Caller.Nobody, body: new { });
+        await CallAsync("RequestMyPagesCode", 202, Caller.Nobody, body: new { phone = "070-555 00 09" });
+        await CallAsync("RequestMyPagesCode", 202, Caller.Nobody, body: new { phone = "070-555 00 02" });
+        await CallAsync("IssueMyPagesToken", 400, Caller.Nobody, body: new { });
+        var pagesToken = (string)(await CallAsync("IssueMyPagesToken", 200, Caller.Nobody, body: new { phone = "070-555 00 02", code = await CodeForAsync("+46705550002") })).Json!["token"]!;
 
         // Returns parked before their purchase: the enrolment replays them and the account refuses them until it is there.
         await CallAsync("SubmitReceipt", 202, body: Samples.Receipt("ret-1", new { phone = "070-555 00 09" }, returnOf: "buy-1"));
@@ -217,7 +226,10 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         await FinishedAsync(NightlyReview.Key(DemoProgram.Id, night));
         Assert.True((bool)(await CallAsync("GetNightlyReview", 200, route: date)).Json!["complete"]!);
 
+        await CallAsync("EraseMe", 400, Caller.Member, token: pagesToken, body: new { });
+        await CallAsync("EraseMe", 200, Caller.Member, token: pagesToken, body: new { confirm = true });
         await CallAsync("EraseMember", 200, route: m, body: new { reason = "The member asked." });
+        await CallAsync("EraseMe", 404, Caller.Member, token: pagesToken, body: new { confirm = true });
         await CallAsync("NoRoute", 404, method: "GET", route: new() { ["path"] = "v1/nothing-here" });
         await CallAsync("NoRoute", 405, method: "PUT", route: new() { ["path"] = $"v1/members/{member}" });
     }

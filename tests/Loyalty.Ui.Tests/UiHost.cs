@@ -42,6 +42,7 @@ public sealed class UiHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting(JobWorkerSettings.Campaigns.EnabledKey, "false");
         builder.UseSetting(JobWorkerSettings.Nightly.EnabledKey, "false");
         builder.UseSetting("MemberTokens:SigningKey", "ui-tests-signing-key-0123456789abcdef");
+        builder.UseSetting("MemberAuth:PagesProgramId", Loyalty.Core.Application.Demo.DemoProgram.Id);
         builder.UseSetting("Cors:AllowedOrigins:0", OtherOrigin);
     }
 
@@ -92,7 +93,16 @@ public sealed class UiHost : WebApplicationFactory<Program>, IAsyncLifetime
         return (await answer.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonNode>())!;
     }
 
-    public new async Task DisposeAsync()
+    /// <summary>A purchase through the till's key; the answer is the receipt's result (its outcome: the points it earned).</summary>
+    public async Task<System.Text.Json.Nodes.JsonNode> BuyAsync(object member, decimal amount)
+    {
+        using var pos = Api(Scope.Pos);
+        using var answer = await pos.PostAsJsonAsync("/api/v1/receipts", Samples.Receipt($"ui-{Guid.NewGuid():N}", member, amount));
+        answer.EnsureSuccessStatusCode();
+        return (await answer.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonNode>())!;
+    }
+
+        public new async Task DisposeAsync()
     {
         if (browser is not null) await browser.DisposeAsync();
         playwright?.Dispose();

@@ -16,6 +16,7 @@ public sealed partial class WebPagesTests(UiHost host) : IClassFixture<UiHost>
     [InlineData("/")]
     [InlineData("/till/")]
     [InlineData("/dashboard/")]
+    [InlineData("/me/")]
     public async Task Every_page_is_served_with_a_content_security_policy_that_allows_no_inline_script(string path)
     {
         using var client = new HttpClient { BaseAddress = host.BaseUrl };

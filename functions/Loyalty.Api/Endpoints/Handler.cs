@@ -2,6 +2,7 @@ using Loyalty.Api.Auth;
 using Loyalty.Api.Http;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Application.Privacy;
 using Loyalty.Core.Validation;
 using Microsoft.AspNetCore.Http;
@@ -37,6 +38,13 @@ internal static class Handler
     public static Task<IResult> AsMember<TBody>(HttpContext context, Func<ApiCaller, string, TBody, CancellationToken, Task<IResult>> action)
         where TBody : class =>
         AsMember(context, (caller, memberId, cancellationToken) => WithBody<TBody>(context, body => action(caller, memberId, body, cancellationToken), cancellationToken));
+
+    /// <summary>Key-less routes of the deployment's My pages: the program is configured for the host, never taken from the request.</summary>
+    public static Task<IResult> ForMemberPages<TBody>(HttpContext context, Func<string, TBody, CancellationToken, Task<IResult>> action)
+        where TBody : class =>
+        context.Service<MemberPages>().ProgramId is { } programId
+            ? WithBody<TBody>(context, body => action(programId, body, context.RequestAborted), context.RequestAborted)
+            : Task.FromResult(Problems.NotFound("This deployment signs no members in without a key: MemberAuth:PagesProgramId is not set."));
 
     /// <summary>
     /// A read of a member's personal data: when an admin key reads it, the read is recorded in the audit trail (who,

@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Http;
 namespace Loyalty.Api.Endpoints;
 
 /// <summary>
-/// Passwordless verification, called by the app or web shop with its own key (pos or store; the program is the key's):
-/// a one-time code to the member's phone or e-mail, then the code (or the e-mail's magic link) for a member token.
+/// Passwordless verification, called by the app or web shop with its own key (pos or store; the program is the key's),
+/// or by the deployment's My pages without one (the program is the host's): a one-time code to the member's phone or e-mail, then the code (or the e-mail's magic link) for a member token.
 /// </summary>
 public static class MemberAuthEndpoints
 {
@@ -17,14 +17,28 @@ public static class MemberAuthEndpoints
 
     /// <summary>Always 202 with the same body, enrolled or not: the answer must not tell who is a member.</summary>
     public static Task<IResult> RequestCode(HttpContext context) =>
-        Handler.Authorized<CodeRequest>(context, Apps, async (caller, request, ct) =>
-            Answer(context, await context.Service<IMemberAuthService>().RequestCodeAsync(caller.ProgramId, request, context.Service<ClientAddresses>().Of(context), ct).ConfigureAwait(false),
-                sent => Results.Json(sent, JsonBody.Options, statusCode: StatusCodes.Status202Accepted)));
+        Handler.Authorized<CodeRequest>(context, Apps, (caller, request, ct) => SendCode(context, caller.ProgramId, request, ct));
 
     public static Task<IResult> IssueToken(HttpContext context) =>
-        Handler.Authorized<TokenRequest>(context, Apps, async (caller, request, ct) =>
-            Answer(context, await context.Service<IMemberAuthService>().IssueTokenAsync(caller.ProgramId, request, context.Service<ClientAddresses>().Of(context), ct).ConfigureAwait(false),
-                token => Results.Json(token, JsonBody.Options)));
+        Handler.Authorized<TokenRequest>(context, Apps, (caller, request, ct) => Token(context, caller.ProgramId, request, ct));
+
+    /// <summary>
+    /// My pages' sign-in: no key, so the program is the deployment's (<see cref="MemberPages"/>); the same answer, and
+    /// the same limits per address and per identifier, as with a key.
+    /// </summary>
+    public static Task<IResult> RequestPagesCode(HttpContext context) =>
+        Handler.ForMemberPages<CodeRequest>(context, (programId, request, ct) => SendCode(context, programId, request, ct));
+
+    public static Task<IResult> IssuePagesToken(HttpContext context) =>
+        Handler.ForMemberPages<TokenRequest>(context, (programId, request, ct) => Token(context, programId, request, ct));
+
+    private static async Task<IResult> SendCode(HttpContext context, string programId, CodeRequest request, CancellationToken ct) =>
+        Answer(context, await context.Service<IMemberAuthService>().RequestCodeAsync(programId, request, context.Service<ClientAddresses>().Of(context), ct).ConfigureAwait(false),
+            sent => Results.Json(sent, JsonBody.Options, statusCode: StatusCodes.Status202Accepted));
+
+    private static async Task<IResult> Token(HttpContext context, string programId, TokenRequest request, CancellationToken ct) =>
+        Answer(context, await context.Service<IMemberAuthService>().IssueTokenAsync(programId, request, context.Service<ClientAddresses>().Of(context), ct).ConfigureAwait(false),
+            token => Results.Json(token, JsonBody.Options));
 
     /// <summary>A rate limit is a 429 with Retry-After: the end of the current window.</summary>
     internal static IResult Answer<T>(HttpContext context, Result<T> result, Func<T, IResult> onSuccess)

@@ -6,28 +6,48 @@ using Microsoft.AspNetCore.Http;
 
 namespace Loyalty.Api.Endpoints;
 
-/// <summary>GDPR: export (admin, or the member for themself), erasure (admin) and the audit trail (admin).</summary>
+/// <summary>GDPR: export and erasure (admin, or the member for themself) and the audit trail (admin).</summary>
 public static class PrivacyEndpoints
 {
     public const string ExportHeader = "X-Export-Location";
+    public const string SelfErasureActor = "member";
+    public const string SelfErasureReason = "The member's own request (POST /me/erasure).";
 
     /// <summary>
     /// The whole document as the answer, and a copy in Blob storage (where: <see cref="ExportHeader"/>). A member token
     /// for another member is answered 404, as a member that does not exist would be.
     /// </summary>
     public static Task<IResult> Export(HttpContext context, string memberId) =>
-        Handler.Authorized(context, Scope.Admin, async (caller, ct) =>
-        {
-            if (caller.MemberId is { } self && self != memberId) return Handler.UnknownId("member", memberId);
-            if (!Handler.TryAuditReason(context, out var reason, out var problem)) return problem!;
-            var exported = await context.Service<IPrivacyService>().ExportAsync(caller.ProgramId, memberId, caller.KeyId, reason, ct).ConfigureAwait(false);
-            return Outcomes.From(exported, document => Results.Bytes(document.Content, "application/json", $"member-{memberId}.json")
-                .WithHeader(ExportHeader, document.Location));
-        }, members: true);
+        Handler.Authorized(context, Scope.Admin, (caller, ct) =>
+            caller.MemberId is { } self && self != memberId ? Task.FromResult(Handler.UnknownId("member", memberId)) : ExportAs(context, caller, memberId, ct),
+            members: true);
+
+    /// <summary>The member's own export (My pages' "download my data"): the member is the token's.</summary>
+    public static Task<IResult> ExportMine(HttpContext context) =>
+        Handler.AsMember(context, (caller, memberId, ct) => ExportAs(context, caller, memberId, ct));
+
+    private static async Task<IResult> ExportAs(HttpContext context, ApiCaller caller, string memberId, CancellationToken ct)
+    {
+        if (!Handler.TryAuditReason(context, out var reason, out var problem)) return problem!;
+        var exported = await context.Service<IPrivacyService>().ExportAsync(caller.ProgramId, memberId, caller.KeyId, reason, ct).ConfigureAwait(false);
+        return Outcomes.From(exported, document => Results.Bytes(document.Content, "application/json", $"member-{memberId}.json")
+            .WithHeader(ExportHeader, document.Location));
+    }
 
     public static Task<IResult> Erase(HttpContext context, string memberId) =>
         Handler.Authorized<ErasureRequest>(context, Scope.Admin, async (caller, request, ct) =>
             Outcomes.Ok(await context.Service<IPrivacyService>().EraseAsync(caller.ProgramId, memberId, request.Reason, caller.KeyId, ct).ConfigureAwait(false)));
+
+    /// <summary>
+    /// The member's own erasure (My pages' "delete my membership"): the same erasure as an admin's, recorded with the
+    /// actor "member". The member gives no case number, so the reason says where the request came from. It cannot be
+    /// undone, so a stray or replayed request without <c>"confirm": true</c> erases nothing.
+    /// </summary>
+    public static Task<IResult> EraseMine(HttpContext context) =>
+        Handler.AsMember<SelfErasure>(context, async (caller, memberId, request, ct) =>
+            request.Confirm is not true
+                ? Problems.Field("confirm", "Send \"confirm\": true to erase your membership; it cannot be undone.")
+                : Outcomes.Ok(await context.Service<IPrivacyService>().EraseAsync(caller.ProgramId, memberId, SelfErasureReason, SelfErasureActor, ct).ConfigureAwait(false)));
 
     /// <summary>One member's trail (<c>?memberId=</c>, required), newest first, paged.</summary>
     public static Task<IResult> ListAudit(HttpContext context) =>
@@ -38,3 +58,6 @@ public static class PrivacyEndpoints
 
 /// <param name="Reason">Why, e.g. the reference of the member's request; recorded with the erasure (names, phone numbers and the like are taken out).</param>
 public sealed record ErasureRequest(string Reason);
+
+/// <param name="Confirm">True: the member has read what erasure keeps and removes, and wants it.</param>
+public sealed record SelfErasure(bool? Confirm);

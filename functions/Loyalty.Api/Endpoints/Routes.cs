@@ -137,6 +137,18 @@ public static class Routes
             Responses = [new(200, typeof(MemberToken))],
             Problems = [429],
         },
+        new("RequestMyPagesCode", Post, "/member-auth/pages/codes", SelfService, Body(MemberAuthEndpoints.RequestPagesCode), new(Scope.None))
+        {
+            Accepts = typeof(CodeRequest),
+            Responses = [new(202, typeof(CodeSent))],
+            Problems = [400, 404, 429],
+        },
+        new("IssueMyPagesToken", Post, "/member-auth/pages/tokens", SelfService, Body(MemberAuthEndpoints.IssuePagesToken), new(Scope.None))
+        {
+            Accepts = typeof(TokenRequest),
+            Responses = [new(200, typeof(MemberToken))],
+            Problems = [400, 404, 429],
+        },
         new("GetMe", Get, "/me", SelfService, Body(SelfServiceEndpoints.Get), new(Scope.None, Member: true))
         {
             Responses = [new(200, typeof(MemberDetails))],
@@ -169,6 +181,17 @@ public static class Routes
             Accepts = typeof(VoucherChoice),
             Responses = [new(200, typeof(Outcome))],
             Problems = [404, 409],
+        },
+        new("ExportMyData", Get, "/me/export", SelfService, Body(PrivacyEndpoints.ExportMine), new(Scope.None, Member: true))
+        {
+            Responses = [new(200, typeof(MemberExport))],
+            Problems = [404],
+        },
+        new("EraseMe", Post, "/me/erasure", SelfService, Body(PrivacyEndpoints.EraseMine), new(Scope.None, Member: true))
+        {
+            Accepts = typeof(SelfErasure),
+            Responses = [new(200, typeof(ErasureRecord))],
+            Problems = [404],
         },
 
         new("ListAudit", Get, "/audit", Privacy, Body(PrivacyEndpoints.ListAudit), new(Scope.Admin, Parameters: [new("memberId", ParameterIn.Query, "The member whose trail to list.", Required: true), .. Paging]))
@@ -315,11 +338,9 @@ public static class Routes
             foreach (var response in route.Responses)
                 endpoint.Produces(response.Status, response.Body);
             if (route.Contract.Anonymous)
-            {
                 endpoint.AllowAnonymous();
-                continue;
-            }
-            endpoint.ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+            else
+                endpoint.ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
             foreach (var status in route.Problems)
                 endpoint.ProducesProblem(status);
         }

@@ -70,6 +70,14 @@ public sealed class ApiFunctions(TimeProvider time)
     public Task<IActionResult> IssueMemberToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/member-auth/tokens")] HttpRequest req) =>
         HandlerResult.From(MemberAuthEndpoints.IssueToken(req.HttpContext));
 
+    [Function("RequestMyPagesCode")]
+    public Task<IActionResult> RequestMyPagesCode([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/member-auth/pages/codes")] HttpRequest req) =>
+        HandlerResult.From(MemberAuthEndpoints.RequestPagesCode(req.HttpContext));
+
+    [Function("IssueMyPagesToken")]
+    public Task<IActionResult> IssueMyPagesToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/member-auth/pages/tokens")] HttpRequest req) =>
+        HandlerResult.From(MemberAuthEndpoints.IssuePagesToken(req.HttpContext));
+
     [Function("GetMe")]
     public Task<IActionResult> GetMe([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me")] HttpRequest req) =>
         HandlerResult.From(SelfServiceEndpoints.Get(req.HttpContext));
@@ -93,6 +101,14 @@ public sealed class ApiFunctions(TimeProvider time)
     [Function("ChooseMyVoucher")]
     public Task<IActionResult> ChooseMyVoucher([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/vouchers")] HttpRequest req) =>
         HandlerResult.From(SelfServiceEndpoints.ChooseVoucher(req.HttpContext));
+
+    [Function("ExportMyData")]
+    public Task<IActionResult> ExportMyData([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/export")] HttpRequest req) =>
+        HandlerResult.From(PrivacyEndpoints.ExportMine(req.HttpContext));
+
+    [Function("EraseMe")]
+    public Task<IActionResult> EraseMe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/erasure")] HttpRequest req) =>
+        HandlerResult.From(PrivacyEndpoints.EraseMine(req.HttpContext));
 
     [Function("ListAudit")]
     public Task<IActionResult> ListAudit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/audit")] HttpRequest req) =>

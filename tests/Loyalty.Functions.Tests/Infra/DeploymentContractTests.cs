@@ -25,6 +25,7 @@ public sealed class DeploymentContractTests
         ["Nightly:At"] = "the nightly review's local start time, with a default",
         ["MemberTokens:Lifetime"] = "member tokens live 30 minutes unless a deployment wants otherwise",
         ["MemberAuth:RequestsPerAddressPerHour"] = "the per-address rate limit of member verification, with a default",
+        ["MemberAuth:PagesProgramId"] = "key-less sign-in for My pages stays off until a deployment names the program its pages serve",
     };
 
     private const string AppIdentityClientId = "{identity.outputs.clientId}";

@@ -42,3 +42,9 @@ public sealed record MemberAuthOptions
     public static DateTimeOffset WindowEnd(DateTimeOffset now) =>
         new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero) + Window;
 }
+
+/// <summary>
+/// The program a deployment's own member pages (web/me) sign members in to, without an API key: a key in a page anyone
+/// can load is a key anyone has, so the program comes from the host's configuration instead. Null: no key-less sign-in.
+/// </summary>
+public sealed record MemberPages(string? ProgramId);
