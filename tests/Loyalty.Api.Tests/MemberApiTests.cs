@@ -20,6 +20,26 @@ public sealed class MemberApiTests(LoyaltyApiFactory factory) : IClassFixture<Lo
         consents = new { email = true, sms = false },
     };
 
+    /// <summary>This host names no program for My pages, so nobody is signed in without a key, member or not.</summary>
+    [Fact]
+    public async Task Key_less_sign_in_is_a_not_found_problem_where_no_program_is_named_for_my_pages()
+    {
+        var (_, staff) = await factory.NewProgramAsync();
+        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsJsonAsync("/api/v1/members", Astrid)).StatusCode);
+        var anonymous = factory.CreateClient();
+
+        foreach (var (path, body) in new (string, object)[]
+                 {
+                     ("/api/v1/member-auth/pages/codes", new { phone = "070-123 45 67" }),
+                     ("/api/v1/member-auth/pages/tokens", new { phone = "070-123 45 67", code = "123456" }),
+                 })
+        {
+            var answer = await anonymous.PostAsJsonAsync(path, body);
+            Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+            Assert.Equal(Http.Problems.NotFoundType, (string?)(await Body(answer))["type"]);
+        }
+    }
+
     [Fact]
     public async Task Enrolled_member_is_found_by_every_identifier_with_the_till_view()
     {
