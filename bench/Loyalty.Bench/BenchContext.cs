@@ -51,7 +51,7 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
         string prefix, RequestCounter? counter = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         var storage = LoyaltyStorage.Create(Account(counter), LoyaltyResources.WithPrefix(prefix));
-        await storage.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await storage.EnsureCreatedAsync(cancellationToken);
         return (storage, storage.CreateServices(time ?? TimeProvider.System));
     }
 
@@ -72,7 +72,7 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
         foreach (var (name, value) in hostEnvironment) settings[name] = value;
         if (hostEnvironment.Count > 0)
             Report.Detail(scenario, "local host environment overrides (--host-env)", string.Join(", ", hostEnvironment.Select(kv => $"{kv.Key}={kv.Value}")));
-        var host = await Ui.StatusAsync("starting the local host (Loyalty.Local.dll)", () => LocalHostProcess.StartListeningAsync(settings, TimeSpan.FromSeconds(60), cancellationToken)).ConfigureAwait(false);
+        var host = await Ui.StatusAsync("starting the local host (Loyalty.Local.dll)", () => LocalHostProcess.StartListeningAsync(settings, TimeSpan.FromSeconds(60), cancellationToken));
         Host = host;
         AnsiConsole.MarkupLine($"[grey]local host pid {host.ProcessId} at {host.Address}[/]");
         return host;
@@ -84,18 +84,18 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
     /// </summary>
     public async Task CleanUpAsync(LoyaltyStorage storage, CancellationToken cancellationToken)
     {
-        if (Host is not null) await Host.DisposeAsync().ConfigureAwait(false);
+        if (Host is not null) await Host.DisposeAsync();
         Host = null;
         var account = storage.Account;
         await Task.WhenAll(
             storage.Names.Tables.Select(Task (name) => account.GetTable(name).DeleteAsync(cancellationToken))
                 .Concat(storage.Names.Queues.Select(Task (name) => account.GetQueue(name).DeleteIfExistsAsync(cancellationToken)))
-                .Concat(storage.Names.Containers.Select(Task (name) => account.GetContainer(name).DeleteIfExistsAsync(cancellationToken: cancellationToken)))).ConfigureAwait(false);
+                .Concat(storage.Names.Containers.Select(Task (name) => account.GetContainer(name).DeleteIfExistsAsync(cancellationToken: cancellationToken))));
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Host is not null) await Host.DisposeAsync().ConfigureAwait(false);
-        if (azurite is not null) await azurite.DisposeAsync().ConfigureAwait(false);
+        if (Host is not null) await Host.DisposeAsync();
+        if (azurite is not null) await azurite.DisposeAsync();
     }
 }

@@ -71,12 +71,12 @@ public static class BenchProgram
                 }
                 else if (parse.GetValue(azurite) is { Length: > 0 } given)
                 {
-                    server = await AzuriteServer.ConnectAsync(given).ConfigureAwait(false);
+                    server = await AzuriteServer.ConnectAsync(given);
                 }
                 else
                 {
                     var persistence = parse.GetValue(mode);
-                    server = await Ui.StatusAsync($"starting a private Azurite ({persistence.ToString().ToLowerInvariant()} mode)", () => AzuriteServer.StartAsync(persistence)).ConfigureAwait(false);
+                    server = await Ui.StatusAsync($"starting a private Azurite ({persistence.ToString().ToLowerInvariant()} mode)", () => AzuriteServer.StartAsync(persistence));
                 }
 
                 report.Info = report.Info with { Storage = server?.Description ?? "none (no storage in this scenario)" };
@@ -99,18 +99,18 @@ public static class BenchProgram
                     e.Cancel = true;
                     cancel.Cancel();
                 };
-                await run(context, cancel.Token).ConfigureAwait(false);
+                await run(context, cancel.Token);
             }
             catch (Exception e)
             {
                 AnsiConsole.MarkupLine("[red bold]The run failed:[/]");
                 AnsiConsole.WriteException(e, ExceptionFormats.ShortenEverything);
-                await WriteJsonAsync(parse, report).ConfigureAwait(false);
+                await WriteJsonAsync(parse, report);
                 return 1;
             }
 
             Summary(report);
-            await WriteJsonAsync(parse, report).ConfigureAwait(false);
+            await WriteJsonAsync(parse, report);
             if (!report.Correct) return 2;
             return parse.GetValue(failOnMiss) && report.Targets.Any(t => t.Verdict == "miss") ? 3 : 0;
         }
@@ -127,12 +127,12 @@ public static class BenchProgram
         var all = new Command("all", "storage, lookup, ingest, domain, nightly and fanout in one run.");
         all.SetAction((parse, ct) => RunAsync(parse, ["storage", "lookup", "ingest", "domain", NightlyScenario.Name, FanOutScenario.Name], async (context, token) =>
         {
-            await StorageScenario.RunAsync(context, token).ConfigureAwait(false);
-            await LookupScenario.RunAsync(context, token).ConfigureAwait(false);
-            await IngestScenario.RunAsync(context, token).ConfigureAwait(false);
-            await DomainScenario.RunAsync(context, false, token).ConfigureAwait(false);
-            await NightlyScenario.RunAsync(context, parse.GetValue(members), parse.GetValue(parallelism), token).ConfigureAwait(false);
-            await FanOutScenario.RunAsync(context, parse.GetValue(members), parse.GetValue(parallelism), token).ConfigureAwait(false);
+            await StorageScenario.RunAsync(context, token);
+            await LookupScenario.RunAsync(context, token);
+            await IngestScenario.RunAsync(context, token);
+            await DomainScenario.RunAsync(context, false, token);
+            await NightlyScenario.RunAsync(context, parse.GetValue(members), parse.GetValue(parallelism), token);
+            await FanOutScenario.RunAsync(context, parse.GetValue(members), parse.GetValue(parallelism), token);
         }, needsAzurite: true));
         all.Options.Add(members);
         all.Options.Add(parallelism);
@@ -142,12 +142,12 @@ public static class BenchProgram
         var render = new Command("render", "Print the tables of a results file again (and with --markdown, write them as Markdown).") { from };
         render.SetAction(async (parse, ct) =>
         {
-            var report = await Report.ReadJsonAsync(parse.GetValue(from)!.FullName).ConfigureAwait(false);
+            var report = await Report.ReadJsonAsync(parse.GetValue(from)!.FullName);
             foreach (var scenario in report.Scenarios) report.Print(scenario);
             Summary(report);
             if (parse.GetValue(markdown) is { } tables)
             {
-                await report.WriteMarkdownAsync(tables.FullName).ConfigureAwait(false);
+                await report.WriteMarkdownAsync(tables.FullName);
                 AnsiConsole.MarkupLine($"[grey]tables written to {Markup.Escape(tables.FullName)}[/]");
             }
 
@@ -155,19 +155,19 @@ public static class BenchProgram
         });
         root.Subcommands.Add(render);
 
-        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+        return await root.Parse(args).InvokeAsync();
 
         async Task WriteJsonAsync(ParseResult parse, Report report)
         {
             if (parse.GetValue(json) is { } file)
             {
-                await report.WriteJsonAsync(file.FullName).ConfigureAwait(false);
+                await report.WriteJsonAsync(file.FullName);
                 AnsiConsole.MarkupLine($"[grey]results written to {Markup.Escape(file.FullName)}[/]");
             }
 
             if (parse.GetValue(markdown) is { } tables)
             {
-                await report.WriteMarkdownAsync(tables.FullName).ConfigureAwait(false);
+                await report.WriteMarkdownAsync(tables.FullName);
                 AnsiConsole.MarkupLine($"[grey]tables written to {Markup.Escape(tables.FullName)}[/]");
             }
         }

@@ -136,7 +136,7 @@ public sealed class Report(RunInfo info)
     public static async Task<Report> ReadJsonAsync(string path)
     {
         await using var file = File.OpenRead(path);
-        var document = await JsonSerializer.DeserializeAsync<Saved>(file, Json).ConfigureAwait(false) ?? throw new InvalidDataException($"{path} is empty.");
+        var document = await JsonSerializer.DeserializeAsync<Saved>(file, Json) ?? throw new InvalidDataException($"{path} is empty.");
         var report = new Report(document.Info);
         report.Scenarios.AddRange(document.Scenarios);
         report.Measurements.AddRange(document.Measurements);
@@ -161,7 +161,7 @@ public sealed class Report(RunInfo info)
             Correct,
         };
         await using var file = File.Create(path);
-        await JsonSerializer.SerializeAsync(file, document, Json).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(file, document, Json);
     }
 
     /// <summary>The same tables in Markdown, for docs/benchmarks.md.</summary>
@@ -208,7 +208,7 @@ public sealed class Report(RunInfo info)
             }
         }
 
-        await File.WriteAllTextAsync(path, text.ToString().Replace("|  |", "| |", StringComparison.Ordinal)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(path, text.ToString().Replace("|  |", "| |", StringComparison.Ordinal));
     }
 
     public static string Number(double value) =>

@@ -13,7 +13,7 @@ public static class Ui
             // A log (CI, a redirected run): one line when it starts and one when it ends, no redrawn bars.
             AnsiConsole.MarkupLine($"[grey]→ {Markup.Escape(description)}[/]");
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var value = await work(total > 1 ? new Steps(total, unit, clock) : new Progress<double>()).ConfigureAwait(false);
+            var value = await work(total > 1 ? new Steps(total, unit, clock) : new Progress<double>());
             AnsiConsole.MarkupLine($"[grey]  done in {clock.Elapsed.TotalSeconds:0.0} s{(unit is null ? "" : $" ({total / clock.Elapsed.TotalSeconds:N0} {Markup.Escape(unit)}/s)")}[/]");
             return value;
         }
@@ -28,9 +28,9 @@ public static class Ui
             .StartAsync(async context =>
             {
                 var task = context.AddTask(Markup.Escape(description), maxValue: total);
-                result = await work(new Reporter(task)).ConfigureAwait(false);
+                result = await work(new Reporter(task));
                 task.Value = total;
-            }).ConfigureAwait(false);
+            });
         return result;
     }
 
@@ -40,7 +40,7 @@ public static class Ui
     public static async Task<T> StatusAsync<T>(string description, Func<Task<T>> work)
     {
         AnsiConsole.MarkupLine($"[grey]{Markup.Escape(description)}…[/]");
-        return await work().ConfigureAwait(false);
+        return await work();
     }
 
     public static void Heading(string text) => AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(text)}[/]").LeftJustified());

@@ -94,11 +94,11 @@ public sealed class LoyaltyBackend
     /// </summary>
     public async Task<(int Delivered, int Replayed)> CatchUpAsync(CancellationToken cancellationToken)
     {
-        var delivered = await Outbox.RunAsync(cancellationToken).ConfigureAwait(false);
+        var delivered = await Outbox.RunAsync(cancellationToken);
         var replayed = 0;
-        foreach (var programId in await storage.Ports.Programs.ListIdsAsync(cancellationToken).ConfigureAwait(false))
-            replayed += await Receipts.ReplayParkedAsync(programId, cancellationToken).ConfigureAwait(false);
-        await MemberAuth.SweepAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var programId in await storage.Ports.Programs.ListIdsAsync(cancellationToken))
+            replayed += await Receipts.ReplayParkedAsync(programId, cancellationToken);
+        await MemberAuth.SweepAsync(cancellationToken);
         return (delivered, replayed);
     }
 

@@ -26,6 +26,6 @@ public sealed class StorageUnavailableHandler(IProblemDetailsService problems, I
         {
             HttpContext = httpContext,
             ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable },
-        }).ConfigureAwait(false);
+        });
     }
 }

@@ -23,10 +23,10 @@ internal static class DemoSeeding
         var file = configuration[KeysFileKey] is { Length: > 0 } path ? path : null;
         var demo = services.GetRequiredService<DemoData>();
         Console.WriteLine($"demo: seeding program '{DemoProgram.Id}' with {members:N0} members (skipped once complete)…");
-        var remembered = file is not null && File.Exists(file) ? await File.ReadAllLinesAsync(file, cancellationToken).ConfigureAwait(false) : [];
-        var keys = await demo.SeedAsync(members, remembered, new DemoSeedConsole("demo: "), cancellationToken).ConfigureAwait(false);
+        var remembered = file is not null && File.Exists(file) ? await File.ReadAllLinesAsync(file, cancellationToken) : [];
+        var keys = await demo.SeedAsync(members, remembered, new DemoSeedConsole("demo: "), cancellationToken);
         if (file is not null)
-            await RememberAsync(file, keys, cancellationToken).ConfigureAwait(false);
+            await RememberAsync(file, keys, cancellationToken);
         return keys;
     }
 
@@ -38,7 +38,7 @@ internal static class DemoSeeding
         await using var stream = new FileStream(path, options);
         await using var writer = new StreamWriter(stream);
         foreach (var key in keys)
-            await writer.WriteLineAsync(key.Secret.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await writer.WriteLineAsync(key.Secret.AsMemory(), cancellationToken);
     }
 
     /// <summary>
@@ -49,9 +49,9 @@ internal static class DemoSeeding
     {
         if (app.Services.GetService<NotificationLogWorker>() is { } notifications)
         {
-            await Task.WhenAny(notifications.Idle, Task.Delay(TimeSpan.FromMinutes(2), app.Lifetime.ApplicationStopping)).ConfigureAwait(false);
+            await Task.WhenAny(notifications.Idle, Task.Delay(TimeSpan.FromMinutes(2), app.Lifetime.ApplicationStopping));
             // The console logger writes on its own thread; give the summary line a moment to land before the welcome.
-            await Task.Delay(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
         if (app.Lifetime.ApplicationStopping.IsCancellationRequested) return;
 

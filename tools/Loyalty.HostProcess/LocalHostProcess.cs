@@ -56,13 +56,13 @@ public sealed class LocalHostProcess : IDisposable, IAsyncDisposable
             if (host.HasExited)
             {
                 var output = host.Output;
-                await host.DisposeAsync().ConfigureAwait(false);
+                await host.DisposeAsync();
                 throw new InvalidOperationException($"The local host exited while starting. {output}");
             }
 
             try
             {
-                using var response = await probe.GetAsync("/api/v1/health", cancellationToken).ConfigureAwait(false);
+                using var response = await probe.GetAsync("/api/v1/health", cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK) return host;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -73,11 +73,11 @@ public sealed class LocalHostProcess : IDisposable, IAsyncDisposable
             if (clock.Elapsed > timeout)
             {
                 var output = host.Output;
-                await host.DisposeAsync().ConfigureAwait(false);
+                await host.DisposeAsync();
                 throw new TimeoutException($"The local host did not answer /api/v1/health within {timeout.TotalSeconds:0} s. {output}");
             }
 
-            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(200, cancellationToken);
         }
     }
 

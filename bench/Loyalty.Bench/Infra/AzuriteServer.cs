@@ -57,7 +57,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public static async Task<AzuriteServer> ConnectAsync(string connectionString)
     {
-        await WaitUntilReadyAsync(connectionString, "the Azurite given by --azurite", null, null).ConfigureAwait(false);
+        await WaitUntilReadyAsync(connectionString, "the Azurite given by --azurite", null, null);
         return new AzuriteServer(connectionString, "given by --azurite (version and mode not known to the benchmark)", null, null);
     }
 
@@ -109,11 +109,11 @@ public sealed class AzuriteServer : IAsyncDisposable
         var server = new AzuriteServer(connectionString, $"Azurite {Version(root)}, {(mode == AzuriteMode.Memory ? "in-memory (--inMemoryPersistence)" : "disk mode (--location, a fresh temp folder)")}", process, folder);
         try
         {
-            await WaitUntilReadyAsync(connectionString, $"{executable} {string.Join(' ', arguments)}", process, logPath).ConfigureAwait(false);
+            await WaitUntilReadyAsync(connectionString, $"{executable} {string.Join(' ', arguments)}", process, logPath);
         }
         catch
         {
-            await server.DisposeAsync().ConfigureAwait(false);
+            await server.DisposeAsync();
             throw;
         }
 
@@ -127,7 +127,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             try
             {
                 if (!process.HasExited) process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token).ConfigureAwait(false);
+                await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
             }
             catch (Exception e) when (e is InvalidOperationException or OperationCanceledException)
             {
@@ -153,13 +153,13 @@ public sealed class AzuriteServer : IAsyncDisposable
     private static async Task WaitUntilReadyAsync(string connectionString, string what, Process? process, string? logPath)
     {
         var deadline = Stopwatch.StartNew();
-        while (!await AnswersAsync(connectionString).ConfigureAwait(false))
+        while (!await AnswersAsync(connectionString))
         {
             if (process is { HasExited: true })
                 throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before answering: {what}.{Tail(logPath)}");
             if (deadline.Elapsed > StartTimeout)
                 throw new TimeoutException($"Azurite did not answer within {StartTimeout.TotalSeconds:0} s: {what}.{Tail(logPath)}");
-            await Task.Delay(200).ConfigureAwait(false);
+            await Task.Delay(200);
         }
     }
 

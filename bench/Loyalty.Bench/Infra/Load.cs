@@ -75,7 +75,7 @@ public static class Load
 
                 try
                 {
-                    await operation(caller, n, cancellationToken).ConfigureAwait(false);
+                    await operation(caller, n, cancellationToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -87,7 +87,7 @@ public static class Load
                 if (ended >= measureFrom && ended <= measureTo) mine.Add(Stopwatch.GetElapsedTime(began, ended).TotalMilliseconds);
             }
         }, CancellationToken.None)).ToArray();
-        await Task.WhenAll(callers).ConfigureAwait(false);
+        await Task.WhenAll(callers);
         var use = (sample ?? cpu.Start()).Stop();
         var all = latencies.Where(l => l is not null).SelectMany(l => l).ToList();
         var seconds = Math.Min(duration.TotalSeconds, Math.Max(0, Stopwatch.GetElapsedTime(measureFrom).TotalSeconds));
@@ -117,7 +117,7 @@ public static class Load
                 var began = Stopwatch.GetTimestamp();
                 try
                 {
-                    var units = await operation(item, cancellationToken).ConfigureAwait(false);
+                    var units = await operation(item, cancellationToken);
                     mine.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                     progress?.Report(Interlocked.Add(ref done, units));
                 }
@@ -127,7 +127,7 @@ public static class Load
                 }
             }
         }, CancellationToken.None)).ToArray();
-        await Task.WhenAll(callers).ConfigureAwait(false);
+        await Task.WhenAll(callers);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var use = sample.Stop();
         var all = latencies.Where(l => l is not null).SelectMany(l => l).ToList();
@@ -156,14 +156,14 @@ public static class Load
         {
             var due = start + (long)(i / ratePerSecond * Stopwatch.Frequency);
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait, cancellationToken);
+            await gate.WaitAsync(cancellationToken);
             var item = i;
             running.Add(Task.Run(async () =>
             {
                 try
                 {
-                    await operation(item, cancellationToken).ConfigureAwait(false);
+                    await operation(item, cancellationToken);
                     var latency = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
                     lock (latencies) latencies.Add(latency);
                 }
@@ -178,7 +178,7 @@ public static class Load
             }, CancellationToken.None));
         }
 
-        await Task.WhenAll(running).ConfigureAwait(false);
+        await Task.WhenAll(running);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return new RunResult(latencies.Count, seconds, LatencyStats.From(latencies), errors, firstError, sample.Stop());
     }

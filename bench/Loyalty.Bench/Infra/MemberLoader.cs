@@ -47,11 +47,11 @@ public static class MemberLoader
                 writes.Add(new MemberBatchWrite(program.Member(member.Profile.MemberId), write, null));
             }
 
-            var results = await store.CommitManyAsync(writes, ct).ConfigureAwait(false);
+            var results = await store.CommitManyAsync(writes, ct);
             var refused = results.Count(r => r != CommitResult.Committed);
             if (refused > 0)
                 throw new InvalidOperationException($"{refused} of {writes.Count} members were not inserted: their ids exist already (a generator repeating ids, or a table not empty).");
             progress?.Report(Interlocked.Add(ref done, writes.Count));
-        }).ConfigureAwait(false);
+        });
     }
 }

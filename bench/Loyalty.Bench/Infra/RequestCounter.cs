@@ -53,7 +53,7 @@ public sealed class RequestCounter : HttpPipelinePolicy
     {
         var kind = Count(message);
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
-        await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        await ProcessNextAsync(message, pipeline);
         Time(kind, start);
     }
 

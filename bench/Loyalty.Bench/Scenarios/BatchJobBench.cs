@@ -48,11 +48,11 @@ public static class BatchJobBench
         BenchContext context, string scenario, string programId, int count, RequestCounter counter, TimeProvider? time, CancellationToken cancellationToken)
     {
         var report = context.Report;
-        var (storage, services) = await context.ServicesAsync(context.Prefix(scenario), counter, time, cancellationToken).ConfigureAwait(false);
+        var (storage, services) = await context.ServicesAsync(context.Prefix(scenario), counter, time, cancellationToken);
         var created = await services.Programs.CreateAsync(
-            new CreateProgram { Definition = CalendarYearMembers.Definition(programId), Name = "Benchmark calendar year", Shards = Shards }, cancellationToken).ConfigureAwait(false);
+            new CreateProgram { Definition = CalendarYearMembers.Definition(programId), Name = "Benchmark calendar year", Shards = Shards }, cancellationToken);
         if (!created.IsValid) throw new InvalidOperationException($"The program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
-        var program = LoadedProgram.From(await storage.Ports.Programs.GetAsync(programId, cancellationToken).ConfigureAwait(false)
+        var program = LoadedProgram.From(await storage.Ports.Programs.GetAsync(programId, cancellationToken)
             ?? throw new InvalidOperationException($"Program '{programId}' was created but cannot be read."));
         var generator = new CalendarYearMembers(programId, Seed);
 
@@ -61,9 +61,9 @@ public static class BatchJobBench
         var loadCpu = context.Cpu.Start();
         await Ui.ProgressAsync($"loading {count:N0} members through IMemberStore.CommitManyAsync (c={LoadParallelism})", count, async progress =>
         {
-            await MemberLoader.LoadAsync(storage.Ports.Members, program, count, n => generator.Build(generator.PlanOf(n)), LoadedAt, LoadParallelism, progress, cancellationToken).ConfigureAwait(false);
+            await MemberLoader.LoadAsync(storage.Ports.Members, program, count, n => generator.Build(generator.PlanOf(n)), LoadedAt, LoadParallelism, progress, cancellationToken);
             return 0;
-        }, "members").ConfigureAwait(false);
+        }, "members");
         report.Detail(scenario, "loading", $"{count:N0} members in {load.Elapsed.TotalSeconds:0.0} s ({count / load.Elapsed.TotalSeconds:N0} members/s, c={LoadParallelism}; CPU {loadCpu.Stop()}): " +
             "per member its profile with the state and its review-index entry, no identities, operation records, history or ledger (no batch job reads them)");
         var members = new Members(storage, services, program, generator, count, baseline);
@@ -149,14 +149,14 @@ public static class BatchJobBench
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(written, count);
         var table = context.Account().GetTable(context.Prefix(scenario) + "Bound");
-        await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await table.CreateIfNotExistsAsync(cancellationToken);
         await Ui.ProgressAsync($"bound: loading {count:N0} profile-sized rows of ~{profileChars:N0} characters and {count:N0} index-sized rows (100-row transactions, c={LoadParallelism})", 2.0 * count, async progress =>
         {
             var indexed = new Offset(progress, count);
-            await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, n) => SyntheticRows.Profile(pk, $"p|{rk}", profileChars, n), LoadParallelism, progress, cancellationToken).ConfigureAwait(false);
-            await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, _) => new TableEntity(pk, $"n|{CalendarYearMembers.ReviewDate:yyyyMMdd}|{rk}"), LoadParallelism, indexed, cancellationToken).ConfigureAwait(false);
+            await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, n) => SyntheticRows.Profile(pk, $"p|{rk}", profileChars, n), LoadParallelism, progress, cancellationToken);
+            await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, _) => new TableEntity(pk, $"n|{CalendarYearMembers.ReviewDate:yyyyMMdd}|{rk}"), LoadParallelism, indexed, cancellationToken);
             return 0;
-        }, "rows").ConfigureAwait(false);
+        }, "rows");
 
         // Scan: every shard's profiles as one key range, pages of 1,000, keeping each row's ETag for the write.
         var etags = new List<(string RowKey, ETag ETag)>[Shards];
@@ -165,13 +165,13 @@ public static class BatchJobBench
             {
                 var rows = etags[shard] = [];
                 var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SyntheticRows.PartitionOf(shard)} and RowKey ge {"p|"} and RowKey lt {"p}"}");
-                await foreach (var page in table.QueryAsync<TableEntity>(filter, 1000, cancellationToken: ct).AsPages().ConfigureAwait(false))
+                await foreach (var page in table.QueryAsync<TableEntity>(filter, 1000, cancellationToken: ct).AsPages())
                 {
                     rows.AddRange(page.Values.Select(e => (e.RowKey, e.ETag)));
                     advance(page.Values.Count);
                 }
                 return rows.Count;
-            }), "rows").ConfigureAwait(false);
+            }), "rows");
         if (scan.Operations != count) throw new InvalidOperationException($"The bound's scan read {scan.Operations:N0} profile rows, not {count:N0}.");
 
         // Row k of all (shards in order) is written when k × written ÷ count steps to the next whole number: exactly
@@ -194,12 +194,12 @@ public static class BatchJobBench
                 var partition = SyntheticRows.PartitionOf(shard);
                 foreach (var chunk in chosen[shard].Chunk(100))
                 {
-                    await table.SubmitCheckedAsync([.. chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, r.RowKey, profileChars, 1), r.ETag))], ct).ConfigureAwait(false);
+                    await table.SubmitCheckedAsync([.. chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, r.RowKey, profileChars, 1), r.ETag))], ct);
                     advance(chunk.Length);
                 }
                 return chosen[shard].Count;
-            }), "rows").ConfigureAwait(false);
-        await table.DeleteAsync(cancellationToken).ConfigureAwait(false);
+            }), "rows");
+        await table.DeleteAsync(cancellationToken);
 
         foreach (var (name, run) in new[] { ("raw scan of profile-sized rows by shard, pages of 1,000", scan), ("raw 100-row transactions of profile-sized rows (If-Match replace)", write) })
         {
@@ -217,11 +217,11 @@ public static class BatchJobBench
     {
         var queue = storage.NotificationsQueue;
         var (count, found) = (0, new List<Notification>());
-        while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false)).Value is { Length: > 0 } messages)
+        while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), cancellationToken)).Value is { Length: > 0 } messages)
         {
             count += messages.Length;
             found.AddRange(messages.SelectMany(m => LoyaltyJson.Deserialize<NotificationBatch>(m.DecodedBody().ToString()).Notifications));
-            await Task.WhenAll(messages.Select(m => queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(messages.Select(m => queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, cancellationToken)));
         }
         return (count, found);
     }
@@ -230,7 +230,7 @@ public static class BatchJobBench
     public static async Task<int> ProfileCharsAsync(LoyaltyStorage storage, CancellationToken cancellationToken)
     {
         var members = storage.Account.GetTable(storage.Names.Members);
-        var page = await members.FirstPageAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), 100, null, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var page = await members.FirstPageAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), 100, null, cancellationToken: cancellationToken);
         if (page.Values.Count > 0)
             // The SDK's entity also holds the keys, Timestamp and odata.etag: only the columns count, as before.
             return (int)page.Values.Average(row => row.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")).Sum(p => p.Value is string text ? text.Length : 8));
@@ -249,9 +249,9 @@ public static class BatchJobBench
         var clock = Stopwatch.StartNew();
         await Parallel.ForAsync(0, Shards, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (s, ct) =>
         {
-            var shardRows = await shard(s, n => progress.Report(Interlocked.Add(ref done, n)), ct).ConfigureAwait(false);
+            var shardRows = await shard(s, n => progress.Report(Interlocked.Add(ref done, n)), ct);
             Interlocked.Add(ref rows, shardRows);
-        }).ConfigureAwait(false);
+        });
         return new RunResult(rows, clock.Elapsed.TotalSeconds, LatencyStats.From([]), 0, null, sample.Stop());
     }
 

@@ -58,7 +58,7 @@ public static class DomainScenario
             }
 
             return Task.FromResult(0);
-        }).ConfigureAwait(false);
+        });
         var median = rounds.OrderBy(r => r.PerCpuSecond).ElementAt(rounds.Count / 2);
         var wallMedian = rounds.Select(r => r.Wall).Order().ElementAt(rounds.Count / 2);
         report.Add(new Measurement
@@ -84,7 +84,7 @@ public static class DomainScenario
             threads.ForEach(t => t.Start());
             threads.ForEach(t => t.Join());
             return Task.FromResult((Rate: results.Sum(r => r.Count / r.Seconds), Cpu: sample.Stop()));
-        }).ConfigureAwait(false);
+        });
         report.Add(new Measurement
         {
             Scenario = Name, Name = $"ReceiptScorer.Score, {cores} threads, wall clock", Concurrency = cores, Value = all.Rate, Unit = "receipts/s",
@@ -92,7 +92,7 @@ public static class DomainScenario
         });
 
         // The whole domain step of a receipt (what the service runs between its read and its write), for context.
-        var apply = await Ui.TimedAsync($"MemberBook.Apply, 1 thread, {scale.DomainRound.TotalSeconds * 2:0.#} s", _ => Task.FromResult(Apply(program, definition, receipts, scale.DomainRound * 2))).ConfigureAwait(false);
+        var apply = await Ui.TimedAsync($"MemberBook.Apply, 1 thread, {scale.DomainRound.TotalSeconds * 2:0.#} s", _ => Task.FromResult(Apply(program, definition, receipts, scale.DomainRound * 2)));
         report.Add(new Measurement
         {
             Scenario = Name, Name = "MemberBook.Apply (the full per-receipt domain step), 1 thread", Concurrency = 1, Value = apply.Rate, Unit = "receipts/s",

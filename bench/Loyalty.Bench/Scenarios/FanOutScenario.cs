@@ -59,11 +59,11 @@ public static class FanOutScenario
         // The services live on the day the members were generated for, whatever day this runs: on a later one each
         // delivery would also close the member's year (expiry, tier), which is the nightly scenario's work, not this one's.
         var clock = new ShiftedClock(BatchJobBench.LoadedAt);
-        var loaded = await BatchJobBench.LoadAsync(context, Name, ProgramId, count, counter, clock, cancellationToken).ConfigureAwait(false);
+        var loaded = await BatchJobBench.LoadAsync(context, Name, ProgramId, count, counter, clock, cancellationToken);
         var (storage, services) = (loaded.Storage, loaded.Services);
         var audience = Audience(loaded.Generator, count);
         report.Detail(Name, "segment", $"interest \"{Interest}\" and e-mail consent: {audience.Count:N0} of {count:N0} members ({100.0 * audience.Count / count:0.0} %), from the traits they were generated with");
-        var expectedRun = await ScheduleAsync(services, loaded.Program, clock, cancellationToken).ConfigureAwait(false);
+        var expectedRun = await ScheduleAsync(services, loaded.Program, clock, cancellationToken);
 
         // The job, as the local host's JobWorker runs it; its storage requests counted.
         counter.Reset();
@@ -71,7 +71,7 @@ public static class FanOutScenario
         var sample = context.Cpu.Start();
         var timer = Stopwatch.StartNew();
         var runs = await Ui.ProgressAsync($"CampaignScheduler.RunDueAsync: {Shards} shards, {parallelism} at once", count, progress =>
-            services.CampaignScheduler.RunDueAsync(options, new BatchJobBench.Counter(progress, CampaignFanOut.Counts.Scanned), cancellationToken), "members").ConfigureAwait(false);
+            services.CampaignScheduler.RunDueAsync(options, new BatchJobBench.Counter(progress, CampaignFanOut.Counts.Scanned), cancellationToken), "members");
         var elapsed = timer.Elapsed;
         var cpu = sample.Stop();
         if (runs.Count == 0) throw new InvalidOperationException("CampaignScheduler.RunDueAsync started no run: the campaign was not due on the services' clock.");
@@ -83,17 +83,17 @@ public static class FanOutScenario
             "where the bound writes 1; besides, per chunk of 100 the notifications in one or a few queue messages, an audience blob, a progress upsert and a campaign read, the other reads once per shard");
 
         // Part of the job, as in Azure, where the sender drains it; left full during the run, gone before anything else.
-        var (messages, notifications) = await BatchJobBench.DrainNotificationsAsync(storage, cancellationToken).ConfigureAwait(false);
+        var (messages, notifications) = await BatchJobBench.DrainNotificationsAsync(storage, cancellationToken);
         var queued = notifications.Where(n => n.Events.OfType<CampaignDelivered>().Any()).DistinctBy(n => n.Id).Count();
         report.Detail(Name, "notifications queue after the run", $"{notifications.Count:N0} notifications in {messages:N0} messages, not drained during the run; drained after it");
 
-        var again = await services.CampaignScheduler.RunDueAsync(options, null, cancellationToken).ConfigureAwait(false);
-        await VerifyAsync(context, storage, services, audience, count, expectedRun, runs, counts, queued, again, cancellationToken).ConfigureAwait(false);
+        var again = await services.CampaignScheduler.RunDueAsync(options, null, cancellationToken);
+        await VerifyAsync(context, storage, services, audience, count, expectedRun, runs, counts, queued, again, cancellationToken);
 
         // The bound's profile rows are as large as the product's, measured on its rows.
-        var profileChars = await BatchJobBench.ProfileCharsAsync(storage, cancellationToken).ConfigureAwait(false);
-        await context.CleanUpAsync(storage, cancellationToken).ConfigureAwait(false);
-        var bound = await BatchJobBench.BoundAsync(context, Name, count, audience.Count, profileChars, parallelism, cancellationToken).ConfigureAwait(false);
+        var profileChars = await BatchJobBench.ProfileCharsAsync(storage, cancellationToken);
+        await context.CleanUpAsync(storage, cancellationToken);
+        var bound = await BatchJobBench.BoundAsync(context, Name, count, audience.Count, profileChars, parallelism, cancellationToken);
         BatchJobBench.Result(context, Name, $"campaign fan-out to {delivered:N0} of {count:N0} members (CampaignScheduler.RunDueAsync)", parallelism, loaded,
             counts[CampaignFanOut.Counts.Scanned], elapsed, cpu, bound,
             $"{delivered / elapsed.TotalSeconds:N0} deliveries/s (bound {audience.Count / bound.Seconds:N0}/s); {queued:N0} notifications queued", counts, written);
@@ -127,7 +127,7 @@ public static class FanOutScenario
             SegmentId = SegmentId,
             Name = "Cat owners who take e-mail",
             Definition = new SegmentDefinition { Interests = [Interest], Consents = [ConsentChannel.Email] },
-        }, cancellationToken).ConfigureAwait(false), "segment");
+        }, cancellationToken), "segment");
 
         var zone = program.InForceAt(clock.GetUtcNow()).TimeZone;
         var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
@@ -141,8 +141,8 @@ public static class FanOutScenario
             Offer = new Offer { Kind = OfferKind.Coupon, Code = Coupon, Description = "15 % off cat food" },
             Message = new CampaignMessage { Channel = ConsentChannel.Email, Text = Text },
             Schedule = schedule,
-        }, cancellationToken).ConfigureAwait(false), "campaign");
-        var scheduled = Accepted(await campaigns.ScheduleAsync(ProgramId, CampaignId, cancellationToken).ConfigureAwait(false), "schedule");
+        }, cancellationToken), "campaign");
+        var scheduled = Accepted(await campaigns.ScheduleAsync(ProgramId, CampaignId, cancellationToken), "schedule");
         var due = scheduled.NextRunAt ?? throw new InvalidOperationException("The scheduled campaign has no next run.");
         clock.Advance(due - clock.GetUtcNow() + TimeSpan.FromSeconds(1));
         return new CampaignRun(ProgramId, CampaignId, schedule.RunOn(schedule.Date.Value, zone).RunId);
@@ -170,7 +170,7 @@ public static class FanOutScenario
         var wrongRows = 0;
         for (var shard = 0; shard < Shards; shard++)
         {
-            foreach (var row in await deliveries.ListAsync(run, shard, cancellationToken).ConfigureAwait(false))
+            foreach (var row in await deliveries.ListAsync(run, shard, cancellationToken))
             {
                 rows[shard]++;
                 recorded[row.MemberId] = recorded.GetValueOrDefault(row.MemberId) + 1;
@@ -180,13 +180,13 @@ public static class FanOutScenario
         report.Check(Name, "the CampaignDeliveries rows of all shards are the segment's members, each once, with the coupon", Exactly(audience, recorded, out var rowProblems) && wrongRows == 0,
             $"{rows.Sum():N0} rows in {rows.Count(r => r > 0)} shards ({rows.Min():N0}–{rows.Max():N0} per shard), {audience.Count:N0} members expected; {rowProblems}; {wrongRows} with another channel or offer");
 
-        var (files, lines, wrongLines) = await ReadAudienceAsync(storage, audience, cancellationToken).ConfigureAwait(false);
+        var (files, lines, wrongLines) = await ReadAudienceAsync(storage, audience, cancellationToken);
         report.Check(Name, "the NDJSON audience files hold each member of the segment exactly once, with the address and the rendered message", Exactly(audience, lines, out var lineProblems) && wrongLines.Count == 0,
             $"{files:N0} files, {lines.Values.Sum():N0} lines; {lineProblems}; {wrongLines.Count} wrong{(wrongLines.Count == 0 ? "" : $" (e.g. {string.Join("; ", wrongLines.Take(3))})")}");
 
         report.Check(Name, "one notification queued per delivery", queued == audience.Count, $"{queued:N0} delivery notifications, {audience.Count:N0} deliveries expected");
 
-        var campaign = Accepted(await services.Campaigns.GetAsync(ProgramId, CampaignId, cancellationToken).ConfigureAwait(false), "status request").Campaign;
+        var campaign = Accepted(await services.Campaigns.GetAsync(ProgramId, CampaignId, cancellationToken), "status request").Campaign;
         report.Check(Name, "the campaign ends completed, its one run finished", campaign is { Status: CampaignStatus.Completed, RunsStarted: 1, RunsCompleted: 1 },
             $"{campaign.Status.ToString().ToLowerInvariant()}, runs started {campaign.RunsStarted}, completed {campaign.RunsCompleted}");
         report.Check(Name, "a second CampaignScheduler.RunDueAsync starts nothing", again.Count == 0, $"{again.Count} runs started");
@@ -207,14 +207,14 @@ public static class FanOutScenario
         LoyaltyStorage storage, Dictionary<string, int> audience, CancellationToken cancellationToken)
     {
         var container = storage.Account.GetContainer(storage.Names.CampaignsContainer);
-        var names = await storage.Ports.CampaignDeliveries.ListExportsAsync(ProgramId, CampaignId, cancellationToken).ConfigureAwait(false);
+        var names = await storage.Ports.CampaignDeliveries.ListExportsAsync(ProgramId, CampaignId, cancellationToken);
         var message = Text.Replace("{firstName}", CalendarYearMembers.FirstName, StringComparison.Ordinal).Replace("{coupon}", Coupon, StringComparison.Ordinal);
         var lines = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var wrong = new ConcurrentQueue<string>();
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = DownloadParallelism, CancellationToken = cancellationToken }, async (name, ct) =>
         {
             var blob = name.StartsWith(container.Name + "/", StringComparison.Ordinal) ? name[(container.Name.Length + 1)..] : name;
-            var download = (await container.GetBlobClient(blob).DownloadContentAsync(ct).ConfigureAwait(false)).Value;
+            var download = (await container.GetBlobClient(blob).DownloadContentAsync(ct)).Value;
             foreach (var text in download.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var line = LoyaltyJson.Deserialize<AudienceLine>(text);
@@ -225,7 +225,7 @@ public static class FanOutScenario
                     wrong.Enqueue($"{name}: {text}");
                 }
             }
-        }).ConfigureAwait(false);
+        });
         return (names.Count, new Dictionary<string, int>(lines, StringComparer.Ordinal), [.. wrong]);
     }
 }

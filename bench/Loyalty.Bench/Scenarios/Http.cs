@@ -34,7 +34,7 @@ public static class Http
     /// <summary>The response's JSON, or an exception naming the status and the start of the body.</summary>
     public static async Task<JsonDocument> ReadOkAsync(HttpResponseMessage response, CancellationToken cancellationToken, params HttpStatusCode[] accepted)
     {
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         if (!(accepted.Length == 0 ? response.IsSuccessStatusCode : accepted.Contains(response.StatusCode)))
             throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}: {System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 400))}");
         return JsonDocument.Parse(bytes);

@@ -43,34 +43,34 @@ public static class IngestScenario
         var perMessage = Math.Clamp(context.ReceiptsPerMessage, 1, ReceiptMessage.MaxReceipts);
         var prefix = context.Prefix(Name);
         var seeding = new RequestCounter();
-        var (storage, services) = await context.ServicesAsync(prefix, seeding, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var host = await context.StartHostAsync(Name, prefix, null, cancellationToken).ConfigureAwait(false);
+        var (storage, services) = await context.ServicesAsync(prefix, seeding, cancellationToken: cancellationToken);
+        var host = await context.StartHostAsync(Name, prefix, null, cancellationToken);
         var probeMembers = context.Tiny ? 4 : 16;
-        var population = await Population.SeedAsync(context, Name, services, seeding, Math.Max(scale.IngestMembers, probeMembers * 2), cancellationToken).ConfigureAwait(false);
+        var population = await Population.SeedAsync(context, Name, services, seeding, Math.Max(scale.IngestMembers, probeMembers * 2), cancellationToken);
         var members = population.Members;
         var program = population.Program;
-        var initial = await InitialQualifyingAsync(services, population, cancellationToken).ConfigureAwait(false);
+        var initial = await InitialQualifyingAsync(services, population, cancellationToken);
         var run = new Run(context.RunId, population, Baskets.PurchasedAt(program));
 
         // 1. What one receipt costs in storage requests, counted on the product's own code paths.
-        var shape = await CountAsync(context, prefix, run, perMessage, cancellationToken).ConfigureAwait(false);
+        var shape = await CountAsync(context, prefix, run, perMessage, cancellationToken);
 
         // 2. The bound: transactions of that shape, straight through Loyalty.Storage.
-        var shaped = await CalibrateAsync(context, prefix, shape, cancellationToken).ConfigureAwait(false);
+        var shaped = await CalibrateAsync(context, prefix, shape, cancellationToken);
 
         using var client = Http.Client(host.Address!, population.ApiKey);
 
         // Warm-up: the host's first receipts pay for JIT (twice, with tiering), connections and the API key's first read.
         // The worker's path shares most of it; its own part warms up in the queue phase's first messages. Their points count too.
-        await Paired.WarmUpAsync(context, "POST /receipts", 8, (caller, n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct), cancellationToken).ConfigureAwait(false);
-        await SettleAsync(client, run, cancellationToken).ConfigureAwait(false);
+        await Paired.WarmUpAsync(context, "POST /receipts", 8, (caller, n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct), cancellationToken);
+        await SettleAsync(client, run, cancellationToken);
 
         // 3. HTTP at full speed, in slices alternating with the bound's transactions.
         var (raw, http) = await Paired.InterleavedAsync(context,
             $"raw transactions of {shaped.Operations}", (caller, n, ct) => shaped.RunAsync(caller, n, ct),
             "POST /receipts", (caller, n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct),
-            HttpConcurrency, context.Scale.Slices, context.Scale.Slice * (context.Tiny ? 1 : 2), cancellationToken).ConfigureAwait(false);
-        await SettleAsync(client, run, cancellationToken).ConfigureAwait(false);
+            HttpConcurrency, context.Scale.Slices, context.Scale.Slice * (context.Tiny ? 1 : 2), cancellationToken);
+        await SettleAsync(client, run, cancellationToken);
         var bound = new Bound(raw.Rate, HttpConcurrency, raw.Rate / Math.Max(shape.TransactionsPerReceipt, 1e-9),
             string.Create(CultureInfo.InvariantCulture, $"{raw.Rate:N0} raw tx/s (c={HttpConcurrency}, in slices alternating with the HTTP receipts) ÷ {shape.TransactionsPerReceipt:0.##} tx per receipt"));
         report.Add(new Measurement
@@ -80,38 +80,38 @@ public static class IngestScenario
         });
 
         // 4. A second, explanatory bound: every storage request a receipt makes, each at its own raw rate.
-        var mix = await RequestMixAsync(context, storage, prefix, shape, bound, cancellationToken).ConfigureAwait(false);
+        var mix = await RequestMixAsync(context, storage, prefix, shape, bound, cancellationToken);
         Add(report, "receipts by HTTP, full speed", HttpConcurrency, http, bound, mix.Http);
 
         // 5. HTTP at half the bound (or, when the pipeline cannot sustain that, at half of what it just did): the latency a
         // web shop sees. Points are committed before the 200, so the response time is the receipt-to-points-visible time.
         var (httpRate, httpRateNote) = LatencyRate(bound, http.Rate);
         var httpHalf = await Ui.TimedAsync($"POST /receipts at {httpRate:N0}/s, {scale.IngestMeasure.TotalSeconds:0} s", progress =>
-            Load.OpenAsync(httpRate, scale.IngestMeasure, 512, (n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct), context.Cpu, progress, cancellationToken)).ConfigureAwait(false);
+            Load.OpenAsync(httpRate, scale.IngestMeasure, 512, (n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct), context.Cpu, progress, cancellationToken));
         Add(report, $"receipts by HTTP at {httpRate:N0}/s (latency)", null, httpHalf, bound, null,
             $"{httpRateNote}; latency from when each receipt was due to its 200 (points are committed before the response)");
-        await SettleAsync(client, run, cancellationToken).ConfigureAwait(false);
+        await SettleAsync(client, run, cancellationToken);
 
         RunResult? queueFull = null, queueHalf = null;
         var queueRate = 0.0;
         if (!context.HttpOnly)
         {
             // 6. The queue at full speed: a bounded producer keeps the queue shallow, as Azurite's queue limits ask (docs/benchmarks.md).
-            queueFull = await QueueThroughputAsync(context, storage, run, perMessage, cancellationToken).ConfigureAwait(false);
+            queueFull = await QueueThroughputAsync(context, storage, run, perMessage, cancellationToken);
             Add(report, $"receipts by queue, {perMessage} per message, full speed", null, queueFull, bound, mix.Queue,
                 $"first send to queue empty; producer keeps ≤ {MaxQueueDepth} messages queued; worker defaults (4 messages at once, 8 receipts each)");
 
             // 7. The queue at half the bound (or half its full speed): probe receipts, polled until their points are visible over HTTP.
             (queueRate, var queueRateNote) = LatencyRate(bound, queueFull.Rate);
-            queueHalf = await QueueLatencyAsync(context, storage, client, run, initial, perMessage, queueRate, probeMembers, cancellationToken).ConfigureAwait(false);
+            queueHalf = await QueueLatencyAsync(context, storage, client, run, initial, perMessage, queueRate, probeMembers, cancellationToken);
             Add(report, $"receipts by queue at {queueRate:N0}/s (latency)", null, queueHalf, bound, null,
                 $"{queueRateNote}; latency from sending a message to its probe receipt's points in GET /members/{{id}}, polled every {PollEvery.TotalMilliseconds:0} ms, backing off to a tenth of the wait (≤ {PollAtMost.TotalMilliseconds:0} ms); at most {probeMembers} probes in flight");
         }
 
         // 8. Totals: every member's qualifying points equal the domain's sum over its receipts.
-        await DrainAsync(storage, cancellationToken).ConfigureAwait(false);
-        await SettleAsync(client, run, cancellationToken).ConfigureAwait(false);
-        await VerifyAsync(context, storage, services, run, initial, cancellationToken).ConfigureAwait(false);
+        await DrainAsync(storage, cancellationToken);
+        await SettleAsync(client, run, cancellationToken);
+        await VerifyAsync(context, storage, services, run, initial, cancellationToken);
 
         report.Detail(Name, "host output (last lines)", string.Join(" | ", host.Lines.TakeLast(3)));
         foreach (var (what, m) in new[] { ("HTTP", http), ("queue", queueFull) }.Where(p => p.Item2 is not null).Select(p => (p.Item1, p.Item2!)))
@@ -128,8 +128,8 @@ public static class IngestScenario
                 context.Tiny ? null : atHalf && m.Latency.P99 < 1000 && m.Errors == 0);
         }
 
-        await context.CleanUpAsync(storage, cancellationToken).ConfigureAwait(false);
-        await context.Account().GetTable(prefix + "BoundTx").DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await context.CleanUpAsync(storage, cancellationToken);
+        await context.Account().GetTable(prefix + "BoundTx").DeleteAsync(cancellationToken);
         report.Print(Name);
     }
 
@@ -184,7 +184,7 @@ public static class IngestScenario
         var (receipt, qualifying) = run.Next(member);
         try
         {
-            await SendAsync(client, receipt, cancellationToken).ConfigureAwait(false);
+            await SendAsync(client, receipt, cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -198,8 +198,8 @@ public static class IngestScenario
 
     private static async Task SendAsync(HttpClient client, PosReceipt receipt, CancellationToken cancellationToken)
     {
-        using var response = await client.PostAsync("/api/v1/receipts", Http.Json(WireJson.Bytes(receipt)), cancellationToken).ConfigureAwait(false);
-        using var json = await Http.ReadOkAsync(response, cancellationToken, System.Net.HttpStatusCode.OK).ConfigureAwait(false);
+        using var response = await client.PostAsync("/api/v1/receipts", Http.Json(WireJson.Bytes(receipt)), cancellationToken);
+        using var json = await Http.ReadOkAsync(response, cancellationToken, System.Net.HttpStatusCode.OK);
         var status = json.RootElement.GetProperty("status").GetString();
         if (status != "applied") throw new InvalidOperationException($"Receipt {receipt.Id} came back '{status}', not 'applied'.");
     }
@@ -219,13 +219,13 @@ public static class IngestScenario
             {
                 try
                 {
-                    await SendAsync(client, item.Receipt, cancellationToken).ConfigureAwait(false);
+                    await SendAsync(client, item.Receipt, cancellationToken);
                     run.Expected.Add(item.Member.MemberId, item.Qualifying);
                     break;
                 }
                 catch (Exception e) when (attempt < 5 && e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
                 }
             }
         }
@@ -238,9 +238,9 @@ public static class IngestScenario
         var initial = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (member, ct) =>
         {
-            var found = await services.Members.GetAsync(population.ProgramId, member.MemberId, ct).ConfigureAwait(false);
+            var found = await services.Members.GetAsync(population.ProgramId, member.MemberId, ct);
             initial[member.MemberId] = found.IsValid ? found.Value.View.QualifyingPoints : throw new InvalidOperationException($"Member {member.MemberId} is missing.");
-        }).ConfigureAwait(false);
+        });
         return new Dictionary<string, long>(initial, StringComparer.Ordinal);
     }
 
@@ -249,22 +249,22 @@ public static class IngestScenario
     {
         var report = context.Report;
         var counter = new RequestCounter();
-        var (_, counted) = await context.ServicesAsync(prefix, counter, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var (_, counted) = await context.ServicesAsync(prefix, counter, cancellationToken: cancellationToken);
         var members = run.Population.Members;
 
         async Task SubmitAsync(BenchMember member)
         {
             var (receipt, qualifying) = run.Next(member);
-            var result = await counted.Receipts.SubmitAsync(run.Population.ProgramId, receipt, WireJson.Bytes(receipt), cancellationToken).ConfigureAwait(false);
+            var result = await counted.Receipts.SubmitAsync(run.Population.ProgramId, receipt, WireJson.Bytes(receipt), cancellationToken);
             if (!result.IsValid || result.Value.Status != ReceiptStatus.Applied)
                 throw new InvalidOperationException($"Receipt {receipt.Id} was not applied: {(result.IsValid ? result.Value.Status.ToString() : string.Join("; ", result.Errors.Select(e => e.Message)))}");
             run.Expected.Add(member.MemberId, qualifying);
         }
 
-        await SubmitAsync(members[0]).ConfigureAwait(false); // loads the program cache
+        await SubmitAsync(members[0]); // loads the program cache
         counter.Reset();
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < CountedReceipts; i++) await SubmitAsync(members[Random.Shared.Next(members.Count)]).ConfigureAwait(false);
+        for (var i = 0; i < CountedReceipts; i++) await SubmitAsync(members[Random.Shared.Next(members.Count)]);
         report.Detail(Name, "stopwatch breakdown of one receipt by HTTP path (in-process IReceiptService.SubmitAsync, one at a time)", LookupScenario.Breakdown(counter, clock.Elapsed.TotalMilliseconds, CountedReceipts));
         var counts = counter.Snapshot();
         var transactions = counts.GetValueOrDefault(RequestCounter.Kinds.TableTransaction);
@@ -287,7 +287,7 @@ public static class IngestScenario
         for (var m = 0; m < CountedMessages; m++)
         {
             var batch = Enumerable.Range(0, perMessage).Select(_ => members[Random.Shared.Next(members.Count)]).Select(member => (Member: member, Item: run.Next(member))).ToList();
-            var verdict = await handler.HandleAsync(run.Message(batch.Select(b => b.Item.Receipt)), $"bench-count-{context.RunId}-{m}", 1, 8, cancellationToken).ConfigureAwait(false);
+            var verdict = await handler.HandleAsync(run.Message(batch.Select(b => b.Item.Receipt)), $"bench-count-{context.RunId}-{m}", 1, 8, cancellationToken);
             if (verdict.Action != MessageAction.Complete || verdict.Rejected.Count > 0)
                 throw new InvalidOperationException($"A counted message was not completed: {verdict.Action} {verdict.Reason} ({verdict.Rejected.Count} rejected)");
             foreach (var (member, item) in batch) run.Expected.Add(member.MemberId, item.Qualifying);
@@ -308,7 +308,7 @@ public static class IngestScenario
         var operations = Math.Max(2, (int)Math.Round(shape.OperationsPerTransaction));
         var account = context.Account();
         var table = account.GetTable(prefix + "BoundTx");
-        await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await table.CreateIfNotExistsAsync(cancellationToken);
 
         var (profileChars, rowChars) = (1_000, 200);
         var calibration = new RequestCounter();
@@ -317,8 +317,8 @@ public static class IngestScenario
         {
             calibration.Reset();
             var probe = new ShapedTransactions(calibrated, operations, profileChars, rowChars);
-            await probe.PrepareAsync(1, cancellationToken).ConfigureAwait(false);
-            for (var n = 0; n < 3; n++) await probe.RunAsync(0, n, cancellationToken).ConfigureAwait(false);
+            await probe.PrepareAsync(1, cancellationToken);
+            for (var n = 0; n < 3; n++) await probe.RunAsync(0, n, cancellationToken);
             var bytes = (double)calibration.TransactionBytes / 3;
             var missing = shape.BytesPerTransaction - bytes;
             if (Math.Abs(missing) < 200) break;
@@ -328,7 +328,7 @@ public static class IngestScenario
 
         context.Report.Detail(Name, "bound transaction", $"{operations} operations ({operations - 1} inserts of ~{rowChars} characters + a profile update of ~{profileChars} characters under If-Match), calibrated to the real transaction's body size; each caller in its own partition");
         var shaped = new ShapedTransactions(table, operations, profileChars, rowChars);
-        await shaped.PrepareAsync(HttpConcurrency, cancellationToken).ConfigureAwait(false);
+        await shaped.PrepareAsync(HttpConcurrency, cancellationToken);
         return shaped;
     }
 
@@ -346,7 +346,7 @@ public static class IngestScenario
 
         async Task MeasureAsync(string kind, Func<int, long, CancellationToken, Task> operation)
         {
-            var raw = await StorageScenario.MeasureAsync(context, $"raw {kind} c={c}", c, operation, cancellationToken).ConfigureAwait(false);
+            var raw = await StorageScenario.MeasureAsync(context, $"raw {kind} c={c}", c, operation, cancellationToken);
             rates[kind] = raw.Rate;
             context.Report.Add(new Measurement
             {
@@ -357,28 +357,28 @@ public static class IngestScenario
 
         if (kinds.Contains(RequestCounter.Kinds.TablePointRead))
         {
-            var (identities, profiles) = await Keys(context, storage).ConfigureAwait(false);
+            var (identities, profiles) = await Keys(context, storage);
             var identityTable = account.GetTable(storage.Names.Identities);
             var memberTable = account.GetTable(storage.Names.Members);
             await MeasureAsync(RequestCounter.Kinds.TablePointRead, async (caller, n, ct) =>
             {
                 var (rows, table) = n % 2 == 0 ? (identities, identityTable) : (profiles, memberTable);
                 var (pk, rk) = rows[Random.Shared.Next(rows.Count)];
-                _ = await table.GetOrNullAsync<TableEntity>(pk, rk, cancellationToken: ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
-            }).ConfigureAwait(false);
+                _ = await table.GetOrNullAsync<TableEntity>(pk, rk, cancellationToken: ct) ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
+            });
         }
 
         var scratch = account.GetTable(prefix + "MixRows");
-        await scratch.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await scratch.CreateIfNotExistsAsync(cancellationToken);
         var inserted = new ConcurrentQueue<string>();
         if (kinds.Contains(RequestCounter.Kinds.TableInsert) || kinds.Contains(RequestCounter.Kinds.TableDelete))
         {
             await MeasureAsync(RequestCounter.Kinds.TableInsert, async (caller, n, ct) =>
             {
                 var key = $"demo|c{caller:D2}-{n:D7}";
-                await scratch.AddEntityAsync(new TableEntity(key, "") { ["MemberId"] = "abcdefghijkl", ["ClaimedAt"] = DateTimeOffset.UtcNow }, ct).ConfigureAwait(false);
+                await scratch.AddEntityAsync(new TableEntity(key, "") { ["MemberId"] = "abcdefghijkl", ["ClaimedAt"] = DateTimeOffset.UtcNow }, ct);
                 inserted.Enqueue(key);
-            }).ConfigureAwait(false);
+            });
         }
 
         if (kinds.Contains(RequestCounter.Kinds.TableDelete))
@@ -386,30 +386,30 @@ public static class IngestScenario
             await MeasureAsync(RequestCounter.Kinds.TableDelete, async (caller, n, ct) =>
             {
                 if (!inserted.TryDequeue(out var key)) throw new InvalidOperationException("No rows left to delete.");
-                await scratch.DeleteEntityAsync(key, "", cancellationToken: ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+                await scratch.DeleteEntityAsync(key, "", cancellationToken: ct);
+            });
         }
 
-        await scratch.DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await scratch.DeleteAsync(cancellationToken);
 
         if (kinds.Contains(RequestCounter.Kinds.BlobWrite))
         {
             var container = account.GetContainer($"{prefix.ToLowerInvariant()}-mix");
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             var body = BinaryData.FromBytes(new byte[shape.ReceiptBytes]);
             await MeasureAsync(RequestCounter.Kinds.BlobWrite, (caller, n, ct) =>
-                container.GetBlobClient($"demo/2026/11/23/c{caller:D2}-{n:D7}.json").UploadAsync(body, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct)).ConfigureAwait(false);
-            await container.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                container.GetBlobClient($"demo/2026/11/23/c{caller:D2}-{n:D7}.json").UploadAsync(body, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct));
+            await container.DeleteIfExistsAsync(cancellationToken: cancellationToken);
         }
 
         if (kinds.Contains(RequestCounter.Kinds.QueueSend))
         {
             // A queue of its own, deleted at once: stored messages slow every queue of the emulator down.
             var queue = account.GetQueue($"{prefix.ToLowerInvariant()}-mix");
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             var body = BinaryData.FromBytes(new byte[400]);
-            await MeasureAsync(RequestCounter.Kinds.QueueSend, (caller, n, ct) => queue.SendBodyAsync(body, cancellationToken: ct)).ConfigureAwait(false);
-            await queue.DeleteIfExistsAsync(cancellationToken).ConfigureAwait(false);
+            await MeasureAsync(RequestCounter.Kinds.QueueSend, (caller, n, ct) => queue.SendBodyAsync(body, cancellationToken: ct));
+            await queue.DeleteIfExistsAsync(cancellationToken);
         }
 
         MixBound Of(IReadOnlyDictionary<string, double> perReceipt, string extra)
@@ -432,9 +432,9 @@ public static class IngestScenario
     {
         var account = context.Account();
         var identities = await LookupScenario.Keys(account.GetTable(storage.Names.Identities),
-            TableClient.CreateQueryFilter($"PartitionKey ge {DemoProgram.Id + "|phone|"} and PartitionKey lt {DemoProgram.Id + "|phone}"}"), CancellationToken.None).ConfigureAwait(false);
+            TableClient.CreateQueryFilter($"PartitionKey ge {DemoProgram.Id + "|phone|"} and PartitionKey lt {DemoProgram.Id + "|phone}"}"), CancellationToken.None);
         var profiles = await LookupScenario.Keys(account.GetTable(storage.Names.Members),
-            TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), CancellationToken.None).ConfigureAwait(false);
+            TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), CancellationToken.None);
         return (identities, profiles);
     }
 
@@ -454,11 +454,11 @@ public static class IngestScenario
             {
                 while (!watch.IsCancellationRequested)
                 {
-                    var count = (await queue.GetPropertiesAsync(watch.Token).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+                    var count = (await queue.GetPropertiesAsync(watch.Token)).Value.ApproximateMessagesCount;
                     Volatile.Write(ref depth, count);
                     progress.Report(Math.Max(0, Interlocked.Read(ref sent) - count));
                     if (count == 0 && Interlocked.Read(ref sent) == messages) return clock.Elapsed;
-                    await Task.Delay(50, watch.Token).ConfigureAwait(false);
+                    await Task.Delay(50, watch.Token);
                 }
 
                 return clock.Elapsed;
@@ -467,19 +467,19 @@ public static class IngestScenario
             var latencies = new List<double>();
             await Parallel.ForAsync(0, messages, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (m, ct) =>
             {
-                while (Volatile.Read(ref depth) >= MaxQueueDepth) await Task.Delay(5, ct).ConfigureAwait(false);
+                while (Volatile.Read(ref depth) >= MaxQueueDepth) await Task.Delay(5, ct);
                 Interlocked.Increment(ref depth);
                 var batch = Enumerable.Range(0, perMessage).Select(_ => members[Random.Shared.Next(members.Count)]).Select(member => (member, run.Next(member))).ToList();
                 var began = Stopwatch.GetTimestamp();
-                await queue.SendBodyAsync(new BinaryData(run.Message(batch.Select(b => b.Item2.Receipt))), cancellationToken: ct).ConfigureAwait(false);
+                await queue.SendBodyAsync(new BinaryData(run.Message(batch.Select(b => b.Item2.Receipt))), cancellationToken: ct);
                 lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
                 foreach (var (member, item) in batch) run.Expected.Add(member.MemberId, item.Qualifying);
                 Interlocked.Increment(ref sent);
-            }).ConfigureAwait(false);
+            });
 
-            var finished = await poller.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
+            var finished = await poller.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken);
             return new RunResult(messages * perMessage, finished.TotalSeconds, LatencyStats.From([]), 0, null, sample.Stop());
-        }).ConfigureAwait(false);
+        });
     }
 
     private static async Task<RunResult> QueueLatencyAsync(
@@ -511,7 +511,7 @@ public static class IngestScenario
                 // The probe's points once this receipt is in: it has no other receipt in flight.
                 var target = probe is null ? 0 : initial[probe.MemberId] + run.Expected.Of(probe.MemberId) + batch[0].Item.Qualifying;
                 var sentAt = Stopwatch.GetTimestamp();
-                await queue.SendBodyAsync(new BinaryData(run.Message(batch.Select(b => b.Item.Receipt))), cancellationToken: ct).ConfigureAwait(false);
+                await queue.SendBodyAsync(new BinaryData(run.Message(batch.Select(b => b.Item.Receipt))), cancellationToken: ct);
                 foreach (var (member, item) in batch) run.Expected.Add(member.MemberId, item.Qualifying);
                 if (probe is null) return;
                 pollers.Add(Task.Run(async () =>
@@ -520,8 +520,8 @@ public static class IngestScenario
                     {
                         while (true)
                         {
-                            using var response = await client.GetAsync($"/api/v1/members/{probe.MemberId}", ct).ConfigureAwait(false);
-                            using var json = await Http.ReadOkAsync(response, ct).ConfigureAwait(false);
+                            using var response = await client.GetAsync($"/api/v1/members/{probe.MemberId}", ct);
+                            using var json = await Http.ReadOkAsync(response, ct);
                             if (json.RootElement.GetProperty("view").GetProperty("qualifyingPoints").GetInt64() >= target)
                             {
                                 lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds);
@@ -530,7 +530,7 @@ public static class IngestScenario
 
                             if (Stopwatch.GetElapsedTime(sentAt) > VisibleWithin) throw new TimeoutException($"Probe receipt for member {probe.MemberId} not visible after {VisibleWithin.TotalSeconds:0} s.");
                             var waited = Stopwatch.GetElapsedTime(sentAt);
-                            await Task.Delay(TimeSpan.FromTicks(Math.Clamp(waited.Ticks / 10, PollEvery.Ticks, PollAtMost.Ticks)), ct).ConfigureAwait(false);
+                            await Task.Delay(TimeSpan.FromTicks(Math.Clamp(waited.Ticks / 10, PollEvery.Ticks, PollAtMost.Ticks)), ct);
                         }
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
@@ -542,9 +542,9 @@ public static class IngestScenario
                         probes.Enqueue(probe);
                     }
                 }, CancellationToken.None));
-            }, context.Cpu, progress, cancellationToken)).ConfigureAwait(false);
+            }, context.Cpu, progress, cancellationToken));
 
-        await Task.WhenAll(pollers).ConfigureAwait(false);
+        await Task.WhenAll(pollers);
         var receipts = result.Operations * perMessage;
         return new RunResult(receipts, result.Seconds, LatencyStats.From(latencies), result.Errors + lost, result.FirstError ?? firstError, result.Cpu);
     }
@@ -552,10 +552,10 @@ public static class IngestScenario
     private static async Task DrainAsync(LoyaltyStorage storage, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        while ((await storage.ReceiptsQueue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount > 0)
+        while ((await storage.ReceiptsQueue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount > 0)
         {
             if (clock.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException("The receipts queue did not drain within 5 minutes.");
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(100, cancellationToken);
         }
     }
 
@@ -568,7 +568,7 @@ public static class IngestScenario
         {
             await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (member, ct) =>
             {
-                var found = await services.Members.GetAsync(population.ProgramId, member.MemberId, ct).ConfigureAwait(false);
+                var found = await services.Members.GetAsync(population.ProgramId, member.MemberId, ct);
                 var actual = found.IsValid ? found.Value.View.QualifyingPoints : -1;
                 var expected = initial[member.MemberId] + run.Expected.Of(member.MemberId);
                 if (actual != expected)
@@ -578,16 +578,16 @@ public static class IngestScenario
                 }
 
                 progress.Report(Interlocked.Increment(ref checkedMembers));
-            }).ConfigureAwait(false);
+            });
             return 0;
-        }).ConfigureAwait(false);
+        });
 
         var receipts = run.Expected.Receipts;
         var points = run.Expected.Gained.Values.Sum();
         context.Report.Check(Name, "every member's qualifying points = initial + Σ domain-scored qualifying points of its receipts",
             wrong == 0 && receipts > 0,
             $"{receipts:N0} receipts, {points:N0} points over {population.Members.Count:N0} members; {wrong} wrong" + (examples.IsEmpty ? "" : $" (e.g. {string.Join(", ", examples)})"));
-        var poisoned = (await storage.ReceiptsPoisonQueue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+        var poisoned = (await storage.ReceiptsPoisonQueue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
         context.Report.Check(Name, "nothing in the receipts poison queue", poisoned == 0, $"{poisoned} messages");
     }
 

@@ -25,21 +25,21 @@ public static class LookupScenario
         var report = context.Report;
         var prefix = context.Prefix(Name);
         var seeding = new RequestCounter();
-        var (storage, services) = await context.ServicesAsync(prefix, seeding, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var host = await context.StartHostAsync(Name, prefix, null, cancellationToken).ConfigureAwait(false);
-        var population = await Population.SeedAsync(context, Name, services, seeding, context.Scale.LookupMembers, cancellationToken).ConfigureAwait(false);
+        var (storage, services) = await context.ServicesAsync(prefix, seeding, cancellationToken: cancellationToken);
+        var host = await context.StartHostAsync(Name, prefix, null, cancellationToken);
+        var population = await Population.SeedAsync(context, Name, services, seeding, context.Scale.LookupMembers, cancellationToken);
         var members = population.Members;
 
         // Storage requests per lookup, counted on the product's code path (IMemberService.IdentifyAsync, as the handler calls it).
         var counter = new RequestCounter();
-        var (_, counted) = await context.ServicesAsync(prefix, counter, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await counted.Members.IdentifyAsync(population.ProgramId, new MemberIdentifier { Phone = members[0].Phone }, cancellationToken).ConfigureAwait(false); // loads the program cache
+        var (_, counted) = await context.ServicesAsync(prefix, counter, cancellationToken: cancellationToken);
+        await counted.Members.IdentifyAsync(population.ProgramId, new MemberIdentifier { Phone = members[0].Phone }, cancellationToken); // loads the program cache
         counter.Reset();
         var sample = Math.Min(CountedSample, members.Count);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < sample; i++)
         {
-            var found = await counted.Members.IdentifyAsync(population.ProgramId, new MemberIdentifier { Phone = members[i].Phone }, cancellationToken).ConfigureAwait(false);
+            var found = await counted.Members.IdentifyAsync(population.ProgramId, new MemberIdentifier { Phone = members[i].Phone }, cancellationToken);
             if (!found.IsValid || found.Value.Profile.MemberId != members[i].MemberId) throw new InvalidOperationException($"Member {members[i].Number} was not identified by phone.");
         }
 
@@ -56,13 +56,13 @@ public static class LookupScenario
         // The rows a lookup reads, straight from the tables.
         var account = context.Account();
         var identityRows = await Keys(account.GetTable(storage.Names.Identities),
-            TableClient.CreateQueryFilter($"PartitionKey ge {population.ProgramId + "|phone|"} and PartitionKey lt {population.ProgramId + "|phone}"}"), cancellationToken).ConfigureAwait(false);
-        var profileRows = await Keys(account.GetTable(storage.Names.Members), TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), cancellationToken).ConfigureAwait(false);
+            TableClient.CreateQueryFilter($"PartitionKey ge {population.ProgramId + "|phone|"} and PartitionKey lt {population.ProgramId + "|phone}"}"), cancellationToken);
+        var profileRows = await Keys(account.GetTable(storage.Names.Members), TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), cancellationToken);
         if (identityRows.Count != members.Count || profileRows.Count != members.Count)
             throw new InvalidOperationException($"Expected {members.Count} phone identities and profiles, found {identityRows.Count} and {profileRows.Count}: the storage layout changed; update the benchmark.");
         var identities = account.GetTable(storage.Names.Identities);
         var profiles = account.GetTable(storage.Names.Members);
-        report.Detail(Name, "tables", $"{members.Count:N0} members: {await CountAsync(identities, cancellationToken).ConfigureAwait(false):N0} identity rows, {await CountAsync(profiles, cancellationToken).ConfigureAwait(false):N0} member rows in {64} shards");
+        report.Detail(Name, "tables", $"{members.Count:N0} members: {await CountAsync(identities, cancellationToken):N0} identity rows, {await CountAsync(profiles, cancellationToken):N0} member rows in {64} shards");
 
         using var client = Http.Client(host.Address!, population.ApiKey);
         var bodies = members.Select(m => WireJson.Bytes(new MemberIdentifier { Phone = m.Phone })).ToArray();
@@ -71,9 +71,9 @@ public static class LookupScenario
         // Warm-up: the host's first requests pay for JIT (twice, with tiering), connections and the API key's first read.
         await Paired.WarmUpAsync(context, "POST /members/identify", 8, async (caller, n, ct) =>
         {
-            using var response = await client.PostAsync("/api/v1/members/identify", Http.Json(bodies[Random.Shared.Next(members.Count)]), ct).ConfigureAwait(false);
-            using var json = await Http.ReadOkAsync(response, ct).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+            using var response = await client.PostAsync("/api/v1/members/identify", Http.Json(bodies[Random.Shared.Next(members.Count)]), ct);
+            using var json = await Http.ReadOkAsync(response, ct);
+        }, cancellationToken);
 
         foreach (var c in StorageScenario.Concurrencies)
         {
@@ -82,17 +82,17 @@ public static class LookupScenario
                 {
                     var i = Random.Shared.Next(members.Count);
                     var (pk, rk) = n % 2 == 0 ? identityRows[i] : profileRows[i];
-                    _ = await (n % 2 == 0 ? identities : profiles).GetOrNullAsync<TableEntity>(pk, rk, cancellationToken: ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
+                    _ = await (n % 2 == 0 ? identities : profiles).GetOrNullAsync<TableEntity>(pk, rk, cancellationToken: ct) ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
                 },
                 "POST /members/identify", async (caller, n, ct) =>
                 {
                     var i = Random.Shared.Next(members.Count);
-                    using var response = await client.PostAsync("/api/v1/members/identify", Http.Json(bodies[i]), ct).ConfigureAwait(false);
-                    using var json = await Http.ReadOkAsync(response, ct).ConfigureAwait(false);
+                    using var response = await client.PostAsync("/api/v1/members/identify", Http.Json(bodies[i]), ct);
+                    using var json = await Http.ReadOkAsync(response, ct);
                     Interlocked.Increment(ref lookups);
                     if (json.RootElement.GetProperty("profile").GetProperty("memberId").GetString() != members[i].MemberId) Interlocked.Increment(ref mismatches);
                 },
-                c, context.Scale.Slices, context.Scale.Slice, cancellationToken).ConfigureAwait(false);
+                c, context.Scale.Slices, context.Scale.Slice, cancellationToken);
             report.Add(new Measurement
             {
                 Scenario = Name, Name = "raw point reads of lookup rows", Concurrency = c, Value = raw.Rate, Unit = "reads/s", LatencyMs = raw.Latency,
@@ -124,7 +124,7 @@ public static class LookupScenario
         var errors = results.Sum(m => m.Errors);
         report.Check(Name, "every lookup answered 200 with the member the phone belongs to",
             mismatches == 0 && errors == 0 && lookups > 0, $"{lookups:N0} lookups, {mismatches} wrong members, {errors} errors");
-        await context.CleanUpAsync(storage, cancellationToken).ConfigureAwait(false);
+        await context.CleanUpAsync(storage, cancellationToken);
         report.Print(Name);
     }
 
@@ -143,7 +143,7 @@ public static class LookupScenario
     public static async Task<List<(string PartitionKey, string RowKey)>> Keys(TableClient table, string filter, CancellationToken cancellationToken)
     {
         var keys = new List<(string, string)>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, 1000, ["PartitionKey", "RowKey"], cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, 1000, ["PartitionKey", "RowKey"], cancellationToken))
             keys.Add((row.PartitionKey, row.RowKey));
         return keys;
     }
@@ -151,7 +151,7 @@ public static class LookupScenario
     private static async Task<long> CountAsync(TableClient table, CancellationToken cancellationToken)
     {
         long rows = 0;
-        await foreach (var page in table.QueryAsync<TableEntity>(maxPerPage: 1000, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
+        await foreach (var page in table.QueryAsync<TableEntity>(maxPerPage: 1000, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages())
             rows += page.Values.Count;
         return rows;
     }

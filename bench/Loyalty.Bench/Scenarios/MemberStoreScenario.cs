@@ -24,15 +24,15 @@ public static class MemberStoreScenario
         Ui.Heading("members: the Members table's hot paths through the product's stores");
         var report = context.Report;
         var programId = "bench-members";
-        var loaded = await BatchJobBench.LoadAsync(context, Name, programId, Members, new RequestCounter(), null, cancellationToken).ConfigureAwait(false);
+        var loaded = await BatchJobBench.LoadAsync(context, Name, programId, Members, new RequestCounter(), null, cancellationToken);
         var (store, program) = (loaded.Storage.Ports.Members, loaded.Program);
         var ids = Enumerable.Range(0, Members).Select(n => loaded.Generator.PlanOf(n).MemberId).ToArray();
 
         foreach (var c in StorageScenario.Concurrencies)
         {
             var run = await StorageScenario.MeasureAsync(context, $"profile read c={c}", c, async (caller, n, ct) =>
-                _ = await store.GetAsync(program.Member(ids[Random.Shared.Next(ids.Length)]), ct).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException("A loaded member is missing."), cancellationToken).ConfigureAwait(false);
+                _ = await store.GetAsync(program.Member(ids[Random.Shared.Next(ids.Length)]), ct)
+                    ?? throw new InvalidOperationException("A loaded member is missing."), cancellationToken);
             Add(report, "profile read (IMemberStore.GetAsync)", c, run, "reads/s");
         }
 
@@ -42,10 +42,10 @@ public static class MemberStoreScenario
             {
                 // Each caller its own members, so no commit loses to another's.
                 var key = program.Member(ids[(caller + (c * (int)(n % (Members / c)))) % Members]);
-                var member = await store.GetAsync(key, ct).ConfigureAwait(false) ?? throw new InvalidOperationException("A loaded member is missing.");
-                var result = await store.CommitAsync(key, ReceiptWrite(member, caller, n), member.ConcurrencyToken, ct).ConfigureAwait(false);
+                var member = await store.GetAsync(key, ct) ?? throw new InvalidOperationException("A loaded member is missing.");
+                var result = await store.CommitAsync(key, ReceiptWrite(member, caller, n), member.ConcurrencyToken, ct);
                 if (result != CommitResult.Committed) throw new InvalidOperationException($"The receipt's commit answered {result}.");
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
             Add(report, "receipt (profile read + 5-row commit)", c, run, "receipts/s");
         }
 
@@ -54,9 +54,9 @@ public static class MemberStoreScenario
         {
             long rows = 0;
             for (var shard = 0; shard < BatchJobBench.Shards; shard++)
-                rows += (await reviews.ListDueAsync(programId, shard, CalendarYearMembers.ReviewDate, ct).ConfigureAwait(false)).Count;
+                rows += (await reviews.ListDueAsync(programId, shard, CalendarYearMembers.ReviewDate, ct)).Count;
             return rows;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         await ScanAsync(context, "profile scan (ListShardAsync, pages of 1,000, every shard), per row", async ct =>
         {
             long rows = 0;
@@ -65,16 +65,16 @@ public static class MemberStoreScenario
                 string? after = null;
                 do
                 {
-                    var page = await store.ListShardAsync(programId, shard, 1000, after, ct).ConfigureAwait(false);
+                    var page = await store.ListShardAsync(programId, shard, 1000, after, ct);
                     rows += page.Items.Count;
                     after = page.Next;
                 }
                 while (after is not null);
             }
             return rows;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
-        await context.CleanUpAsync(loaded.Storage, cancellationToken).ConfigureAwait(false);
+        await context.CleanUpAsync(loaded.Storage, cancellationToken);
         report.Print(Name);
     }
 
@@ -108,11 +108,11 @@ public static class MemberStoreScenario
             {
                 var sample = context.Cpu.Start();
                 var clock = Stopwatch.StartNew();
-                var rows = await scan(cancellationToken).ConfigureAwait(false);
+                var rows = await scan(cancellationToken);
                 if (rows != Members) throw new InvalidOperationException($"The scan returned {rows:N0} rows, not {Members:N0}.");
                 progress.Report(rows);
                 return new RunResult(rows, clock.Elapsed.TotalSeconds, LatencyStats.From([]), 0, null, sample.Stop());
-            }).ConfigureAwait(false));
+            }));
         }
         var best = runs.MaxBy(r => r.Rate)!;
         context.Report.Add(new Measurement

@@ -29,7 +29,7 @@ public static class NightlyScenario
         var report = context.Report;
         var reviewDate = CalendarYearMembers.ReviewDate;
         var counter = new RequestCounter();
-        var loaded = await BatchJobBench.LoadAsync(context, Name, ProgramId, count, counter, null, cancellationToken).ConfigureAwait(false);
+        var loaded = await BatchJobBench.LoadAsync(context, Name, ProgramId, count, counter, null, cancellationToken);
         var (storage, services) = (loaded.Storage, loaded.Services);
 
         // The job, as the local host's JobWorker runs it; its storage requests counted.
@@ -37,19 +37,19 @@ public static class NightlyScenario
         var options = new JobRunOptions { Parallelism = parallelism };
         var sample = context.Cpu.Start();
         var run = await Ui.ProgressAsync($"NightlyReview.RunAsync {reviewDate:yyyy-MM-dd}: {Shards} shards, {parallelism} at once", count, progress =>
-            services.Nightly.RunAsync(ProgramId, reviewDate, options, new BatchJobBench.Counter(progress, NightlyReview.Counts.Reviewed), cancellationToken), "members").ConfigureAwait(false);
+            services.Nightly.RunAsync(ProgramId, reviewDate, options, new BatchJobBench.Counter(progress, NightlyReview.Counts.Reviewed), cancellationToken), "members");
         var cpu = sample.Stop();
         var written = counter.TransactionOperations;
         report.Detail(Name, "storage requests per member reviewed (counted)", BatchJobBench.RequestsPer(counter, count, "member") +
             "; the bound writes 1 entity per member: the review moves the member's index entry (a delete and an insert), adds a ledger row and, with a notification, an outbox row it deletes once sent");
 
-        var again = await services.Nightly.RunAsync(ProgramId, reviewDate, options, null, cancellationToken).ConfigureAwait(false);
-        await VerifyAsync(context, storage, loaded.Generator, loaded.Program, count, run, again, cancellationToken).ConfigureAwait(false);
+        var again = await services.Nightly.RunAsync(ProgramId, reviewDate, options, null, cancellationToken);
+        await VerifyAsync(context, storage, loaded.Generator, loaded.Program, count, run, again, cancellationToken);
 
         // The bound's profile rows are as large as the product's, measured on its rows.
-        var profileChars = await BatchJobBench.ProfileCharsAsync(storage, cancellationToken).ConfigureAwait(false);
-        await context.CleanUpAsync(storage, cancellationToken).ConfigureAwait(false);
-        var bound = await BatchJobBench.BoundAsync(context, Name, count, count, profileChars, parallelism, cancellationToken).ConfigureAwait(false);
+        var profileChars = await BatchJobBench.ProfileCharsAsync(storage, cancellationToken);
+        await context.CleanUpAsync(storage, cancellationToken);
+        var bound = await BatchJobBench.BoundAsync(context, Name, count, count, profileChars, parallelism, cancellationToken);
         BatchJobBench.Result(context, Name, $"nightly review of {count:N0} members (NightlyReview.RunAsync)", parallelism, loaded,
             run.Counts[NightlyReview.Counts.Reviewed], run.Elapsed, cpu, bound, null, run.Counts, written);
     }
@@ -65,7 +65,7 @@ public static class NightlyScenario
 
         long due = 0;
         for (var shard = 0; shard < Shards; shard++)
-            due += (await storage.Ports.Reviews.ListDueAsync(ProgramId, shard, CalendarYearMembers.ReviewDate, cancellationToken).ConfigureAwait(false)).Count;
+            due += (await storage.Ports.Reviews.ListDueAsync(ProgramId, shard, CalendarYearMembers.ReviewDate, cancellationToken)).Count;
         report.Check(Name, $"nobody is due on {CalendarYearMembers.ReviewDate:yyyy-MM-dd} any more (every member re-filed in its review's write)", due == 0, $"{due:N0} still due");
 
         // An even sample: every member when there are few, and members from every part of the load when there are many.
@@ -74,7 +74,7 @@ public static class NightlyScenario
         var sampled = Enumerable.Range(0, count / step).Select(k => generator.PlanOf(k * step)).ToList();
         foreach (var chunk in sampled.Chunk(100))
         {
-            var stored = (await storage.Ports.Members.GetManyAsync([.. chunk.Select(p => program.Member(p.MemberId))], cancellationToken).ConfigureAwait(false))
+            var stored = (await storage.Ports.Members.GetManyAsync([.. chunk.Select(p => program.Member(p.MemberId))], cancellationToken))
                 .ToDictionary(m => m.Profile.MemberId, StringComparer.Ordinal);
             foreach (var plan in chunk)
             {
@@ -85,7 +85,7 @@ public static class NightlyScenario
         report.Check(Name, "sampled members' tier, points, window and next review date after the review are what their plans say", wrong.Count == 0,
             $"{sampled.Count:N0} members checked, {wrong.Count} wrong{(wrong.Count == 0 ? "" : $" (e.g. {string.Join("; ", wrong.Take(3))})")}");
 
-        var (messages, notifications) = await BatchJobBench.DrainNotificationsAsync(storage, cancellationToken).ConfigureAwait(false);
+        var (messages, notifications) = await BatchJobBench.DrainNotificationsAsync(storage, cancellationToken);
         var notified = notifications.DistinctBy(n => n.Id).Count(n => n.Events.OfType<TierDowngraded>().Any());
         var downgraded = expected[NightlyReview.Counts.Downgraded];
         report.Check(Name, "one notification queued per downgrade", notified == downgraded,

@@ -33,14 +33,14 @@ public static class Paired
                 for (var i = 0; i < slices; i++)
                 {
                     // The first slice of each gets the scenario's full warm-up (JIT, connections).
-                    bounds.Add(await Load.ClosedAsync(concurrency, i == 0 ? context.Scale.Warmup : warmup, slice, bound, context.Cpu, null, cancellationToken).ConfigureAwait(false));
+                    bounds.Add(await Load.ClosedAsync(concurrency, i == 0 ? context.Scale.Warmup : warmup, slice, bound, context.Cpu, null, cancellationToken));
                     progress.Report(i * 2 + 1);
-                    results.Add(await Load.ClosedAsync(concurrency, i == 0 ? context.Scale.Warmup : warmup, slice, result, context.Cpu, null, cancellationToken).ConfigureAwait(false));
+                    results.Add(await Load.ClosedAsync(concurrency, i == 0 ? context.Scale.Warmup : warmup, slice, result, context.Cpu, null, cancellationToken));
                     progress.Report(i * 2 + 2);
                 }
 
                 return 0;
-            }).ConfigureAwait(false);
+            });
         return (RunResult.Merge(bounds), RunResult.Merge(results));
     }
 }

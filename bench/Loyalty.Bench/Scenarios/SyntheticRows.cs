@@ -52,9 +52,9 @@ public static class SyntheticRows
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, make(PartitionOf(batch.Partition), RowOf(i), i)));
             }
 
-            if (actions.Count > 0) await table.SubmitCheckedAsync(actions, ct).ConfigureAwait(false);
+            if (actions.Count > 0) await table.SubmitCheckedAsync(actions, ct);
             progress?.Report(Interlocked.Add(ref done, actions.Count));
-        }).ConfigureAwait(false);
+        });
     }
 
     public static string PartitionOf(int partition) => $"p{partition:D4}";
@@ -81,7 +81,7 @@ public sealed class ShapedTransactions(TableClient table, int operations, int pr
         tag = Guid.NewGuid().ToString("N")[..6];
         etags = new ETag[callers];
         await Parallel.ForAsync(0, callers, cancellationToken, async (caller, ct) =>
-            etags[caller] = (await table.AddEntityAsync(SyntheticRows.Profile(Partition(caller), "p", profileChars, 0), ct).ConfigureAwait(false)).Headers.ETag!.Value).ConfigureAwait(false);
+            etags[caller] = (await table.AddEntityAsync(SyntheticRows.Profile(Partition(caller), "p", profileChars, 0), ct)).Headers.ETag!.Value);
     }
 
     private long sequence;
@@ -95,7 +95,7 @@ public sealed class ShapedTransactions(TableClient table, int operations, int pr
         for (var k = 0; k < operations - 1; k++)
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, SyntheticRows.Small(partition, $"r|{n:D9}|{k}", rowChars)));
         actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, "p", profileChars, n), etags[caller]));
-        var result = await table.SubmitCheckedAsync(actions, cancellationToken).ConfigureAwait(false);
+        var result = await table.SubmitCheckedAsync(actions, cancellationToken);
         etags[caller] = result.Value[^1].Headers.ETag ?? throw new InvalidOperationException("The profile update returned no ETag.");
     }
 

@@ -46,9 +46,9 @@ public sealed class Population
         {
             Vouchers = new VoucherRules { Automatic = new AutomaticVoucherRule(2_000, 100m), ValidDays = 90 },
         };
-        var created = await services.Programs.CreateAsync(new CreateProgram { Definition = definition, Name = "Benchmark Pet Shop", DefaultCountry = "SE" }, cancellationToken).ConfigureAwait(false);
+        var created = await services.Programs.CreateAsync(new CreateProgram { Definition = definition, Name = "Benchmark Pet Shop", DefaultCountry = "SE" }, cancellationToken);
         if (!created.IsValid) throw new InvalidOperationException($"The program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
-        var key = await services.ApiKeys.CreateAsync(definition.ProgramId, "bench-pos", Scope.Pos, cancellationToken).ConfigureAwait(false);
+        var key = await services.ApiKeys.CreateAsync(definition.ProgramId, "bench-pos", Scope.Pos, cancellationToken);
         if (!key.IsValid) throw new InvalidOperationException($"The API key was refused: {string.Join("; ", key.Errors.Select(e => e.Message))}");
 
         var members = new BenchMember[count];
@@ -69,13 +69,13 @@ public sealed class Population
                     Email = DemoData.Email(n),
                     BirthDate = new DateOnly(1950 + n % 50, 1 + n % 12, 1 + n % 28),
                     StoreId = $"store-{1 + n % 5}",
-                }, ct).ConfigureAwait(false);
+                }, ct);
                 if (!result.IsValid) throw new InvalidOperationException($"Member {n} was refused: {string.Join("; ", result.Errors.Select(e => e.Message))}");
                 members[i] = new BenchMember(n, result.Value.Profile.MemberId, phone);
                 progress.Report(Interlocked.Increment(ref done));
-            }).ConfigureAwait(false);
+            });
             return 0;
-        }).ConfigureAwait(false);
+        });
         context.Report.Detail(scenario, "seeding", $"{count:N0} members enrolled in {clock.Elapsed.TotalSeconds:0.0} s ({count / clock.Elapsed.TotalSeconds:N0} members/s through IMemberService.EnrolAsync, c=16)");
         var requests = counter.Snapshot();
         context.Report.Detail(scenario, "storage requests per enrolment (counted)",

@@ -39,7 +39,7 @@ public sealed class ApiKeyAuthentication(IApiKeyService keys, IMemberAuthService
             if (memberTokens.Authenticate(token) is not { } member)
                 return (null, Problems.Unauthenticated(InvalidToken));
             if (!members) return (null, Problems.Forbidden("A member token reaches only the member's own endpoints (/api/v1/me…)."));
-            return await memberTokens.IsCurrentAsync(member, context.RequestAborted).ConfigureAwait(false) ? (member, null) : (null, Problems.NotFound(GoneMember));
+            return await memberTokens.IsCurrentAsync(member, context.RequestAborted) ? (member, null) : (null, Problems.NotFound(GoneMember));
         }
         if (presented.Length == 0)
             return (null, Problems.Unauthenticated($"Send your API key in the {Header} header."));
@@ -53,7 +53,7 @@ public sealed class ApiKeyAuthentication(IApiKeyService keys, IMemberAuthService
         }
         else
         {
-            caller = await keys.AuthenticateAsync(presented, context.RequestAborted).ConfigureAwait(false);
+            caller = await keys.AuthenticateAsync(presented, context.RequestAborted);
             if (caller is null)
                 return (null, Problems.Unauthenticated("The API key is not valid."));
             if (cache.Count >= MaxCached) cache.Clear();
@@ -75,7 +75,7 @@ public sealed class ApiKeyAuthentication(IApiKeyService keys, IMemberAuthService
         if (BearerToken(context) is not { } token)
             return (null, context.Request.Headers[Header].Count > 0 ? Problems.Forbidden("An API key cannot act as a member. " + detail) : Problems.Unauthenticated(detail));
         if (memberTokens.Authenticate(token) is not { } member) return (null, Problems.Unauthenticated(InvalidToken));
-        return await memberTokens.IsCurrentAsync(member, context.RequestAborted).ConfigureAwait(false) ? (member, null) : (null, Problems.NotFound(GoneMember));
+        return await memberTokens.IsCurrentAsync(member, context.RequestAborted) ? (member, null) : (null, Problems.NotFound(GoneMember));
     }
 
     private static string? BearerToken(HttpContext context) =>

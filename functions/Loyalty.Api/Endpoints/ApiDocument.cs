@@ -50,9 +50,9 @@ public static class ApiDocument
 #pragma warning disable ASP0014
         app.UseEndpoints(endpoints => endpoints.MapLoyaltyApi());
 #pragma warning restore ASP0014
-        var document = await app.Services.GetRequiredKeyedService<IOpenApiDocumentProvider>(Name).GetOpenApiDocumentAsync(cancellationToken).ConfigureAwait(false);
+        var document = await app.Services.GetRequiredKeyedService<IOpenApiDocumentProvider>(Name).GetOpenApiDocumentAsync(cancellationToken);
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        await document.SerializeAsync(new OpenApiJsonWriter(text), app.Services.GetRequiredService<IOptionsMonitor<OpenApiOptions>>().Get(Name).OpenApiVersion, cancellationToken).ConfigureAwait(false);
+        await document.SerializeAsync(new OpenApiJsonWriter(text), app.Services.GetRequiredService<IOptionsMonitor<OpenApiOptions>>().Get(Name).OpenApiVersion, cancellationToken);
         return text.ToString();
     }
 

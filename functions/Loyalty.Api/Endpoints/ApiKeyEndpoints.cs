@@ -14,7 +14,7 @@ public static class ApiKeyEndpoints
     public static Task<IResult> List(HttpContext context) =>
         Handler.Authorized(context, Scope.Admin, async (caller, ct) =>
             !Handler.TryPage(context, out var page, out var problem) ? problem!
-            : Outcomes.Ok(await context.Service<IApiKeyService>().ListAsync(caller.ProgramId, page, ct).ConfigureAwait(false)));
+            : Outcomes.Ok(await context.Service<IApiKeyService>().ListAsync(caller.ProgramId, page, ct)));
 
     public static Task<IResult> Create(HttpContext context) =>
         Handler.Authorized<NewApiKey>(context, Scope.Admin, async (caller, request, ct) =>
@@ -22,19 +22,19 @@ public static class ApiKeyEndpoints
             // No scope at all is the service's to refuse, together with any other mistake; only a misspelt one is refused here.
             if (!Scopes.TryParse(request.Scopes ?? [], out var scopes, out var unknown) && unknown is not null)
                 return Problems.Field("scopes", $"Unknown scope '{unknown}'; use pos, store, marketing or admin.");
-            var created = await context.Service<IApiKeyService>().CreateAsync(caller.ProgramId, request.Name ?? "", scopes, request.ExpiresAt, ct).ConfigureAwait(false);
+            var created = await context.Service<IApiKeyService>().CreateAsync(caller.ProgramId, request.Name ?? "", scopes, request.ExpiresAt, ct);
             return Outcomes.Created(created.IsValid ? CreatedApiKey.From(created.Value) : Core.Validation.Result<CreatedApiKey>.Fail(created.Errors),
                 key => Outcomes.Location("keys", key.KeyId));
         });
 
     public static Task<IResult> Get(HttpContext context, string keyId) =>
         Handler.Authorized(context, Scope.Admin, async (caller, ct) =>
-            Outcomes.Ok(await context.Service<IApiKeyService>().GetAsync(caller.ProgramId, keyId, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IApiKeyService>().GetAsync(caller.ProgramId, keyId, ct)));
 
     /// <summary>For good; hosts cache successful key look-ups, so the key may work for up to 30 s more.</summary>
     public static Task<IResult> Revoke(HttpContext context, string keyId) =>
         Handler.Authorized(context, Scope.Admin, async (caller, ct) =>
-            Outcomes.Ok(await context.Service<IApiKeyService>().RevokeAsync(caller.ProgramId, keyId, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IApiKeyService>().RevokeAsync(caller.ProgramId, keyId, ct)));
 }
 
 public sealed record NewApiKey

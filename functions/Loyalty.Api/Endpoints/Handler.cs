@@ -20,8 +20,8 @@ internal static class Handler
     public static async Task<IResult> Authorized(HttpContext context, Scope scope, Func<ApiCaller, CancellationToken, Task<IResult>> action, bool members = false)
     {
         var auth = context.RequestServices.GetRequiredService<ApiKeyAuthentication>();
-        var (caller, denied) = await auth.AuthenticateAsync(context, scope, members).ConfigureAwait(false);
-        return denied ?? await action(caller!, context.RequestAborted).ConfigureAwait(false);
+        var (caller, denied) = await auth.AuthenticateAsync(context, scope, members);
+        return denied ?? await action(caller!, context.RequestAborted);
     }
 
     public static Task<IResult> Authorized<TBody>(HttpContext context, Scope scope, Func<ApiCaller, TBody, CancellationToken, Task<IResult>> action)
@@ -31,8 +31,8 @@ internal static class Handler
     /// <summary>For the member's own endpoints (/me…): a member token only; the member id comes from it, never from the request.</summary>
     public static async Task<IResult> AsMember(HttpContext context, Func<ApiCaller, string, CancellationToken, Task<IResult>> action)
     {
-        var (caller, denied) = await context.RequestServices.GetRequiredService<ApiKeyAuthentication>().AuthenticateMemberAsync(context).ConfigureAwait(false);
-        return denied ?? await action(caller!, caller!.MemberId!, context.RequestAborted).ConfigureAwait(false);
+        var (caller, denied) = await context.RequestServices.GetRequiredService<ApiKeyAuthentication>().AuthenticateMemberAsync(context);
+        return denied ?? await action(caller!, caller!.MemberId!, context.RequestAborted);
     }
 
     public static Task<IResult> AsMember<TBody>(HttpContext context, Func<ApiCaller, string, TBody, CancellationToken, Task<IResult>> action)
@@ -54,9 +54,9 @@ internal static class Handler
         HttpContext context, ApiCaller caller, string action, Func<Task<Result<T>>> read, Func<T, string> memberOf)
     {
         if (!TryAuditReason(context, out var reason, out var problem)) return problem!;
-        var result = await read().ConfigureAwait(false);
+        var result = await read();
         if (result.IsValid && (caller.Scopes & Scope.Admin) != 0)
-            await context.Service<IPrivacyService>().RecordReadAsync(caller.ProgramId, memberOf(result.Value), caller.KeyId, action, reason, context.RequestAborted).ConfigureAwait(false);
+            await context.Service<IPrivacyService>().RecordReadAsync(caller.ProgramId, memberOf(result.Value), caller.KeyId, action, reason, context.RequestAborted);
         return Outcomes.Ok(result);
     }
 
@@ -73,8 +73,8 @@ internal static class Handler
     private static async Task<IResult> WithBody<TBody>(HttpContext context, Func<TBody, Task<IResult>> action, CancellationToken cancellationToken)
         where TBody : class
     {
-        var body = await JsonBody.ReadAsync<TBody>(context.Request, cancellationToken).ConfigureAwait(false);
-        return body.Problem ?? await action(body.Value!).ConfigureAwait(false);
+        var body = await JsonBody.ReadAsync<TBody>(context.Request, cancellationToken);
+        return body.Problem ?? await action(body.Value!);
     }
 
     public static T Service<T>(this HttpContext context) where T : notnull => context.RequestServices.GetRequiredService<T>();

@@ -33,11 +33,11 @@ public static class MemberAuthEndpoints
         Handler.ForMemberPages<TokenRequest>(context, (programId, request, ct) => Token(context, programId, request, ct));
 
     private static async Task<IResult> SendCode(HttpContext context, string programId, CodeRequest request, CancellationToken ct) =>
-        Answer(context, await context.Service<IMemberAuthService>().RequestCodeAsync(programId, request, context.Service<ClientAddresses>().Of(context), ct).ConfigureAwait(false),
+        Answer(context, await context.Service<IMemberAuthService>().RequestCodeAsync(programId, request, context.Service<ClientAddresses>().Of(context), ct),
             sent => Results.Json(sent, JsonBody.Options, statusCode: StatusCodes.Status202Accepted));
 
     private static async Task<IResult> Token(HttpContext context, string programId, TokenRequest request, CancellationToken ct) =>
-        Answer(context, await context.Service<IMemberAuthService>().IssueTokenAsync(programId, request, context.Service<ClientAddresses>().Of(context), ct).ConfigureAwait(false),
+        Answer(context, await context.Service<IMemberAuthService>().IssueTokenAsync(programId, request, context.Service<ClientAddresses>().Of(context), ct),
             token => Results.Json(token, JsonBody.Options));
 
     /// <summary>A rate limit is a 429 with Retry-After: the end of the current window.</summary>

@@ -15,7 +15,7 @@ public static class MemberEndpoints
         Handler.Authorized<EnrolMember>(context, Till, async (caller, request, ct) =>
             request.HouseholdOf is not null && !caller.Scopes.Allows(Scope.Store)
                 ? Problems.Forbidden("Joining a household needs a store key; enrol without householdOf, or ask store staff.")
-                : Outcomes.Created(await context.Service<IMemberService>().EnrolAsync(caller.ProgramId, request, ct).ConfigureAwait(false),
+                : Outcomes.Created(await context.Service<IMemberService>().EnrolAsync(caller.ProgramId, request, ct),
                 member => Outcomes.Location("members", member.Profile.MemberId)));
 
     /// <summary>
@@ -39,31 +39,31 @@ public static class MemberEndpoints
         Handler.Authorized<UpdateContact>(context, Scope.Store, async (caller, request, ct) =>
             !Handler.TryAuditReason(context, out var reason, out var problem) ? problem!
             : Outcomes.Ok(await context.Service<IMemberService>().UpdateContactAsync(
-                caller.ProgramId, memberId, request, new StaffChange(caller.KeyId, (caller.Scopes & Scope.Admin) != 0, reason), ct).ConfigureAwait(false)));
+                caller.ProgramId, memberId, request, new StaffChange(caller.KeyId, (caller.Scopes & Scope.Admin) != 0, reason), ct)));
 
     public static Task<IResult> LinkHousehold(HttpContext context, string memberId) =>
         Handler.Authorized<HouseholdLink>(context, Scope.Store, async (caller, request, ct) =>
-            Outcomes.Ok(await context.Service<IMemberService>().LinkHouseholdAsync(caller.ProgramId, memberId, request.HouseholdOf, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IMemberService>().LinkHouseholdAsync(caller.ProgramId, memberId, request.HouseholdOf, ct)));
 
     public static Task<IResult> ListReceipts(HttpContext context, string memberId) =>
         Handler.Authorized(context, Till, async (caller, ct) =>
             !Handler.TryPage(context, out var page, out var problem) ? problem!
             : await Handler.AuditedRead(context, caller, "member.receipts",
-                () => context.Service<IMemberService>().ListReceiptsAsync(caller.ProgramId, memberId, page, ct), _ => memberId).ConfigureAwait(false));
+                () => context.Service<IMemberService>().ListReceiptsAsync(caller.ProgramId, memberId, page, ct), _ => memberId));
 
     public static Task<IResult> ListLedger(HttpContext context, string memberId) =>
         Handler.Authorized(context, Scope.Store, async (caller, ct) =>
             !Handler.TryPage(context, out var page, out var problem) ? problem!
             : await Handler.AuditedRead(context, caller, "member.ledger",
-                () => context.Service<IMemberService>().ListLedgerAsync(caller.ProgramId, memberId, page, ct), _ => memberId).ConfigureAwait(false));
+                () => context.Service<IMemberService>().ListLedgerAsync(caller.ProgramId, memberId, page, ct), _ => memberId));
 
     public static Task<IResult> ChooseVoucher(HttpContext context, string memberId) =>
         Handler.Authorized<VoucherChoice>(context, Till, async (caller, request, ct) =>
-            Outcomes.Ok(await context.Service<IMemberService>().ChooseVoucherAsync(caller.ProgramId, memberId, request.RequestId, request.Value, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IMemberService>().ChooseVoucherAsync(caller.ProgramId, memberId, request.RequestId, request.Value, ct)));
 
     public static Task<IResult> RedeemVoucher(HttpContext context, string memberId, string voucherId) =>
         Handler.Authorized<VoucherRedemption>(context, Till, async (caller, request, ct) =>
-            Outcomes.Ok(await context.Service<IMemberService>().RedeemVoucherAsync(caller.ProgramId, memberId, voucherId, request.RequestId, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IMemberService>().RedeemVoucherAsync(caller.ProgramId, memberId, voucherId, request.RequestId, ct)));
 }
 
 /// <param name="HouseholdOf">The member whose household this member joins.</param>

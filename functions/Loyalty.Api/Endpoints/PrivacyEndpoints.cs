@@ -29,14 +29,14 @@ public static class PrivacyEndpoints
     private static async Task<IResult> ExportAs(HttpContext context, ApiCaller caller, string memberId, CancellationToken ct)
     {
         if (!Handler.TryAuditReason(context, out var reason, out var problem)) return problem!;
-        var exported = await context.Service<IPrivacyService>().ExportAsync(caller.ProgramId, memberId, caller.KeyId, reason, ct).ConfigureAwait(false);
+        var exported = await context.Service<IPrivacyService>().ExportAsync(caller.ProgramId, memberId, caller.KeyId, reason, ct);
         return Outcomes.From(exported, document => Results.Bytes(document.Content, "application/json", $"member-{memberId}.json")
             .WithHeader(ExportHeader, document.Location));
     }
 
     public static Task<IResult> Erase(HttpContext context, string memberId) =>
         Handler.Authorized<ErasureRequest>(context, Scope.Admin, async (caller, request, ct) =>
-            Outcomes.Ok(await context.Service<IPrivacyService>().EraseAsync(caller.ProgramId, memberId, request.Reason, caller.KeyId, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IPrivacyService>().EraseAsync(caller.ProgramId, memberId, request.Reason, caller.KeyId, ct)));
 
     /// <summary>
     /// The member's own erasure (My pages' "delete my membership"): the same erasure as an admin's, recorded with the
@@ -47,13 +47,13 @@ public static class PrivacyEndpoints
         Handler.AsMember<SelfErasure>(context, async (caller, memberId, request, ct) =>
             request.Confirm is not true
                 ? Problems.Field("confirm", "Send \"confirm\": true to erase your membership; it cannot be undone.")
-                : Outcomes.Ok(await context.Service<IPrivacyService>().EraseAsync(caller.ProgramId, memberId, SelfErasureReason, SelfErasureActor, ct).ConfigureAwait(false)));
+                : Outcomes.Ok(await context.Service<IPrivacyService>().EraseAsync(caller.ProgramId, memberId, SelfErasureReason, SelfErasureActor, ct)));
 
     /// <summary>One member's trail (<c>?memberId=</c>, required), newest first, paged.</summary>
     public static Task<IResult> ListAudit(HttpContext context) =>
         Handler.Authorized(context, Scope.Admin, async (caller, ct) =>
             !Handler.TryPage(context, out var page, out var problem) ? problem!
-            : Outcomes.Ok(await context.Service<IPrivacyService>().ListAuditAsync(caller.ProgramId, context.Request.Query["memberId"].ToString(), page, ct).ConfigureAwait(false)));
+            : Outcomes.Ok(await context.Service<IPrivacyService>().ListAuditAsync(caller.ProgramId, context.Request.Query["memberId"].ToString(), page, ct)));
 }
 
 /// <param name="Reason">Why, e.g. the reference of the member's request; recorded with the erasure (names, phone numbers and the like are taken out).</param>

@@ -12,7 +12,7 @@ public static class ProgramEndpoints
 {
     public static Task<IResult> Get(HttpContext context) =>
         Handler.Authorized(context, Scope.Admin | Scope.Marketing, async (caller, ct) =>
-            Outcomes.Ok(await context.Service<IProgramService>().GetAsync(caller.ProgramId, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IProgramService>().GetAsync(caller.ProgramId, ct)));
 
     /// <summary>
     /// The body is the whole next definition, with <c>version</c> set to the version being created: two admins
@@ -22,5 +22,5 @@ public static class ProgramEndpoints
         Handler.Authorized<ProgramDefinition>(context, Scope.Admin, async (caller, definition, ct) =>
             definition.ProgramId != caller.ProgramId
                 ? Outcomes.Problem([new ValidationError(ErrorCodes.ProgramMismatch, "programId", $"This key belongs to program '{caller.ProgramId}'.")])
-                : Outcomes.Ok(await context.Service<IProgramService>().PublishAsync(caller.ProgramId, definition, ct).ConfigureAwait(false)));
+                : Outcomes.Ok(await context.Service<IProgramService>().PublishAsync(caller.ProgramId, definition, ct)));
 }

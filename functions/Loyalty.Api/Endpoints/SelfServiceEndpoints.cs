@@ -12,17 +12,17 @@ public static class SelfServiceEndpoints
 {
     public static Task<IResult> Get(HttpContext context) =>
         Handler.AsMember(context, async (caller, memberId, ct) =>
-            Outcomes.Ok(await context.Service<IMemberService>().GetAsync(caller.ProgramId, memberId, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<IMemberService>().GetAsync(caller.ProgramId, memberId, ct)));
 
     /// <summary>Every channel's receipts (store and online), newest first, paged as the till's listing.</summary>
     public static Task<IResult> ListReceipts(HttpContext context) =>
         Handler.AsMember(context, async (caller, memberId, ct) =>
             !Handler.TryPage(context, out var page, out var problem) ? problem!
-            : Outcomes.Ok(await context.Service<IMemberService>().ListReceiptsAsync(caller.ProgramId, memberId, page, ct).ConfigureAwait(false)));
+            : Outcomes.Ok(await context.Service<IMemberService>().ListReceiptsAsync(caller.ProgramId, memberId, page, ct)));
 
     public static Task<IResult> ListOffers(HttpContext context) =>
         Handler.AsMember(context, async (caller, memberId, ct) =>
-            Outcomes.Ok(await context.Service<ISelfService>().OffersAsync(caller.ProgramId, memberId, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<ISelfService>().OffersAsync(caller.ProgramId, memberId, ct)));
 
     /// <summary>
     /// Contact details, interests and consents (each consent change recorded with source "member"): 200 when all of it
@@ -31,17 +31,17 @@ public static class SelfServiceEndpoints
     public static Task<IResult> Update(HttpContext context) =>
         Handler.AsMember<UpdateContact>(context, async (caller, memberId, request, ct) =>
             MemberAuthEndpoints.Answer(context,
-                await context.Service<ISelfService>().UpdateContactAsync(caller.ProgramId, memberId, request, context.Service<ClientAddresses>().Of(context), ct).ConfigureAwait(false),
+                await context.Service<ISelfService>().UpdateContactAsync(caller.ProgramId, memberId, request, context.Service<ClientAddresses>().Of(context), ct),
                 update => Results.Json(update, JsonBody.Options, statusCode: update.Pending.Count > 0 ? StatusCodes.Status202Accepted : StatusCodes.Status200OK)));
 
     /// <summary>The code sent to a new phone or e-mail: only now does it become the member's.</summary>
     public static Task<IResult> ConfirmContact(HttpContext context) =>
         Handler.AsMember<ContactConfirmation>(context, async (caller, memberId, request, ct) =>
             MemberAuthEndpoints.Answer(context,
-                await context.Service<ISelfService>().ConfirmContactAsync(caller.ProgramId, memberId, request, context.Service<ClientAddresses>().Of(context), ct).ConfigureAwait(false),
+                await context.Service<ISelfService>().ConfirmContactAsync(caller.ProgramId, memberId, request, context.Service<ClientAddresses>().Of(context), ct),
                 member => Results.Json(member, JsonBody.Options)));
 
     public static Task<IResult> ChooseVoucher(HttpContext context) =>
         Handler.AsMember<VoucherChoice>(context, async (caller, memberId, request, ct) =>
-            Outcomes.Ok(await context.Service<ISelfService>().ChooseVoucherAsync(caller.ProgramId, memberId, request.RequestId, request.Value, ct).ConfigureAwait(false)));
+            Outcomes.Ok(await context.Service<ISelfService>().ChooseVoucherAsync(caller.ProgramId, memberId, request.RequestId, request.Value, ct)));
 }

@@ -22,7 +22,7 @@ public static class CorrelationIds
         {
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerName);
             using (Begin(context, logger))
-                await next(context).ConfigureAwait(false);
+                await next(context);
         });
 
     /// <summary>Answers the request's correlation id in the response header and opens the logging scope that carries it.</summary>

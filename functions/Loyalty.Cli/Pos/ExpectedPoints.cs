@@ -65,16 +65,16 @@ internal sealed class ExpectedPoints
         var owners = new ConcurrentDictionary<IdentityKey, string>();
         await Parallel.ForEachAsync(identifiers, Options(cancellationToken), async (key, ct) =>
         {
-            if (await ports.Identities.GetAsync(key, ct).ConfigureAwait(false) is { } claim) owners[key] = claim.MemberId;
-        }).ConfigureAwait(false);
+            if (await ports.Identities.GetAsync(key, ct) is { } claim) owners[key] = claim.MemberId;
+        });
 
         var states = new ConcurrentDictionary<string, MemberState>();
         await Parallel.ForEachAsync(owners.Values.Distinct(), Options(cancellationToken), async (memberId, ct) =>
         {
             // A claim whose member was never written (a crashed enrolment) is nobody's: the service parks such receipts too.
-            if (await ports.Members.GetAsync(new MemberKey(program.ProgramId, program.Shards, memberId), ct).ConfigureAwait(false) is { } member)
+            if (await ports.Members.GetAsync(new MemberKey(program.ProgramId, program.Shards, memberId), ct) is { } member)
                 states[memberId] = member.State;
-        }).ConfigureAwait(false);
+        });
 
         var books = states.ToDictionary(s => s.Key, s => new MemberBook(s.Value));
         foreach (var (receipt, _) in plan.Receipts.Where(r => !r.Duplicate))
@@ -97,10 +97,10 @@ internal sealed class ExpectedPoints
         var mismatches = new ConcurrentBag<Mismatch>();
         await Parallel.ForEachAsync(targets, Options(cancellationToken), async (target, ct) =>
         {
-            var member = await members.GetAsync(new MemberKey(program.ProgramId, program.Shards, target.MemberId), ct).ConfigureAwait(false);
+            var member = await members.GetAsync(new MemberKey(program.ProgramId, program.Shards, target.MemberId), ct);
             if (member?.State.QualifyingPoints != target.Expected)
                 mismatches.Add(new Mismatch(target.MemberId, target.Before, target.Expected, member?.State.QualifyingPoints));
-        }).ConfigureAwait(false);
+        });
         return [.. mismatches.OrderBy(m => m.MemberId, StringComparer.Ordinal)];
     }
 

@@ -19,7 +19,7 @@ internal sealed class PosSimulator(QueueClient queue, TimeSpan stall)
     /// <param name="maxDepth">Messages the queue may hold; sending pauses at this depth until the worker catches up.</param>
     public async Task<SendResult> SendAsync(SimulationPlan plan, double rate, int maxDepth, ProgressTask progress, CancellationToken cancellationToken)
     {
-        var depth = (await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+        var depth = (await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
         // The depth is at most the last reading plus the messages sent since, so the queue is read only when that
         // bound reaches the limit, not before every send.
         var sentSinceReading = 0;
@@ -29,21 +29,21 @@ internal sealed class PosSimulator(QueueClient queue, TimeSpan stall)
         foreach (var message in plan.Messages)
         {
             if (Ahead(receipts, rate, clock.Elapsed) is { Ticks: > 0 } ahead)
-                await Task.Delay(ahead, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(ahead, cancellationToken);
             if (depth + sentSinceReading >= maxDepth)
             {
                 var pausedAt = clock.Elapsed;
                 var watch = new DepthWatch(queue, stall);
-                while ((depth = await watch.ReadAsync(cancellationToken).ConfigureAwait(false)) >= maxDepth)
+                while ((depth = await watch.ReadAsync(cancellationToken)) >= maxDepth)
                 {
                     progress.Description = $"Sending (paused: {depth:N0} messages queued)";
-                    await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(Poll, cancellationToken);
                 }
                 sentSinceReading = 0;
                 waited += clock.Elapsed - pausedAt;
                 progress.Description = "Sending";
             }
-            await queue.SendBodyAsync(BinaryData.FromString(message.Body), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.SendBodyAsync(BinaryData.FromString(message.Body), cancellationToken: cancellationToken);
             sentSinceReading++;
             receipts += message.Receipts.Count;
             progress.Increment(message.Receipts.Count);
@@ -60,15 +60,15 @@ internal sealed class PosSimulator(QueueClient queue, TimeSpan stall)
     public async Task DrainAsync(ProgressTask progress, CancellationToken cancellationToken)
     {
         var watch = new DepthWatch(queue, stall);
-        var depth = await watch.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var depth = await watch.ReadAsync(cancellationToken);
         progress.MaxValue = Math.Max(depth, 1);
         while (depth > 0)
         {
             progress.Description = $"Draining ({depth:N0} messages left)";
             progress.MaxValue = Math.Max(progress.MaxValue, depth);
             progress.Value = progress.MaxValue - depth;
-            await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
-            depth = await watch.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Poll, cancellationToken);
+            depth = await watch.ReadAsync(cancellationToken);
         }
         progress.Description = "Drained";
         progress.Value = progress.MaxValue;
@@ -83,7 +83,7 @@ internal sealed class PosSimulator(QueueClient queue, TimeSpan stall)
 
         public async Task<int> ReadAsync(CancellationToken cancellationToken)
         {
-            var depth = (await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+            var depth = (await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
             if (depth < smallest)
             {
                 smallest = depth;

@@ -67,11 +67,11 @@ internal sealed class ServiceBusBatcher(ServiceBusSender sender, Action<int> sen
     /// <exception cref="MessageTooLargeException">Not even an empty batch takes the message.</exception>
     public async Task AddAsync(ServiceBusMessage message, int receiptCount, CancellationToken cancellationToken)
     {
-        batch ??= await sender.CreateMessageBatchAsync(cancellationToken).ConfigureAwait(false);
+        batch ??= await sender.CreateMessageBatchAsync(cancellationToken);
         if (!batch.TryAddMessage(message))
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-            batch = await sender.CreateMessageBatchAsync(cancellationToken).ConfigureAwait(false);
+            await FlushAsync(cancellationToken);
+            batch = await sender.CreateMessageBatchAsync(cancellationToken);
             if (!batch.TryAddMessage(message))
                 throw new MessageTooLargeException($"Message {message.MessageId} is {message.Body.ToMemory().Length:N0} bytes; with its headers it exceeds the {batch.MaxSizeInBytes:N0} bytes {sender.EntityPath} takes.");
         }
@@ -82,7 +82,7 @@ internal sealed class ServiceBusBatcher(ServiceBusSender sender, Action<int> sen
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         if (batch is not { Count: > 0 }) return;
-        await sender.SendMessagesAsync(batch, cancellationToken).ConfigureAwait(false);
+        await sender.SendMessagesAsync(batch, cancellationToken);
         sent(receipts);
         batch.Dispose();
         batch = null;

@@ -24,23 +24,23 @@ public sealed class ApiKeyService(IApiKeyStore store, ProgramCache programs, Con
         if (expiresAt <= now)
             errors.Add(ErrorCodes.OutOfRange, "expiresAt", "expiresAt is in the future (or left out for a key that does not expire).");
         if (errors.Any) return Result<IssuedApiKey>.Fail(errors.Items);
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null)
+        if (await programs.GetAsync(programId, cancellationToken) is null)
             return Refusals.ProgramNotFound<IssuedApiKey>(programId);
 
         var key = ApiKeySecret.Generate();
         var record = new ApiKeyRecord(key.KeyId, programId, Texts.Trim(name), scopes, key.Hash(), now, expiresAt);
-        await store.InsertAsync(record, cancellationToken).ConfigureAwait(false);
+        await store.InsertAsync(record, cancellationToken);
         return new IssuedApiKey(key.KeyId, programId, record.Name, scopes, key.Value) { CreatedAt = now, ExpiresAt = expiresAt };
     }
 
     public async Task<ApiCaller?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
     {
         if (!ApiKeySecret.TryParse(presentedKey, out var key)) return null;
-        var stored = await store.GetAsync(key.KeyId, cancellationToken).ConfigureAwait(false);
+        var stored = await store.GetAsync(key.KeyId, cancellationToken);
         var now = time.GetUtcNow();
         if (stored is null || Status(stored, now) != ApiKeyStatus.Active || !key.Matches(stored.Hash)) return null;
         if (stored.LastUsedAt is not { } last || now - last >= LastUsedPrecision)
-            await store.RecordUseAsync(stored.KeyId, now, cancellationToken).ConfigureAwait(false);
+            await store.RecordUseAsync(stored.KeyId, now, cancellationToken);
         return new ApiCaller(stored.KeyId, stored.ProgramId, stored.Scopes);
     }
 
@@ -49,27 +49,27 @@ public sealed class ApiKeyService(IApiKeyStore store, ProgramCache programs, Con
         var listing = $"{programId}|keys";
         if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<ApiKeyInfo>>.Fail(mistakes);
         var now = time.GetUtcNow();
-        var found = await store.ListAsync(programId, page.PageSize, after, cancellationToken).ConfigureAwait(false);
+        var found = await store.ListAsync(programId, page.PageSize, after, cancellationToken);
         return continuations.Page(new CursorPage<ApiKeyInfo>([.. found.Items.Select(k => Info(k, now))], found.Next), listing);
     }
 
     public async Task<Result<ApiKeyInfo>> GetAsync(string programId, string keyId, CancellationToken cancellationToken) =>
-        await FindAsync(programId, keyId, cancellationToken).ConfigureAwait(false) is { } stored
+        await FindAsync(programId, keyId, cancellationToken) is { } stored
             ? Info(stored, time.GetUtcNow())
             : KeyNotFound(keyId);
 
     public async Task<Result<ApiKeyInfo>> RevokeAsync(string programId, string keyId, CancellationToken cancellationToken)
     {
-        if (await FindAsync(programId, keyId, cancellationToken).ConfigureAwait(false) is not { } stored) return KeyNotFound(keyId);
+        if (await FindAsync(programId, keyId, cancellationToken) is not { } stored) return KeyNotFound(keyId);
         var now = time.GetUtcNow();
         if (stored.RevokedAt is not null) return Info(stored, now);
-        await store.RevokeAsync(keyId, now, cancellationToken).ConfigureAwait(false);
+        await store.RevokeAsync(keyId, now, cancellationToken);
         return Info(stored with { RevokedAt = now }, now);
     }
 
     /// <summary>Another program's key is answered as one that does not exist, so key ids reveal nothing across programs.</summary>
     private async Task<ApiKeyRecord?> FindAsync(string programId, string keyId, CancellationToken cancellationToken) =>
-        ApiKeySecret.IsKeyId(keyId) && await store.GetAsync(keyId, cancellationToken).ConfigureAwait(false) is { } stored && stored.ProgramId == programId
+        ApiKeySecret.IsKeyId(keyId) && await store.GetAsync(keyId, cancellationToken) is { } stored && stored.ProgramId == programId
             ? stored
             : null;
 

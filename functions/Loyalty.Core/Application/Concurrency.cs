@@ -12,10 +12,10 @@ internal static class Concurrency
     {
         for (var i = 0; i < MaxAttempts; i++)
         {
-            if (await attempt().ConfigureAwait(false) is { } result) return result;
+            if (await attempt() is { } result) return result;
             // Jitter spreads the losers of one race so they do not collide again on the next try. Real time, not the
             // injected TimeProvider: a test's frozen clock must not stall the retry.
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 4 << Math.Min(i, 5))), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 4 << Math.Min(i, 5))), cancellationToken);
         }
         return Result<T>.Fail(ApplicationErrors.Busy, "", "The member is being changed by many requests at once; try again shortly.");
     }

@@ -24,22 +24,22 @@ internal sealed class MemberCommits(IMemberStore members, INotificationQueue not
         MemberKey key, string operationId, IReadOnlyList<string> reads, Func<StoredMember, MemberBook, DateTimeOffset, Task<Result<BookChange>>> decide,
         Func<StoredMember, BookChange, DateTimeOffset, MemberWrite> write, CancellationToken cancellationToken)
     {
-        using var turn = await locks.AcquireAsync($"{key.ProgramId}/{key.MemberId}", cancellationToken).ConfigureAwait(false);
+        using var turn = await locks.AcquireAsync($"{key.ProgramId}/{key.MemberId}", cancellationToken);
         return await Concurrency.RetryAsync(async () =>
         {
-            var member = await members.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            var member = await members.GetAsync(key, cancellationToken);
             // An erased member keeps its points for the accounts but takes part in nothing new; a redelivery of an
             // operation from before the erasure still gets its first outcome.
             if (member is not { Profile.ErasedAt: null })
-                return member is not null && await ReplayAsync(key, member.State, operationId, cancellationToken).ConfigureAwait(false) is { } before
+                return member is not null && await ReplayAsync(key, member.State, operationId, cancellationToken) is { } before
                     ? before
                     : Refusals.MemberNotFound<Outcome>();
             var now = time.GetUtcNow();
-            var decided = await decide(member, await BookAsync(key, member.State, reads, cancellationToken).ConfigureAwait(false), now).ConfigureAwait(false);
+            var decided = await decide(member, await BookAsync(key, member.State, reads, cancellationToken), now);
             if (!decided.IsValid)
             {
                 // Refused now ("voucher not open") after our own earlier success is a replay, not a failure.
-                return await ReplayAsync(key, member.State, operationId, cancellationToken).ConfigureAwait(false) is { } done
+                return await ReplayAsync(key, member.State, operationId, cancellationToken) is { } done
                     ? done
                     : Result<Outcome>.Fail(decided.Errors);
             }
@@ -47,18 +47,18 @@ internal sealed class MemberCommits(IMemberStore members, INotificationQueue not
             if (change.Replayed) return change.Transition.Outcome;
             var written = write(member, change, now);
             // Typed arms: an untyped null could bind to the implicit conversion from Outcome (which refuses null) instead of meaning "try again".
-            switch (await members.CommitAsync(key, written, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false))
+            switch (await members.CommitAsync(key, written, member.ConcurrencyToken, cancellationToken))
             {
                 case CommitResult.Committed:
-                    if (written.Outbox is { } notification) await DeliverAsync(key, notification, cancellationToken).ConfigureAwait(false);
+                    if (written.Outbox is { } notification) await DeliverAsync(key, notification, cancellationToken);
                     return Result<Outcome>.Ok(change.Transition.Outcome);
                 case CommitResult.AlreadyApplied:
-                    return await ReplayAsync(key, member.State, operationId, cancellationToken).ConfigureAwait(false)
+                    return await ReplayAsync(key, member.State, operationId, cancellationToken)
                         ?? throw new InvalidOperationException($"Operation '{operationId}' of member '{key.MemberId}' was reported applied but has no record.");
                 default:
                     return (Result<Outcome>?)null;
             }
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -69,13 +69,13 @@ internal sealed class MemberCommits(IMemberStore members, INotificationQueue not
     {
         var records = ImmutableDictionary<string, OperationRecord>.Empty;
         foreach (var id in ids)
-            if (await members.GetOperationAsync(key, id, cancellationToken).ConfigureAwait(false) is { } record) records = records.SetItem(id, record);
+            if (await members.GetOperationAsync(key, id, cancellationToken) is { } record) records = records.SetItem(id, record);
         return new MemberBook(state, records);
     }
 
     /// <summary>The first outcome of <paramref name="operationId"/>, if the store has recorded it.</summary>
     private async Task<Outcome?> ReplayAsync(MemberKey key, MemberState state, string operationId, CancellationToken cancellationToken) =>
-        (await BookAsync(key, state, [operationId], cancellationToken).ConfigureAwait(false)).Replayed(operationId)?.Transition.Outcome;
+        (await BookAsync(key, state, [operationId], cancellationToken)).Replayed(operationId)?.Transition.Outcome;
 
     /// <summary>
     /// Sends, then clears the outbox row. A crash in between sends it again later (the outbox sweep), with the same
@@ -83,7 +83,7 @@ internal sealed class MemberCommits(IMemberStore members, INotificationQueue not
     /// </summary>
     public async Task DeliverAsync(MemberKey key, Notification notification, CancellationToken cancellationToken)
     {
-        await notifications.SendAsync([notification], cancellationToken).ConfigureAwait(false);
-        await members.DeleteOutboxAsync(key, notification.OperationId, cancellationToken).ConfigureAwait(false);
+        await notifications.SendAsync([notification], cancellationToken);
+        await members.DeleteOutboxAsync(key, notification.OperationId, cancellationToken);
     }
 }

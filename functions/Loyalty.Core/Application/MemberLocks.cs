@@ -20,7 +20,7 @@ internal sealed class MemberLocks
         }
         try
         {
-            await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await entry.Gate.WaitAsync(cancellationToken);
         }
         catch
         {

@@ -50,7 +50,7 @@ public sealed class MemberService : IMemberService
     /// </param>
     internal async Task<Result<MemberDetails>> EnrolAsync(string programId, EnrolMember request, string memberId, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         var now = time.GetUtcNow();
         var compiled = program.InForceAt(now);
         var today = compiled.LocalDate(now);
@@ -72,7 +72,7 @@ public sealed class MemberService : IMemberService
         string? householdId = null;
         if (request.HouseholdOf is { } head)
         {
-            if (await FindAsync(program, head, cancellationToken).ConfigureAwait(false) is not { } found)
+            if (await FindAsync(program, head, cancellationToken) is not { } found)
                 return Result<MemberDetails>.Fail(ApplicationErrors.MemberNotFound, "householdOf", $"There is no member '{head}' whose household to join.");
             householdId = found.Profile.HouseholdId ?? found.Profile.MemberId;
         }
@@ -96,17 +96,17 @@ public sealed class MemberService : IMemberService
         {
             foreach (var (key, path) in wanted)
             {
-                if (await identities.ClaimAsync(key, program, memberId, cancellationToken).ConfigureAwait(false) is not null) claimed.Add(key);
+                if (await identities.ClaimAsync(key, program, memberId, cancellationToken) is not null) claimed.Add(key);
                 else errors.Add(ApplicationErrors.IdentityTaken, path, $"Another member of the program already has this {Describe(key.Kind)}.");
             }
             if (card is null)
             {
-                (card, var key) = await ClaimDigitalCardAsync(program, memberId, cancellationToken).ConfigureAwait(false);
+                (card, var key) = await ClaimDigitalCardAsync(program, memberId, cancellationToken);
                 claimed.Add(key);
             }
             if (errors.Any)
             {
-                await identities.ReleaseAllAsync(claimed, memberId, CancellationToken.None).ConfigureAwait(false);
+                await identities.ReleaseAllAsync(claimed, memberId, CancellationToken.None);
                 return Result<MemberDetails>.Fail(errors.Items);
             }
 
@@ -131,53 +131,53 @@ public sealed class MemberService : IMemberService
                 ConsentChanges = ConsentHistory.Changes(ImmutableDictionary<ConsentChannel, Consent>.Empty, profile.Consents),
             };
             var member = program.Member(memberId);
-            await members.InsertAsync(member, write, cancellationToken).ConfigureAwait(false);
+            await members.InsertAsync(member, write, cancellationToken);
             written = true;
-            await AfterCommitAsync(program, member, write.Outbox, claimed, cancellationToken).ConfigureAwait(false);
+            await AfterCommitAsync(program, member, write.Outbox, claimed, cancellationToken);
             return Details(program, profile, write.State, now);
         }
         catch when (!written)
         {
             // Claims without a member would block these identities until the orphan rule frees them. Once the member is
             // written they are its identities, whatever fails after (a cancellation while delivering its notification).
-            await identities.ReleaseAllAsync(claimed, memberId, CancellationToken.None).ConfigureAwait(false);
+            await identities.ReleaseAllAsync(claimed, memberId, CancellationToken.None);
             throw;
         }
     }
 
     public async Task<Result<MemberDetails>> IdentifyAsync(string programId, MemberIdentifier identifier, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         var errors = new ErrorList();
         var resolved = MemberIdentifiers.Resolve(identifier, program, errors);
         if (errors.Any) return Result<MemberDetails>.Fail(errors.Items);
-        var memberId = resolved.Identity is { } key ? await identities.FindAsync(key, cancellationToken).ConfigureAwait(false) : resolved.MemberId;
+        var memberId = resolved.Identity is { } key ? await identities.FindAsync(key, cancellationToken) : resolved.MemberId;
 
         // An orphaned claim (enrolment crashed before writing the member) finds no member: not found, like no claim.
-        return memberId is not null && await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is { } member
+        return memberId is not null && await FindAsync(program, memberId, cancellationToken) is { } member
             ? Details(program, member.Profile, member.State, time.GetUtcNow())
             : MemberNotFound<MemberDetails>();
     }
 
     public async Task<Result<MemberDetails>> GetAsync(string programId, string memberId, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
-        return await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is { } member
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
+        return await FindAsync(program, memberId, cancellationToken) is { } member
             ? Details(program, member.Profile, member.State, time.GetUtcNow())
             : MemberNotFound<MemberDetails>();
     }
 
     public async Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, StaffChange by, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
-        if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } before) return MemberNotFound<MemberDetails>();
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
+        if (await FindAsync(program, memberId, cancellationToken) is not { } before) return MemberNotFound<MemberDetails>();
         var contact = Validate(program, request);
         if (!contact.IsValid) return Result<MemberDetails>.Fail(contact.Errors);
-        var changed = await ChangeContactAsync(program, before, contact.Value, by.Source, cancellationToken).ConfigureAwait(false);
+        var changed = await ChangeContactAsync(program, before, contact.Value, by.Source, cancellationToken);
         if (!changed.IsValid) return Result<MemberDetails>.Fail(changed.Errors);
         // The clerk saw the customer, so the change is immediate; the trail says who made it and which fields, never the values.
         await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, ContactUpdateAction, by.Reason,
-            changed.Value.Fields.Count == 0 ? null : string.Join(", ", changed.Value.Fields)), cancellationToken).ConfigureAwait(false);
+            changed.Value.Fields.Count == 0 ? null : string.Join(", ", changed.Value.Fields)), cancellationToken);
         return changed.Value.Member;
     }
 
@@ -189,8 +189,8 @@ public sealed class MemberService : IMemberService
     internal async Task<Result<ContactUpdate>> UpdateOwnContactAsync(
         string programId, string memberId, UpdateContact request, Func<LoadedProgram, IdentityKey, Task<Result<MemberAuth.CodeSent>>> sendCode, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<ContactUpdate>(programId);
-        if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } before) return MemberNotFound<ContactUpdate>();
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<ContactUpdate>(programId);
+        if (await FindAsync(program, memberId, cancellationToken) is not { } before) return MemberNotFound<ContactUpdate>();
         var contact = Validate(program, request);
         if (!contact.IsValid) return Result<ContactUpdate>.Fail(contact.Errors);
 
@@ -199,7 +199,7 @@ public sealed class MemberService : IMemberService
         foreach (var (kind, current, requested) in new[] { (IdentityKind.Phone, before.Profile.Phone, wanted.Phone), (IdentityKind.Email, before.Profile.Email, wanted.Email) })
         {
             if (requested is not { Length: > 0 } value || value == current) continue;
-            var sent = await sendCode(program, new IdentityKey(programId, kind, value)).ConfigureAwait(false);
+            var sent = await sendCode(program, new IdentityKey(programId, kind, value));
             if (!sent.IsValid) return Result<ContactUpdate>.Fail(sent.Errors);
             pending.Add(new PendingContact(kind == IdentityKind.Phone ? "phone" : "email", value, sent.Value.Channel, sent.Value.ExpiresInSeconds));
         }
@@ -208,7 +208,7 @@ public sealed class MemberService : IMemberService
             Phone = pending.Any(p => p.Field == "phone") ? null : wanted.Phone,
             Email = pending.Any(p => p.Field == "email") ? null : wanted.Email,
         };
-        var changed = await ChangeContactAsync(program, before, immediate, SelfSource, cancellationToken).ConfigureAwait(false);
+        var changed = await ChangeContactAsync(program, before, immediate, SelfSource, cancellationToken);
         return changed.IsValid
             ? new ContactUpdate(changed.Value.Member.Profile, changed.Value.Member.View, pending)
             : Result<ContactUpdate>.Fail(changed.Errors);
@@ -221,7 +221,7 @@ public sealed class MemberService : IMemberService
     internal async Task<Result<MemberDetails>> ConfirmOwnContactAsync(
         string programId, string memberId, string? phone, string? email, Func<IdentityKey, Task<Result<bool>>> verify, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         var errors = new ErrorList();
         if ((phone is null) == (email is null)) errors.Add(ApplicationErrors.IdentifierCount, "", "Give exactly one of phone and email, as in the change.");
         var contact = Validate(program, new UpdateContact { Phone = phone, Email = email });
@@ -230,11 +230,11 @@ public sealed class MemberService : IMemberService
         var (kind, value) = phone is not null ? (IdentityKind.Phone, valid?.Phone) : (IdentityKind.Email, valid?.Email);
         if (!errors.Any && value is not { Length: > 0 }) errors.Add(ErrorCodes.Required, kind == IdentityKind.Phone ? "phone" : "email", "Give the new phone number or e-mail address the code was sent to.");
         if (errors.Any) return Result<MemberDetails>.Fail(errors.Items);
-        if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } before) return MemberNotFound<MemberDetails>();
+        if (await FindAsync(program, memberId, cancellationToken) is not { } before) return MemberNotFound<MemberDetails>();
 
-        var verified = await verify(new IdentityKey(programId, kind, value!)).ConfigureAwait(false);
+        var verified = await verify(new IdentityKey(programId, kind, value!));
         if (!verified.IsValid) return Result<MemberDetails>.Fail(verified.Errors);
-        var changed = await ChangeContactAsync(program, before, contact.Value!, SelfSource, cancellationToken).ConfigureAwait(false);
+        var changed = await ChangeContactAsync(program, before, contact.Value!, SelfSource, cancellationToken);
         return changed.IsValid ? changed.Value.Member : Result<MemberDetails>.Fail(changed.Errors);
     }
 
@@ -275,12 +275,12 @@ public sealed class MemberService : IMemberService
         foreach (var (_, key) in moves)
         {
             if (key is null) continue;
-            if (await identities.ClaimAsync(key, program, memberId, cancellationToken).ConfigureAwait(false) is not null) claimed.Add(key);
+            if (await identities.ClaimAsync(key, program, memberId, cancellationToken) is not null) claimed.Add(key);
             else errors.Add(ApplicationErrors.IdentityTaken, key.Kind == IdentityKind.Phone ? "phone" : "email", $"Another member of the program already has this {Describe(key.Kind)}.");
         }
         if (errors.Any)
         {
-            await identities.ReleaseAllAsync(claimed, memberId, CancellationToken.None).ConfigureAwait(false);
+            await identities.ReleaseAllAsync(claimed, memberId, CancellationToken.None);
             return Result<(MemberDetails, IReadOnlyList<string>)>.Fail(errors.Items);
         }
 
@@ -302,12 +302,12 @@ public sealed class MemberService : IMemberService
             // The birthday reward reads the state's copy of the birth date.
             var state = contact.BirthDate is { } birthDate ? member.State with { Birthday = birthDate } : member.State;
             return (profile, state);
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
         var release = result.IsValid ? moves.Where(m => m.Old is not null).Select(m => m.Old!) : claimed;
-        await identities.ReleaseAllAsync(release, memberId, CancellationToken.None).ConfigureAwait(false);
+        await identities.ReleaseAllAsync(release, memberId, CancellationToken.None);
         if (!result.IsValid) return Result<(MemberDetails, IReadOnlyList<string>)>.Fail(result.Errors);
-        await AfterCommitAsync(program, program.Member(memberId), null, claimed, cancellationToken).ConfigureAwait(false);
+        await AfterCommitAsync(program, program.Member(memberId), null, claimed, cancellationToken);
         return (result.Value, fields);
     }
 
@@ -333,13 +333,13 @@ public sealed class MemberService : IMemberService
 
     public async Task<Result<MemberDetails>> LinkHouseholdAsync(string programId, string memberId, string householdOf, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberDetails>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         if (memberId == householdOf)
             return Result<MemberDetails>.Fail(ErrorCodes.InvalidCombination, "householdOf", "A member cannot join their own household.");
-        if (await FindAsync(program, householdOf, cancellationToken).ConfigureAwait(false) is not { } head)
+        if (await FindAsync(program, householdOf, cancellationToken) is not { } head)
             return Result<MemberDetails>.Fail(ApplicationErrors.MemberNotFound, "householdOf", $"There is no member '{householdOf}' whose household to join.");
         var householdId = head.Profile.HouseholdId ?? head.Profile.MemberId;
-        return await ChangeProfileAsync(program, memberId, member => (member.Profile with { HouseholdId = householdId }, member.State), cancellationToken).ConfigureAwait(false);
+        return await ChangeProfileAsync(program, memberId, member => (member.Profile with { HouseholdId = householdId }, member.State), cancellationToken);
     }
 
     public Task<Result<Page<ReceiptSummary>>> ListReceiptsAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken) =>
@@ -363,13 +363,13 @@ public sealed class MemberService : IMemberService
     private async Task<Result<Outcome>> ApplyAsync(
         string programId, string memberId, string operationId, Func<MemberBook, CompiledProgram, DateOnly, Result<BookChange>> operation, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<Outcome>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<Outcome>(programId);
         if (!MemberIds.IsWellFormed(memberId)) return MemberNotFound<Outcome>();
         return await commits.RunAsync(program.Member(memberId), operationId, [], (_, book, now) =>
         {
             var compiled = program.InForceAt(now);
             return Task.FromResult(operation(book, compiled, compiled.LocalDate(now)));
-        }, (member, change, now) => MemberWrite.From(program, member.Profile, member.Activity, change, now), cancellationToken).ConfigureAwait(false);
+        }, (member, change, now) => MemberWrite.From(program, member.Profile, member.Activity, change, now), cancellationToken);
     }
 
     /// <summary>
@@ -381,9 +381,9 @@ public sealed class MemberService : IMemberService
     {
         try
         {
-            if (outbox is not null) await commits.DeliverAsync(key, outbox, cancellationToken).ConfigureAwait(false);
+            if (outbox is not null) await commits.DeliverAsync(key, outbox, cancellationToken);
             foreach (var identity in claimed)
-                await receipts.ReplayParkedAsync(program, identity, cancellationToken).ConfigureAwait(false);
+                await receipts.ReplayParkedAsync(program, identity, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -398,7 +398,7 @@ public sealed class MemberService : IMemberService
         var key = program.Member(memberId);
         return await Concurrency.RetryAsync(async () =>
         {
-            if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { Profile.ErasedAt: null } member) return MemberNotFound<MemberDetails>();
+            if (await members.GetAsync(key, cancellationToken) is not { Profile.ErasedAt: null } member) return MemberNotFound<MemberDetails>();
             var (profile, state) = change(member);
             var now = time.GetUtcNow();
             // A new birth date moves the birthday reward, so the review date moves with it.
@@ -406,9 +406,9 @@ public sealed class MemberService : IMemberService
             {
                 ConsentChanges = ConsentHistory.Changes(member.Profile.Consents, profile.Consents),
             };
-            var committed = await members.CommitAsync(key, write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false);
+            var committed = await members.CommitAsync(key, write, member.ConcurrencyToken, cancellationToken);
             return committed == CommitResult.Committed ? Result<MemberDetails>.Ok(Details(program, profile, state, now)) : null;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     private async Task<Result<Page<T>>> ListAsync<T>(
@@ -416,14 +416,14 @@ public sealed class MemberService : IMemberService
     {
         var listing = $"{programId}|{memberId}|{kind}";
         if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<T>>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<Page<T>>(programId);
-        if (await FindAsync(program, memberId, cancellationToken).ConfigureAwait(false) is null) return MemberNotFound<Page<T>>();
-        return continuations.Page(await list(program.Member(memberId), page.PageSize, after, cancellationToken).ConfigureAwait(false), listing);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<Page<T>>(programId);
+        if (await FindAsync(program, memberId, cancellationToken) is null) return MemberNotFound<Page<T>>();
+        return continuations.Page(await list(program.Member(memberId), page.PageSize, after, cancellationToken), listing);
     }
 
     /// <summary>The member, unless erased: an erased member is gone for every business purpose (only GDPR export and audit still see it).</summary>
     private async Task<StoredMember?> FindAsync(LoadedProgram program, string memberId, CancellationToken cancellationToken) =>
-        MemberIds.IsWellFormed(memberId) && await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) is { Profile.ErasedAt: null } member
+        MemberIds.IsWellFormed(memberId) && await members.GetAsync(program.Member(memberId), cancellationToken) is { Profile.ErasedAt: null } member
             ? member
             : null;
 
@@ -434,7 +434,7 @@ public sealed class MemberService : IMemberService
         {
             var card = CardNumbers.GenerateDigital();
             var key = new IdentityKey(program.Settings.ProgramId, IdentityKind.Card, card);
-            if (await identities.ClaimAsync(key, program, memberId, cancellationToken).ConfigureAwait(false) is not null) return (card, key);
+            if (await identities.ClaimAsync(key, program, memberId, cancellationToken) is not null) return (card, key);
         }
         throw new InvalidOperationException("Five random digital card numbers in a row were taken: the random source or the identities table is broken.");
     }

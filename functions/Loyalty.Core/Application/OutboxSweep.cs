@@ -31,18 +31,18 @@ public sealed class OutboxSweep
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var delivered = 0;
-        foreach (var programId in await programStore.ListIdsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var programId in await programStore.ListIdsAsync(cancellationToken))
         {
-            if (await programStore.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) continue;
+            if (await programStore.GetAsync(programId, cancellationToken) is not { } program) continue;
             var shards = program.Settings.Shards;
             for (var shard = 0; shard < shards; shard++)
             {
                 var cutoff = time.GetUtcNow() - MinimumAge;
-                var due = (await members.ListOutboxAsync(programId, shards, shard, cancellationToken).ConfigureAwait(false))
+                var due = (await members.ListOutboxAsync(programId, shards, shard, cancellationToken))
                     .Where(n => n.At <= cutoff).ToList();
                 if (due.Count == 0) continue;
-                await notifications.SendAsync(due, cancellationToken).ConfigureAwait(false);
-                await members.DeleteOutboxManyAsync(due, shards, cancellationToken).ConfigureAwait(false);
+                await notifications.SendAsync(due, cancellationToken);
+                await members.DeleteOutboxManyAsync(due, shards, cancellationToken);
                 delivered += due.Count;
             }
         }

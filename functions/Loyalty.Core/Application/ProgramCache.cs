@@ -22,7 +22,7 @@ public sealed class ProgramCache(IProgramStore store, TimeProvider time)
     {
         var now = time.GetUtcNow();
         if (entries.TryGetValue(programId, out var hit) && hit.Until > now) return hit.Program;
-        if (await store.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } stored) return null;
+        if (await store.GetAsync(programId, cancellationToken) is not { } stored) return null;
         var loaded = LoadedProgram.From(stored);
         entries[programId] = (loaded, now + TimeToLive);
         return loaded;

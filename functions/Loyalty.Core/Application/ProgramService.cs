@@ -34,7 +34,7 @@ public sealed class ProgramService(IProgramStore store, ProgramCache cache, Time
         if (errors.Any) return Result<ProgramSummary>.Fail(errors.Items);
 
         var settings = new ProgramSettings(definition.ProgramId, Texts.Trim(request.Name), request.DefaultCountry, request.Shards, time.GetUtcNow());
-        if (!await store.CreateAsync(settings, definition, cancellationToken).ConfigureAwait(false))
+        if (!await store.CreateAsync(settings, definition, cancellationToken))
             return Result<ProgramSummary>.Fail(ApplicationErrors.ProgramExists, "definition.programId", $"Program '{definition.ProgramId}' exists already.");
         cache.Invalidate(definition.ProgramId);
         return Summary(new StoredProgram(settings, [definition]));
@@ -54,7 +54,7 @@ public sealed class ProgramService(IProgramStore store, ProgramCache cache, Time
         if (definition.EffectiveFrom < now - EffectiveFromSkew)
             return Result<ProgramSummary>.Fail(ErrorCodes.EffectiveFromInPast, "effectiveFrom",
                 $"A new version takes effect from now on ({now:O}, give or take {EffectiveFromSkew.TotalMinutes:0} minutes), not in the past.");
-        if (await store.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } stored) return Refusals.ProgramNotFound<ProgramSummary>(programId);
+        if (await store.GetAsync(programId, cancellationToken) is not { } stored) return Refusals.ProgramNotFound<ProgramSummary>(programId);
         if (definition.ProgramId != programId)
             return Result<ProgramSummary>.Fail(ErrorCodes.ProgramMismatch, "programId", $"The definition is for program '{definition.ProgramId}', not '{programId}'.");
         var next = stored.Versions[^1].Version + 1;
@@ -68,14 +68,14 @@ public sealed class ProgramService(IProgramStore store, ProgramCache cache, Time
             var prefix = $"versions[{versions.Length - 1}]";
             return Result<ProgramSummary>.Fail([.. catalog.Errors.Select(e => e with { Path = e.Path == prefix ? "" : e.Path.Replace(prefix + ".", "", StringComparison.Ordinal) })]);
         }
-        if (!await store.AddVersionAsync(definition, cancellationToken).ConfigureAwait(false))
+        if (!await store.AddVersionAsync(definition, cancellationToken))
             return Result<ProgramSummary>.Fail(ApplicationErrors.VersionConflict, "version", $"Version {definition.Version} of '{programId}' was published meanwhile; reload and try again.");
         cache.Invalidate(programId);
         return Summary(stored with { Versions = versions });
     }
 
     public async Task<Result<ProgramSummary>> GetAsync(string programId, CancellationToken cancellationToken) =>
-        await store.GetAsync(programId, cancellationToken).ConfigureAwait(false) is { } stored ? Summary(stored) : Refusals.ProgramNotFound<ProgramSummary>(programId);
+        await store.GetAsync(programId, cancellationToken) is { } stored ? Summary(stored) : Refusals.ProgramNotFound<ProgramSummary>(programId);
 
     private static ProgramSummary Summary(StoredProgram stored) => new(
         stored.Settings.ProgramId, stored.Settings.Name, stored.Settings.DefaultCountry, stored.Settings.Shards,

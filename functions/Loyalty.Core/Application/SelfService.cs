@@ -48,10 +48,10 @@ internal sealed class SelfService(MemberService members, MemberAuthService codes
 
     public async Task<Result<MemberOffers>> OffersAsync(string programId, string memberId, CancellationToken cancellationToken)
     {
-        var details = await members.GetAsync(programId, memberId, cancellationToken).ConfigureAwait(false);
+        var details = await members.GetAsync(programId, memberId, cancellationToken);
         if (!details.IsValid) return Result<MemberOffers>.Fail(details.Errors);
-        var program = (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false))!;
-        var campaigns = await records.ListOperationsAsync(program.Member(memberId), CampaignOperations, cancellationToken).ConfigureAwait(false);
+        var program = (await programs.GetAsync(programId, cancellationToken))!;
+        var campaigns = await records.ListOperationsAsync(program.Member(memberId), CampaignOperations, cancellationToken);
         return new MemberOffers(details.Value.View.OpenVouchers,
             [.. campaigns.Select(r => new CampaignOffer(r.Id, r.Outcome.PointsEarned, r.Outcome.VouchersIssued))]);
     }

@@ -15,5 +15,5 @@ public sealed class HandlerResult(IResult result) : IActionResult
 
     public Task ExecuteResultAsync(ActionContext context) => Result.ExecuteAsync(context.HttpContext);
 
-    public static async Task<IActionResult> From(Task<IResult> handler) => new HandlerResult(await handler.ConfigureAwait(false));
+    public static async Task<IActionResult> From(Task<IResult> handler) => new HandlerResult(await handler);
 }

@@ -22,7 +22,7 @@ public sealed class HostFunctions
     /// <summary>At /api/openapi/v1.json: the Functions host serves functions only under its route prefix.</summary>
     [Function("OpenApiDocument")]
     public async Task<IActionResult> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/v1.json")] HttpRequest req) =>
-        new ContentResult { Content = await Document.Value.ConfigureAwait(false), ContentType = "application/json; charset=utf-8", StatusCode = StatusCodes.Status200OK };
+        new ContentResult { Content = await Document.Value, ContentType = "application/json; charset=utf-8", StatusCode = StatusCodes.Status200OK };
 
     /// <summary>
     /// Every path under the route prefix that no other function takes. The Functions host routes as ASP.NET Core does,

@@ -22,11 +22,11 @@ public sealed class HttpProblemsMiddleware(ILogger<HttpProblemsMiddleware> logge
     {
         if (context.GetHttpContext() is not { } http)
         {
-            await next(context).ConfigureAwait(false);
+            await next(context);
             return;
         }
 
-        if (await RunAsync(http, context.FunctionDefinition.Name, () => next(context), logger).ConfigureAwait(false) is { } problem)
+        if (await RunAsync(http, context.FunctionDefinition.Name, () => next(context), logger) is { } problem)
             context.GetInvocationResult().Value = problem;
     }
 
@@ -37,7 +37,7 @@ public sealed class HttpProblemsMiddleware(ILogger<HttpProblemsMiddleware> logge
         {
             try
             {
-                await invocation().ConfigureAwait(false);
+                await invocation();
                 return null;
             }
             catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested && StorageFailures.IsUnavailable(e))

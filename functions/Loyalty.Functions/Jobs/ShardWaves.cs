@@ -72,13 +72,13 @@ public static class ShardWaves
         DurableTaskClient client, JobKey key, JobRestarts restarts, bool byOperator, ILogger logger, CancellationToken cancellationToken)
     {
         var instanceId = key.InstanceId();
-        var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
         if (existing is not null && existing.RuntimeStatus is not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated))
             return false;
         if (existing is { RuntimeStatus: OrchestrationRuntimeStatus.Failed } && !byOperator)
         {
             var failure = Failure(existing);
-            switch (await restarts.AfterFailureAsync(key, failure, cancellationToken).ConfigureAwait(false))
+            switch (await restarts.AfterFailureAsync(key, failure, cancellationToken))
             {
                 case RestartDecision.Wait or RestartDecision.GivenUp:
                     return false;
@@ -89,22 +89,22 @@ public static class ShardWaves
                     return false;
             }
         }
-        if (existing is not null && !await ClearWavesAsync(client, instanceId, logger, cancellationToken).ConfigureAwait(false))
+        if (existing is not null && !await ClearWavesAsync(client, instanceId, logger, cancellationToken))
             return false;
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ShardedJobFunctions.ShardedJobRun), key, new StartOrchestrationOptions { InstanceId = instanceId }, cancellationToken).ConfigureAwait(false);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ShardedJobFunctions.ShardedJobRun), key, new StartOrchestrationOptions { InstanceId = instanceId }, cancellationToken);
         }
         catch (Exception error) when (!cancellationToken.IsCancellationRequested)
         {
             // Another tick started the same run between our check and our start: the extension refuses a second
             // running instance with an id in use (the exception type differs between SDK versions, hence the re-check).
-            if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false) is null)
+            if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null)
                 throw;
             logger.LogInformation(error, "{InstanceId} was started by someone else.", instanceId);
             return false;
         }
-        await restarts.StartedAsync(key, fresh: existing is null || byOperator, cancellationToken).ConfigureAwait(false);
+        await restarts.StartedAsync(key, fresh: existing is null || byOperator, cancellationToken);
         logger.LogInformation("Started {InstanceId}.", instanceId);
         return true;
     }
@@ -134,19 +134,19 @@ public static class ShardWaves
         for (var wave = 0; ; wave++)
         {
             var waveId = JobWaves.WaveInstanceId(runInstanceId, wave);
-            var instance = await client.GetInstanceAsync(waveId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+            var instance = await client.GetInstanceAsync(waveId, getInputsAndOutputs: false, cancellationToken);
             if (instance is null) return true;
             if (!instance.IsCompleted)
             {
-                await client.TerminateInstanceAsync(waveId, $"{runInstanceId} is being started again.", cancellationToken).ConfigureAwait(false);
-                if (!await StoppedAsync(client, waveId, cancellationToken).ConfigureAwait(false))
+                await client.TerminateInstanceAsync(waveId, $"{runInstanceId} is being started again.", cancellationToken);
+                if (!await StoppedAsync(client, waveId, cancellationToken))
                 {
                     logger.LogWarning("{WaveId} was terminated but has not stopped yet; {InstanceId} starts again at a later tick.", waveId, runInstanceId);
                     return false;
                 }
                 logger.LogInformation("Terminated {WaveId}, left running by an earlier instance of {InstanceId}.", waveId, runInstanceId);
             }
-            await client.PurgeInstanceAsync(waveId, cancellationToken).ConfigureAwait(false);
+            await client.PurgeInstanceAsync(waveId, cancellationToken);
         }
     }
 
@@ -159,9 +159,9 @@ public static class ShardWaves
         var until = DateTimeOffset.UtcNow + WavesStopWithin;
         while (true)
         {
-            if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false) is not { IsCompleted: false }) return true;
+            if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not { IsCompleted: false }) return true;
             if (DateTimeOffset.UtcNow >= until) return false;
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
     }
 

@@ -54,8 +54,8 @@ public sealed class ShardedJobFunctions(IEnumerable<ShardedJob> jobs, JobRestart
 
     private async Task StartDueAsync(string job, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        foreach (var key in await byName[job].StartDueAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
-            await ShardWaves.StartOnceAsync(client, key, restarts, byOperator: false, logger, cancellationToken).ConfigureAwait(false);
+        foreach (var key in await byName[job].StartDueAsync(time.GetUtcNow(), cancellationToken))
+            await ShardWaves.StartOnceAsync(client, key, restarts, byOperator: false, logger, cancellationToken);
     }
 
     private ShardedJob Job(JobKey key) =>

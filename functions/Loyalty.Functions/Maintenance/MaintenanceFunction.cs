@@ -14,7 +14,7 @@ public sealed class MaintenanceFunction(LoyaltyBackend backend, ILogger<Maintena
     [Function("Maintenance")]
     public async Task Run([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var (delivered, replayed) = await backend.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        var (delivered, replayed) = await backend.CatchUpAsync(cancellationToken);
         logger.Log(delivered + replayed > 0 ? LogLevel.Information : LogLevel.Debug,
             "Maintenance: {Delivered} notifications delivered, {Replayed} parked receipts applied.", delivered, replayed);
     }

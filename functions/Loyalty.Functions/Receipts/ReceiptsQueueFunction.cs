@@ -43,11 +43,11 @@ public sealed class ReceiptsQueueFunction(LoyaltyBackend backend, ReceiptPoisonQ
         ReceiptSettlement settlement;
         try
         {
-            var verdict = await handler.HandleAsync(message.Body.ToMemory(), messageId, message.DeliveryCount, Parallelism, cancellationToken).ConfigureAwait(false);
+            var verdict = await handler.HandleAsync(message.Body.ToMemory(), messageId, message.DeliveryCount, Parallelism, cancellationToken);
             if (verdict.Action == MessageAction.Complete)
             {
                 foreach (var rejected in verdict.Rejected)
-                    await poison.WriteRejectedAsync(rejected, messageId, message.DeliveryCount, cancellationToken).ConfigureAwait(false);
+                    await poison.WriteRejectedAsync(rejected, messageId, message.DeliveryCount, cancellationToken);
                 if (verdict.Rejected.Count > 0)
                     logger.LogWarning("Receipts message {MessageId}: {Rejected} receipts rejected and written to the poison queue.", messageId, verdict.Rejected.Count);
             }
@@ -61,13 +61,13 @@ public sealed class ReceiptsQueueFunction(LoyaltyBackend backend, ReceiptPoisonQ
                 logger.LogError(e, "Receipts message {MessageId} failed on its last delivery ({DeliveryCount}); dead-lettering it.", messageId, message.DeliveryCount);
             else
                 logger.LogWarning(e, "Receipts message {MessageId} failed on delivery {DeliveryCount}; abandoning it for another try.", messageId, message.DeliveryCount);
-            await SettleAsync(message, messageActions, settlement, cancellationToken).ConfigureAwait(false);
+            await SettleAsync(message, messageActions, settlement, cancellationToken);
             throw; // recorded as a failed invocation; the message is settled already
         }
 
         if (settlement.Action == SettlementAction.DeadLetter)
             logger.LogWarning("Receipts message {MessageId} is unusable and is dead-lettered: {Reason}", messageId, settlement.Description);
-        await SettleAsync(message, messageActions, settlement, cancellationToken).ConfigureAwait(false);
+        await SettleAsync(message, messageActions, settlement, cancellationToken);
     }
 
     /// <summary>Settled with CancellationToken.None: a settlement cut short would leave the message locked until its lock expires.</summary>
@@ -76,15 +76,15 @@ public sealed class ReceiptsQueueFunction(LoyaltyBackend backend, ReceiptPoisonQ
         switch (settlement.Action)
         {
             case SettlementAction.Complete:
-                await messageActions.CompleteMessageAsync(message, CancellationToken.None).ConfigureAwait(false);
+                await messageActions.CompleteMessageAsync(message, CancellationToken.None);
                 break;
             case SettlementAction.DeadLetter:
                 await messageActions.DeadLetterMessageAsync(message, deadLetterReason: settlement.Reason,
-                    deadLetterErrorDescription: settlement.Description, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                    deadLetterErrorDescription: settlement.Description, cancellationToken: CancellationToken.None);
                 break;
             default:
-                await PauseAsync(settlement.Pause, cancellationToken).ConfigureAwait(false);
-                await messageActions.AbandonMessageAsync(message, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                await PauseAsync(settlement.Pause, cancellationToken);
+                await messageActions.AbandonMessageAsync(message, cancellationToken: CancellationToken.None);
                 break;
         }
     }
@@ -94,7 +94,7 @@ public sealed class ReceiptsQueueFunction(LoyaltyBackend backend, ReceiptPoisonQ
     {
         try
         {
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -18,7 +18,7 @@ public sealed class StorageStartup(LoyaltyBackend backend, ILogger<StorageStartu
             logger.LogWarning("MemberTokens__SigningKey is not set: each instance signs member tokens with its own random key, so tokens fail on other instances and after a restart.");
         try
         {
-            await backend.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
+            await backend.EnsureCreatedAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

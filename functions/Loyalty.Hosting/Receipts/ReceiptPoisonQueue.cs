@@ -74,7 +74,7 @@ public sealed class ReceiptPoisonQueue
             bytes = entry.ToJson();
         }
 
-        await Queue.SendBodyAsync(new BinaryData(bytes), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Queue.SendBodyAsync(new BinaryData(bytes), cancellationToken: cancellationToken);
     }
 
     /// <summary>A whole message that cannot be handled (not JSON, the wrong type or shape, or failing on every delivery), with the reason.</summary>
@@ -93,12 +93,12 @@ public sealed class ReceiptPoisonQueue
             var container = storage.Account.GetContainer(storage.Names.ReceiptsContainer);
             var name = $"poison/{messageId}.txt";
             await container.GetBlobClient(name).UploadAsync(
-                BinaryData.FromBytes(body), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/plain; charset=utf-8" } }, cancellationToken).ConfigureAwait(false);
+                BinaryData.FromBytes(body), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/plain; charset=utf-8" } }, cancellationToken);
             entry = entry with { Body = null, Archive = $"{container.Name}/{name}", Note = "The message is too large to carry here; its body is in the archive." };
             bytes = entry.ToJson();
         }
 
-        await Queue.SendBodyAsync(new BinaryData(bytes), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Queue.SendBodyAsync(new BinaryData(bytes), cancellationToken: cancellationToken);
     }
 
     /// <summary>The program the message names, when it is JSON with a plausible <c>programId</c>, so an operator can route it.</summary>

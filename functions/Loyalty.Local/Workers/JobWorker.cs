@@ -38,14 +38,14 @@ public sealed class JobWorker(ShardedJob job, JobWorkerSettings settings, TimePr
         {
             try
             {
-                foreach (var report in await job.RunDueAsync(new JobRunOptions(), null, stoppingToken).ConfigureAwait(false))
+                foreach (var report in await job.RunDueAsync(new JobRunOptions(), null, stoppingToken))
                 {
                     logger.Log(report.AlreadyComplete ? LogLevel.Debug : LogLevel.Information,
                         "Job {Key}: {Counts} in {Elapsed}; {ShardsRun} shards run, {ShardsSkipped} done before.",
                         report.Key, report.ThisRun, report.Elapsed, report.ShardsRun, report.ShardsSkipped);
                 }
-                var wait = await job.NextDueAtAsync(time.GetUtcNow(), stoppingToken).ConfigureAwait(false) - time.GetUtcNow();
-                await Task.Delay(wait < settings.MinimumSleep ? settings.MinimumSleep : wait > settings.MaximumSleep ? settings.MaximumSleep : wait, time, stoppingToken).ConfigureAwait(false);
+                var wait = await job.NextDueAtAsync(time.GetUtcNow(), stoppingToken) - time.GetUtcNow();
+                await Task.Delay(wait < settings.MinimumSleep ? settings.MinimumSleep : wait > settings.MaximumSleep ? settings.MaximumSleep : wait, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -54,7 +54,7 @@ public sealed class JobWorker(ShardedJob job, JobWorkerSettings settings, TimePr
             catch (Exception e)
             {
                 logger.LogWarning(e, "Job {Job} failed; trying again in {Wait}.", job.Name, settings.MinimumSleep);
-                await Task.Delay(settings.MinimumSleep, time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(settings.MinimumSleep, time, stoppingToken);
             }
         }
     }

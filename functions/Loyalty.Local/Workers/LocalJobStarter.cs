@@ -28,7 +28,7 @@ public sealed class LocalJobStarter(NightlyReview nightly, CampaignFanOut fanOut
         {
             try
             {
-                var report = await job.RunAsync(key, cancellationToken: stopping).ConfigureAwait(false);
+                var report = await job.RunAsync(key, cancellationToken: stopping);
                 logger.LogInformation("Job {Key} run on request: {Counts} in {Elapsed}.", key, report.ThisRun, report.Elapsed);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -46,12 +46,12 @@ public sealed class NotificationLogWorker(LoyaltyBackend backend, ILogger<Notifi
         {
             try
             {
-                QueueMessage[] messages = await queue.ReceiveMessagesAsync(32, VisibilityTimeout, stoppingToken).ConfigureAwait(false);
+                QueueMessage[] messages = await queue.ReceiveMessagesAsync(32, VisibilityTimeout, stoppingToken);
                 if (messages.Length > 0)
                 {
                     delay = TimeSpan.Zero;
                     foreach (var message in messages) Drain(message);
-                    await Task.WhenAll(messages.Select(m => queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, stoppingToken))).ConfigureAwait(false);
+                    await Task.WhenAll(messages.Select(m => queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, stoppingToken)));
                     if (Stopwatch.GetElapsedTime(summaryStarted) >= SummaryEvery) Summarise();
                     continue;
                 }
@@ -71,7 +71,7 @@ public sealed class NotificationLogWorker(LoyaltyBackend backend, ILogger<Notifi
 
             try
             {
-                await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(delay, stoppingToken);
             }
             catch (OperationCanceledException)
             {

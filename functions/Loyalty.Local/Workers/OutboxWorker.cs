@@ -26,9 +26,9 @@ public sealed class OutboxWorker(LoyaltyBackend backend, IConfiguration configur
         {
             do
             {
-                await SweepAsync(stoppingToken).ConfigureAwait(false);
+                await SweepAsync(stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -41,7 +41,7 @@ public sealed class OutboxWorker(LoyaltyBackend backend, IConfiguration configur
     {
         try
         {
-            var (delivered, replayed) = await backend.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+            var (delivered, replayed) = await backend.CatchUpAsync(cancellationToken);
             var level = delivered + replayed > 0 ? LogLevel.Information : LogLevel.Debug;
             logger.Log(level, "Outbox sweep: {Delivered} notifications delivered, {Replayed} parked receipts applied.", delivered, replayed);
         }

@@ -142,7 +142,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
                 lastReport.Restart();
             }
 
-            if (!await Wait(() => slots.WaitAsync(stoppingToken)).ConfigureAwait(false)) break;
+            if (!await Wait(() => slots.WaitAsync(stoppingToken))) break;
             var room = 1;
             while (room < 32 && slots.Wait(0)) room++;
 
@@ -153,7 +153,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
                 // Received during the grace period, they are handled (or released when it ends).
                 // Received without a message encoding and decoded one by one (QueueBodies): a plain-text message from a POS is
                 // applied like the others instead of failing the whole batch.
-                messages = (await queue.ReceiveMessagesAsync(room, options.VisibilityTimeout, hardStop.Token).ConfigureAwait(false)).Value;
+                messages = (await queue.ReceiveMessagesAsync(room, options.VisibilityTimeout, hardStop.Token)).Value;
                 errorDelay = TimeSpan.Zero;
             }
             catch (OperationCanceledException)
@@ -166,7 +166,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
                 slots.Release(room);
                 errorDelay = errorDelay == TimeSpan.Zero ? MinIdleDelay * 4 : Min(errorDelay * 2, MaxErrorDelay);
                 logger.LogWarning("Receiving from queue {Queue} failed ({Error}); trying again in {Delay}.", queue.Name, Describe(e), errorDelay);
-                if (!await Wait(() => Task.Delay(errorDelay, stoppingToken)).ConfigureAwait(false)) break;
+                if (!await Wait(() => Task.Delay(errorDelay, stoppingToken))) break;
                 continue;
             }
 
@@ -174,7 +174,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
             if (messages.Count == 0)
             {
                 idle = idle == TimeSpan.Zero ? MinIdleDelay : Min(idle * 2, options.MaxIdleDelay);
-                if (!await Wait(() => Task.Delay(idle, stoppingToken)).ConfigureAwait(false)) break;
+                if (!await Wait(() => Task.Delay(idle, stoppingToken))) break;
                 continue;
             }
 
@@ -187,7 +187,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
                 {
                     try
                     {
-                        await ProcessAsync(message, hardStop.Token).ConfigureAwait(false);
+                        await ProcessAsync(message, hardStop.Token);
                     }
                     finally
                     {
@@ -198,7 +198,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
             }
         }
 
-        await DrainAsync(inFlight).ConfigureAwait(false);
+        await DrainAsync(inFlight);
         Report(reported, lastReport.Elapsed);
     }
 
@@ -208,7 +208,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
         var pending = inFlight.Values.ToArray();
         if (pending.Length == 0) return;
         logger.LogInformation("Receipt worker stopping: waiting up to {Grace} for {Count} messages in flight.", options.ShutdownGrace, pending.Length);
-        await Task.WhenAll(pending).ConfigureAwait(false);
+        await Task.WhenAll(pending);
     }
 
     /// <summary>Handles one message to the end; never throws (a failure leaves the message to reappear).</summary>
@@ -224,7 +224,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
             MessageVerdict? verdict;
             try
             {
-                verdict = await handler.HandleAsync(message.DecodedBody().ToMemory(), message.MessageId, message.DequeueCount, options.Parallelism, hardStop).ConfigureAwait(false);
+                verdict = await handler.HandleAsync(message.DecodedBody().ToMemory(), message.MessageId, message.DequeueCount, options.Parallelism, hardStop);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -240,7 +240,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
             }
 
             // The renewal must not change the pop receipt under the delete or visibility update that follows.
-            await StopRenewingAsync(renewing, renewal).ConfigureAwait(false);
+            await StopRenewingAsync(renewing, renewal);
             switch (verdict?.Action)
             {
                 case null:
@@ -249,22 +249,22 @@ public sealed class ReceiptQueueWorker : BackgroundService
                     break;
                 case MessageAction.Complete:
                     foreach (var rejected in verdict.Rejected)
-                        await poison.WriteRejectedAsync(rejected, message.MessageId, message.DequeueCount, hardStop).ConfigureAwait(false);
-                    await DeleteAsync(message, lease, hardStop).ConfigureAwait(false);
+                        await poison.WriteRejectedAsync(rejected, message.MessageId, message.DequeueCount, hardStop);
+                    await DeleteAsync(message, lease, hardStop);
                     Interlocked.Increment(ref completed);
                     Interlocked.Add(ref rejectedReceipts, verdict.Rejected.Count);
                     outcome = verdict.Rejected.Count == 0 ? "completed" : $"completed, {verdict.Rejected.Count} receipts rejected to the poison queue";
                     break;
                 case MessageAction.Poison:
-                    await poison.WriteMessageAsync(message.DecodedBody().ToMemory(), message.MessageId, message.DequeueCount, verdict.Reason ?? "Unusable message.", hardStop).ConfigureAwait(false);
-                    await DeleteAsync(message, lease, hardStop).ConfigureAwait(false);
+                    await poison.WriteMessageAsync(message.DecodedBody().ToMemory(), message.MessageId, message.DequeueCount, verdict.Reason ?? "Unusable message.", hardStop);
+                    await DeleteAsync(message, lease, hardStop);
                     Interlocked.Increment(ref poisoned);
                     outcome = $"poisoned: {verdict.Reason}";
                     break;
                 case MessageAction.RetryLater:
                 default:
                     var delay = Min(options.RetryDelay * message.DequeueCount, options.VisibilityTimeout);
-                    await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, (BinaryData?)null, delay, hardStop).ConfigureAwait(false);
+                    await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, (BinaryData?)null, delay, hardStop);
                     Interlocked.Increment(ref retriedLater);
                     outcome = $"retry in {delay.TotalSeconds:0.#} s: {verdict.Reason}";
                     break;
@@ -272,8 +272,8 @@ public sealed class ReceiptQueueWorker : BackgroundService
         }
         catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
         {
-            await StopRenewingAsync(renewing, renewal).ConfigureAwait(false);
-            outcome = await ReleaseAsync(message, lease).ConfigureAwait(false);
+            await StopRenewingAsync(renewing, renewal);
+            outcome = await ReleaseAsync(message, lease);
         }
         catch (Exception e)
         {
@@ -285,7 +285,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
         }
         finally
         {
-            await StopRenewingAsync(renewing, renewal).ConfigureAwait(false);
+            await StopRenewingAsync(renewing, renewal);
         }
 
         logger.LogDebug("Receipt message {MessageId} (delivery {Delivery}): {Outcome} in {Elapsed:0} ms.",
@@ -300,9 +300,9 @@ public sealed class ReceiptQueueWorker : BackgroundService
         {
             try
             {
-                await Task.Delay(period, stop).ConfigureAwait(false);
+                await Task.Delay(period, stop);
                 // Only the delay stops early: an update cut short may have changed the pop receipt without telling us.
-                lease.PopReceipt = (await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, (BinaryData?)null, options.VisibilityTimeout, hardStop).ConfigureAwait(false)).Value.PopReceipt;
+                lease.PopReceipt = (await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, (BinaryData?)null, options.VisibilityTimeout, hardStop)).Value.PopReceipt;
             }
             catch (OperationCanceledException)
             {
@@ -319,15 +319,15 @@ public sealed class ReceiptQueueWorker : BackgroundService
 
     private static async Task StopRenewingAsync(CancellationTokenSource renewing, Task renewal)
     {
-        if (!renewing.IsCancellationRequested) await renewing.CancelAsync().ConfigureAwait(false);
-        await renewal.ConfigureAwait(false);
+        if (!renewing.IsCancellationRequested) await renewing.CancelAsync();
+        await renewal;
     }
 
     private async Task DeleteAsync(QueueMessage message, Lease lease, CancellationToken cancellationToken)
     {
         try
         {
-            await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, cancellationToken);
         }
         catch (RequestFailedException e) when (e.ErrorCode == "PopReceiptMismatch" || e.IsNotFound())
         {
@@ -342,7 +342,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
         try
         {
             using var timeout = new CancellationTokenSource(ReleaseTimeout);
-            await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, (BinaryData?)null, TimeSpan.Zero, timeout.Token).ConfigureAwait(false);
+            await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, (BinaryData?)null, TimeSpan.Zero, timeout.Token);
             Interlocked.Increment(ref released);
             return "released unfinished at shutdown";
         }
@@ -372,7 +372,7 @@ public sealed class ReceiptQueueWorker : BackgroundService
     {
         try
         {
-            await wait().ConfigureAwait(false);
+            await wait();
             return true;
         }
         catch (OperationCanceledException)

@@ -96,7 +96,7 @@ public sealed class StorageAccount
             await Task.WhenAll(
                 Probe(() => GetTable("probe").GetEntityIfExistsAsync<TableEntity>("probe", "probe", cancellationToken: cancellationToken)),
                 Probe(() => GetQueue("probe").GetPropertiesAsync(cancellationToken)),
-                Probe(() => GetContainer("probe").GetPropertiesAsync(cancellationToken: cancellationToken))).ConfigureAwait(false);
+                Probe(() => GetContainer("probe").GetPropertiesAsync(cancellationToken: cancellationToken)));
             return true;
         }
         catch (RequestFailedException)
@@ -109,7 +109,7 @@ public sealed class StorageAccount
         {
             try
             {
-                await probe().ConfigureAwait(false);
+                await probe();
             }
             catch (RequestFailedException e) when (e.IsNotFound())
             {

@@ -27,7 +27,7 @@ public static class QueueBodies
             throw new ArgumentException($"A queue message body is at most {MaxBodyBytes} bytes; this one is {bytes.Length}. Store it in a blob and send its name.", nameof(body));
         }
 
-        Response<SendReceipt> sent = await queue.SendMessageAsync(BinaryData.FromString(Convert.ToBase64String(bytes.Span)), visibilityDelay, timeToLive, cancellationToken).ConfigureAwait(false);
+        Response<SendReceipt> sent = await queue.SendMessageAsync(BinaryData.FromString(Convert.ToBase64String(bytes.Span)), visibilityDelay, timeToLive, cancellationToken);
         return sent.Value;
     }
 

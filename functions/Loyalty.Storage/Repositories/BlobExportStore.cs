@@ -14,18 +14,18 @@ internal sealed class BlobExportStore(BlobContainerClient container) : IExportSt
     public async Task<string> SaveAsync(string programId, string memberId, DateTimeOffset at, ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
     {
         var blob = $"{Prefix(programId, memberId)}{at.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}.json";
-        await container.GetBlobClient(blob).UploadAsync(BinaryData.FromBytes(document), Blobs.Upload("application/json"), cancellationToken).ConfigureAwait(false);
+        await container.GetBlobClient(blob).UploadAsync(BinaryData.FromBytes(document), Blobs.Upload("application/json"), cancellationToken);
         return $"{container.Name}/{blob}";
     }
 
     public async Task<int> DeleteAllAsync(string programId, string memberId, CancellationToken cancellationToken)
     {
         var names = new List<string>();
-        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, Prefix(programId, memberId), cancellationToken).ConfigureAwait(false))
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, Prefix(programId, memberId), cancellationToken))
             names.Add(blob.Name);
         var deleted = 0;
         foreach (var name in names)
-            if (await container.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false)) deleted++;
+            if (await container.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken)) deleted++;
         return deleted;
     }
 

@@ -18,7 +18,7 @@ internal sealed class BlobReceiptArchive(BlobContainerClient container) : IRecei
         var blob = $"{programId}/{day.ToString("yyyy'/'MM'/'dd", CultureInfo.InvariantCulture)}/{KeyText.Escape(name)}.json";
         try
         {
-            await container.GetBlobClient(blob).UploadAsync(BinaryData.FromBytes(payload), Blobs.Upload("application/json", Blobs.CreateOnly), cancellationToken).ConfigureAwait(false);
+            await container.GetBlobClient(blob).UploadAsync(BinaryData.FromBytes(payload), Blobs.Upload("application/json", Blobs.CreateOnly), cancellationToken);
         }
         catch (RequestFailedException e) when (e.IsConflict())
         {
@@ -28,7 +28,7 @@ internal sealed class BlobReceiptArchive(BlobContainerClient container) : IRecei
     }
 
     public async Task<ArchivedPayload?> ReadAsync(string archived, CancellationToken cancellationToken) =>
-        BlobName(archived) is { } blob && await container.DownloadOrNullAsync(blob, cancellationToken).ConfigureAwait(false) is { } download
+        BlobName(archived) is { } blob && await container.DownloadOrNullAsync(blob, cancellationToken) is { } download
             ? new ArchivedPayload(download.Content.ToMemory(), download.Details.ETag.ToString())
             : null;
 
@@ -38,7 +38,7 @@ internal sealed class BlobReceiptArchive(BlobContainerClient container) : IRecei
         try
         {
             await container.GetBlobClient(blob).UploadAsync(BinaryData.FromBytes(payload), Blobs.Upload("application/json", new BlobRequestConditions { IfMatch = new ETag(version) }), cancellationToken)
-                .ConfigureAwait(false);
+                ;
             return true;
         }
         catch (RequestFailedException e) when (e.IsConditionFailed() || e.IsNotFound())

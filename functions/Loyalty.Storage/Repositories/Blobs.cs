@@ -21,7 +21,7 @@ internal static class Blobs
     {
         try
         {
-            return await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return await container.GetBlobClient(name).DownloadContentAsync(cancellationToken);
         }
         catch (RequestFailedException e) when (e.IsNotFound() && e.ErrorCode == BlobErrorCode.BlobNotFound)
         {

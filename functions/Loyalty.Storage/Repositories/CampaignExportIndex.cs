@@ -17,18 +17,18 @@ internal sealed class CampaignExportIndex(TableClient members, IProgramStore pro
 {
     public async Task<IReadOnlyList<string>> ListForMemberAsync(string programId, string memberId, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return [];
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return [];
         var shard = MemberShards.Shard(memberId, program.Settings.Shards);
         var first = MemberRows.Record(memberId, CampaignDispatch.OperationPrefix);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {MemberShards.PartitionKey(programId, shard)} and RowKey ge {first} and RowKey lt {first[..^1] + ";"}");
         var files = new List<string>();
-        await foreach (var row in members.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in members.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
         {
             var operation = KeyText.Unescape(row.RowKey[(first.Length - CampaignDispatch.OperationPrefix.Length)..]);
             if (!CampaignDispatch.TryParseOperation(operation, out var campaignId, out var runId)) continue;
             var prefix = TableCampaignDeliveries.ShardExportPrefix(new CampaignRun(programId, campaignId, runId), shard);
-            await foreach (var blob in exports.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
+            await foreach (var blob in exports.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
                 files.Add($"{exports.Name}/{blob.Name}");
         }
         return files;

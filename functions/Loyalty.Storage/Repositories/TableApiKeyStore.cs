@@ -31,8 +31,8 @@ internal sealed class TableApiKeyStore(TableClient table) : IApiKeyStore
         }.WithoutNulls();
         try
         {
-            await table.AddEntityAsync(new TableEntity(Listing(key.ProgramId), key.KeyId), cancellationToken).ConfigureAwait(false);
-            await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(new TableEntity(Listing(key.ProgramId), key.KeyId), cancellationToken);
+            await table.AddEntityAsync(row, cancellationToken);
         }
         catch (RequestFailedException e) when (e.IsConflict())
         {
@@ -41,14 +41,14 @@ internal sealed class TableApiKeyStore(TableClient table) : IApiKeyStore
     }
 
     public async Task<ApiKeyRecord?> GetAsync(string keyId, CancellationToken cancellationToken) =>
-        await table.GetOrNullAsync<TableEntity>(keyId, "", cancellationToken: cancellationToken).ConfigureAwait(false) is { } row ? Read(row) : null;
+        await table.GetOrNullAsync<TableEntity>(keyId, "", cancellationToken: cancellationToken) is { } row ? Read(row) : null;
 
     public async Task<CursorPage<ApiKeyRecord>> ListAsync(string programId, int pageSize, string? after, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Listing(programId)} and RowKey gt {after ?? ""}");
         // One pointer more than asked tells whether another page follows.
         var ids = new List<string>(pageSize + 1);
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], maxPerPage: pageSize + 1, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], maxPerPage: pageSize + 1, cancellationToken: cancellationToken))
         {
             ids.Add(row.RowKey);
             if (ids.Count > pageSize) break;
@@ -56,18 +56,18 @@ internal sealed class TableApiKeyStore(TableClient table) : IApiKeyStore
         var page = ids.Take(pageSize).ToList();
         var keys = new ApiKeyRecord?[page.Count];
         await Parallel.ForAsync(0, page.Count, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
-            keys[i] = await GetAsync(page[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+            keys[i] = await GetAsync(page[i], ct));
         return new CursorPage<ApiKeyRecord>([.. keys.OfType<ApiKeyRecord>()], ids.Count > pageSize ? page[^1] : null);
     }
 
     public async Task RevokeAsync(string keyId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        await table.UpdateEntityAsync(new TableEntity(keyId, "") { ["RevokedAt"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        await table.UpdateEntityAsync(new TableEntity(keyId, "") { ["RevokedAt"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken);
 
     public async Task RecordUseAsync(string keyId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         try
         {
-            await table.UpdateEntityAsync(new TableEntity(keyId, "") { ["LastUsedAt"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            await table.UpdateEntityAsync(new TableEntity(keyId, "") { ["LastUsedAt"] = at }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
         catch (RequestFailedException)
         {

@@ -22,14 +22,14 @@ internal sealed class TableAuditLog(TableClient table) : IAuditLog
             ["Action"] = entry.Action,
             ["Reason"] = entry.Reason,
             ["Detail"] = entry.Detail,
-        }.WithoutNulls(), cancellationToken).ConfigureAwait(false);
+        }.WithoutNulls(), cancellationToken);
 
     public async Task<CursorPage<AuditEntry>> ListAsync(string programId, string memberId, int pageSize, string? after, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(programId, memberId)} and RowKey gt {after ?? ""}");
         // One row more than asked tells whether another page follows.
         var rows = new List<TableEntity>(pageSize + 1);
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize + 1, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize + 1, cancellationToken: cancellationToken))
         {
             rows.Add(row);
             if (rows.Count > pageSize) break;
@@ -41,14 +41,14 @@ internal sealed class TableAuditLog(TableClient table) : IAuditLog
     public async Task<int> ScrubAsync(string programId, string memberId, Redaction redaction, CancellationToken cancellationToken)
     {
         var quoting = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(programId, memberId)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(programId, memberId)}"), cancellationToken: cancellationToken))
             if (row.GetString("Reason") is { } reason && redaction.Scrub(reason) != reason) quoting.Add(row);
         foreach (var row in quoting)
         {
             row["Reason"] = redaction.Scrub(row.GetString("Reason")!);
             try
             {
-                await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
             }
             catch (RequestFailedException e) when (e.IsConditionFailed())
             {

@@ -34,7 +34,7 @@ internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerCl
                 ["At"] = d.At,
                 ["Offer"] = d.Offer,
             }.WithoutNulls())).ToList();
-            await table.SubmitCheckedAsync(actions, cancellationToken).ConfigureAwait(false);
+            await table.SubmitCheckedAsync(actions, cancellationToken);
         }
     }
 
@@ -43,7 +43,7 @@ internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerCl
         var partition = DeliveryPartition(run.ProgramId, run.CampaignId, shard);
         var found = new List<DeliveryRecord>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {run.RunId + "|"} and RowKey lt {run.RunId + "}"}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             found.Add(new DeliveryRecord(row.RowKey[(run.RunId.Length + 1)..], row.Required("Channel"), row.GetDateTimeOffset("At") ?? default, row.GetString("Offer")));
         return found;
     }
@@ -53,14 +53,14 @@ internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerCl
         var name = $"{ShardExportPrefix(run, shard)}{KeyText.Escape(part)}.ndjson";
         var text = new StringBuilder();
         foreach (var line in lines) text.Append(LoyaltyJson.Serialize(line)).Append('\n');
-        await exports.GetBlobClient(name).UploadAsync(BinaryData.FromString(text.ToString()), Blobs.Upload("application/x-ndjson"), cancellationToken).ConfigureAwait(false);
+        await exports.GetBlobClient(name).UploadAsync(BinaryData.FromString(text.ToString()), Blobs.Upload("application/x-ndjson"), cancellationToken);
         return $"{exports.Name}/{name}";
     }
 
     public async Task<IReadOnlyList<string>> ListExportsAsync(string programId, string campaignId, CancellationToken cancellationToken)
     {
         var names = new List<string>();
-        await foreach (var blob in exports.GetBlobsAsync(BlobTraits.None, BlobStates.None, ExportPrefix(programId, campaignId), cancellationToken).ConfigureAwait(false))
+        await foreach (var blob in exports.GetBlobsAsync(BlobTraits.None, BlobStates.None, ExportPrefix(programId, campaignId), cancellationToken))
             names.Add($"{exports.Name}/{blob.Name}");
         return names;
     }
@@ -72,12 +72,12 @@ internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerCl
             ["MemberId"] = response.MemberId,
             ["Amount"] = response.Amount.ToString(CultureInfo.InvariantCulture),
             ["At"] = response.At,
-        }.WithoutNulls(), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }.WithoutNulls(), TableUpdateMode.Replace, cancellationToken);
 
     public async Task<IReadOnlyList<CampaignResponse>> ListResponsesAsync(string programId, string campaignId, CancellationToken cancellationToken)
     {
         var found = new List<CampaignResponse>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ResponsePartition(programId, campaignId)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ResponsePartition(programId, campaignId)}"), cancellationToken: cancellationToken))
             found.Add(new CampaignResponse(
                 campaignId,
                 Enum.Parse<ResponseKind>(row.RowKey[..row.RowKey.IndexOf('|', StringComparison.Ordinal)]),

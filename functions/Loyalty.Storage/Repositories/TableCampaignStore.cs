@@ -20,12 +20,12 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
     private const string SegmentPrefix = "s|";
 
     public async Task<Versioned<Campaign>?> GetAsync(string programId, string campaignId, CancellationToken cancellationToken) =>
-        await table.GetOrNullAsync<TableEntity>(programId, CampaignPrefix + campaignId, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(programId, CampaignPrefix + campaignId, cancellationToken: cancellationToken) is { } row
             ? ReadCampaign(row)
             : null;
 
     public async Task<IReadOnlyList<Versioned<Campaign>>> ListAsync(string programId, CancellationToken cancellationToken) =>
-        [.. (await RangeAsync(programId, CampaignPrefix, cancellationToken).ConfigureAwait(false)).Select(ReadCampaign)];
+        [.. (await RangeAsync(programId, CampaignPrefix, cancellationToken)).Select(ReadCampaign)];
 
     public async Task<CampaignInsert> InsertAsync(string programId, Campaign campaign, CancellationToken cancellationToken)
     {
@@ -34,7 +34,7 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(programId, CouponPrefix + KeyText.Escape(code.ToUpperInvariant())) { ["CampaignId"] = campaign.Definition.CampaignId }));
         try
         {
-            await table.SubmitCheckedAsync(actions, cancellationToken).ConfigureAwait(false);
+            await table.SubmitCheckedAsync(actions, cancellationToken);
             return CampaignInsert.Inserted;
         }
         catch (TableTransactionFailedException e) when (e.IsConflict())
@@ -47,7 +47,7 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
     {
         try
         {
-            await table.UpdateEntityAsync(CampaignRow(programId, campaign), new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await table.UpdateEntityAsync(CampaignRow(programId, campaign), new ETag(version), TableUpdateMode.Replace, cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.IsConditionFailed() || e.IsNotFound())
@@ -57,15 +57,15 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
     }
 
     public async Task<string?> FindByCouponAsync(string programId, string code, CancellationToken cancellationToken) =>
-        (await table.GetOrNullAsync<TableEntity>(programId, CouponPrefix + KeyText.Escape(code.ToUpperInvariant()), cancellationToken: cancellationToken).ConfigureAwait(false))?.GetString("CampaignId");
+        (await table.GetOrNullAsync<TableEntity>(programId, CouponPrefix + KeyText.Escape(code.ToUpperInvariant()), cancellationToken: cancellationToken))?.GetString("CampaignId");
 
     public async Task<NamedSegment?> GetSegmentAsync(string programId, string segmentId, CancellationToken cancellationToken) =>
-        await table.GetOrNullAsync<TableEntity>(programId, SegmentPrefix + segmentId, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(programId, SegmentPrefix + segmentId, cancellationToken: cancellationToken) is { } row
             ? LoyaltyJson.Deserialize<NamedSegment>(JsonColumns.ReadChunked(row, "Segment"))
             : null;
 
     public async Task<IReadOnlyList<NamedSegment>> ListSegmentsAsync(string programId, CancellationToken cancellationToken) =>
-        [.. (await RangeAsync(programId, SegmentPrefix, cancellationToken).ConfigureAwait(false)).Select(row => LoyaltyJson.Deserialize<NamedSegment>(JsonColumns.ReadChunked(row, "Segment")))];
+        [.. (await RangeAsync(programId, SegmentPrefix, cancellationToken)).Select(row => LoyaltyJson.Deserialize<NamedSegment>(JsonColumns.ReadChunked(row, "Segment")))];
 
     public async Task<bool> InsertSegmentAsync(string programId, NamedSegment segment, CancellationToken cancellationToken)
     {
@@ -73,7 +73,7 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
         JsonColumns.WriteChunked(row, "Segment", LoyaltyJson.Serialize(segment));
         try
         {
-            await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(row, cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.IsConflict())
@@ -86,7 +86,7 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
     {
         var rows = new List<TableEntity>();
         var end = prefix[..^1] + "}";
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {programId} and RowKey gt {prefix} and RowKey lt {end}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {programId} and RowKey gt {prefix} and RowKey lt {end}"), cancellationToken: cancellationToken))
             rows.Add(row);
         return rows;
     }

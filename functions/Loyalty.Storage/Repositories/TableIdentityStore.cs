@@ -16,7 +16,7 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
     {
         try
         {
-            var added = await table.AddEntityAsync(Row(key, memberId, claimedAt), cancellationToken).ConfigureAwait(false);
+            var added = await table.AddEntityAsync(Row(key, memberId, claimedAt), cancellationToken);
             return new IdentityClaim(memberId, claimedAt, Version(added));
         }
         catch (RequestFailedException e) when (e.IsConflict())
@@ -27,7 +27,7 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
 
     public async Task<IdentityClaim?> GetAsync(IdentityKey key, CancellationToken cancellationToken)
     {
-        var row = await table.GetOrNullAsync<TableEntity>(PartitionKey(key), "", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await table.GetOrNullAsync<TableEntity>(PartitionKey(key), "", cancellationToken: cancellationToken);
         return row is null ? null : new IdentityClaim(row.Required("MemberId"), row.GetDateTimeOffset("ClaimedAt") ?? default, row.ETag.ToString());
     }
 
@@ -35,7 +35,7 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
     {
         try
         {
-            var updated = await table.UpdateEntityAsync(Row(key, memberId, claimedAt), new ETag(current.Token), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            var updated = await table.UpdateEntityAsync(Row(key, memberId, claimedAt), new ETag(current.Token), TableUpdateMode.Replace, cancellationToken);
             return new IdentityClaim(memberId, claimedAt, Version(updated));
         }
         catch (RequestFailedException e) when (e.IsConditionFailed() || e.IsNotFound())
@@ -48,7 +48,7 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
     {
         try
         {
-            await table.DeleteEntityAsync(PartitionKey(key), "", new ETag(current.Token), cancellationToken).ConfigureAwait(false);
+            await table.DeleteEntityAsync(PartitionKey(key), "", new ETag(current.Token), cancellationToken);
         }
         catch (RequestFailedException e) when (e.IsConditionFailed())
         {

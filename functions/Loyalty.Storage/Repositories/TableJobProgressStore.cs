@@ -23,13 +23,13 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
     public async Task<IReadOnlyList<ShardProgress>> ListShardsAsync(JobKey job, CancellationToken cancellationToken)
     {
         var shards = new List<ShardProgress>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)}"), cancellationToken: cancellationToken))
             if (row.RowKey is not (TotalRow or AttemptsRow)) shards.Add(ReadShard(row));
         return shards;
     }
 
     public async Task<ShardProgress?> GetShardAsync(JobKey job, int shard, CancellationToken cancellationToken) =>
-        await table.GetOrNullAsync<TableEntity>(Partition(job), ShardRow(shard), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row ? ReadShard(row) : null;
+        await table.GetOrNullAsync<TableEntity>(Partition(job), ShardRow(shard), cancellationToken: cancellationToken) is { } row ? ReadShard(row) : null;
 
     public async Task SaveShardAsync(JobKey job, ShardProgress progress, CancellationToken cancellationToken) =>
         await table.UpsertEntityAsync(new TableEntity(Partition(job), ShardRow(progress.Shard))
@@ -39,20 +39,20 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
             ["Counts"] = Counts(progress.Counts),
             ["Cursor"] = progress.Cursor,
             ["Seen"] = progress.Seen is { } seen ? Counts(seen) : null,
-        }.WithoutNulls(), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }.WithoutNulls(), TableUpdateMode.Replace, cancellationToken);
 
     public async Task<JobCounts> WrittenAsync(JobKey job, int shard, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {MemberShards.PartitionKey(job.ProgramId, shard)} and RowKey ge {MemberRows.TallyRangeStart(job)} and RowKey lt {MemberRows.TallyRangeEnd(job)}");
         var written = JobCounts.Zero;
-        await foreach (var row in members.QueryAsync<TableEntity>(filter, select: ["Counts"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in members.QueryAsync<TableEntity>(filter, select: ["Counts"], cancellationToken: cancellationToken))
             written += MemberRows.ReadTally(row);
         return written;
     }
 
     public async Task<JobTotals?> GetTotalsAsync(JobKey job, CancellationToken cancellationToken) =>
-        await table.GetOrNullAsync<TableEntity>(Partition(job), TotalRow, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(Partition(job), TotalRow, cancellationToken: cancellationToken) is { } row
             ? Totals(row)
             : null;
 
@@ -67,7 +67,7 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
         var start = Partition(new JobKey(programId, job, runPrefix));
         var runs = new SortedDictionary<string, JobTotals?>(StringComparer.Ordinal);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {start} and PartitionKey lt {start + "~"}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             if (row.RowKey == TotalRow) runs[row.PartitionKey] = Totals(row);
             else runs.TryAdd(row.PartitionKey, null);
@@ -77,7 +77,7 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
     }
 
     public async Task<JobAttempts?> GetAttemptsAsync(JobKey job, CancellationToken cancellationToken) =>
-        await table.GetOrNullAsync<TableEntity>(Partition(job), AttemptsRow, cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(Partition(job), AttemptsRow, cancellationToken: cancellationToken) is { } row
             ? new JobAttempts(row.GetInt32("Count") ?? 0, row.GetDateTimeOffset("UpdatedAt") ?? default, row.GetBoolean("GaveUp") ?? false, row.GetString("LastFailure"))
             : null;
 
@@ -88,7 +88,7 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
             ["UpdatedAt"] = attempts.LastStartedAt,
             ["GaveUp"] = attempts.GaveUp,
             ["LastFailure"] = attempts.LastFailure,
-        }.WithoutNulls(), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }.WithoutNulls(), TableUpdateMode.Replace, cancellationToken);
 
     public async Task CompleteAsync(JobKey job, JobTotals totals, CancellationToken cancellationToken) =>
         await table.UpsertEntityAsync(new TableEntity(Partition(job), TotalRow)
@@ -97,7 +97,7 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
             ["Shards"] = totals.Shards,
             ["UpdatedAt"] = totals.CompletedAt,
             ["Counts"] = Counts(totals.Counts),
-        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }, TableUpdateMode.Replace, cancellationToken);
 
     private static ShardProgress ReadShard(TableEntity row) =>
         new(int.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture), row.GetBoolean("Finished") ?? false, Counts(row), row.GetDateTimeOffset("UpdatedAt") ?? default, row.GetString("Cursor"),

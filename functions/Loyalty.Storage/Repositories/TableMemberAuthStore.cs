@@ -17,7 +17,7 @@ internal sealed class TableMemberAuthStore(TableClient table) : IMemberAuthStore
     private const int MaxIncrementRounds = 10;
 
     public async Task<StoredCode?> GetCodeAsync(string programId, string subject, CancellationToken cancellationToken) =>
-        await table.GetOrNullAsync<TableEntity>(CodeKey(programId, subject), "", cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(CodeKey(programId, subject), "", cancellationToken: cancellationToken) is { } row
             ? new StoredCode(
                 new CodeState(
                     row.GetString("MemberId"),
@@ -46,8 +46,8 @@ internal sealed class TableMemberAuthStore(TableClient table) : IMemberAuthStore
         }.WithoutNulls();
         try
         {
-            if (version is null) await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
-            else await table.UpdateEntityAsync(row, new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            if (version is null) await table.AddEntityAsync(row, cancellationToken);
+            else await table.UpdateEntityAsync(row, new ETag(version), TableUpdateMode.Replace, cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.IsConflict() || e.IsConditionFailed() || e.IsNotFound())
@@ -59,7 +59,7 @@ internal sealed class TableMemberAuthStore(TableClient table) : IMemberAuthStore
     public async Task DeleteCodesAsync(string programId, IReadOnlyList<string> subjects, CancellationToken cancellationToken)
     {
         foreach (var subject in subjects)
-            await table.DeleteEntityAsync(CodeKey(programId, subject), "", cancellationToken: cancellationToken).ConfigureAwait(false);
+            await table.DeleteEntityAsync(CodeKey(programId, subject), "", cancellationToken: cancellationToken);
     }
 
     /// <summary>Read, then insert or replace at the version read; a lost race reads again. One that keeps losing counts as over any limit.</summary>
@@ -68,13 +68,13 @@ internal sealed class TableMemberAuthStore(TableClient table) : IMemberAuthStore
         var partition = $"{programId}|{counter}";
         for (var round = 0; round < MaxIncrementRounds; round++)
         {
-            var current = await table.GetOrNullAsync<TableEntity>(partition, "", cancellationToken: cancellationToken).ConfigureAwait(false);
+            var current = await table.GetOrNullAsync<TableEntity>(partition, "", cancellationToken: cancellationToken);
             var count = (current?.GetInt32("Count") ?? 0) + 1;
             var row = new TableEntity(partition, "") { ["Count"] = count, ["Until"] = until };
             try
             {
-                if (current is null) await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
-                else await table.UpdateEntityAsync(row, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                if (current is null) await table.AddEntityAsync(row, cancellationToken);
+                else await table.UpdateEntityAsync(row, current.ETag, TableUpdateMode.Replace, cancellationToken);
                 return count;
             }
             catch (RequestFailedException e) when (e.IsConflict() || e.IsConditionFailed() || e.IsNotFound())
@@ -88,14 +88,14 @@ internal sealed class TableMemberAuthStore(TableClient table) : IMemberAuthStore
     public async Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         var expired = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Until lt {before}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Until lt {before}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
             expired.Add(row);
         var deleted = 0;
         foreach (var row in expired)
         {
             try
             {
-                if ((await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken).ConfigureAwait(false)).Status != 404) deleted++;
+                if ((await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken)).Status != 404) deleted++;
             }
             catch (RequestFailedException e) when (e.IsConditionFailed())
             {

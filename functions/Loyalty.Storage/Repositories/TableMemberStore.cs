@@ -36,7 +36,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     private const int PackedLedgerEntries = 32;
 
     public async Task<StoredMember?> GetAsync(MemberKey key, CancellationToken cancellationToken) =>
-        await table.GetOrNullAsync<ProfileColumns>(Partition(key), MemberRows.Profile(key.MemberId), ProfileColumns.Selected, cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<ProfileColumns>(Partition(key), MemberRows.Profile(key.MemberId), ProfileColumns.Selected, cancellationToken) is { } row
             ? MemberRows.ReadProfile(row)
             : null;
 
@@ -44,7 +44,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     {
         try
         {
-            await table.SubmitCheckedAsync(Actions(key, write, null), cancellationToken).ConfigureAwait(false);
+            await table.SubmitCheckedAsync(Actions(key, write, null), cancellationToken);
         }
         catch (TableTransactionFailedException e) when (e.IsConflict())
         {
@@ -56,7 +56,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     {
         try
         {
-            await table.SubmitCheckedAsync([.. Actions(key, write, concurrencyToken), .. Tallies(Partition(key), [write])], cancellationToken).ConfigureAwait(false);
+            await table.SubmitCheckedAsync([.. Actions(key, write, concurrencyToken), .. Tallies(Partition(key), [write])], cancellationToken);
             return CommitResult.Committed;
         }
         // Every inserted key contains the operation id, and its record comes first: a 409 means "applied before".
@@ -99,7 +99,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
             var (pageSize, from) = (Math.Min(1000, (int)(ids.Count / MinRangeDensity)), (string?)null);
             do
             {
-                var page = await table.FirstPageAsync<ProfileColumns>(filter, pageSize, from, ProfileColumns.Selected, cancellationToken).ConfigureAwait(false);
+                var page = await table.FirstPageAsync<ProfileColumns>(filter, pageSize, from, ProfileColumns.Selected, cancellationToken);
                 foreach (var row in page.Values)
                 {
                     rows++;
@@ -117,7 +117,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken };
         var read = new StoredMember?[pointReads.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, pointReads.Count), parallel, async (i, token) =>
-            read[i] = await GetAsync(pointReads[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+            read[i] = await GetAsync(pointReads[i], token));
         for (var i = 0; i < read.Length; i++)
             if (read[i] is { } member) found[pointReads[i]] = member;
         return [.. keys.Distinct().Where(found.ContainsKey).Select(k => found[k])];
@@ -132,7 +132,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         string? from = null;
         do
         {
-            var page = await table.FirstPageAsync<ProfileColumns>(filter, Math.Min(pageSize, 1000), from, ProfileColumns.Selected, cancellationToken).ConfigureAwait(false);
+            var page = await table.FirstPageAsync<ProfileColumns>(filter, Math.Min(pageSize, 1000), from, ProfileColumns.Selected, cancellationToken);
             if (page.Values.Count > 0)
             {
                 var members = page.Values.Select(MemberRows.ReadProfile).ToList();
@@ -180,7 +180,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
                     // The tally goes last, so a failed action's index still names a member's action.
                     await table.SubmitCheckedAsync(
                         [.. batch.SelectMany(m => m.Actions), .. Tallies(Partition(writes[batch[0].Write].Key), batch.Select(m => writes[m.Write].Write))],
-                        cancellationToken).ConfigureAwait(false);
+                        cancellationToken);
                     foreach (var (i, _) in batch) results[i] = CommitResult.Committed;
                     break;
                 }
@@ -196,7 +196,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
     }
 
     public async Task<OperationRecord?> GetOperationAsync(MemberKey key, string operationId, CancellationToken cancellationToken) =>
-        await table.GetOrNullAsync<TableEntity>(Partition(key), MemberRows.Record(key.MemberId, operationId), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(Partition(key), MemberRows.Record(key.MemberId, operationId), cancellationToken: cancellationToken) is { } row
             ? MemberRows.ReadRecord(row)
             : null;
 
@@ -212,13 +212,13 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         var partition = MemberShards.PartitionKey(programId, shard);
         var found = new List<Notification>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {MemberRows.Outbox + "|"} and RowKey lt {MemberRows.Outbox + "}"}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             found.Add(MemberRows.ReadOutbox(row));
         return found;
     }
 
     public async Task DeleteOutboxAsync(MemberKey key, string operationId, CancellationToken cancellationToken) =>
-        await table.DeleteEntityAsync(Partition(key), MemberRows.OutboxKey(key.MemberId, operationId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await table.DeleteEntityAsync(Partition(key), MemberRows.OutboxKey(key.MemberId, operationId), cancellationToken: cancellationToken);
 
     public async Task DeleteOutboxManyAsync(IReadOnlyList<Notification> delivered, int shards, CancellationToken cancellationToken)
     {
@@ -231,7 +231,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
                 {
                     try
                     {
-                        await table.SubmitCheckedAsync(actions, cancellationToken).ConfigureAwait(false);
+                        await table.SubmitCheckedAsync(actions, cancellationToken);
                         break;
                     }
                     // Gone already (the sweep was quicker): drop it and delete the rest.
@@ -251,7 +251,7 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(key)} and RowKey gt {start + after} and RowKey lt {MemberRows.RangeEnd(kind, key.MemberId)}");
         // One row more than asked tells whether another page follows, so the last page carries no continuation.
         var rows = new List<TableEntity>(pageSize + 1);
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize + 1, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize + 1, cancellationToken: cancellationToken))
         {
             rows.Add(row);
             if (rows.Count > pageSize) break;

@@ -21,13 +21,13 @@ internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceip
             ["Refused"] = receipt.Refused,
         }.WithoutNulls();
         JsonColumns.WriteChunked(row, "Receipt", LoyaltyJson.Serialize(receipt.Receipt));
-        await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ParkedReceipt>> ListAsync(IdentityKey identity, CancellationToken cancellationToken)
     {
         var found = new List<ParkedReceipt>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableIdentityStore.PartitionKey(identity)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableIdentityStore.PartitionKey(identity)}"), cancellationToken: cancellationToken))
             found.Add(Read(row, identity.Kind, identity.Value));
         return found;
     }
@@ -44,7 +44,7 @@ internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceip
             return new CursorPage<ParkedReceipt>([], null);
         }
         var filter = TableClient.CreateQueryFilter($"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"}");
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(from, pageSize).ConfigureAwait(false))
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(from, pageSize))
         {
             // The service may return an empty page with a continuation (its time budget ran out): keep going.
             if (page.Values.Count == 0 && page.ContinuationToken is not null) continue;
@@ -63,7 +63,7 @@ internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceip
     {
         var found = new List<ParkedReceipt>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"} and RowKey eq {KeyText.Escape(receiptId)}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             var (kind, value) = TableIdentityStore.ParsePartitionKey(row.PartitionKey);
             found.Add(Read(row, kind, value));
@@ -77,7 +77,7 @@ internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceip
         var prefix = TableIdentityStore.PartitionKey(new IdentityKey(programId, IdentityKind.Purchase, ""));
         var end = prefix[..^1] + "}";
         var found = new List<ParkedReceipt>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {end}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {end}"), cancellationToken: cancellationToken))
         {
             var (kind, value) = TableIdentityStore.ParsePartitionKey(row.PartitionKey);
             found.Add(Read(row, kind, value));
@@ -86,7 +86,7 @@ internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceip
     }
 
     public async Task DeleteAsync(IdentityKey identity, string receiptId, CancellationToken cancellationToken) =>
-        await table.DeleteEntityAsync(TableIdentityStore.PartitionKey(identity), KeyText.Escape(receiptId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await table.DeleteEntityAsync(TableIdentityStore.PartitionKey(identity), KeyText.Escape(receiptId), cancellationToken: cancellationToken);
 
     private static ParkedReceipt Read(TableEntity row, IdentityKind kind, string value) => new(
         LoyaltyJson.Deserialize<PosReceipt>(JsonColumns.ReadChunked(row, "Receipt")),

@@ -27,7 +27,7 @@ internal sealed class TablePrivacyStore(TableClient table) : IPrivacyStore
         RangeAsync(key, MemberRows.RangeStart(MemberRows.Outbox, key.MemberId), MemberRows.RangeEnd(MemberRows.Outbox, key.MemberId), MemberRows.ReadOutbox, cancellationToken);
 
     public async Task<ErasureRecord?> GetErasureAsync(MemberKey key, CancellationToken cancellationToken) =>
-        await table.GetOrNullAsync<TableEntity>(Partition(key), PrivacyRows.Erasure(key.MemberId), cancellationToken: cancellationToken).ConfigureAwait(false) is { } row
+        await table.GetOrNullAsync<TableEntity>(Partition(key), PrivacyRows.Erasure(key.MemberId), cancellationToken: cancellationToken) is { } row
             ? PrivacyRows.ReadErasure(row)
             : null;
 
@@ -37,7 +37,7 @@ internal sealed class TablePrivacyStore(TableClient table) : IPrivacyStore
         List<TableTransactionAction> actions = [new TableTransactionAction(TableTransactionActionType.Add, PrivacyRows.ErasureRow(Partition(key), record)), .. TableMemberStore.Actions(key, write, concurrencyToken)];
         try
         {
-            await table.SubmitCheckedAsync(actions, cancellationToken).ConfigureAwait(false);
+            await table.SubmitCheckedAsync(actions, cancellationToken);
             return CommitResult.Committed;
         }
         catch (TableTransactionFailedException e) when (e.IsConflict() && e.FailedTransactionActionIndex == 0)
@@ -54,7 +54,7 @@ internal sealed class TablePrivacyStore(TableClient table) : IPrivacyStore
     {
         var found = new List<T>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(key)} and RowKey ge {from} and RowKey lt {to}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             found.Add(read(row));
         return found;
     }

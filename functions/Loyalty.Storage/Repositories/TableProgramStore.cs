@@ -29,7 +29,7 @@ internal sealed class TableProgramStore(TableClient table) : IProgramStore
         };
         try
         {
-            await table.SubmitCheckedAsync([new TableTransactionAction(TableTransactionActionType.Add, row), new TableTransactionAction(TableTransactionActionType.Add, VersionRow(first))], cancellationToken).ConfigureAwait(false);
+            await table.SubmitCheckedAsync([new TableTransactionAction(TableTransactionActionType.Add, row), new TableTransactionAction(TableTransactionActionType.Add, VersionRow(first))], cancellationToken);
             return true;
         }
         catch (TableTransactionFailedException e) when (e.IsConflict())
@@ -42,7 +42,7 @@ internal sealed class TableProgramStore(TableClient table) : IProgramStore
     {
         try
         {
-            await table.AddEntityAsync(VersionRow(definition), cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(VersionRow(definition), cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.IsConflict())
@@ -55,7 +55,7 @@ internal sealed class TableProgramStore(TableClient table) : IProgramStore
     {
         ProgramSettings? settings = null;
         var versions = new List<ProgramDefinition>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {programId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {programId}"), cancellationToken: cancellationToken))
         {
             if (row.RowKey == SettingsRow)
                 settings = new ProgramSettings(programId, row.Required("Name"), row.Required("DefaultCountry"),
@@ -71,7 +71,7 @@ internal sealed class TableProgramStore(TableClient table) : IProgramStore
     public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
     {
         var ids = new List<string>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {SettingsRow}"), select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {SettingsRow}"), select: ["PartitionKey"], cancellationToken: cancellationToken))
             ids.Add(row.PartitionKey);
         return ids;
     }

@@ -14,18 +14,18 @@ internal sealed class TableReceiptClaims(TableClient table) : IReceiptClaims
         var partition = Partition(programId, receiptId);
         try
         {
-            await table.AddEntityAsync(new TableEntity(partition, "") { ["MemberId"] = memberId, ["ClaimedAt"] = at }, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(new TableEntity(partition, "") { ["MemberId"] = memberId, ["ClaimedAt"] = at }, cancellationToken);
             return memberId;
         }
         catch (RequestFailedException e) when (e.IsConflict())
         {
-            var existing = await table.GetOrNullAsync<TableEntity>(partition, "", ["MemberId"], cancellationToken).ConfigureAwait(false);
+            var existing = await table.GetOrNullAsync<TableEntity>(partition, "", ["MemberId"], cancellationToken);
             return existing?.GetString("MemberId") ?? throw new InvalidOperationException($"Receipt claim '{partition}' conflicted on insert but cannot be read; claims are never deleted.");
         }
     }
 
     public async Task<string?> FindAsync(string programId, string receiptId, CancellationToken cancellationToken) =>
-        (await table.GetOrNullAsync<TableEntity>(Partition(programId, receiptId), "", ["MemberId"], cancellationToken).ConfigureAwait(false))?.GetString("MemberId");
+        (await table.GetOrNullAsync<TableEntity>(Partition(programId, receiptId), "", ["MemberId"], cancellationToken))?.GetString("MemberId");
 
     private static string Partition(string programId, string receiptId) => $"{programId}|{KeyText.Escape(receiptId)}";
 }

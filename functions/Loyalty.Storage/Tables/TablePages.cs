@@ -10,7 +10,7 @@ public static class TablePages
     public static async Task<Page<T>> FirstPageAsync<T>(this TableClient table, string filter, int pageSize, string? continuation, IEnumerable<string>? select = null, CancellationToken cancellationToken = default)
         where T : class, ITableEntity
     {
-        await foreach (var page in table.QueryAsync<T>(filter, pageSize, select, cancellationToken).AsPages(continuation, pageSize).ConfigureAwait(false))
+        await foreach (var page in table.QueryAsync<T>(filter, pageSize, select, cancellationToken).AsPages(continuation, pageSize))
             return page;
         throw new InvalidOperationException("The query returned no page at all.");
     }

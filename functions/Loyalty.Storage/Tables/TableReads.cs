@@ -16,7 +16,7 @@ public static class TableReads
     public static async Task<T?> GetOrNullAsync<T>(this TableClient table, string partitionKey, string rowKey, IEnumerable<string>? select = null, CancellationToken cancellationToken = default)
         where T : class, ITableEntity
     {
-        var response = await table.GetEntityIfExistsAsync<T>(partitionKey, rowKey, select, cancellationToken).ConfigureAwait(false);
+        var response = await table.GetEntityIfExistsAsync<T>(partitionKey, rowKey, select, cancellationToken);
         if (response.HasValue) return response.Value;
         var raw = response.GetRawResponse();
         var code = ErrorCode(raw);

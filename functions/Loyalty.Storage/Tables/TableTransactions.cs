@@ -20,7 +20,7 @@ public static class TableTransactions
     public static async Task<Response<IReadOnlyList<Response>>> SubmitCheckedAsync(this TableClient table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
     {
         Validate(actions);
-        return await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+        return await table.SubmitTransactionAsync(actions, cancellationToken);
     }
 
     public static void Validate(IReadOnlyList<TableTransactionAction> actions)

@@ -13,12 +13,13 @@ public static class Bicep
 {
     public sealed record Result(int ExitCode, string Output, string Errors);
 
-    private static readonly Lazy<Task<(Result Build, Result Lint)>> Runs = new(async () =>
+    // Off xunit's synchronization context: the properties below block on this task.
+    private static readonly Lazy<Task<(Result Build, Result Lint)>> Runs = new(() => Task.Run(async () =>
     {
         var build = RunAsync("build", "infra/main.bicep", "--stdout");
         var lint = RunAsync("lint", "infra/main.bicep", "--diagnostics-format", "sarif");
         return (await build, await lint);
-    });
+    }));
 
     private static readonly Lazy<ArmTemplate> Compiled = new(() =>
     {
@@ -59,7 +60,7 @@ public static class Bicep
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        return new Result(process.ExitCode, await output.ConfigureAwait(false), await errors.ConfigureAwait(false));
+        await process.WaitForExitAsync();
+        return new Result(process.ExitCode, await output, await errors);
     }
 }

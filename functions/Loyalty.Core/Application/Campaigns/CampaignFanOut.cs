@@ -91,8 +91,8 @@ public sealed class CampaignFanOut : ShardedJob
     public override async Task<IReadOnlyList<JobKey>> StartDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var started = new List<JobKey>();
-        foreach (var run in await scheduler.DueAsync(now, cancellationToken).ConfigureAwait(false))
-            if (await scheduler.StartAsync(run, cancellationToken).ConfigureAwait(false))
+        foreach (var run in await scheduler.DueAsync(now, cancellationToken))
+            if (await scheduler.StartAsync(run, cancellationToken))
                 started.Add(Key(run));
         return started;
     }
@@ -104,14 +104,14 @@ public sealed class CampaignFanOut : ShardedJob
         var now = Time.GetUtcNow();
         var version = program.InForceAt(now);
         var today = version.LocalDate(now);
-        var compiled = await CompileAsync(run, version, cancellationToken).ConfigureAwait(false);
+        var compiled = await CompileAsync(run, version, cancellationToken);
 
         var pending = new List<StoredMember>(MemberBatches.ChunkSize);
         var scanned = 0;
         CursorPage<StoredMember> page;
         do
         {
-            page = await members.ListShardAsync(run.ProgramId, attempt.Shard, PageSize, attempt.Cursor, cancellationToken).ConfigureAwait(false);
+            page = await members.ListShardAsync(run.ProgramId, attempt.Shard, PageSize, attempt.Cursor, cancellationToken);
             for (var i = 0; i < page.Items.Count; i++)
             {
                 var member = page.Items[i];
@@ -121,20 +121,20 @@ public sealed class CampaignFanOut : ShardedJob
 
                 // Everything up to this member has been looked at: write the chunk, then record the cursor after it.
                 cancellationToken.ThrowIfCancellationRequested();
-                if (await IsCancelledAsync(run, cancellationToken).ConfigureAwait(false))
-                    return await attempt.FinishAsync(new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Cancelled, 1)), CancellationToken.None).ConfigureAwait(false);
-                var done = await DeliverChunkAsync(run, attempt.Key, program, version, today, compiled, attempt.Shard, attempt.Cursor, pending, cancellationToken).ConfigureAwait(false)
+                if (await IsCancelledAsync(run, cancellationToken))
+                    return await attempt.FinishAsync(new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Cancelled, 1)), CancellationToken.None);
+                var done = await DeliverChunkAsync(run, attempt.Key, program, version, today, compiled, attempt.Shard, attempt.Cursor, pending, cancellationToken)
                     + new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Scanned, scanned));
                 scanned = 0;
                 pending.Clear();
-                await attempt.ChunkDoneAsync(done, member.Profile.MemberId).ConfigureAwait(false);
+                await attempt.ChunkDoneAsync(done, member.Profile.MemberId);
                 // The cursor is recorded after this member, so the next call goes on from there.
                 if (attempt.SliceSpent) return attempt.Paused();
             }
         }
         while (page.Next is not null);
 
-        return await attempt.FinishAsync(ShardCounts.Zero, cancellationToken).ConfigureAwait(false);
+        return await attempt.FinishAsync(ShardCounts.Zero, cancellationToken);
     }
 
     /// <summary>Finishes the run on the campaign (scheduled again or completed).</summary>
@@ -149,10 +149,10 @@ public sealed class CampaignFanOut : ShardedJob
     {
         if (CampaignService.IdErrors(campaignId, "campaignId").Concat(CampaignService.IdErrors(runId, "runId")).ToList() is { Count: > 0 } mistakes)
             return Result<JobProgressView>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<JobProgressView>(programId);
-        if (await campaigns.GetAsync(programId, campaignId!, cancellationToken).ConfigureAwait(false) is null)
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<JobProgressView>(programId);
+        if (await campaigns.GetAsync(programId, campaignId!, cancellationToken) is null)
             return CampaignService.CampaignNotFound<JobProgressView>(campaignId!);
-        return await JobProgressView.ReadAsync(Progress, Key(new CampaignRun(programId, campaignId!, runId!)), program.Settings.Shards, cancellationToken).ConfigureAwait(false);
+        return await JobProgressView.ReadAsync(Progress, Key(new CampaignRun(programId, campaignId!, runId!)), program.Settings.Shards, cancellationToken);
     }
 
     private async Task<ShardCounts> DeliverChunkAsync(
@@ -185,7 +185,7 @@ public sealed class CampaignFanOut : ShardedJob
             var write = MemberWrite.From(
                 program, member.Profile, member.Activity.Contacted(new CampaignContact(run.CampaignId, run.RunId, today, definition.AttributionDays)), change.Value, now);
             return new MemberChange(write, JobCounts.Zero.Add(Counts.Delivered, 1));
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         // A refusal is planned as "nothing to do"; count it as refused, not skipped.
         seen = seen.Add(BatchCounts.Skipped, -refused.Count).Add(Counts.Refused, refused.Count);
         var counts = batch.Counts + new ShardCounts(JobCounts.Zero, seen);
@@ -196,20 +196,20 @@ public sealed class CampaignFanOut : ShardedJob
         var audience = reachable.Where(m => written.Contains(m.Profile.MemberId)).ToList();
         var offer = OfferText(definition.Offer);
         var channel = definition.Message.Channel.ToString().ToLowerInvariant();
-        await deliveries.RecordAsync(run, shard, [.. audience.Select(m => new DeliveryRecord(m.Profile.MemberId, channel, now, offer))], CancellationToken.None).ConfigureAwait(false);
+        await deliveries.RecordAsync(run, shard, [.. audience.Select(m => new DeliveryRecord(m.Profile.MemberId, channel, now, offer))], CancellationToken.None);
         await deliveries.ExportAsync(run, shard, after ?? "start", [.. audience.Select(m => new AudienceLine(
             m.Profile.MemberId, channel, Address(m.Profile, definition.Message.Channel), m.Profile.FirstName,
-            messages.GetValueOrDefault(m.Profile.MemberId) ?? "", offer))], CancellationToken.None).ConfigureAwait(false);
+            messages.GetValueOrDefault(m.Profile.MemberId) ?? "", offer))], CancellationToken.None);
         return counts;
     }
 
     private async Task<CompiledCampaign> CompileAsync(CampaignRun run, CompiledProgram version, CancellationToken cancellationToken)
     {
-        var campaign = (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken).ConfigureAwait(false))?.Value
+        var campaign = (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken))?.Value
             ?? throw new InvalidOperationException($"There is no campaign '{run.CampaignId}' in program '{run.ProgramId}'.");
         SegmentDefinition? stored = null;
         if (campaign.Definition.SegmentId is { } segmentId)
-            stored = (await campaigns.GetSegmentAsync(run.ProgramId, segmentId, cancellationToken).ConfigureAwait(false))?.Definition
+            stored = (await campaigns.GetSegmentAsync(run.ProgramId, segmentId, cancellationToken))?.Definition
                 ?? throw new InvalidOperationException($"Campaign '{run.CampaignId}' refers to segment '{segmentId}', which does not exist.");
         var compiled = CompiledCampaign.Compile(campaign.Definition, version, stored);
         return compiled.IsValid
@@ -218,19 +218,19 @@ public sealed class CampaignFanOut : ShardedJob
     }
 
     private async Task<bool> IsCancelledAsync(CampaignRun run, CancellationToken cancellationToken) =>
-        (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken).ConfigureAwait(false))?.Value.Status == CampaignStatus.Cancelled;
+        (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken))?.Value.Status == CampaignStatus.Cancelled;
 
     /// <summary>Marks the run finished on the campaign, reloading on a lost race; a cancelled or finished campaign stays as it is.</summary>
     private async Task FinishAsync(CampaignRun run, CancellationToken cancellationToken)
     {
-        var program = await LoadAsync(run.ProgramId, cancellationToken).ConfigureAwait(false);
+        var program = await LoadAsync(run.ProgramId, cancellationToken);
         for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
         {
-            if (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken).ConfigureAwait(false) is not { } stored) return;
+            if (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken) is not { } stored) return;
             var now = Time.GetUtcNow();
             var finished = stored.Value.Finish(run.RunId, program.InForceAt(now).TimeZone, now);
             if (!finished.IsValid || finished.Value == stored.Value) return;
-            if (await campaigns.ReplaceAsync(run.ProgramId, finished.Value, stored.Version, cancellationToken).ConfigureAwait(false)) return;
+            if (await campaigns.ReplaceAsync(run.ProgramId, finished.Value, stored.Version, cancellationToken)) return;
         }
         throw new InvalidOperationException($"Campaign '{run.CampaignId}' kept changing while its run '{run.RunId}' was being finished.");
     }

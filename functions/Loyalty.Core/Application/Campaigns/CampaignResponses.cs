@@ -19,14 +19,14 @@ internal sealed class CampaignResponses(ICampaignStore campaigns, ICampaignDeliv
         if (total <= 0) return;
         var redeemed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var code in coupons.Distinct(StringComparer.OrdinalIgnoreCase))
-            if (await campaigns.FindByCouponAsync(programId, code, cancellationToken).ConfigureAwait(false) is { } campaignId)
+            if (await campaigns.FindByCouponAsync(programId, code, cancellationToken) is { } campaignId)
                 redeemed.Add(campaignId);
         foreach (var voucherId in vouchersRedeemed)
             if (CampaignDispatch.TryParseOperation(voucherId, out var campaignId, out _))
                 redeemed.Add(campaignId);
         foreach (var campaignId in redeemed)
-            await deliveries.RecordResponseAsync(programId, new CampaignResponse(campaignId, ResponseKind.Redemption, receiptId, memberId, total, purchasedAt), cancellationToken).ConfigureAwait(false);
+            await deliveries.RecordResponseAsync(programId, new CampaignResponse(campaignId, ResponseKind.Redemption, receiptId, memberId, total, purchasedAt), cancellationToken);
         foreach (var campaignId in contacts.Select(c => c.CampaignId).Distinct(StringComparer.Ordinal))
-            await deliveries.RecordResponseAsync(programId, new CampaignResponse(campaignId, ResponseKind.Attributed, receiptId, memberId, total, purchasedAt), cancellationToken).ConfigureAwait(false);
+            await deliveries.RecordResponseAsync(programId, new CampaignResponse(campaignId, ResponseKind.Attributed, receiptId, memberId, total, purchasedAt), cancellationToken);
     }
 }

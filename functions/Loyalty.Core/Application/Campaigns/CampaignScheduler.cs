@@ -34,11 +34,11 @@ public sealed class CampaignScheduler
     public async Task<IReadOnlyList<CampaignRun>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var due = new List<CampaignRun>();
-        foreach (var programId in await programStore.ListIdsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var programId in await programStore.ListIdsAsync(cancellationToken))
         {
-            if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) continue;
+            if (await programs.GetAsync(programId, cancellationToken) is not { } program) continue;
             var zone = program.InForceAt(now).TimeZone;
-            foreach (var (campaign, _) in await campaigns.ListAsync(programId, cancellationToken).ConfigureAwait(false))
+            foreach (var (campaign, _) in await campaigns.ListAsync(programId, cancellationToken))
             {
                 var runId = campaign.Status == CampaignStatus.Running ? campaign.CurrentRunId : campaign.DueRuns(zone, now).FirstOrDefault()?.RunId;
                 if (runId is not null) due.Add(new CampaignRun(programId, campaign.CampaignId, runId));
@@ -50,14 +50,14 @@ public sealed class CampaignScheduler
     /// <summary>Marks the run started on its campaign; true when it is (now or already) the campaign's running run.</summary>
     public async Task<bool> StartAsync(CampaignRun run, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(run.ProgramId, cancellationToken).ConfigureAwait(false) is not { } program) return false;
+        if (await programs.GetAsync(run.ProgramId, cancellationToken) is not { } program) return false;
         for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
         {
-            if (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken).ConfigureAwait(false) is not { } stored) return false;
+            if (await campaigns.GetAsync(run.ProgramId, run.CampaignId, cancellationToken) is not { } stored) return false;
             var now = time.GetUtcNow();
             var started = stored.Value.Start(run.RunId, program.InForceAt(now).TimeZone, now);
             if (!started.IsValid) return false;
-            if (started.Value == stored.Value || await campaigns.ReplaceAsync(run.ProgramId, started.Value, stored.Version, cancellationToken).ConfigureAwait(false))
+            if (started.Value == stored.Value || await campaigns.ReplaceAsync(run.ProgramId, started.Value, stored.Version, cancellationToken))
                 return true;
         }
         return false;
@@ -70,15 +70,15 @@ public sealed class CampaignScheduler
     public async Task<Result<CampaignRun>> StartNowAsync(string programId, string? campaignId, CancellationToken cancellationToken)
     {
         if (CampaignService.IdErrors(campaignId, "campaignId") is { Count: > 0 } mistakes) return Result<CampaignRun>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<CampaignRun>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<CampaignRun>(programId);
         for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
         {
-            if (await campaigns.GetAsync(programId, campaignId!, cancellationToken).ConfigureAwait(false) is not { } stored)
+            if (await campaigns.GetAsync(programId, campaignId!, cancellationToken) is not { } stored)
                 return CampaignService.CampaignNotFound<CampaignRun>(campaignId!);
             var now = time.GetUtcNow();
             var started = stored.Value.StartNow(program.InForceAt(now).TimeZone, now);
             if (!started.IsValid) return Result<CampaignRun>.Fail(started.Errors);
-            if (started.Value == stored.Value || await campaigns.ReplaceAsync(programId, started.Value, stored.Version, cancellationToken).ConfigureAwait(false))
+            if (started.Value == stored.Value || await campaigns.ReplaceAsync(programId, started.Value, stored.Version, cancellationToken))
                 return new CampaignRun(programId, campaignId!, started.Value.CurrentRunId!);
         }
         return Result<CampaignRun>.Fail(ApplicationErrors.Busy, "campaignId", $"Campaign '{campaignId}' kept changing; try again.");

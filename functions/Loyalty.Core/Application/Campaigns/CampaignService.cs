@@ -18,7 +18,7 @@ internal sealed class CampaignService(
 
     public async Task<Result<NamedSegmentView>> CreateSegmentAsync(string programId, CreateSegment request, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<NamedSegmentView>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<NamedSegmentView>(programId);
         var errors = new ErrorList();
         errors.Identifier(request.SegmentId, "segmentId", CampaignValidator.MaxIdLength);
         errors.Text(request.Name, "name", CampaignValidator.MaxNameLength);
@@ -27,27 +27,27 @@ internal sealed class CampaignService(
         if (!compiled.IsValid) return Result<NamedSegmentView>.Fail(compiled.Errors);
 
         var segment = new NamedSegment(request.SegmentId, Texts.Trim(request.Name), request.Definition, time.GetUtcNow());
-        if (!await campaigns.InsertSegmentAsync(programId, segment, cancellationToken).ConfigureAwait(false))
+        if (!await campaigns.InsertSegmentAsync(programId, segment, cancellationToken))
             return Result<NamedSegmentView>.Fail(ApplicationErrors.SegmentExists, "segmentId", $"Segment '{request.SegmentId}' exists already; segments are not changed in place, so campaigns keep meaning what they meant.");
         return View(segment);
     }
 
     public async Task<Result<IReadOnlyList<NamedSegmentView>>> ListSegmentsAsync(string programId, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null) return Refusals.ProgramNotFound<IReadOnlyList<NamedSegmentView>>(programId);
-        return Result<IReadOnlyList<NamedSegmentView>>.Ok([.. (await campaigns.ListSegmentsAsync(programId, cancellationToken).ConfigureAwait(false)).Select(View)]);
+        if (await programs.GetAsync(programId, cancellationToken) is null) return Refusals.ProgramNotFound<IReadOnlyList<NamedSegmentView>>(programId);
+        return Result<IReadOnlyList<NamedSegmentView>>.Ok([.. (await campaigns.ListSegmentsAsync(programId, cancellationToken)).Select(View)]);
     }
 
     public async Task<Result<SegmentSize>> PreviewSegmentAsync(string programId, SegmentPreview request, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<SegmentSize>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<SegmentSize>(programId);
         if ((request.SegmentId is null) == (request.Definition is null))
             return Result<SegmentSize>.Fail(ErrorCodes.Required, "", "Give either segmentId (a saved segment) or definition (a segment to try).");
         var definition = request.Definition;
         if (request.SegmentId is { } segmentId)
         {
             if (IdErrors(segmentId, "segmentId") is { Count: > 0 } mistakes) return Result<SegmentSize>.Fail(mistakes);
-            if (await campaigns.GetSegmentAsync(programId, segmentId, cancellationToken).ConfigureAwait(false) is not { } saved) return SegmentNotFound<SegmentSize>(segmentId);
+            if (await campaigns.GetSegmentAsync(programId, segmentId, cancellationToken) is not { } saved) return SegmentNotFound<SegmentSize>(segmentId);
             definition = saved.Definition;
         }
         var now = time.GetUtcNow();
@@ -69,7 +69,7 @@ internal sealed class CampaignService(
             string? after = null;
             do
             {
-                var page = await members.ListShardAsync(programId, shard, CampaignFanOut.PageSize, after, token).ConfigureAwait(false);
+                var page = await members.ListShardAsync(programId, shard, CampaignFanOut.PageSize, after, token);
                 var counted = page.Items.Where(CampaignFanOut.Active).ToList();
                 var matched = counted.Where(m => compiled.Value.Matches(CampaignFanOut.Facts(m, version, today), today)).ToList();
                 lock (gate)
@@ -82,7 +82,7 @@ internal sealed class CampaignService(
                 after = page.Next;
             }
             while (after is not null);
-        }).ConfigureAwait(false);
+        });
 
         long Scale(long n) => counted.Count == shards ? n : (long)Math.Round((double)n * shards / counted.Count);
         return new SegmentSize(
@@ -92,14 +92,14 @@ internal sealed class CampaignService(
 
     public async Task<Result<CampaignView>> CreateAsync(string programId, CampaignDefinition definition, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<CampaignView>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<CampaignView>(programId);
         var version = program.InForceAt(time.GetUtcNow());
         // Shapes and sizes first: the segment id is looked up in storage next.
         if (CampaignValidator.Validate(definition, version) is { Count: > 0 } shape) return Result<CampaignView>.Fail(shape);
         SegmentDefinition? stored = null;
         if (definition.SegmentId is { } segmentId && definition.Segment is null)
         {
-            if (await campaigns.GetSegmentAsync(programId, segmentId, cancellationToken).ConfigureAwait(false) is not { } saved) return SegmentNotFound<CampaignView>(segmentId);
+            if (await campaigns.GetSegmentAsync(programId, segmentId, cancellationToken) is not { } saved) return SegmentNotFound<CampaignView>(segmentId);
             stored = saved.Definition;
         }
         var compiled = CompiledCampaign.Compile(definition, version, stored);
@@ -107,30 +107,30 @@ internal sealed class CampaignService(
         var created = Campaign.Create(definition, version);
         if (!created.IsValid) return Result<CampaignView>.Fail(created.Errors);
 
-        return await campaigns.InsertAsync(programId, created.Value, cancellationToken).ConfigureAwait(false) switch
+        return await campaigns.InsertAsync(programId, created.Value, cancellationToken) switch
         {
             CampaignInsert.IdTaken => Result<CampaignView>.Fail(ApplicationErrors.CampaignExists, "campaignId", $"Campaign '{definition.CampaignId}' exists already."),
             CampaignInsert.CouponTaken => Result<CampaignView>.Fail(ApplicationErrors.CouponTaken, "offer.code", $"Coupon code '{definition.Offer.Code}' belongs to another campaign of this program; redemptions must say which campaign they are for."),
-            _ => await ViewAsync(program, created.Value, cancellationToken).ConfigureAwait(false),
+            _ => await ViewAsync(program, created.Value, cancellationToken),
         };
     }
 
     public async Task<Result<IReadOnlyList<CampaignView>>> ListAsync(string programId, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<IReadOnlyList<CampaignView>>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<IReadOnlyList<CampaignView>>(programId);
         var now = time.GetUtcNow();
         var zone = program.InForceAt(now).TimeZone;
         // The list is an overview: run progress is on each campaign's own page.
-        return Result<IReadOnlyList<CampaignView>>.Ok([.. (await campaigns.ListAsync(programId, cancellationToken).ConfigureAwait(false))
+        return Result<IReadOnlyList<CampaignView>>.Ok([.. (await campaigns.ListAsync(programId, cancellationToken))
             .Select(c => new CampaignView(c.Value, c.Value.NextRunAt(zone, now), []))]);
     }
 
     public async Task<Result<CampaignView>> GetAsync(string programId, string campaignId, CancellationToken cancellationToken)
     {
         if (IdErrors(campaignId, "campaignId") is { Count: > 0 } mistakes) return Result<CampaignView>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<CampaignView>(programId);
-        if (await campaigns.GetAsync(programId, campaignId, cancellationToken).ConfigureAwait(false) is not { } stored) return CampaignNotFound<CampaignView>(campaignId);
-        return await ViewAsync(program, stored.Value, cancellationToken).ConfigureAwait(false);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<CampaignView>(programId);
+        if (await campaigns.GetAsync(programId, campaignId, cancellationToken) is not { } stored) return CampaignNotFound<CampaignView>(campaignId);
+        return await ViewAsync(program, stored.Value, cancellationToken);
     }
 
     public Task<Result<CampaignView>> ScheduleAsync(string programId, string campaignId, CancellationToken cancellationToken) =>
@@ -142,17 +142,17 @@ internal sealed class CampaignService(
     public async Task<Result<CampaignStatisticsView>> GetStatisticsAsync(string programId, string campaignId, CancellationToken cancellationToken)
     {
         if (IdErrors(campaignId, "campaignId") is { Count: > 0 } mistakes) return Result<CampaignStatisticsView>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<CampaignStatisticsView>(programId);
-        if (await campaigns.GetAsync(programId, campaignId, cancellationToken).ConfigureAwait(false) is not { } stored) return CampaignNotFound<CampaignStatisticsView>(campaignId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<CampaignStatisticsView>(programId);
+        if (await campaigns.GetAsync(programId, campaignId, cancellationToken) is not { } stored) return CampaignNotFound<CampaignStatisticsView>(campaignId);
         var campaign = stored.Value;
         var channel = campaign.Definition.Message.Channel;
 
         // Contacts from the runs' counters (cheap, and exact: "delivered" is counted in each delivery's own transaction,
         // so a delivery found applied by a resumed or second runner is already in it); reach counts distinct members,
         // which only a recurring campaign needs a scan for.
-        var runs = await RunsAsync(program, campaignId, cancellationToken).ConfigureAwait(false);
+        var runs = await RunsAsync(program, campaignId, cancellationToken);
         var contacts = runs.Sum(r => r.Counts[CampaignFanOut.Counts.Delivered]);
-        var reach = runs.Count <= 1 ? contacts : await DistinctMembersAsync(program, campaignId, runs, cancellationToken).ConfigureAwait(false);
+        var reach = runs.Count <= 1 ? contacts : await DistinctMembersAsync(program, campaignId, runs, cancellationToken);
         var statistics = CampaignStatistics.Zero with
         {
             Reach = reach,
@@ -160,7 +160,7 @@ internal sealed class CampaignService(
             Sms = channel == ConsentChannel.Sms ? contacts : 0,
             Push = channel == ConsentChannel.Push ? contacts : 0,
         };
-        foreach (var response in await deliveries.ListResponsesAsync(programId, campaignId, cancellationToken).ConfigureAwait(false))
+        foreach (var response in await deliveries.ListResponsesAsync(programId, campaignId, cancellationToken))
             statistics += response.Kind == ResponseKind.Redemption ? CampaignStatistics.Redeemed() : CampaignStatistics.Purchase(response.Amount);
         return new CampaignStatisticsView(campaignId, campaign.RunsStarted, campaign.Definition.AttributionDays, statistics);
     }
@@ -170,7 +170,7 @@ internal sealed class CampaignService(
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var run in runs)
             for (var shard = 0; shard < program.Settings.Shards; shard++)
-                foreach (var delivery in await deliveries.ListAsync(new CampaignRun(program.Settings.ProgramId, campaignId, run.RunId), shard, cancellationToken).ConfigureAwait(false))
+                foreach (var delivery in await deliveries.ListAsync(new CampaignRun(program.Settings.ProgramId, campaignId, run.RunId), shard, cancellationToken))
                     seen.Add(delivery.MemberId);
         return seen.Count;
     }
@@ -179,15 +179,15 @@ internal sealed class CampaignService(
         string programId, string campaignId, Func<Campaign, TimeZoneInfo, DateTimeOffset, Result<Campaign>> change, CancellationToken cancellationToken)
     {
         if (IdErrors(campaignId, "campaignId") is { Count: > 0 } mistakes) return Result<CampaignView>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<CampaignView>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<CampaignView>(programId);
         for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
         {
-            if (await campaigns.GetAsync(programId, campaignId, cancellationToken).ConfigureAwait(false) is not { } stored) return CampaignNotFound<CampaignView>(campaignId);
+            if (await campaigns.GetAsync(programId, campaignId, cancellationToken) is not { } stored) return CampaignNotFound<CampaignView>(campaignId);
             var now = time.GetUtcNow();
             var changed = change(stored.Value, program.InForceAt(now).TimeZone, now);
             if (!changed.IsValid) return Result<CampaignView>.Fail(changed.Errors);
-            if (changed.Value == stored.Value || await campaigns.ReplaceAsync(programId, changed.Value, stored.Version, cancellationToken).ConfigureAwait(false))
-                return await ViewAsync(program, changed.Value, cancellationToken).ConfigureAwait(false);
+            if (changed.Value == stored.Value || await campaigns.ReplaceAsync(programId, changed.Value, stored.Version, cancellationToken))
+                return await ViewAsync(program, changed.Value, cancellationToken);
         }
         return Result<CampaignView>.Fail(ApplicationErrors.Busy, "", "The campaign is being changed by many requests at once; try again shortly.");
     }
@@ -195,7 +195,7 @@ internal sealed class CampaignService(
     private async Task<Result<CampaignView>> ViewAsync(LoadedProgram program, Campaign campaign, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var runs = await RunsAsync(program, campaign.CampaignId, cancellationToken).ConfigureAwait(false);
+        var runs = await RunsAsync(program, campaign.CampaignId, cancellationToken);
         return new CampaignView(campaign, campaign.NextRunAt(program.InForceAt(now).TimeZone, now), runs);
     }
 
@@ -203,7 +203,7 @@ internal sealed class CampaignService(
     private async Task<IReadOnlyList<CampaignRunView>> RunsAsync(LoadedProgram program, string campaignId, CancellationToken cancellationToken)
     {
         var views = new List<CampaignRunView>();
-        foreach (var (key, totals) in await progress.ListRunsAsync(program.Settings.ProgramId, CampaignFanOut.JobName, campaignId + "/", cancellationToken).ConfigureAwait(false))
+        foreach (var (key, totals) in await progress.ListRunsAsync(program.Settings.ProgramId, CampaignFanOut.JobName, campaignId + "/", cancellationToken))
         {
             var runId = CampaignFanOut.RunOf(key).RunId;
             if (totals is not null)
@@ -211,7 +211,7 @@ internal sealed class CampaignService(
                 views.Add(new CampaignRunView(runId, true, totals.Shards, totals.Shards, totals.Counts));
                 continue;
             }
-            var shards = await progress.ListShardsAsync(key, cancellationToken).ConfigureAwait(false);
+            var shards = await progress.ListShardsAsync(key, cancellationToken);
             views.Add(new CampaignRunView(runId, false, shards.Count(s => s.Finished), program.Settings.Shards, JobCounts.Sum(shards.Select(s => s.Counts))));
         }
         return views;

@@ -43,19 +43,19 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
     /// <returns>One key per role, in the order of <see cref="Roles"/>, with its secret.</returns>
     public async Task<IReadOnlyList<IssuedApiKey>> SeedAsync(int memberCount, IReadOnlyCollection<string> remembered, IProgress<DemoSeedProgress>? progress, CancellationToken cancellationToken)
     {
-        if (await jobs.GetTotalsAsync(Seeding, cancellationToken).ConfigureAwait(false) is null && await StartAsync(cancellationToken).ConfigureAwait(false) is { } created)
+        if (await jobs.GetTotalsAsync(Seeding, cancellationToken) is null && await StartAsync(cancellationToken) is { } created)
         {
-            await EnrolAsync(memberCount, resume: !created, progress, cancellationToken).ConfigureAwait(false);
-            await jobs.CompleteAsync(Seeding, new JobTotals(JobCounts.Zero.Add("members", memberCount), 1, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            await EnrolAsync(memberCount, resume: !created, progress, cancellationToken);
+            await jobs.CompleteAsync(Seeding, new JobTotals(JobCounts.Zero.Add("members", memberCount), 1, time.GetUtcNow()), cancellationToken);
         }
 
-        var existing = await DemoKeysAsync(cancellationToken).ConfigureAwait(false);
+        var existing = await DemoKeysAsync(cancellationToken);
         var issued = new List<IssuedApiKey>();
         foreach (var (name, scopes) in Roles)
-            issued.Add(await ReuseAsync(remembered, existing, name, scopes, cancellationToken).ConfigureAwait(false)
-                       ?? Issued(await keys.CreateAsync(DemoProgram.Id, name, scopes, cancellationToken).ConfigureAwait(false)));
+            issued.Add(await ReuseAsync(remembered, existing, name, scopes, cancellationToken)
+                       ?? Issued(await keys.CreateAsync(DemoProgram.Id, name, scopes, cancellationToken)));
         foreach (var stale in existing.Where(k => k.Status == ApiKeyStatus.Active && issued.All(i => i.KeyId != k.KeyId)))
-            await keys.RevokeAsync(DemoProgram.Id, stale.KeyId, cancellationToken).ConfigureAwait(false);
+            await keys.RevokeAsync(DemoProgram.Id, stale.KeyId, cancellationToken);
         return issued;
     }
 
@@ -63,14 +63,14 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
     /// holds no members yet).</returns>
     private async Task<bool?> StartAsync(CancellationToken cancellationToken)
     {
-        if (await jobs.GetShardAsync(Seeding, 0, cancellationToken).ConfigureAwait(false) is null)
+        if (await jobs.GetShardAsync(Seeding, 0, cancellationToken) is null)
         {
-            if ((await programs.GetAsync(DemoProgram.Id, cancellationToken).ConfigureAwait(false)).IsValid) return null;
-            await jobs.SaveShardAsync(Seeding, new ShardProgress(0, false, JobCounts.Zero, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            if ((await programs.GetAsync(DemoProgram.Id, cancellationToken)).IsValid) return null;
+            await jobs.SaveShardAsync(Seeding, new ShardProgress(0, false, JobCounts.Zero, time.GetUtcNow()), cancellationToken);
         }
         var created = await programs.CreateAsync(
             new CreateProgram { Definition = DemoProgram.Definition(time.GetUtcNow().AddYears(-1)), Name = "Demo Pet Shop", DefaultCountry = "SE" },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         if (!created.IsValid && created.Errors.All(e => e.Code != ApplicationErrors.ProgramExists))
             throw new InvalidOperationException($"The demo program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
         return created.IsValid;
@@ -83,7 +83,7 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
         var page = new PageRequest(PageRequest.MaxPageSize);
         while (true)
         {
-            var listed = Issued(await keys.ListAsync(DemoProgram.Id, page, cancellationToken).ConfigureAwait(false));
+            var listed = Issued(await keys.ListAsync(DemoProgram.Id, page, cancellationToken));
             found.AddRange(listed.Items.Where(k => Roles.Any(r => r.Name == k.Name)));
             if (listed.Continuation is null) return found;
             page = page with { Continuation = listed.Continuation };
@@ -95,7 +95,7 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
         foreach (var secret in remembered)
         {
             if (!ApiKeySecret.TryParse(secret, out var parsed) || existing.FirstOrDefault(k => k.KeyId == parsed.KeyId && k.Name == name) is not { } key) continue;
-            if (await keys.AuthenticateAsync(secret, cancellationToken).ConfigureAwait(false) is { } caller && caller.ProgramId == DemoProgram.Id && caller.Scopes == scopes)
+            if (await keys.AuthenticateAsync(secret, cancellationToken) is { } caller && caller.ProgramId == DemoProgram.Id && caller.Scopes == scopes)
                 return new IssuedApiKey(key.KeyId, DemoProgram.Id, name, scopes, secret) { CreatedAt = key.CreatedAt, ExpiresAt = key.ExpiresAt };
         }
         return null;
@@ -111,7 +111,7 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
         {
             var there = new bool[memberCount + 1];
             await Parallel.ForAsync(1, memberCount + 1, Throttle(cancellationToken), async (n, ct) =>
-                there[n] = (await members.GetAsync(DemoProgram.Id, MemberId(n), ct).ConfigureAwait(false)).IsValid).ConfigureAwait(false);
+                there[n] = (await members.GetAsync(DemoProgram.Id, MemberId(n), ct)).IsValid);
             missing.RemoveAll(n => there[n]);
         }
         var found = memberCount - missing.Count;
@@ -130,11 +130,11 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
                 BirthDate = new DateOnly(1950 + n % 50, 1 + n % 12, 1 + n % 28),
                 StoreId = $"store-{1 + n % 5}",
                 Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Email] = n % 3 != 0, [ConsentChannel.Sms] = n % 2 == 0 },
-            }, MemberId(n), ct).ConfigureAwait(false);
+            }, MemberId(n), ct);
             if (!result.IsValid)
                 throw new InvalidOperationException($"Demo member {n} was refused: {string.Join("; ", result.Errors.Select(e => e.Message))}");
             progress?.Report(new DemoSeedProgress(Interlocked.Increment(ref done), memberCount, found));
-        }).ConfigureAwait(false);
+        });
     }
 
     // Azurite serves about eight concurrent callers before it becomes the bottleneck.

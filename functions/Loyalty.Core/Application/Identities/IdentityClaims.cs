@@ -18,12 +18,12 @@ public sealed class IdentityClaims(IIdentityStore store, IMemberStore members, T
         for (var round = 0; round < 3; round++)
         {
             var now = time.GetUtcNow();
-            if (await store.TryInsertAsync(key, memberId, now, cancellationToken).ConfigureAwait(false) is { } claim) return claim;
-            if (await store.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } current) continue;
+            if (await store.TryInsertAsync(key, memberId, now, cancellationToken) is { } claim) return claim;
+            if (await store.GetAsync(key, cancellationToken) is not { } current) continue;
             if (current.MemberId == memberId) return current;
             if (now - current.ClaimedAt < OrphanAfter) return null;
-            if (await members.GetAsync(program.Member(current.MemberId), cancellationToken).ConfigureAwait(false) is not null) return null;
-            if (await store.TryReassignAsync(key, current, memberId, now, cancellationToken).ConfigureAwait(false) is { } taken) return taken;
+            if (await members.GetAsync(program.Member(current.MemberId), cancellationToken) is not null) return null;
+            if (await store.TryReassignAsync(key, current, memberId, now, cancellationToken) is { } taken) return taken;
         }
         return null;
     }
@@ -31,8 +31,8 @@ public sealed class IdentityClaims(IIdentityStore store, IMemberStore members, T
     /// <summary>Releases what this member holds; a claim that moved on to someone else is left alone.</summary>
     public async Task ReleaseAsync(IdentityKey key, string memberId, CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } current && current.MemberId == memberId)
-            await store.DeleteAsync(key, current, cancellationToken).ConfigureAwait(false);
+        if (await store.GetAsync(key, cancellationToken) is { } current && current.MemberId == memberId)
+            await store.DeleteAsync(key, current, cancellationToken);
     }
 
     public Task ReleaseAllAsync(IEnumerable<IdentityKey> keys, string memberId, CancellationToken cancellationToken) =>
@@ -40,5 +40,5 @@ public sealed class IdentityClaims(IIdentityStore store, IMemberStore members, T
 
     /// <summary>The member an identity points at, if any.</summary>
     public async Task<string?> FindAsync(IdentityKey key, CancellationToken cancellationToken) =>
-        (await store.GetAsync(key, cancellationToken).ConfigureAwait(false))?.MemberId;
+        (await store.GetAsync(key, cancellationToken))?.MemberId;
 }

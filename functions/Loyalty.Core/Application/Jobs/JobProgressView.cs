@@ -17,14 +17,14 @@ public sealed record JobProgressView(
     /// </summary>
     internal static async Task<JobProgressView> ReadAsync(IJobProgressStore progress, JobKey key, int shards, CancellationToken cancellationToken)
     {
-        var totals = await progress.GetTotalsAsync(key, cancellationToken).ConfigureAwait(false);
+        var totals = await progress.GetTotalsAsync(key, cancellationToken);
         var views = new List<ShardView>();
-        foreach (var row in (await progress.ListShardsAsync(key, cancellationToken).ConfigureAwait(false)).OrderBy(r => r.Shard))
+        foreach (var row in (await progress.ListShardsAsync(key, cancellationToken)).OrderBy(r => r.Shard))
         {
-            var counts = row.Finished ? row.Counts : await progress.WrittenAsync(key, row.Shard, cancellationToken).ConfigureAwait(false) + (row.Seen ?? JobCounts.Zero);
+            var counts = row.Finished ? row.Counts : await progress.WrittenAsync(key, row.Shard, cancellationToken) + (row.Seen ?? JobCounts.Zero);
             views.Add(new ShardView(row.Shard, row.Finished, row.UpdatedAt, counts));
         }
-        var attempts = await progress.GetAttemptsAsync(key, cancellationToken).ConfigureAwait(false);
+        var attempts = await progress.GetAttemptsAsync(key, cancellationToken);
         return new JobProgressView(
             key.Job, key.Run, totals is not null, views.Count(v => v.Finished), totals?.Shards ?? shards, totals?.Counts ?? JobCounts.Sum(views.Select(v => v.Counts)), views,
             attempts);

@@ -51,11 +51,11 @@ public sealed class JobRestarts(IJobProgressStore progress, TimeProvider time, J
     public async Task<RestartDecision> AfterFailureAsync(JobKey key, string failure, CancellationToken cancellationToken)
     {
         // No count: the run was started before counting began, or its progress was deleted to run it from scratch.
-        if (await progress.GetAttemptsAsync(key, cancellationToken).ConfigureAwait(false) is not { } attempts) return RestartDecision.Restart;
+        if (await progress.GetAttemptsAsync(key, cancellationToken) is not { } attempts) return RestartDecision.Restart;
         if (attempts.GaveUp) return RestartDecision.GivenUp;
         var giveUp = attempts.Count >= Policy.MaxAttempts;
         if (giveUp || attempts.LastFailure != failure)
-            await progress.SaveAttemptsAsync(key, attempts with { GaveUp = giveUp, LastFailure = failure }, cancellationToken).ConfigureAwait(false);
+            await progress.SaveAttemptsAsync(key, attempts with { GaveUp = giveUp, LastFailure = failure }, cancellationToken);
         if (giveUp) return RestartDecision.GiveUp;
         return time.GetUtcNow() >= attempts.LastStartedAt + Policy.DelayAfter(attempts.Count) ? RestartDecision.Restart : RestartDecision.Wait;
     }
@@ -64,7 +64,7 @@ public sealed class JobRestarts(IJobProgressStore progress, TimeProvider time, J
     /// <param name="fresh">The run's first start, or an operator's: the count starts again at one.</param>
     public async Task StartedAsync(JobKey key, bool fresh, CancellationToken cancellationToken)
     {
-        var before = fresh ? null : await progress.GetAttemptsAsync(key, cancellationToken).ConfigureAwait(false);
-        await progress.SaveAttemptsAsync(key, new JobAttempts((before?.Count ?? 0) + 1, time.GetUtcNow(), LastFailure: before?.LastFailure), cancellationToken).ConfigureAwait(false);
+        var before = fresh ? null : await progress.GetAttemptsAsync(key, cancellationToken);
+        await progress.SaveAttemptsAsync(key, new JobAttempts((before?.Count ?? 0) + 1, time.GetUtcNow(), LastFailure: before?.LastFailure), cancellationToken);
     }
 }

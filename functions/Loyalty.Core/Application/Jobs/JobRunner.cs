@@ -27,14 +27,14 @@ public sealed class JobRunner(IJobProgressStore progress, TimeProvider time)
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1, nameof(options));
         var clock = Stopwatch.StartNew();
 
-        if (await progress.GetTotalsAsync(plan.Key, cancellationToken).ConfigureAwait(false) is { } complete)
+        if (await progress.GetTotalsAsync(plan.Key, cancellationToken) is { } complete)
         {
             report?.Report(new JobStatus(plan.Key, plan.Shards.Count, plan.Shards.Count, complete.Counts, null));
             return new JobReport(plan.Key, complete.Counts, JobCounts.Zero, 0, plan.Shards.Count, clock.Elapsed);
         }
 
         var wanted = plan.Shards.ToHashSet();
-        var finished = (await progress.ListShardsAsync(plan.Key, cancellationToken).ConfigureAwait(false))
+        var finished = (await progress.ListShardsAsync(plan.Key, cancellationToken))
             .Where(p => p.Finished && wanted.Contains(p.Shard))
             .ToDictionary(p => p.Shard);
         var todo = plan.Shards.Where(s => !finished.ContainsKey(s)).ToList();
@@ -48,7 +48,7 @@ public sealed class JobRunner(IJobProgressStore progress, TimeProvider time)
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(todo, parallel, async (shard, token) =>
         {
-            var result = await runShard(shard, token).ConfigureAwait(false);
+            var result = await runShard(shard, token);
             JobStatus status;
             lock (gate)
             {
@@ -57,9 +57,9 @@ public sealed class JobRunner(IJobProgressStore progress, TimeProvider time)
                 status = new JobStatus(plan.Key, ++done, plan.Shards.Count, counts, shard);
             }
             report?.Report(status);
-        }).ConfigureAwait(false);
+        });
 
-        await progress.CompleteAsync(plan.Key, new JobTotals(counts, plan.Shards.Count, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await progress.CompleteAsync(plan.Key, new JobTotals(counts, plan.Shards.Count, time.GetUtcNow()), cancellationToken);
         return new JobReport(plan.Key, counts, thisRun, todo.Count, finished.Count, clock.Elapsed);
     }
 }

@@ -58,7 +58,7 @@ internal sealed class MemberBatches(IMemberStore members, INotificationQueue not
             planned.Add((new MemberBatchWrite(program.Member(member.Profile.MemberId), planOne.Write, member.ConcurrencyToken), planOne.Counts));
         }
 
-        var results = planned.Count == 0 ? [] : await members.CommitManyAsync([.. planned.Select(p => p.Write)], cancellationToken).ConfigureAwait(false);
+        var results = planned.Count == 0 ? [] : await members.CommitManyAsync([.. planned.Select(p => p.Write)], cancellationToken);
         // From here on the chunk is written: finish its delivery and bookkeeping even if the run is being stopped.
         cancellationToken = CancellationToken.None;
         var outbox = new List<Notification>();
@@ -78,7 +78,7 @@ internal sealed class MemberBatches(IMemberStore members, INotificationQueue not
                     inStore.Add(write.Key.MemberId);
                     break;
                 default:
-                    var alone = await CommitAloneAsync(write.Key, change, cancellationToken).ConfigureAwait(false);
+                    var alone = await CommitAloneAsync(write.Key, change, cancellationToken);
                     written += alone.Counts.Written;
                     seen = seen.Add(BatchCounts.Conflicts, 1) + alone.Counts.Seen;
                     if (alone.Outbox is { } aloneOutbox) outbox.Add(aloneOutbox);
@@ -86,8 +86,8 @@ internal sealed class MemberBatches(IMemberStore members, INotificationQueue not
                     break;
             }
         }
-        var (delivered, deferred) = await SendAsync(outbox).ConfigureAwait(false);
-        if (delivered.Count > 0) await members.DeleteOutboxManyAsync(delivered, program.Settings.Shards, cancellationToken).ConfigureAwait(false);
+        var (delivered, deferred) = await SendAsync(outbox);
+        if (delivered.Count > 0) await members.DeleteOutboxManyAsync(delivered, program.Settings.Shards, cancellationToken);
         return new BatchResult(new ShardCounts(written, seen.Add(BatchCounts.DeliveryDeferred, deferred)), inStore);
     }
 
@@ -99,9 +99,9 @@ internal sealed class MemberBatches(IMemberStore members, INotificationQueue not
         (ShardCounts, Notification?, bool) done = (new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(BatchCounts.Skipped, 1)), null, false);
         var result = await Concurrency.RetryAsync(async () =>
         {
-            if (await members.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } member || change(member) is not { } planned)
+            if (await members.GetAsync(key, cancellationToken) is not { } member || change(member) is not { } planned)
                 return Result<bool>.Ok(false);
-            switch (await members.CommitAsync(key, planned.Write, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false))
+            switch (await members.CommitAsync(key, planned.Write, member.ConcurrencyToken, cancellationToken))
             {
                 case CommitResult.Committed:
                     done = (new ShardCounts(planned.Counts, JobCounts.Zero), planned.Write.Outbox, true);
@@ -112,7 +112,7 @@ internal sealed class MemberBatches(IMemberStore members, INotificationQueue not
                 default:
                     return null;
             }
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         return result.IsValid
             ? done
             : throw new InvalidOperationException($"Member '{key.MemberId}' of program '{key.ProgramId}' kept changing during a batch job; the job can be run again.");
@@ -124,7 +124,7 @@ internal sealed class MemberBatches(IMemberStore members, INotificationQueue not
         if (outbox.Count == 0) return ([], 0);
         try
         {
-            await notifications.SendAsync(outbox, CancellationToken.None).ConfigureAwait(false);
+            await notifications.SendAsync(outbox, CancellationToken.None);
             return (outbox, 0);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -105,11 +105,11 @@ public sealed class NightlyReview : ShardedJob
     public async Task<IReadOnlyList<NightlyRun>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var due = new List<NightlyRun>();
-        foreach (var programId in await programStore.ListIdsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var programId in await programStore.ListIdsAsync(cancellationToken))
         {
-            if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) continue;
+            if (await programs.GetAsync(programId, cancellationToken) is not { } program) continue;
             var date = Schedule.DueDate(programId, program.InForceAt(now).TimeZone, now);
-            if (await Progress.GetTotalsAsync(Key(programId, date), cancellationToken).ConfigureAwait(false) is null)
+            if (await Progress.GetTotalsAsync(Key(programId, date), cancellationToken) is null)
                 due.Add(new NightlyRun(programId, date));
         }
         return due;
@@ -117,15 +117,15 @@ public sealed class NightlyReview : ShardedJob
 
     /// <summary>The due nights (<see cref="DueAsync"/>): a night keeps no state of its own to mark started.</summary>
     public override async Task<IReadOnlyList<JobKey>> StartDueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        [.. (await DueAsync(now, cancellationToken).ConfigureAwait(false)).Select(run => Key(run.ProgramId, run.Date))];
+        [.. (await DueAsync(now, cancellationToken)).Select(run => Key(run.ProgramId, run.Date))];
 
     /// <summary>The earliest next due time over all programs.</summary>
     public override async Task<DateTimeOffset> NextDueAtAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var next = now.AddDays(1);
-        foreach (var programId in await programStore.ListIdsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var programId in await programStore.ListIdsAsync(cancellationToken))
         {
-            if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) continue;
+            if (await programs.GetAsync(programId, cancellationToken) is not { } program) continue;
             var at = Schedule.NextRunAt(programId, program.InForceAt(now).TimeZone, now);
             if (at < next) next = at;
         }
@@ -140,21 +140,21 @@ public sealed class NightlyReview : ShardedJob
     public async Task<Result<NightlyRequest>> RequestAsync(string programId, string? date, bool ahead, CancellationToken cancellationToken)
     {
         if (ParseDate(date) is not { } night) return DateInvalid<NightlyRequest>();
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<NightlyRequest>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<NightlyRequest>(programId);
         var today = program.InForceAt(Time.GetUtcNow()).LocalDate(Time.GetUtcNow());
         if (night > today && !ahead)
             return Result<NightlyRequest>.Fail(ErrorCodes.NightlyDateInFuture, "date",
                 $"The review of {date} would bring members to a day that has not come (today is {today:yyyy-MM-dd} in the program's time zone).");
         var run = new NightlyRun(programId, night);
-        return new NightlyRequest(run, await JobProgressView.ReadAsync(Progress, Key(programId, night), program.Settings.Shards, cancellationToken).ConfigureAwait(false));
+        return new NightlyRequest(run, await JobProgressView.ReadAsync(Progress, Key(programId, night), program.Settings.Shards, cancellationToken));
     }
 
     /// <summary>The progress of the review of <paramref name="date"/> ("yyyy-MM-dd"), per shard; a night never run shows no shards.</summary>
     public async Task<Result<JobProgressView>> ProgressAsync(string programId, string? date, CancellationToken cancellationToken)
     {
         if (ParseDate(date) is not { } night) return DateInvalid<JobProgressView>();
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<JobProgressView>(programId);
-        return await JobProgressView.ReadAsync(Progress, Key(programId, night), program.Settings.Shards, cancellationToken).ConfigureAwait(false);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<JobProgressView>(programId);
+        return await JobProgressView.ReadAsync(Progress, Key(programId, night), program.Settings.Shards, cancellationToken);
     }
 
     private static DateOnly? ParseDate(string? date) =>
@@ -170,15 +170,15 @@ public sealed class NightlyReview : ShardedJob
         var version = VersionOn(program, date);
 
         // In member-id order, so a chunk's profiles are close together in the shard (the store may read them as one range).
-        var due = (await reviews.ListDueAsync(attempt.Key.ProgramId, attempt.Shard, date, cancellationToken).ConfigureAwait(false)).OrderBy(e => e.MemberId, StringComparer.Ordinal);
+        var due = (await reviews.ListDueAsync(attempt.Key.ProgramId, attempt.Shard, date, cancellationToken)).OrderBy(e => e.MemberId, StringComparer.Ordinal);
         foreach (var chunk in due.Chunk(MemberBatches.ChunkSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await attempt.ChunkDoneAsync(await ReviewChunkAsync(attempt.Key, program, version, date, attempt.Shard, chunk, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            await attempt.ChunkDoneAsync(await ReviewChunkAsync(attempt.Key, program, version, date, attempt.Shard, chunk, cancellationToken));
             // The members reviewed have left the due range, so the next call lists only the rest.
             if (attempt.SliceSpent) return attempt.Paused();
         }
-        return await attempt.FinishAsync(ShardCounts.Zero, cancellationToken).ConfigureAwait(false);
+        return await attempt.FinishAsync(ShardCounts.Zero, cancellationToken);
     }
 
     /// <summary>Runs one program's review of <paramref name="date"/> in this process, resuming where an earlier attempt stopped.</summary>
@@ -197,7 +197,7 @@ public sealed class NightlyReview : ShardedJob
     private async Task<ShardCounts> ReviewChunkAsync(JobKey job, LoadedProgram program, CompiledProgram version, DateOnly date, int shard, FiledMember[] entries, CancellationToken cancellationToken)
     {
         var orphans = JobCounts.Zero;
-        var loaded = await members.GetManyAsync([.. entries.Select(e => program.Member(e.MemberId))], cancellationToken).ConfigureAwait(false);
+        var loaded = await members.GetManyAsync([.. entries.Select(e => program.Member(e.MemberId))], cancellationToken);
         if (loaded.Count < entries.Length)
         {
             // Filed, but gone: a member is only ever written together with its index entry, so this one was removed
@@ -205,7 +205,7 @@ public sealed class NightlyReview : ShardedJob
             var found = loaded.Select(m => m.Profile.MemberId).ToHashSet(StringComparer.Ordinal);
             foreach (var orphan in entries.Where(e => !found.Contains(e.MemberId)))
             {
-                await reviews.RemoveAsync(program.Settings.ProgramId, shard, orphan, cancellationToken).ConfigureAwait(false);
+                await reviews.RemoveAsync(program.Settings.ProgramId, shard, orphan, cancellationToken);
                 orphans = orphans.Add(Counts.Skipped, 1);
             }
         }
@@ -216,7 +216,7 @@ public sealed class NightlyReview : ShardedJob
             // Another write re-filed the member after the index was read (a purchase today catches up by itself).
             if (member.ReviewOn is not { } filed || filed > date) return null;
             return Review(program, version, date, member, now);
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         return batch.Counts + new ShardCounts(JobCounts.Zero, orphans);
     }
 

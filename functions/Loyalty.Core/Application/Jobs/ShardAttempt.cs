@@ -56,8 +56,8 @@ internal sealed class ShardAttempt
     /// <param name="slice">How much this call may do; null: the whole shard.</param>
     public static async Task<ShardAttempt> StartAsync(IJobProgressStore progress, TimeProvider time, JobKey key, int shard, ShardSlice? slice, CancellationToken cancellationToken)
     {
-        var recorded = await progress.GetShardAsync(key, shard, cancellationToken).ConfigureAwait(false);
-        var written = recorded is { Finished: true } ? JobCounts.Zero : await progress.WrittenAsync(key, shard, cancellationToken).ConfigureAwait(false);
+        var recorded = await progress.GetShardAsync(key, shard, cancellationToken);
+        var written = recorded is { Finished: true } ? JobCounts.Zero : await progress.WrittenAsync(key, shard, cancellationToken);
         return new ShardAttempt(progress, time, key, shard, slice, recorded, written);
     }
 
@@ -73,15 +73,15 @@ internal sealed class ShardAttempt
         Add(done);
         chunks++;
         Cursor = cursor ?? Cursor;
-        await progress.SaveShardAsync(Key, Row(finished: false), CancellationToken.None).ConfigureAwait(false);
+        await progress.SaveShardAsync(Key, Row(finished: false), CancellationToken.None);
     }
 
     /// <summary>Marks the shard finished with the written counters read back from the members' transactions.</summary>
     public async Task<ShardResult> FinishAsync(ShardCounts last, CancellationToken cancellationToken)
     {
         Add(last);
-        written = await progress.WrittenAsync(Key, Shard, cancellationToken).ConfigureAwait(false);
-        await progress.SaveShardAsync(Key, Row(finished: true), cancellationToken).ConfigureAwait(false);
+        written = await progress.WrittenAsync(Key, Shard, cancellationToken);
+        await progress.SaveShardAsync(Key, Row(finished: true), cancellationToken);
         return new ShardResult(Shard, Counts, ThisRun.Total);
     }
 

@@ -45,7 +45,7 @@ public abstract class ShardedJob
     public async Task<JobPlan> PlanAsync(JobKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var program = await LoadAsync(key.ProgramId, cancellationToken).ConfigureAwait(false);
+        var program = await LoadAsync(key.ProgramId, cancellationToken);
         return new JobPlan(key, [.. Enumerable.Range(0, program.Settings.Shards)]);
     }
 
@@ -57,13 +57,13 @@ public abstract class ShardedJob
     public async Task<ShardResult> RunShardAsync(JobKey key, int shard, ShardSlice? slice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var attempt = await ShardAttempt.StartAsync(Progress, Time, key, shard, slice, cancellationToken).ConfigureAwait(false);
+        var attempt = await ShardAttempt.StartAsync(Progress, Time, key, shard, slice, cancellationToken);
         if (attempt.Recorded is { Finished: true }) return attempt.Skipped();
 
-        var program = await LoadAsync(key.ProgramId, cancellationToken).ConfigureAwait(false);
+        var program = await LoadAsync(key.ProgramId, cancellationToken);
         if (shard < 0 || shard >= program.Settings.Shards)
             throw new ArgumentOutOfRangeException(nameof(shard), shard, $"Program '{key.ProgramId}' has shards 0 to {program.Settings.Shards - 1}.");
-        return await RunShardAsync(attempt, program, cancellationToken).ConfigureAwait(false);
+        return await RunShardAsync(attempt, program, cancellationToken);
     }
 
     /// <summary>The fan-in of a Durable orchestration: records the run's totals, then whatever the job does once a run is complete.</summary>
@@ -72,17 +72,17 @@ public abstract class ShardedJob
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(results);
         var totals = new JobTotals(JobCounts.Sum(results.Select(r => r.Counts)), results.Count, Time.GetUtcNow());
-        await Progress.CompleteAsync(key, totals, cancellationToken).ConfigureAwait(false);
-        await CompletedAsync(key, cancellationToken).ConfigureAwait(false);
+        await Progress.CompleteAsync(key, totals, cancellationToken);
+        await CompletedAsync(key, cancellationToken);
         return totals;
     }
 
     /// <summary>Runs a run in this process (<see cref="JobRunner"/>), resuming where an earlier attempt stopped.</summary>
     public async Task<JobReport> RunAsync(JobKey key, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
     {
-        var plan = await PlanAsync(key, cancellationToken).ConfigureAwait(false);
-        var done = await Runner.RunAsync(plan, (shard, token) => RunShardAsync(key, shard, null, token), options, report, cancellationToken).ConfigureAwait(false);
-        await CompletedAsync(key, cancellationToken).ConfigureAwait(false);
+        var plan = await PlanAsync(key, cancellationToken);
+        var done = await Runner.RunAsync(plan, (shard, token) => RunShardAsync(key, shard, null, token), options, report, cancellationToken);
+        await CompletedAsync(key, cancellationToken);
         return done;
     }
 
@@ -90,8 +90,8 @@ public abstract class ShardedJob
     public async Task<IReadOnlyList<JobReport>> RunDueAsync(JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
     {
         var reports = new List<JobReport>();
-        foreach (var key in await StartDueAsync(Time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
-            reports.Add(await RunAsync(key, options, report, cancellationToken).ConfigureAwait(false));
+        foreach (var key in await StartDueAsync(Time.GetUtcNow(), cancellationToken))
+            reports.Add(await RunAsync(key, options, report, cancellationToken));
         return reports;
     }
 
@@ -108,6 +108,6 @@ public abstract class ShardedJob
     private protected virtual Task CompletedAsync(JobKey key, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private protected async Task<LoadedProgram> LoadAsync(string programId, CancellationToken cancellationToken) =>
-        await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false)
+        await programs.GetAsync(programId, cancellationToken)
         ?? throw new InvalidOperationException($"There is no program '{programId}' to run {Name} for.");
 }

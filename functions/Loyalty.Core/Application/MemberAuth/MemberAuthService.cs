@@ -90,20 +90,20 @@ public sealed class MemberAuthService : IMemberAuthService
 
     public async Task<Result<CodeSent>> RequestCodeAsync(string programId, CodeRequest request, string clientAddress, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<CodeSent>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<CodeSent>(programId);
         var errors = new ErrorList();
         var identity = Identity(program, request.Phone, request.Email, errors);
         if (errors.Any) return Result<CodeSent>.Fail(errors.Items);
         var now = time.GetUtcNow();
-        if (!await WithinLimitAsync(programId, "codes", clientAddress, now, cancellationToken).ConfigureAwait(false)) return RateLimited<CodeSent>(now);
+        if (!await WithinLimitAsync(programId, "codes", clientAddress, now, cancellationToken)) return RateLimited<CodeSent>(now);
 
-        var memberId = await identities.FindAsync(identity!, cancellationToken).ConfigureAwait(false);
+        var memberId = await identities.FindAsync(identity!, cancellationToken);
         var linkSecret = identity!.Kind == IdentityKind.Email && options.LinkBaseUrl is not null ? Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)) : null;
         var subject = Subject(identity);
-        var saved = await SaveCodeAsync(programId, subject, memberId, linkSecret, now, cancellationToken).ConfigureAwait(false);
+        var saved = await SaveCodeAsync(programId, subject, memberId, linkSecret, now, cancellationToken);
         if (!saved.IsValid) return Result<CodeSent>.Fail(saved.Errors);
         if (memberId is not null)
-            await SendCodeAsync(program, memberId, identity, saved.Value, linkSecret is null ? null : LinkUrl(options.LinkBaseUrl!, $"{subject}.{linkSecret}"), now, cancellationToken).ConfigureAwait(false);
+            await SendCodeAsync(program, memberId, identity, saved.Value, linkSecret is null ? null : LinkUrl(options.LinkBaseUrl!, $"{subject}.{linkSecret}"), now, cancellationToken);
         return Sent(identity);
     }
 
@@ -117,15 +117,15 @@ public sealed class MemberAuthService : IMemberAuthService
     {
         var programId = program.Settings.ProgramId;
         var now = time.GetUtcNow();
-        if (!await WithinLimitAsync(programId, "codes", clientAddress, now, cancellationToken).ConfigureAwait(false)) return RateLimited<CodeSent>(now);
+        if (!await WithinLimitAsync(programId, "codes", clientAddress, now, cancellationToken)) return RateLimited<CodeSent>(now);
         var windowEnd = MemberAuthOptions.WindowEnd(now);
         var counter = $"contact|{Subject(identity)}|{(windowEnd - MemberAuthOptions.Window).ToString("yyyyMMddHH", CultureInfo.InvariantCulture)}";
-        if (await store.IncrementAsync(programId, counter, windowEnd, cancellationToken).ConfigureAwait(false) > MemberAuthOptions.CodesPerIdentifier) return RateLimited<CodeSent>(now);
+        if (await store.IncrementAsync(programId, counter, windowEnd, cancellationToken) > MemberAuthOptions.CodesPerIdentifier) return RateLimited<CodeSent>(now);
 
-        var saved = await SaveCodeAsync(programId, ContactSubject(memberId, identity), memberId, null, now, cancellationToken).ConfigureAwait(false);
+        var saved = await SaveCodeAsync(programId, ContactSubject(memberId, identity), memberId, null, now, cancellationToken);
         if (!saved.IsValid) return Result<CodeSent>.Fail(saved.Errors);
-        if (await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is null)
-            await SendCodeAsync(program, memberId, identity, saved.Value, null, now, cancellationToken).ConfigureAwait(false);
+        if (await identities.FindAsync(identity, cancellationToken) is null)
+            await SendCodeAsync(program, memberId, identity, saved.Value, null, now, cancellationToken);
         return Sent(identity);
     }
 
@@ -134,14 +134,14 @@ public sealed class MemberAuthService : IMemberAuthService
     {
         if (CheckCode(code) is { } wrong) return Result<bool>.Fail(wrong.Errors);
         var now = time.GetUtcNow();
-        if (!await WithinLimitAsync(programId, "tokens", clientAddress, now, cancellationToken).ConfigureAwait(false)) return RateLimited<bool>(now);
-        var verified = await VerifyAsync(programId, ContactSubject(memberId, identity), code!, now, cancellationToken).ConfigureAwait(false);
+        if (!await WithinLimitAsync(programId, "tokens", clientAddress, now, cancellationToken)) return RateLimited<bool>(now);
+        var verified = await VerifyAsync(programId, ContactSubject(memberId, identity), code!, now, cancellationToken);
         return verified.IsValid ? true : Result<bool>.Fail(verified.Errors);
     }
 
     public async Task<Result<MemberToken>> IssueTokenAsync(string programId, TokenRequest request, string clientAddress, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<MemberToken>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberToken>(programId);
         var errors = new ErrorList();
         string subject, proof;
         if (request.Link is { } link)
@@ -160,15 +160,15 @@ public sealed class MemberAuthService : IMemberAuthService
         }
         if (errors.Any) return Result<MemberToken>.Fail(errors.Items);
         var now = time.GetUtcNow();
-        if (!await WithinLimitAsync(programId, "tokens", clientAddress, now, cancellationToken).ConfigureAwait(false)) return RateLimited<MemberToken>(now);
+        if (!await WithinLimitAsync(programId, "tokens", clientAddress, now, cancellationToken)) return RateLimited<MemberToken>(now);
         if (subject.Length == 0) return Refused<MemberToken>(ApplicationErrors.CodeInvalid, "This link is not valid; request a new code.");
 
-        var verified = await VerifyAsync(programId, subject, proof, now, cancellationToken).ConfigureAwait(false);
+        var verified = await VerifyAsync(programId, subject, proof, now, cancellationToken);
         if (!verified.IsValid) return Result<MemberToken>.Fail(verified.Errors);
 
         var memberId = verified.Value;
         // Erased or gone since the code was sent: the code proves nothing any more.
-        if (await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) is not { Profile.ErasedAt: null })
+        if (await members.GetAsync(program.Member(memberId), cancellationToken) is not { Profile.ErasedAt: null })
             return Refused<MemberToken>(ApplicationErrors.CodeInvalid, "The code is not right.");
         var expires = now + options.TokenLifetime;
         return new MemberToken(signer.Issue(programId, memberId, now, options.TokenLifetime), expires, memberId);
@@ -179,8 +179,8 @@ public sealed class MemberAuthService : IMemberAuthService
 
     public async Task<bool> IsCurrentAsync(ApiCaller member, CancellationToken cancellationToken) =>
         member.MemberId is { } memberId && MemberIds.IsWellFormed(memberId) &&
-        await programs.GetAsync(member.ProgramId, cancellationToken).ConfigureAwait(false) is { } program &&
-        await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) is { Profile.ErasedAt: null };
+        await programs.GetAsync(member.ProgramId, cancellationToken) is { } program &&
+        await members.GetAsync(program.Member(memberId), cancellationToken) is { Profile.ErasedAt: null };
 
     public Task<int> SweepAsync(CancellationToken cancellationToken) => store.DeleteExpiredAsync(time.GetUtcNow(), cancellationToken);
 
@@ -193,7 +193,7 @@ public sealed class MemberAuthService : IMemberAuthService
     {
         var windowEnd = MemberAuthOptions.WindowEnd(now);
         var counter = $"addr|{purpose}|{Mac($"addr|{clientAddress}")}|{(windowEnd - MemberAuthOptions.Window).ToString("yyyyMMddHH", CultureInfo.InvariantCulture)}";
-        return await store.IncrementAsync(programId, counter, windowEnd, cancellationToken).ConfigureAwait(false) <= options.RequestsPerAddress;
+        return await store.IncrementAsync(programId, counter, windowEnd, cancellationToken) <= options.RequestsPerAddress;
     }
 
     private static IdentityKey? Identity(LoadedProgram program, string? phone, string? email, ErrorList errors)
@@ -219,13 +219,13 @@ public sealed class MemberAuthService : IMemberAuthService
         var windowEnd = MemberAuthOptions.WindowEnd(now);
         var saved = await Concurrency.RetryAsync(async Task<Result<bool>?> () =>
         {
-            var stored = await store.GetCodeAsync(programId, subject, cancellationToken).ConfigureAwait(false);
+            var stored = await store.GetCodeAsync(programId, subject, cancellationToken);
             var sent = stored?.State.WindowStart == windowEnd - MemberAuthOptions.Window ? stored.State.SentInWindow : 0;
             if (sent >= MemberAuthOptions.CodesPerIdentifier) return RateLimited<bool>(now);
             var state = new CodeState(memberId, Hash(subject, code), linkSecret is null ? null : Hash(subject, "link:" + linkSecret), expires, 0,
                 windowEnd - MemberAuthOptions.Window, sent + 1, expires > windowEnd ? expires : windowEnd);
-            return await store.TrySaveCodeAsync(programId, subject, state, stored?.Version, cancellationToken).ConfigureAwait(false) ? true : null;
-        }, cancellationToken).ConfigureAwait(false);
+            return await store.TrySaveCodeAsync(programId, subject, state, stored?.Version, cancellationToken) ? true : null;
+        }, cancellationToken);
         return saved.IsValid ? (code, expires) : Result<(string, DateTimeOffset)>.Fail(saved.Errors);
     }
 
@@ -236,7 +236,7 @@ public sealed class MemberAuthService : IMemberAuthService
         var programId = program.Settings.ProgramId;
         var operationId = $"code:{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(9))}";
         var issued = new MemberCodeIssued($"{memberId}/{operationId}/member.code", programId, memberId, program.InForceAt(now).LocalDate(now), Channel(identity), identity.Value, code.Code, link, code.Expires);
-        await notifications.SendAsync([new Notification(programId, memberId, operationId, now, [issued])], cancellationToken).ConfigureAwait(false);
+        await notifications.SendAsync([new Notification(programId, memberId, operationId, now, [issued])], cancellationToken);
     }
 
     /// <summary>
@@ -246,7 +246,7 @@ public sealed class MemberAuthService : IMemberAuthService
     private Task<Result<string>> VerifyAsync(string programId, string subject, string proof, DateTimeOffset now, CancellationToken cancellationToken) =>
         Concurrency.RetryAsync(async Task<Result<string>?> () =>
         {
-            if (await store.GetCodeAsync(programId, subject, cancellationToken).ConfigureAwait(false) is not { } stored)
+            if (await store.GetCodeAsync(programId, subject, cancellationToken) is not { } stored)
                 return Refused<string>(ApplicationErrors.CodeInvalid, "The code is not right; request a new one if it does not arrive.");
             var state = stored.State;
             var expected = proof.StartsWith("link:", StringComparison.Ordinal) ? state.LinkHash : state.CodeHash;
@@ -258,7 +258,7 @@ public sealed class MemberAuthService : IMemberAuthService
             var after = right
                 ? state with { CodeHash = null, LinkHash = null }
                 : state with { FailedAttempts = state.FailedAttempts + 1 };
-            if (!await store.TrySaveCodeAsync(programId, subject, after, stored.Version, cancellationToken).ConfigureAwait(false)) return null;
+            if (!await store.TrySaveCodeAsync(programId, subject, after, stored.Version, cancellationToken)) return null;
             if (right) return state.MemberId!;
             return after.FailedAttempts >= MemberAuthOptions.MaxFailedAttempts
                 ? Refused<string>(ApplicationErrors.CodeLocked, "The code is not right, and it is now locked: request a new code.")

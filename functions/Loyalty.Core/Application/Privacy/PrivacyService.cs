@@ -50,28 +50,28 @@ public sealed class PrivacyService : IPrivacyService
 
     public async Task<Result<ExportedDocument>> ExportAsync(string programId, string memberId, string actor, string? reason, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<ExportedDocument>(programId);
-        if (await ReadAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } member) return MemberNotFound<ExportedDocument>();
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<ExportedDocument>(programId);
+        if (await ReadAsync(program, memberId, cancellationToken) is not { } member) return MemberNotFound<ExportedDocument>();
         var key = program.Member(memberId);
         // Recorded first: the export then lists itself, and an export that fails half-way was still attempted.
-        await RecordReadAsync(programId, memberId, actor, "member.export", reason, cancellationToken).ConfigureAwait(false);
+        await RecordReadAsync(programId, memberId, actor, "member.export", reason, cancellationToken);
 
         var now = time.GetUtcNow();
-        var receipts = await AllAsync<ReceiptSummary>((after, ct) => members.ListReceiptsAsync(key, ListPage, after, ct), cancellationToken).ConfigureAwait(false);
+        var receipts = await AllAsync<ReceiptSummary>((after, ct) => members.ListReceiptsAsync(key, ListPage, after, ct), cancellationToken);
         var identityKeys = Identities(programId, member.Profile);
         var claims = new List<ExportedIdentity>();
         var waiting = new List<ParkedReceipt>();
         foreach (var identity in identityKeys)
         {
-            if (await identityStore.GetAsync(identity, cancellationToken).ConfigureAwait(false) is { } claim && claim.MemberId == memberId)
+            if (await identityStore.GetAsync(identity, cancellationToken) is { } claim && claim.MemberId == memberId)
                 claims.Add(new ExportedIdentity(identity.Kind, identity.Value, claim.ClaimedAt));
-            waiting.AddRange(await parked.ListAsync(identity, cancellationToken).ConfigureAwait(false));
+            waiting.AddRange(await parked.ListAsync(identity, cancellationToken));
         }
-        waiting.AddRange(await WaitingReturnsAsync(program, memberId, identityKeys, cancellationToken).ConfigureAwait(false));
+        waiting.AddRange(await WaitingReturnsAsync(program, memberId, identityKeys, cancellationToken));
         var raw = new List<RawReceipt>();
         foreach (var (name, ids) in ByArchive(receipts.Select(r => (r.Archive, r.ReceiptId)).Concat(waiting.Select(p => (p.Archive, p.Receipt.Id)))))
         {
-            if (await archive.ReadAsync(name, cancellationToken).ConfigureAwait(false) is not { } payload) continue;
+            if (await archive.ReadAsync(name, cancellationToken) is not { } payload) continue;
             raw.AddRange(RawReceipts.Extract(payload.Content, ids).Select(r => new RawReceipt(name, r.ReceiptId, r.Payload)));
         }
         var compiled = program.InForceAt(now);
@@ -85,18 +85,18 @@ public sealed class PrivacyService : IPrivacyService
             State = member.State,
             Activity = member.Activity,
             Identities = claims,
-            ConsentHistory = await records.ListConsentHistoryAsync(key, cancellationToken).ConfigureAwait(false),
+            ConsentHistory = await records.ListConsentHistoryAsync(key, cancellationToken),
             Receipts = receipts,
             RawReceipts = raw,
-            Ledger = await AllAsync<Ledger.LedgerEntry>((after, ct) => members.ListLedgerAsync(key, ListPage, after, ct), cancellationToken).ConfigureAwait(false),
-            Operations = await records.ListOperationsAsync(key, "", cancellationToken).ConfigureAwait(false),
-            PendingNotifications = await records.ListOutboxAsync(key, cancellationToken).ConfigureAwait(false),
+            Ledger = await AllAsync<Ledger.LedgerEntry>((after, ct) => members.ListLedgerAsync(key, ListPage, after, ct), cancellationToken),
+            Operations = await records.ListOperationsAsync(key, "", cancellationToken),
+            PendingNotifications = await records.ListOutboxAsync(key, cancellationToken),
             ParkedReceipts = waiting,
-            Audit = await AllAsync<AuditEntry>((after, ct) => audit.ListAsync(programId, memberId, ListPage, after, ct), cancellationToken).ConfigureAwait(false),
-            Erasure = await records.GetErasureAsync(key, cancellationToken).ConfigureAwait(false),
+            Audit = await AllAsync<AuditEntry>((after, ct) => audit.ListAsync(programId, memberId, ListPage, after, ct), cancellationToken),
+            Erasure = await records.GetErasureAsync(key, cancellationToken),
         };
         var content = JsonSerializer.SerializeToUtf8Bytes(document, StrictJson.Options);
-        var location = await exports.SaveAsync(programId, memberId, now, content, cancellationToken).ConfigureAwait(false);
+        var location = await exports.SaveAsync(programId, memberId, now, content, cancellationToken);
         return new ExportedDocument(location, content);
     }
 
@@ -104,28 +104,28 @@ public sealed class PrivacyService : IPrivacyService
     {
         if (Texts.IsBlank(reason) || reason.Length > MaxReasonLength || !Texts.IsPrintable(reason))
             return Result<ErasureRecord>.Fail(ErrorCodes.Required, "reason", $"Say why the member is erased (the request's reference, not personal data): 1–{MaxReasonLength} characters.");
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return ProgramNotFound<ErasureRecord>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<ErasureRecord>(programId);
         var key = program.Member(memberId);
         IReadOnlyList<IdentityKey> freed = [];
         var repeated = false;
         var erased = await Concurrency.RetryAsync(async Task<Result<ErasureRecord>?> () =>
         {
-            if (await ReadAsync(program, memberId, cancellationToken).ConfigureAwait(false) is not { } member) return MemberNotFound<ErasureRecord>();
+            if (await ReadAsync(program, memberId, cancellationToken) is not { } member) return MemberNotFound<ErasureRecord>();
             repeated = member.Profile.ErasedAt is not null;
             if (repeated)
-                return await records.GetErasureAsync(key, cancellationToken).ConfigureAwait(false)
+                return await records.GetErasureAsync(key, cancellationToken)
                     ?? throw new InvalidOperationException($"Member '{memberId}' of '{programId}' is erased but has no erasure record.");
             // Everything keyed by the identifiers goes first: once the profile is de-identified, nothing says what they were.
             freed = Identities(programId, member.Profile);
-            await identities.ReleaseAllAsync(freed, memberId, cancellationToken).ConfigureAwait(false);
-            await memberAuth.ForgetAsync(freed, programId, cancellationToken).ConfigureAwait(false);
-            var parkedRemoved = await RemoveParkedAsync(program, freed, memberId, cancellationToken).ConfigureAwait(false);
-            var receipts = await AllAsync<ReceiptSummary>((after, ct) => members.ListReceiptsAsync(key, ListPage, after, ct), cancellationToken).ConfigureAwait(false);
-            var rewritten = await ScrubArchivesAsync(receipts.Select(r => (r.Archive, r.ReceiptId)), memberId, cancellationToken).ConfigureAwait(false);
+            await identities.ReleaseAllAsync(freed, memberId, cancellationToken);
+            await memberAuth.ForgetAsync(freed, programId, cancellationToken);
+            var parkedRemoved = await RemoveParkedAsync(program, freed, memberId, cancellationToken);
+            var receipts = await AllAsync<ReceiptSummary>((after, ct) => members.ListReceiptsAsync(key, ListPage, after, ct), cancellationToken);
+            var rewritten = await ScrubArchivesAsync(receipts.Select(r => (r.Archive, r.ReceiptId)), memberId, cancellationToken);
             var personal = Redaction.For(member.Profile);
-            var scrubbed = await audit.ScrubAsync(programId, memberId, personal, cancellationToken).ConfigureAwait(false);
-            var exportsDeleted = await exports.DeleteAllAsync(programId, memberId, cancellationToken).ConfigureAwait(false);
-            var campaigns = await campaignExports.ListForMemberAsync(programId, memberId, cancellationToken).ConfigureAwait(false);
+            var scrubbed = await audit.ScrubAsync(programId, memberId, personal, cancellationToken);
+            var exportsDeleted = await exports.DeleteAllAsync(programId, memberId, cancellationToken);
+            var campaigns = await campaignExports.ListForMemberAsync(programId, memberId, cancellationToken);
 
             var now = time.GetUtcNow();
             var profile = new MemberProfile
@@ -146,25 +146,25 @@ public sealed class PrivacyService : IPrivacyService
             };
             var record = new ErasureRecord(memberId, now, personal.Scrub(reason.Trim()), actor, [.. freed.Select(k => k.Kind)],
                 rewritten, parkedRemoved, exportsDeleted, scrubbed, campaigns);
-            switch (await records.CommitErasureAsync(key, write, record, member.ConcurrencyToken, cancellationToken).ConfigureAwait(false))
+            switch (await records.CommitErasureAsync(key, write, record, member.ConcurrencyToken, cancellationToken))
             {
                 case CommitResult.Committed:
                     return record;
                 case CommitResult.AlreadyApplied:
                     repeated = true;
-                    return await records.GetErasureAsync(key, cancellationToken).ConfigureAwait(false)
+                    return await records.GetErasureAsync(key, cancellationToken)
                         ?? throw new InvalidOperationException($"Member '{memberId}' of '{programId}' was erased concurrently but has no erasure record.");
                 default:
                     return null;
             }
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         if (!erased.IsValid) return erased;
 
         // A receipt may have been parked under a freed identifier while the erasure ran.
-        await RemoveParkedAsync(program, freed, memberId, cancellationToken).ConfigureAwait(false);
+        await RemoveParkedAsync(program, freed, memberId, cancellationToken);
         // A repeated request is a request of its own: its reason is its case number, not the first one's. Nothing is
         // left to take out of it, so it is recorded as given (docs/privacy.md asks for case numbers, not personal data).
-        await RecordReadAsync(programId, memberId, actor, "member.erasure", repeated ? reason.Trim() : erased.Value.Reason, cancellationToken).ConfigureAwait(false);
+        await RecordReadAsync(programId, memberId, actor, "member.erasure", repeated ? reason.Trim() : erased.Value.Reason, cancellationToken);
         return erased;
     }
 
@@ -175,26 +175,26 @@ public sealed class PrivacyService : IPrivacyService
     {
         var listing = $"{programId}|{memberId}|audit";
         if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<AuditEntry>>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null) return ProgramNotFound<Page<AuditEntry>>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is null) return ProgramNotFound<Page<AuditEntry>>(programId);
         if (!MemberIds.IsWellFormed(memberId)) return Result<Page<AuditEntry>>.Fail(ErrorCodes.InvalidIdentifier, "memberId", "Give the member id whose audit trail to list.");
-        return continuations.Page(await audit.ListAsync(programId, memberId, page.PageSize, after, cancellationToken).ConfigureAwait(false), listing);
+        return continuations.Page(await audit.ListAsync(programId, memberId, page.PageSize, after, cancellationToken), listing);
     }
 
     /// <summary>Erased members included: export and erasure are about whatever is left of them.</summary>
     private async Task<StoredMember?> ReadAsync(LoadedProgram program, string memberId, CancellationToken cancellationToken) =>
-        MemberIds.IsWellFormed(memberId) ? await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false) : null;
+        MemberIds.IsWellFormed(memberId) ? await members.GetAsync(program.Member(memberId), cancellationToken) : null;
 
     /// <summary>Receipts parked under the member's identifiers, and returns naming the member that wait for their purchase.</summary>
     private async Task<int> RemoveParkedAsync(LoadedProgram program, IReadOnlyList<IdentityKey> keys, string memberId, CancellationToken cancellationToken)
     {
         var waiting = new List<(IdentityKey Key, ParkedReceipt Receipt)>();
         foreach (var identity in keys)
-            waiting.AddRange((await parked.ListAsync(identity, cancellationToken).ConfigureAwait(false)).Select(p => (identity, p)));
-        waiting.AddRange((await WaitingReturnsAsync(program, memberId, keys, cancellationToken).ConfigureAwait(false))
+            waiting.AddRange((await parked.ListAsync(identity, cancellationToken)).Select(p => (identity, p)));
+        waiting.AddRange((await WaitingReturnsAsync(program, memberId, keys, cancellationToken))
             .Select(p => (new IdentityKey(program.Settings.ProgramId, p.Kind, p.Identifier), p)));
-        await ScrubArchivesAsync(waiting.Select(w => (w.Receipt.Archive, w.Receipt.Receipt.Id)), memberId, cancellationToken).ConfigureAwait(false);
+        await ScrubArchivesAsync(waiting.Select(w => (w.Receipt.Archive, w.Receipt.Receipt.Id)), memberId, cancellationToken);
         foreach (var (key, receipt) in waiting)
-            await parked.DeleteAsync(key, receipt.Receipt.Id, cancellationToken).ConfigureAwait(false);
+            await parked.DeleteAsync(key, receipt.Receipt.Id, cancellationToken);
         return waiting.Count;
     }
 
@@ -204,7 +204,7 @@ public sealed class PrivacyService : IPrivacyService
     /// </summary>
     private async Task<IReadOnlyList<ParkedReceipt>> WaitingReturnsAsync(LoadedProgram program, string memberId, IReadOnlyList<IdentityKey> keys, CancellationToken cancellationToken) =>
     [
-        .. (await parked.ListWaitingReturnsAsync(program.Settings.ProgramId, cancellationToken).ConfigureAwait(false)).Where(p =>
+        .. (await parked.ListWaitingReturnsAsync(program.Settings.ProgramId, cancellationToken)).Where(p =>
             p.Receipt.Member is { } identifier
             && MemberIdentifiers.Resolve(identifier, program, new ErrorList()) is var resolved
             && (resolved.MemberId == memberId || (resolved.Identity is { } identity && keys.Contains(identity)))),
@@ -219,9 +219,9 @@ public sealed class PrivacyService : IPrivacyService
             // A POS message holds other members' receipts too, and a concurrent erasure may rewrite it: retry on a lost race.
             for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
             {
-                if (await archive.ReadAsync(name, cancellationToken).ConfigureAwait(false) is not { } payload ||
+                if (await archive.ReadAsync(name, cancellationToken) is not { } payload ||
                     RawReceipts.Scrub(payload.Content, ids, memberId) is not { } scrubbed) break;
-                if (await archive.TryReplaceAsync(name, scrubbed, payload.Version, cancellationToken).ConfigureAwait(false))
+                if (await archive.TryReplaceAsync(name, scrubbed, payload.Version, cancellationToken))
                 {
                     rewritten++;
                     break;
@@ -252,7 +252,7 @@ public sealed class PrivacyService : IPrivacyService
         string? after = null;
         do
         {
-            var next = await page(after, cancellationToken).ConfigureAwait(false);
+            var next = await page(after, cancellationToken);
             all.AddRange(next.Items);
             after = next.Next;
         }

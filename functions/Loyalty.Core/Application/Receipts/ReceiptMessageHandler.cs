@@ -37,7 +37,7 @@ public sealed class ReceiptMessageHandler(IReceiptService receipts)
 
         if (!ProgramService.IsProgramId(message.ProgramId))
             return MessageVerdict.Poison("programId: a program id has 1–40 lower-case letters, digits and '-'.");
-        if (await receipts.ArchiveAsync(message.ProgramId, $"queue-{messageId}", body, cancellationToken).ConfigureAwait(false) is not { } archived)
+        if (await receipts.ArchiveAsync(message.ProgramId, $"queue-{messageId}", body, cancellationToken) is not { } archived)
             return MessageVerdict.Poison($"programId: there is no program '{message.ProgramId}'.");
         var outcomes = new Result<ReceiptResult>[message.Receipts.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
@@ -46,7 +46,7 @@ public sealed class ReceiptMessageHandler(IReceiptService receipts)
         {
             var indexes = Enumerable.Range(0, outcomes.Length).Where(i => message.Receipts[i].ReturnOf is not null == returns);
             await Parallel.ForEachAsync(indexes, options,
-                async (i, ct) => outcomes[i] = await receipts.ApplyAsync(message.ProgramId, message.Receipts[i], archived, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                async (i, ct) => outcomes[i] = await receipts.ApplyAsync(message.ProgramId, message.Receipts[i], archived, ct));
         }
 
         var lastChance = deliveryCount >= MaxDeliveries;

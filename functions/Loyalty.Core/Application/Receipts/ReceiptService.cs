@@ -50,28 +50,28 @@ public sealed class ReceiptService : IReceiptService
 
     public async Task<Result<ReceiptResult>> SubmitAsync(string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
         var checkedReceipt = Check(program, receipt);
         if (!checkedReceipt.IsValid) return Result<ReceiptResult>.Fail(checkedReceipt.Errors);
         // Archived before it is applied, so every applied receipt has its raw payload. The name carries a digest of
         // the payload: a corrected resend of a refused receipt is kept beside the refused one, an identical resend is not.
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload.Span))[..12];
-        var archived = await archive.StoreAsync(programId, Today(), $"http-{receipt.Id}-{digest}", payload, cancellationToken).ConfigureAwait(false);
+        var archived = await archive.StoreAsync(programId, Today(), $"http-{receipt.Id}-{digest}", payload, cancellationToken);
         // The web shop hears the answer and can send the return again; a queue's sender cannot, so the queue parks it.
-        return await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, waitForPurchase: false, cancellationToken).ConfigureAwait(false);
+        return await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, waitForPurchase: false, cancellationToken);
     }
 
     public async Task<string?> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null
+        await programs.GetAsync(programId, cancellationToken) is null
             ? null
-            : await archive.StoreAsync(programId, Today(), name, payload, cancellationToken).ConfigureAwait(false);
+            : await archive.StoreAsync(programId, Today(), name, payload, cancellationToken);
 
     public async Task<Result<ReceiptResult>> ApplyAsync(string programId, PosReceipt receipt, string? archived, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
         var checkedReceipt = Check(program, receipt);
         return checkedReceipt.IsValid
-            ? await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, waitForPurchase: true, cancellationToken).ConfigureAwait(false)
+            ? await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, waitForPurchase: true, cancellationToken)
             : Result<ReceiptResult>.Fail(checkedReceipt.Errors);
     }
 
@@ -79,25 +79,25 @@ public sealed class ReceiptService : IReceiptService
     {
         var listing = $"{programId}|parked";
         if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<ParkedReceipt>>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is null)
+        if (await programs.GetAsync(programId, cancellationToken) is null)
             return Refusals.ProgramNotFound<Page<ParkedReceipt>>(programId);
-        return continuations.Page(await parked.ListProgramAsync(programId, page.PageSize, after, cancellationToken).ConfigureAwait(false), listing);
+        return continuations.Page(await parked.ListProgramAsync(programId, page.PageSize, after, cancellationToken), listing);
     }
 
     public async Task<int> ReplayParkedAsync(string programId, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program) return 0;
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return 0;
         var applied = 0;
         string? after = null;
         do
         {
-            var page = await parked.ListProgramAsync(programId, PageRequest.MaxPageSize, after, cancellationToken).ConfigureAwait(false);
+            var page = await parked.ListProgramAsync(programId, PageRequest.MaxPageSize, after, cancellationToken);
             foreach (var key in page.Items.Where(p => p.Refused is null).Select(p => new IdentityKey(programId, p.Kind, p.Identifier)).Distinct())
             {
-                if (key.Kind != IdentityKind.Purchase) applied += await ReplayParkedAsync(program, key, cancellationToken).ConfigureAwait(false);
+                if (key.Kind != IdentityKind.Purchase) applied += await ReplayParkedAsync(program, key, cancellationToken);
                 // A purchase applied by a host that crashed before it replayed the returns waiting for it.
-                else if (await claims.FindAsync(programId, key.Value, cancellationToken).ConfigureAwait(false) is not null)
-                    applied += await ReplayWaitingReturnsAsync(program, key.Value, cancellationToken).ConfigureAwait(false);
+                else if (await claims.FindAsync(programId, key.Value, cancellationToken) is not null)
+                    applied += await ReplayWaitingReturnsAsync(program, key.Value, cancellationToken);
             }
             after = page.Next;
         }
@@ -107,12 +107,12 @@ public sealed class ReceiptService : IReceiptService
 
     public async Task<Result<ReceiptResult>> RetryParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken)
     {
-        var found = await FindParkedAsync(programId, receiptId, cancellationToken).ConfigureAwait(false);
+        var found = await FindParkedAsync(programId, receiptId, cancellationToken);
         if (!found.IsValid) return Result<ReceiptResult>.Fail(found.Errors);
         var (program, receipt, identity, memberId) = found.Value;
-        var outcome = await SettleAsync(program, identity, receipt, memberId, cancellationToken).ConfigureAwait(false);
+        var outcome = await SettleAsync(program, identity, receipt, memberId, cancellationToken);
         await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, RetryAction, by.Reason,
-            $"{receiptId}: {(outcome.IsValid ? "applied" : "refused")}"), cancellationToken).ConfigureAwait(false);
+            $"{receiptId}: {(outcome.IsValid ? "applied" : "refused")}"), cancellationToken);
         if (outcome.IsValid) return new ReceiptResult(receiptId, ReceiptStatus.Applied, memberId, outcome.Value);
         return Transient(outcome.Errors)
             ? Result<ReceiptResult>.Fail(outcome.Errors)
@@ -121,12 +121,12 @@ public sealed class ReceiptService : IReceiptService
 
     public async Task<Result<ParkedReceipt>> DiscardParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken)
     {
-        var found = await FindParkedAsync(programId, receiptId, cancellationToken).ConfigureAwait(false);
+        var found = await FindParkedAsync(programId, receiptId, cancellationToken);
         if (!found.IsValid) return Result<ParkedReceipt>.Fail(found.Errors);
         var (_, receipt, identity, memberId) = found.Value;
         // Recorded first: a discard that fails half-way was still attempted.
-        await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, DiscardAction, by.Reason, receiptId), cancellationToken).ConfigureAwait(false);
-        await parked.DeleteAsync(identity, receiptId, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, DiscardAction, by.Reason, receiptId), cancellationToken);
+        await parked.DeleteAsync(identity, receiptId, cancellationToken);
         return receipt;
     }
 
@@ -138,15 +138,15 @@ public sealed class ReceiptService : IReceiptService
     private async Task<Result<(LoadedProgram Program, ParkedReceipt Receipt, IdentityKey Identity, string MemberId)>> FindParkedAsync(
         string programId, string receiptId, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken).ConfigureAwait(false) is not { } program)
+        if (await programs.GetAsync(programId, cancellationToken) is not { } program)
             return Refusals.ProgramNotFound<(LoadedProgram, ParkedReceipt, IdentityKey, string)>(programId);
         var errors = new ErrorList();
         errors.Identifier(receiptId, "receiptId");
-        var receipt = errors.Any ? null : (await parked.FindAsync(programId, receiptId, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        var receipt = errors.Any ? null : (await parked.FindAsync(programId, receiptId, cancellationToken)).FirstOrDefault();
         if (receipt is null)
             return Result<(LoadedProgram, ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptNotFound, "receiptId", "No receipt with this id is parked.");
         var identity = new IdentityKey(programId, receipt.Kind, receipt.Identifier);
-        if (await MemberOfAsync(program, receipt, cancellationToken).ConfigureAwait(false) is not { } memberId)
+        if (await MemberOfAsync(program, receipt, cancellationToken) is not { } memberId)
             return Result<(LoadedProgram, ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptUnclaimed, "receiptId",
                 "Nobody holds this receipt's identifier now: it waits for whoever enrols with it.");
         return (program, receipt, identity, memberId);
@@ -170,7 +170,7 @@ public sealed class ReceiptService : IReceiptService
             if (resolved.Identity is not { } own) return null;
             identity = own;
         }
-        return await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false);
+        return await identities.FindAsync(identity, cancellationToken);
     }
 
     /// <summary>
@@ -181,10 +181,10 @@ public sealed class ReceiptService : IReceiptService
     private async Task<Result<Outcome>> SettleAsync(LoadedProgram program, IdentityKey key, ParkedReceipt receipt, string memberId, CancellationToken cancellationToken)
     {
         var domain = receipt.Receipt.ToReceipt(memberId);
-        var outcome = await ApplyToMemberAsync(program, domain, receipt.Receipt.Coupons, receipt.Archive, cancellationToken).ConfigureAwait(false);
-        if (outcome.IsValid) await parked.DeleteAsync(key, domain.Id, cancellationToken).ConfigureAwait(false);
-        else if (!Transient(outcome.Errors) && !(key.Kind == IdentityKind.Purchase && await AwaitsPurchaseAsync(program, domain, outcome.Errors, cancellationToken).ConfigureAwait(false)))
-            await parked.ParkAsync(key, receipt with { Refused = Reason(outcome.Errors) }, cancellationToken).ConfigureAwait(false);
+        var outcome = await ApplyToMemberAsync(program, domain, receipt.Receipt.Coupons, receipt.Archive, cancellationToken);
+        if (outcome.IsValid) await parked.DeleteAsync(key, domain.Id, cancellationToken);
+        else if (!Transient(outcome.Errors) && !(key.Kind == IdentityKind.Purchase && await AwaitsPurchaseAsync(program, domain, outcome.Errors, cancellationToken)))
+            await parked.ParkAsync(key, receipt with { Refused = Reason(outcome.Errors) }, cancellationToken);
         return outcome;
     }
 
@@ -196,7 +196,7 @@ public sealed class ReceiptService : IReceiptService
     private async Task<bool> AwaitsPurchaseAsync(LoadedProgram program, Receipt receipt, IReadOnlyList<ValidationError> errors, CancellationToken cancellationToken)
     {
         if (receipt.ReturnOf is not { } purchaseId || errors.Count == 0 || errors.Any(e => e.Code != ErrorCodes.ReturnOfUnknownReceipt)) return false;
-        var owner = await claims.FindAsync(program.Settings.ProgramId, purchaseId, cancellationToken).ConfigureAwait(false);
+        var owner = await claims.FindAsync(program.Settings.ProgramId, purchaseId, cancellationToken);
         return owner is null || owner == receipt.MemberId;
     }
 
@@ -205,10 +205,10 @@ public sealed class ReceiptService : IReceiptService
     {
         var key = new IdentityKey(program.Settings.ProgramId, IdentityKind.Purchase, purchaseId);
         var applied = 0;
-        foreach (var receipt in (await parked.ListAsync(key, cancellationToken).ConfigureAwait(false)).OrderBy(p => p.Receipt.PurchasedAt))
+        foreach (var receipt in (await parked.ListAsync(key, cancellationToken)).OrderBy(p => p.Receipt.PurchasedAt))
         {
-            if (await MemberOfAsync(program, receipt, cancellationToken).ConfigureAwait(false) is not { } memberId) continue;
-            if ((await SettleAsync(program, key, receipt, memberId, cancellationToken).ConfigureAwait(false)).IsValid) applied++;
+            if (await MemberOfAsync(program, receipt, cancellationToken) is not { } memberId) continue;
+            if ((await SettleAsync(program, key, receipt, memberId, cancellationToken)).IsValid) applied++;
         }
         return applied;
     }
@@ -219,12 +219,12 @@ public sealed class ReceiptService : IReceiptService
     /// </summary>
     internal async Task<int> ReplayParkedAsync(LoadedProgram program, IdentityKey identity, CancellationToken cancellationToken)
     {
-        if (await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is not { } memberId) return 0;
-        var waiting = await parked.ListAsync(identity, cancellationToken).ConfigureAwait(false);
+        if (await identities.FindAsync(identity, cancellationToken) is not { } memberId) return 0;
+        var waiting = await parked.ListAsync(identity, cancellationToken);
         var applied = 0;
         foreach (var receipt in waiting.Where(p => p.Refused is null).OrderBy(p => p.Receipt.PurchasedAt))
         {
-            if ((await SettleAsync(program, identity, receipt, memberId, cancellationToken).ConfigureAwait(false)).IsValid) applied++;
+            if ((await SettleAsync(program, identity, receipt, memberId, cancellationToken)).IsValid) applied++;
         }
         return applied;
     }
@@ -258,24 +258,24 @@ public sealed class ReceiptService : IReceiptService
         var (domain, resolved) = checkedReceipt;
         if (receipt.Member is null)
         {
-            await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, null, receipt.Coupons, [], [], cancellationToken).ConfigureAwait(false);
+            await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, null, receipt.Coupons, [], [], cancellationToken);
             return new ReceiptResult(receipt.Id, ReceiptStatus.Anonymous);
         }
-        if (resolved.Identity is not { } identity) return await AppliedAsync(program, receipt, domain, archived, waitForPurchase, cancellationToken).ConfigureAwait(false);
+        if (resolved.Identity is not { } identity) return await AppliedAsync(program, receipt, domain, archived, waitForPurchase, cancellationToken);
 
-        if (await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is { } memberId)
+        if (await identities.FindAsync(identity, cancellationToken) is { } memberId)
         {
-            var applied = await AppliedAsync(program, receipt, domain with { MemberId = memberId }, archived, waitForPurchase, cancellationToken).ConfigureAwait(false);
+            var applied = await AppliedAsync(program, receipt, domain with { MemberId = memberId }, archived, waitForPurchase, cancellationToken);
             // An orphaned claim (an enrolment that crashed before writing its member) counts as nobody: park.
             if (applied.IsValid || applied.Errors.All(e => e.Code != ApplicationErrors.MemberNotFound)) return applied;
         }
 
-        await parked.ParkAsync(identity, new ParkedReceipt(receipt, identity.Kind, identity.Value, time.GetUtcNow(), archived), cancellationToken).ConfigureAwait(false);
+        await parked.ParkAsync(identity, new ParkedReceipt(receipt, identity.Kind, identity.Value, time.GetUtcNow(), archived), cancellationToken);
         // An enrolment may have claimed the identifier between our look-up and our parking, and looked for parked
         // receipts before ours was there: look again, now that it is.
-        if (await ReplayParkedAsync(program, identity, cancellationToken).ConfigureAwait(false) > 0 &&
-            await identities.FindAsync(identity, cancellationToken).ConfigureAwait(false) is { } owner &&
-            await members.GetOperationAsync(program.Member(owner), receipt.Id, cancellationToken).ConfigureAwait(false) is { } record)
+        if (await ReplayParkedAsync(program, identity, cancellationToken) > 0 &&
+            await identities.FindAsync(identity, cancellationToken) is { } owner &&
+            await members.GetOperationAsync(program.Member(owner), receipt.Id, cancellationToken) is { } record)
             return new ReceiptResult(receipt.Id, ReceiptStatus.Applied, owner, record.Outcome);
         return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
     }
@@ -283,19 +283,19 @@ public sealed class ReceiptService : IReceiptService
     private async Task<Result<ReceiptResult>> AppliedAsync(
         LoadedProgram program, PosReceipt sent, Receipt receipt, string? archived, bool waitForPurchase, CancellationToken cancellationToken)
     {
-        var outcome = await ApplyToMemberAsync(program, receipt, sent.Coupons, archived, cancellationToken).ConfigureAwait(false);
+        var outcome = await ApplyToMemberAsync(program, receipt, sent.Coupons, archived, cancellationToken);
         if (outcome.IsValid) return new ReceiptResult(receipt.Id, ReceiptStatus.Applied, receipt.MemberId, outcome.Value);
-        if (!waitForPurchase || !await AwaitsPurchaseAsync(program, receipt, outcome.Errors, cancellationToken).ConfigureAwait(false))
+        if (!waitForPurchase || !await AwaitsPurchaseAsync(program, receipt, outcome.Errors, cancellationToken))
             return Result<ReceiptResult>.Fail(outcome.Errors);
 
         var purchase = new IdentityKey(program.Settings.ProgramId, IdentityKind.Purchase, receipt.ReturnOf!);
-        await parked.ParkAsync(purchase, new ParkedReceipt(sent, purchase.Kind, purchase.Value, time.GetUtcNow(), archived), cancellationToken).ConfigureAwait(false);
+        await parked.ParkAsync(purchase, new ParkedReceipt(sent, purchase.Kind, purchase.Value, time.GetUtcNow(), archived), cancellationToken);
         // The purchase may have landed between our try and our parking, and looked for waiting returns before ours was
         // there: look again, now that it is.
         var key = program.Member(receipt.MemberId);
-        if (await members.GetOperationAsync(key, purchase.Value, cancellationToken).ConfigureAwait(false) is null) return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
-        await ReplayWaitingReturnsAsync(program, purchase.Value, cancellationToken).ConfigureAwait(false);
-        return await members.GetOperationAsync(key, receipt.Id, cancellationToken).ConfigureAwait(false) is { } record
+        if (await members.GetOperationAsync(key, purchase.Value, cancellationToken) is null) return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
+        await ReplayWaitingReturnsAsync(program, purchase.Value, cancellationToken);
+        return await members.GetOperationAsync(key, receipt.Id, cancellationToken) is { } record
             ? new ReceiptResult(receipt.Id, ReceiptStatus.Applied, receipt.MemberId, record.Outcome)
             : new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
     }
@@ -308,34 +308,34 @@ public sealed class ReceiptService : IReceiptService
     {
         IReadOnlyList<CampaignContact> contacts = [];
         var key = program.Member(receipt.MemberId);
-        if (await claims.ClaimAsync(key.ProgramId, receipt.Id, receipt.MemberId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is var owner && owner != receipt.MemberId)
+        if (await claims.ClaimAsync(key.ProgramId, receipt.Id, receipt.MemberId, time.GetUtcNow(), cancellationToken) is var owner && owner != receipt.MemberId)
             return Result<Outcome>.Fail(ApplicationErrors.ReceiptIdTaken, "id", $"Receipt '{receipt.Id}' was applied to another member; receipt ids are unique per program.");
         var applied = await commits.RunAsync(key, receipt.Id, receipt.ReturnOf is { } originalId ? [originalId] : [], async (member, book, now) =>
         {
-            if (receipt.StampsTo is { } to && !await SameHouseholdAsync(program, member.Profile, to, cancellationToken).ConfigureAwait(false))
+            if (receipt.StampsTo is { } to && !await SameHouseholdAsync(program, member.Profile, to, cancellationToken))
                 return Result<BookChange>.Fail(ErrorCodes.StampsToOutsideHousehold, "stampsTo", $"Member '{to}' is not in the buyer's household.");
             contacts = [.. member.Activity.AttributedOn((program.Catalog.At(receipt.PurchasedAt) ?? program.InForceAt(now)).LocalDate(receipt.PurchasedAt))];
             return book.Apply(receipt, program.Catalog, now);
         }, (member, change, now) => MemberWrite.From(program, member.Profile, member.Activity.After(receipt), change, now) with
         {
             Receipt = new ReceiptSummary(receipt.Id, receipt.PurchasedAt, receipt.StoreId, receipt.Channel, receipt.Total, receipt.Currency, receipt.ReturnOf, change.Transition.Outcome, archived),
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
         if (!applied.IsValid) return applied;
-        await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, receipt.MemberId, coupons, applied.Value.VouchersRedeemed, contacts, cancellationToken).ConfigureAwait(false);
+        await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, receipt.MemberId, coupons, applied.Value.VouchersRedeemed, contacts, cancellationToken);
 
         // Also after a replay: a crash after the receipt's commit must not lose the household's stamps.
         foreach (var transfer in applied.Value.StampTransfers)
         {
             var moved = await commits.RunAsync(program.Member(transfer.ToMemberId), transfer.OperationId, [],
                 (_, book, now) => Task.FromResult(book.ApplyStampTransfer(program.Catalog.At(receipt.PurchasedAt) ?? program.InForceAt(now), transfer)),
-                (member, change, now) => MemberWrite.From(program, member.Profile, member.Activity, change, now), cancellationToken).ConfigureAwait(false);
+                (member, change, now) => MemberWrite.From(program, member.Profile, member.Activity, change, now), cancellationToken);
             // The recipient left the program since: the stamps have nowhere to go, and the buyer's receipt stands.
             if (!moved.IsValid && moved.Errors.Any(e => e.Code == ApplicationErrors.Busy)) return Result<Outcome>.Fail(moved.Errors);
         }
 
         // Also after a replay: a crash after the purchase's commit must not leave its returns waiting. A failure here
         // fails the purchase's delivery, so its redelivery (or the sweep) tries again.
-        if (receipt.ReturnOf is null) await ReplayWaitingReturnsAsync(program, receipt.Id, cancellationToken).ConfigureAwait(false);
+        if (receipt.ReturnOf is null) await ReplayWaitingReturnsAsync(program, receipt.Id, cancellationToken);
         return applied;
     }
 
@@ -344,7 +344,7 @@ public sealed class ReceiptService : IReceiptService
         if (memberId == buyer.MemberId) return true;
         if (!MemberIds.IsWellFormed(memberId)) return false;
         // The head of a household has no household id of its own: the household is named after them.
-        var other = await members.GetAsync(program.Member(memberId), cancellationToken).ConfigureAwait(false);
+        var other = await members.GetAsync(program.Member(memberId), cancellationToken);
         return other is not null && (other.Profile.HouseholdId ?? other.Profile.MemberId) == (buyer.HouseholdId ?? buyer.MemberId);
     }
 
