@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using Loyalty.Core.Application;
+
+namespace Loyalty.Storage.InMemory;
+
+/// <summary>
+/// The ports the nightly review and the campaign fan-out use, in memory, with Table Storage's semantics and every
+/// request counted in <see cref="Requests"/> as it would be sent; the other ports throw <see cref="NotSupportedException"/>.
+/// For the benchmark at a million members (which Azurite cannot hold) and for tests; no host uses it.
+/// <code>
+/// var storage = new InMemoryStorage();
+/// var services = LoyaltyServices.Create(storage.Ports, TimeProvider.System);
+/// </code>
+/// </summary>
+public sealed class InMemoryStorage
+{
+    public InMemoryStorage()
+    {
+        Members = new InMemoryTable("Members", Requests);
+        Programs = new InMemoryTable("Programs", Requests);
+        JobProgress = new InMemoryTable("JobProgress", Requests);
+        Campaigns = new InMemoryTable("Campaigns", Requests);
+        Deliveries = new InMemoryTable("CampaignDeliveries", Requests);
+        CampaignFiles = new InMemoryBlobs("campaigns", Requests);
+        Notifications = new InMemoryNotificationQueue(Requests);
+        var members = new InMemoryMemberStore(Members);
+        Ports = new LoyaltyPorts(
+            new InMemoryProgramStore(Programs),
+            members,
+            NotSupportedPort<Core.Application.Ports.IIdentityStore>.Create(),
+            NotSupportedPort<Core.Application.Ports.IApiKeyStore>.Create(),
+            NotSupportedPort<Core.Application.Ports.IParkedReceiptStore>.Create(),
+            NotSupportedPort<Core.Application.Ports.IReceiptClaims>.Create(),
+            NotSupportedPort<Core.Application.Ports.IReceiptArchive>.Create(),
+            Notifications,
+            new InMemoryReviewStore(members),
+            new InMemoryJobProgressStore(JobProgress, members),
+            NotSupportedPort<Core.Application.Ports.IMemberAuthStore>.Create(),
+            NotSupportedPort<Core.Application.Ports.IAuditLog>.Create(),
+            NotSupportedPort<Core.Application.Ports.IPrivacyStore>.Create(),
+            NotSupportedPort<Core.Application.Ports.IExportStore>.Create(),
+            NotSupportedPort<Core.Application.Ports.ICampaignExports>.Create(),
+            new InMemoryCampaignStore(Campaigns),
+            new InMemoryCampaignDeliveries(Deliveries, CampaignFiles));
+    }
+
+    public StorageRequests Requests { get; } = new();
+    public LoyaltyPorts Ports { get; }
+    public InMemoryTable Members { get; }
+    public InMemoryTable Programs { get; }
+    public InMemoryTable JobProgress { get; }
+    public InMemoryTable Campaigns { get; }
+    public InMemoryTable Deliveries { get; }
+    public InMemoryBlobs CampaignFiles { get; }
+    public InMemoryNotificationQueue Notifications { get; }
+
+    /// <summary>Rows and bytes (keys and values) of every table, and the blobs' bytes.</summary>
+    public (long Rows, long Bytes) Size()
+    {
+        var tables = new[] { Members, Programs, JobProgress, Campaigns, Deliveries }.Select(t => t.Size()).ToList();
+        return (tables.Sum(t => t.Rows), tables.Sum(t => t.Bytes) + CampaignFiles.Bytes);
+    }
+
+    /// <summary>
+    /// The partition of a member's rows: "{programId}|{shard:D4}", the shard FNV-1a (32 bit) of the member id's UTF-8
+    /// modulo the program's shard count: fixed, so a member stays in its partition for good.
+    /// </summary>
+    public static string MemberPartition(string programId, int shards, string memberId)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(memberId))
+        {
+            hash ^= b;
+            hash *= 16777619u;
+        }
+        return MemberPartition(programId, (int)(hash % (uint)shards));
+    }
+
+    public static string MemberPartition(string programId, int shard) => $"{programId}|{shard.ToString("D4", CultureInfo.InvariantCulture)}";
+}
