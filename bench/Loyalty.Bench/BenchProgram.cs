@@ -34,6 +34,7 @@ public static class BenchProgram
         var httpOnly = new Option<bool>("--http-only") { Description = "ingest: only the HTTP path (quick experiments); the queue path and its targets are skipped." };
         var bdn = new Option<bool>("--bdn") { Description = "domain: also run BenchmarkDotNet (in-process) on the scorer, as a cross-check of the Stopwatch loop." };
         var members = new Option<int?>("--members") { Description = "nightly, fanout: members to load (default: 2,000 at tiny scale, 20,000 at full; why not 1,000,000: docs/benchmarks.md)." };
+        var sizes = new Option<int[]>("--sizes") { Description = "nightly-mem, fanout-mem, million: member counts to run, one after another (default 10,000, 100,000 and 1,000,000 at full scale, 2,000 at tiny).", AllowMultipleArgumentsPerToken = true };
         var parallelism = new Option<int>("--parallelism") { Description = "nightly, fanout: shards worked on at once (JobRunOptions.Parallelism), and the bound's shards at once.", DefaultValueFactory = _ => new JobRunOptions().Parallelism };
 
         var root = new RootCommand("Loyalty Functions benchmarks: every number next to a bound measured in the same run (docs/benchmarks.md).");
@@ -124,6 +125,21 @@ public static class BenchProgram
             (parse, context, ct) => NightlyScenario.RunAsync(context, parse.GetValue(members), parse.GetValue(parallelism), ct), true, members, parallelism));
         root.Subcommands.Add(Scenario(FanOutScenario.Name, "A coupon campaign fanned out to a ≈21 % segment of bulk-loaded members by the campaign scheduler, against a raw scan + 100-row transactions of as many rows as deliveries; deliveries checked.",
             (parse, context, ct) => FanOutScenario.RunAsync(context, parse.GetValue(members), parse.GetValue(parallelism), ct), true, members, parallelism));
+        foreach (var (name, what) in new[] { (InMemoryJobsScenario.Nightly, "The nightly review"), (InMemoryJobsScenario.FanOut, "The ≈21 % coupon campaign fan-out") })
+        {
+            root.Subcommands.Add(Scenario(name, $"{what} on the in-memory ports at 10k, 100k and 1M members: CPU per member, the job's memory above the store, counted requests per member; checked as on Azurite.",
+                (parse, context, ct) => InMemoryJobsScenario.RunAsync(context, name, parse.GetValue(sizes), parse.GetValue(parallelism), ct), needsAzurite: false, sizes, parallelism));
+        }
+        var million = new Command("million", "nightly-mem and fanout-mem in one run.");
+        million.SetAction((parse, ct) => RunAsync(parse, [InMemoryJobsScenario.Nightly, InMemoryJobsScenario.FanOut], async (context, token) =>
+        {
+            await InMemoryJobsScenario.RunAsync(context, InMemoryJobsScenario.Nightly, parse.GetValue(sizes), parse.GetValue(parallelism), token);
+            await InMemoryJobsScenario.RunAsync(context, InMemoryJobsScenario.FanOut, parse.GetValue(sizes), parse.GetValue(parallelism), token);
+        }, needsAzurite: false));
+        million.Options.Add(sizes);
+        million.Options.Add(parallelism);
+        root.Subcommands.Add(million);
+
         var all = new Command("all", "storage, lookup, ingest, domain, nightly and fanout in one run.");
         all.SetAction((parse, ct) => RunAsync(parse, ["storage", "lookup", "ingest", "domain", NightlyScenario.Name, FanOutScenario.Name], async (context, token) =>
         {

@@ -34,6 +34,9 @@ public sealed record TargetCheck(string Scenario, string Target, string Measured
 /// <summary>A correctness check (totals): a failed one makes the run exit non-zero.</summary>
 public sealed record CorrectnessCheck(string Scenario, string What, bool Passed, string Detail);
 
+/// <summary>Storage requests of one kind per unit of an operation (a receipt, a lookup, a member reviewed, a delivery), counted: what docs/capacity.md is computed from.</summary>
+public sealed record RequestRate(string Scenario, string Operation, string Kind, double PerUnit);
+
 /// <summary>Facts about a scenario that explain its numbers (request counts per operation, table sizes, settings).</summary>
 public sealed record Detail(string Scenario, string Name, string Value);
 
@@ -55,6 +58,7 @@ public sealed class Report(RunInfo info)
     public List<TargetCheck> Targets { get; } = [];
     public List<CorrectnessCheck> Checks { get; } = [];
     public List<Detail> Details { get; } = [];
+    public List<RequestRate> Requests { get; } = [];
     public List<string> Scenarios { get; } = [];
 
     public bool Correct => Checks.All(c => c.Passed);
@@ -77,6 +81,12 @@ public sealed class Report(RunInfo info)
     }
 
     public void Detail(string scenario, string name, string value) => Details.Add(new Detail(scenario, name, value));
+
+    /// <summary>Records the requests counted for <paramref name="units"/> of an operation, kind by kind.</summary>
+    public void Rates(string scenario, string operation, IReadOnlyDictionary<string, long> counts, double units)
+    {
+        foreach (var (kind, count) in counts) Requests.Add(new RequestRate(scenario, operation, kind, count / units));
+    }
 
     /// <summary>The table of one scenario, its details and its targets.</summary>
     public void Print(string scenario)
@@ -143,10 +153,11 @@ public sealed class Report(RunInfo info)
         report.Targets.AddRange(document.Targets);
         report.Checks.AddRange(document.Checks);
         report.Details.AddRange(document.Details);
+        report.Requests.AddRange(document.Requests ?? []);
         return report;
     }
 
-    private sealed record Saved(RunInfo Info, List<string> Scenarios, List<Measurement> Measurements, List<TargetCheck> Targets, List<CorrectnessCheck> Checks, List<Detail> Details);
+    private sealed record Saved(RunInfo Info, List<string> Scenarios, List<Measurement> Measurements, List<TargetCheck> Targets, List<CorrectnessCheck> Checks, List<Detail> Details, List<RequestRate>? Requests);
 
     public async Task WriteJsonAsync(string path)
     {
@@ -158,6 +169,7 @@ public sealed class Report(RunInfo info)
             Targets,
             Checks,
             Details,
+            Requests,
             Correct,
         };
         await using var file = File.Create(path);

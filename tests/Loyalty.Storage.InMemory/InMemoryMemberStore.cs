@@ -280,8 +280,12 @@ public sealed class InMemoryMemberStore(InMemoryTable table) : IMemberStore
         var ledgerRows = InMemoryTable.MaxActions - actions.Count - 1 - (write.Tally is null ? 0 : TallyActions);
         if (packLedger) ledgerRows = Math.Min(ledgerRows, Math.Max(1, ((write.Ledger?.Count ?? 0) + PackedLedgerEntries - 1) / PackedLedgerEntries));
         actions.AddRange(LedgerActions(partition, key.MemberId, write.Ledger ?? [], write.At, ledgerRows));
+        var p = write.Profile;
         var profile = Columns.Pack(
-            LoyaltyJson.Serialize(write.Profile), LoyaltyJson.Serialize(write.State), LoyaltyJson.Serialize(write.Activity), write.ReviewOn is { } on ? Columns.Date(on) : null);
+            LoyaltyJson.Serialize(write.State), LoyaltyJson.Serialize(write.Activity), write.ReviewOn is { } on ? Columns.Date(on) : null,
+            p.FirstName, p.LastName, p.Email, p.Phone, p.CardNumber, p.ExternalId, p.BirthDate is { } birth ? Columns.Date(birth) : null, p.StoreId, p.HouseholdId,
+            Columns.Time(p.EnrolledAt), p.ErasedAt is { } erased ? Columns.Time(erased) : null,
+            LoyaltyJson.Serialize(new Dictionary<ConsentChannel, Consent>(p.Consents)), p.Interests.Count == 0 ? null : string.Join(',', p.Interests));
         actions.Add(etag is null
             ? new TableAction(TableActionKind.Add, partition, Profile(key.MemberId), profile)
             : new TableAction(TableActionKind.UpdateReplace, partition, Profile(key.MemberId), profile, etag));
@@ -319,10 +323,26 @@ public sealed class InMemoryMemberStore(InMemoryTable table) : IMemberStore
 
     private static StoredMember ReadProfile(TableRow row)
     {
-        var columns = Columns.Unpack(row.Value);
-        var filedOn = columns[3] is { } on ? Columns.ParseDate(on) : (DateOnly?)null;
-        return new StoredMember(
-            LoyaltyJson.Deserialize<MemberProfile>(columns[0]!), LoyaltyJson.Deserialize<MemberState>(columns[1]!), LoyaltyJson.Deserialize<MemberActivity>(columns[2]!),
+        var c = Columns.Unpack(row.Value);
+        var filedOn = c[2] is { } on ? Columns.ParseDate(on) : (DateOnly?)null;
+        var profile = new MemberProfile
+        {
+            MemberId = row.RowKey[2..],
+            FirstName = c[3],
+            LastName = c[4],
+            Email = c[5],
+            Phone = c[6],
+            CardNumber = c[7] ?? throw new InvalidOperationException($"Row {row.PartitionKey}/{row.RowKey} has no card number."),
+            ExternalId = c[8],
+            BirthDate = c[9] is { } birth ? Columns.ParseDate(birth) : null,
+            StoreId = c[10],
+            HouseholdId = c[11],
+            EnrolledAt = Columns.ParseTime(c[12]!),
+            ErasedAt = c[13] is { } erased ? Columns.ParseTime(erased) : null,
+            Consents = LoyaltyJson.Deserialize<Dictionary<ConsentChannel, Consent>>(c[14]!),
+            Interests = c[15] is { } tags ? tags.Split(',') : [],
+        };
+        return new StoredMember(profile, LoyaltyJson.Deserialize<MemberState>(c[0]!), LoyaltyJson.Deserialize<MemberActivity>(c[1]!),
             $"{(filedOn is { } date ? Columns.Date(date) : "")}|{row.ETag}")
         {
             ReviewOn = filedOn,

@@ -56,15 +56,23 @@ public sealed class InMemoryBlobs(string name, StorageRequests requests)
 {
     private const int ListPage = 5000;
     private readonly ConcurrentDictionary<string, byte[]> blobs = new(StringComparer.Ordinal);
+    private long bytes;
 
     public string Name { get; } = name;
 
-    public long Bytes => blobs.Values.Sum(b => (long)b.Length);
+    /// <summary>The blobs' contents, kept as they are written.</summary>
+    public long Bytes => Interlocked.Read(ref bytes);
 
     public void Write(string blob, byte[] content)
     {
         requests.Count(StorageRequests.Kinds.BlobWrite);
-        blobs[blob] = content;
+        var before = 0;
+        blobs.AddOrUpdate(blob, content, (_, old) =>
+        {
+            before = old.Length;
+            return content;
+        });
+        Interlocked.Add(ref bytes, content.Length - before);
     }
 
     public byte[]? Read(string blob)

@@ -19,23 +19,13 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
 
     private static long versions;
     private readonly Dictionary<string, Partition> partitions = new(StringComparer.Ordinal);
+    private long rows;
+    private long bytes;
 
     public string Name { get; } = name;
 
-    /// <summary>Rows and the bytes of their keys and values, for reports of how much the store holds.</summary>
-    public (long Rows, long Bytes) Size()
-    {
-        long rows = 0, bytes = 0;
-        foreach (var partition in Partitions())
-        {
-            lock (partition)
-            {
-                rows += partition.Rows.Count;
-                foreach (var row in partition.Rows.Values) bytes += 2L * (partition.Key.Length + row.Key.Length) + row.Value.Length;
-            }
-        }
-        return (rows, bytes);
-    }
+    /// <summary>Rows and the bytes of their keys (UTF-16) and values: how much the table holds, kept as it is written.</summary>
+    public (long Rows, long Bytes) Size() => (Interlocked.Read(ref rows), Interlocked.Read(ref bytes));
 
     /// <summary>A point read: the row, or null when there is none.</summary>
     public TableRow? Get(string partitionKey, string rowKey)
@@ -178,18 +168,24 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
             }
             foreach (var action in actions)
             {
+                var keyBytes = 2L * (partitionKey.Length + action.RowKey.Length);
                 if (action.Kind == TableActionKind.Delete)
                 {
+                    Interlocked.Add(ref bytes, -keyBytes - partition.Rows[action.RowKey].Value.Length);
+                    Interlocked.Decrement(ref rows);
                     partition.Rows.Remove(action.RowKey);
                     partition.Keys.Remove(action.RowKey);
                 }
                 else if (partition.Rows.TryGetValue(action.RowKey, out var row))
                 {
-                    row.Write(action.Value!);
+                    Interlocked.Add(ref bytes, action.Value!.Length - row.Value.Length);
+                    row.Write(action.Value);
                 }
                 else
                 {
-                    partition.Rows.Add(action.RowKey, new Row(action.RowKey, action.Value!));
+                    Interlocked.Add(ref bytes, keyBytes + action.Value!.Length);
+                    Interlocked.Increment(ref rows);
+                    partition.Rows.Add(action.RowKey, new Row(action.RowKey, action.Value));
                     partition.Keys.Add(action.RowKey);
                 }
             }

@@ -77,14 +77,19 @@ public static class BatchJobBench
     /// </summary>
     public static string RequestsPer(RequestCounter counter, long units, string unit)
     {
-        var requests = counter.Snapshot();
-        var transactions = requests.GetValueOrDefault(RequestCounter.Kinds.TableTransaction);
         var times = counter.Times();
         var waited = Math.Max(times.Values.Sum(), 1e-9);
+        return RequestsPer(counter.Snapshot(), counter.TransactionOperations, units, unit) +
+            "; time in flight: " + string.Join(", ", times.OrderByDescending(t => t.Value).Select(t => $"{t.Key} {100 * t.Value / waited:0} %"));
+    }
+
+    /// <summary>Requests of each kind and entity operations in transactions per unit of work.</summary>
+    public static string RequestsPer(IReadOnlyDictionary<string, long> requests, long transactionOperations, long units, string unit)
+    {
+        var transactions = requests.GetValueOrDefault(RequestCounter.Kinds.TableTransaction);
         return string.Join(", ", requests.Select(kv => $"{kv.Key} {(double)kv.Value / units:0.###}")) +
-            $"; {(double)counter.TransactionOperations / units:0.##} entity operations in transactions per {unit} " +
-            $"({(transactions == 0 ? 0 : (double)counter.TransactionOperations / transactions):0.#} per transaction); " +
-            "time in flight: " + string.Join(", ", times.OrderByDescending(t => t.Value).Select(t => $"{t.Key} {100 * t.Value / waited:0} %"));
+            $"; {(double)transactionOperations / units:0.##} entity operations in transactions per {unit} " +
+            $"({(transactions == 0 ? 0 : (double)transactionOperations / transactions):0.#} per transaction)";
     }
 
     /// <summary>Progress bar of a job: one of its counters (members reviewed, profiles scanned), as the runner reports each shard done.</summary>

@@ -39,7 +39,7 @@ namespace Loyalty.Bench.Scenarios;
 public static class FanOutScenario
 {
     public const string Name = "fanout";
-    private const string ProgramId = "bench-fanout";
+    internal const string ProgramId = "bench-fanout";
     private const string SegmentId = "cat-owners";
     private const string CampaignId = "cat-food";
     private const string Interest = "cats";
@@ -78,6 +78,7 @@ public static class FanOutScenario
         var counts = JobCounts.Sum(runs.Select(r => r.ThisRun));
         var delivered = counts[CampaignFanOut.Counts.Delivered];
         var written = counter.TransactionOperations;
+        report.Rates(Name, "campaign fan-out, per delivery", counter.Snapshot(), Math.Max(1, delivered));
         report.Detail(Name, "storage requests per delivery (counted)", BatchJobBench.RequestsPer(counter, Math.Max(1, delivered), "delivery") +
             "; the entity operations are the operation record, outbox row and profile in the member's transaction, the outbox row's delete and the CampaignDeliveries row, " +
             "where the bound writes 1; besides, per chunk of 100 the notifications in one or a few queue messages, an audience blob, a progress upsert and a campaign read, the other reads once per shard");
@@ -88,7 +89,10 @@ public static class FanOutScenario
         report.Detail(Name, "notifications queue after the run", $"{notifications.Count:N0} notifications in {messages:N0} messages, not drained during the run; drained after it");
 
         var again = await services.CampaignScheduler.RunDueAsync(options, null, cancellationToken);
-        await VerifyAsync(context, storage, services, audience, count, expectedRun, runs, counts, queued, again, cancellationToken);
+        var container = storage.Account.GetContainer(storage.Names.CampaignsContainer);
+        await VerifyAsync(context, Name, storage.Ports, services, async (name, ct) =>
+            (await container.GetBlobClient(name[(container.Name.Length + 1)..]).DownloadContentAsync(ct)).Value.Content.ToString(),
+            audience, count, expectedRun, runs, counts, queued, again, cancellationToken);
 
         // The bound's profile rows are as large as the product's, measured on its rows.
         var profileChars = await BatchJobBench.ProfileCharsAsync(storage, cancellationToken);
@@ -103,7 +107,7 @@ public static class FanOutScenario
     /// The members the campaign must reach, by id (with their numbers): in the segment by the traits they were generated
     /// with, and reachable, since every one of them has an e-mail address and none is erased.
     /// </summary>
-    private static Dictionary<string, int> Audience(CalendarYearMembers generator, int count)
+    internal static Dictionary<string, int> Audience(CalendarYearMembers generator, int count)
     {
         var audience = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var n = 0; n < count; n++)
@@ -119,7 +123,7 @@ public static class FanOutScenario
     /// marketer would), then the services' clock moved past it: due without waiting for it.
     /// </summary>
     /// <returns>The run the scheduler must start.</returns>
-    private static async Task<CampaignRun> ScheduleAsync(LoyaltyServices services, LoadedProgram program, ShiftedClock clock, CancellationToken cancellationToken)
+    internal static async Task<CampaignRun> ScheduleAsync(LoyaltyServices services, LoadedProgram program, ShiftedClock clock, CancellationToken cancellationToken)
     {
         var campaigns = services.Campaigns;
         Accepted(await campaigns.CreateSegmentAsync(ProgramId, new CreateSegment
@@ -151,9 +155,11 @@ public static class FanOutScenario
     private static T Accepted<T>(Result<T> result, string what) =>
         result.IsValid ? result.Value : throw new InvalidOperationException($"The {what} was refused: {string.Join("; ", result.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
 
-    private static async Task VerifyAsync(
-        BenchContext context, LoyaltyStorage storage, LoyaltyServices services, Dictionary<string, int> audience, int count, CampaignRun run,
-        IReadOnlyList<JobReport> runs, JobCounts counts, long queued, IReadOnlyList<JobReport> again, CancellationToken cancellationToken)
+    /// <summary>The checks, on any storage: its ports, and <paramref name="read"/> reading an audience file by the name the store listed it under.</summary>
+    internal static async Task VerifyAsync(
+        BenchContext context, string scenario, LoyaltyPorts ports, LoyaltyServices services, Func<string, CancellationToken, Task<string>> read,
+        Dictionary<string, int> audience, int count, CampaignRun run, IReadOnlyList<JobReport> runs, JobCounts counts, long queued, IReadOnlyList<JobReport> again,
+        CancellationToken cancellationToken)
     {
         var report = context.Report;
         var expected = JobCounts.Zero
@@ -161,10 +167,10 @@ public static class FanOutScenario
             .Add(CampaignFanOut.Counts.Matched, audience.Count)
             .Add(CampaignFanOut.Counts.Delivered, audience.Count);
         var started = string.Join(", ", runs.Select(r => r.Key.Run));
-        report.Check(Name, "one run started, the campaign's, and its counts are those of the members' traits", runs.Count == 1 && runs[0].Key == CampaignFanOut.Key(run) && counts.Equals(expected),
+        report.Check(scenario, "one run started, the campaign's, and its counts are those of the members' traits", runs.Count == 1 && runs[0].Key == CampaignFanOut.Key(run) && counts.Equals(expected),
             $"runs started: {started}; job: {counts}; traits: {expected}");
 
-        var deliveries = storage.Ports.CampaignDeliveries;
+        var deliveries = ports.CampaignDeliveries;
         var rows = new int[Shards];
         var recorded = new Dictionary<string, int>(StringComparer.Ordinal);
         var wrongRows = 0;
@@ -177,19 +183,19 @@ public static class FanOutScenario
                 if (row.Channel != "email" || row.Offer != Coupon) wrongRows++;
             }
         }
-        report.Check(Name, "the CampaignDeliveries rows of all shards are the segment's members, each once, with the coupon", Exactly(audience, recorded, out var rowProblems) && wrongRows == 0,
+        report.Check(scenario, "the CampaignDeliveries rows of all shards are the segment's members, each once, with the coupon", Exactly(audience, recorded, out var rowProblems) && wrongRows == 0,
             $"{rows.Sum():N0} rows in {rows.Count(r => r > 0)} shards ({rows.Min():N0}–{rows.Max():N0} per shard), {audience.Count:N0} members expected; {rowProblems}; {wrongRows} with another channel or offer");
 
-        var (files, lines, wrongLines) = await ReadAudienceAsync(storage, audience, cancellationToken);
-        report.Check(Name, "the NDJSON audience files hold each member of the segment exactly once, with the address and the rendered message", Exactly(audience, lines, out var lineProblems) && wrongLines.Count == 0,
+        var (files, lines, wrongLines) = await ReadAudienceAsync(ports.CampaignDeliveries, read, audience, cancellationToken);
+        report.Check(scenario, "the NDJSON audience files hold each member of the segment exactly once, with the address and the rendered message", Exactly(audience, lines, out var lineProblems) && wrongLines.Count == 0,
             $"{files:N0} files, {lines.Values.Sum():N0} lines; {lineProblems}; {wrongLines.Count} wrong{(wrongLines.Count == 0 ? "" : $" (e.g. {string.Join("; ", wrongLines.Take(3))})")}");
 
-        report.Check(Name, "one notification queued per delivery", queued == audience.Count, $"{queued:N0} delivery notifications, {audience.Count:N0} deliveries expected");
+        report.Check(scenario, "one notification queued per delivery", queued == audience.Count, $"{queued:N0} delivery notifications, {audience.Count:N0} deliveries expected");
 
         var campaign = Accepted(await services.Campaigns.GetAsync(ProgramId, CampaignId, cancellationToken), "status request").Campaign;
-        report.Check(Name, "the campaign ends completed, its one run finished", campaign is { Status: CampaignStatus.Completed, RunsStarted: 1, RunsCompleted: 1 },
+        report.Check(scenario, "the campaign ends completed, its one run finished", campaign is { Status: CampaignStatus.Completed, RunsStarted: 1, RunsCompleted: 1 },
             $"{campaign.Status.ToString().ToLowerInvariant()}, runs started {campaign.RunsStarted}, completed {campaign.RunsCompleted}");
-        report.Check(Name, "a second CampaignScheduler.RunDueAsync starts nothing", again.Count == 0, $"{again.Count} runs started");
+        report.Check(scenario, "a second CampaignScheduler.RunDueAsync starts nothing", again.Count == 0, $"{again.Count} runs started");
     }
 
     /// <summary>Whether every expected member occurs exactly once and nobody else does; what is wrong, in words.</summary>
@@ -204,18 +210,15 @@ public static class FanOutScenario
 
     /// <summary>Every audience file of the campaign: lines per member id, and the lines that say something else than they should.</summary>
     private static async Task<(int Files, Dictionary<string, int> Lines, List<string> Wrong)> ReadAudienceAsync(
-        LoyaltyStorage storage, Dictionary<string, int> audience, CancellationToken cancellationToken)
+        ICampaignDeliveries deliveries, Func<string, CancellationToken, Task<string>> read, Dictionary<string, int> audience, CancellationToken cancellationToken)
     {
-        var container = storage.Account.GetContainer(storage.Names.CampaignsContainer);
-        var names = await storage.Ports.CampaignDeliveries.ListExportsAsync(ProgramId, CampaignId, cancellationToken);
+        var names = await deliveries.ListExportsAsync(ProgramId, CampaignId, cancellationToken);
         var message = Text.Replace("{firstName}", CalendarYearMembers.FirstName, StringComparison.Ordinal).Replace("{coupon}", Coupon, StringComparison.Ordinal);
         var lines = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var wrong = new ConcurrentQueue<string>();
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = DownloadParallelism, CancellationToken = cancellationToken }, async (name, ct) =>
         {
-            var blob = name.StartsWith(container.Name + "/", StringComparison.Ordinal) ? name[(container.Name.Length + 1)..] : name;
-            var download = (await container.GetBlobClient(blob).DownloadContentAsync(ct)).Value;
-            foreach (var text in download.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var text in (await read(name, ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var line = LoyaltyJson.Deserialize<AudienceLine>(text);
                 lines.AddOrUpdate(line.MemberId, 1, (_, n) => n + 1);

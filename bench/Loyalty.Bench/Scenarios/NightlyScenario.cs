@@ -18,7 +18,7 @@ namespace Loyalty.Bench.Scenarios;
 public static class NightlyScenario
 {
     public const string Name = "nightly";
-    private const string ProgramId = "bench-nightly";
+    internal const string ProgramId = "bench-nightly";
     private const int Shards = BatchJobBench.Shards;
     private const int CheckedMembers = 2_000;
 
@@ -40,11 +40,12 @@ public static class NightlyScenario
             services.Nightly.RunAsync(ProgramId, reviewDate, options, new BatchJobBench.Counter(progress, NightlyReview.Counts.Reviewed), cancellationToken), "members");
         var cpu = sample.Stop();
         var written = counter.TransactionOperations;
+        report.Rates(Name, "nightly review, per member", counter.Snapshot(), count);
         report.Detail(Name, "storage requests per member reviewed (counted)", BatchJobBench.RequestsPer(counter, count, "member") +
             "; the bound writes 1 entity per member: the review moves the member's index entry (a delete and an insert), adds a ledger row and, with a notification, an outbox row it deletes once sent");
 
         var again = await services.Nightly.RunAsync(ProgramId, reviewDate, options, null, cancellationToken);
-        await VerifyAsync(context, storage, loaded.Generator, loaded.Program, count, run, again, cancellationToken);
+        await VerifyAsync(context, Name, storage.Ports, ct => BatchJobBench.DrainNotificationsAsync(storage, ct), loaded.Generator, loaded.Program, count, run, again, cancellationToken);
 
         // The bound's profile rows are as large as the product's, measured on its rows.
         var profileChars = await BatchJobBench.ProfileCharsAsync(storage, cancellationToken);
@@ -54,19 +55,20 @@ public static class NightlyScenario
             run.Counts[NightlyReview.Counts.Reviewed], run.Elapsed, cpu, bound, null, run.Counts, written);
     }
 
-    private static async Task VerifyAsync(
-        BenchContext context, LoyaltyStorage storage, CalendarYearMembers generator, LoadedProgram program, int count, JobReport run, JobReport again,
-        CancellationToken cancellationToken)
+    /// <summary>The checks, on any storage: its ports, and <paramref name="drain"/> taking every message off its notifications queue.</summary>
+    internal static async Task VerifyAsync(
+        BenchContext context, string scenario, LoyaltyPorts ports, Func<CancellationToken, Task<(int Messages, IReadOnlyList<Notification> Notifications)>> drain,
+        CalendarYearMembers generator, LoadedProgram program, int count, JobReport run, JobReport again, CancellationToken cancellationToken)
     {
         var report = context.Report;
         var expected = generator.Expected(count);
-        report.Check(Name, "the job's totals equal those of the plans the members were generated from", run.Counts.Equals(expected),
+        report.Check(scenario, "the job's totals equal those of the plans the members were generated from", run.Counts.Equals(expected),
             $"job: {run.Counts}; plans: {expected}");
 
         long due = 0;
         for (var shard = 0; shard < Shards; shard++)
-            due += (await storage.Ports.Reviews.ListDueAsync(ProgramId, shard, CalendarYearMembers.ReviewDate, cancellationToken)).Count;
-        report.Check(Name, $"nobody is due on {CalendarYearMembers.ReviewDate:yyyy-MM-dd} any more (every member re-filed in its review's write)", due == 0, $"{due:N0} still due");
+            due += (await ports.Reviews.ListDueAsync(ProgramId, shard, CalendarYearMembers.ReviewDate, cancellationToken)).Count;
+        report.Check(scenario, $"nobody is due on {CalendarYearMembers.ReviewDate:yyyy-MM-dd} any more (every member re-filed in its review's write)", due == 0, $"{due:N0} still due");
 
         // An even sample: every member when there are few, and members from every part of the load when there are many.
         var step = Math.Max(1, count / CheckedMembers);
@@ -74,7 +76,7 @@ public static class NightlyScenario
         var sampled = Enumerable.Range(0, count / step).Select(k => generator.PlanOf(k * step)).ToList();
         foreach (var chunk in sampled.Chunk(100))
         {
-            var stored = (await storage.Ports.Members.GetManyAsync([.. chunk.Select(p => program.Member(p.MemberId))], cancellationToken))
+            var stored = (await ports.Members.GetManyAsync([.. chunk.Select(p => program.Member(p.MemberId))], cancellationToken))
                 .ToDictionary(m => m.Profile.MemberId, StringComparer.Ordinal);
             foreach (var plan in chunk)
             {
@@ -82,16 +84,16 @@ public static class NightlyScenario
                 if (problems.Count > 0) wrong.Add($"member {plan.Number} ({plan.MemberId}): {string.Join(", ", problems)}");
             }
         }
-        report.Check(Name, "sampled members' tier, points, window and next review date after the review are what their plans say", wrong.Count == 0,
+        report.Check(scenario, "sampled members' tier, points, window and next review date after the review are what their plans say", wrong.Count == 0,
             $"{sampled.Count:N0} members checked, {wrong.Count} wrong{(wrong.Count == 0 ? "" : $" (e.g. {string.Join("; ", wrong.Take(3))})")}");
 
-        var (messages, notifications) = await BatchJobBench.DrainNotificationsAsync(storage, cancellationToken);
+        var (messages, notifications) = await drain(cancellationToken);
         var notified = notifications.DistinctBy(n => n.Id).Count(n => n.Events.OfType<TierDowngraded>().Any());
         var downgraded = expected[NightlyReview.Counts.Downgraded];
-        report.Check(Name, "one notification queued per downgrade", notified == downgraded,
+        report.Check(scenario, "one notification queued per downgrade", notified == downgraded,
             $"{notified:N0} members told of a downgrade in {notifications.Count:N0} notifications, {messages:N0} messages; {downgraded:N0} downgrades");
 
-        report.Check(Name, "a second run of the same night does nothing", again.AlreadyComplete && again.ThisRun.IsZero && again.Counts.Equals(run.Counts),
+        report.Check(scenario, "a second run of the same night does nothing", again.AlreadyComplete && again.ThisRun.IsZero && again.Counts.Equals(run.Counts),
             $"already complete: {again.AlreadyComplete}, this run: {again.ThisRun}, in {again.Elapsed.TotalMilliseconds:N0} ms");
     }
 }
