@@ -1,0 +1,93 @@
+using System.Text;
+using Loyalty.Storage.InMemory;
+using Xunit;
+
+namespace Loyalty.Application.Tests.InMemory;
+
+/// <summary>The in-memory table keeps Table Storage's rules: ordinal key order, pages and continuations, whole-or-nothing transactions, ETags, and each call counted as one request.</summary>
+public sealed class InMemoryTableTests
+{
+    private readonly StorageRequests requests = new();
+    private readonly InMemoryTable table;
+
+    public InMemoryTableTests() => table = new InMemoryTable("t", requests);
+
+    private static byte[] Value(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Fact]
+    public void A_range_comes_in_ordinal_key_order_in_pages_whose_continuation_resumes_exactly_after_the_last_row()
+    {
+        string[] keys = ["p|b", "p|B", "p|a", "p|a|", "p|Z", "p|é", "q|a", "p}", "o|z"];
+        foreach (var key in keys) table.Insert("pk", key, Value(key));
+        table.Insert("other", "p|c", Value("elsewhere"));
+        requests.Reset();
+
+        var seen = new List<string>();
+        string? from = null;
+        var pages = 0;
+        do
+        {
+            var page = table.Query("pk", RowRange.Between("p|", "p}"), 2, from);
+            Assert.InRange(page.Rows.Count, 1, 2);
+            seen.AddRange(page.Rows.Select(r => r.RowKey));
+            from = page.Continuation;
+            pages++;
+        }
+        while (from is not null);
+
+        Assert.Equal(keys.Where(k => string.CompareOrdinal(k, "p|") > 0 && string.CompareOrdinal(k, "p}") < 0).Order(StringComparer.Ordinal), seen);
+        Assert.Equal(["p|B", "p|Z", "p|a", "p|a|", "p|b", "p|é"], seen);
+        Assert.Equal(pages, requests.Snapshot()[StorageRequests.Kinds.TableQuery]);
+        Assert.Equal(["p|a", "p|a|"], table.Query("pk", new RowRange("p|a", true, "p|a|", true)).Rows.Select(r => r.RowKey));
+
+        // The service serves at most 1,000 rows a page, whatever was asked.
+        foreach (var i in Enumerable.Range(0, 1500)) table.Insert("big", $"k{i:D4}", []);
+        var first = table.Query("big", RowRange.Between("", "~"), 5000);
+        Assert.Equal((1000, "k1000"), (first.Rows.Count, first.Continuation));
+        Assert.Equal((500, null), (table.Query("big", RowRange.Between("", "~"), 5000, first.Continuation).Rows.Count, table.Query("big", RowRange.Between("", "~"), 5000, first.Continuation).Continuation));
+    }
+
+    [Fact]
+    public void A_transaction_whose_one_action_fails_changes_nothing_and_names_that_action_and_the_status()
+    {
+        table.Insert("pk", "a", Value("a1"));
+        var etag = table.Get("pk", "a")!.ETag;
+        table.Insert("pk", "b", Value("b1"));
+
+        var conflict = Assert.Throws<TableActionFailedException>(() => table.Submit([
+            new TableAction(TableActionKind.UpdateReplace, "pk", "a", Value("a2"), etag),
+            new TableAction(TableActionKind.Add, "pk", "c", Value("c1")),
+            new TableAction(TableActionKind.Add, "pk", "b", Value("b2")),
+        ]));
+        Assert.Equal((409, 2), (conflict.Status, conflict.FailedIndex));
+        Assert.Equal("a1", Encoding.UTF8.GetString(table.Get("pk", "a")!.Value));
+        Assert.Equal(etag, table.Get("pk", "a")!.ETag);
+        Assert.Null(table.Get("pk", "c"));
+
+        table.Submit([new TableAction(TableActionKind.UpdateReplace, "pk", "a", Value("a2"), etag), new TableAction(TableActionKind.Add, "pk", "c", Value("c1"))]);
+        Assert.NotEqual(etag, table.Get("pk", "a")!.ETag);
+        var stale = Assert.Throws<TableActionFailedException>(() => table.Submit([new TableAction(TableActionKind.UpdateReplace, "pk", "a", Value("a3"), etag)]));
+        Assert.Equal(412, stale.Status);
+        var gone = Assert.Throws<TableActionFailedException>(() => table.Submit([TableAction.Delete("pk", "zz")]));
+        Assert.Equal(404, gone.Status);
+        Assert.Equal(412, Assert.Throws<TableActionFailedException>(() => table.Replace("pk", "a", Value("a4"), etag)).Status);
+        table.Delete("pk", "never there");
+        Assert.Equal("a2", Encoding.UTF8.GetString(table.Get("pk", "a")!.Value));
+    }
+
+    [Fact]
+    public void Transactions_of_more_than_100_actions_over_two_partitions_or_touching_a_row_twice_are_refused_before_anything_is_done()
+    {
+        Assert.Throws<ArgumentException>(() => table.Submit([.. Enumerable.Range(0, 101).Select(i => new TableAction(TableActionKind.Add, "pk", $"r{i}", []))]));
+        Assert.Throws<ArgumentException>(() => table.Submit([new TableAction(TableActionKind.Add, "pk", "a", []), new TableAction(TableActionKind.Add, "pk2", "b", [])]));
+        Assert.Throws<ArgumentException>(() => table.Submit([new TableAction(TableActionKind.Add, "pk", "a", []), new TableAction(TableActionKind.UpsertReplace, "pk", "a", [])]));
+        Assert.Throws<ArgumentException>(() => table.Submit([]));
+        Assert.Equal((0, 0), table.Size());
+        Assert.Empty(requests.Snapshot());
+
+        table.Submit([.. Enumerable.Range(0, 100).Select(i => new TableAction(TableActionKind.Add, "pk", $"r{i:D3}", [1, 2]))]);
+        Assert.Equal(100, table.Size().Rows);
+        Assert.Equal(1, requests.Snapshot()[StorageRequests.Kinds.TableTransaction]);
+        Assert.Equal(100, requests.TransactionOperations);
+    }
+}
