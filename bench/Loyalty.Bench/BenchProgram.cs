@@ -154,6 +154,25 @@ public static class BenchProgram
         all.Options.Add(parallelism);
         root.Subcommands.Add(all);
 
+        var results = new Option<FileInfo[]>("--results") { Description = "capacity: benchmark results files (--json) with the counted requests per operation (default: every bench/capacity/results/*.json).", AllowMultipleArgumentsPerToken = true };
+        var figures = new Option<FileInfo?>("--figures") { Description = "capacity: the limits and prices (default: bench/capacity/azure.json)." };
+        var output = new Option<FileInfo?>("--out") { Description = "capacity: where to write (default: docs/capacity.md)." };
+        var capacity = new Command("capacity", "Writes docs/capacity.md from the counted requests of bench/capacity/results/*.json and the limits and prices of bench/capacity/azure.json.") { results, figures, output };
+        capacity.SetAction(async (parse, ct) =>
+        {
+            var repository = Repository.Root();
+            var files = parse.GetValue(results) is { Length: > 0 } given
+                ? given.Select(f => f.FullName).ToList()
+                : Capacity.CapacityReport.ResultsFiles(repository);
+            var figuresPath = parse.GetValue(figures)?.FullName ?? Capacity.CapacityReport.FiguresFile(repository);
+            var outPath = parse.GetValue(output)?.FullName ?? Path.Combine(repository, "docs", "capacity.md");
+            var text = await Capacity.CapacityReport.RenderFilesAsync(repository, files, figuresPath);
+            await File.WriteAllTextAsync(outPath, text, ct);
+            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(outPath)} written from {files.Count} results files and {Markup.Escape(Path.GetRelativePath(repository, figuresPath))}[/]");
+            return 0;
+        });
+        root.Subcommands.Add(capacity);
+
         var from = new Argument<FileInfo>("results") { Description = "A results file written with --json." };
         var render = new Command("render", "Print the tables of a results file again (and with --markdown, write them as Markdown).") { from };
         render.SetAction(async (parse, ct) =>

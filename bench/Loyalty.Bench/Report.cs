@@ -82,10 +82,16 @@ public sealed class Report(RunInfo info)
 
     public void Detail(string scenario, string name, string value) => Details.Add(new Detail(scenario, name, value));
 
-    /// <summary>Records the requests counted for <paramref name="units"/> of an operation, kind by kind.</summary>
-    public void Rates(string scenario, string operation, IReadOnlyDictionary<string, long> counts, double units)
+    /// <summary>Kinds beside the requests: entities written in table transactions, entities read (where counted).</summary>
+    public const string TransactionEntities = "entities in table transactions";
+    public const string EntitiesRead = "table entities read";
+
+    /// <summary>Records the requests counted for <paramref name="units"/> of an operation, kind by kind, and the entities its transactions wrote and, where known, it read.</summary>
+    public void Rates(string scenario, string operation, IReadOnlyDictionary<string, long> counts, double units, long transactionEntities, long? entitiesRead = null)
     {
         foreach (var (kind, count) in counts) Requests.Add(new RequestRate(scenario, operation, kind, count / units));
+        Requests.Add(new RequestRate(scenario, operation, TransactionEntities, transactionEntities / units));
+        if (entitiesRead is { } read) Requests.Add(new RequestRate(scenario, operation, EntitiesRead, read / units));
     }
 
     /// <summary>The table of one scenario, its details and its targets.</summary>

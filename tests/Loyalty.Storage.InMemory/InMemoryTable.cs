@@ -33,7 +33,12 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
         requests.Count(StorageRequests.Kinds.TablePointRead);
         var partition = Find(partitionKey);
         if (partition is null) return null;
-        lock (partition) return partition.Rows.TryGetValue(rowKey, out var row) ? row.Snapshot(partitionKey) : null;
+        lock (partition)
+        {
+            if (!partition.Rows.TryGetValue(rowKey, out var row)) return null;
+            requests.CountRead(1);
+            return row.Snapshot(partitionKey);
+        }
     }
 
     /// <summary>
@@ -58,11 +63,16 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
             {
                 var order = string.CompareOrdinal(key, from);
                 if (order < 0 || (order == 0 && !fromInclusive)) continue;
-                if (!range.Below(key)) return new TablePage(rows, null);
-                if (rows.Count == take) return new TablePage(rows, key);
+                if (!range.Below(key)) break;
+                if (rows.Count == take)
+                {
+                    requests.CountRead(rows.Count);
+                    return new TablePage(rows, key);
+                }
                 rows.Add(partition.Rows[key].Snapshot(partitionKey));
             }
         }
+        requests.CountRead(rows.Count);
         return new TablePage(rows, null);
     }
 
@@ -83,6 +93,7 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
             }
         }
         for (var page = 0L; page < Math.Max(1, (examined + MaxPageSize - 1) / MaxPageSize); page++) requests.Count(StorageRequests.Kinds.TableQuery);
+        requests.CountRead(found.Count);
         return found;
     }
 

@@ -12,8 +12,12 @@ public sealed class StorageRequests
 {
     private readonly ConcurrentDictionary<string, long> counts = new(StringComparer.Ordinal);
     private long transactionOperations;
+    private long entitiesRead;
 
     public long TransactionOperations => Interlocked.Read(ref transactionOperations);
+
+    /// <summary>Rows returned by point reads and query pages: what the service's entities-per-second targets count for reads.</summary>
+    public long EntitiesRead => Interlocked.Read(ref entitiesRead);
 
     public IReadOnlyDictionary<string, long> Snapshot() => new SortedDictionary<string, long>(counts, StringComparer.Ordinal);
 
@@ -23,7 +27,10 @@ public sealed class StorageRequests
     {
         counts.Clear();
         Interlocked.Exchange(ref transactionOperations, 0);
+        Interlocked.Exchange(ref entitiesRead, 0);
     }
+
+    internal void CountRead(int rows) => Interlocked.Add(ref entitiesRead, rows);
 
     internal void Count(string kind) => counts.AddOrUpdate(kind, 1, (_, n) => n + 1);
 

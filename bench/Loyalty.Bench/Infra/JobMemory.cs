@@ -8,7 +8,8 @@ namespace Loyalty.Bench.Infra;
 /// reads the live managed heap and, at that moment, how many bytes the store holds (<paramref name="storeBytes"/>). The
 /// heap a store byte costs is known at the end (heap growth over store growth between the start and the end, both
 /// after a full collection, when the job holds nothing any more), so every sample splits into store and job.
-/// The forced collections take CPU that is not the job's: their time is kept, to take off the job's CPU.
+/// The forced collections take CPU that is not the job's: the sampler thread's CPU time across them (a blocking
+/// workstation collection runs on the thread that asks for it) is kept, to take off the job's CPU.
 /// Collections are spaced at least twenty times their own length apart, so they cost at most about 5 % of the run.
 /// </summary>
 public sealed class JobMemory : IDisposable
@@ -65,14 +66,27 @@ public sealed class JobMemory : IDisposable
             if (process.WorkingSet64 > peakWorkingSet) Interlocked.Exchange(ref peakWorkingSet, process.WorkingSet64);
             if (next.Elapsed < gap) continue;
             var clock = Stopwatch.StartNew();
+            var cpu = ThreadCpu();
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             var heap = GC.GetTotalMemory(false);
             var store = storeBytes();
-            collecting += clock.Elapsed;
+            collecting += ThreadCpu() is { } after && cpu is { } before ? after - before : clock.Elapsed;
             lock (samples) samples.Add((heap, store));
             gap = TimeSpan.FromTicks(Math.Max(MinCollectionGap.Ticks, 20 * clock.Elapsed.Ticks));
             next.Restart();
         }
+    }
+
+    /// <summary>This thread's CPU time (user and system) where Linux tells it (/proc/thread-self/stat, in ticks of 10 ms); null elsewhere.</summary>
+    private static TimeSpan? ThreadCpu()
+    {
+        const string stat = "/proc/thread-self/stat";
+        if (!File.Exists(stat)) return null;
+        var text = File.ReadAllText(stat);
+        // Fields after the command name (which may hold spaces, so after its closing parenthesis): utime and stime are the 12th and 13th.
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
     private static (long Heap, long Store) Settle(Func<long> storeBytes)
@@ -87,5 +101,5 @@ public sealed class JobMemory : IDisposable
 /// <param name="HeapBefore">Live managed heap when the job started (the loaded store and the benchmark's own data).</param>
 /// <param name="HeapAfter">Live managed heap when it ended: the store has grown by what the job wrote.</param>
 /// <param name="Job">The most the job held above the store at any sample: its own memory.</param>
-/// <param name="Collecting">Time spent in the sampler's forced collections, not the job's.</param>
+/// <param name="Collecting">CPU time of the sampler's forced collections, not the job's.</param>
 public sealed record JobMemoryUse(long HeapBefore, long HeapAfter, long StoreBefore, long StoreAfter, long Job, int Samples, long PeakWorkingSet, TimeSpan Collecting);

@@ -27,8 +27,6 @@ public static class InMemoryJobsScenario
     public static readonly int[] FullSizes = [10_000, 100_000, 1_000_000];
     private const int TinySize = 2_000;
 
-    /// <summary>An unmeasured run first, so the JIT's tiers have settled before the smallest size is timed.</summary>
-    private const int WarmUpSize = 5_000;
 
     /// <summary>CPU per member may differ from the smallest size's by this much.</summary>
     private const double CpuTolerance = 0.20;
@@ -43,7 +41,8 @@ public static class InMemoryJobsScenario
     {
         sizes = sizes is { Count: > 0 } ? sizes : context.Tiny ? [TinySize] : FullSizes;
         Ui.Heading($"{scenario}: {(scenario == Nightly ? "the nightly review" : "a campaign fan-out")} on the in-memory ports at {string.Join(", ", sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} members");
-        if (!context.Tiny) await OnceAsync(context, scenario, WarmUpSize, parallelism, measured: false, cancellationToken);
+        // An unmeasured run of the first size, so the JIT's tiers (and dynamic PGO's) have settled before anything is timed.
+        if (!context.Tiny) await OnceAsync(context, scenario, sizes[0], parallelism, measured: false, cancellationToken);
         var runs = new List<Run>();
         foreach (var size in sizes) runs.Add(await OnceAsync(context, scenario, size, parallelism, measured: true, cancellationToken));
         Targets(context, scenario, runs);
@@ -95,7 +94,7 @@ public static class InMemoryJobsScenario
         var cpu = sample.Stop();
         var used = memory.Stop();
         var requests = storage.Requests.Snapshot();
-        var transactionOperations = storage.Requests.TransactionOperations;
+        var (transactionOperations, entitiesRead) = (storage.Requests.TransactionOperations, storage.Requests.EntitiesRead);
         var counts = JobCounts.Sum(reports.Select(r => r.ThisRun));
         var units = nightly ? count : Math.Max(1, counts[CampaignFanOut.Counts.Delivered]);
         var unit = nightly ? "member reviewed" : "delivery";
@@ -135,8 +134,8 @@ public static class InMemoryJobsScenario
         report.Detail(scenario, $"{count:N0}: memory", string.Create(CultureInfo.InvariantCulture,
             $"store {Mi(used.StoreBefore)} → {Mi(used.StoreAfter)} MiB of rows and blobs; live heap {Mi(used.HeapBefore)} → {Mi(used.HeapAfter)} MiB; " +
             $"the job's own heap above the store at most {Mi(used.Job)} MiB ({used.Samples} samples); peak working set {Mi(used.PeakWorkingSet)} MiB; " +
-            $"load {loaded.TotalSeconds:0.0} s; sampler's forced collections {used.Collecting.TotalSeconds:0.0} s, taken off the job's CPU"));
-        report.Rates(scenario, nightly ? "nightly review, per member" : "campaign fan-out, per delivery", requests, units);
+            $"load {loaded.TotalSeconds:0.0} s; the sampler's forced collections took {used.Collecting.TotalSeconds:0.0} s of CPU, taken off the job's"));
+        report.Rates(scenario, nightly ? "nightly review, per member" : "campaign fan-out, per delivery", requests, units, transactionOperations, entitiesRead);
         return run;
     }
 

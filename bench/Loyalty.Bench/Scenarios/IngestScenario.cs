@@ -267,7 +267,7 @@ public static class IngestScenario
         for (var i = 0; i < CountedReceipts; i++) await SubmitAsync(members[Random.Shared.Next(members.Count)]);
         report.Detail(Name, "stopwatch breakdown of one receipt by HTTP path (in-process IReceiptService.SubmitAsync, one at a time)", LookupScenario.Breakdown(counter, clock.Elapsed.TotalMilliseconds, CountedReceipts));
         var counts = counter.Snapshot();
-        report.Rates(Name, "receipt by HTTP", counts, CountedReceipts);
+        report.Rates(Name, "receipt by HTTP", counts, CountedReceipts, counter.TransactionOperations);
         var transactions = counts.GetValueOrDefault(RequestCounter.Kinds.TableTransaction);
         var shape = new Shape(
             (double)counts.Values.Sum() / CountedReceipts,
@@ -301,7 +301,7 @@ public static class IngestScenario
         {
             [RequestCounter.Kinds.QueueDelete] = queueCounts.GetValueOrDefault(RequestCounter.Kinds.QueueDelete) + CountedMessages,
             [RequestCounter.Kinds.QueueReceive] = queueCounts.GetValueOrDefault(RequestCounter.Kinds.QueueReceive) + CountedMessages,
-        }, receipts);
+        }, receipts, counter.TransactionOperations);
         report.Detail(Name, $"stopwatch breakdown per receipt by queue path (in-process ReceiptMessageHandler, one message at a time, 8 receipts of it at once)", LookupScenario.Breakdown(counter, clock.Elapsed.TotalMilliseconds, receipts) + " (storage times overlap here: they add up to more than the wall time)");
         report.Detail(Name, $"storage requests per receipt by queue (counted on ReceiptMessageHandler, {perMessage} receipts per message)",
             string.Join(", ", queueCounts.Select(kv => $"{kv.Key} {(double)kv.Value / receipts:0.##}")) +

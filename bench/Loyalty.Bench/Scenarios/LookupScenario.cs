@@ -46,7 +46,7 @@ public static class LookupScenario
         var elapsed = clock.Elapsed.TotalMilliseconds;
         var counts = counter.Snapshot();
         report.Detail(Name, "stopwatch breakdown of one lookup (in-process, one at a time)", Breakdown(counter, elapsed, sample));
-        report.Rates(Name, "lookup", counts, sample);
+        report.Rates(Name, "lookup", counts, sample, counter.TransactionOperations);
         var readsPerLookup = (double)counts.GetValueOrDefault(RequestCounter.Kinds.TablePointRead) / sample;
         var requestsPerLookup = (double)counts.Values.Sum() / sample;
         report.Detail(Name, "storage requests per lookup (counted on IMemberService.IdentifyAsync, program cached)",

@@ -40,7 +40,7 @@ public static class NightlyScenario
             services.Nightly.RunAsync(ProgramId, reviewDate, options, new BatchJobBench.Counter(progress, NightlyReview.Counts.Reviewed), cancellationToken), "members");
         var cpu = sample.Stop();
         var written = counter.TransactionOperations;
-        report.Rates(Name, "nightly review, per member", counter.Snapshot(), count);
+        report.Rates(Name, "nightly review, per member", counter.Snapshot(), count, written);
         report.Detail(Name, "storage requests per member reviewed (counted)", BatchJobBench.RequestsPer(counter, count, "member") +
             "; the bound writes 1 entity per member: the review moves the member's index entry (a delete and an insert), adds a ledger row and, with a notification, an outbox row it deletes once sent");
 
