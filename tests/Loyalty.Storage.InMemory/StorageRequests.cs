@@ -5,8 +5,8 @@ namespace Loyalty.Storage.InMemory;
 /// <summary>
 /// The storage requests the in-memory stores would have sent to Azure, by kind, counted where the Table, Queue and Blob
 /// stores send one: a point read, a page of a query, a transaction, a single-entity write, a queue message sent,
-/// received or deleted, a blob written or read, a page of a blob listing. The kinds are named as the benchmark names the
-/// requests it counts on the wire against Azurite, so the two counts compare.
+/// received or deleted, a blob written or read, a page of a blob listing. The benchmark names the requests it counts on
+/// the wire against Azurite with the same <see cref="Kinds"/>, so the two counts compare.
 /// </summary>
 public sealed class StorageRequests
 {
@@ -51,6 +51,7 @@ public sealed class StorageRequests
         public const string QueueSend = "queue send";
         public const string QueueReceive = "queue receive";
         public const string QueueDelete = "queue delete";
+        public const string QueueUpdate = "queue visibility update";
         public const string BlobWrite = "blob write";
         public const string BlobRead = "blob read";
         public const string BlobList = "blob list page";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Loyalty.Storage.InMemory;
 
 namespace Loyalty.Bench.Capacity;
 
@@ -32,18 +33,7 @@ public static class CapacityReport
 
     private static readonly int[] Members = [100_000, 1_000_000, 5_000_000];
     private static readonly int[] ReceiptsPerDay = [10_000, 100_000, 1_000_000];
-    private static readonly string[] TableWrites = [RequestCounterKinds.TableInsert, RequestCounterKinds.TableUpdate, RequestCounterKinds.TableDelete];
-
-    /// <summary>The request kinds as the benchmark names them (the in-memory stores name them alike).</summary>
-    private static class RequestCounterKinds
-    {
-        public const string TablePointRead = "table point read";
-        public const string TableQuery = "table query page";
-        public const string TableTransaction = "table transaction";
-        public const string TableInsert = "table insert";
-        public const string TableUpdate = "table update/upsert";
-        public const string TableDelete = "table delete";
-    }
+    private static readonly string[] TableWrites = [StorageRequests.Kinds.TableInsert, StorageRequests.Kinds.TableUpdate, StorageRequests.Kinds.TableDelete];
 
     /// <summary>What one unit of an operation costs in requests, by kind, and where the count comes from.</summary>
     public sealed record Operation(string Name, IReadOnlyDictionary<string, double> PerUnit, string Source)
@@ -65,7 +55,7 @@ public static class CapacityReport
         /// where the store counts rows; otherwise one per point read and per query page, a floor).
         /// </summary>
         public double Entities => Kind(Report.TransactionEntities) + TableWrites.Sum(Kind) +
-            (PerUnit.TryGetValue(Report.EntitiesRead, out var read) ? read : Kind(RequestCounterKinds.TablePointRead) + Kind(RequestCounterKinds.TableQuery));
+            (PerUnit.TryGetValue(Report.EntitiesRead, out var read) ? read : Kind(StorageRequests.Kinds.TablePointRead) + Kind(StorageRequests.Kinds.TableQuery));
     }
 
     /// <summary>Each operation from the last results file (in the order given) that counted it, its last count there (the largest run).</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Loyalty.Storage.InMemory;
 
 namespace Loyalty.Bench.Infra;
 
@@ -67,7 +68,7 @@ public sealed class RequestCounter : HttpPipelinePolicy
     {
         var kind = Classify(message.Request);
         counts.AddOrUpdate(kind, 1, (_, n) => n + 1);
-        if (kind == Kinds.TableTransaction && message.Request.Content is { } content)
+        if (kind == StorageRequests.Kinds.TableTransaction && message.Request.Content is { } content)
         {
             using var buffer = new MemoryStream();
             content.WriteTo(buffer, default);
@@ -81,38 +82,22 @@ public sealed class RequestCounter : HttpPipelinePolicy
         return kind;
     }
 
-    public static class Kinds
-    {
-        public const string TablePointRead = "table point read";
-        public const string TableQuery = "table query page";
-        public const string TableTransaction = "table transaction";
-        public const string TableInsert = "table insert";
-        public const string TableUpdate = "table update/upsert";
-        public const string TableDelete = "table delete";
-        public const string QueueSend = "queue send";
-        public const string QueueReceive = "queue receive";
-        public const string QueueDelete = "queue delete";
-        public const string QueueUpdate = "queue visibility update";
-        public const string BlobWrite = "blob write";
-        public const string BlobRead = "blob read";
-    }
-
     private string Classify(Request request)
     {
         var path = request.Uri.Path;
         var method = request.Method.Method;
         var query = request.Uri.Query;
-        if (path.EndsWith("/$batch", StringComparison.Ordinal)) return Kinds.TableTransaction;
+        if (path.EndsWith("/$batch", StringComparison.Ordinal)) return StorageRequests.Kinds.TableTransaction;
         if (request.Uri.Port == TablePort || request.Headers.TryGetValue("DataServiceVersion", out _))
         {
             return method switch
             {
-                "GET" when path.EndsWith("()", StringComparison.Ordinal) => Kinds.TableQuery,
-                "GET" => Kinds.TablePointRead,
-                "POST" => Kinds.TableInsert,
+                "GET" when path.EndsWith("()", StringComparison.Ordinal) => StorageRequests.Kinds.TableQuery,
+                "GET" => StorageRequests.Kinds.TablePointRead,
+                "POST" => StorageRequests.Kinds.TableInsert,
                 // The SDK merges with PATCH (our own client sent MERGE).
-                "PATCH" or "MERGE" or "PUT" => Kinds.TableUpdate,
-                "DELETE" => Kinds.TableDelete,
+                "PATCH" or "MERGE" or "PUT" => StorageRequests.Kinds.TableUpdate,
+                "DELETE" => StorageRequests.Kinds.TableDelete,
                 _ => $"table {method}",
             };
         }
@@ -121,18 +106,18 @@ public sealed class RequestCounter : HttpPipelinePolicy
         {
             return method switch
             {
-                "POST" => Kinds.QueueSend,
-                "GET" => Kinds.QueueReceive,
-                "DELETE" => Kinds.QueueDelete,
-                "PUT" when path.Contains("/messages/", StringComparison.Ordinal) => Kinds.QueueUpdate,
+                "POST" => StorageRequests.Kinds.QueueSend,
+                "GET" => StorageRequests.Kinds.QueueReceive,
+                "DELETE" => StorageRequests.Kinds.QueueDelete,
+                "PUT" when path.Contains("/messages/", StringComparison.Ordinal) => StorageRequests.Kinds.QueueUpdate,
                 _ => $"queue other {method}",
             };
         }
 
         return method switch
         {
-            "PUT" when !query.Contains("restype=", StringComparison.Ordinal) => Kinds.BlobWrite,
-            "GET" when !query.Contains("comp=", StringComparison.Ordinal) => Kinds.BlobRead,
+            "PUT" when !query.Contains("restype=", StringComparison.Ordinal) => StorageRequests.Kinds.BlobWrite,
+            "GET" when !query.Contains("comp=", StringComparison.Ordinal) => StorageRequests.Kinds.BlobRead,
             _ => $"other {method}",
         };
     }

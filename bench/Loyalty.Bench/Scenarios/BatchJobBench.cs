@@ -10,6 +10,7 @@ using Loyalty.Storage.Repositories;
 using Azure.Data.Tables;
 using Loyalty.Storage.Queues;
 using Loyalty.Storage.Tables;
+using Loyalty.Storage.InMemory;
 
 namespace Loyalty.Bench.Scenarios;
 
@@ -86,7 +87,7 @@ public static class BatchJobBench
     /// <summary>Requests of each kind and entity operations in transactions per unit of work.</summary>
     public static string RequestsPer(IReadOnlyDictionary<string, long> requests, long transactionOperations, long units, string unit)
     {
-        var transactions = requests.GetValueOrDefault(RequestCounter.Kinds.TableTransaction);
+        var transactions = requests.GetValueOrDefault(StorageRequests.Kinds.TableTransaction);
         return string.Join(", ", requests.Select(kv => $"{kv.Key} {(double)kv.Value / units:0.###}")) +
             $"; {(double)transactionOperations / units:0.##} entity operations in transactions per {unit} " +
             $"({(transactions == 0 ? 0 : (double)transactionOperations / transactions):0.#} per transaction)";

@@ -12,6 +12,7 @@ using Loyalty.Core.Application.Receipts;
 using Loyalty.HostProcess;
 using Loyalty.Storage.Repositories;
 using Spectre.Console;
+using Loyalty.Storage.InMemory;
 
 namespace Loyalty.Bench.Scenarios;
 
@@ -268,7 +269,7 @@ public static class IngestScenario
         report.Detail(Name, "stopwatch breakdown of one receipt by HTTP path (in-process IReceiptService.SubmitAsync, one at a time)", LookupScenario.Breakdown(counter, clock.Elapsed.TotalMilliseconds, CountedReceipts));
         var counts = counter.Snapshot();
         report.Rates(Name, "receipt by HTTP", counts, CountedReceipts, counter.TransactionOperations);
-        var transactions = counts.GetValueOrDefault(RequestCounter.Kinds.TableTransaction);
+        var transactions = counts.GetValueOrDefault(StorageRequests.Kinds.TableTransaction);
         var shape = new Shape(
             (double)counts.Values.Sum() / CountedReceipts,
             (double)transactions / CountedReceipts,
@@ -299,8 +300,8 @@ public static class IngestScenario
         // The worker's own requests are outside the handler: a delete per message, and a receive per message at most.
         report.Rates(Name, "receipt by queue", new Dictionary<string, long>(queueCounts)
         {
-            [RequestCounter.Kinds.QueueDelete] = queueCounts.GetValueOrDefault(RequestCounter.Kinds.QueueDelete) + CountedMessages,
-            [RequestCounter.Kinds.QueueReceive] = queueCounts.GetValueOrDefault(RequestCounter.Kinds.QueueReceive) + CountedMessages,
+            [StorageRequests.Kinds.QueueDelete] = queueCounts.GetValueOrDefault(StorageRequests.Kinds.QueueDelete) + CountedMessages,
+            [StorageRequests.Kinds.QueueReceive] = queueCounts.GetValueOrDefault(StorageRequests.Kinds.QueueReceive) + CountedMessages,
         }, receipts, counter.TransactionOperations);
         report.Detail(Name, $"stopwatch breakdown per receipt by queue path (in-process ReceiptMessageHandler, one message at a time, 8 receipts of it at once)", LookupScenario.Breakdown(counter, clock.Elapsed.TotalMilliseconds, receipts) + " (storage times overlap here: they add up to more than the wall time)");
         report.Detail(Name, $"storage requests per receipt by queue (counted on ReceiptMessageHandler, {perMessage} receipts per message)",
@@ -347,7 +348,7 @@ public static class IngestScenario
     private static async Task<Mix> RequestMixAsync(BenchContext context, LoyaltyStorage storage, string prefix, Shape shape, Bound bound, CancellationToken cancellationToken)
     {
         var account = context.Account();
-        var rates = new Dictionary<string, double> { [RequestCounter.Kinds.TableTransaction] = bound.TransactionsPerSecond };
+        var rates = new Dictionary<string, double> { [StorageRequests.Kinds.TableTransaction] = bound.TransactionsPerSecond };
         var kinds = shape.PerReceipt.Keys.Concat(shape.QueuePerReceipt.Keys).ToHashSet();
         const int c = HttpConcurrency;
 
@@ -362,12 +363,12 @@ public static class IngestScenario
             });
         }
 
-        if (kinds.Contains(RequestCounter.Kinds.TablePointRead))
+        if (kinds.Contains(StorageRequests.Kinds.TablePointRead))
         {
             var (identities, profiles) = await Keys(context, storage);
             var identityTable = account.GetTable(storage.Names.Identities);
             var memberTable = account.GetTable(storage.Names.Members);
-            await MeasureAsync(RequestCounter.Kinds.TablePointRead, async (caller, n, ct) =>
+            await MeasureAsync(StorageRequests.Kinds.TablePointRead, async (caller, n, ct) =>
             {
                 var (rows, table) = n % 2 == 0 ? (identities, identityTable) : (profiles, memberTable);
                 var (pk, rk) = rows[Random.Shared.Next(rows.Count)];
@@ -378,9 +379,9 @@ public static class IngestScenario
         var scratch = account.GetTable(prefix + "MixRows");
         await scratch.CreateIfNotExistsAsync(cancellationToken);
         var inserted = new ConcurrentQueue<string>();
-        if (kinds.Contains(RequestCounter.Kinds.TableInsert) || kinds.Contains(RequestCounter.Kinds.TableDelete))
+        if (kinds.Contains(StorageRequests.Kinds.TableInsert) || kinds.Contains(StorageRequests.Kinds.TableDelete))
         {
-            await MeasureAsync(RequestCounter.Kinds.TableInsert, async (caller, n, ct) =>
+            await MeasureAsync(StorageRequests.Kinds.TableInsert, async (caller, n, ct) =>
             {
                 var key = $"demo|c{caller:D2}-{n:D7}";
                 await scratch.AddEntityAsync(new TableEntity(key, "") { ["MemberId"] = "abcdefghijkl", ["ClaimedAt"] = DateTimeOffset.UtcNow }, ct);
@@ -388,9 +389,9 @@ public static class IngestScenario
             });
         }
 
-        if (kinds.Contains(RequestCounter.Kinds.TableDelete))
+        if (kinds.Contains(StorageRequests.Kinds.TableDelete))
         {
-            await MeasureAsync(RequestCounter.Kinds.TableDelete, async (caller, n, ct) =>
+            await MeasureAsync(StorageRequests.Kinds.TableDelete, async (caller, n, ct) =>
             {
                 if (!inserted.TryDequeue(out var key)) throw new InvalidOperationException("No rows left to delete.");
                 await scratch.DeleteEntityAsync(key, "", cancellationToken: ct);
@@ -399,23 +400,23 @@ public static class IngestScenario
 
         await scratch.DeleteAsync(cancellationToken);
 
-        if (kinds.Contains(RequestCounter.Kinds.BlobWrite))
+        if (kinds.Contains(StorageRequests.Kinds.BlobWrite))
         {
             var container = account.GetContainer($"{prefix.ToLowerInvariant()}-mix");
             await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             var body = BinaryData.FromBytes(new byte[shape.ReceiptBytes]);
-            await MeasureAsync(RequestCounter.Kinds.BlobWrite, (caller, n, ct) =>
+            await MeasureAsync(StorageRequests.Kinds.BlobWrite, (caller, n, ct) =>
                 container.GetBlobClient($"demo/2026/11/23/c{caller:D2}-{n:D7}.json").UploadAsync(body, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct));
             await container.DeleteIfExistsAsync(cancellationToken: cancellationToken);
         }
 
-        if (kinds.Contains(RequestCounter.Kinds.QueueSend))
+        if (kinds.Contains(StorageRequests.Kinds.QueueSend))
         {
             // A queue of its own, deleted at once: stored messages slow every queue of the emulator down.
             var queue = account.GetQueue($"{prefix.ToLowerInvariant()}-mix");
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             var body = BinaryData.FromBytes(new byte[400]);
-            await MeasureAsync(RequestCounter.Kinds.QueueSend, (caller, n, ct) => queue.SendBodyAsync(body, cancellationToken: ct));
+            await MeasureAsync(StorageRequests.Kinds.QueueSend, (caller, n, ct) => queue.SendBodyAsync(body, cancellationToken: ct));
             await queue.DeleteIfExistsAsync(cancellationToken);
         }
 

@@ -6,6 +6,7 @@ using Azure;
 using Azure.Data.Tables;
 using Loyalty.Storage.Tables;
 using Spectre.Console;
+using Loyalty.Storage.InMemory;
 
 namespace Loyalty.Bench.Scenarios;
 
@@ -47,7 +48,7 @@ public static class LookupScenario
         var counts = counter.Snapshot();
         report.Detail(Name, "stopwatch breakdown of one lookup (in-process, one at a time)", Breakdown(counter, elapsed, sample));
         report.Rates(Name, "lookup", counts, sample, counter.TransactionOperations);
-        var readsPerLookup = (double)counts.GetValueOrDefault(RequestCounter.Kinds.TablePointRead) / sample;
+        var readsPerLookup = (double)counts.GetValueOrDefault(StorageRequests.Kinds.TablePointRead) / sample;
         var requestsPerLookup = (double)counts.Values.Sum() / sample;
         report.Detail(Name, "storage requests per lookup (counted on IMemberService.IdentifyAsync, program cached)",
             string.Join(", ", counts.Select(kv => $"{kv.Key} {(double)kv.Value / sample:0.##}")) + $"; the API key is cached by the handler for {Loyalty.Api.Auth.ApiKeyAuthentication.CacheFor.TotalSeconds:0} s");
