@@ -113,6 +113,7 @@ var loyaltyTables = [
   'CampaignDeliveries'
   'MemberAuth' // one-time codes (as HMACs) and rate counters of member verification
   'Audit' // who read, exported or erased a member's personal data
+  'ProgramFigures' // the nightly review's count of every shard: the dashboard's figures
 ]
 var loyaltyQueues = [
   'receipts' // the local host's receipts transport; unused in Azure (Service Bus carries receipts), kept for parity

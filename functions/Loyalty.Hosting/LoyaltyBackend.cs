@@ -4,6 +4,7 @@ using Loyalty.Core.Application.Demo;
 using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Application.Privacy;
+using Loyalty.Core.Application.Statistics;
 using Loyalty.Storage.Repositories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,7 @@ public sealed class LoyaltyBackend
         CampaignScheduler = services.CampaignScheduler;
         Demo = services.Demo;
         Restarts = services.Restarts;
+        Figures = services.Figures;
     }
 
     public IMemberService Members { get; }
@@ -57,6 +59,9 @@ public sealed class LoyaltyBackend
 
     /// <summary>How often a Durable host's timers start a failing run again.</summary>
     public JobRestarts Restarts { get; }
+
+    /// <summary>The program's dashboard figures, as of the last night counted.</summary>
+    public FiguresService Figures { get; }
 
     /// <summary>One-time codes and member tokens.</summary>
     public IMemberAuthService MemberAuth { get; }
@@ -129,6 +134,7 @@ public static class LoyaltyBackendRegistration
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Pages);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Privacy);
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().SelfService);
+        services.AddSingleton(provider => provider.GetRequiredService<LoyaltyBackend>().Figures);
         return services;
     }
 }

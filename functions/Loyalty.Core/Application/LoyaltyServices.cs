@@ -6,6 +6,7 @@ using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Application.Privacy;
 using Loyalty.Core.Application.Receipts;
+using Loyalty.Core.Application.Statistics;
 
 namespace Loyalty.Core.Application;
 
@@ -27,7 +28,8 @@ public sealed record LoyaltyPorts(
     IExportStore Exports,
     ICampaignExports CampaignExports,
     ICampaignStore Campaigns,
-    ICampaignDeliveries CampaignDeliveries);
+    ICampaignDeliveries CampaignDeliveries,
+    IFiguresStore Figures);
 
 /// <summary>The application services over one set of ports, sharing one program cache.</summary>
 /// <param name="Nightly">The nightly tier evaluation: what a host's timer calls (<see cref="NightlyReview.RunDueAsync"/> locally; plan, shard and complete activities under a Durable orchestration).</param>
@@ -37,10 +39,11 @@ public sealed record LoyaltyPorts(
 /// <param name="Privacy">GDPR export and erasure, and the audit trail of reads of personal data.</param>
 /// <param name="Demo">The demo program, members and keys that <c>./run</c> and <c>loyalty demo seed</c> create.</param>
 /// <param name="Restarts">The attempts a Durable host starts at a sharded job's run, and whether a failing one may be started again.</param>
+/// <param name="Figures">The program's dashboard figures, from the nightly review's counts.</param>
 public sealed record LoyaltyServices(
     IMemberService Members, IProgramService Programs, IApiKeyService ApiKeys, IReceiptService Receipts, OutboxSweep Outbox, NightlyReview Nightly,
     IMemberAuthService MemberAuth, IPrivacyService Privacy, ISelfService SelfService,
-    ICampaignService Campaigns, CampaignScheduler CampaignScheduler, DemoData Demo, JobRestarts Restarts)
+    ICampaignService Campaigns, CampaignScheduler CampaignScheduler, DemoData Demo, JobRestarts Restarts, FiguresService Figures)
 {
     /// <param name="schedule">When each program's nightly review falls due; <see cref="NightlySchedule.Default"/> (02:00 local) if null.</param>
     /// <param name="memberAuth">Keys and limits of member verification; <see cref="MemberAuthOptions.Development"/> if null.</param>
@@ -63,7 +66,8 @@ public sealed record LoyaltyServices(
             apiKeys,
             receipts,
             new OutboxSweep(ports.Programs, ports.Members, ports.Notifications, time),
-            new NightlyReview(ports.Programs, cache, ports.Members, ports.Reviews, ports.JobProgress, ports.Notifications, time, schedule ?? NightlySchedule.Default),
+            new NightlyReview(ports.Programs, cache, ports.Members, ports.Reviews, ports.JobProgress, ports.Notifications, time, schedule ?? NightlySchedule.Default,
+                ports.Figures),
             auth,
             new PrivacyService(cache, ports, identities, auth, continuations, time),
             new SelfService(members, auth, ports.Privacy, cache),
@@ -71,6 +75,7 @@ public sealed record LoyaltyServices(
             new CampaignScheduler(ports.Programs, cache, ports.Campaigns,
                 scheduler => new CampaignFanOut(scheduler, cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, ports.Notifications, time), time),
             new DemoData(programs, members, apiKeys, ports.JobProgress, time),
-            new JobRestarts(ports.JobProgress, time));
+            new JobRestarts(ports.JobProgress, time),
+            new FiguresService(cache, ports.Figures, time));
     }
 }

@@ -38,7 +38,8 @@ public sealed class LoyaltyStorage
             new BlobExportStore(account.GetContainer(names.ExportsContainer)),
             new CampaignExportIndex(account.GetTable(names.Members), programs, account.GetContainer(names.CampaignsContainer)),
             new TableCampaignStore(account.GetTable(names.Campaigns)),
-            new TableCampaignDeliveries(account.GetTable(names.CampaignDeliveries), account.GetContainer(names.CampaignsContainer)));
+            new TableCampaignDeliveries(account.GetTable(names.CampaignDeliveries), account.GetContainer(names.CampaignsContainer)),
+            new TableFiguresStore(account.GetTable(names.ProgramFigures)));
     }
 
     public StorageAccount Account { get; }
