@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -52,6 +53,26 @@ public sealed class MeTests(UiHost host) : IClassFixture<UiHost>
         await Expect(page.Locator("[data-field=receipts] li").First).ToHaveAttributeAsync("data-points", bought["outcome"]!["pointsEarned"]!.ToString());
         await Pages.AssertAccessibleAsync(page);
         await Pages.ScreenshotAsync(page, "me");
+    }
+
+    [BrowserFact]
+    public async Task A_browser_in_swedish_gets_my_pages_in_swedish_with_swedish_numbers()
+    {
+        var bought = await host.BuyAsync(new { email = "member2@example.com" }, 12_400m);
+        var page = await host.NewPageAsync("sv-SE", Phone);
+        await page.GotoAsync("/me/");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "sv");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Mina sidor");
+        await Expect(page.Locator("label[for=identifier]")).ToHaveTextAsync("Telefon eller e-post");
+        await SignInAsync(page, "member2@example.com");
+
+        var balance = (long)bought["outcome"]!["balance"]!;
+        Assert.True(balance >= 1_000, "A balance under 1 000 has no digit grouping to tell Swedish from English.");
+        var swedish = balance.ToString("N0", CultureInfo.GetCultureInfo("sv-SE"));
+        await Expect(page.Locator("[data-field=balance]")).ToHaveAttributeAsync("data-value", balance.ToString(CultureInfo.InvariantCulture));
+        await Expect(page.Locator("[data-field=balance]")).ToContainTextAsync(swedish);
+        await Expect(page.Locator("[data-field=balance]")).ToContainTextAsync("poäng");
+        await Pages.AssertAccessibleAsync(page);
     }
 
     [BrowserFact]

@@ -34,33 +34,22 @@ public sealed record MemberTotals
         Downgrades = Downgrades + events.Count(e => e is TierDowngraded),
     };
 
-    public static MemberTotals operator +(MemberTotals a, MemberTotals b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        return new MemberTotals
-        {
-            Receipts = a.Receipts + b.Receipts,
-            PointsEarned = a.PointsEarned + b.PointsEarned,
-            VouchersIssued = a.VouchersIssued + b.VouchersIssued,
-            VouchersRedeemed = a.VouchersRedeemed + b.VouchersRedeemed,
-            Upgrades = a.Upgrades + b.Upgrades,
-            Downgrades = a.Downgrades + b.Downgrades,
-        };
-    }
+    public static MemberTotals operator +(MemberTotals a, MemberTotals b) => Combine(a, b, 1);
 
-    public static MemberTotals operator -(MemberTotals a, MemberTotals b)
+    public static MemberTotals operator -(MemberTotals a, MemberTotals b) => Combine(a, b, -1);
+
+    private static MemberTotals Combine(MemberTotals a, MemberTotals b, int sign)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         return new MemberTotals
         {
-            Receipts = a.Receipts - b.Receipts,
-            PointsEarned = a.PointsEarned - b.PointsEarned,
-            VouchersIssued = a.VouchersIssued - b.VouchersIssued,
-            VouchersRedeemed = a.VouchersRedeemed - b.VouchersRedeemed,
-            Upgrades = a.Upgrades - b.Upgrades,
-            Downgrades = a.Downgrades - b.Downgrades,
+            Receipts = a.Receipts + sign * b.Receipts,
+            PointsEarned = a.PointsEarned + sign * b.PointsEarned,
+            VouchersIssued = a.VouchersIssued + sign * b.VouchersIssued,
+            VouchersRedeemed = a.VouchersRedeemed + sign * b.VouchersRedeemed,
+            Upgrades = a.Upgrades + sign * b.Upgrades,
+            Downgrades = a.Downgrades + sign * b.Downgrades,
         };
     }
 }

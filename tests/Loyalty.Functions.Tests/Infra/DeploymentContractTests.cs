@@ -25,7 +25,6 @@ public sealed class DeploymentContractTests
         ["Nightly:At"] = "the nightly review's local start time, with a default",
         ["MemberTokens:Lifetime"] = "member tokens live 30 minutes unless a deployment wants otherwise",
         ["MemberAuth:RequestsPerAddressPerHour"] = "the per-address rate limit of member verification, with a default",
-        ["MemberAuth:PagesProgramId"] = "key-less sign-in for My pages stays off until a deployment names the program its pages serve",
     };
 
     private const string AppIdentityClientId = "{identity.outputs.clientId}";
@@ -75,6 +74,15 @@ public sealed class DeploymentContractTests
         Assert.Contains("Storage:ClientId", read, StringComparer.OrdinalIgnoreCase);
         Assert.Equal("{storage.outputs.tableEndpoint}", Setting(settings, "Storage__TableServiceUri"));
         Assert.Equal(AppIdentityClientId, Setting(settings, "Storage__ClientId"));
+    }
+
+    [Fact]
+    public void My_pages_key_less_sign_in_is_a_parameter_off_by_default()
+    {
+        Assert.Equal("", Setting(AppSettings.Deployed(), "MemberAuth__PagesProgramId"));
+        Assert.Null(MemberAuthSettings.Pages(new ConfigurationBuilder().AddInMemoryCollection(AppSettings.Resolved()).Build()).ProgramId);
+        var parameters = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, "infra", "main.parameters.json"))).RootElement.GetProperty("parameters");
+        Assert.Equal("${MEMBER_PAGES_PROGRAM_ID}", parameters.GetProperty("pagesProgramId").GetProperty("value").GetString());
     }
 
     [Fact]
