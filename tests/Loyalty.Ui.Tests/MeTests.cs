@@ -76,6 +76,25 @@ public sealed class MeTests(UiHost host) : IClassFixture<UiHost>
     }
 
     [BrowserFact]
+    public async Task More_receipts_pages_through_every_receipt_once_and_stops_at_the_last()
+    {
+        var (_, email) = await EnrolAsync("Greta");
+        var bought = new List<string>();
+        for (var i = 0; i < 23; i++) bought.Add((string)(await host.BuyAsync(new { email }, 100m + i))["receiptId"]!);
+        var page = await host.NewPageAsync(viewport: Phone);
+        await SignInAsync(page, email);
+
+        var receipts = page.Locator("[data-field=receipts] li[data-receipt-id]");
+        await Expect(receipts).ToHaveCountAsync(20);
+        await page.Locator("#more-receipts").ClickAsync();
+        await Expect(receipts).ToHaveCountAsync(23);
+        await Expect(page.Locator("#more-receipts")).ToBeHiddenAsync();
+        var shown = await receipts.EvaluateAllAsync<string[]>("items => items.map(item => item.dataset.receiptId)");
+        Assert.Equal(bought.Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
+        await Pages.AssertAccessibleAsync(page);
+    }
+
+    [BrowserFact]
     public async Task A_members_token_shows_that_member_only_and_never_another()
     {
         var (a, emailA) = await EnrolAsync("Anna");
