@@ -51,8 +51,10 @@ public sealed class DashboardTests(UiHost host) : IClassFixture<UiHost>
         await RunNightAsync(admin, today.AddDays(-3));
         var points = 0L;
         for (var i = 1; i <= 3; i++)
-            points += (long)(await host.BuyAsync(new { memberId = (string)(await host.IdentifyAsync(new { phone = $"070-000 00 0{i}" }))["profile"]!["memberId"]! }, 1_500m * i))
-                ["outcome"]!["pointsEarned"]!;
+        {
+            var memberId = (string)(await host.IdentifyAsync(new { phone = $"070-000 00 0{i}" }))["profile"]!["memberId"]!;
+            points += (long)(await host.BuyAsync(new { memberId }, 1_500m * i))["outcome"]!["pointsEarned"]!;
+        }
         await RunNightAsync(admin, today.AddDays(-2));
 
         var page = await OpenAsync(Scope.Marketing);
@@ -123,7 +125,10 @@ public sealed class DashboardTests(UiHost host) : IClassFixture<UiHost>
         await Expect(page.Locator("#campaigns")).Not.ToBeEmptyAsync();
     }
 
-    /// <summary>Opens the dashboard with <paramref name="url"/> answering 503, checks the message in <paramref name="section"/>, and retries with the API back.</summary>
+    /// <summary>
+    /// Opens the dashboard with <paramref name="url"/> answering 503, checks the message in <paramref name="section"/>, and
+    /// retries with the API back.
+    /// </summary>
     private async Task<IPage> FailOnceAsync(string url, string section, Scope scope)
     {
         var page = await host.NewPageAsync();

@@ -313,7 +313,8 @@ public static class Routes
             Responses = [new(200, typeof(ProgramSummary))],
         },
         new("GetProgramFigures", Get, "/program/figures", Program, ProgramEndpoints.Figures, new(Scope.Admin | Scope.Marketing, Parameters: [
-            new("days", ParameterIn.Query, $"The nights of the last this many days, 1 to {FiguresService.MaxDays} (default {FiguresService.DefaultDays}).", Integer: true),
+            new("days", ParameterIn.Query,
+                $"The nights of the last this many days, 1 to {FiguresService.MaxDays} (default {FiguresService.DefaultDays}).", Integer: true),
         ]))
         {
             Responses = [new(200, typeof(Core.Statistics.ProgramFigures))],

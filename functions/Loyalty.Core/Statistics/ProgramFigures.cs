@@ -57,7 +57,8 @@ public sealed record ProgramFigures
             Currency = program.Currency,
             PointValue = pointValue,
             Tiers = tiers,
-            Liability = new PointsLiability(last.Points, last.Debt, pointValue is { } value ? Math.Round(last.Points * value, 2, MidpointRounding.AwayFromZero) : null),
+            Liability = new PointsLiability(last.Points, last.Debt,
+                pointValue is { } value ? Math.Round(last.Points * value, 2, MidpointRounding.AwayFromZero) : null),
             Vouchers = new VoucherFigures(last.OpenVouchers, last.OpenVoucherValue, last.Totals.VouchersIssued, last.Totals.VouchersRedeemed),
             Nights = [.. nights.Zip(nights.Skip(1), Between)],
         };

@@ -81,7 +81,8 @@ public sealed record LoyaltyResources
         };
     }
 
-    public IEnumerable<string> Tables => [Programs, ApiKeys, Members, Identities, ParkedReceipts, ReceiptClaims, JobProgress, Campaigns, CampaignDeliveries, MemberAuth, Audit, ProgramFigures];
+    public IEnumerable<string> Tables =>
+        [Programs, ApiKeys, Members, Identities, ParkedReceipts, ReceiptClaims, JobProgress, Campaigns, CampaignDeliveries, MemberAuth, Audit, ProgramFigures];
 
     public IEnumerable<string> Queues => [ReceiptsQueue, ReceiptsPoisonQueue, NotificationsQueue];
 
