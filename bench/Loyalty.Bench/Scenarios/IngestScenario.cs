@@ -99,7 +99,8 @@ public static class IngestScenario
             // 6. The queue at full speed: a bounded producer keeps the queue shallow, as Azurite's queue limits ask (docs/benchmarks.md).
             queueFull = await QueueThroughputAsync(context, storage, run, perMessage, cancellationToken);
             Add(report, $"receipts by queue, {perMessage} per message, full speed", null, queueFull, bound, mix.Queue,
-                $"first send to queue empty; producer keeps ≤ {MaxQueueDepth} messages queued; worker defaults (16 messages at once, received up to 32 per call, 8 receipts each)");
+                $"first send to queue empty; producer keeps ≤ {MaxQueueDepth} messages queued; " +
+                "worker defaults (16 messages at once, received up to 32 per call, 8 receipts each)");
 
             // 7. The queue at half the bound (or half its full speed): probe receipts, polled until their points are visible over HTTP.
             (queueRate, var queueRateNote) = LatencyRate(bound, queueFull.Rate);
@@ -292,7 +293,8 @@ public static class IngestScenario
         var batches = new List<List<(BenchMember Member, (PosReceipt Receipt, long Qualifying) Item)>>();
         for (var m = 0; m < CountedMessages; m++)
         {
-            var batch = Enumerable.Range(0, perMessage).Select(_ => members[Random.Shared.Next(members.Count)]).Select(member => (member, run.Next(member))).ToList();
+            var batch = Enumerable.Range(0, perMessage).Select(_ => members[Random.Shared.Next(members.Count)])
+                .Select(member => (member, run.Next(member))).ToList();
             await sending.SendBodyAsync(new BinaryData(run.Message(batch.Select(b => b.Item2.Receipt))), cancellationToken: cancellationToken);
             batches.Add(batch);
         }
@@ -302,7 +304,8 @@ public static class IngestScenario
         var handler = new ReceiptMessageHandler(counted.Receipts);
         var receiving = context.Account(counter).GetQueue(sending.Name);
         var received = (await receiving.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), cancellationToken)).Value;
-        if (received.Length != CountedMessages) throw new InvalidOperationException($"One receive returned {received.Length} of {CountedMessages} counted messages.");
+        if (received.Length != CountedMessages)
+            throw new InvalidOperationException($"One receive returned {received.Length} of {CountedMessages} counted messages.");
         foreach (var message in received)
         {
             var verdict = await handler.HandleAsync(message.DecodedBody().ToMemory(), message.MessageId, 1, 8, cancellationToken);
@@ -315,9 +318,15 @@ public static class IngestScenario
 
         var queueCounts = counter.Snapshot();
         var receipts = CountedMessages * perMessage;
-        report.Detail(Name, $"stopwatch breakdown per receipt by queue path (in-process: a receive, then ReceiptMessageHandler and the delete per message, one message at a time, 8 receipts of it at once)", LookupScenario.Breakdown(counter, clock.Elapsed.TotalMilliseconds, receipts) + " (storage times overlap here: they add up to more than the wall time)");
+        report.Detail(Name,
+            "stopwatch breakdown per receipt by queue path (in-process: a receive, then ReceiptMessageHandler and the delete per message, " +
+            "one message at a time, 8 receipts of it at once)",
+            LookupScenario.Breakdown(counter, clock.Elapsed.TotalMilliseconds, receipts) +
+            " (storage times overlap here: they add up to more than the wall time)");
         var queueShape = queueCounts.ToDictionary(kv => kv.Key, kv => (double)kv.Value / receipts);
-        report.Detail(Name, $"storage requests per receipt by queue (counted on the wire: a receive of {CountedMessages} messages, ReceiptMessageHandler, a delete each; {perMessage} receipts per message)",
+        report.Detail(Name,
+            $"storage requests per receipt by queue (counted on the wire: a receive of {CountedMessages} messages, ReceiptMessageHandler, " +
+            $"a delete each; {perMessage} receipts per message)",
             $"{queueShape.Values.Sum():0.##} in all: " + string.Join(", ", queueShape.Select(kv => $"{kv.Key} {kv.Value:0.##}")));
         return shape with { QueuePerReceipt = queueShape };
     }

@@ -90,7 +90,8 @@ public static class MemberStoreScenario
     /// commit at a time so nothing else runs meanwhile; the profile reads before each commit are outside the count, and so
     /// is building the write (the member service's part).
     /// </summary>
-    private static async Task AllocationsAsync(BenchContext context, IMemberStore store, LoadedProgram program, string[] ids, CancellationToken cancellationToken)
+    private static async Task AllocationsAsync(
+        BenchContext context, IMemberStore store, LoadedProgram program, string[] ids, CancellationToken cancellationToken)
     {
         const int warmUp = 50, measured = 400;
         long allocated = 0, committed = 0;
@@ -129,7 +130,8 @@ public static class MemberStoreScenario
         var shapes = new (string Name, Func<string, string, ITableEntity> Row)[]
         {
             ("TableEntity", (pk, rk) => new TableEntity(pk, rk) { ["Kind"] = "earn", ["Points"] = 123L, ["At"] = DateTimeOffset.UtcNow, ["Data"] = data }),
-            ("typed ITableEntity", (pk, rk) => new TypedRow { PartitionKey = pk, RowKey = rk, Kind = "earn", Points = 123L, At = DateTimeOffset.UtcNow, Data = data }),
+            ("typed ITableEntity",
+                (pk, rk) => new TypedRow { PartitionKey = pk, RowKey = rk, Kind = "earn", Points = 123L, At = DateTimeOffset.UtcNow, Data = data }),
         };
         foreach (var (shape, row) in shapes)
         {
@@ -137,15 +139,17 @@ public static class MemberStoreScenario
             long allocated = 0;
             for (var n = 0; n < warmUp + measured; n++)
             {
-                var actions = Enumerable.Range(0, 5).Select(k => new TableTransactionAction(TableTransactionActionType.Add, row($"shape{shape.Length}", $"{n:D6}|{k}"))).ToList();
+                var actions = Enumerable.Range(0, 5)
+                    .Select(k => new TableTransactionAction(TableTransactionActionType.Add, row($"shape{shape.Length}", $"{n:D6}|{k}"))).ToList();
                 var before = GC.GetTotalAllocatedBytes(precise: true);
                 await table.SubmitTransactionAsync(actions, cancellationToken);
                 if (n >= warmUp) allocated += GC.GetTotalAllocatedBytes(precise: true) - before;
             }
             context.Report.Add(new Measurement
             {
-                Scenario = Name, Name = $"transaction of 5 inserts as {shape}, KiB allocated per transaction", Concurrency = 1, Value = allocated / 1024.0 / measured,
-                Unit = "KiB", Operations = measured, Note = "the same four properties per row (string, Int64, DateTimeOffset, 600 characters), rows built before the count",
+                Scenario = Name, Name = $"transaction of 5 inserts as {shape}, KiB allocated per transaction", Concurrency = 1,
+                Value = allocated / 1024.0 / measured, Unit = "KiB", Operations = measured,
+                Note = "the same four properties per row (string, Int64, DateTimeOffset, 600 characters), rows built before the count",
             });
         }
         await table.DeleteAsync(cancellationToken);

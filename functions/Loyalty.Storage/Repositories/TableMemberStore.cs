@@ -280,7 +280,10 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
         {
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.HistoryRow(partition, key.MemberId, receipt, write.At)));
             if (write.RawReceipt is { } raw)
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.RawReceiptRow(partition, MemberRows.RawReceiptKey(key.MemberId, receipt.ReceiptId), raw)));
+            {
+                var row = MemberRows.RawReceiptRow(partition, MemberRows.RawReceiptKey(key.MemberId, receipt.ReceiptId), raw);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+            }
         }
         // Earlier records change only under the profile's ETag, checked in this same transaction: no condition of their own.
         foreach (var updated in write.UpdatedRecords ?? [])

@@ -270,8 +270,8 @@ public sealed class ReceiptService : IReceiptService
             if (applied.IsValid || applied.Errors.All(e => e.Code != ApplicationErrors.MemberNotFound)) return applied;
         }
 
-        await parked.ParkAsync(identity, new ParkedReceipt(receipt, identity.Kind, identity.Value, time.GetUtcNow(), await ArchivedAsync(program, receipt, raw, cancellationToken)),
-            cancellationToken);
+        var archived = await ArchivedAsync(program, receipt, raw, cancellationToken);
+        await parked.ParkAsync(identity, new ParkedReceipt(receipt, identity.Kind, identity.Value, time.GetUtcNow(), archived), cancellationToken);
         // An enrolment may have claimed the identifier between our look-up and our parking, and looked for parked
         // receipts before ours was there: look again, now that it is.
         if (await ReplayParkedAsync(program, identity, cancellationToken) > 0 &&
@@ -290,8 +290,8 @@ public sealed class ReceiptService : IReceiptService
             return Result<ReceiptResult>.Fail(outcome.Errors);
 
         var purchase = new IdentityKey(program.Settings.ProgramId, IdentityKind.Purchase, receipt.ReturnOf!);
-        await parked.ParkAsync(purchase, new ParkedReceipt(sent, purchase.Kind, purchase.Value, time.GetUtcNow(), await ArchivedAsync(program, sent, raw, cancellationToken)),
-            cancellationToken);
+        var archived = await ArchivedAsync(program, sent, raw, cancellationToken);
+        await parked.ParkAsync(purchase, new ParkedReceipt(sent, purchase.Kind, purchase.Value, time.GetUtcNow(), archived), cancellationToken);
         // The purchase may have landed between our try and our parking, and looked for waiting returns before ours was
         // there: look again, now that it is.
         var key = program.Member(receipt.MemberId);
@@ -306,7 +306,8 @@ public sealed class ReceiptService : IReceiptService
     /// The receipt on the member's book, then its stamps on a household member's card, then the returns waiting for it
     /// (each idempotent on its own).
     /// </summary>
-    private async Task<Result<Outcome>> ApplyToMemberAsync(LoadedProgram program, Receipt receipt, IReadOnlyList<string> coupons, Raw raw, CancellationToken cancellationToken)
+    private async Task<Result<Outcome>> ApplyToMemberAsync(
+        LoadedProgram program, Receipt receipt, IReadOnlyList<string> coupons, Raw raw, CancellationToken cancellationToken)
     {
         IReadOnlyList<CampaignContact> contacts = [];
         var key = program.Member(receipt.MemberId);
@@ -321,8 +322,8 @@ public sealed class ReceiptService : IReceiptService
             return book.Apply(receipt, program.Catalog, now);
         }, (member, change, now) => MemberWrite.From(program, member.Profile, member.Activity.After(receipt), change, now) with
         {
-            Receipt = new ReceiptSummary(receipt.Id, receipt.PurchasedAt, receipt.StoreId, receipt.Channel, receipt.Total, receipt.Currency, receipt.ReturnOf, change.Transition.Outcome,
-                raw.Payload is null ? raw.Archived : archive.BesideMember(key, receipt.Id)),
+            Receipt = new ReceiptSummary(receipt.Id, receipt.PurchasedAt, receipt.StoreId, receipt.Channel, receipt.Total, receipt.Currency, receipt.ReturnOf,
+                change.Transition.Outcome, raw.Payload is null ? raw.Archived : archive.BesideMember(key, receipt.Id)),
             RawReceipt = raw.Payload,
         }, cancellationToken);
         // Also when the member was not there to decide on: the claim has its answer either way.
