@@ -28,7 +28,7 @@ public sealed class LoyaltyStorage
             new TableApiKeyStore(account.GetTable(names.ApiKeys)),
             new TableParkedReceiptStore(account.GetTable(names.ParkedReceipts)),
             new TableReceiptClaims(account.GetTable(names.ReceiptClaims)),
-            new BlobReceiptArchive(account.GetContainer(names.ReceiptsContainer)),
+            new ReceiptArchive(account.GetContainer(names.ReceiptsContainer), account.GetTable(names.Members)),
             new QueueNotifications(account.GetQueue(names.NotificationsQueue)),
             new TableReviewStore(account.GetTable(names.Members)),
             new TableJobProgressStore(account.GetTable(names.JobProgress), account.GetTable(names.Members)),

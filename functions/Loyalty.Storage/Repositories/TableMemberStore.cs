@@ -276,7 +276,15 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
             if (write.ReviewOn is { } next) actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.ReviewRow(partition, next, key.MemberId)));
         }
         if (write.Operation is { } operation) actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.RecordRow(partition, key.MemberId, operation, write.At)));
-        if (write.Receipt is { } receipt) actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.HistoryRow(partition, key.MemberId, receipt, write.At)));
+        if (write.Receipt is { } receipt)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.HistoryRow(partition, key.MemberId, receipt, write.At)));
+            if (write.RawReceipt is { } raw)
+            {
+                var row = MemberRows.RawReceiptRow(partition, MemberRows.RawReceiptKey(key.MemberId, receipt.ReceiptId), raw);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+            }
+        }
         // Earlier records change only under the profile's ETag, checked in this same transaction: no condition of their own.
         foreach (var updated in write.UpdatedRecords ?? [])
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.RecordRow(partition, key.MemberId, updated, write.At)));
