@@ -1,3 +1,4 @@
+using Loyalty.Testing;
 using Loyalty.Core.Validation;
 using Loyalty.Hosting.Receipts;
 using Loyalty.Local.Workers;

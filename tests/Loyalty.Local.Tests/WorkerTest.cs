@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Text.Json;
 using Loyalty.Core.Application;
@@ -30,7 +31,7 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
     protected string Prefix { get; } = UniqueName.Table("local");
     protected string ProgramId { get; } = "p" + Guid.NewGuid().ToString("N")[..12];
     protected ITestOutputHelper Output { get; } = output;
-    protected LoyaltyBackend Backend { get; private set; } = null!;
+    protected IServiceProvider Backend { get; private set; } = null!;
     protected QueueClient Receipts => Backend.Storage.ReceiptsQueue;
     protected QueueClient Poison => Backend.Storage.ReceiptsPoisonQueue;
 
@@ -44,8 +45,8 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
             ["Storage:ConnectionString"] = Azurite.ConnectionString,
             ["Storage:Prefix"] = Prefix,
         }).Build();
-        Backend = LoyaltyBackend.Create(configuration, TimeProvider.System);
-        await Backend.EnsureCreatedAsync(CancellationToken.None);
+        Backend = new ServiceCollection().AddLoyaltyStorage(configuration).AddLoyaltyApplication(configuration).BuildServiceProvider();
+        await Backend.Storage.EnsureCreatedAsync(CancellationToken.None);
         var created = await Backend.Programs.CreateAsync(new CreateProgram
         {
             Definition = DemoProgram.Definition(DateTimeOffset.UtcNow.AddYears(-1)) with { ProgramId = ProgramId },

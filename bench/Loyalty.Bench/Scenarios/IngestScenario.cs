@@ -1,3 +1,5 @@
+using Loyalty.Core.Application;
+using Microsoft.Extensions.DependencyInjection;
 using Loyalty.Storage.Tables;
 using Loyalty.Storage.Queues;
 using Azure.Storage.Blobs.Models;
@@ -233,12 +235,12 @@ public static class IngestScenario
         run.Resent += count;
     }
 
-    private static async Task<Dictionary<string, long>> InitialQualifyingAsync(Core.Application.LoyaltyServices services, Population population, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, long>> InitialQualifyingAsync(IServiceProvider services, Population population, CancellationToken cancellationToken)
     {
         var initial = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (member, ct) =>
         {
-            var found = await services.Members.GetAsync(population.ProgramId, member.MemberId, ct);
+            var found = await services.GetRequiredService<IMemberService>().GetAsync(population.ProgramId, member.MemberId, ct);
             initial[member.MemberId] = found.IsValid ? found.Value.View.QualifyingPoints : throw new InvalidOperationException($"Member {member.MemberId} is missing.");
         });
         return new Dictionary<string, long>(initial, StringComparer.Ordinal);
@@ -255,7 +257,7 @@ public static class IngestScenario
         async Task SubmitAsync(BenchMember member)
         {
             var (receipt, qualifying) = run.Next(member);
-            var result = await counted.Receipts.SubmitAsync(run.Population.ProgramId, receipt, WireJson.Bytes(receipt), cancellationToken);
+            var result = await counted.GetRequiredService<IReceiptService>().SubmitAsync(run.Population.ProgramId, receipt, WireJson.Bytes(receipt), cancellationToken);
             if (!result.IsValid || result.Value.Status != ReceiptStatus.Applied)
                 throw new InvalidOperationException($"Receipt {receipt.Id} was not applied: {(result.IsValid ? result.Value.Status.ToString() : string.Join("; ", result.Errors.Select(e => e.Message)))}");
             run.Expected.Add(member.MemberId, qualifying);
@@ -283,7 +285,7 @@ public static class IngestScenario
         // The queue path: the message handler the worker runs, then the worker's own delete (and a receive per up to 4 messages).
         counter.Reset();
         clock.Restart();
-        var handler = new ReceiptMessageHandler(counted.Receipts);
+        var handler = new ReceiptMessageHandler(counted.GetRequiredService<IReceiptService>());
         for (var m = 0; m < CountedMessages; m++)
         {
             var batch = Enumerable.Range(0, perMessage).Select(_ => members[Random.Shared.Next(members.Count)]).Select(member => (Member: member, Item: run.Next(member))).ToList();
@@ -559,7 +561,7 @@ public static class IngestScenario
         }
     }
 
-    private static async Task VerifyAsync(BenchContext context, LoyaltyStorage storage, Core.Application.LoyaltyServices services, Run run, Dictionary<string, long> initial, CancellationToken cancellationToken)
+    private static async Task VerifyAsync(BenchContext context, LoyaltyStorage storage, IServiceProvider services, Run run, Dictionary<string, long> initial, CancellationToken cancellationToken)
     {
         var population = run.Population;
         long wrong = 0, checkedMembers = 0;
@@ -568,7 +570,7 @@ public static class IngestScenario
         {
             await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (member, ct) =>
             {
-                var found = await services.Members.GetAsync(population.ProgramId, member.MemberId, ct);
+                var found = await services.GetRequiredService<IMemberService>().GetAsync(population.ProgramId, member.MemberId, ct);
                 var actual = found.IsValid ? found.Value.View.QualifyingPoints : -1;
                 var expected = initial[member.MemberId] + run.Expected.Of(member.MemberId);
                 if (actual != expected)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using Loyalty.Bench.Infra;
 using Loyalty.Core.Application;
@@ -25,7 +26,7 @@ public static class MemberStoreScenario
         var report = context.Report;
         var programId = "bench-members";
         var loaded = await BatchJobBench.LoadAsync(context, Name, programId, Members, new RequestCounter(), null, cancellationToken);
-        var (store, program) = (loaded.Storage.Ports.Members, loaded.Program);
+        var (store, program) = (loaded.Services.GetRequiredService<IMemberStore>(), loaded.Program);
         var ids = Enumerable.Range(0, Members).Select(n => loaded.Generator.PlanOf(n).MemberId).ToArray();
 
         foreach (var c in StorageScenario.Concurrencies)
@@ -49,7 +50,7 @@ public static class MemberStoreScenario
             Add(report, "receipt (profile read + 5-row commit)", c, run, "receipts/s");
         }
 
-        var reviews = loaded.Storage.Ports.Reviews;
+        var reviews = loaded.Services.GetRequiredService<IReviewStore>();
         await ScanAsync(context, "review index scan (ListDueAsync, every shard), per row", async ct =>
         {
             long rows = 0;

@@ -11,7 +11,7 @@ namespace Loyalty.Core.Application;
 /// retry on a lost race, and deliver the operation's notification from the outbox. The record is the idempotency key,
 /// so a retried request, a redelivered message or one racing its own retry gets the first outcome back.
 /// </summary>
-internal sealed class MemberCommits(IMemberStore members, INotificationQueue notifications, TimeProvider time)
+public sealed class MemberCommits(IMemberStore members, INotificationQueue notifications, TimeProvider time)
 {
     private readonly MemberLocks locks = new();
 

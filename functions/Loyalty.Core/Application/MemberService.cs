@@ -28,7 +28,7 @@ public sealed class MemberService : IMemberService
     private readonly Continuations continuations;
     private readonly TimeProvider time;
 
-    internal MemberService(
+    public MemberService(
         IMemberStore members, IdentityClaims identities, MemberCommits commits, ReceiptService receipts, ProgramCache programs, IAuditLog audit,
         Continuations continuations, TimeProvider time)
     {

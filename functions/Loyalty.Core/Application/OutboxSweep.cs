@@ -19,7 +19,7 @@ public sealed class OutboxSweep
     private readonly INotificationQueue notifications;
     private readonly TimeProvider time;
 
-    internal OutboxSweep(IProgramStore programStore, IMemberStore members, INotificationQueue notifications, TimeProvider time)
+    public OutboxSweep(IProgramStore programStore, IMemberStore members, INotificationQueue notifications, TimeProvider time)
     {
         this.programStore = programStore;
         this.members = members;

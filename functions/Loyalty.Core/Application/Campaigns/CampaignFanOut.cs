@@ -39,7 +39,7 @@ public sealed class CampaignFanOut : ShardedJob
     private readonly ICampaignDeliveries deliveries;
     private readonly MemberBatches batches;
 
-    internal CampaignFanOut(
+    public CampaignFanOut(
         CampaignScheduler scheduler, ProgramCache programs, IMemberStore members, ICampaignStore campaigns, ICampaignDeliveries deliveries, IJobProgressStore progress,
         INotificationQueue notifications, TimeProvider time)
         : base(JobName, programs, progress, time)

@@ -32,7 +32,7 @@ public sealed class NightlyReview : ShardedJob
     private readonly IReviewStore reviews;
     private readonly MemberBatches batches;
 
-    internal NightlyReview(
+    public NightlyReview(
         IProgramStore programStore, ProgramCache programs, IMemberStore members, IReviewStore reviews, IJobProgressStore progress,
         INotificationQueue notifications, TimeProvider time, NightlySchedule schedule)
         : base(JobName, programs, progress, time)

@@ -30,20 +30,22 @@ public sealed class PrivacyService : IPrivacyService
     private readonly Continuations continuations;
     private readonly TimeProvider time;
 
-    internal PrivacyService(
-        ProgramCache programs, LoyaltyPorts ports, IdentityClaims identities, MemberAuthService memberAuth, Continuations continuations, TimeProvider time)
+    public PrivacyService(
+        ProgramCache programs, IMemberStore members, IPrivacyStore records, IIdentityStore identityStore, IdentityClaims identities, IParkedReceiptStore parked,
+        IReceiptArchive archive, IExportStore exports, IAuditLog audit, ICampaignExports campaignExports, MemberAuthService memberAuth, Continuations continuations,
+        TimeProvider time)
     {
         this.continuations = continuations;
         this.programs = programs;
-        members = ports.Members;
-        records = ports.Privacy;
-        identityStore = ports.Identities;
+        this.members = members;
+        this.records = records;
+        this.identityStore = identityStore;
         this.identities = identities;
-        parked = ports.ParkedReceipts;
-        archive = ports.ReceiptArchive;
-        exports = ports.Exports;
-        audit = ports.Audit;
-        campaignExports = ports.CampaignExports;
+        this.parked = parked;
+        this.archive = archive;
+        this.exports = exports;
+        this.audit = audit;
+        this.campaignExports = campaignExports;
         this.memberAuth = memberAuth;
         this.time = time;
     }

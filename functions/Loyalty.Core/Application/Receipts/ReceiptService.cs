@@ -31,7 +31,7 @@ public sealed class ReceiptService : IReceiptService
     /// <summary>Audit actions of an operator's handling of a parked receipt.</summary>
     public const string RetryAction = "receipt.parked_retry", DiscardAction = "receipt.parked_discard";
 
-    internal ReceiptService(
+    public ReceiptService(
         IMemberStore members, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims, IReceiptArchive archive, MemberCommits commits, ProgramCache programs,
         CampaignResponses responses, IAuditLog audit, Continuations continuations, TimeProvider time)
     {
