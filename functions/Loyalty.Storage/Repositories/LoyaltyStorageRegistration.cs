@@ -22,7 +22,11 @@ public static class LoyaltyStorageRegistration
         services.AddSingleton(provider => LoyaltyStorage.Create(account(provider), n));
         services.AddSingleton(provider => provider.GetRequiredService<LoyaltyStorage>().Account);
         Add<IProgramStore>(a => new TableProgramStore(a.GetTable(n.Programs)));
-        Add<IMemberStore>(a => new TableMemberStore(a.GetTable(n.Members)));
+        // One store for a member's partition: its writes, their history and their outbox.
+        Add(a => new TableMemberStore(a.GetTable(n.Members)));
+        services.AddSingleton<IMemberStore>(provider => provider.GetRequiredService<TableMemberStore>());
+        services.AddSingleton<IMemberHistory>(provider => provider.GetRequiredService<TableMemberStore>());
+        services.AddSingleton<IMemberOutbox>(provider => provider.GetRequiredService<TableMemberStore>());
         Add<IIdentityStore>(a => new TableIdentityStore(a.GetTable(n.Identities)));
         Add<IApiKeyStore>(a => new TableApiKeyStore(a.GetTable(n.ApiKeys)));
         Add<IParkedReceiptStore>(a => new TableParkedReceiptStore(a.GetTable(n.ParkedReceipts)));

@@ -290,11 +290,5 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         public Task<CommitResult> CommitAsync(MemberKey key, MemberWrite write, string concurrencyToken, CancellationToken cancellationToken) => inner.CommitAsync(key, write, concurrencyToken, cancellationToken);
         public Task<IReadOnlyList<StoredMember>> GetManyAsync(IReadOnlyList<MemberKey> keys, CancellationToken cancellationToken) => inner.GetManyAsync(keys, cancellationToken);
         public Task<CursorPage<StoredMember>> ListShardAsync(string programId, int shard, int pageSize, string? after, CancellationToken cancellationToken) => inner.ListShardAsync(programId, shard, pageSize, after, cancellationToken);
-        public Task<Core.Members.OperationRecord?> GetOperationAsync(MemberKey key, string operationId, CancellationToken cancellationToken) => inner.GetOperationAsync(key, operationId, cancellationToken);
-        public Task<CursorPage<ReceiptSummary>> ListReceiptsAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken) => inner.ListReceiptsAsync(key, pageSize, after, cancellationToken);
-        public Task<CursorPage<Core.Ledger.LedgerEntry>> ListLedgerAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken) => inner.ListLedgerAsync(key, pageSize, after, cancellationToken);
-        public Task<IReadOnlyList<Core.Events.Notification>> ListOutboxAsync(string programId, int shards, int shard, CancellationToken cancellationToken) => inner.ListOutboxAsync(programId, shards, shard, cancellationToken);
-        public Task DeleteOutboxAsync(MemberKey key, string operationId, CancellationToken cancellationToken) => inner.DeleteOutboxAsync(key, operationId, cancellationToken);
-        public Task DeleteOutboxManyAsync(IReadOnlyList<Core.Events.Notification> delivered, int shards, CancellationToken cancellationToken) => inner.DeleteOutboxManyAsync(delivered, shards, cancellationToken);
     }
 }

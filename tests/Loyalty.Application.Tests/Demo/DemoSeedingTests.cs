@@ -15,7 +15,9 @@ public class DemoSeedingTests : LoyaltyStorageTest
     {
         const int requested = 40;
         var crash = new Crash(membersWritten: 15);
-        var dying = CreateServices(s => s.AddSingleton(crash.Wrap(Port<IMemberStore>())).AddSingleton(crash.Wrap(Port<IIdentityStore>())));
+        var dying = CreateServices(s => s
+            .AddSingleton(crash.Wrap(Port<IMemberStore>())).AddSingleton(crash.Wrap(Port<IMemberHistory>())).AddSingleton(crash.Wrap(Port<IMemberOutbox>()))
+            .AddSingleton(crash.Wrap(Port<IIdentityStore>())));
         await Assert.ThrowsAsync<Crash.HostDied>(() => dying.Demo.SeedAsync(requested, [], null, default));
         Assert.Equal(15, (await DemoMembersAsync()).Count);
         Assert.Contains(await ClaimsAsync(), c => c.Orphaned);

@@ -96,7 +96,7 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         Assert.Equal(due.SelectMany(m => m.Expected.Events.OfType<TierDowngraded>()).Select(e => e.Id).Order(), spy.Sent.SelectMany(n => n.Events.OfType<TierDowngraded>()).Select(e => e.Id).Order());
         foreach (var (id, _, _) in programs)
             for (var shard = 0; shard < 8; shard++)
-                Assert.Empty(await Port<IMemberStore>().ListOutboxAsync(id, 8, shard, default));
+                Assert.Empty(await Port<IMemberOutbox>().ListOutboxAsync(id, 8, shard, default));
 
         // Run twice = once: the runs are complete, so nothing is due and nothing runs.
         spy.Reset();
@@ -151,7 +151,7 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         Assert.Empty(third.Listed.Intersect(finishedBefore));
         // What the crash left in the outbox (committed, not yet sent) goes out with the outbox sweep, as after any crash.
         var left = 0;
-        for (var shard = 0; shard < 4; shard++) left += (await Port<IMemberStore>().ListOutboxAsync("crash", 4, shard, default)).Count;
+        for (var shard = 0; shard < 4; shard++) left += (await Port<IMemberOutbox>().ListOutboxAsync("crash", 4, shard, default)).Count;
         Clock.Advance(OutboxSweep.MinimumAge * 2);
         var swept = await resumed.Outbox.RunAsync(default);
         Assert.Equal(left, swept);
@@ -270,7 +270,7 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
 
         // Sent to the real notifications queue, and cleared from the outbox.
         Assert.Equal(report.Counts[Counts.Notifications], (await DrainNotificationsAsync()).Count);
-        Assert.Empty(await Port<IMemberStore>().ListOutboxAsync("busy", 1, 0, default));
+        Assert.Empty(await Port<IMemberOutbox>().ListOutboxAsync("busy", 1, 0, default));
     }
 
     [Fact]
@@ -460,24 +460,6 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         }
 
         public Task InsertAsync(MemberKey key, MemberWrite write, CancellationToken cancellationToken) => members.InsertAsync(key, write, cancellationToken);
-
-        public Task<OperationRecord?> GetOperationAsync(MemberKey key, string operationId, CancellationToken cancellationToken) =>
-            members.GetOperationAsync(key, operationId, cancellationToken);
-
-        public Task<CursorPage<ReceiptSummary>> ListReceiptsAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken) =>
-            members.ListReceiptsAsync(key, pageSize, after, cancellationToken);
-
-        public Task<CursorPage<LedgerEntry>> ListLedgerAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken) =>
-            members.ListLedgerAsync(key, pageSize, after, cancellationToken);
-
-        public Task<IReadOnlyList<Notification>> ListOutboxAsync(string programId, int shards, int shard, CancellationToken cancellationToken) =>
-            members.ListOutboxAsync(programId, shards, shard, cancellationToken);
-
-        public Task DeleteOutboxAsync(MemberKey key, string operationId, CancellationToken cancellationToken) =>
-            members.DeleteOutboxAsync(key, operationId, cancellationToken);
-
-        public Task DeleteOutboxManyAsync(IReadOnlyList<Notification> delivered, int shards, CancellationToken cancellationToken) =>
-            members.DeleteOutboxManyAsync(delivered, shards, cancellationToken);
 
         public Task<IReadOnlyList<FiledMember>> ListDueAsync(string programId, int shard, DateOnly date, CancellationToken cancellationToken)
         {

@@ -40,8 +40,8 @@ public sealed class CampaignFanOut : ShardedJob
     private readonly MemberBatches batches;
 
     public CampaignFanOut(
-        CampaignScheduler scheduler, ProgramCache programs, IMemberStore members, ICampaignStore campaigns, ICampaignDeliveries deliveries, IJobProgressStore progress,
-        INotificationQueue notifications, TimeProvider time)
+        CampaignScheduler scheduler, ProgramCache programs, IMemberStore members, IMemberOutbox outbox, ICampaignStore campaigns, ICampaignDeliveries deliveries,
+        IJobProgressStore progress, INotificationQueue notifications, TimeProvider time)
         : base(JobName, programs, progress, time)
     {
         this.scheduler = scheduler;
@@ -49,7 +49,7 @@ public sealed class CampaignFanOut : ShardedJob
         this.members = members;
         this.campaigns = campaigns;
         this.deliveries = deliveries;
-        batches = new MemberBatches(members, notifications);
+        batches = new MemberBatches(members, outbox, notifications);
     }
 
     /// <summary>The counters of a shard and of a run.</summary>

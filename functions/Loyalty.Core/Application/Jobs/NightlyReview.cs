@@ -33,7 +33,7 @@ public sealed class NightlyReview : ShardedJob
     private readonly MemberBatches batches;
 
     public NightlyReview(
-        IProgramStore programStore, ProgramCache programs, IMemberStore members, IReviewStore reviews, IJobProgressStore progress,
+        IProgramStore programStore, ProgramCache programs, IMemberStore members, IMemberOutbox outbox, IReviewStore reviews, IJobProgressStore progress,
         INotificationQueue notifications, TimeProvider time, NightlySchedule schedule)
         : base(JobName, programs, progress, time)
     {
@@ -41,7 +41,7 @@ public sealed class NightlyReview : ShardedJob
         this.programs = programs;
         this.members = members;
         this.reviews = reviews;
-        batches = new MemberBatches(members, notifications);
+        batches = new MemberBatches(members, outbox, notifications);
         Schedule = schedule;
     }
 
