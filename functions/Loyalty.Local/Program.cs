@@ -35,16 +35,16 @@ builder.Services.AddSingleton(provider => new ReceiptPoisonQueue(provider.GetReq
 var receiptWorker = ReceiptWorkerOptions.From(builder.Configuration);
 if (receiptWorker.Enabled)
 {
-    builder.Services.AddHostedService(provider => new ReceiptQueueWorker(
+    builder.Services.AddHostedService(provider => new ReceiptsQueueWorker(
         provider.GetRequiredService<LoyaltyStorage>(),
         provider.GetRequiredService<IReceiptService>(),
         provider.GetRequiredService<ReceiptPoisonQueue>(),
         receiptWorker,
-        provider.GetRequiredService<ILogger<ReceiptQueueWorker>>()));
+        provider.GetRequiredService<ILogger<ReceiptsQueueWorker>>()));
 }
 
-OutboxWorker.Interval(builder.Configuration); // a bad setting fails here, not at the first tick
-builder.Services.AddHostedService<OutboxWorker>();
+MaintenanceWorker.Interval(builder.Configuration); // a bad setting fails here, not at the first tick
+builder.Services.AddHostedService<MaintenanceWorker>();
 var devMailbox = DevMailboxEndpoints.IsEnabled(builder.Configuration, builder.Environment);
 if (devMailbox)
     builder.Services.AddSingleton(new DevMailbox(builder.Configuration.GetValue(DevMailbox.SizeKey, 200)));

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Loyalty.Functions.Maintenance;
 
 /// <summary>
-/// The catch-up jobs (<see cref="Core.Application.Maintenance"/>) every five minutes, as the local host's OutboxWorker.
+/// The catch-up jobs (<see cref="Core.Application.Maintenance"/>) every five minutes, as the local host's MaintenanceWorker.
 /// The timer trigger runs one instance at a time across the app (a blob lease in AzureWebJobsStorage).
 /// A failure is logged as a failed invocation and the next tick tries again.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Loyalty.Local.Workers;
 /// The catch-up jobs (<see cref="Maintenance"/>) at start-up and then every
 /// <c>Notifications:SweepInterval</c> (default 5 minutes). A failed round is logged and tried again on the next tick.
 /// </summary>
-public sealed class OutboxWorker(Maintenance maintenance, IConfiguration configuration, ILogger<OutboxWorker> logger) : BackgroundService
+public sealed class MaintenanceWorker(Maintenance maintenance, IConfiguration configuration, ILogger<MaintenanceWorker> logger) : BackgroundService
 {
     public const string IntervalKey = "Notifications:SweepInterval";
 
