@@ -58,7 +58,8 @@ internal static class JobCommands
         var campaignProgress = new Command("progress", "Show the progress of a campaign run per shard.") { runId };
         campaignProgress.SetAction(async (parse, ct) =>
         {
-            var progress = await backend(parse).GetRequiredService<CampaignScheduler>().FanOut.ProgressAsync(parse.GetValue(program)!, parse.GetValue(campaignId), parse.GetValue(runId), ct);
+            var progress = await backend(parse).GetRequiredService<CampaignScheduler>().FanOut.ProgressAsync(parse.GetValue(program)!,
+                parse.GetValue(campaignId), parse.GetValue(runId), ct);
             return progress.IsValid ? Print(progress.Value) : Fail(progress.Errors);
         });
 

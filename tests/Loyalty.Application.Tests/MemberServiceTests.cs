@@ -185,7 +185,8 @@ public class MemberServiceTests : LoyaltyStorageTest
     {
         var programId = await CreateProgramAsync();
         // The welcome voucher's notification goes out after the member is written; the host stops just then.
-        var stopping = CreateServices(s => s.AddSingleton(FailingPort<INotificationQueue>.Wrap(Port<INotificationQueue>(), _ => new OperationCanceledException())));
+        var stopping = CreateServices(s => s.AddSingleton(FailingPort<INotificationQueue>.Wrap(Port<INotificationQueue>(),
+            _ => new OperationCanceledException())));
         await Assert.ThrowsAsync<OperationCanceledException>(() => stopping.Members.EnrolAsync(programId, new EnrolMember { Phone = "0701234567" }, default));
 
         Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0701234567" }, default));

@@ -291,7 +291,8 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
             writes.Add(new MemberBatchWrite(key, new MemberWrite(profile, book.State, new MemberActivity(), SeededAt, filed), null));
             seeded.Add(new Seeded(key, book.State, filed, filed <= Night ? MemberReview.ReviewAt(book.State, program, Night).State : book.State));
         }
-        Assert.All(await Backend.GetRequiredService<IMemberStore>().CommitManyAsync(writes, CancellationToken.None), r => Assert.Equal(CommitResult.Committed, r));
+        Assert.All(await Backend.GetRequiredService<IMemberStore>().CommitManyAsync(writes, CancellationToken.None),
+            r => Assert.Equal(CommitResult.Committed, r));
         clock.SetUtcNow(NightAt);
         return seeded;
     }

@@ -30,7 +30,8 @@ public static class BatchJobBench
     public static readonly DateTimeOffset LoadedAt = new(2026, 12, 31, 12, 0, 0, TimeSpan.Zero);
 
     /// <param name="Baseline">Azurite's memory before loading: what the emulator held already is not the members'.</param>
-    public sealed record Members(LoyaltyStorage Storage, IServiceProvider Services, LoadedProgram Program, CalendarYearMembers Generator, int Count, (long Resident, long Peak)? Baseline);
+    public sealed record Members(LoyaltyStorage Storage, IServiceProvider Services, LoadedProgram Program, CalendarYearMembers Generator, int Count,
+        (long Resident, long Peak)? Baseline);
 
     /// <summary>Members to load: <c>--members</c>, or the scale's; both options checked.</summary>
     public static int MembersToLoad(BenchContext context, int? members, int parallelism)
@@ -63,7 +64,8 @@ public static class BatchJobBench
         var loadCpu = context.Cpu.Start();
         await Ui.ProgressAsync($"loading {count:N0} members through IMemberStore.CommitManyAsync (c={LoadParallelism})", count, async progress =>
         {
-            await MemberLoader.LoadAsync(services.GetRequiredService<IMemberStore>(), program, count, n => generator.Build(generator.PlanOf(n)), LoadedAt, LoadParallelism, progress, cancellationToken);
+            await MemberLoader.LoadAsync(services.GetRequiredService<IMemberStore>(), program, count, n => generator.Build(generator.PlanOf(n)),
+                LoadedAt, LoadParallelism, progress, cancellationToken);
             return 0;
         }, "members");
         report.Detail(scenario, "loading", $"{count:N0} members in {load.Elapsed.TotalSeconds:0.0} s ({count / load.Elapsed.TotalSeconds:N0} members/s, c={LoadParallelism}; CPU {loadCpu.Stop()}): " +

@@ -72,7 +72,8 @@ public static class FanOutScenario
         var sample = context.Cpu.Start();
         var timer = Stopwatch.StartNew();
         var runs = await Ui.ProgressAsync($"CampaignScheduler.RunDueAsync: {Shards} shards, {parallelism} at once", count, progress =>
-            services.GetRequiredService<CampaignScheduler>().RunDueAsync(options, new BatchJobBench.Counter(progress, CampaignFanOut.Counts.Scanned), cancellationToken), "members");
+            services.GetRequiredService<CampaignScheduler>().RunDueAsync(options, new BatchJobBench.Counter(progress, CampaignFanOut.Counts.Scanned),
+                cancellationToken), "members");
         var elapsed = timer.Elapsed;
         var cpu = sample.Stop();
         if (runs.Count == 0) throw new InvalidOperationException("CampaignScheduler.RunDueAsync started no run: the campaign was not due on the services' clock.");
@@ -120,7 +121,8 @@ public static class FanOutScenario
     /// marketer would), then the services' clock moved past it: due without waiting for it.
     /// </summary>
     /// <returns>The run the scheduler must start.</returns>
-    private static async Task<CampaignRun> ScheduleAsync(IServiceProvider services, LoadedProgram program, ShiftedClock clock, CancellationToken cancellationToken)
+    private static async Task<CampaignRun> ScheduleAsync(IServiceProvider services, LoadedProgram program, ShiftedClock clock,
+        CancellationToken cancellationToken)
     {
         var campaigns = services.GetRequiredService<ICampaignService>();
         Accepted(await campaigns.CreateSegmentAsync(ProgramId, new CreateSegment
@@ -187,7 +189,8 @@ public static class FanOutScenario
 
         report.Check(Name, "one notification queued per delivery", queued == audience.Count, $"{queued:N0} delivery notifications, {audience.Count:N0} deliveries expected");
 
-        var campaign = Accepted(await services.GetRequiredService<ICampaignService>().GetAsync(ProgramId, CampaignId, cancellationToken), "status request").Campaign;
+        var campaign = Accepted(await services.GetRequiredService<ICampaignService>().GetAsync(ProgramId, CampaignId, cancellationToken),
+            "status request").Campaign;
         report.Check(Name, "the campaign ends completed, its one run finished", campaign is { Status: CampaignStatus.Completed, RunsStarted: 1, RunsCompleted: 1 },
             $"{campaign.Status.ToString().ToLowerInvariant()}, runs started {campaign.RunsStarted}, completed {campaign.RunsCompleted}");
         report.Check(Name, "a second CampaignScheduler.RunDueAsync starts nothing", again.Count == 0, $"{again.Count} runs started");

@@ -235,7 +235,8 @@ public static class IngestScenario
         run.Resent += count;
     }
 
-    private static async Task<Dictionary<string, long>> InitialQualifyingAsync(IServiceProvider services, Population population, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, long>> InitialQualifyingAsync(IServiceProvider services, Population population,
+        CancellationToken cancellationToken)
     {
         var initial = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (member, ct) =>
@@ -257,7 +258,8 @@ public static class IngestScenario
         async Task SubmitAsync(BenchMember member)
         {
             var (receipt, qualifying) = run.Next(member);
-            var result = await counted.GetRequiredService<IReceiptService>().SubmitAsync(run.Population.ProgramId, receipt, WireJson.Bytes(receipt), cancellationToken);
+            var result = await counted.GetRequiredService<IReceiptService>().SubmitAsync(run.Population.ProgramId, receipt, WireJson.Bytes(receipt),
+                cancellationToken);
             if (!result.IsValid || result.Value.Status != ReceiptStatus.Applied)
                 throw new InvalidOperationException($"Receipt {receipt.Id} was not applied: {(result.IsValid ? result.Value.Status.ToString() : string.Join("; ", result.Errors.Select(e => e.Message)))}");
             run.Expected.Add(member.MemberId, qualifying);
@@ -561,7 +563,8 @@ public static class IngestScenario
         }
     }
 
-    private static async Task VerifyAsync(BenchContext context, LoyaltyStorage storage, IServiceProvider services, Run run, Dictionary<string, long> initial, CancellationToken cancellationToken)
+    private static async Task VerifyAsync(BenchContext context, LoyaltyStorage storage, IServiceProvider services, Run run, Dictionary<string,
+        long> initial, CancellationToken cancellationToken)
     {
         var population = run.Population;
         long wrong = 0, checkedMembers = 0;

@@ -39,7 +39,8 @@ public static class NightlyScenario
         var options = new JobRunOptions { Parallelism = parallelism };
         var sample = context.Cpu.Start();
         var run = await Ui.ProgressAsync($"NightlyReview.RunAsync {reviewDate:yyyy-MM-dd}: {Shards} shards, {parallelism} at once", count, progress =>
-            services.GetRequiredService<NightlyReview>().RunAsync(ProgramId, reviewDate, options, new BatchJobBench.Counter(progress, NightlyReview.Counts.Reviewed), cancellationToken), "members");
+            services.GetRequiredService<NightlyReview>().RunAsync(ProgramId, reviewDate, options, new BatchJobBench.Counter(progress,
+                NightlyReview.Counts.Reviewed), cancellationToken), "members");
         var cpu = sample.Stop();
         var written = counter.TransactionOperations;
         report.Detail(Name, "storage requests per member reviewed (counted)", BatchJobBench.RequestsPer(counter, count, "member") +
@@ -57,7 +58,8 @@ public static class NightlyScenario
     }
 
     private static async Task VerifyAsync(
-        BenchContext context, LoyaltyStorage storage, IServiceProvider services, CalendarYearMembers generator, LoadedProgram program, int count, JobReport run, JobReport again,
+        BenchContext context, LoyaltyStorage storage, IServiceProvider services, CalendarYearMembers generator, LoadedProgram program, int count,
+            JobReport run, JobReport again,
         CancellationToken cancellationToken)
     {
         var report = context.Report;

@@ -59,7 +59,8 @@ internal sealed class ExpectedPoints
 
     /// <summary>Reads the targeted members as they are now and applies the plan to them in memory.</summary>
     public static async Task<ExpectedPoints> PrepareAsync(
-        IIdentityStore identities, IMemberStore members, ProgramSettings program, ProgramCatalog catalog, SimulationPlan plan, DateTimeOffset now, CancellationToken cancellationToken)
+        IIdentityStore identities, IMemberStore members, ProgramSettings program, ProgramCatalog catalog, SimulationPlan plan, DateTimeOffset now,
+            CancellationToken cancellationToken)
     {
         var identifiers = plan.Receipts.Select(r => r.Receipt.Member).OfType<MemberIdentifier>().Select(i => Key(program, i)).Distinct().ToList();
         var owners = new ConcurrentDictionary<IdentityKey, string>();

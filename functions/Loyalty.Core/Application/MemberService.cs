@@ -30,7 +30,8 @@ public sealed class MemberService : IMemberService
     private readonly TimeProvider time;
 
     public MemberService(
-        IMemberStore members, IMemberHistory history, IdentityClaims identities, MemberCommits commits, ReceiptService receipts, ProgramCache programs, IAuditLog audit,
+        IMemberStore members, IMemberHistory history, IdentityClaims identities, MemberCommits commits, ReceiptService receipts,
+        ProgramCache programs, IAuditLog audit,
         Continuations continuations, TimeProvider time)
     {
         this.audit = audit;

@@ -19,7 +19,8 @@ namespace Loyalty.Local.Workers;
 /// <c>Notifications:LogWorker:Enabled</c> (default true) turns it off, for instance to inspect the queue or to run a
 /// real sender against it.
 /// </summary>
-public sealed class NotificationLogWorker(LoyaltyStorage storage, ILogger<NotificationLogWorker> logger, TimeProvider time, DevMailbox? mailbox = null) : BackgroundService
+public sealed class NotificationLogWorker(LoyaltyStorage storage, ILogger<NotificationLogWorker> logger, TimeProvider time,
+    DevMailbox? mailbox = null) : BackgroundService
 {
     public const string EnabledKey = "Notifications:LogWorker:Enabled";
     public const int DetailedPerBurst = 10;

@@ -104,7 +104,8 @@ public sealed class ReceiptsQueueWorker : BackgroundService
     private readonly ILogger<ReceiptsQueueWorker> logger;
     private long received, completed, rejectedReceipts, poisoned, retriedLater, failed, released;
 
-    public ReceiptsQueueWorker(LoyaltyStorage storage, IReceiptService receipts, ReceiptPoisonQueue poison, ReceiptWorkerOptions options, ILogger<ReceiptsQueueWorker> logger)
+    public ReceiptsQueueWorker(LoyaltyStorage storage, IReceiptService receipts, ReceiptPoisonQueue poison, ReceiptWorkerOptions options,
+        ILogger<ReceiptsQueueWorker> logger)
     {
         ArgumentNullException.ThrowIfNull(storage);
         queue = storage.ReceiptsQueue;

@@ -76,7 +76,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         Clock.Advance(TimeSpan.FromMinutes(2));
 
         var crashing = new CrashingMembers(Port<IMemberStore>(), crashAfterCommits: 1);
-        await Assert.ThrowsAsync<CrashException>(() => CreateServices(s => s.AddSingleton<IMemberStore>(crashing)).CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 1 }));
+
+                   await Assert.ThrowsAsync<CrashException>(() => CreateServices(s => s.AddSingleton<IMemberStore>(crashing)).CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 1 }));
         var run = Assert.Single(await Services.CampaignScheduler.DueAsync(Clock.GetUtcNow(), default));
         var hosts = await Task.WhenAll(
             CreateServices().CampaignScheduler.FanOut.RunAsync(run),
@@ -248,7 +249,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         var delivered = new List<string>();
         foreach (var run in view.Runs)
             for (var shard = 0; shard < program.Shards; shard++)
-                delivered.AddRange((await Port<ICampaignDeliveries>().ListAsync(new CampaignRun(programId, campaignId, run.RunId), shard, default)).Select(d => d.MemberId));
+                delivered.AddRange((await Port<ICampaignDeliveries>().ListAsync(new CampaignRun(programId, campaignId, run.RunId), shard,
+                    default)).Select(d => d.MemberId));
 
         var lines = new List<string>();
         var container = Account.GetContainer(Storage.Names.CampaignsContainer);

@@ -139,7 +139,8 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         var second = new Spy(Services) { CrashAfterCommits = 2 };
         var crashing = CreateServices(second.Replace);
         await Assert.ThrowsAsync<CrashException>(() => crashing.Nightly.RunAsync("crash", Night, new JobRunOptions { Parallelism = 1 }));
-        var finishedBefore = (await Port<IJobProgressStore>().ListShardsAsync(NightlyReview.Key("crash", Night), default)).Where(p => p.Finished).Select(p => p.Shard).ToList();
+        var finishedBefore = (await Port<IJobProgressStore>().ListShardsAsync(NightlyReview.Key("crash", Night),
+            default)).Where(p => p.Finished).Select(p => p.Shard).ToList();
         Assert.NotEmpty(finishedBefore);
         Assert.True(finishedBefore.Count < 4);
 
@@ -258,7 +259,8 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
 
         Assert.Equal((1L, 1L), (report.Counts[Counts.Conflicts], report.Counts[Counts.Skipped]));
         Assert.Equal(due.Count + 2, report.Counts[Counts.Reviewed]);
-        Assert.Equal(("Bronze", Json(expectedBuyer)), ((await Port<IMemberStore>().GetAsync(buyerKey, default))!.State.Tier, Json((await Port<IMemberStore>().GetAsync(buyerKey, default))!.State)));
+        Assert.Equal(("Bronze", Json(expectedBuyer)), ((await Port<IMemberStore>().GetAsync(buyerKey, default))!.State.Tier,
+            Json((await Port<IMemberStore>().GetAsync(buyerKey, default))!.State)));
         var after = (await Port<IMemberStore>().GetAsync(busy.Key, default))!;
         Assert.Equal("Changed", after.Profile.FirstName);
         Assert.Equal(Json(busy.ExpectedState), Json(after.State));

@@ -115,7 +115,8 @@ public class MemberAuthTests : LoyaltyStorageTest
     [Fact]
     public async Task An_email_carries_a_magic_link_that_signs_in_once_and_only_in_its_program()
     {
-        var auth = CreateServices(s => s.AddSingleton(MemberAuthOptions.Development() with { LinkBaseUrl = new Uri("https://shop.example.com/login?from=mail") })).MemberAuth;
+
+                   var auth = CreateServices(s => s.AddSingleton(MemberAuthOptions.Development() with { LinkBaseUrl = new Uri("https://shop.example.com/login?from=mail") })).MemberAuth;
         var programId = await CreateProgramAsync();
         var otherProgram = await CreateProgramAsync("other");
         var member = (await EnrolAsync(programId, new EnrolMember { Email = "ada@example.com" })).Profile.MemberId;

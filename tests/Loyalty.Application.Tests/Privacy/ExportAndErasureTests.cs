@@ -89,7 +89,8 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Assert.Equal((null, "", null, (DateOnly?)null), (stored.Profile.HouseholdId, stored.Profile.CardNumber, stored.Profile.FirstName, stored.State.Birthday));
         Assert.All(stored.Profile.Consents.Values, c => Assert.False(c.Granted));
         Assert.Equal(2, (await Port<IMemberHistory>().ListReceiptsAsync(key, 50, null, default)).Items.Count);
-        Assert.Contains(await Port<IPrivacyStore>().ListConsentHistoryAsync(key, default), c => c is { Channel: ConsentChannel.Email, Granted: false, Source: "erasure" });
+        Assert.Contains(await Port<IPrivacyStore>().ListConsentHistoryAsync(key, default), c => c is { Channel: ConsentChannel.Email, Granted: false,
+            Source: "erasure" });
 
         // The trail is ordered by time; entries of one instant have no order of their own.
         Clock.Advance(TimeSpan.FromMinutes(1));

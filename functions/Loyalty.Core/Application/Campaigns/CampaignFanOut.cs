@@ -40,7 +40,8 @@ public sealed class CampaignFanOut : ShardedJob
     private readonly MemberBatches batches;
 
     public CampaignFanOut(
-        CampaignScheduler scheduler, ProgramCache programs, IMemberStore members, IMemberOutbox outbox, ICampaignStore campaigns, ICampaignDeliveries deliveries,
+        CampaignScheduler scheduler, ProgramCache programs, IMemberStore members, IMemberOutbox outbox, ICampaignStore campaigns,
+        ICampaignDeliveries deliveries,
         IJobProgressStore progress, INotificationQueue notifications, TimeProvider time)
         : base(JobName, programs, progress, time)
     {

@@ -32,8 +32,10 @@ public sealed class PrivacyService : IPrivacyService
     private readonly TimeProvider time;
 
     public PrivacyService(
-        ProgramCache programs, IMemberStore members, IMemberHistory history, IPrivacyStore records, IIdentityStore identityStore, IdentityClaims identities, IParkedReceiptStore parked,
-        IReceiptArchive archive, IExportStore exports, IAuditLog audit, ICampaignExports campaignExports, MemberAuthService memberAuth, Continuations continuations,
+        ProgramCache programs, IMemberStore members, IMemberHistory history, IPrivacyStore records, IIdentityStore identityStore,
+        IdentityClaims identities, IParkedReceiptStore parked,
+        IReceiptArchive archive, IExportStore exports, IAuditLog audit, ICampaignExports campaignExports, MemberAuthService memberAuth,
+        Continuations continuations,
         TimeProvider time)
     {
         this.continuations = continuations;

@@ -33,7 +33,8 @@ public sealed class ReceiptService : IReceiptService
     public const string RetryAction = "receipt.parked_retry", DiscardAction = "receipt.parked_discard";
 
     public ReceiptService(
-        IMemberStore members, IMemberHistory history, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims, IReceiptArchive archive, MemberCommits commits, ProgramCache programs,
+        IMemberStore members, IMemberHistory history, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims,
+        IReceiptArchive archive, MemberCommits commits, ProgramCache programs,
         CampaignResponses responses, IAuditLog audit, Continuations continuations, TimeProvider time)
     {
         this.audit = audit;
