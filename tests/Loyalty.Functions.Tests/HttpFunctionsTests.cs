@@ -60,11 +60,11 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
 
     private sealed record Answer(int Status, JsonNode? Json, IHeaderDictionary Headers, string Text);
 
-    private LoyaltyBackend Backend => host.Services.GetRequiredService<LoyaltyBackend>();
+    private IServiceProvider Backend => host.Services;
 
     public async Task InitializeAsync()
     {
-        await Backend.EnsureCreatedAsync(CancellationToken.None);
+        await Backend.Storage.EnsureCreatedAsync(CancellationToken.None);
         var keys = await Backend.Demo.SeedAsync(3, [], null, CancellationToken.None);
         adminKey = keys.Single(k => k.Scopes == Scope.Admin).Secret;
         jobs = await DurableJobs.StartAsync(host.Services);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Loyalty.Storage.Repositories;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -162,7 +163,7 @@ public sealed class MeTests(UiHost host) : IClassFixture<UiHost>
         await page.Keyboard.TypeAsync(email);
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#code")).ToBeFocusedAsync();
-        var codes = await Samples.TakeCodesAsync(host.Services.GetRequiredService<LoyaltyBackend>().Storage.NotificationsQueue);
+        var codes = await Samples.TakeCodesAsync(host.Services.GetRequiredService<LoyaltyStorage>().NotificationsQueue);
         await page.Keyboard.TypeAsync(Assert.Single(codes, c => c.Destination == email).Code);
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#member-name")).ToBeVisibleAsync();

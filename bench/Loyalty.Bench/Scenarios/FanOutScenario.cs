@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Loyalty.Bench.Infra;
@@ -71,7 +72,8 @@ public static class FanOutScenario
         var sample = context.Cpu.Start();
         var timer = Stopwatch.StartNew();
         var runs = await Ui.ProgressAsync($"CampaignScheduler.RunDueAsync: {Shards} shards, {parallelism} at once", count, progress =>
-            services.CampaignScheduler.RunDueAsync(options, new BatchJobBench.Counter(progress, CampaignFanOut.Counts.Scanned), cancellationToken), "members");
+            services.GetRequiredService<CampaignScheduler>().RunDueAsync(options, new BatchJobBench.Counter(progress, CampaignFanOut.Counts.Scanned),
+                cancellationToken), "members");
         var elapsed = timer.Elapsed;
         var cpu = sample.Stop();
         if (runs.Count == 0) throw new InvalidOperationException("CampaignScheduler.RunDueAsync started no run: the campaign was not due on the services' clock.");
@@ -87,7 +89,7 @@ public static class FanOutScenario
         var queued = notifications.Where(n => n.Events.OfType<CampaignDelivered>().Any()).DistinctBy(n => n.Id).Count();
         report.Detail(Name, "notifications queue after the run", $"{notifications.Count:N0} notifications in {messages:N0} messages, not drained during the run; drained after it");
 
-        var again = await services.CampaignScheduler.RunDueAsync(options, null, cancellationToken);
+        var again = await services.GetRequiredService<CampaignScheduler>().RunDueAsync(options, null, cancellationToken);
         await VerifyAsync(context, storage, services, audience, count, expectedRun, runs, counts, queued, again, cancellationToken);
 
         // The bound's profile rows are as large as the product's, measured on its rows.
@@ -119,9 +121,10 @@ public static class FanOutScenario
     /// marketer would), then the services' clock moved past it: due without waiting for it.
     /// </summary>
     /// <returns>The run the scheduler must start.</returns>
-    private static async Task<CampaignRun> ScheduleAsync(LoyaltyServices services, LoadedProgram program, ShiftedClock clock, CancellationToken cancellationToken)
+    private static async Task<CampaignRun> ScheduleAsync(IServiceProvider services, LoadedProgram program, ShiftedClock clock,
+        CancellationToken cancellationToken)
     {
-        var campaigns = services.Campaigns;
+        var campaigns = services.GetRequiredService<ICampaignService>();
         Accepted(await campaigns.CreateSegmentAsync(ProgramId, new CreateSegment
         {
             SegmentId = SegmentId,
@@ -152,7 +155,7 @@ public static class FanOutScenario
         result.IsValid ? result.Value : throw new InvalidOperationException($"The {what} was refused: {string.Join("; ", result.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
 
     private static async Task VerifyAsync(
-        BenchContext context, LoyaltyStorage storage, LoyaltyServices services, Dictionary<string, int> audience, int count, CampaignRun run,
+        BenchContext context, LoyaltyStorage storage, IServiceProvider services, Dictionary<string, int> audience, int count, CampaignRun run,
         IReadOnlyList<JobReport> runs, JobCounts counts, long queued, IReadOnlyList<JobReport> again, CancellationToken cancellationToken)
     {
         var report = context.Report;
@@ -164,7 +167,7 @@ public static class FanOutScenario
         report.Check(Name, "one run started, the campaign's, and its counts are those of the members' traits", runs.Count == 1 && runs[0].Key == CampaignFanOut.Key(run) && counts.Equals(expected),
             $"runs started: {started}; job: {counts}; traits: {expected}");
 
-        var deliveries = storage.Ports.CampaignDeliveries;
+        var deliveries = services.GetRequiredService<ICampaignDeliveries>();
         var rows = new int[Shards];
         var recorded = new Dictionary<string, int>(StringComparer.Ordinal);
         var wrongRows = 0;
@@ -180,13 +183,14 @@ public static class FanOutScenario
         report.Check(Name, "the CampaignDeliveries rows of all shards are the segment's members, each once, with the coupon", Exactly(audience, recorded, out var rowProblems) && wrongRows == 0,
             $"{rows.Sum():N0} rows in {rows.Count(r => r > 0)} shards ({rows.Min():N0}–{rows.Max():N0} per shard), {audience.Count:N0} members expected; {rowProblems}; {wrongRows} with another channel or offer");
 
-        var (files, lines, wrongLines) = await ReadAudienceAsync(storage, audience, cancellationToken);
+        var (files, lines, wrongLines) = await ReadAudienceAsync(storage, services, audience, cancellationToken);
         report.Check(Name, "the NDJSON audience files hold each member of the segment exactly once, with the address and the rendered message", Exactly(audience, lines, out var lineProblems) && wrongLines.Count == 0,
             $"{files:N0} files, {lines.Values.Sum():N0} lines; {lineProblems}; {wrongLines.Count} wrong{(wrongLines.Count == 0 ? "" : $" (e.g. {string.Join("; ", wrongLines.Take(3))})")}");
 
         report.Check(Name, "one notification queued per delivery", queued == audience.Count, $"{queued:N0} delivery notifications, {audience.Count:N0} deliveries expected");
 
-        var campaign = Accepted(await services.Campaigns.GetAsync(ProgramId, CampaignId, cancellationToken), "status request").Campaign;
+        var campaign = Accepted(await services.GetRequiredService<ICampaignService>().GetAsync(ProgramId, CampaignId, cancellationToken),
+            "status request").Campaign;
         report.Check(Name, "the campaign ends completed, its one run finished", campaign is { Status: CampaignStatus.Completed, RunsStarted: 1, RunsCompleted: 1 },
             $"{campaign.Status.ToString().ToLowerInvariant()}, runs started {campaign.RunsStarted}, completed {campaign.RunsCompleted}");
         report.Check(Name, "a second CampaignScheduler.RunDueAsync starts nothing", again.Count == 0, $"{again.Count} runs started");
@@ -204,10 +208,10 @@ public static class FanOutScenario
 
     /// <summary>Every audience file of the campaign: lines per member id, and the lines that say something else than they should.</summary>
     private static async Task<(int Files, Dictionary<string, int> Lines, List<string> Wrong)> ReadAudienceAsync(
-        LoyaltyStorage storage, Dictionary<string, int> audience, CancellationToken cancellationToken)
+        LoyaltyStorage storage, IServiceProvider services, Dictionary<string, int> audience, CancellationToken cancellationToken)
     {
         var container = storage.Account.GetContainer(storage.Names.CampaignsContainer);
-        var names = await storage.Ports.CampaignDeliveries.ListExportsAsync(ProgramId, CampaignId, cancellationToken);
+        var names = await services.GetRequiredService<ICampaignDeliveries>().ListExportsAsync(ProgramId, CampaignId, cancellationToken);
         var message = Text.Replace("{firstName}", CalendarYearMembers.FirstName, StringComparison.Ordinal).Replace("{coupon}", Coupon, StringComparison.Ordinal);
         var lines = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var wrong = new ConcurrentQueue<string>();

@@ -1,3 +1,5 @@
+using Loyalty.Core.Application;
+using Microsoft.Extensions.DependencyInjection;
 using Loyalty.Storage.Tables;
 using Loyalty.Storage.Queues;
 using Azure.Storage.Blobs.Models;
@@ -239,12 +241,13 @@ public static class IngestScenario
         run.Resent += count;
     }
 
-    private static async Task<Dictionary<string, long>> InitialQualifyingAsync(Core.Application.LoyaltyServices services, Population population, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, long>> InitialQualifyingAsync(IServiceProvider services, Population population,
+        CancellationToken cancellationToken)
     {
         var initial = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (member, ct) =>
         {
-            var found = await services.Members.GetAsync(population.ProgramId, member.MemberId, ct);
+            var found = await services.GetRequiredService<IMemberService>().GetAsync(population.ProgramId, member.MemberId, ct);
             initial[member.MemberId] = found.IsValid ? found.Value.View.QualifyingPoints : throw new InvalidOperationException($"Member {member.MemberId} is missing.");
         });
         return new Dictionary<string, long>(initial, StringComparer.Ordinal);
@@ -261,7 +264,8 @@ public static class IngestScenario
         async Task SubmitAsync(BenchMember member)
         {
             var (receipt, qualifying) = run.Next(member);
-            var result = await counted.Receipts.SubmitAsync(run.Population.ProgramId, receipt, WireJson.Bytes(receipt), cancellationToken);
+            var result = await counted.GetRequiredService<IReceiptService>().SubmitAsync(run.Population.ProgramId, receipt, WireJson.Bytes(receipt),
+                cancellationToken);
             if (!result.IsValid || result.Value.Status != ReceiptStatus.Applied)
                 throw new InvalidOperationException($"Receipt {receipt.Id} was not applied: {(result.IsValid ? result.Value.Status.ToString() : string.Join("; ", result.Errors.Select(e => e.Message)))}");
             run.Expected.Add(member.MemberId, qualifying);
@@ -301,7 +305,7 @@ public static class IngestScenario
 
         counter.Reset();
         clock.Restart();
-        var handler = new ReceiptMessageHandler(counted.Receipts);
+        var handler = new ReceiptMessageHandler(counted.GetRequiredService<IReceiptService>());
         var receiving = context.Account(counter).GetQueue(sending.Name);
         var received = (await receiving.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), cancellationToken)).Value;
         if (received.Length != CountedMessages)
@@ -588,7 +592,8 @@ public static class IngestScenario
         }
     }
 
-    private static async Task VerifyAsync(BenchContext context, LoyaltyStorage storage, Core.Application.LoyaltyServices services, Run run, Dictionary<string, long> initial, CancellationToken cancellationToken)
+    private static async Task VerifyAsync(BenchContext context, LoyaltyStorage storage, IServiceProvider services, Run run, Dictionary<string,
+        long> initial, CancellationToken cancellationToken)
     {
         var population = run.Population;
         long wrong = 0, checkedMembers = 0;
@@ -597,7 +602,7 @@ public static class IngestScenario
         {
             await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (member, ct) =>
             {
-                var found = await services.Members.GetAsync(population.ProgramId, member.MemberId, ct);
+                var found = await services.GetRequiredService<IMemberService>().GetAsync(population.ProgramId, member.MemberId, ct);
                 var actual = found.IsValid ? found.Value.View.QualifyingPoints : -1;
                 var expected = initial[member.MemberId] + run.Expected.Of(member.MemberId);
                 if (actual != expected)

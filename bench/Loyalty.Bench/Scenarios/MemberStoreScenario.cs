@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using Azure.Data.Tables;
 using Loyalty.Bench.Infra;
@@ -27,7 +28,7 @@ public static class MemberStoreScenario
         var report = context.Report;
         var programId = "bench-members";
         var loaded = await BatchJobBench.LoadAsync(context, Name, programId, Members, new RequestCounter(), null, cancellationToken);
-        var (store, program) = (loaded.Storage.Ports.Members, loaded.Program);
+        var (store, program) = (loaded.Services.GetRequiredService<IMemberStore>(), loaded.Program);
         var ids = Enumerable.Range(0, Members).Select(n => loaded.Generator.PlanOf(n).MemberId).ToArray();
 
         foreach (var c in StorageScenario.Concurrencies)
@@ -52,11 +53,12 @@ public static class MemberStoreScenario
         }
 
         // Not through the scenario's stores: their request counter copies every transaction's body.
-        var uncounted = LoyaltyStorage.Create(context.Account(), LoyaltyResources.WithPrefix(context.Prefix(Name))).Ports.Members;
+        var uncounted = new ServiceCollection().AddLoyaltyStorage(context.Account(), LoyaltyResources.WithPrefix(context.Prefix(Name)))
+            .BuildServiceProvider().GetRequiredService<IMemberStore>();
         await AllocationsAsync(context, uncounted, program, ids, cancellationToken);
         await EntityShapesAsync(context, cancellationToken);
 
-        var reviews = loaded.Storage.Ports.Reviews;
+        var reviews = loaded.Services.GetRequiredService<IReviewStore>();
         await ScanAsync(context, "review index scan (ListDueAsync, every shard), per row", async ct =>
         {
             long rows = 0;

@@ -15,7 +15,7 @@ namespace Loyalty.Storage.Repositories;
 /// group transaction in the member's partition: the operation record insert (a duplicate fails the whole batch: idempotency
 /// for free), history and ledger inserts, and the profile write conditional on its ETag (a concurrent writer gets 412).
 /// </summary>
-internal sealed class TableMemberStore(TableClient table) : IMemberStore
+internal sealed class TableMemberStore(TableClient table) : IMemberStore, IMemberHistory, IMemberOutbox
 {
     /// <summary>Room kept in every transaction for a batch job's tally row (one job writes a member at a time).</summary>
     private const int TallyActions = 1;

@@ -89,17 +89,18 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Email = Email }, default), ApplicationErrors.MemberNotFound);
         Failed(await Members.ChooseVoucherAsync(programId, astrid, "after", 100m, default), ApplicationErrors.MemberNotFound);
         var key = new MemberKey(programId, 4, astrid);
-        var stored = (await Storage.Ports.Members.GetAsync(key, default))!;
+        var stored = (await Port<IMemberStore>().GetAsync(key, default))!;
         Assert.Equal((null, "", null, (DateOnly?)null), (stored.Profile.HouseholdId, stored.Profile.CardNumber, stored.Profile.FirstName, stored.State.Birthday));
         Assert.All(stored.Profile.Consents.Values, c => Assert.False(c.Granted));
-        Assert.Equal(3, (await Storage.Ports.Members.ListReceiptsAsync(key, 50, null, default)).Items.Count);
-        Assert.Contains(await Storage.Ports.Privacy.ListConsentHistoryAsync(key, default), c => c is { Channel: ConsentChannel.Email, Granted: false, Source: "erasure" });
+        Assert.Equal(3, (await Port<IMemberHistory>().ListReceiptsAsync(key, 50, null, default)).Items.Count);
+        Assert.Contains(await Port<IPrivacyStore>().ListConsentHistoryAsync(key, default), c => c is { Channel: ConsentChannel.Email, Granted: false,
+            Source: "erasure" });
 
         // The trail is ordered by time; entries of one instant have no order of their own.
         Clock.Advance(TimeSpan.FromMinutes(1));
         var again = Ok(await Privacy.EraseAsync(programId, astrid, "a second request", "key-other", default));
         Assert.Equal(Json(erased), Json(again));
-        Assert.Equal(stored.ConcurrencyToken, (await Storage.Ports.Members.GetAsync(key, default))!.ConcurrencyToken);
+        Assert.Equal(stored.ConcurrencyToken, (await Port<IMemberStore>().GetAsync(key, default))!.ConcurrencyToken);
         // Each request is on the trail with its own reason.
         Assert.Equal(["a second request", erased.Reason],
             Ok(await Privacy.ListAuditAsync(programId, astrid, new PageRequest(), default)).Items.Where(e => e.Action == "member.erasure").Select(e => e.Reason));
@@ -188,10 +189,10 @@ public class ExportAndErasureTests : LoyaltyStorageTest
     /// <summary>What the campaign fan-out writes when a campaign reaches a member: an operation record "campaign:…".</summary>
     private async Task RecordCampaignDeliveryAsync(MemberKey key)
     {
-        var member = (await Storage.Ports.Members.GetAsync(key, default))!;
+        var member = (await Port<IMemberStore>().GetAsync(key, default))!;
         var outcome = new Outcome { OperationId = CampaignOperation, MemberId = key.MemberId, TierBefore = member.State.Tier, TierAfter = member.State.Tier, Balance = member.State.Balance };
         var write = new MemberWrite(member.Profile, member.State, member.Activity, Start, member.ReviewOn, new OperationRecord(CampaignOperation, outcome));
-        Assert.Equal(CommitResult.Committed, await Storage.Ports.Members.CommitAsync(key, write, member.ConcurrencyToken, default));
+        Assert.Equal(CommitResult.Committed, await Port<IMemberStore>().CommitAsync(key, write, member.ConcurrencyToken, default));
     }
 
     /// <summary>The program's points: the sum of every member's balance, read from the profiles' flattened column.</summary>

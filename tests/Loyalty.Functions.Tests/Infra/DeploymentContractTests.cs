@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Loyalty.Core.Application.Receipts;
@@ -56,8 +57,9 @@ public sealed class DeploymentContractTests
         var configuration = new ConfigurationBuilder()
             .Add(new RecordingSource(AppSettings.Resolved(), read))
             .Build();
-        LoyaltyBackend? backend = null;
-        var failure = Record.Exception(() => backend = LoyaltyBackend.Create(configuration, TimeProvider.System));
+        var services = new ServiceCollection().AddLoyaltyStorage(configuration).AddLoyaltyApplication(configuration).BuildServiceProvider();
+        LoyaltyStorage? storage = null;
+        var failure = Record.Exception(() => storage = services.GetRequiredService<LoyaltyStorage>());
 
         Assert.DoesNotContain("Storage__ConnectionString", settings.Keys);
         var missing = read.Where(key => !Unset.ContainsKey(key)).Select(key => key.Replace(":", "__")).Where(key => !settings.ContainsKey(key)).ToList();
@@ -68,9 +70,9 @@ public sealed class DeploymentContractTests
 
         // And it really used the service URIs and the identity the app settings name, not the local emulator.
         var worker = AppSettings.Resolved();
-        Assert.Equal(new Uri(worker["Storage:TableServiceUri"]!), backend!.Storage.Account.TableEndpoint);
-        Assert.Equal(new Uri(worker["Storage:QueueServiceUri"]!), backend.Storage.Account.QueueEndpoint);
-        Assert.Equal(new Uri(worker["Storage:BlobServiceUri"]!), backend.Storage.Account.BlobEndpoint);
+        Assert.Equal(new Uri(worker["Storage:TableServiceUri"]!), storage!.Account.TableEndpoint);
+        Assert.Equal(new Uri(worker["Storage:QueueServiceUri"]!), storage.Account.QueueEndpoint);
+        Assert.Equal(new Uri(worker["Storage:BlobServiceUri"]!), storage.Account.BlobEndpoint);
         Assert.Contains("Storage:ClientId", read, StringComparer.OrdinalIgnoreCase);
         Assert.Equal("{storage.outputs.tableEndpoint}", Setting(settings, "Storage__TableServiceUri"));
         Assert.Equal(AppIdentityClientId, Setting(settings, "Storage__ClientId"));

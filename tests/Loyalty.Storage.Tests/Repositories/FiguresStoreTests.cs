@@ -25,15 +25,15 @@ public class FiguresStoreTests : LoyaltyStorageTest
             OpenVoucherValue = 250.50m,
             Totals = new MemberTotals { Receipts = 40, PointsEarned = 9_000, VouchersIssued = 5, VouchersRedeemed = 2, Upgrades = 3, Downgrades = 1 },
         };
-        await Storage.Ports.Figures.SaveAsync(programId, ShardFigures.Empty(night.AddDays(-1), 3, Start), default);
-        await Storage.Ports.Figures.SaveAsync(programId, first with { Enrolled = 11 }, default);
-        await Storage.Ports.Figures.SaveAsync(programId, first, default);
-        await Storage.Ports.Figures.SaveAsync("other" + programId, first with { Enrolled = 99 }, default);
+        await Port<IFiguresStore>().SaveAsync(programId, ShardFigures.Empty(night.AddDays(-1), 3, Start), default);
+        await Port<IFiguresStore>().SaveAsync(programId, first with { Enrolled = 11 }, default);
+        await Port<IFiguresStore>().SaveAsync(programId, first, default);
+        await Port<IFiguresStore>().SaveAsync("other" + programId, first with { Enrolled = 99 }, default);
 
-        var read = Assert.Single(await Storage.Ports.Figures.ListAsync(programId, night, default));
+        var read = Assert.Single(await Port<IFiguresStore>().ListAsync(programId, night, default));
         Assert.Equal(first.Tiers, read.Tiers);
         Assert.Equal(first with { Tiers = read.Tiers }, read);
-        Assert.Equal(2, (await Storage.Ports.Figures.ListAsync(programId, night.AddDays(-1), default)).Count);
+        Assert.Equal(2, (await Port<IFiguresStore>().ListAsync(programId, night.AddDays(-1), default)).Count);
     }
 
     /// <summary>Two nights of a program over the real stores: the second night's activity is exactly what happened between them.</summary>

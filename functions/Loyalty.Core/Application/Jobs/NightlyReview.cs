@@ -36,8 +36,8 @@ public sealed class NightlyReview : ShardedJob
     private readonly MemberBatches batches;
     private readonly IFiguresStore figures;
 
-    internal NightlyReview(
-        IProgramStore programStore, ProgramCache programs, IMemberStore members, IReviewStore reviews, IJobProgressStore progress,
+    public NightlyReview(
+        IProgramStore programStore, ProgramCache programs, IMemberStore members, IMemberOutbox outbox, IReviewStore reviews, IJobProgressStore progress,
         INotificationQueue notifications, TimeProvider time, NightlySchedule schedule, IFiguresStore figures)
         : base(JobName, programs, progress, time)
     {
@@ -45,7 +45,7 @@ public sealed class NightlyReview : ShardedJob
         this.programs = programs;
         this.members = members;
         this.reviews = reviews;
-        batches = new MemberBatches(members, notifications);
+        batches = new MemberBatches(members, outbox, notifications);
         Schedule = schedule;
         this.figures = figures;
     }

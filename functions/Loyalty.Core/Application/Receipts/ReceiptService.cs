@@ -17,6 +17,7 @@ namespace Loyalty.Core.Application.Receipts;
 public sealed class ReceiptService : IReceiptService
 {
     private readonly IMemberStore members;
+    private readonly IMemberHistory history;
     private readonly IdentityClaims identities;
     private readonly IParkedReceiptStore parked;
     private readonly IReceiptClaims claims;
@@ -31,14 +32,16 @@ public sealed class ReceiptService : IReceiptService
     /// <summary>Audit actions of an operator's handling of a parked receipt.</summary>
     public const string RetryAction = "receipt.parked_retry", DiscardAction = "receipt.parked_discard";
 
-    internal ReceiptService(
-        IMemberStore members, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims, IReceiptArchive archive, MemberCommits commits, ProgramCache programs,
+    public ReceiptService(
+        IMemberStore members, IMemberHistory history, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims,
+        IReceiptArchive archive, MemberCommits commits, ProgramCache programs,
         CampaignResponses responses, IAuditLog audit, Continuations continuations, TimeProvider time)
     {
         this.audit = audit;
         this.continuations = continuations;
         this.responses = responses;
         this.members = members;
+        this.history = history;
         this.identities = identities;
         this.parked = parked;
         this.claims = claims;
@@ -276,7 +279,7 @@ public sealed class ReceiptService : IReceiptService
         // receipts before ours was there: look again, now that it is.
         if (await ReplayParkedAsync(program, identity, cancellationToken) > 0 &&
             await identities.FindAsync(identity, cancellationToken) is { } owner &&
-            await members.GetOperationAsync(program.Member(owner), receipt.Id, cancellationToken) is { } record)
+            await history.GetOperationAsync(program.Member(owner), receipt.Id, cancellationToken) is { } record)
             return new ReceiptResult(receipt.Id, ReceiptStatus.Applied, owner, record.Outcome);
         return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
     }
@@ -295,9 +298,9 @@ public sealed class ReceiptService : IReceiptService
         // The purchase may have landed between our try and our parking, and looked for waiting returns before ours was
         // there: look again, now that it is.
         var key = program.Member(receipt.MemberId);
-        if (await members.GetOperationAsync(key, purchase.Value, cancellationToken) is null) return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
+        if (await history.GetOperationAsync(key, purchase.Value, cancellationToken) is null) return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
         await ReplayWaitingReturnsAsync(program, purchase.Value, cancellationToken);
-        return await members.GetOperationAsync(key, receipt.Id, cancellationToken) is { } record
+        return await history.GetOperationAsync(key, receipt.Id, cancellationToken) is { } record
             ? new ReceiptResult(receipt.Id, ReceiptStatus.Applied, receipt.MemberId, record.Outcome)
             : new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
     }

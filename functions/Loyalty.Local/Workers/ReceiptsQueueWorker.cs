@@ -12,7 +12,7 @@ using Loyalty.Storage.Repositories;
 
 namespace Loyalty.Local.Workers;
 
-/// <summary>Settings of <see cref="ReceiptQueueWorker"/>, from the <c>Receipts:Worker</c> configuration section.</summary>
+/// <summary>Settings of <see cref="ReceiptsQueueWorker"/>, from the <c>Receipts:Worker</c> configuration section.</summary>
 public sealed record ReceiptWorkerOptions
 {
     public const string Section = "Receipts:Worker";
@@ -74,7 +74,7 @@ public sealed record ReceiptWorkerOptions
     }
 }
 
-/// <summary>What a <see cref="ReceiptQueueWorker"/> has done since it started.</summary>
+/// <summary>What a <see cref="ReceiptsQueueWorker"/> has done since it started.</summary>
 /// <param name="Completed">Messages done and deleted (including those with rejected receipts).</param>
 /// <param name="RejectedReceipts">Receipts of completed messages written to the poison queue.</param>
 /// <param name="Poisoned">Whole messages written to the poison queue and deleted.</param>
@@ -96,7 +96,7 @@ public sealed record ReceiptWorkerCounts(long Received, long Completed, long Rej
 /// it goes to the poison queue (at once when it is unusable; after <see cref="ReceiptMessageHandler.MaxDeliveries"/>
 /// failed deliveries otherwise) while the others keep flowing.
 /// </summary>
-public sealed class ReceiptQueueWorker : BackgroundService
+public sealed class ReceiptsQueueWorker : BackgroundService
 {
     private static readonly TimeSpan MinIdleDelay = TimeSpan.FromMilliseconds(10);
     private const int MaxReceive = 32;
@@ -107,10 +107,11 @@ public sealed class ReceiptQueueWorker : BackgroundService
     private readonly ReceiptMessageHandler handler;
     private readonly ReceiptPoisonQueue poison;
     private readonly ReceiptWorkerOptions options;
-    private readonly ILogger<ReceiptQueueWorker> logger;
+    private readonly ILogger<ReceiptsQueueWorker> logger;
     private long received, completed, rejectedReceipts, poisoned, retriedLater, failed, released;
 
-    public ReceiptQueueWorker(LoyaltyStorage storage, IReceiptService receipts, ReceiptPoisonQueue poison, ReceiptWorkerOptions options, ILogger<ReceiptQueueWorker> logger)
+    public ReceiptsQueueWorker(LoyaltyStorage storage, IReceiptService receipts, ReceiptPoisonQueue poison, ReceiptWorkerOptions options,
+        ILogger<ReceiptsQueueWorker> logger)
     {
         ArgumentNullException.ThrowIfNull(storage);
         queue = storage.ReceiptsQueue;
