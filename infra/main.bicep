@@ -44,6 +44,9 @@ param memberTokenSigningKey string = newGuid()
 @description('The page of the app or web shop that member magic links open (it reads ?token=… and exchanges it at POST /api/v1/member-auth/tokens). Empty: e-mails carry the one-time code only.')
 param memberLinkBaseUrl string = ''
 
+@description('The program My pages signs members in to without an API key (MemberAuth:PagesProgramId). Empty: the key-less sign-in routes answer 404.')
+param pagesProgramId string = ''
+
 @description('Region of the static web app that serves the pages (web/): Static Web Apps are offered in a few regions only; its files are served from the global edge wherever it is.')
 @allowed([
   'westeurope'
@@ -113,6 +116,7 @@ var loyaltyTables = [
   'CampaignDeliveries'
   'MemberAuth' // one-time codes (as HMACs) and rate counters of member verification
   'Audit' // who read, exported or erased a member's personal data
+  'ProgramFigures' // the nightly review's count of every shard: the dashboard's figures
 ]
 var loyaltyQueues = [
   'receipts' // the local host's receipts transport; unused in Azure (Service Bus carries receipts), kept for parity
@@ -270,6 +274,7 @@ var appSettings = {
   // one-time-code HMACs (Loyalty.Hosting MemberAuthSettings; rotation in docs/deploy.md).
   MemberTokens__SigningKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.memberTokenSigningKeySecretUri})'
   MemberAuth__LinkBaseUrl: memberLinkBaseUrl
+  MemberAuth__PagesProgramId: pagesProgramId
 }
 
 // The pages (till, My pages, dashboard) as static files; docs/architecture.md says why not from the Functions app.

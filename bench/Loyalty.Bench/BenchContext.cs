@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Loyalty.Bench.Infra;
 using Loyalty.Core.Application;
 using Loyalty.HostProcess;
@@ -47,12 +48,14 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
 
     /// <summary>The product's own stores and services over the scenario's tables, as the hosts wire them.</summary>
     /// <param name="time">The services' clock; the system's if null.</param>
-    public async Task<(LoyaltyStorage Storage, LoyaltyServices Services)> ServicesAsync(
+    public async Task<(LoyaltyStorage Storage, IServiceProvider Services)> ServicesAsync(
         string prefix, RequestCounter? counter = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
-        var storage = LoyaltyStorage.Create(Account(counter), LoyaltyResources.WithPrefix(prefix));
+        var services = new ServiceCollection().AddSingleton(time ?? TimeProvider.System)
+            .AddLoyaltyStorage(Account(counter), LoyaltyResources.WithPrefix(prefix)).AddLoyaltyApplication().BuildServiceProvider();
+        var storage = services.GetRequiredService<LoyaltyStorage>();
         await storage.EnsureCreatedAsync(cancellationToken);
-        return (storage, storage.CreateServices(time ?? TimeProvider.System));
+        return (storage, services);
     }
 
     /// <summary>Starts the local host on this run's Azurite and the scenario's tables (started before seeding, so its start-up sweep finds nothing).</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Jobs;
-using Loyalty.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using static Loyalty.Cli.Failure;
 
 namespace Loyalty.Cli;
@@ -12,7 +13,7 @@ namespace Loyalty.Cli;
 /// </summary>
 internal static class JobCommands
 {
-    public static IEnumerable<Command> Create(Func<ParseResult, LoyaltyBackend> backend)
+    public static IEnumerable<Command> Create(Func<ParseResult, IServiceProvider> backend)
     {
         var program = new Option<string>("--program") { Description = "The program.", Required = true, Recursive = true };
         var date = new Option<string>("--date") { Description = "The night to review, yyyy-MM-dd (e.g. 2027-01-01: the night a calendar year's windows close).", Required = true, Recursive = true };
@@ -21,7 +22,7 @@ internal static class JobCommands
         var runNight = new Command("run", "Run (or resume) the nightly review of a date now; a night already complete is left as it is.") { ahead };
         runNight.SetAction(async (parse, ct) =>
         {
-            var nightly = backend(parse).Nightly;
+            var nightly = backend(parse).GetRequiredService<NightlyReview>();
             var request = await nightly.RequestAsync(parse.GetValue(program)!, parse.GetValue(date), parse.GetValue(ahead), ct);
             if (!request.IsValid) return Fail(request.Errors);
             if (request.Value.Progress.Complete)
@@ -37,7 +38,7 @@ internal static class JobCommands
         var nightProgress = new Command("progress", "Show the progress of a night's review per shard.");
         nightProgress.SetAction(async (parse, ct) =>
         {
-            var progress = await backend(parse).Nightly.ProgressAsync(parse.GetValue(program)!, parse.GetValue(date), ct);
+            var progress = await backend(parse).GetRequiredService<NightlyReview>().ProgressAsync(parse.GetValue(program)!, parse.GetValue(date), ct);
             return progress.IsValid ? Print(progress.Value) : Fail(progress.Errors);
         });
 
@@ -46,7 +47,7 @@ internal static class JobCommands
         var runCampaign = new Command("run", "Run a scheduled campaign's next occurrence now (or resume the run in progress).");
         runCampaign.SetAction(async (parse, ct) =>
         {
-            var scheduler = backend(parse).CampaignScheduler;
+            var scheduler = backend(parse).GetRequiredService<CampaignScheduler>();
             var started = await scheduler.StartNowAsync(parse.GetValue(program)!, parse.GetValue(campaignId), ct);
             if (!started.IsValid) return Fail(started.Errors);
             Console.WriteLine($"Run {started.Value.RunId} of campaign {started.Value.CampaignId}:");
@@ -57,7 +58,8 @@ internal static class JobCommands
         var campaignProgress = new Command("progress", "Show the progress of a campaign run per shard.") { runId };
         campaignProgress.SetAction(async (parse, ct) =>
         {
-            var progress = await backend(parse).CampaignScheduler.FanOut.ProgressAsync(parse.GetValue(program)!, parse.GetValue(campaignId), parse.GetValue(runId), ct);
+            var progress = await backend(parse).GetRequiredService<CampaignScheduler>().FanOut.ProgressAsync(parse.GetValue(program)!,
+                parse.GetValue(campaignId), parse.GetValue(runId), ct);
             return progress.IsValid ? Print(progress.Value) : Fail(progress.Errors);
         });
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application;
-using Loyalty.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using static Loyalty.Cli.Failure;
 
 namespace Loyalty.Cli;
@@ -10,7 +10,7 @@ namespace Loyalty.Cli;
 /// <summary><c>loyalty key create|list|revoke</c>. A secret is printed by create only: it is not stored, so nothing else could.</summary>
 internal static class KeyCommands
 {
-    public static Command Create(Func<ParseResult, LoyaltyBackend> backend)
+    public static Command Create(Func<ParseResult, IServiceProvider> backend)
     {
         var program = new Option<string>("--program") { Description = "The program the key is bound to.", Required = true, Recursive = true };
         var name = new Option<string>("--name") { Description = "What the key is for, e.g. 'store-12-tills'.", Required = true };
@@ -30,7 +30,8 @@ internal static class KeyCommands
         {
             if (!Scopes.TryParse(parse.GetValue(scopes)!.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), out var granted, out var unknown))
                 return Fail(unknown is null ? "Name at least one scope." : $"Unknown scope '{unknown}'; use pos, store, marketing or admin.");
-            var key = await backend(parse).ApiKeys.CreateAsync(parse.GetValue(program)!, parse.GetValue(name)!, granted, parse.GetValue(expires), ct);
+            var key = await backend(parse).GetRequiredService<IApiKeyService>().CreateAsync(parse.GetValue(program)!, parse.GetValue(name)!, granted,
+                parse.GetValue(expires), ct);
             if (!key.IsValid) return Fail(key.Errors);
             Console.WriteLine($"Key id: {key.Value.KeyId}{(key.Value.ExpiresAt is { } at ? $", expires {Time(at)}" : "")}");
             Console.WriteLine($"API key (shown once, store it now): {key.Value.Secret}");
@@ -41,7 +42,7 @@ internal static class KeyCommands
         var list = new Command("list", "List the program's keys (id, name, scopes, status, created, expires, last used); never their secrets.");
         list.SetAction(async (parse, ct) =>
         {
-            var keys = backend(parse).ApiKeys;
+            var keys = backend(parse).GetRequiredService<IApiKeyService>();
             var page = new PageRequest(pageSize);
             Console.WriteLine($"{"key id",-16}  {"name",-20}  {"scopes",-22}  {"status",-7}  {"created",-16}  {"expires",-16}  last used (±1 h)");
             while (true)
@@ -59,7 +60,7 @@ internal static class KeyCommands
         var revoke = new Command("revoke", "Revoke a key for good. Hosts cache successful look-ups for 30 s, so it may work that much longer.") { id };
         revoke.SetAction(async (parse, ct) =>
         {
-            var revoked = await backend(parse).ApiKeys.RevokeAsync(parse.GetValue(program)!, parse.GetValue(id)!, ct);
+            var revoked = await backend(parse).GetRequiredService<IApiKeyService>().RevokeAsync(parse.GetValue(program)!, parse.GetValue(id)!, ct);
             if (!revoked.IsValid) return Fail(revoked.Errors);
             Console.WriteLine($"Key {revoked.Value.KeyId} ({revoked.Value.Name}) revoked at {Time(revoked.Value.RevokedAt)}.");
             return 0;

@@ -6,8 +6,11 @@ using Loyalty.Cli.Pos;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application;
 using Loyalty.Core.Programs;
+using Loyalty.Core.Application.Demo;
 using Loyalty.Hosting;
+using Loyalty.Storage.Repositories;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using static Loyalty.Cli.Failure;
 
 // Storage comes from --storage, else the Storage__ConnectionString / Storage__*ServiceUri environment
@@ -23,7 +26,7 @@ var createProgram = new Command("create", "Create a program and its first admin 
 createProgram.SetAction(async (parse, ct) =>
 {
     var backend = Backend(parse);
-    await backend.EnsureCreatedAsync(ct);
+    await backend.GetRequiredService<LoyaltyStorage>().EnsureCreatedAsync(ct);
     ProgramDefinition? definition;
     try
     {
@@ -36,7 +39,7 @@ createProgram.SetAction(async (parse, ct) =>
     }
     if (definition is null || definition.ProgramId != parse.GetValue(programId))
         return Fail("The definition's programId must equal --id.");
-    var created = await backend.Programs.CreateAsync(new CreateProgram
+    var created = await backend.GetRequiredService<IProgramService>().CreateAsync(new CreateProgram
     {
         Definition = definition,
         Name = parse.GetValue(name)!,
@@ -44,7 +47,7 @@ createProgram.SetAction(async (parse, ct) =>
         Shards = parse.GetValue(shards),
     }, ct);
     if (!created.IsValid) return Fail(created.Errors);
-    var key = await backend.ApiKeys.CreateAsync(definition.ProgramId, "first-admin", Scope.Admin, ct);
+    var key = await backend.GetRequiredService<IApiKeyService>().CreateAsync(definition.ProgramId, "first-admin", Scope.Admin, ct);
     if (!key.IsValid) return Fail(key.Errors);
     Console.WriteLine($"Program '{definition.ProgramId}' created.");
     Console.WriteLine($"Admin API key (shown once, store it now): {key.Value.Secret}");
@@ -56,10 +59,10 @@ var seed = new Command("seed", "Create the demo program, demo members (resuming 
 seed.SetAction(async (parse, ct) =>
 {
     var backend = Backend(parse);
-    await backend.EnsureCreatedAsync(ct);
+    await backend.GetRequiredService<LoyaltyStorage>().EnsureCreatedAsync(ct);
     var count = parse.GetValue(members);
     // Nothing remembered: the previous demo keys are revoked and fresh ones printed, as only their secrets could reuse them.
-    foreach (var key in await backend.Demo.SeedAsync(count, [], new DemoSeedConsole(""), ct))
+    foreach (var key in await backend.GetRequiredService<DemoData>().SeedAsync(count, [], new DemoSeedConsole(""), ct))
         Console.WriteLine($"{key.Name,-15} {key.Secret}");
     return 0;
 });
@@ -76,10 +79,10 @@ foreach (var command in JobCommands.Create(Backend)) root.Subcommands.Add(comman
 root.Options.Add(storage);
 return await root.Parse(args).InvokeAsync();
 
-LoyaltyBackend Backend(ParseResult parse)
+IServiceProvider Backend(ParseResult parse)
 {
     var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
     if (parse.GetValue(storage) is { Length: > 0 } connectionString)
         configuration[$"{StorageSettings.Section}:ConnectionString"] = connectionString;
-    return LoyaltyBackend.Create(configuration, TimeProvider.System);
+    return new ServiceCollection().AddLoyaltyStorage(configuration).AddLoyaltyApplication(configuration).BuildServiceProvider();
 }

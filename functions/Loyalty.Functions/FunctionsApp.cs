@@ -3,6 +3,7 @@ using Loyalty.Functions.Http;
 using Loyalty.Functions.Startup;
 using Loyalty.Hosting;
 using Loyalty.Hosting.Receipts;
+using Loyalty.Storage.Repositories;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
@@ -49,9 +50,9 @@ public static class FunctionsApp
         builder.Services.AddLoyaltyTelemetry(builder.Configuration, ServiceName).UseFunctionsWorkerDefaults();
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddLoyaltyBackend(builder.Configuration);
+        builder.Services.AddLoyaltyStorage(builder.Configuration).AddLoyaltyApplication(builder.Configuration);
         builder.Services.AddLoyaltyApi();
-        builder.Services.AddSingleton(provider => new ReceiptPoisonQueue(provider.GetRequiredService<LoyaltyBackend>().Storage));
+        builder.Services.AddSingleton(provider => new ReceiptPoisonQueue(provider.GetRequiredService<LoyaltyStorage>()));
 
         // Creates missing tables, queues and containers in the background, as the local host does at start-up.
         builder.Services.AddHostedService<StorageStartup>();

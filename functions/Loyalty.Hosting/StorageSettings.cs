@@ -9,7 +9,7 @@ namespace Loyalty.Hosting;
 /// account key or a shared access signature) or the three service URIs with a managed identity (<c>TableServiceUri</c>,
 /// <c>QueueServiceUri</c>, <c>BlobServiceUri</c>, optional <c>ClientId</c> of a user-assigned identity), exactly as
 /// infra/main.bicep sets them. Nothing configured means the local emulator. Each host calls this once, through
-/// <see cref="LoyaltyBackend"/>, a singleton: the SDKs' clients (and their token cache) live as long as the process.
+/// <see cref="LoyaltyRegistration.AddLoyaltyStorage"/>: the SDKs' clients (and their token cache) live as long as the process.
 /// </summary>
 public static class StorageSettings
 {

@@ -1,13 +1,16 @@
 using Loyalty.Api.Endpoints;
 using Loyalty.Api.Http;
+using Loyalty.Core.Application;
 using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Hosting;
 using Loyalty.Hosting.Receipts;
 using Loyalty.Local;
 using Loyalty.Local.DevMail;
 using Loyalty.Local.Ui;
 using Loyalty.Local.Workers;
+using Loyalty.Storage.Repositories;
 using Microsoft.AspNetCore.Http.Features;
 
 var (seedDemo, configurationArgs) = HostArguments.Split(args);
@@ -22,26 +25,26 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
 builder.Services.AddLoyaltyOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddLoyaltyBackend(builder.Configuration);
+builder.Services.AddLoyaltyStorage(builder.Configuration).AddLoyaltyApplication(builder.Configuration);
 builder.Services.AddLoyaltyApi();
 builder.Services.AddSingleton<IJobStarter, LocalJobStarter>();
 builder.Services.AddWebPages(builder.Configuration, builder.Environment);
 
 // The background work of the local host (the Functions app has its own triggers for the same jobs).
-builder.Services.AddSingleton(provider => new ReceiptPoisonQueue(provider.GetRequiredService<LoyaltyBackend>().Storage));
+builder.Services.AddSingleton(provider => new ReceiptPoisonQueue(provider.GetRequiredService<LoyaltyStorage>()));
 var receiptWorker = ReceiptWorkerOptions.From(builder.Configuration);
 if (receiptWorker.Enabled)
 {
-    builder.Services.AddHostedService(provider => new ReceiptQueueWorker(
-        provider.GetRequiredService<LoyaltyBackend>().Storage,
-        provider.GetRequiredService<LoyaltyBackend>().Receipts,
+    builder.Services.AddHostedService(provider => new ReceiptsQueueWorker(
+        provider.GetRequiredService<LoyaltyStorage>(),
+        provider.GetRequiredService<IReceiptService>(),
         provider.GetRequiredService<ReceiptPoisonQueue>(),
         receiptWorker,
-        provider.GetRequiredService<ILogger<ReceiptQueueWorker>>()));
+        provider.GetRequiredService<ILogger<ReceiptsQueueWorker>>()));
 }
 
-OutboxWorker.Interval(builder.Configuration); // a bad setting fails here, not at the first tick
-builder.Services.AddHostedService<OutboxWorker>();
+MaintenanceWorker.Interval(builder.Configuration); // a bad setting fails here, not at the first tick
+builder.Services.AddHostedService<MaintenanceWorker>();
 var devMailbox = DevMailboxEndpoints.IsEnabled(builder.Configuration, builder.Environment);
 if (devMailbox)
     builder.Services.AddSingleton(new DevMailbox(builder.Configuration.GetValue(DevMailbox.SizeKey, 200)));
@@ -66,8 +69,8 @@ app.MapLoyaltyApi();
 if (devMailbox)
     app.MapDevMailbox();
 
-await app.Services.GetRequiredService<LoyaltyBackend>().EnsureCreatedAsync(CancellationToken.None);
-if (app.Services.GetRequiredService<LoyaltyBackend>().EphemeralSigningKey)
+await app.Services.GetRequiredService<LoyaltyStorage>().EnsureCreatedAsync(CancellationToken.None);
+if (app.Services.GetRequiredService<MemberAuthOptions>().EphemeralKeys)
     app.Logger.LogWarning("No MemberTokens:SigningKey is configured: member tokens are signed with a random key made at start-up, so they stop working when this process stops. Fine on a laptop; set the key anywhere else (docs/privacy.md).");
 
 if (seedDemo)

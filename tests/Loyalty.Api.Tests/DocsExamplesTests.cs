@@ -37,7 +37,7 @@ public sealed partial class DocsExamplesTests(DemoApiFactory factory) : IClassFi
     {
         var examples = Examples(Repo.Read("docs/api.md")).ToList();
         Assert.True(examples.Count >= 20, $"Only {examples.Count} examples found in docs/api.md; is the format still '```', curl …, '# status'?");
-        var keys = await factory.Services.GetRequiredService<LoyaltyBackend>().Demo.SeedAsync(5, [], null, CancellationToken.None);
+        var keys = await factory.Services.GetRequiredService<DemoData>().SeedAsync(5, [], null, CancellationToken.None);
         var adminKey = keys.Single(k => k.Scopes == Scope.Admin).Secret;
         var client = factory.CreateClient();
 

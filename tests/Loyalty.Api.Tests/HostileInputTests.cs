@@ -173,7 +173,7 @@ public sealed class HostileInputTests(HostileInputFactory factory) : IClassFixtu
     /// </summary>
     private async Task<HashSet<string>> SnapshotAsync()
     {
-        var storage = factory.Services.GetRequiredService<LoyaltyBackend>().Storage;
+        var storage = factory.Services.GetRequiredService<LoyaltyStorage>();
         var tables = typeof(LoyaltyResources).GetProperties()
             .Where(p => p.PropertyType == typeof(string) && !p.Name.EndsWith("Queue", StringComparison.Ordinal) && !p.Name.EndsWith("Container", StringComparison.Ordinal))
             .Select(p => (string)p.GetValue(storage.Names)!);

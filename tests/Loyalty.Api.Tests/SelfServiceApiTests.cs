@@ -1,3 +1,4 @@
+using Loyalty.Storage.Repositories;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -408,7 +409,7 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
     /// <summary>The code sent to <paramref name="destination"/>, taken off the notifications queue as the sender would (with everything else on it).</summary>
     private async Task<MemberCodeIssued> CodeForAsync(string programId, string destination)
     {
-        var codes = await Samples.TakeCodesAsync(factory.Services.GetRequiredService<LoyaltyBackend>().Storage.NotificationsQueue);
+        var codes = await Samples.TakeCodesAsync(factory.Services.GetRequiredService<LoyaltyStorage>().NotificationsQueue);
         return Assert.Single(codes, c => c.ProgramId == programId && c.Destination == destination);
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Identities;
 using Loyalty.Core.Application.Ports;
@@ -87,7 +88,7 @@ public class MemberServiceTests : LoyaltyStorageTest
     {
         var programId = await CreateProgramAsync();
         var orphan = new IdentityKey(programId, IdentityKind.Phone, "+46701234567");
-        Assert.NotNull(await Storage.Ports.Identities.TryInsertAsync(orphan, MemberIds.Generate(), Clock.GetUtcNow(), default));
+        Assert.NotNull(await Port<IIdentityStore>().TryInsertAsync(orphan, MemberIds.Generate(), Clock.GetUtcNow(), default));
 
         // Young: it may be an enrolment still writing its member.
         Failed(await Members.EnrolAsync(programId, new EnrolMember { Phone = "0701234567" }, default), ApplicationErrors.IdentityTaken);
@@ -95,7 +96,7 @@ public class MemberServiceTests : LoyaltyStorageTest
 
         Clock.Advance(IdentityClaims.OrphanAfter + TimeSpan.FromSeconds(1));
         var member = await EnrolAsync(programId, new EnrolMember { Phone = "0701234567" });
-        Assert.Equal(member.Profile.MemberId, (await Storage.Ports.Identities.GetAsync(orphan, default))!.MemberId);
+        Assert.Equal(member.Profile.MemberId, (await Port<IIdentityStore>().GetAsync(orphan, default))!.MemberId);
         Assert.Equal(member.Profile.MemberId, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0701234567" }, default)).Profile.MemberId);
     }
 
@@ -128,7 +129,7 @@ public class MemberServiceTests : LoyaltyStorageTest
         // The old number is free for someone else; the failed attempt above left the other member's number alone.
         await EnrolAsync(programId, new EnrolMember { Phone = "0701234567" });
         Assert.Equal(other, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0709999999" }, default)).Profile.MemberId);
-        var stored = await Storage.Ports.Members.GetAsync(new MemberKey(programId, 8, member), default);
+        var stored = await Port<IMemberStore>().GetAsync(new MemberKey(programId, 8, member), default);
         Assert.Equal(new DateOnly(1990, 5, 1), stored!.State.Birthday);
     }
 
@@ -184,10 +185,8 @@ public class MemberServiceTests : LoyaltyStorageTest
     {
         var programId = await CreateProgramAsync();
         // The welcome voucher's notification goes out after the member is written; the host stops just then.
-        var stopping = LoyaltyServices.Create(Storage.Ports with
-        {
-            Notifications = FailingPort<INotificationQueue>.Wrap(Storage.Ports.Notifications, _ => new OperationCanceledException()),
-        }, Clock);
+        var stopping = CreateServices(s => s.AddSingleton(FailingPort<INotificationQueue>.Wrap(Port<INotificationQueue>(),
+            _ => new OperationCanceledException())));
         await Assert.ThrowsAsync<OperationCanceledException>(() => stopping.Members.EnrolAsync(programId, new EnrolMember { Phone = "0701234567" }, default));
 
         Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0701234567" }, default));

@@ -1,3 +1,4 @@
+using Loyalty.Core.Application.Ports;
 using Azure.Data.Tables;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application;
@@ -53,7 +54,7 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
     {
         // Stored as it was accepted before the bounds existed: straight into the store, as an old deployment left it.
         var generous = Definition("zoo") with { Earn = new() { PointsPerCurrencyUnit = 1_000_000_000_000m } };
-        Assert.True(await Storage.Ports.Programs.CreateAsync(new Core.Application.Ports.ProgramSettings("zoo", "Zoo", "SE", 4, Start), generous, default));
+        Assert.True(await Port<IProgramStore>().CreateAsync(new Core.Application.Ports.ProgramSettings("zoo", "Zoo", "SE", 4, Start), generous, default));
         Failed(await Services.Programs.CreateAsync(new CreateProgram { Definition = generous with { ProgramId = "zoo2" }, Name = "Zoo" }, default), ErrorCodes.OutOfRange);
 
         Assert.Equal([1], Ok(await Services.Programs.GetAsync("zoo", default)).Versions);
@@ -111,7 +112,7 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
 
         // Only the hash is stored. (The secret is base64url, so it may itself hold or start with '_': it is parsed, not split.)
         Assert.True(ApiKeySecret.TryParse(issued.Secret, out var parsed));
-        var stored = await Storage.Ports.ApiKeys.GetAsync(issued.KeyId, default);
+        var stored = await Port<IApiKeyStore>().GetAsync(issued.KeyId, default);
         Assert.Equal(parsed.Hash(), stored!.Hash);
         Assert.DoesNotContain(parsed.Secret, stored.Hash, StringComparison.Ordinal);
     }

@@ -63,11 +63,11 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
         for (var i = 1; i <= 5; i++)
         {
             Clock.Advance(TimeSpan.FromMinutes(1));
-            var stored = (await Storage.Ports.Members.GetAsync(key, default))!;
+            var stored = (await Port<IMemberStore>().GetAsync(key, default))!;
             var outcome = new Outcome { OperationId = $"r{i}", MemberId = member, TierBefore = "Bronze", TierAfter = "Bronze" };
             var receipt = new ReceiptSummary($"r{i}", Clock.GetUtcNow(), "store-1", "store", 100m * i, "SEK", null, outcome);
             var write = new MemberWrite(stored.Profile, stored.State, stored.Activity, Clock.GetUtcNow(), stored.ReviewOn, new OperationRecord($"r{i}", outcome), [], receipt);
-            Assert.Equal(CommitResult.Committed, await Storage.Ports.Members.CommitAsync(key, write, stored.ConcurrencyToken, default));
+            Assert.Equal(CommitResult.Committed, await Port<IMemberStore>().CommitAsync(key, write, stored.ConcurrencyToken, default));
         }
 
         var pages = await ReadAllAsync(page => Members.ListReceiptsAsync(programId, member, page, default), pageSize: 2);
@@ -122,12 +122,12 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
     private async Task GivePointsAsync(string programId, string memberId, long points)
     {
         var key = new MemberKey(programId, Shards, memberId);
-        var stored = (await Storage.Ports.Members.GetAsync(key, default))!;
+        var stored = (await Port<IMemberStore>().GetAsync(key, default))!;
         var month = new DateOnly(Start.Year, Start.Month, 1);
         var state = stored.State with { Balance = stored.State.Balance + points, Lots = [.. stored.State.Lots, new MonthPoints(month, points)] };
         var write = new MemberWrite(stored.Profile, state, stored.Activity, Clock.GetUtcNow(), stored.ReviewOn);
-        Assert.Equal(CommitResult.Committed, await Storage.Ports.Members.CommitAsync(key, write, stored.ConcurrencyToken, default));
+        Assert.Equal(CommitResult.Committed, await Port<IMemberStore>().CommitAsync(key, write, stored.ConcurrencyToken, default));
         // The token is single-use: a second write from the same read loses.
-        Assert.Equal(CommitResult.Conflict, await Storage.Ports.Members.CommitAsync(key, write, stored.ConcurrencyToken, default));
+        Assert.Equal(CommitResult.Conflict, await Port<IMemberStore>().CommitAsync(key, write, stored.ConcurrencyToken, default));
     }
 }

@@ -1,3 +1,6 @@
+using Loyalty.Core.Application.MemberAuth;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Application;
 using Loyalty.Functions.Tests.Infra;
 using Loyalty.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,13 +29,14 @@ public sealed class FunctionsContainerTests
         // What handlers and triggers resolve at their first call (ours: the backend and its services, API-key
         // authentication, …), and what the host resolves as it starts.
         var ours = registrations.Select(r => r.ServiceType).Where(t => t.Assembly.GetName().Name!.StartsWith("Loyalty.", StringComparison.Ordinal)).Distinct().ToList();
-        Assert.Contains(typeof(LoyaltyBackend), ours);
+        Assert.Contains(typeof(IMemberService), ours);
+        Assert.Contains(typeof(IMemberStore), ours);
         foreach (var service in ours)
             Assert.True(scope.ServiceProvider.GetService(service) is not null, $"{service} did not resolve.");
         Assert.Contains(host.Services.GetServices<IHostedService>(), service => service is Startup.StorageStartup);
 
         // The resolved Key Vault secret signs member tokens; without it each instance would make up its own key.
-        Assert.False(host.Services.GetRequiredService<LoyaltyBackend>().EphemeralSigningKey);
+        Assert.False(host.Services.GetRequiredService<MemberAuthOptions>().EphemeralKeys);
     }
 
     /// <summary>

@@ -60,11 +60,11 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
 
     private sealed record Answer(int Status, JsonNode? Json, IHeaderDictionary Headers, string Text);
 
-    private LoyaltyBackend Backend => host.Services.GetRequiredService<LoyaltyBackend>();
+    private IServiceProvider Backend => host.Services;
 
     public async Task InitializeAsync()
     {
-        await Backend.EnsureCreatedAsync(CancellationToken.None);
+        await Backend.Storage.EnsureCreatedAsync(CancellationToken.None);
         var keys = await Backend.Demo.SeedAsync(3, [], null, CancellationToken.None);
         adminKey = keys.Single(k => k.Scopes == Scope.Admin).Secret;
         jobs = await DurableJobs.StartAsync(host.Services);
@@ -225,6 +225,8 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         await CallAsync("RunNightlyReview", 202, route: date);
         await FinishedAsync(NightlyReview.Key(DemoProgram.Id, night));
         Assert.True((bool)(await CallAsync("GetNightlyReview", 200, route: date)).Json!["complete"]!);
+        Assert.Equal(date["date"], (string?)(await CallAsync("GetProgramFigures", 200, query: "?days=7")).Json!["asOf"]);
+        await CallAsync("GetProgramFigures", 400, query: "?days=0");
 
         await CallAsync("EraseMe", 400, Caller.Member, token: pagesToken, body: new { });
         await CallAsync("EraseMe", 200, Caller.Member, token: pagesToken, body: new { confirm = true });

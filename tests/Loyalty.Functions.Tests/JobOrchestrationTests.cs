@@ -45,9 +45,9 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
     public JobOrchestrationTests() =>
         app = FunctionsHost.Build(new Dictionary<string, string?> { ["Storage:ConnectionString"] = Azurite.ConnectionString, ["Storage:Prefix"] = UniqueName.Table("jo") }, time: clock);
 
-    private LoyaltyBackend Backend => app.Services.GetRequiredService<LoyaltyBackend>();
+    private IServiceProvider Backend => app.Services;
 
-    public Task InitializeAsync() => Backend.EnsureCreatedAsync(CancellationToken.None);
+    public Task InitializeAsync() => Backend.Storage.EnsureCreatedAsync(CancellationToken.None);
 
     public Task DisposeAsync()
     {
@@ -95,8 +95,8 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
     {
         var population = await EnrolPopulationAsync("fan", shards: 2, count: 240);
         var run = await ScheduleCampaignAsync("fan", "runners");
-        var counting = new HookedProgress(Backend.Storage.Ports.JobProgress, (_, _) => Task.CompletedTask);
-        var fanOut = LoyaltyServices.Create(Backend.Storage.Ports with { JobProgress = counting }, clock).CampaignScheduler.FanOut;
+        var counting = new HookedProgress(Backend.GetRequiredService<IJobProgressStore>(), (_, _) => Task.CompletedTask);
+        var fanOut = TestServices.Create(Backend, clock, s => s.AddSingleton<IJobProgressStore>(counting)).CampaignScheduler.FanOut;
         // One chunk of 100 members per activity call: a shard of more calls its activity again.
         await using var jobs = await DurableJobs.StartAsync(app.Services, DurableJobs.Quick with { Slice = new ShardSlice(TimeSpan.FromHours(1), MaxChunks: 1) }, fanOut);
 
@@ -124,9 +124,9 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
     {
         var seeded = await SeedNightAsync("flaky", shards: 4, members: 60);
         var failed = 0;
-        var flaky = new HookedProgress(Backend.Storage.Ports.JobProgress, (_, shard) =>
+        var flaky = new HookedProgress(Backend.GetRequiredService<IJobProgressStore>(), (_, shard) =>
             shard == 2 && Interlocked.Increment(ref failed) == 1 ? throw new IOException("The storage account is busy.") : Task.CompletedTask);
-        var nightly = LoyaltyServices.Create(Backend.Storage.Ports with { JobProgress = flaky }, clock).Nightly;
+        var nightly = TestServices.Create(Backend, clock, s => s.AddSingleton<IJobProgressStore>(flaky)).Nightly;
         await using var jobs = await DurableJobs.StartAsync(app.Services, DurableJobs.Quick, nightly);
 
         await jobs.Functions.NightlyReviewTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
@@ -147,13 +147,13 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var held = 0;
         // Shard 1's first call waits, so the run is still going when it is terminated.
-        var gate = new HookedProgress(Backend.Storage.Ports.JobProgress, async (_, shard) =>
+        var gate = new HookedProgress(Backend.GetRequiredService<IJobProgressStore>(), async (_, shard) =>
         {
             if (shard != 1 || Interlocked.Increment(ref held) != 1) return;
             reached.SetResult();
             await release.Task;
         });
-        var fanOut = LoyaltyServices.Create(Backend.Storage.Ports with { JobProgress = gate }, clock).CampaignScheduler.FanOut;
+        var fanOut = TestServices.Create(Backend, clock, s => s.AddSingleton<IJobProgressStore>(gate)).CampaignScheduler.FanOut;
         await using var jobs = await DurableJobs.StartAsync(app.Services, DurableJobs.Quick, fanOut);
         var id = CampaignFanOut.Key(run).InstanceId();
 
@@ -189,8 +189,8 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
     public async Task A_run_failing_for_good_is_restarted_after_growing_delays_then_given_up_visibly_until_an_operator_runs_it()
     {
         await SeedNightAsync("broken", shards: 1, members: 5);
-        var broken = new HookedProgress(Backend.Storage.Ports.JobProgress, (_, _) => throw new IOException("The storage account is gone."));
-        var nightly = LoyaltyServices.Create(Backend.Storage.Ports with { JobProgress = broken }, clock).Nightly;
+        var broken = new HookedProgress(Backend.GetRequiredService<IJobProgressStore>(), (_, _) => throw new IOException("The storage account is gone."));
+        var nightly = TestServices.Create(Backend, clock, s => s.AddSingleton<IJobProgressStore>(broken)).Nightly;
         await using var jobs = await DurableJobs.StartAsync(app.Services, DurableJobs.Quick, nightly);
         var id = NightlyReview.Key("broken", Night).InstanceId();
         var policy = Backend.Restarts.Policy;
@@ -291,7 +291,8 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
             writes.Add(new MemberBatchWrite(key, new MemberWrite(profile, book.State, new MemberActivity(), SeededAt, filed), null));
             seeded.Add(new Seeded(key, book.State, filed, filed <= Night ? MemberReview.ReviewAt(book.State, program, Night).State : book.State));
         }
-        Assert.All(await Backend.Storage.Ports.Members.CommitManyAsync(writes, CancellationToken.None), r => Assert.Equal(CommitResult.Committed, r));
+        Assert.All(await Backend.GetRequiredService<IMemberStore>().CommitManyAsync(writes, CancellationToken.None),
+            r => Assert.Equal(CommitResult.Committed, r));
         clock.SetUtcNow(NightAt);
         return seeded;
     }
@@ -299,7 +300,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
     /// <summary>Every member due is in the state the pure domain gives and filed after the night; nobody else was touched.</summary>
     private async Task AssertReviewedAsync(List<Seeded> seeded)
     {
-        var stored = (await Backend.Storage.Ports.Members.GetManyAsync([.. seeded.Select(m => m.Key)], CancellationToken.None))
+        var stored = (await Backend.GetRequiredService<IMemberStore>().GetManyAsync([.. seeded.Select(m => m.Key)], CancellationToken.None))
             .ToDictionary(m => m.Profile.MemberId, StringComparer.Ordinal);
         var wrong = seeded
             .Where(m => LoyaltyJson.Serialize(stored[m.Key.MemberId].State) != LoyaltyJson.Serialize(m.Expected)
@@ -354,7 +355,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         var shards = Ok(await Backend.Programs.GetAsync(run.ProgramId, CancellationToken.None)).Shards;
         var delivered = new List<string>();
         for (var shard = 0; shard < shards; shard++)
-            delivered.AddRange((await Backend.Storage.Ports.CampaignDeliveries.ListAsync(run, shard, CancellationToken.None)).Select(d => d.MemberId));
+            delivered.AddRange((await Backend.GetRequiredService<ICampaignDeliveries>().ListAsync(run, shard, CancellationToken.None)).Select(d => d.MemberId));
         Assert.Equal(expected, delivered.Order(StringComparer.Ordinal));
         foreach (var member in population)
         {

@@ -1,3 +1,5 @@
+using Loyalty.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Ports;
@@ -25,7 +27,7 @@ public sealed class HostKilledMidPurchaseTests(ITestOutputHelper output) : Worke
         var member = (await EnrolAsync(1))[0];
         var purchase = Purchase("h-1", member, 60m, quantity: 2);
         await SendAsync(Message(purchase));
-        var killed = new DiesAfterClaim(Backend.Storage.Ports.ReceiptClaims, purchase.Id);
+        var killed = new DiesAfterClaim(Backend.GetRequiredService<IReceiptClaims>(), purchase.Id);
         var doomed = await StartWorkerAsync(new ReceiptWorkerOptions { VisibilityTimeout = TimeSpan.FromSeconds(4) }, ServicesOver(killed));
         await killed.Died.Task.WaitAsync(Timeout);
         await doomed.StopAsync(CancellationToken.None);
@@ -51,7 +53,7 @@ public sealed class HostKilledMidPurchaseTests(ITestOutputHelper output) : Worke
         var returnMessage = Encoding.UTF8.GetBytes(Message(Return("b-1-back", purchase, 1)));
         var handler = new ReceiptMessageHandler(Backend.Receipts);
 
-        var killed = new DiesAfterClaim(Backend.Storage.Ports.ReceiptClaims, purchase.Id);
+        var killed = new DiesAfterClaim(Backend.GetRequiredService<IReceiptClaims>(), purchase.Id);
         var failure = await Assert.ThrowsAsync<IOException>(() => new ReceiptMessageHandler(ServicesOver(killed)).HandleAsync(purchaseMessage, "purchase", 1, 8, CancellationToken.None));
         Assert.Equal(SettlementAction.Abandon, ReceiptSettlement.Failed(failure, 1, shuttingDown: false).Action);
 
@@ -96,7 +98,7 @@ public sealed class HostKilledMidPurchaseTests(ITestOutputHelper output) : Worke
 
     /// <summary>The receipt service of a host whose receipt-id claims go through <paramref name="claims"/>.</summary>
     private IReceiptService ServicesOver(IReceiptClaims claims) =>
-        LoyaltyServices.Create(Backend.Storage.Ports with { ReceiptClaims = claims }, TimeProvider.System).Receipts;
+        TestServices.Create(Backend, TimeProvider.System, s => s.AddSingleton<IReceiptClaims>(claims)).Receipts;
 
     private static T Ok<T>(Result<T> result)
     {

@@ -46,7 +46,7 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : WorkerTest(o
             // Messages the killed host held reappear after this; it is renewed while a message is being handled.
             ["Receipts__Worker__VisibilityTimeout"] = "00:00:05",
             ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__LogLevel__Loyalty.Local.Workers.ReceiptQueueWorker"] = "Information",
+            ["Logging__LogLevel__Loyalty.Local.Workers.ReceiptsQueueWorker"] = "Information",
         };
         var clock = Stopwatch.StartNew();
 

@@ -1,3 +1,4 @@
+using Loyalty.Testing;
 using Loyalty.Local;
 using Loyalty.Local.DevMail;
 using Loyalty.Local.Workers;
@@ -16,7 +17,7 @@ public sealed class NotificationLogWorkerTests(ITestOutputHelper output) : Worke
         await EnrolAsync(30);
         var logger = new ListLogger();
         var mailbox = new DevMailbox(200);
-        using var worker = new NotificationLogWorker(Backend, logger, TimeProvider.System, mailbox);
+        using var worker = new NotificationLogWorker(Backend.Storage, logger, TimeProvider.System, mailbox);
         await worker.StartAsync(CancellationToken.None);
         await worker.Idle.WaitAsync(TimeSpan.FromSeconds(30));
         await worker.StopAsync(CancellationToken.None);

@@ -1,3 +1,4 @@
+using Loyalty.Testing;
 using System.Text;
 using Loyalty.Hosting.Receipts;
 using Loyalty.Storage.Queues;

@@ -1,3 +1,4 @@
+using Loyalty.Testing;
 using System.Diagnostics;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Receipts;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Text.Json;
 using Loyalty.Core.Application;
@@ -20,17 +21,17 @@ namespace Loyalty.Local.Tests;
 /// <summary>
 /// Each test gets its own <c>Storage:Prefix</c> (so its own queues and tables, and test classes run in parallel), a
 /// demo-shaped program of its own, and helpers to enrol members, send <c>loyalty.receipt.v1</c> messages and run
-/// <see cref="ReceiptQueueWorker"/>s. Everything the prefix names is deleted afterwards, keeping Azurite's total
+/// <see cref="ReceiptsQueueWorker"/>s. Everything the prefix names is deleted afterwards, keeping Azurite's total
 /// queue depth (which slows every queue operation) low.
 /// </summary>
 public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly List<ReceiptQueueWorker> workers = [];
+    private readonly List<ReceiptsQueueWorker> workers = [];
 
     protected string Prefix { get; } = UniqueName.Table("local");
     protected string ProgramId { get; } = "p" + Guid.NewGuid().ToString("N")[..12];
     protected ITestOutputHelper Output { get; } = output;
-    protected LoyaltyBackend Backend { get; private set; } = null!;
+    protected IServiceProvider Backend { get; private set; } = null!;
     protected QueueClient Receipts => Backend.Storage.ReceiptsQueue;
     protected QueueClient Poison => Backend.Storage.ReceiptsPoisonQueue;
 
@@ -44,8 +45,8 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
             ["Storage:ConnectionString"] = Azurite.ConnectionString,
             ["Storage:Prefix"] = Prefix,
         }).Build();
-        Backend = LoyaltyBackend.Create(configuration, TimeProvider.System);
-        await Backend.EnsureCreatedAsync(CancellationToken.None);
+        Backend = new ServiceCollection().AddLoyaltyStorage(configuration).AddLoyaltyApplication(configuration).BuildServiceProvider();
+        await Backend.Storage.EnsureCreatedAsync(CancellationToken.None);
         var created = await Backend.Programs.CreateAsync(new CreateProgram
         {
             Definition = DemoProgram.Definition(DateTimeOffset.UtcNow.AddYears(-1)) with { ProgramId = ProgramId },
@@ -72,14 +73,14 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>Starts a worker over this test's queues; it is stopped when the test ends.</summary>
-    protected async Task<ReceiptQueueWorker> StartWorkerAsync(ReceiptWorkerOptions? options = null, IReceiptService? receipts = null)
+    protected async Task<ReceiptsQueueWorker> StartWorkerAsync(ReceiptWorkerOptions? options = null, IReceiptService? receipts = null)
     {
-        var worker = new ReceiptQueueWorker(
+        var worker = new ReceiptsQueueWorker(
             Backend.Storage,
             receipts ?? Backend.Receipts,
             new ReceiptPoisonQueue(Backend.Storage),
             options ?? new ReceiptWorkerOptions(),
-            new OutputLogger<ReceiptQueueWorker>(Output));
+            new OutputLogger<ReceiptsQueueWorker>(Output));
         workers.Add(worker);
         await worker.StartAsync(CancellationToken.None);
         return worker;

@@ -11,6 +11,7 @@ using Loyalty.Core.Validation;
 using Loyalty.Core.Vouchers;
 using Loyalty.Storage.Repositories;
 using Loyalty.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Loyalty.Testing;
@@ -20,16 +21,30 @@ public abstract class LoyaltyStorageTest : AzuriteTest
 {
     protected static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
 
+    private readonly LoyaltyResources names = LoyaltyResources.WithPrefix(UniqueName.Table("lf"));
+
     protected LoyaltyStorageTest()
     {
-        Storage = LoyaltyStorage.Create(Account, LoyaltyResources.WithPrefix(UniqueName.Table("lf")));
-        Services = Storage.CreateServices(Clock);
+        Services = CreateServices();
+        Storage = Services.GetRequiredService<LoyaltyStorage>();
     }
 
     protected FakeTimeProvider Clock { get; } = new(Start);
     protected LoyaltyStorage Storage { get; }
-    protected LoyaltyServices Services { get; }
+
+    /// <summary>The container as the hosts build it, over this test's storage and clock.</summary>
+    protected IServiceProvider Services { get; }
+
     protected IMemberService Members => Services.Members;
+
+    /// <summary>
+    /// Another container over the same storage (a second host); <paramref name="replace"/> registers what the test
+    /// substitutes (a failing port, other options), which wins over the registration it replaces.
+    /// </summary>
+    protected IServiceProvider CreateServices(Action<IServiceCollection>? replace = null) => TestServices.Create(Account, names, Clock, replace);
+
+    /// <summary>A storage port of this test's container.</summary>
+    protected T Port<T>() where T : notnull => Services.GetRequiredService<T>();
 
     public override async Task InitializeAsync()
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Loyalty.Storage.Repositories;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -52,6 +54,45 @@ public sealed class MeTests(UiHost host) : IClassFixture<UiHost>
         await Expect(page.Locator("[data-field=receipts] li").First).ToHaveAttributeAsync("data-points", bought["outcome"]!["pointsEarned"]!.ToString());
         await Pages.AssertAccessibleAsync(page);
         await Pages.ScreenshotAsync(page, "me");
+    }
+
+    [BrowserFact]
+    public async Task A_browser_in_swedish_gets_my_pages_in_swedish_with_swedish_numbers()
+    {
+        var bought = await host.BuyAsync(new { email = "member2@example.com" }, 12_400m);
+        var page = await host.NewPageAsync("sv-SE", Phone);
+        await page.GotoAsync("/me/");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "sv");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Mina sidor");
+        await Expect(page.Locator("label[for=identifier]")).ToHaveTextAsync("Telefon eller e-post");
+        await SignInAsync(page, "member2@example.com");
+
+        var balance = (long)bought["outcome"]!["balance"]!;
+        Assert.True(balance >= 1_000, "A balance under 1 000 has no digit grouping to tell Swedish from English.");
+        var swedish = balance.ToString("N0", CultureInfo.GetCultureInfo("sv-SE"));
+        await Expect(page.Locator("[data-field=balance]")).ToHaveAttributeAsync("data-value", balance.ToString(CultureInfo.InvariantCulture));
+        await Expect(page.Locator("[data-field=balance]")).ToContainTextAsync(swedish);
+        await Expect(page.Locator("[data-field=balance]")).ToContainTextAsync("poäng");
+        await Pages.AssertAccessibleAsync(page);
+    }
+
+    [BrowserFact]
+    public async Task More_receipts_pages_through_every_receipt_once_and_stops_at_the_last()
+    {
+        var (_, email) = await EnrolAsync("Greta");
+        var bought = new List<string>();
+        for (var i = 0; i < 23; i++) bought.Add((string)(await host.BuyAsync(new { email }, 100m + i))["receiptId"]!);
+        var page = await host.NewPageAsync(viewport: Phone);
+        await SignInAsync(page, email);
+
+        var receipts = page.Locator("[data-field=receipts] li[data-receipt-id]");
+        await Expect(receipts).ToHaveCountAsync(20);
+        await page.Locator("#more-receipts").ClickAsync();
+        await Expect(receipts).ToHaveCountAsync(23);
+        await Expect(page.Locator("#more-receipts")).ToBeHiddenAsync();
+        var shown = await receipts.EvaluateAllAsync<string[]>("items => items.map(item => item.dataset.receiptId)");
+        Assert.Equal(bought.Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
+        await Pages.AssertAccessibleAsync(page);
     }
 
     [BrowserFact]
@@ -122,7 +163,7 @@ public sealed class MeTests(UiHost host) : IClassFixture<UiHost>
         await page.Keyboard.TypeAsync(email);
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#code")).ToBeFocusedAsync();
-        var codes = await Samples.TakeCodesAsync(host.Services.GetRequiredService<LoyaltyBackend>().Storage.NotificationsQueue);
+        var codes = await Samples.TakeCodesAsync(host.Services.GetRequiredService<LoyaltyStorage>().NotificationsQueue);
         await page.Keyboard.TypeAsync(Assert.Single(codes, c => c.Destination == email).Code);
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#member-name")).ToBeVisibleAsync();

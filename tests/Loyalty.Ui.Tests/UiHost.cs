@@ -1,3 +1,4 @@
+using Loyalty.Core.Application.Demo;
 using System.Net.Http.Json;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application;
@@ -51,7 +52,7 @@ public sealed class UiHost : WebApplicationFactory<Program>, IAsyncLifetime
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
-        var keys = await Services.GetRequiredService<LoyaltyBackend>().Demo.SeedAsync(DemoMembers, [], null, CancellationToken.None);
+        var keys = await Services.GetRequiredService<DemoData>().SeedAsync(DemoMembers, [], null, CancellationToken.None);
         Keys = keys.ToDictionary(k => k.Scopes, k => k.Secret);
         if (Chromium.Executable is null) return;
         playwright = await Playwright.CreateAsync();

@@ -1,9 +1,10 @@
-// The program dashboard for a marketing or admin key: the program, campaigns on a calendar (once and recurring, past
+// The program dashboard for a marketing or admin key: the program, its figures as of the last nightly count (members per
+// tier, points liability, vouchers, and per night enrolments, receipts, points and tier moves), campaigns on a calendar (once and recurring, past
 // and coming), and per campaign its reach, contacts per channel, redemptions, redemption rate, attributed revenue and
 // revenue per contact, as tables (the figures, for everyone and every screen reader) and charts.
 import { call } from '../shared/api.js';
 import { clear, el, loadInto } from '../shared/dom.js';
-import { loadTexts, money, number, percent, t } from '../shared/i18n.js';
+import { date, dateTime, loadTexts, money, number, percent, t } from '../shared/i18n.js';
 import { sessionKey } from '../shared/key.js';
 import { monthGrid, occursOn } from './calendar.js';
 
@@ -11,6 +12,7 @@ const key = sessionKey('loyalty.dashboard.key');
 const $ = id => document.getElementById(id);
 const auth = key.auth;
 const charts = [];
+const figureCharts = [];
 let shownMonth;
 let campaigns = [];
 
@@ -47,6 +49,7 @@ async function showBoard() {
     return programSummary(program);
   });
   if (!program) return;
+  await guarded($('figures'), async () => programFigures(await call('/program/figures', { auth: auth() }), program.latest.timeZone));
   await guarded($('campaigns'), async () => {
     const views = await call('/campaigns', { auth: auth() });
     const statistics = await Promise.all(views.map(view =>
@@ -64,6 +67,69 @@ function programSummary(program) {
     el('div', { class: 'card' }, el('dt', {}, t('dashboard.tiers')),
       el('dd', { dataset: { field: 'tiers' } }, definition.tiers.map(tier => `${tier.name} (${number(tier.threshold)})`).join(' · '))),
     el('div', { class: 'card' }, el('dt', {}, t('dashboard.currency')), el('dd', {}, definition.currency)));
+}
+
+const figure = (field, value, text) => el('dd', { dataset: { field, value: String(value) } }, text);
+
+/** The nightly figures: cards and tables hold every number (the charts repeat them). */
+function programFigures(figures, timeZone) {
+  if (!figures.asOf) return el('p', { class: 'muted', dataset: { field: 'as-of' } }, t('dashboard.figuresNone'));
+  const currency = figures.currency;
+  const { liability, vouchers } = figures;
+  const asOf = el('p', { class: 'muted', dataset: { field: 'as-of', value: figures.asOf } },
+    t('dashboard.asOf', { night: date(figures.asOf), counted: dateTime(figures.countedAt, timeZone) }));
+  const cards = el('dl', { class: 'cards' },
+    el('div', { class: 'card' }, el('dt', {}, t('dashboard.outstandingPoints')), figure('outstanding-points', liability.points, number(liability.points))),
+    el('div', { class: 'card' }, el('dt', {}, t('dashboard.liability')),
+      liability.value === null || liability.value === undefined
+        ? figure('liability-value', '', t('dashboard.noPointValue'))
+        : figure('liability-value', liability.value, money(liability.value, currency))),
+    el('div', { class: 'card' }, el('dt', {}, t('dashboard.pointsOwed')), figure('points-owed', liability.debt, number(liability.debt))),
+    el('div', { class: 'card' }, el('dt', {}, t('dashboard.vouchersOpen')),
+      figure('vouchers-open', vouchers.open, `${number(vouchers.open)} (${money(vouchers.openValue, currency)})`)),
+    el('div', { class: 'card' }, el('dt', {}, t('dashboard.vouchersIssued')), figure('vouchers-issued', vouchers.issued, number(vouchers.issued))),
+    el('div', { class: 'card' }, el('dt', {}, t('dashboard.vouchersRedeemed')), figure('vouchers-redeemed', vouchers.redeemed, number(vouchers.redeemed))));
+  const tierTable = el('table', { id: 'tier-table' },
+    el('caption', {}, t('dashboard.membersPerTier')),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('dashboard.tier')), el('th', { scope: 'col', class: 'number' }, t('dashboard.members')))),
+    el('tbody', {}, figures.tiers.map(tier => el('tr', { dataset: { tier: tier.tier } },
+      el('th', { scope: 'row' }, tier.tier),
+      el('td', { class: 'number', dataset: { field: 'members', value: String(tier.members) } }, number(tier.members))))));
+  const columns = ['enrolments', 'receipts', 'pointsEarned', 'upgrades', 'downgrades', 'vouchersIssued', 'vouchersRedeemed'];
+  const nightTable = el('table', { id: 'night-table' },
+    el('caption', {}, t('dashboard.perNight')),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('dashboard.night')),
+      columns.map(column => el('th', { scope: 'col', class: 'number' }, t(`dashboard.night.${column}`))))),
+    el('tbody', {}, figures.nights.map(night => el('tr', { dataset: { night: night.night } },
+      el('th', { scope: 'row' }, date(night.night)),
+      columns.map(column => el('td', { class: 'number', dataset: { field: column, value: String(night[column]) } }, number(night[column])))))));
+  const canvases = ['tiersChart', 'activityChart', 'movesChart']
+    .map(name => [name, el('canvas', { role: 'img', 'aria-label': t(`dashboard.${name}`) })]);
+  requestAnimationFrame(() => drawFigureCharts(figures, Object.fromEntries(canvases)));
+  return el('div', {}, asOf, cards,
+    el('div', { class: 'table-scroll' }, tierTable),
+    figures.nights.length ? el('div', { class: 'table-scroll' }, nightTable) : el('p', { class: 'muted' }, t('dashboard.oneNightOnly')),
+    el('div', { class: 'cards' }, canvases.map(([name, canvas]) =>
+      el('figure', { class: 'card' }, el('figcaption', {}, t(`dashboard.${name}`)), el('div', { class: 'chart' }, canvas)))));
+}
+
+function drawFigureCharts(figures, canvases) {
+  if (!window.Chart) return;
+  for (const chart of figureCharts.splice(0)) chart.destroy();
+  const nights = figures.nights.map(night => date(night.night));
+  const series = (key, colour, axis) => ({
+    label: t(`dashboard.night.${key}`), data: figures.nights.map(night => night[key]), backgroundColor: colour, borderColor: colour, yAxisID: axis,
+  });
+  const bar = (canvas, labels, datasets, scales) => figureCharts.push(new window.Chart(canvas, {
+    type: 'bar', data: { labels, datasets }, options: { maintainAspectRatio: false, animation: false, scales },
+  }));
+  bar(canvases.tiersChart, figures.tiers.map(tier => tier.tier),
+    [{ label: t('dashboard.members'), data: figures.tiers.map(tier => tier.members), backgroundColor: '#0b5cad' }]);
+  bar(canvases.activityChart, nights,
+    [series('enrolments', '#7a5c00', 'y'), series('receipts', '#0b5cad', 'y'), { ...series('pointsEarned', '#1b6b2a', 'points'), type: 'line' }],
+    { y: { position: 'left' }, points: { position: 'right', grid: { drawOnChartArea: false } } });
+  bar(canvases.movesChart, nights, [series('upgrades', '#1b6b2a'), series('downgrades', '#a32020'),
+    series('vouchersIssued', '#4d8fd6'), series('vouchersRedeemed', '#8c8c8c')]);
 }
 
 function renderCalendar(program) {

@@ -68,8 +68,8 @@ async function load(note) {
   $('sign-out').hidden = false;
   $('member').setAttribute('aria-busy', 'true');
   try {
-    const [details, receipts] = await Promise.all([call('/me', { auth: auth() }), call('/me/receipts?pageSize=20', { auth: auth() })]);
-    show(details, receipts.items, note);
+    const [details, receipts] = await Promise.all([call('/me', { auth: auth() }), call(`/me/receipts?pageSize=${receiptPageSize}`, { auth: auth() })]);
+    show(details, receipts, note);
   } catch (error) {
     handle(error, () => load(note));
   } finally {
@@ -102,14 +102,35 @@ function show(details, receipts, note) {
         el('button', { type: 'button', id: 'erase', class: 'danger', onclick: erase }, t('me.erase')))));
 }
 
-function receiptList(receipts) {
-  const list = el('ul', { class: 'receipts', dataset: { field: 'receipts' } }, receipts.map(receipt =>
-    el('li', { dataset: { receiptId: receipt.receiptId, points: String(receipt.outcome.pointsEarned) } },
-      el('span', {}, dateTime(receipt.purchasedAt)),
-      el('span', { class: 'amount' }, money(receipt.total, receipt.currency)),
-      el('span', {}, t('me.receiptPoints', { points: number(receipt.outcome.pointsEarned) })))));
-  if (!receipts.length) list.append(el('li', { class: 'muted' }, t('me.noReceipts')));
-  return el('section', { 'aria-labelledby': 'receipts-title' }, el('h3', { id: 'receipts-title' }, t('me.receipts')), list);
+const receiptPageSize = 20;
+
+const receiptItem = receipt =>
+  el('li', { dataset: { receiptId: receipt.receiptId, points: String(receipt.outcome.pointsEarned) } },
+    el('span', {}, dateTime(receipt.purchasedAt)),
+    el('span', { class: 'amount' }, money(receipt.total, receipt.currency)),
+    el('span', {}, t('me.receiptPoints', { points: number(receipt.outcome.pointsEarned) })));
+
+/** The newest receipts, and a button that appends the next page for as long as the API hands out a continuation. */
+function receiptList(page) {
+  const list = el('ul', { class: 'receipts', dataset: { field: 'receipts' } }, page.items.map(receiptItem));
+  if (!page.items.length) list.append(el('li', { class: 'muted' }, t('me.noReceipts')));
+  const more = el('button', { type: 'button', id: 'more-receipts', class: 'secondary' }, t('me.moreReceipts'));
+  let continuation = page.continuation;
+  more.hidden = !continuation;
+  more.addEventListener('click', async function next() {
+    more.disabled = true;
+    try {
+      const answer = await call(`/me/receipts?pageSize=${receiptPageSize}&continuation=${encodeURIComponent(continuation)}`, { auth: auth() });
+      list.append(...answer.items.map(receiptItem));
+      continuation = answer.continuation;
+      more.hidden = !continuation;
+    } catch (error) {
+      handle(error, next);
+    } finally {
+      more.disabled = false;
+    }
+  });
+  return el('section', { 'aria-labelledby': 'receipts-title' }, el('h3', { id: 'receipts-title' }, t('me.receipts')), list, more);
 }
 
 function consentForm(profile) {

@@ -1,3 +1,5 @@
+using Loyalty.Core.Application.Ports;
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Globalization;
 using Azure;
@@ -29,7 +31,8 @@ public static class BatchJobBench
     public static readonly DateTimeOffset LoadedAt = new(2026, 12, 31, 12, 0, 0, TimeSpan.Zero);
 
     /// <param name="Baseline">Azurite's memory before loading: what the emulator held already is not the members'.</param>
-    public sealed record Members(LoyaltyStorage Storage, LoyaltyServices Services, LoadedProgram Program, CalendarYearMembers Generator, int Count, (long Resident, long Peak)? Baseline);
+    public sealed record Members(LoyaltyStorage Storage, IServiceProvider Services, LoadedProgram Program, CalendarYearMembers Generator, int Count,
+        (long Resident, long Peak)? Baseline);
 
     /// <summary>Members to load: <c>--members</c>, or the scale's; both options checked.</summary>
     public static int MembersToLoad(BenchContext context, int? members, int parallelism)
@@ -50,10 +53,10 @@ public static class BatchJobBench
     {
         var report = context.Report;
         var (storage, services) = await context.ServicesAsync(context.Prefix(scenario), counter, time, cancellationToken);
-        var created = await services.Programs.CreateAsync(
+        var created = await services.GetRequiredService<IProgramService>().CreateAsync(
             new CreateProgram { Definition = CalendarYearMembers.Definition(programId), Name = "Benchmark calendar year", Shards = Shards }, cancellationToken);
         if (!created.IsValid) throw new InvalidOperationException($"The program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
-        var program = LoadedProgram.From(await storage.Ports.Programs.GetAsync(programId, cancellationToken)
+        var program = LoadedProgram.From(await services.GetRequiredService<IProgramStore>().GetAsync(programId, cancellationToken)
             ?? throw new InvalidOperationException($"Program '{programId}' was created but cannot be read."));
         var generator = new CalendarYearMembers(programId, Seed);
 
@@ -62,7 +65,8 @@ public static class BatchJobBench
         var loadCpu = context.Cpu.Start();
         await Ui.ProgressAsync($"loading {count:N0} members through IMemberStore.CommitManyAsync (c={LoadParallelism})", count, async progress =>
         {
-            await MemberLoader.LoadAsync(storage.Ports.Members, program, count, n => generator.Build(generator.PlanOf(n)), LoadedAt, LoadParallelism, progress, cancellationToken);
+            await MemberLoader.LoadAsync(services.GetRequiredService<IMemberStore>(), program, count, n => generator.Build(generator.PlanOf(n)),
+                LoadedAt, LoadParallelism, progress, cancellationToken);
             return 0;
         }, "members");
         report.Detail(scenario, "loading", $"{count:N0} members in {load.Elapsed.TotalSeconds:0.0} s ({count / load.Elapsed.TotalSeconds:N0} members/s, c={LoadParallelism}; CPU {loadCpu.Stop()}): " +

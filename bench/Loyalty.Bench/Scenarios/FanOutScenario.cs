@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Loyalty.Bench.Infra;
@@ -71,7 +72,8 @@ public static class FanOutScenario
         var sample = context.Cpu.Start();
         var timer = Stopwatch.StartNew();
         var runs = await Ui.ProgressAsync($"CampaignScheduler.RunDueAsync: {Shards} shards, {parallelism} at once", count, progress =>
-            services.CampaignScheduler.RunDueAsync(options, new BatchJobBench.Counter(progress, CampaignFanOut.Counts.Scanned), cancellationToken), "members");
+            services.GetRequiredService<CampaignScheduler>().RunDueAsync(options, new BatchJobBench.Counter(progress, CampaignFanOut.Counts.Scanned),
+                cancellationToken), "members");
         var elapsed = timer.Elapsed;
         var cpu = sample.Stop();
         if (runs.Count == 0) throw new InvalidOperationException("CampaignScheduler.RunDueAsync started no run: the campaign was not due on the services' clock.");
@@ -88,9 +90,9 @@ public static class FanOutScenario
         var queued = notifications.Where(n => n.Events.OfType<CampaignDelivered>().Any()).DistinctBy(n => n.Id).Count();
         report.Detail(Name, "notifications queue after the run", $"{notifications.Count:N0} notifications in {messages:N0} messages, not drained during the run; drained after it");
 
-        var again = await services.CampaignScheduler.RunDueAsync(options, null, cancellationToken);
+        var again = await services.GetRequiredService<CampaignScheduler>().RunDueAsync(options, null, cancellationToken);
         var container = storage.Account.GetContainer(storage.Names.CampaignsContainer);
-        await VerifyAsync(context, Name, storage.Ports, services, async (name, ct) =>
+        await VerifyAsync(context, Name, services, async (name, ct) =>
             (await container.GetBlobClient(name[(container.Name.Length + 1)..]).DownloadContentAsync(ct)).Value.Content.ToString(),
             audience, count, expectedRun, runs, counts, queued, again, cancellationToken);
 
@@ -123,9 +125,10 @@ public static class FanOutScenario
     /// marketer would), then the services' clock moved past it: due without waiting for it.
     /// </summary>
     /// <returns>The run the scheduler must start.</returns>
-    internal static async Task<CampaignRun> ScheduleAsync(LoyaltyServices services, LoadedProgram program, ShiftedClock clock, CancellationToken cancellationToken)
+    internal static async Task<CampaignRun> ScheduleAsync(IServiceProvider services, LoadedProgram program, ShiftedClock clock,
+        CancellationToken cancellationToken)
     {
-        var campaigns = services.Campaigns;
+        var campaigns = services.GetRequiredService<ICampaignService>();
         Accepted(await campaigns.CreateSegmentAsync(ProgramId, new CreateSegment
         {
             SegmentId = SegmentId,
@@ -155,11 +158,14 @@ public static class FanOutScenario
     private static T Accepted<T>(Result<T> result, string what) =>
         result.IsValid ? result.Value : throw new InvalidOperationException($"The {what} was refused: {string.Join("; ", result.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
 
-    /// <summary>The checks, on any storage: its ports, and <paramref name="read"/> reading an audience file by the name the store listed it under.</summary>
+    /// <summary>
+    /// The checks, on any storage: its ports in <paramref name="services"/>, and <paramref name="read"/> reading an audience
+    /// file by the name the store listed it under.
+    /// </summary>
     internal static async Task VerifyAsync(
-        BenchContext context, string scenario, LoyaltyPorts ports, LoyaltyServices services, Func<string, CancellationToken, Task<string>> read,
-        Dictionary<string, int> audience, int count, CampaignRun run, IReadOnlyList<JobReport> runs, JobCounts counts, long queued, IReadOnlyList<JobReport> again,
-        CancellationToken cancellationToken)
+        BenchContext context, string scenario, IServiceProvider services, Func<string, CancellationToken, Task<string>> read,
+        Dictionary<string, int> audience, int count, CampaignRun run, IReadOnlyList<JobReport> runs, JobCounts counts, long queued,
+        IReadOnlyList<JobReport> again, CancellationToken cancellationToken)
     {
         var report = context.Report;
         var expected = JobCounts.Zero
@@ -170,7 +176,7 @@ public static class FanOutScenario
         report.Check(scenario, "one run started, the campaign's, and its counts are those of the members' traits", runs.Count == 1 && runs[0].Key == CampaignFanOut.Key(run) && counts.Equals(expected),
             $"runs started: {started}; job: {counts}; traits: {expected}");
 
-        var deliveries = ports.CampaignDeliveries;
+        var deliveries = services.GetRequiredService<ICampaignDeliveries>();
         var rows = new int[Shards];
         var recorded = new Dictionary<string, int>(StringComparer.Ordinal);
         var wrongRows = 0;
@@ -186,13 +192,14 @@ public static class FanOutScenario
         report.Check(scenario, "the CampaignDeliveries rows of all shards are the segment's members, each once, with the coupon", Exactly(audience, recorded, out var rowProblems) && wrongRows == 0,
             $"{rows.Sum():N0} rows in {rows.Count(r => r > 0)} shards ({rows.Min():N0}–{rows.Max():N0} per shard), {audience.Count:N0} members expected; {rowProblems}; {wrongRows} with another channel or offer");
 
-        var (files, lines, wrongLines) = await ReadAudienceAsync(ports.CampaignDeliveries, read, audience, cancellationToken);
+        var (files, lines, wrongLines) = await ReadAudienceAsync(deliveries, read, audience, cancellationToken);
         report.Check(scenario, "the NDJSON audience files hold each member of the segment exactly once, with the address and the rendered message", Exactly(audience, lines, out var lineProblems) && wrongLines.Count == 0,
             $"{files:N0} files, {lines.Values.Sum():N0} lines; {lineProblems}; {wrongLines.Count} wrong{(wrongLines.Count == 0 ? "" : $" (e.g. {string.Join("; ", wrongLines.Take(3))})")}");
 
         report.Check(scenario, "one notification queued per delivery", queued == audience.Count, $"{queued:N0} delivery notifications, {audience.Count:N0} deliveries expected");
 
-        var campaign = Accepted(await services.Campaigns.GetAsync(ProgramId, CampaignId, cancellationToken), "status request").Campaign;
+        var campaign = Accepted(await services.GetRequiredService<ICampaignService>().GetAsync(ProgramId, CampaignId, cancellationToken),
+            "status request").Campaign;
         report.Check(scenario, "the campaign ends completed, its one run finished", campaign is { Status: CampaignStatus.Completed, RunsStarted: 1, RunsCompleted: 1 },
             $"{campaign.Status.ToString().ToLowerInvariant()}, runs started {campaign.RunsStarted}, completed {campaign.RunsCompleted}");
         report.Check(scenario, "a second CampaignScheduler.RunDueAsync starts nothing", again.Count == 0, $"{again.Count} runs started");
@@ -210,7 +217,8 @@ public static class FanOutScenario
 
     /// <summary>Every audience file of the campaign: lines per member id, and the lines that say something else than they should.</summary>
     private static async Task<(int Files, Dictionary<string, int> Lines, List<string> Wrong)> ReadAudienceAsync(
-        ICampaignDeliveries deliveries, Func<string, CancellationToken, Task<string>> read, Dictionary<string, int> audience, CancellationToken cancellationToken)
+        ICampaignDeliveries deliveries, Func<string, CancellationToken, Task<string>> read, Dictionary<string, int> audience,
+        CancellationToken cancellationToken)
     {
         var names = await deliveries.ListExportsAsync(ProgramId, CampaignId, cancellationToken);
         var message = Text.Replace("{firstName}", CalendarYearMembers.FirstName, StringComparison.Ordinal).Replace("{coupon}", Coupon, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using Loyalty.Bench.Infra;
 using Loyalty.Core.Application;
@@ -34,13 +35,15 @@ public static class LookupScenario
         // Storage requests per lookup, counted on the product's code path (IMemberService.IdentifyAsync, as the handler calls it).
         var counter = new RequestCounter();
         var (_, counted) = await context.ServicesAsync(prefix, counter, cancellationToken: cancellationToken);
-        await counted.Members.IdentifyAsync(population.ProgramId, new MemberIdentifier { Phone = members[0].Phone }, cancellationToken); // loads the program cache
+        await counted.GetRequiredService<IMemberService>().IdentifyAsync(population.ProgramId, new MemberIdentifier { Phone = members[0].Phone },
+            cancellationToken); // loads the program cache
         counter.Reset();
         var sample = Math.Min(CountedSample, members.Count);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < sample; i++)
         {
-            var found = await counted.Members.IdentifyAsync(population.ProgramId, new MemberIdentifier { Phone = members[i].Phone }, cancellationToken);
+            var found = await counted.GetRequiredService<IMemberService>().IdentifyAsync(population.ProgramId,
+                new MemberIdentifier { Phone = members[i].Phone }, cancellationToken);
             if (!found.IsValid || found.Value.Profile.MemberId != members[i].MemberId) throw new InvalidOperationException($"Member {members[i].Number} was not identified by phone.");
         }
 

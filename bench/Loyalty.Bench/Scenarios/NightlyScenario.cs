@@ -1,3 +1,5 @@
+using Loyalty.Core.Application.Ports;
+using Microsoft.Extensions.DependencyInjection;
 using Loyalty.Bench.Infra;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Jobs;
@@ -37,15 +39,17 @@ public static class NightlyScenario
         var options = new JobRunOptions { Parallelism = parallelism };
         var sample = context.Cpu.Start();
         var run = await Ui.ProgressAsync($"NightlyReview.RunAsync {reviewDate:yyyy-MM-dd}: {Shards} shards, {parallelism} at once", count, progress =>
-            services.Nightly.RunAsync(ProgramId, reviewDate, options, new BatchJobBench.Counter(progress, NightlyReview.Counts.Reviewed), cancellationToken), "members");
+            services.GetRequiredService<NightlyReview>().RunAsync(ProgramId, reviewDate, options, new BatchJobBench.Counter(progress,
+                NightlyReview.Counts.Reviewed), cancellationToken), "members");
         var cpu = sample.Stop();
         var written = counter.TransactionOperations;
         report.Rates(Name, "nightly review, per member", counter.Snapshot(), count, written);
         report.Detail(Name, "storage requests per member reviewed (counted)", BatchJobBench.RequestsPer(counter, count, "member") +
             "; the bound writes 1 entity per member: the review moves the member's index entry (a delete and an insert), adds a ledger row and, with a notification, an outbox row it deletes once sent");
 
-        var again = await services.Nightly.RunAsync(ProgramId, reviewDate, options, null, cancellationToken);
-        await VerifyAsync(context, Name, storage.Ports, ct => BatchJobBench.DrainNotificationsAsync(storage, ct), loaded.Generator, loaded.Program, count, run, again, cancellationToken);
+        var again = await services.GetRequiredService<NightlyReview>().RunAsync(ProgramId, reviewDate, options, null, cancellationToken);
+        await VerifyAsync(context, Name, services, ct => BatchJobBench.DrainNotificationsAsync(storage, ct), loaded.Generator, loaded.Program, count,
+            run, again, cancellationToken);
 
         // The bound's profile rows are as large as the product's, measured on its rows.
         var profileChars = await BatchJobBench.ProfileCharsAsync(storage, cancellationToken);
@@ -55,9 +59,10 @@ public static class NightlyScenario
             run.Counts[NightlyReview.Counts.Reviewed], run.Elapsed, cpu, bound, null, run.Counts, written);
     }
 
-    /// <summary>The checks, on any storage: its ports, and <paramref name="drain"/> taking every message off its notifications queue.</summary>
+    /// <summary>The checks, on any storage: its ports in <paramref name="services"/>, and <paramref name="drain"/> taking every message off its notifications queue.</summary>
     internal static async Task VerifyAsync(
-        BenchContext context, string scenario, LoyaltyPorts ports, Func<CancellationToken, Task<(int Messages, IReadOnlyList<Notification> Notifications)>> drain,
+        BenchContext context, string scenario, IServiceProvider services,
+        Func<CancellationToken, Task<(int Messages, IReadOnlyList<Notification> Notifications)>> drain,
         CalendarYearMembers generator, LoadedProgram program, int count, JobReport run, JobReport again, CancellationToken cancellationToken)
     {
         var report = context.Report;
@@ -67,7 +72,7 @@ public static class NightlyScenario
 
         long due = 0;
         for (var shard = 0; shard < Shards; shard++)
-            due += (await ports.Reviews.ListDueAsync(ProgramId, shard, CalendarYearMembers.ReviewDate, cancellationToken)).Count;
+            due += (await services.GetRequiredService<IReviewStore>().ListDueAsync(ProgramId, shard, CalendarYearMembers.ReviewDate, cancellationToken)).Count;
         report.Check(scenario, $"nobody is due on {CalendarYearMembers.ReviewDate:yyyy-MM-dd} any more (every member re-filed in its review's write)", due == 0, $"{due:N0} still due");
 
         // An even sample: every member when there are few, and members from every part of the load when there are many.
@@ -76,7 +81,7 @@ public static class NightlyScenario
         var sampled = Enumerable.Range(0, count / step).Select(k => generator.PlanOf(k * step)).ToList();
         foreach (var chunk in sampled.Chunk(100))
         {
-            var stored = (await ports.Members.GetManyAsync([.. chunk.Select(p => program.Member(p.MemberId))], cancellationToken))
+            var stored = (await services.GetRequiredService<IMemberStore>().GetManyAsync([.. chunk.Select(p => program.Member(p.MemberId))], cancellationToken))
                 .ToDictionary(m => m.Profile.MemberId, StringComparer.Ordinal);
             foreach (var plan in chunk)
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
@@ -39,16 +40,18 @@ public sealed class Population
     public IReadOnlyList<BenchMember> Members { get; }
 
     /// <param name="counter">The counter on <paramref name="services"/>' storage: the report gets the requests one enrolment makes.</param>
-    public static async Task<Population> SeedAsync(BenchContext context, string scenario, LoyaltyServices services, Infra.RequestCounter counter, int count, CancellationToken cancellationToken)
+    public static async Task<Population> SeedAsync(BenchContext context, string scenario, IServiceProvider services, Infra.RequestCounter counter,
+        int count, CancellationToken cancellationToken)
     {
         // Automatic vouchers, as in every recorded run (docs/benchmarks.md): the demo's till denominations would take a step out of each receipt.
         var definition = DemoProgram.Definition(DateTimeOffset.UtcNow.AddYears(-1)) with
         {
             Vouchers = new VoucherRules { Automatic = new AutomaticVoucherRule(2_000, 100m), ValidDays = 90 },
         };
-        var created = await services.Programs.CreateAsync(new CreateProgram { Definition = definition, Name = "Benchmark Pet Shop", DefaultCountry = "SE" }, cancellationToken);
+        var created = await services.GetRequiredService<IProgramService>().CreateAsync(new CreateProgram { Definition = definition,
+            Name = "Benchmark Pet Shop", DefaultCountry = "SE" }, cancellationToken);
         if (!created.IsValid) throw new InvalidOperationException($"The program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
-        var key = await services.ApiKeys.CreateAsync(definition.ProgramId, "bench-pos", Scope.Pos, cancellationToken);
+        var key = await services.GetRequiredService<IApiKeyService>().CreateAsync(definition.ProgramId, "bench-pos", Scope.Pos, cancellationToken);
         if (!key.IsValid) throw new InvalidOperationException($"The API key was refused: {string.Join("; ", key.Errors.Select(e => e.Message))}");
 
         var members = new BenchMember[count];
@@ -61,7 +64,7 @@ public sealed class Population
             {
                 var n = i + 1;
                 var phone = DemoData.Phone(n);
-                var result = await services.Members.EnrolAsync(definition.ProgramId, new EnrolMember
+                var result = await services.GetRequiredService<IMemberService>().EnrolAsync(definition.ProgramId, new EnrolMember
                 {
                     FirstName = "Bench",
                     LastName = $"Member{n}",

@@ -1,6 +1,8 @@
 using Loyalty.Api.Http;
 using Loyalty.Core.Access;
+using System.Globalization;
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.Statistics;
 using Loyalty.Core.Programs;
 using Loyalty.Core.Validation;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +15,20 @@ public static class ProgramEndpoints
     public static Task<IResult> Get(HttpContext context) =>
         Handler.Authorized(context, Scope.Admin | Scope.Marketing, async (caller, ct) =>
             Outcomes.Ok(await context.Service<IProgramService>().GetAsync(caller.ProgramId, ct)));
+
+    /// <summary>The program's figures as of the last night counted, with the nights of the last <c>days</c> days.</summary>
+    public static Task<IResult> Figures(HttpContext context) =>
+        Handler.Authorized(context, Scope.Admin | Scope.Marketing, async (caller, ct) =>
+        {
+            int? days = null;
+            if (context.Request.Query.TryGetValue("days", out var raw))
+            {
+                if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+                    return Problems.Field("days", $"days must be a whole number from 1 to {FiguresService.MaxDays}.");
+                days = parsed;
+            }
+            return Outcomes.Ok(await context.Service<FiguresService>().GetAsync(caller.ProgramId, days, ct));
+        });
 
     /// <summary>
     /// The body is the whole next definition, with <c>version</c> set to the version being created: two admins

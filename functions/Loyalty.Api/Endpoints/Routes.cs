@@ -8,6 +8,7 @@ using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Application.Privacy;
 using Loyalty.Core.Application.Receipts;
+using Loyalty.Core.Application.Statistics;
 using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
 using Microsoft.AspNetCore.Builder;
@@ -310,6 +311,13 @@ public static class Routes
         new("GetProgram", Get, "/program", Program, Body(ProgramEndpoints.Get), new(Scope.Admin | Scope.Marketing))
         {
             Responses = [new(200, typeof(ProgramSummary))],
+        },
+        new("GetProgramFigures", Get, "/program/figures", Program, ProgramEndpoints.Figures, new(Scope.Admin | Scope.Marketing, Parameters: [
+            new("days", ParameterIn.Query,
+                $"The nights of the last this many days, 1 to {FiguresService.MaxDays} (default {FiguresService.DefaultDays}).", Integer: true),
+        ]))
+        {
+            Responses = [new(200, typeof(Core.Statistics.ProgramFigures))],
         },
         new("PublishProgramVersion", Put, "/program", Program, Body(ProgramEndpoints.Publish), new(Scope.Admin))
         {

@@ -59,20 +59,21 @@ internal sealed class ExpectedPoints
 
     /// <summary>Reads the targeted members as they are now and applies the plan to them in memory.</summary>
     public static async Task<ExpectedPoints> PrepareAsync(
-        LoyaltyPorts ports, ProgramSettings program, ProgramCatalog catalog, SimulationPlan plan, DateTimeOffset now, CancellationToken cancellationToken)
+        IIdentityStore identities, IMemberStore members, ProgramSettings program, ProgramCatalog catalog, SimulationPlan plan, DateTimeOffset now,
+            CancellationToken cancellationToken)
     {
         var identifiers = plan.Receipts.Select(r => r.Receipt.Member).OfType<MemberIdentifier>().Select(i => Key(program, i)).Distinct().ToList();
         var owners = new ConcurrentDictionary<IdentityKey, string>();
         await Parallel.ForEachAsync(identifiers, Options(cancellationToken), async (key, ct) =>
         {
-            if (await ports.Identities.GetAsync(key, ct) is { } claim) owners[key] = claim.MemberId;
+            if (await identities.GetAsync(key, ct) is { } claim) owners[key] = claim.MemberId;
         });
 
         var states = new ConcurrentDictionary<string, MemberState>();
         await Parallel.ForEachAsync(owners.Values.Distinct(), Options(cancellationToken), async (memberId, ct) =>
         {
             // A claim whose member was never written (a crashed enrolment) is nobody's: the service parks such receipts too.
-            if (await ports.Members.GetAsync(new MemberKey(program.ProgramId, program.Shards, memberId), ct) is { } member)
+            if (await members.GetAsync(new MemberKey(program.ProgramId, program.Shards, memberId), ct) is { } member)
                 states[memberId] = member.State;
         });
 
@@ -88,7 +89,7 @@ internal sealed class ExpectedPoints
 
         var unknown = identifiers.Count(key => !owners.TryGetValue(key, out var owner) || !states.ContainsKey(owner));
         var targets = books.Select(b => new Target(b.Key, states[b.Key].QualifyingPoints, b.Value.State.QualifyingPoints)).OrderBy(t => t.MemberId, StringComparer.Ordinal).ToList();
-        return new ExpectedPoints(ports.Members, program, targets, unknown);
+        return new ExpectedPoints(members, program, targets, unknown);
     }
 
     /// <summary>Reads the members again; the ones whose qualifying points are not what the domain says.</summary>

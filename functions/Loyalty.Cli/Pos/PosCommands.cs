@@ -1,13 +1,12 @@
 using System.CommandLine;
 using System.Numerics;
-using Loyalty.Hosting;
 
 namespace Loyalty.Cli.Pos;
 
 /// <summary><c>loyalty pos simulate</c> and <c>loyalty pos send</c>: till traffic on the receipts queue, as a POS integration sends it.</summary>
 internal static class PosCommands
 {
-    public static Command Create(Func<ParseResult, LoyaltyBackend> backend) =>
+    public static Command Create(Func<ParseResult, IServiceProvider> backend) =>
         new("pos", "Point-of-sale traffic on the receipts queue.") { SimulateCommand.Create(backend), SendCommand.Create(backend) };
 
     public static Option<T> AtLeast<T>(this Option<T> option, T min) where T : INumber<T>

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Serialization;
-using Loyalty.Hosting;
 using Loyalty.Storage.Queues;
+using Loyalty.Storage.Repositories;
+using Microsoft.Extensions.DependencyInjection;
 using static Loyalty.Cli.Failure;
 
 namespace Loyalty.Cli.Pos;
@@ -10,7 +11,7 @@ namespace Loyalty.Cli.Pos;
 /// <summary><c>loyalty pos send --file message.json</c>: one message file on the receipts queue, for trying out docs/pos-integration.md.</summary>
 internal static class SendCommand
 {
-    public static Command Create(Func<ParseResult, LoyaltyBackend> backend)
+    public static Command Create(Func<ParseResult, IServiceProvider> backend)
     {
         var file = new Option<FileInfo>("--file") { Description = "A loyalty.receipt.v1 message (JSON, see docs/pos-integration.md).", Required = true };
         var command = new Command("send", "Put one message file on the receipts queue, as a POS would.") { file };
@@ -40,7 +41,7 @@ internal static class SendCommand
             if (body.Length > QueueBodies.MaxBodyBytes)
                 return Fail($"The message is {body.Length:N0} bytes; the queue takes at most {QueueBodies.MaxBodyBytes:N0}. Split its receipts over several messages.");
 
-            var storage = backend(parse).Storage;
+            var storage = backend(parse).GetRequiredService<LoyaltyStorage>();
             await storage.EnsureCreatedAsync(ct);
             var sent = await storage.ReceiptsQueue.SendBodyAsync(new BinaryData(body), cancellationToken: ct);
             Console.WriteLine($"Sent {message.Receipts.Count} receipt(s) for program '{message.ProgramId}' to queue '{storage.ReceiptsQueue.Name}' as message {sent.MessageId}.");

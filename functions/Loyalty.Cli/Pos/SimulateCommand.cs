@@ -4,9 +4,11 @@ using System.Diagnostics;
 using System.Globalization;
 using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Programs;
+using Loyalty.Core.Application.Ports;
 using Loyalty.Hosting;
 using Loyalty.Storage.Queues;
 using Loyalty.Storage.Repositories;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using static Loyalty.Cli.Failure;
 
@@ -18,7 +20,7 @@ namespace Loyalty.Cli.Pos;
 /// </summary>
 internal static class SimulateCommand
 {
-    public static Command Create(Func<ParseResult, LoyaltyBackend> backend)
+    public static Command Create(Func<ParseResult, IServiceProvider> backend)
     {
         var program = new Option<string>("--program") { Description = "The program the receipts are for.", DefaultValueFactory = _ => "demo" };
         var receipts = new Option<int>("--receipts") { Description = "Receipts to send, returns and duplicates included.", DefaultValueFactory = _ => 10_000 }.AtLeast(1);
@@ -54,7 +56,7 @@ internal static class SimulateCommand
         command.SetAction((parse, ct) =>
         {
             var target = serviceBus.Get(parse);
-            return RunAsync(backend(parse).Storage, target, new Settings(
+            return RunAsync(backend(parse), target, new Settings(
                 parse.GetValue(program)!, parse.GetValue(receipts), parse.GetValue(rate), parse.GetValue(batch), parse.GetValue(returns), parse.GetValue(duplicates),
                 parse.GetValue(members), parse.GetValue(maxDepth), parse.GetValue(seed) ?? Random.Shared.Next(), parse.GetValue(verify) && target is null, parse.GetValue(timeout)), ct);
         });
@@ -62,10 +64,11 @@ internal static class SimulateCommand
     }
 
     /// <param name="serviceBus">Null for the storage queue. The program still comes from storage: the baskets need its currency and time zone.</param>
-    private static async Task<int> RunAsync(LoyaltyStorage storage, ServiceBusTarget? serviceBus, Settings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(IServiceProvider services, ServiceBusTarget? serviceBus, Settings settings, CancellationToken cancellationToken)
     {
+        var storage = services.GetRequiredService<LoyaltyStorage>();
         await storage.EnsureCreatedAsync(cancellationToken);
-        if (await storage.Ports.Programs.GetAsync(settings.ProgramId, cancellationToken) is not { } stored)
+        if (await services.GetRequiredService<IProgramStore>().GetAsync(settings.ProgramId, cancellationToken) is not { } stored)
             return Fail($"There is no program '{settings.ProgramId}'; ./run or 'loyalty demo seed' creates the demo program."
                 + (serviceBus is null ? "" : " With Service Bus the program is read from the deployment's storage: give --storage or the Storage__* variables for it."));
         var catalog = ProgramCatalog.Create(stored.Versions).Value;
@@ -85,7 +88,9 @@ internal static class SimulateCommand
         if (settings.Verify)
         {
             expected = await AnsiConsole.Status().StartAsync("Reading the targeted members…",
-                _ => ExpectedPoints.PrepareAsync(storage.Ports, stored.Settings, catalog, plan, now, cancellationToken));
+                _ => ExpectedPoints.PrepareAsync(
+                    services.GetRequiredService<IIdentityStore>(), services.GetRequiredService<IMemberStore>(), stored.Settings, catalog, plan, now,
+                        cancellationToken));
             AnsiConsole.MarkupLine($"Verifying {expected.Members:N0} members: +{expected.QualifyingGained:N0} qualifying points expected in total.");
             if (expected.UnknownIdentifiers > 0)
                 AnsiConsole.MarkupLine($"[yellow]{expected.UnknownIdentifiers:N0} identifiers belong to no member: their receipts are parked, not applied, and not verified.[/]");

@@ -39,6 +39,7 @@ internal static class PurchaseAccrual
         }
 
         work.UpdateTier(receipt.Id, on);
+        work.CountReceipt();
         work.NotifyNearNextTier(receipt.Id, on, tierBefore, qualifyingBefore);
         var purchase = new ScoredPurchase(receipt, program.Version, on, work.Window.Start, [.. scores], ImmutableArray.Create(new decimal[scores.Length]));
         return (work.ToTransition(receipt.Id, score.Points, counted, discount, transfers), purchase);

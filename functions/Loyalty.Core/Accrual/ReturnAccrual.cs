@@ -51,6 +51,7 @@ internal static class ReturnAccrual
         }
 
         work.UpdateTier(receipt.Id, on);
+        work.CountReceipt();
         var updated = original with { Returned = ImmutableArray.Create(after) };
         return (work.ToTransition(receipt.Id, -points, -removed, 0m, transfers), updated);
     }

@@ -11,7 +11,7 @@ namespace Loyalty.Core.Application;
 /// retry on a lost race, and deliver the operation's notification from the outbox. The record is the idempotency key,
 /// so a retried request, a redelivered message or one racing its own retry gets the first outcome back.
 /// </summary>
-internal sealed class MemberCommits(IMemberStore members, INotificationQueue notifications, TimeProvider time)
+public sealed class MemberCommits(IMemberStore members, IMemberHistory history, IMemberOutbox outbox, INotificationQueue notifications, TimeProvider time)
 {
     private readonly MemberLocks locks = new();
 
@@ -69,7 +69,7 @@ internal sealed class MemberCommits(IMemberStore members, INotificationQueue not
     {
         var records = ImmutableDictionary<string, OperationRecord>.Empty;
         foreach (var id in ids)
-            if (await members.GetOperationAsync(key, id, cancellationToken) is { } record) records = records.SetItem(id, record);
+            if (await history.GetOperationAsync(key, id, cancellationToken) is { } record) records = records.SetItem(id, record);
         return new MemberBook(state, records);
     }
 
@@ -84,6 +84,6 @@ internal sealed class MemberCommits(IMemberStore members, INotificationQueue not
     public async Task DeliverAsync(MemberKey key, Notification notification, CancellationToken cancellationToken)
     {
         await notifications.SendAsync([notification], cancellationToken);
-        await members.DeleteOutboxAsync(key, notification.OperationId, cancellationToken);
+        await outbox.DeleteOutboxAsync(key, notification.OperationId, cancellationToken);
     }
 }

@@ -20,6 +20,7 @@ public sealed class MemberService : IMemberService
     private const string SelfSource = "member";
 
     private readonly IMemberStore members;
+    private readonly IMemberHistory history;
     private readonly ProgramCache programs;
     private readonly IdentityClaims identities;
     private readonly MemberCommits commits;
@@ -28,13 +29,15 @@ public sealed class MemberService : IMemberService
     private readonly Continuations continuations;
     private readonly TimeProvider time;
 
-    internal MemberService(
-        IMemberStore members, IdentityClaims identities, MemberCommits commits, ReceiptService receipts, ProgramCache programs, IAuditLog audit,
+    public MemberService(
+        IMemberStore members, IMemberHistory history, IdentityClaims identities, MemberCommits commits, ReceiptService receipts,
+        ProgramCache programs, IAuditLog audit,
         Continuations continuations, TimeProvider time)
     {
         this.audit = audit;
         this.continuations = continuations;
         this.members = members;
+        this.history = history;
         this.programs = programs;
         this.identities = identities;
         this.commits = commits;
@@ -343,10 +346,10 @@ public sealed class MemberService : IMemberService
     }
 
     public Task<Result<Page<ReceiptSummary>>> ListReceiptsAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken) =>
-        ListAsync(programId, memberId, "receipts", page, members.ListReceiptsAsync, cancellationToken);
+        ListAsync(programId, memberId, "receipts", page, history.ListReceiptsAsync, cancellationToken);
 
     public Task<Result<Page<LedgerEntry>>> ListLedgerAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken) =>
-        ListAsync(programId, memberId, "ledger", page, members.ListLedgerAsync, cancellationToken);
+        ListAsync(programId, memberId, "ledger", page, history.ListLedgerAsync, cancellationToken);
 
     // The ids name the operation record looked up first thing, so they are checked before it.
     public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>

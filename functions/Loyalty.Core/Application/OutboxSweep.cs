@@ -15,14 +15,14 @@ public sealed class OutboxSweep
     public static readonly TimeSpan MinimumAge = TimeSpan.FromMinutes(1);
 
     private readonly IProgramStore programStore;
-    private readonly IMemberStore members;
+    private readonly IMemberOutbox outbox;
     private readonly INotificationQueue notifications;
     private readonly TimeProvider time;
 
-    internal OutboxSweep(IProgramStore programStore, IMemberStore members, INotificationQueue notifications, TimeProvider time)
+    public OutboxSweep(IProgramStore programStore, IMemberOutbox outbox, INotificationQueue notifications, TimeProvider time)
     {
         this.programStore = programStore;
-        this.members = members;
+        this.outbox = outbox;
         this.notifications = notifications;
         this.time = time;
     }
@@ -38,11 +38,11 @@ public sealed class OutboxSweep
             for (var shard = 0; shard < shards; shard++)
             {
                 var cutoff = time.GetUtcNow() - MinimumAge;
-                var due = (await members.ListOutboxAsync(programId, shards, shard, cancellationToken))
+                var due = (await outbox.ListOutboxAsync(programId, shards, shard, cancellationToken))
                     .Where(n => n.At <= cutoff).ToList();
                 if (due.Count == 0) continue;
                 await notifications.SendAsync(due, cancellationToken);
-                await members.DeleteOutboxManyAsync(due, shards, cancellationToken);
+                await outbox.DeleteOutboxManyAsync(due, shards, cancellationToken);
                 delivered += due.Count;
             }
         }

@@ -50,6 +50,9 @@ public sealed record MemberState
     public required DateOnly ReviewedOn { get; init; }
 
     public int BirthdayRewardYear { get; init; }
+
+    /// <summary>Counters for the program's figures; a state stored before they existed reads as zero.</summary>
+    public MemberTotals Totals { get; init; } = MemberTotals.Zero;
 }
 
 /// <summary>Points attached to a month (its first day).</summary>

@@ -25,6 +25,7 @@ internal sealed partial class MemberWork
     private readonly List<string> redeemed = [];
     private readonly List<string> cancelled = [];
     private readonly List<StampChange> stampChanges = [];
+    private int receipts;
 
     public MemberWork(MemberState state, CompiledProgram program)
     {
@@ -83,7 +84,11 @@ internal sealed partial class MemberWork
         StampCards = [.. cards],
         ReviewedOn = ReviewedOn,
         BirthdayRewardYear = BirthdayRewardYear,
+        Totals = original.Totals.After(receipts, ledger, events),
     };
+
+    /// <summary>Counts the transition as one receipt applied (<see cref="MemberTotals.Receipts"/>).</summary>
+    public void CountReceipt() => receipts++;
 
     public Transition ToTransition(string operationId, long pointsEarned = 0, long qualifyingEarned = 0, decimal discount = 0m, IReadOnlyList<StampTransfer>? transfers = null)
     {

@@ -134,6 +134,10 @@ public sealed class ApiFunctions(TimeProvider time)
     public Task<IActionResult> GetProgram([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/program")] HttpRequest req) =>
         HandlerResult.From(ProgramEndpoints.Get(req.HttpContext));
 
+    [Function("GetProgramFigures")]
+    public Task<IActionResult> GetProgramFigures([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/program/figures")] HttpRequest req) =>
+        HandlerResult.From(ProgramEndpoints.Figures(req.HttpContext));
+
     [Function("PublishProgramVersion")]
     public Task<IActionResult> PublishProgramVersion([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/program")] HttpRequest req) =>
         HandlerResult.From(ProgramEndpoints.Publish(req.HttpContext));

@@ -1,6 +1,6 @@
 using Azure.Messaging.ServiceBus;
+using Loyalty.Core.Application;
 using Loyalty.Core.Application.Receipts;
-using Loyalty.Hosting;
 using Loyalty.Hosting.Receipts;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -22,7 +22,7 @@ namespace Loyalty.Functions.Receipts;
 /// Applying receipts is idempotent, so a redelivery after a crash at any point changes nothing twice. The queue's
 /// maxDeliveryCount in infra/main.bicep equals <see cref="ReceiptMessageHandler.MaxDeliveries"/> (a test checks).
 /// </summary>
-public sealed class ReceiptsQueueFunction(LoyaltyBackend backend, ReceiptPoisonQueue poison, ILogger<ReceiptsQueueFunction> logger)
+public sealed class ReceiptsQueueFunction(IReceiptService receipts, ReceiptPoisonQueue poison, ILogger<ReceiptsQueueFunction> logger)
 {
     /// <summary>Receipts of one message applied at once (as the local worker's default).</summary>
     private const int Parallelism = 8;
@@ -30,7 +30,7 @@ public sealed class ReceiptsQueueFunction(LoyaltyBackend backend, ReceiptPoisonQ
     /// <summary>Pause before giving a message back for a later try: this times its delivery count (5 s, 10 s, …).</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
-    private readonly ReceiptMessageHandler handler = new(backend.Receipts);
+    private readonly ReceiptMessageHandler handler = new(receipts);
 
     [Function(ReceiptsTrigger.FunctionName)]
     public async Task Run(

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Loyalty.Core.Events;
 using Loyalty.Hosting;
 using Loyalty.Local.DevMail;
+using Loyalty.Storage.Repositories;
 using Azure.Storage.Queues.Models;
 using Loyalty.Storage.Errors;
 using Loyalty.Storage.Queues;
@@ -18,7 +19,8 @@ namespace Loyalty.Local.Workers;
 /// <c>Notifications:LogWorker:Enabled</c> (default true) turns it off, for instance to inspect the queue or to run a
 /// real sender against it.
 /// </summary>
-public sealed class NotificationLogWorker(LoyaltyBackend backend, ILogger<NotificationLogWorker> logger, TimeProvider time, DevMailbox? mailbox = null) : BackgroundService
+public sealed class NotificationLogWorker(LoyaltyStorage storage, ILogger<NotificationLogWorker> logger, TimeProvider time,
+    DevMailbox? mailbox = null) : BackgroundService
 {
     public const string EnabledKey = "Notifications:LogWorker:Enabled";
     public const int DetailedPerBurst = 10;
@@ -40,7 +42,7 @@ public sealed class NotificationLogWorker(LoyaltyBackend backend, ILogger<Notifi
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = backend.Storage.NotificationsQueue;
+        var queue = storage.NotificationsQueue;
         var delay = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -28,6 +28,9 @@ public sealed record LoyaltyResources
     /// <summary>Who got which campaign run (exactly once per member), and coupon redemptions and attributed purchases.</summary>
     public string CampaignDeliveries { get; init; } = "CampaignDeliveries";
 
+    /// <summary>The nightly review's count of every shard (members per tier, points, vouchers, totals): the dashboard's figures.</summary>
+    public string ProgramFigures { get; init; } = "ProgramFigures";
+
     /// <summary>POS receipt messages (<c>loyalty.receipt.v1</c>), read by the local queue worker.</summary>
     public string ReceiptsQueue { get; init; } = "receipts";
 
@@ -68,6 +71,7 @@ public sealed record LoyaltyResources
             Audit = $"{prefix}Audit",
             Campaigns = $"{prefix}Campaigns",
             CampaignDeliveries = $"{prefix}CampaignDeliveries",
+            ProgramFigures = $"{prefix}ProgramFigures",
             ReceiptsQueue = lower + Default.ReceiptsQueue,
             ReceiptsPoisonQueue = lower + Default.ReceiptsPoisonQueue,
             NotificationsQueue = lower + Default.NotificationsQueue,
@@ -77,7 +81,8 @@ public sealed record LoyaltyResources
         };
     }
 
-    public IEnumerable<string> Tables => [Programs, ApiKeys, Members, Identities, ParkedReceipts, ReceiptClaims, JobProgress, Campaigns, CampaignDeliveries, MemberAuth, Audit];
+    public IEnumerable<string> Tables =>
+        [Programs, ApiKeys, Members, Identities, ParkedReceipts, ReceiptClaims, JobProgress, Campaigns, CampaignDeliveries, MemberAuth, Audit, ProgramFigures];
 
     public IEnumerable<string> Queues => [ReceiptsQueue, ReceiptsPoisonQueue, NotificationsQueue];
 

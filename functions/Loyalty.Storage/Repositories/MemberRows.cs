@@ -16,6 +16,7 @@ namespace Loyalty.Storage.Repositories;
 /// The rows of one member in its Members partition, each kind a contiguous RowKey range:
 /// <c>p|{memberId}</c> profile and state; <c>r|{memberId}|{operationId}</c> operation records (the idempotency keys);
 /// <c>h|{memberId}|{newestFirst}|{receiptId}</c> receipt history; <c>l|{memberId}|{newestFirst}|{n}|{ledgerId}</c> ledger;
+/// <c>a|{memberId}|{receiptId}</c> a receipt's raw payload as received, when it came alone (HTTP), committed with the receipt;
 /// <c>o|{memberId}|{operationId}</c> outbox (notifications not yet delivered: the whole shard's outbox is one range);
 /// <c>n|{yyyyMMdd}|{memberId}</c> the review index (the whole shard's members due by a date are one range);
 /// <c>j|{job}|{run}|{random}</c> a batch job's tally: the counts of the member writes of one transaction (a run's
@@ -27,6 +28,13 @@ internal static class MemberRows
     public const string History = "h";
     public const string Ledger = "l";
     public const string Outbox = "o";
+    public const string RawReceipt = "a";
+
+    /// <summary>Bytes per binary property: the service's limit for one.</summary>
+    private const int RawChunkBytes = 64 * 1024;
+
+    /// <summary>Binary properties of a raw payload row, within the 1 MiB an entity holds (the receipts route takes 256 KiB).</summary>
+    private const int MaxRawChunks = 15;
 
     /// <summary>The review index: <c>n|{yyyyMMdd}|{memberId}</c>, the date the nightly job next needs the member.</summary>
     public const string Review = "n";
@@ -192,6 +200,27 @@ internal static class MemberRows
         var row = new TableEntity(partitionKey, $"{RangeStart(Outbox, notification.MemberId)}{KeyText.Escape(notification.OperationId)}");
         JsonColumns.WriteChunked(row, "Notification", LoyaltyJson.Serialize(notification));
         return row;
+    }
+
+    public static string RawReceiptKey(string memberId, string receiptId) => $"{RangeStart(RawReceipt, memberId)}{KeyText.Escape(receiptId)}";
+
+    /// <summary>The payload's bytes as they came, over <c>Payload</c>, <c>Payload1</c>, … (a binary property holds 64 KiB).</summary>
+    public static TableEntity RawReceiptRow(string partitionKey, string rowKey, ReadOnlyMemory<byte> payload)
+    {
+        var chunks = Math.Max(1, (payload.Length + RawChunkBytes - 1) / RawChunkBytes);
+        if (chunks > MaxRawChunks)
+            throw new ArgumentException($"A raw receipt of {payload.Length:N0} bytes is more than one entity holds.", nameof(payload));
+        var row = new TableEntity(partitionKey, rowKey);
+        for (var i = 0; i < chunks; i++)
+            row[i == 0 ? "Payload" : $"Payload{i}"] = payload.Slice(i * RawChunkBytes, Math.Min(RawChunkBytes, payload.Length - i * RawChunkBytes)).ToArray();
+        return row;
+    }
+
+    public static byte[] ReadRawReceipt(TableEntity row)
+    {
+        var chunks = new List<byte[]>();
+        for (var i = 0; row.GetBinary(i == 0 ? "Payload" : $"Payload{i}") is { } chunk; i++) chunks.Add(chunk);
+        return [.. chunks.SelectMany(c => c)];
     }
 
     public static string OutboxKey(string memberId, string operationId) => $"{RangeStart(Outbox, memberId)}{KeyText.Escape(operationId)}";

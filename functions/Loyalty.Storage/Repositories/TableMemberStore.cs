@@ -15,7 +15,7 @@ namespace Loyalty.Storage.Repositories;
 /// group transaction in the member's partition: the operation record insert (a duplicate fails the whole batch: idempotency
 /// for free), history and ledger inserts, and the profile write conditional on its ETag (a concurrent writer gets 412).
 /// </summary>
-internal sealed class TableMemberStore(TableClient table) : IMemberStore
+internal sealed class TableMemberStore(TableClient table) : IMemberStore, IMemberHistory, IMemberOutbox
 {
     /// <summary>Room kept in every transaction for a batch job's tally row (one job writes a member at a time).</summary>
     private const int TallyActions = 1;
@@ -276,7 +276,15 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore
             if (write.ReviewOn is { } next) actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.ReviewRow(partition, next, key.MemberId)));
         }
         if (write.Operation is { } operation) actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.RecordRow(partition, key.MemberId, operation, write.At)));
-        if (write.Receipt is { } receipt) actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.HistoryRow(partition, key.MemberId, receipt, write.At)));
+        if (write.Receipt is { } receipt)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.HistoryRow(partition, key.MemberId, receipt, write.At)));
+            if (write.RawReceipt is { } raw)
+            {
+                var row = MemberRows.RawReceiptRow(partition, MemberRows.RawReceiptKey(key.MemberId, receipt.ReceiptId), raw);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+            }
+        }
         // Earlier records change only under the profile's ETag, checked in this same transaction: no condition of their own.
         foreach (var updated in write.UpdatedRecords ?? [])
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.RecordRow(partition, key.MemberId, updated, write.At)));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Jobs;
@@ -52,8 +53,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         await CreateAndScheduleAsync(programId, "runners", Clock.GetUtcNow().AddMinutes(1));
         Clock.Advance(TimeSpan.FromMinutes(2));
 
-        var crashing = new CrashingMembers(Storage.Ports.Members, crashAfterCommits: 2);
-        var broken = LoyaltyServices.Create(Storage.Ports with { Members = crashing }, Clock);
+        var crashing = new CrashingMembers(Port<IMemberStore>(), crashAfterCommits: 2);
+        var broken = CreateServices(s => s.AddSingleton<IMemberStore>(crashing));
         await Assert.ThrowsAsync<CrashException>(() => broken.CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 1 }));
         Assert.Equal(2, crashing.Commits);
 
@@ -74,12 +75,13 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         await CreateAndScheduleAsync(programId, "runners", Clock.GetUtcNow().AddMinutes(1));
         Clock.Advance(TimeSpan.FromMinutes(2));
 
-        var crashing = new CrashingMembers(Storage.Ports.Members, crashAfterCommits: 1);
-        await Assert.ThrowsAsync<CrashException>(() => LoyaltyServices.Create(Storage.Ports with { Members = crashing }, Clock).CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 1 }));
+        var crashing = new CrashingMembers(Port<IMemberStore>(), crashAfterCommits: 1);
+
+                   await Assert.ThrowsAsync<CrashException>(() => CreateServices(s => s.AddSingleton<IMemberStore>(crashing)).CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 1 }));
         var run = Assert.Single(await Services.CampaignScheduler.DueAsync(Clock.GetUtcNow(), default));
         var hosts = await Task.WhenAll(
-            LoyaltyServices.Create(Storage.Ports, Clock).CampaignScheduler.FanOut.RunAsync(run),
-            LoyaltyServices.Create(Storage.Ports, Clock).CampaignScheduler.FanOut.RunAsync(run));
+            CreateServices().CampaignScheduler.FanOut.RunAsync(run),
+            CreateServices().CampaignScheduler.FanOut.RunAsync(run));
 
         var expected = population.Where(p => p.Runner && p.EmailConsent).Select(p => p.MemberId).Order(StringComparer.Ordinal).ToList();
         Assert.All(hosts, report => Assert.Equal(expected.Count, report.Counts[CampaignFanOut.Counts.Delivered]));
@@ -98,11 +100,11 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         await CreateAndScheduleAsync(programId, "runners", Clock.GetUtcNow().AddMinutes(1));
         Clock.Advance(TimeSpan.FromMinutes(2));
 
-        var cancelling = new CrashingMembers(Storage.Ports.Members, crashAfterCommits: null)
+        var cancelling = new CrashingMembers(Port<IMemberStore>(), crashAfterCommits: null)
         {
             AfterFirstCommit = () => Services.Campaigns.CancelAsync(programId, "runners", default),
         };
-        var services = LoyaltyServices.Create(Storage.Ports with { Members = cancelling }, Clock);
+        var services = CreateServices(s => s.AddSingleton<IMemberStore>(cancelling));
         var report = Assert.Single(await services.CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 1 }));
 
         Assert.Equal(1, cancelling.Commits);
@@ -247,11 +249,12 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         var delivered = new List<string>();
         foreach (var run in view.Runs)
             for (var shard = 0; shard < program.Shards; shard++)
-                delivered.AddRange((await Storage.Ports.CampaignDeliveries.ListAsync(new CampaignRun(programId, campaignId, run.RunId), shard, default)).Select(d => d.MemberId));
+                delivered.AddRange((await Port<ICampaignDeliveries>().ListAsync(new CampaignRun(programId, campaignId, run.RunId), shard,
+                    default)).Select(d => d.MemberId));
 
         var lines = new List<string>();
         var container = Account.GetContainer(Storage.Names.CampaignsContainer);
-        foreach (var file in await Storage.Ports.CampaignDeliveries.ListExportsAsync(programId, campaignId, default))
+        foreach (var file in await Port<ICampaignDeliveries>().ListExportsAsync(programId, campaignId, default))
         {
             var blob = (await container.GetBlobClient(file[(container.Name.Length + 1)..]).DownloadContentAsync()).Value;
             lines.AddRange(blob.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -289,11 +292,5 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         public Task<CommitResult> CommitAsync(MemberKey key, MemberWrite write, string concurrencyToken, CancellationToken cancellationToken) => inner.CommitAsync(key, write, concurrencyToken, cancellationToken);
         public Task<IReadOnlyList<StoredMember>> GetManyAsync(IReadOnlyList<MemberKey> keys, CancellationToken cancellationToken) => inner.GetManyAsync(keys, cancellationToken);
         public Task<CursorPage<StoredMember>> ListShardAsync(string programId, int shard, int pageSize, string? after, CancellationToken cancellationToken) => inner.ListShardAsync(programId, shard, pageSize, after, cancellationToken);
-        public Task<Core.Members.OperationRecord?> GetOperationAsync(MemberKey key, string operationId, CancellationToken cancellationToken) => inner.GetOperationAsync(key, operationId, cancellationToken);
-        public Task<CursorPage<ReceiptSummary>> ListReceiptsAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken) => inner.ListReceiptsAsync(key, pageSize, after, cancellationToken);
-        public Task<CursorPage<Core.Ledger.LedgerEntry>> ListLedgerAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken) => inner.ListLedgerAsync(key, pageSize, after, cancellationToken);
-        public Task<IReadOnlyList<Core.Events.Notification>> ListOutboxAsync(string programId, int shards, int shard, CancellationToken cancellationToken) => inner.ListOutboxAsync(programId, shards, shard, cancellationToken);
-        public Task DeleteOutboxAsync(MemberKey key, string operationId, CancellationToken cancellationToken) => inner.DeleteOutboxAsync(key, operationId, cancellationToken);
-        public Task DeleteOutboxManyAsync(IReadOnlyList<Core.Events.Notification> delivered, int shards, CancellationToken cancellationToken) => inner.DeleteOutboxManyAsync(delivered, shards, cancellationToken);
     }
 }

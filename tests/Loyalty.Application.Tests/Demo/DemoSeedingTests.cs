@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Azure.Data.Tables;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Demo;
@@ -14,7 +15,9 @@ public class DemoSeedingTests : LoyaltyStorageTest
     {
         const int requested = 40;
         var crash = new Crash(membersWritten: 15);
-        var dying = LoyaltyServices.Create(Storage.Ports with { Members = crash.Wrap(Storage.Ports.Members), Identities = crash.Wrap(Storage.Ports.Identities) }, Clock);
+        var dying = CreateServices(s => s
+            .AddSingleton(crash.Wrap(Port<IMemberStore>())).AddSingleton(crash.Wrap(Port<IMemberHistory>())).AddSingleton(crash.Wrap(Port<IMemberOutbox>()))
+            .AddSingleton(crash.Wrap(Port<IIdentityStore>())));
         await Assert.ThrowsAsync<Crash.HostDied>(() => dying.Demo.SeedAsync(requested, [], null, default));
         Assert.Equal(15, (await DemoMembersAsync()).Count);
         Assert.Contains(await ClaimsAsync(), c => c.Orphaned);
@@ -60,7 +63,7 @@ public class DemoSeedingTests : LoyaltyStorageTest
         for (var shard = 0; shard < shards; shard++)
             for (string? after = null; ;)
             {
-                var page = await Storage.Ports.Members.ListShardAsync(DemoProgram.Id, shard, 100, after, default);
+                var page = await Port<IMemberStore>().ListShardAsync(DemoProgram.Id, shard, 100, after, default);
                 found.AddRange(page.Items.Select(m => m.Profile.MemberId));
                 if ((after = page.Next) is null) break;
             }

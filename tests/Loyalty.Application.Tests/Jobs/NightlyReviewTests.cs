@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Azure.Data.Tables;
@@ -60,8 +61,8 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         var downgrades = Enum.GetValues<TierPolicy>().ToDictionary(p => p, p => due.Count(m => m.Program.Definition.TierPolicy == p && m.Expected.Events.Any(e => e is TierDowngraded)));
         Assert.True(downgrades.Values.All(n => n > 0), $"every policy needs downgrades to test: {string.Join(", ", downgrades)}");
 
-        var spy = new Spy(Storage.Ports);
-        var services = LoyaltyServices.Create(spy.Ports, Clock);
+        var spy = new Spy(Services);
+        var services = CreateServices(spy.Replace);
         Clock.SetUtcNow(NightAt);
         Assert.Equal(programs.Select(p => new NightlyRun(p.Id, Night)), (await services.Nightly.DueAsync(Clock.GetUtcNow(), default)).OrderBy(r => Array.FindIndex(programs, p => p.Id == r.ProgramId)));
 
@@ -95,7 +96,7 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         Assert.Equal(due.SelectMany(m => m.Expected.Events.OfType<TierDowngraded>()).Select(e => e.Id).Order(), spy.Sent.SelectMany(n => n.Events.OfType<TierDowngraded>()).Select(e => e.Id).Order());
         foreach (var (id, _, _) in programs)
             for (var shard = 0; shard < 8; shard++)
-                Assert.Empty(await Storage.Ports.Members.ListOutboxAsync(id, 8, shard, default));
+                Assert.Empty(await Port<IMemberOutbox>().ListOutboxAsync(id, 8, shard, default));
 
         // Run twice = once: the runs are complete, so nothing is due and nothing runs.
         spy.Reset();
@@ -126,31 +127,32 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         Clock.SetUtcNow(NightAt);
 
         // 1. Cancelled as soon as the first shard has finished (an operator stopping the host).
-        var first = new Spy(Storage.Ports);
+        var first = new Spy(Services);
         using (var cancel = new CancellationTokenSource())
         {
-            var services = LoyaltyServices.Create(first.Ports, Clock);
+            var services = CreateServices(first.Replace);
             var progress = new Inline(status => { if (status.Shard is not null) cancel.Cancel(); });
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => services.Nightly.RunAsync("crash", Night, new JobRunOptions { Parallelism = 2 }, progress, cancel.Token));
         }
 
         // 2. Crashed right after a transaction committed, before its progress was recorded (the worst moment).
-        var second = new Spy(Storage.Ports) { CrashAfterCommits = 2 };
-        var crashing = LoyaltyServices.Create(second.Ports, Clock);
+        var second = new Spy(Services) { CrashAfterCommits = 2 };
+        var crashing = CreateServices(second.Replace);
         await Assert.ThrowsAsync<CrashException>(() => crashing.Nightly.RunAsync("crash", Night, new JobRunOptions { Parallelism = 1 }));
-        var finishedBefore = (await Storage.Ports.JobProgress.ListShardsAsync(NightlyReview.Key("crash", Night), default)).Where(p => p.Finished).Select(p => p.Shard).ToList();
+        var finishedBefore = (await Port<IJobProgressStore>().ListShardsAsync(NightlyReview.Key("crash", Night),
+            default)).Where(p => p.Finished).Select(p => p.Shard).ToList();
         Assert.NotEmpty(finishedBefore);
         Assert.True(finishedBefore.Count < 4);
 
         // 3. A new process finishes the job, skipping the shards already finished.
-        var third = new Spy(Storage.Ports);
-        var resumed = LoyaltyServices.Create(third.Ports, Clock);
+        var third = new Spy(Services);
+        var resumed = CreateServices(third.Replace);
         var report = await resumed.Nightly.RunAsync("crash", Night);
         Assert.Equal(finishedBefore.Count, report.ShardsSkipped);
         Assert.Empty(third.Listed.Intersect(finishedBefore));
         // What the crash left in the outbox (committed, not yet sent) goes out with the outbox sweep, as after any crash.
         var left = 0;
-        for (var shard = 0; shard < 4; shard++) left += (await Storage.Ports.Members.ListOutboxAsync("crash", 4, shard, default)).Count;
+        for (var shard = 0; shard < 4; shard++) left += (await Port<IMemberOutbox>().ListOutboxAsync("crash", 4, shard, default)).Count;
         Clock.Advance(OutboxSweep.MinimumAge * 2);
         var swept = await resumed.Outbox.RunAsync(default);
         Assert.Equal(left, swept);
@@ -182,16 +184,16 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         Assert.True(due.GroupBy(m => m.Shard).All(s => s.Count() > 100), "every shard needs more than one chunk of members due");
         Clock.SetUtcNow(NightAt);
 
-        var killed = new Spy(Storage.Ports) { CrashAfterCommits = 1 };
-        await Assert.ThrowsAsync<CrashException>(() => LoyaltyServices.Create(killed.Ports, Clock).Nightly.RunAsync("pair", Night, new JobRunOptions { Parallelism = 1 }));
-        var (one, two) = (new Spy(Storage.Ports), new Spy(Storage.Ports));
+        var killed = new Spy(Services) { CrashAfterCommits = 1 };
+        await Assert.ThrowsAsync<CrashException>(() => CreateServices(killed.Replace).Nightly.RunAsync("pair", Night, new JobRunOptions { Parallelism = 1 }));
+        var (one, two) = (new Spy(Services), new Spy(Services));
         var reports = await Task.WhenAll(
-            LoyaltyServices.Create(one.Ports, Clock).Nightly.RunAsync("pair", Night),
-            LoyaltyServices.Create(two.Ports, Clock).Nightly.RunAsync("pair", Night));
+            CreateServices(one.Replace).Nightly.RunAsync("pair", Night),
+            CreateServices(two.Replace).Nightly.RunAsync("pair", Night));
 
         var committed = killed.Committed.Concat(one.Committed).Concat(two.Committed).ToList();
         Assert.Equal(due.Select(m => m.Key.MemberId).Order(), committed.Order());
-        var totals = await Storage.Ports.JobProgress.GetTotalsAsync(NightlyReview.Key("pair", Night), default);
+        var totals = await Port<IJobProgressStore>().GetTotalsAsync(NightlyReview.Key("pair", Night), default);
         Assert.NotNull(totals);
         foreach (var counts in reports.Select(r => r.Counts).Append(totals.Counts))
         {
@@ -199,7 +201,7 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
             Assert.Equal(due.Count(m => m.Expected.Events.Any(e => e is TierDowngraded)), counts[Counts.Downgraded]);
             Assert.Equal(due.Count(m => m.Expected.Events.Count > 0), counts[Counts.Notifications]);
         }
-        var shards = await Storage.Ports.JobProgress.ListShardsAsync(NightlyReview.Key("pair", Night), default);
+        var shards = await Port<IJobProgressStore>().ListShardsAsync(NightlyReview.Key("pair", Night), default);
         Assert.Equal(due.Count, shards.Sum(s => s.Counts[Counts.Reviewed]));
     }
 
@@ -219,7 +221,7 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         Clock.SetUtcNow(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.FromHours(1)));
         var enrolled = await EnrolAsync("busy");
         var key = new MemberKey("busy", 1, enrolled.Profile.MemberId);
-        Assert.Equal(new DateOnly(2026, 12, 21), (await Storage.Ports.Members.GetAsync(key, default))!.ReviewOn);
+        Assert.Equal(new DateOnly(2026, 12, 21), (await Port<IMemberStore>().GetAsync(key, default))!.ReviewOn);
 
         // A purchase through the receipts service re-files its member in the same write.
         Clock.Advance(TimeSpan.FromDays(1));
@@ -236,40 +238,41 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         };
         Assert.Equal(ReceiptStatus.Applied, Ok(await Services.Receipts.ApplyAsync("busy", receipt, null, default)).Status);
         var buyerKey = new MemberKey("busy", 1, buyer);
-        var bought = (await Storage.Ports.Members.GetAsync(buyerKey, default))!;
+        var bought = (await Port<IMemberStore>().GetAsync(buyerKey, default))!;
         Assert.Equal("Silver", bought.State.Tier);
         Assert.Equal(MemberReview.NextReviewOn(bought.State, ProgramCatalog.Create(definition).Value, Clock.GetUtcNow()), bought.ReviewOn);
         var expectedBuyer = MemberReview.ReviewAt(bought.State, ProgramCatalog.Create(definition).Value.Latest, Night).State;
         await DrainNotificationsAsync();
 
         // Between the job's read and its write, another request changes the busy member (a new phone number, say).
-        var spy = new Spy(Storage.Ports)
+        var spy = new Spy(Services)
         {
             BeforeCommit = async () =>
             {
-                var member = (await Storage.Ports.Members.GetAsync(busy.Key, default))!;
+                var member = (await Port<IMemberStore>().GetAsync(busy.Key, default))!;
                 var write = new MemberWrite(member.Profile with { FirstName = "Changed" }, member.State, member.Activity, Clock.GetUtcNow(), member.ReviewOn);
-                Assert.Equal(CommitResult.Committed, await Storage.Ports.Members.CommitAsync(busy.Key, write, member.ConcurrencyToken, default));
+                Assert.Equal(CommitResult.Committed, await Port<IMemberStore>().CommitAsync(busy.Key, write, member.ConcurrencyToken, default));
             },
         };
         Clock.SetUtcNow(NightAt);
-        var report = await LoyaltyServices.Create(spy.Ports with { Notifications = Storage.Ports.Notifications }, Clock).Nightly.RunAsync("busy", Night);
+        var report = await CreateServices(s => s.AddSingleton<IMemberStore>(spy).AddSingleton<IReviewStore>(spy)).Nightly.RunAsync("busy", Night);
 
         Assert.Equal((1L, 1L), (report.Counts[Counts.Conflicts], report.Counts[Counts.Skipped]));
         Assert.Equal(due.Count + 2, report.Counts[Counts.Reviewed]);
-        Assert.Equal(("Bronze", Json(expectedBuyer)), ((await Storage.Ports.Members.GetAsync(buyerKey, default))!.State.Tier, Json((await Storage.Ports.Members.GetAsync(buyerKey, default))!.State)));
-        var after = (await Storage.Ports.Members.GetAsync(busy.Key, default))!;
+        Assert.Equal(("Bronze", Json(expectedBuyer)), ((await Port<IMemberStore>().GetAsync(buyerKey, default))!.State.Tier,
+            Json((await Port<IMemberStore>().GetAsync(buyerKey, default))!.State)));
+        var after = (await Port<IMemberStore>().GetAsync(busy.Key, default))!;
         Assert.Equal("Changed", after.Profile.FirstName);
         Assert.Equal(Json(busy.ExpectedState), Json(after.State));
         Assert.Null(await members.GetOrNullAsync<TableEntity>("busy|0000", $"n|20261215|{"ghost".PadRight(12, 'z')}"));
-        var welcomed = (await Storage.Ports.Members.GetAsync(key, default))!;
+        var welcomed = (await Port<IMemberStore>().GetAsync(key, default))!;
         Assert.Empty(welcomed.State.Vouchers);
         Assert.Equal(Night, welcomed.State.ReviewedOn);
         Assert.Null(welcomed.ReviewOn);
 
         // Sent to the real notifications queue, and cleared from the outbox.
         Assert.Equal(report.Counts[Counts.Notifications], (await DrainNotificationsAsync()).Count);
-        Assert.Empty(await Storage.Ports.Members.ListOutboxAsync("busy", 1, 0, default));
+        Assert.Empty(await Port<IMemberOutbox>().ListOutboxAsync("busy", 1, 0, default));
     }
 
     [Fact]
@@ -278,7 +281,8 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         var seeded = await SeedAsync(Definition("reads", TierPolicy.HoldThroughNextPeriod, new QualificationPeriod(PeriodKind.CalendarYear, 12)), members: 300, shards: 1, new Random(5));
         var keys = seeded.Select(m => m.Key).OrderBy(k => k.MemberId, StringComparer.Ordinal).ToList();
         var recorder = new RecordingPolicy();
-        var store = LoyaltyStorage.Create(recorder.Account(Loyalty.Testing.Azurite.ConnectionString), Storage.Names).Ports.Members;
+        var store = new ServiceCollection().AddLoyaltyStorage(recorder.Account(Loyalty.Testing.Azurite.ConnectionString), Storage.Names).BuildServiceProvider()
+            .GetRequiredService<IMemberStore>();
 
         // Dense (a chunk of the night a calendar year ends): one query, no point reads.
         var dense = keys.Skip(50).Take(200).ToList();
@@ -351,12 +355,12 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
             var expectedFiled = filed <= Night ? MemberReview.NextReviewOn(expected.State, catalog, NightAt) : filed;
             seeded.Add(new Seeded(program, key, MemberShards.Shard(memberId, shards), state, filed, expected, expectedFiled));
         }
-        Assert.All(await Storage.Ports.Members.CommitManyAsync(writes, default), r => Assert.Equal(CommitResult.Committed, r));
+        Assert.All(await Port<IMemberStore>().CommitManyAsync(writes, default), r => Assert.Equal(CommitResult.Committed, r));
         return seeded;
     }
 
     private async Task<Dictionary<string, StoredMember>> ReadAllAsync(IEnumerable<Seeded> members) =>
-        (await Storage.Ports.Members.GetManyAsync([.. members.Select(m => m.Key)], default)).ToDictionary(m => m.Profile.MemberId);
+        (await Port<IMemberStore>().GetManyAsync([.. members.Select(m => m.Key)], default)).ToDictionary(m => m.Profile.MemberId);
 
     private async Task ClearProgressAsync()
     {
@@ -386,7 +390,8 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
     /// </summary>
     private sealed class Spy : IMemberStore, IReviewStore, INotificationQueue
     {
-        private readonly LoyaltyPorts inner;
+        private readonly IMemberStore members;
+        private readonly IReviewStore reviews;
         private readonly ConcurrentQueue<string> read = new();
         private readonly ConcurrentQueue<string> committed = new();
         private readonly ConcurrentQueue<int> listed = new();
@@ -394,13 +399,15 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         private int commits;
         private int beforeCommitDone;
 
-        public Spy(LoyaltyPorts inner)
+        public Spy(IServiceProvider inner)
         {
-            this.inner = inner;
-            Ports = inner with { Members = this, Reviews = this, Notifications = this };
+            members = inner.GetRequiredService<IMemberStore>();
+            reviews = inner.GetRequiredService<IReviewStore>();
         }
 
-        public LoyaltyPorts Ports { get; }
+        /// <summary>Registers the spy in place of the ports it wraps.</summary>
+        public void Replace(IServiceCollection services) =>
+            services.AddSingleton<IMemberStore>(this).AddSingleton<IReviewStore>(this).AddSingleton<INotificationQueue>(this);
 
         /// <summary>Throw after this many successful batch commits.</summary>
         public int? CrashAfterCommits { get; init; }
@@ -424,20 +431,20 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         public Task<StoredMember?> GetAsync(MemberKey key, CancellationToken cancellationToken)
         {
             read.Enqueue(key.MemberId);
-            return inner.Members.GetAsync(key, cancellationToken);
+            return members.GetAsync(key, cancellationToken);
         }
 
         public Task<IReadOnlyList<StoredMember>> GetManyAsync(IReadOnlyList<MemberKey> keys, CancellationToken cancellationToken)
         {
             foreach (var key in keys) read.Enqueue(key.MemberId);
-            return inner.Members.GetManyAsync(keys, cancellationToken);
+            return members.GetManyAsync(keys, cancellationToken);
         }
 
         public async Task<IReadOnlyList<CommitResult>> CommitManyAsync(IReadOnlyList<MemberBatchWrite> writes, CancellationToken cancellationToken)
         {
             if (Interlocked.Exchange(ref beforeCommitDone, 1) == 0 && BeforeCommit is { } before) await before();
             // Not cancelled half-way by the test's own cancellation: what reached the store is what is counted.
-            var results = await inner.Members.CommitManyAsync(writes, CancellationToken.None);
+            var results = await members.CommitManyAsync(writes, CancellationToken.None);
             for (var i = 0; i < writes.Count; i++)
                 if (results[i] == CommitResult.Committed) committed.Enqueue(writes[i].Key.MemberId);
             if (Interlocked.Increment(ref commits) == CrashAfterCommits) throw new CrashException();
@@ -445,43 +452,25 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         }
 
         public Task<CursorPage<StoredMember>> ListShardAsync(string programId, int shard, int pageSize, string? after, CancellationToken cancellationToken) =>
-            inner.Members.ListShardAsync(programId, shard, pageSize, after, cancellationToken);
+            members.ListShardAsync(programId, shard, pageSize, after, cancellationToken);
 
         public async Task<CommitResult> CommitAsync(MemberKey key, MemberWrite write, string concurrencyToken, CancellationToken cancellationToken)
         {
-            var result = await inner.Members.CommitAsync(key, write, concurrencyToken, CancellationToken.None);
+            var result = await members.CommitAsync(key, write, concurrencyToken, CancellationToken.None);
             if (result == CommitResult.Committed) committed.Enqueue(key.MemberId);
             return result;
         }
 
-        public Task InsertAsync(MemberKey key, MemberWrite write, CancellationToken cancellationToken) => inner.Members.InsertAsync(key, write, cancellationToken);
-
-        public Task<OperationRecord?> GetOperationAsync(MemberKey key, string operationId, CancellationToken cancellationToken) =>
-            inner.Members.GetOperationAsync(key, operationId, cancellationToken);
-
-        public Task<CursorPage<ReceiptSummary>> ListReceiptsAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken) =>
-            inner.Members.ListReceiptsAsync(key, pageSize, after, cancellationToken);
-
-        public Task<CursorPage<LedgerEntry>> ListLedgerAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken) =>
-            inner.Members.ListLedgerAsync(key, pageSize, after, cancellationToken);
-
-        public Task<IReadOnlyList<Notification>> ListOutboxAsync(string programId, int shards, int shard, CancellationToken cancellationToken) =>
-            inner.Members.ListOutboxAsync(programId, shards, shard, cancellationToken);
-
-        public Task DeleteOutboxAsync(MemberKey key, string operationId, CancellationToken cancellationToken) =>
-            inner.Members.DeleteOutboxAsync(key, operationId, cancellationToken);
-
-        public Task DeleteOutboxManyAsync(IReadOnlyList<Notification> delivered, int shards, CancellationToken cancellationToken) =>
-            inner.Members.DeleteOutboxManyAsync(delivered, shards, cancellationToken);
+        public Task InsertAsync(MemberKey key, MemberWrite write, CancellationToken cancellationToken) => members.InsertAsync(key, write, cancellationToken);
 
         public Task<IReadOnlyList<FiledMember>> ListDueAsync(string programId, int shard, DateOnly date, CancellationToken cancellationToken)
         {
             listed.Enqueue(shard);
-            return inner.Reviews.ListDueAsync(programId, shard, date, cancellationToken);
+            return reviews.ListDueAsync(programId, shard, date, cancellationToken);
         }
 
         public Task RemoveAsync(string programId, int shard, FiledMember entry, CancellationToken cancellationToken) =>
-            inner.Reviews.RemoveAsync(programId, shard, entry, cancellationToken);
+            reviews.RemoveAsync(programId, shard, entry, cancellationToken);
 
         /// <summary>Kept in memory: faster than the queue, and the ids can be checked.</summary>
         public Task SendAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)

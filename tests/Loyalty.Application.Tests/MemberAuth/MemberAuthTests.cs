@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Azure.Data.Tables;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.MemberAuth;
@@ -101,7 +102,7 @@ public class MemberAuthTests : LoyaltyStorageTest
     [Fact]
     public async Task One_client_address_is_limited_per_hour_for_codes_and_for_tokens_separately()
     {
-        var auth = Storage.CreateServices(Clock, memberAuth: MemberAuthOptions.Development() with { RequestsPerAddress = 3 }).MemberAuth;
+        var auth = CreateServices(s => s.AddSingleton(MemberAuthOptions.Development() with { RequestsPerAddress = 3 })).MemberAuth;
         var programId = await CreateProgramAsync();
 
         for (var i = 0; i < 3; i++)
@@ -114,7 +115,8 @@ public class MemberAuthTests : LoyaltyStorageTest
     [Fact]
     public async Task An_email_carries_a_magic_link_that_signs_in_once_and_only_in_its_program()
     {
-        var auth = Storage.CreateServices(Clock, memberAuth: MemberAuthOptions.Development() with { LinkBaseUrl = new Uri("https://shop.example.com/login?from=mail") }).MemberAuth;
+
+                   var auth = CreateServices(s => s.AddSingleton(MemberAuthOptions.Development() with { LinkBaseUrl = new Uri("https://shop.example.com/login?from=mail") })).MemberAuth;
         var programId = await CreateProgramAsync();
         var otherProgram = await CreateProgramAsync("other");
         var member = (await EnrolAsync(programId, new EnrolMember { Email = "ada@example.com" })).Profile.MemberId;
@@ -139,7 +141,7 @@ public class MemberAuthTests : LoyaltyStorageTest
         var token = Ok(await Auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234567", Code = (await SentCodeAsync()).Code }, Address, default)).Token;
         var parts = token.Split('.');
 
-        Assert.Null(Storage.CreateServices(Clock).MemberAuth.Authenticate(token));
+        Assert.Null(CreateServices().MemberAuth.Authenticate(token));
         Assert.Null(Auth.Authenticate($"{parts[0]}.{parts[1]}x.{parts[2]}"));
         Assert.Null(Auth.Authenticate($"{parts[0]}.{parts[1]}."));
         Assert.Equal(member, Auth.Authenticate(token)!.MemberId);

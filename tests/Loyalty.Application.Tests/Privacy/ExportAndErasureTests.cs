@@ -39,8 +39,12 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Assert.Equal(["card", "email", "external", "phone"], Strings(document["identities"], "kind").Order());
         Assert.Equal([("email", true, "enrolment"), ("sms", false, "enrolment"), ("sms", true, "member")],
             document["consentHistory"]!.AsArray().Select(c => ((string)c!["channel"]!, (bool)c["granted"]!, (string)c["source"]!)));
-        Assert.Equal(["parked-1", "q-1"], Strings(document["receipts"], "receiptId").Order());
-        Assert.Equal(["parked-1", "q-1", "return-1", "return-2"], Strings(document["rawReceipts"], "receiptId").Order());
+        Assert.Equal(["parked-1", "q-1", "web-1"], Strings(document["receipts"], "receiptId").Order());
+        Assert.Equal(["parked-1", "q-1", "return-1", "return-2", "web-1"], Strings(document["rawReceipts"], "receiptId").Order());
+        // A receipt applied alone keeps its raw payload in the member's partition, committed with it; the others in blobs.
+        var web = document["rawReceipts"]!.AsArray().Single(r => (string)r!["receiptId"]! == "web-1")!;
+        Assert.Equal(Storage.Names.Members, ((string)web["archive"]!).Split('/')[0]);
+        Assert.Equal("web-4711", (string?)web["payload"]!["member"]!["externalId"]);
         Assert.DoesNotContain("q-2", Encoding.UTF8.GetString(exported.Content.Span));
         Assert.Contains("070-123 45 67", document["rawReceipts"]!.ToJsonString());
         Assert.NotEmpty(document["ledger"]!.AsArray());
@@ -74,7 +78,7 @@ public class ExportAndErasureTests : LoyaltyStorageTest
 
         Assert.Equal(("GDPR request 2026-17 from [erased], [erased]", "key-admin", Start.AddMinutes(1)), (erased.Reason, erased.ErasedBy, erased.ErasedAt));
         Assert.Equal([IdentityKind.Card, IdentityKind.Phone, IdentityKind.Email, IdentityKind.External], erased.IdentitiesFreed);
-        Assert.Equal((2, 2, 1, 4), (erased.ReceiptArchivesRewritten, erased.ParkedReceiptsRemoved, erased.ExportsDeleted, erased.AuditEntriesScrubbed));
+        Assert.Equal((3, 2, 1, 4), (erased.ReceiptArchivesRewritten, erased.ParkedReceiptsRemoved, erased.ExportsDeleted, erased.AuditEntriesScrubbed));
         Assert.Empty(erased.CampaignExports);
         await AssertNoTraceAsync(Phone, "+46701234567", "0701234567", "70 123 45 67", Email, "Astrid", "Lindgren", "1907-11-14", "web-4711", card, printedCard);
         Assert.Equal(points, await ProgramBalanceAsync(programId));
@@ -85,17 +89,18 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Email = Email }, default), ApplicationErrors.MemberNotFound);
         Failed(await Members.ChooseVoucherAsync(programId, astrid, "after", 100m, default), ApplicationErrors.MemberNotFound);
         var key = new MemberKey(programId, 4, astrid);
-        var stored = (await Storage.Ports.Members.GetAsync(key, default))!;
+        var stored = (await Port<IMemberStore>().GetAsync(key, default))!;
         Assert.Equal((null, "", null, (DateOnly?)null), (stored.Profile.HouseholdId, stored.Profile.CardNumber, stored.Profile.FirstName, stored.State.Birthday));
         Assert.All(stored.Profile.Consents.Values, c => Assert.False(c.Granted));
-        Assert.Equal(2, (await Storage.Ports.Members.ListReceiptsAsync(key, 50, null, default)).Items.Count);
-        Assert.Contains(await Storage.Ports.Privacy.ListConsentHistoryAsync(key, default), c => c is { Channel: ConsentChannel.Email, Granted: false, Source: "erasure" });
+        Assert.Equal(3, (await Port<IMemberHistory>().ListReceiptsAsync(key, 50, null, default)).Items.Count);
+        Assert.Contains(await Port<IPrivacyStore>().ListConsentHistoryAsync(key, default), c => c is { Channel: ConsentChannel.Email, Granted: false,
+            Source: "erasure" });
 
         // The trail is ordered by time; entries of one instant have no order of their own.
         Clock.Advance(TimeSpan.FromMinutes(1));
         var again = Ok(await Privacy.EraseAsync(programId, astrid, "a second request", "key-other", default));
         Assert.Equal(Json(erased), Json(again));
-        Assert.Equal(stored.ConcurrencyToken, (await Storage.Ports.Members.GetAsync(key, default))!.ConcurrencyToken);
+        Assert.Equal(stored.ConcurrencyToken, (await Port<IMemberStore>().GetAsync(key, default))!.ConcurrencyToken);
         // Each request is on the trail with its own reason.
         Assert.Equal(["a second request", erased.Reason],
             Ok(await Privacy.ListAuditAsync(programId, astrid, new PageRequest(), default)).Items.Where(e => e.Action == "member.erasure").Select(e => e.Reason));
@@ -123,8 +128,9 @@ public class ExportAndErasureTests : LoyaltyStorageTest
     /// Astrid, with one of everything: a purchase parked before she enrolled and applied at enrolment, a return parked
     /// under her e-mail that her account refused (it waits for an operator), a return from the queue waiting for its
     /// purchase (parked under the purchase, not under her), enrolment with consents and the welcome
-    /// voucher, a POS message carrying her receipt and Bob's, stamps, a consent change, a campaign delivery, audit
-    /// entries (one quoting her name), a household link to Bob and a one-time code (delivered, as the sender would).
+    /// voucher, a POS message carrying her receipt and Bob's, a web-shop purchase (its raw payload in her partition), stamps,
+    /// a consent change, a campaign delivery, audit entries (one quoting her name), a household link to Bob and a one-time
+    /// code (delivered, as the sender would).
     /// </summary>
     private async Task<(string ProgramId, string Astrid, string Bob)> SeedAsync()
     {
@@ -167,6 +173,8 @@ public class ExportAndErasureTests : LoyaltyStorageTest
             Type = ReceiptMessage.MessageType, ProgramId = programId, Receipts = [early],
         })), default);
         Assert.Equal(ReceiptStatus.Parked, Ok(await receipts.ApplyAsync(programId, early, waiting, default)).Status);
+        var web = Purchase("web-1", new MemberIdentifier { ExternalId = "web-4711" }, ("toy-3", "toys", 1, 99m));
+        Assert.Equal(ReceiptStatus.Applied, Ok(await receipts.SubmitAsync(programId, web, Payload(web), default)).Status);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
         Ok(await Services.SelfService.UpdateContactAsync(programId, astrid, new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Sms] = true } }, "203.0.113.7", default));
@@ -181,10 +189,10 @@ public class ExportAndErasureTests : LoyaltyStorageTest
     /// <summary>What the campaign fan-out writes when a campaign reaches a member: an operation record "campaign:…".</summary>
     private async Task RecordCampaignDeliveryAsync(MemberKey key)
     {
-        var member = (await Storage.Ports.Members.GetAsync(key, default))!;
+        var member = (await Port<IMemberStore>().GetAsync(key, default))!;
         var outcome = new Outcome { OperationId = CampaignOperation, MemberId = key.MemberId, TierBefore = member.State.Tier, TierAfter = member.State.Tier, Balance = member.State.Balance };
         var write = new MemberWrite(member.Profile, member.State, member.Activity, Start, member.ReviewOn, new OperationRecord(CampaignOperation, outcome));
-        Assert.Equal(CommitResult.Committed, await Storage.Ports.Members.CommitAsync(key, write, member.ConcurrencyToken, default));
+        Assert.Equal(CommitResult.Committed, await Port<IMemberStore>().CommitAsync(key, write, member.ConcurrencyToken, default));
     }
 
     /// <summary>The program's points: the sum of every member's balance, read from the profiles' flattened column.</summary>
@@ -209,7 +217,11 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Assert.Contains(Storage.Names.MemberAuth, tables);
         foreach (var table in tables)
             await foreach (var row in Account.GetTable(table).QueryAsync<TableEntity>())
-                Search($"{table} {row.PartitionKey}/{row.RowKey}", $"{row.PartitionKey} {row.RowKey} {string.Join(" ", row.Select(p => p.Value))}");
+            {
+                // Binary columns (a raw receipt's payload) as the text they hold.
+                var columns = row.Select(p => p.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : p.Value);
+                Search($"{table} {row.PartitionKey}/{row.RowKey}", $"{row.PartitionKey} {row.RowKey} {string.Join(" ", columns)}");
+            }
         var containers = await Account.Blobs.GetBlobContainersAsync(prefix: lowerPrefix).Select(c => c.Name).ToListAsync();
         Assert.Contains(Storage.Names.ExportsContainer, containers);
         foreach (var name in containers)

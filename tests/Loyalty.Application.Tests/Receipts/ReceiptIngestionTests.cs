@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Immutable;
 using Azure.Storage.Blobs.Models;
 using Loyalty.Core.Application;
@@ -49,7 +50,7 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
             .ToList();
 
         // Two instances, as two hosts would be: each queues its own callers per member, and they race each other for real.
-        var other = Storage.CreateServices(Clock).Receipts;
+        var other = CreateServices().Receipts;
         var results = await Task.WhenAll(receipts.Select((r, i) => (i % 2 == 0 ? Receipts : other).ApplyAsync(programId, r, null, default)));
 
         Assert.All(results, r => Assert.Equal(ReceiptStatus.Applied, Ok(r).Status));
@@ -121,7 +122,7 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         // The web shop hears the refusal and sends the return again later.
         Failed(await Receipts.SubmitAsync(programId, back, Payload(back), default), ErrorCodes.ReturnOfUnknownReceipt);
 
-        var twoHosts = Storage.CreateServices(Clock).Receipts;
+        var twoHosts = CreateServices().Receipts;
         var applied = await Task.WhenAll(Receipts.ApplyAsync(programId, purchase, null, default), twoHosts.ApplyAsync(programId, purchase, null, default));
 
         Assert.All(applied, a => Assert.Equal(ReceiptStatus.Applied, Ok(a).Status));
@@ -147,7 +148,7 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         Ok(await Receipts.ApplyAsync(programId, Return("x-1-back", "x-1", Phone("+46701234582"), ("toy-1", "toys", -2, -200m)), null, default));
         Ok(await Receipts.ApplyAsync(programId, Return("x-9-back", "never-sold", Phone("+46701234582"), ("toy-1", "toys", -1, -10m)), null, default));
 
-        var crashing = LoyaltyServices.Create(Storage.Ports with { ParkedReceipts = new CrashingOnPurchaseKeys(Storage.Ports.ParkedReceipts) }, Clock);
+        var crashing = CreateServices(s => s.AddSingleton<IParkedReceiptStore>(new CrashingOnPurchaseKeys(Port<IParkedReceiptStore>())));
         await Assert.ThrowsAsync<IOException>(() => crashing.Receipts.ApplyAsync(programId, purchase, null, default));
         Assert.Equal(200, Ok(await Members.GetAsync(programId, member, default)).View.QualifyingPoints);
 
@@ -202,7 +203,7 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var programId = await CreateDemoProgramAsync();
         var member = await EnrolWithPhoneAsync(programId, "+46701234570");
         await DrainNotificationsAsync();
-        var broken = LoyaltyServices.Create(Storage.Ports with { Notifications = new FailingQueue() }, Clock);
+        var broken = CreateServices(s => s.AddSingleton<INotificationQueue>(new FailingQueue()));
         var receipt = Purchase("v-1", Phone("+46701234570"), ("food-1", "pet-food", 1, 2_100m));
 
         await Assert.ThrowsAsync<IOException>(() => broken.Receipts.ApplyAsync(programId, receipt, null, default));
@@ -223,7 +224,7 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         (await EnrolAsync(programId, new EnrolMember { FirstName = "Pia", Phone = phone })).Profile.MemberId;
 
     private Task<StoredMember> StoredAsync(string programId, string memberId) =>
-        Storage.Ports.Members.GetAsync(new MemberKey(programId, 4, memberId), default)!;
+        Port<IMemberStore>().GetAsync(new MemberKey(programId, 4, memberId), default)!;
 
     /// <summary>The domain's answer for the same receipts applied one after another from a fresh enrolment.</summary>
     private MemberState Expected(string programId, string memberId, IEnumerable<PosReceipt> receipts)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Loyalty.Core.Application.Receipts;
@@ -25,7 +26,6 @@ public sealed class DeploymentContractTests
         ["Nightly:At"] = "the nightly review's local start time, with a default",
         ["MemberTokens:Lifetime"] = "member tokens live 30 minutes unless a deployment wants otherwise",
         ["MemberAuth:RequestsPerAddressPerHour"] = "the per-address rate limit of member verification, with a default",
-        ["MemberAuth:PagesProgramId"] = "key-less sign-in for My pages stays off until a deployment names the program its pages serve",
     };
 
     private const string AppIdentityClientId = "{identity.outputs.clientId}";
@@ -57,8 +57,9 @@ public sealed class DeploymentContractTests
         var configuration = new ConfigurationBuilder()
             .Add(new RecordingSource(AppSettings.Resolved(), read))
             .Build();
-        LoyaltyBackend? backend = null;
-        var failure = Record.Exception(() => backend = LoyaltyBackend.Create(configuration, TimeProvider.System));
+        var services = new ServiceCollection().AddLoyaltyStorage(configuration).AddLoyaltyApplication(configuration).BuildServiceProvider();
+        LoyaltyStorage? storage = null;
+        var failure = Record.Exception(() => storage = services.GetRequiredService<LoyaltyStorage>());
 
         Assert.DoesNotContain("Storage__ConnectionString", settings.Keys);
         var missing = read.Where(key => !Unset.ContainsKey(key)).Select(key => key.Replace(":", "__")).Where(key => !settings.ContainsKey(key)).ToList();
@@ -69,12 +70,21 @@ public sealed class DeploymentContractTests
 
         // And it really used the service URIs and the identity the app settings name, not the local emulator.
         var worker = AppSettings.Resolved();
-        Assert.Equal(new Uri(worker["Storage:TableServiceUri"]!), backend!.Storage.Account.TableEndpoint);
-        Assert.Equal(new Uri(worker["Storage:QueueServiceUri"]!), backend.Storage.Account.QueueEndpoint);
-        Assert.Equal(new Uri(worker["Storage:BlobServiceUri"]!), backend.Storage.Account.BlobEndpoint);
+        Assert.Equal(new Uri(worker["Storage:TableServiceUri"]!), storage!.Account.TableEndpoint);
+        Assert.Equal(new Uri(worker["Storage:QueueServiceUri"]!), storage.Account.QueueEndpoint);
+        Assert.Equal(new Uri(worker["Storage:BlobServiceUri"]!), storage.Account.BlobEndpoint);
         Assert.Contains("Storage:ClientId", read, StringComparer.OrdinalIgnoreCase);
         Assert.Equal("{storage.outputs.tableEndpoint}", Setting(settings, "Storage__TableServiceUri"));
         Assert.Equal(AppIdentityClientId, Setting(settings, "Storage__ClientId"));
+    }
+
+    [Fact]
+    public void My_pages_key_less_sign_in_is_a_parameter_off_by_default()
+    {
+        Assert.Equal("", Setting(AppSettings.Deployed(), "MemberAuth__PagesProgramId"));
+        Assert.Null(MemberAuthSettings.Pages(new ConfigurationBuilder().AddInMemoryCollection(AppSettings.Resolved()).Build()).ProgramId);
+        var parameters = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, "infra", "main.parameters.json"))).RootElement.GetProperty("parameters");
+        Assert.Equal("${MEMBER_PAGES_PROGRAM_ID}", parameters.GetProperty("pagesProgramId").GetProperty("value").GetString());
     }
 
     [Fact]

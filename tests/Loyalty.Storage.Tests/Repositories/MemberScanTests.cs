@@ -22,7 +22,7 @@ public class MemberScanTests : LoyaltyStorageTest
             string? after = null;
             do
             {
-                var page = await Storage.Ports.Members.ListShardAsync(programId, shard, 4, after, default);
+                var page = await Port<IMemberStore>().ListShardAsync(programId, shard, 4, after, default);
                 Assert.InRange(page.Items.Count, 1, 4);
                 inShard.AddRange(page.Items.Select(m => m.Profile.MemberId));
                 after = page.Next;
@@ -39,7 +39,7 @@ public class MemberScanTests : LoyaltyStorageTest
     public async Task An_empty_shard_is_one_empty_last_page()
     {
         var programId = await CreateProgramAsync("empty", 4);
-        var page = await Storage.Ports.Members.ListShardAsync(programId, 2, 100, null, default);
+        var page = await Port<IMemberStore>().ListShardAsync(programId, 2, 100, null, default);
         Assert.Empty(page.Items);
         Assert.Null(page.Next);
     }

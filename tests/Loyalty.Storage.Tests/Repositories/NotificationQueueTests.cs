@@ -1,3 +1,4 @@
+using Loyalty.Core.Application.Ports;
 using Azure.Storage.Queues.Models;
 using Loyalty.Core.Application;
 using Loyalty.Core.Events;
@@ -17,7 +18,7 @@ public sealed class NotificationQueueTests : LoyaltyStorageTest
         // 250 deliveries of ~1 KB: too many for one 48 KiB message, so the packing is exercised on the real queue.
         var sent = Enumerable.Range(0, 250).Select(i => Delivery($"m{i:D11}", new string('x', 1_000))).ToList();
 
-        await Storage.Ports.Notifications.SendAsync(sent, default);
+        await Port<INotificationQueue>().SendAsync(sent, default);
 
         var messages = new List<QueueMessage>();
         while ((await Storage.NotificationsQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1))).Value is { Length: > 0 } received) messages.AddRange(received);
@@ -35,7 +36,7 @@ public sealed class NotificationQueueTests : LoyaltyStorageTest
         var code = new Notification("zoo", "m00000000001", "code:abc", at,
             [new MemberCodeIssued("m00000000001/code:abc/member.code", "zoo", "m00000000001", DateOnly.FromDateTime(at.UtcDateTime), "sms", "+46701234567", "123456", null, at.AddMinutes(10))]);
 
-        await Storage.Ports.Notifications.SendAsync([code], default);
+        await Port<INotificationQueue>().SendAsync([code], default);
 
         var message = Assert.Single((await Storage.NotificationsQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1))).Value);
         Assert.InRange((message.ExpiresOn - message.InsertedOn)!.Value, TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));

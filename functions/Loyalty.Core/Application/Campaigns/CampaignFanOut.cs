@@ -39,9 +39,10 @@ public sealed class CampaignFanOut : ShardedJob
     private readonly ICampaignDeliveries deliveries;
     private readonly MemberBatches batches;
 
-    internal CampaignFanOut(
-        CampaignScheduler scheduler, ProgramCache programs, IMemberStore members, ICampaignStore campaigns, ICampaignDeliveries deliveries, IJobProgressStore progress,
-        INotificationQueue notifications, TimeProvider time)
+    public CampaignFanOut(
+        CampaignScheduler scheduler, ProgramCache programs, IMemberStore members, IMemberOutbox outbox, ICampaignStore campaigns,
+        ICampaignDeliveries deliveries,
+        IJobProgressStore progress, INotificationQueue notifications, TimeProvider time)
         : base(JobName, programs, progress, time)
     {
         this.scheduler = scheduler;
@@ -49,7 +50,7 @@ public sealed class CampaignFanOut : ShardedJob
         this.members = members;
         this.campaigns = campaigns;
         this.deliveries = deliveries;
-        batches = new MemberBatches(members, notifications);
+        batches = new MemberBatches(members, outbox, notifications);
     }
 
     /// <summary>The counters of a shard and of a run.</summary>

@@ -9,7 +9,7 @@ namespace Loyalty.Core.Application.Campaigns;
 /// operation id), is a redemption; a purchase by a member within a delivery's attribution window is attributed revenue. Recorded every time the receipt is applied, a replay included
 /// (a redelivered message after a crash between applying and recording), and keyed by receipt, so each counts once.
 /// </summary>
-internal sealed class CampaignResponses(ICampaignStore campaigns, ICampaignDeliveries deliveries)
+public sealed class CampaignResponses(ICampaignStore campaigns, ICampaignDeliveries deliveries)
 {
     /// <param name="contacts">The campaign runs that reached the buyer and whose window the purchase falls in (none for anonymous receipts).</param>
     public async Task RecordAsync(

@@ -19,7 +19,8 @@ public sealed class CampaignScheduler
     private readonly TimeProvider time;
 
     /// <param name="fanOut">Makes the fan-out, which asks this scheduler for the runs it starts.</param>
-    internal CampaignScheduler(IProgramStore programStore, ProgramCache programs, ICampaignStore campaigns, Func<CampaignScheduler, CampaignFanOut> fanOut, TimeProvider time)
+    public CampaignScheduler(IProgramStore programStore, ProgramCache programs, ICampaignStore campaigns, Func<CampaignScheduler,
+        CampaignFanOut> fanOut, TimeProvider time)
     {
         this.programStore = programStore;
         this.programs = programs;

@@ -35,7 +35,7 @@ public static class BatchCounts
 /// Every change carries its counts into its own transaction (<see cref="JobTally"/>), so the job's totals can be read
 /// back from what was written.
 /// </summary>
-internal sealed class MemberBatches(IMemberStore members, INotificationQueue notifications)
+internal sealed class MemberBatches(IMemberStore members, IMemberOutbox outboxes, INotificationQueue notifications)
 {
     /// <summary>Members a job loads and writes per chunk; a shard's progress is recorded after each chunk.</summary>
     public const int ChunkSize = 100;
@@ -87,7 +87,7 @@ internal sealed class MemberBatches(IMemberStore members, INotificationQueue not
             }
         }
         var (delivered, deferred) = await SendAsync(outbox);
-        if (delivered.Count > 0) await members.DeleteOutboxManyAsync(delivered, program.Settings.Shards, cancellationToken);
+        if (delivered.Count > 0) await outboxes.DeleteOutboxManyAsync(delivered, program.Settings.Shards, cancellationToken);
         return new BatchResult(new ShardCounts(written, seen.Add(BatchCounts.DeliveryDeferred, deferred)), inStore);
     }
 

@@ -4,6 +4,7 @@ using Loyalty.Core.Events;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
+using Loyalty.Core.Statistics;
 using Loyalty.Core.Validation;
 
 namespace Loyalty.Core.Application.Jobs;
@@ -16,6 +17,8 @@ namespace Loyalty.Core.Application.Jobs;
 /// <item>the shard activity: reads the shard's review index up to the date (only the members due), reviews
 /// them and writes them back a transaction of many members at a time, filing each under its next review date in the
 /// same write; records its progress after every chunk;</item>
+/// <item>once a shard's due members are written, the shard counted (<see cref="ShardFigures"/>: tiers, points, vouchers and
+/// the members' ever-growing totals) for the program's figures, replacing the count of a shard run again;</item>
 /// <item>the fan-in, recording the run's totals.</item>
 /// </list>
 /// Exactly once per member without per-member bookkeeping: a review is idempotent by date (the state's
@@ -31,18 +34,20 @@ public sealed class NightlyReview : ShardedJob
     private readonly IMemberStore members;
     private readonly IReviewStore reviews;
     private readonly MemberBatches batches;
+    private readonly IFiguresStore figures;
 
-    internal NightlyReview(
-        IProgramStore programStore, ProgramCache programs, IMemberStore members, IReviewStore reviews, IJobProgressStore progress,
-        INotificationQueue notifications, TimeProvider time, NightlySchedule schedule)
+    public NightlyReview(
+        IProgramStore programStore, ProgramCache programs, IMemberStore members, IMemberOutbox outbox, IReviewStore reviews, IJobProgressStore progress,
+        INotificationQueue notifications, TimeProvider time, NightlySchedule schedule, IFiguresStore figures)
         : base(JobName, programs, progress, time)
     {
         this.programStore = programStore;
         this.programs = programs;
         this.members = members;
         this.reviews = reviews;
-        batches = new MemberBatches(members, notifications);
+        batches = new MemberBatches(members, outbox, notifications);
         Schedule = schedule;
+        this.figures = figures;
     }
 
     public NightlySchedule Schedule { get; }
@@ -178,8 +183,30 @@ public sealed class NightlyReview : ShardedJob
             // The members reviewed have left the due range, so the next call lists only the rest.
             if (attempt.SliceSpent) return attempt.Paused();
         }
+        await CountShardAsync(attempt.Key.ProgramId, attempt.Shard, date, cancellationToken);
         return await attempt.FinishAsync(ShardCounts.Zero, cancellationToken);
     }
+
+    /// <summary>
+    /// Counts every member of the shard as the night left it, a page at a time. Stored before the shard is marked finished, so
+    /// a crash in between counts the shard again and the new count replaces the old: a night's figures are never added twice.
+    /// </summary>
+    private async Task CountShardAsync(string programId, int shard, DateOnly date, CancellationToken cancellationToken)
+    {
+        var counted = ShardFigures.Empty(date, shard, Time.GetUtcNow());
+        string? after = null;
+        do
+        {
+            var page = await members.ListShardAsync(programId, shard, CountPageSize, after, cancellationToken);
+            counted = counted.With(page.Items.Select(m => new CountedMember(m.State, m.Profile.ErasedAt is not null)));
+            after = page.Next;
+        }
+        while (after is not null);
+        await figures.SaveAsync(programId, counted with { CountedAt = Time.GetUtcNow() }, cancellationToken);
+    }
+
+    /// <summary>A full page of the table service.</summary>
+    private const int CountPageSize = 1000;
 
     /// <summary>Runs one program's review of <paramref name="date"/> in this process, resuming where an earlier attempt stopped.</summary>
     public Task<JobReport> RunAsync(string programId, DateOnly date, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default) =>

@@ -74,7 +74,7 @@ public sealed class MemberAuthService : IMemberAuthService
     private readonly ProgramCache programs;
     private readonly TimeProvider time;
 
-    internal MemberAuthService(
+    public MemberAuthService(
         MemberAuthOptions options, IMemberAuthStore store, IdentityClaims identities, IMemberStore members, INotificationQueue notifications, ProgramCache programs, TimeProvider time)
     {
         this.options = options;

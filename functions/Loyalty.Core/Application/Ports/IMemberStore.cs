@@ -1,13 +1,12 @@
 using Loyalty.Core.Application.Jobs;
-using Loyalty.Core.Events;
-using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
 
 namespace Loyalty.Core.Application.Ports;
 
 /// <summary>
-/// Member profiles and states, operation records, receipt history and ledger. Every write for one member is atomic:
-/// the operation record, its history and ledger rows and the new state land together or not at all.
+/// Member profiles and states, and their writes. Every write for one member is atomic: the operation record, its
+/// history and ledger rows, its outbox row and the new state land together or not at all. What a write leaves behind
+/// is read through <see cref="IMemberHistory"/> and <see cref="IMemberOutbox"/>, which the same store serves.
 /// </summary>
 public interface IMemberStore
 {
@@ -41,21 +40,4 @@ public interface IMemberStore
     /// last member id of the page, null after the last page.
     /// </summary>
     Task<CursorPage<StoredMember>> ListShardAsync(string programId, int shard, int pageSize, string? after, CancellationToken cancellationToken);
-
-    Task<OperationRecord?> GetOperationAsync(MemberKey key, string operationId, CancellationToken cancellationToken);
-
-    /// <summary>Receipts newest first, starting after the cursor of the previous page's last item.</summary>
-    Task<CursorPage<ReceiptSummary>> ListReceiptsAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken);
-
-    /// <summary>Ledger entries newest first, starting after the cursor of the previous page.</summary>
-    Task<CursorPage<LedgerEntry>> ListLedgerAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken);
-
-    /// <summary>Notifications written with their operation and not yet delivered, in one shard of a program.</summary>
-    Task<IReadOnlyList<Notification>> ListOutboxAsync(string programId, int shards, int shard, CancellationToken cancellationToken);
-
-    /// <summary>Removes a delivered notification (by its operation id) from the outbox; removing one that is gone already is fine.</summary>
-    Task DeleteOutboxAsync(MemberKey key, string operationId, CancellationToken cancellationToken);
-
-    /// <summary>Removes many delivered notifications, batched per partition; removing ones that are gone already is fine.</summary>
-    Task DeleteOutboxManyAsync(IReadOnlyList<Notification> delivered, int shards, CancellationToken cancellationToken);
 }

@@ -32,6 +32,12 @@ public sealed record MemberWrite(
     IReadOnlyList<ConsentChange>? ConsentChanges = null,
     JobTally? Tally = null)
 {
+    /// <summary>
+    /// The raw payload of <see cref="Receipt"/> as it was received, stored with it in the same transaction (a receipt that
+    /// came alone, by HTTP), where <see cref="IReceiptArchive.BesideMember"/> finds it; null when it is archived elsewhere.
+    /// </summary>
+    public ReadOnlyMemory<byte>? RawReceipt { get; init; }
+
     /// <summary>The write of an operation on the member's book: its record, ledger entries and outbox row with the new state.</summary>
     internal static MemberWrite From(LoadedProgram program, MemberProfile profile, MemberActivity activity, BookChange change, DateTimeOffset now)
     {

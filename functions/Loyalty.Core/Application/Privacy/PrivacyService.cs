@@ -18,6 +18,7 @@ public sealed class PrivacyService : IPrivacyService
 
     private readonly ProgramCache programs;
     private readonly IMemberStore members;
+    private readonly IMemberHistory history;
     private readonly IPrivacyStore records;
     private readonly IIdentityStore identityStore;
     private readonly IdentityClaims identities;
@@ -30,20 +31,25 @@ public sealed class PrivacyService : IPrivacyService
     private readonly Continuations continuations;
     private readonly TimeProvider time;
 
-    internal PrivacyService(
-        ProgramCache programs, LoyaltyPorts ports, IdentityClaims identities, MemberAuthService memberAuth, Continuations continuations, TimeProvider time)
+    public PrivacyService(
+        ProgramCache programs, IMemberStore members, IMemberHistory history, IPrivacyStore records, IIdentityStore identityStore,
+        IdentityClaims identities, IParkedReceiptStore parked,
+        IReceiptArchive archive, IExportStore exports, IAuditLog audit, ICampaignExports campaignExports, MemberAuthService memberAuth,
+        Continuations continuations,
+        TimeProvider time)
     {
         this.continuations = continuations;
         this.programs = programs;
-        members = ports.Members;
-        records = ports.Privacy;
-        identityStore = ports.Identities;
+        this.members = members;
+        this.history = history;
+        this.records = records;
+        this.identityStore = identityStore;
         this.identities = identities;
-        parked = ports.ParkedReceipts;
-        archive = ports.ReceiptArchive;
-        exports = ports.Exports;
-        audit = ports.Audit;
-        campaignExports = ports.CampaignExports;
+        this.parked = parked;
+        this.archive = archive;
+        this.exports = exports;
+        this.audit = audit;
+        this.campaignExports = campaignExports;
         this.memberAuth = memberAuth;
         this.time = time;
     }
@@ -57,7 +63,7 @@ public sealed class PrivacyService : IPrivacyService
         await RecordReadAsync(programId, memberId, actor, "member.export", reason, cancellationToken);
 
         var now = time.GetUtcNow();
-        var receipts = await AllAsync<ReceiptSummary>((after, ct) => members.ListReceiptsAsync(key, ListPage, after, ct), cancellationToken);
+        var receipts = await AllAsync<ReceiptSummary>((after, ct) => history.ListReceiptsAsync(key, ListPage, after, ct), cancellationToken);
         var identityKeys = Identities(programId, member.Profile);
         var claims = new List<ExportedIdentity>();
         var waiting = new List<ParkedReceipt>();
@@ -88,7 +94,7 @@ public sealed class PrivacyService : IPrivacyService
             ConsentHistory = await records.ListConsentHistoryAsync(key, cancellationToken),
             Receipts = receipts,
             RawReceipts = raw,
-            Ledger = await AllAsync<Ledger.LedgerEntry>((after, ct) => members.ListLedgerAsync(key, ListPage, after, ct), cancellationToken),
+            Ledger = await AllAsync<Ledger.LedgerEntry>((after, ct) => history.ListLedgerAsync(key, ListPage, after, ct), cancellationToken),
             Operations = await records.ListOperationsAsync(key, "", cancellationToken),
             PendingNotifications = await records.ListOutboxAsync(key, cancellationToken),
             ParkedReceipts = waiting,
@@ -120,7 +126,7 @@ public sealed class PrivacyService : IPrivacyService
             await identities.ReleaseAllAsync(freed, memberId, cancellationToken);
             await memberAuth.ForgetAsync(freed, programId, cancellationToken);
             var parkedRemoved = await RemoveParkedAsync(program, freed, memberId, cancellationToken);
-            var receipts = await AllAsync<ReceiptSummary>((after, ct) => members.ListReceiptsAsync(key, ListPage, after, ct), cancellationToken);
+            var receipts = await AllAsync<ReceiptSummary>((after, ct) => history.ListReceiptsAsync(key, ListPage, after, ct), cancellationToken);
             var rewritten = await ScrubArchivesAsync(receipts.Select(r => (r.Archive, r.ReceiptId)), memberId, cancellationToken);
             var personal = Redaction.For(member.Profile);
             var scrubbed = await audit.ScrubAsync(programId, memberId, personal, cancellationToken);

@@ -17,6 +17,7 @@ namespace Loyalty.Core.Application.Receipts;
 public sealed class ReceiptService : IReceiptService
 {
     private readonly IMemberStore members;
+    private readonly IMemberHistory history;
     private readonly IdentityClaims identities;
     private readonly IParkedReceiptStore parked;
     private readonly IReceiptClaims claims;
@@ -31,14 +32,16 @@ public sealed class ReceiptService : IReceiptService
     /// <summary>Audit actions of an operator's handling of a parked receipt.</summary>
     public const string RetryAction = "receipt.parked_retry", DiscardAction = "receipt.parked_discard";
 
-    internal ReceiptService(
-        IMemberStore members, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims, IReceiptArchive archive, MemberCommits commits, ProgramCache programs,
+    public ReceiptService(
+        IMemberStore members, IMemberHistory history, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims,
+        IReceiptArchive archive, MemberCommits commits, ProgramCache programs,
         CampaignResponses responses, IAuditLog audit, Continuations continuations, TimeProvider time)
     {
         this.audit = audit;
         this.continuations = continuations;
         this.responses = responses;
         this.members = members;
+        this.history = history;
         this.identities = identities;
         this.parked = parked;
         this.claims = claims;
@@ -53,12 +56,10 @@ public sealed class ReceiptService : IReceiptService
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
         var checkedReceipt = Check(program, receipt);
         if (!checkedReceipt.IsValid) return Result<ReceiptResult>.Fail(checkedReceipt.Errors);
-        // Archived before it is applied, so every applied receipt has its raw payload. The name carries a digest of
-        // the payload: a corrected resend of a refused receipt is kept beside the refused one, an identical resend is not.
-        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload.Span))[..12];
-        var archived = await archive.StoreAsync(programId, Today(), $"http-{receipt.Id}-{digest}", payload, cancellationToken);
+        // The raw payload is committed with the receipt, in the member's transaction: no request of its own, and no applied
+        // receipt without it. Only a receipt that waits for its member is archived on its own (ArchivedAsync).
         // The web shop hears the answer and can send the return again; a queue's sender cannot, so the queue parks it.
-        return await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, waitForPurchase: false, cancellationToken);
+        return await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, new Raw(null, payload), waitForPurchase: false, cancellationToken);
     }
 
     public async Task<string?> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
@@ -71,7 +72,7 @@ public sealed class ReceiptService : IReceiptService
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
         var checkedReceipt = Check(program, receipt);
         return checkedReceipt.IsValid
-            ? await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, archived, waitForPurchase: true, cancellationToken)
+            ? await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, new Raw(archived, null), waitForPurchase: true, cancellationToken)
             : Result<ReceiptResult>.Fail(checkedReceipt.Errors);
     }
 
@@ -181,7 +182,7 @@ public sealed class ReceiptService : IReceiptService
     private async Task<Result<Outcome>> SettleAsync(LoadedProgram program, IdentityKey key, ParkedReceipt receipt, string memberId, CancellationToken cancellationToken)
     {
         var domain = receipt.Receipt.ToReceipt(memberId);
-        var outcome = await ApplyToMemberAsync(program, domain, receipt.Receipt.Coupons, receipt.Archive, cancellationToken);
+        var outcome = await ApplyToMemberAsync(program, domain, receipt.Receipt.Coupons, new Raw(receipt.Archive, null), cancellationToken);
         if (outcome.IsValid) await parked.DeleteAsync(key, domain.Id, cancellationToken);
         else if (!Transient(outcome.Errors) && !(key.Kind == IdentityKind.Purchase && await AwaitsPurchaseAsync(program, domain, outcome.Errors, cancellationToken)))
             await parked.ParkAsync(key, receipt with { Refused = Reason(outcome.Errors) }, cancellationToken);
@@ -253,49 +254,53 @@ public sealed class ReceiptService : IReceiptService
 
     /// <param name="waitForPurchase">Park a return whose purchase is not on the member's account yet, rather than refuse it.</param>
     private async Task<Result<ReceiptResult>> ApplyCheckedAsync(
-        LoadedProgram program, PosReceipt receipt, Checked checkedReceipt, string? archived, bool waitForPurchase, CancellationToken cancellationToken)
+        LoadedProgram program, PosReceipt receipt, Checked checkedReceipt, Raw raw, bool waitForPurchase, CancellationToken cancellationToken)
     {
         var (domain, resolved) = checkedReceipt;
         if (receipt.Member is null)
         {
+            // No member's transaction to carry the raw payload: archived on its own, for the accounts.
+            await ArchivedAsync(program, receipt, raw, cancellationToken);
             await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, null, receipt.Coupons, [], [], cancellationToken);
             return new ReceiptResult(receipt.Id, ReceiptStatus.Anonymous);
         }
-        if (resolved.Identity is not { } identity) return await AppliedAsync(program, receipt, domain, archived, waitForPurchase, cancellationToken);
+        if (resolved.Identity is not { } identity) return await AppliedAsync(program, receipt, domain, raw, waitForPurchase, cancellationToken);
 
         if (await identities.FindAsync(identity, cancellationToken) is { } memberId)
         {
-            var applied = await AppliedAsync(program, receipt, domain with { MemberId = memberId }, archived, waitForPurchase, cancellationToken);
+            var applied = await AppliedAsync(program, receipt, domain with { MemberId = memberId }, raw, waitForPurchase, cancellationToken);
             // An orphaned claim (an enrolment that crashed before writing its member) counts as nobody: park.
             if (applied.IsValid || applied.Errors.All(e => e.Code != ApplicationErrors.MemberNotFound)) return applied;
         }
 
+        var archived = await ArchivedAsync(program, receipt, raw, cancellationToken);
         await parked.ParkAsync(identity, new ParkedReceipt(receipt, identity.Kind, identity.Value, time.GetUtcNow(), archived), cancellationToken);
         // An enrolment may have claimed the identifier between our look-up and our parking, and looked for parked
         // receipts before ours was there: look again, now that it is.
         if (await ReplayParkedAsync(program, identity, cancellationToken) > 0 &&
             await identities.FindAsync(identity, cancellationToken) is { } owner &&
-            await members.GetOperationAsync(program.Member(owner), receipt.Id, cancellationToken) is { } record)
+            await history.GetOperationAsync(program.Member(owner), receipt.Id, cancellationToken) is { } record)
             return new ReceiptResult(receipt.Id, ReceiptStatus.Applied, owner, record.Outcome);
         return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
     }
 
     private async Task<Result<ReceiptResult>> AppliedAsync(
-        LoadedProgram program, PosReceipt sent, Receipt receipt, string? archived, bool waitForPurchase, CancellationToken cancellationToken)
+        LoadedProgram program, PosReceipt sent, Receipt receipt, Raw raw, bool waitForPurchase, CancellationToken cancellationToken)
     {
-        var outcome = await ApplyToMemberAsync(program, receipt, sent.Coupons, archived, cancellationToken);
+        var outcome = await ApplyToMemberAsync(program, receipt, sent.Coupons, raw, cancellationToken);
         if (outcome.IsValid) return new ReceiptResult(receipt.Id, ReceiptStatus.Applied, receipt.MemberId, outcome.Value);
         if (!waitForPurchase || !await AwaitsPurchaseAsync(program, receipt, outcome.Errors, cancellationToken))
             return Result<ReceiptResult>.Fail(outcome.Errors);
 
         var purchase = new IdentityKey(program.Settings.ProgramId, IdentityKind.Purchase, receipt.ReturnOf!);
+        var archived = await ArchivedAsync(program, sent, raw, cancellationToken);
         await parked.ParkAsync(purchase, new ParkedReceipt(sent, purchase.Kind, purchase.Value, time.GetUtcNow(), archived), cancellationToken);
         // The purchase may have landed between our try and our parking, and looked for waiting returns before ours was
         // there: look again, now that it is.
         var key = program.Member(receipt.MemberId);
-        if (await members.GetOperationAsync(key, purchase.Value, cancellationToken) is null) return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
+        if (await history.GetOperationAsync(key, purchase.Value, cancellationToken) is null) return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
         await ReplayWaitingReturnsAsync(program, purchase.Value, cancellationToken);
-        return await members.GetOperationAsync(key, receipt.Id, cancellationToken) is { } record
+        return await history.GetOperationAsync(key, receipt.Id, cancellationToken) is { } record
             ? new ReceiptResult(receipt.Id, ReceiptStatus.Applied, receipt.MemberId, record.Outcome)
             : new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
     }
@@ -304,22 +309,28 @@ public sealed class ReceiptService : IReceiptService
     /// The receipt on the member's book, then its stamps on a household member's card, then the returns waiting for it
     /// (each idempotent on its own).
     /// </summary>
-    private async Task<Result<Outcome>> ApplyToMemberAsync(LoadedProgram program, Receipt receipt, IReadOnlyList<string> coupons, string? archived, CancellationToken cancellationToken)
+    private async Task<Result<Outcome>> ApplyToMemberAsync(
+        LoadedProgram program, Receipt receipt, IReadOnlyList<string> coupons, Raw raw, CancellationToken cancellationToken)
     {
         IReadOnlyList<CampaignContact> contacts = [];
         var key = program.Member(receipt.MemberId);
-        if (await claims.ClaimAsync(key.ProgramId, receipt.Id, receipt.MemberId, time.GetUtcNow(), cancellationToken) is var owner && owner != receipt.MemberId)
-            return Result<Outcome>.Fail(ApplicationErrors.ReceiptIdTaken, "id", $"Receipt '{receipt.Id}' was applied to another member; receipt ids are unique per program.");
+        // Sent now, so that it travels while the profile is read; nothing is committed before it has answered.
+        var claim = claims.ClaimAsync(key.ProgramId, receipt.Id, receipt.MemberId, time.GetUtcNow(), cancellationToken);
         var applied = await commits.RunAsync(key, receipt.Id, receipt.ReturnOf is { } originalId ? [originalId] : [], async (member, book, now) =>
         {
+            if (await claim != receipt.MemberId) return IdTaken<BookChange>(receipt);
             if (receipt.StampsTo is { } to && !await SameHouseholdAsync(program, member.Profile, to, cancellationToken))
                 return Result<BookChange>.Fail(ErrorCodes.StampsToOutsideHousehold, "stampsTo", $"Member '{to}' is not in the buyer's household.");
             contacts = [.. member.Activity.AttributedOn((program.Catalog.At(receipt.PurchasedAt) ?? program.InForceAt(now)).LocalDate(receipt.PurchasedAt))];
             return book.Apply(receipt, program.Catalog, now);
         }, (member, change, now) => MemberWrite.From(program, member.Profile, member.Activity.After(receipt), change, now) with
         {
-            Receipt = new ReceiptSummary(receipt.Id, receipt.PurchasedAt, receipt.StoreId, receipt.Channel, receipt.Total, receipt.Currency, receipt.ReturnOf, change.Transition.Outcome, archived),
+            Receipt = new ReceiptSummary(receipt.Id, receipt.PurchasedAt, receipt.StoreId, receipt.Channel, receipt.Total, receipt.Currency, receipt.ReturnOf,
+                change.Transition.Outcome, raw.Payload is null ? raw.Archived : archive.BesideMember(key, receipt.Id)),
+            RawReceipt = raw.Payload,
         }, cancellationToken);
+        // Also when the member was not there to decide on: the claim has its answer either way.
+        if (await claim != receipt.MemberId) return IdTaken<Outcome>(receipt);
         if (!applied.IsValid) return applied;
         await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, receipt.MemberId, coupons, applied.Value.VouchersRedeemed, contacts, cancellationToken);
 
@@ -348,7 +359,25 @@ public sealed class ReceiptService : IReceiptService
         return other is not null && (other.Profile.HouseholdId ?? other.Profile.MemberId) == (buyer.HouseholdId ?? buyer.MemberId);
     }
 
+    private static Result<T> IdTaken<T>(Receipt receipt) =>
+        Result<T>.Fail(ApplicationErrors.ReceiptIdTaken, "id", $"Receipt '{receipt.Id}' was applied to another member; receipt ids are unique per program.");
+
+    /// <summary>
+    /// The archived name of a receipt kept outside a member's transaction (parked, anonymous): a receipt that came alone is
+    /// archived on its own now (the name carries a digest of the payload, so a corrected resend is kept beside the first,
+    /// an identical resend is not).
+    /// </summary>
+    private async Task<string?> ArchivedAsync(LoadedProgram program, PosReceipt receipt, Raw raw, CancellationToken cancellationToken)
+    {
+        if (raw.Payload is not { } payload) return raw.Archived;
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload.Span))[..12];
+        return await archive.StoreAsync(program.Settings.ProgramId, Today(), $"http-{receipt.Id}-{digest}", payload, cancellationToken);
+    }
+
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     private sealed record Checked(Receipt Receipt, Resolved Resolved);
+
+    /// <summary>A receipt's raw payload: archived already under a name (a queue message, a parked receipt), or the bytes to commit with it.</summary>
+    private sealed record Raw(string? Archived, ReadOnlyMemory<byte>? Payload);
 }

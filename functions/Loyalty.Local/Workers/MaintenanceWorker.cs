@@ -1,13 +1,12 @@
 using Loyalty.Core.Application;
-using Loyalty.Hosting;
 
 namespace Loyalty.Local.Workers;
 
 /// <summary>
-/// The catch-up jobs (<see cref="LoyaltyBackend.CatchUpAsync"/>) at start-up and then every
+/// The catch-up jobs (<see cref="Maintenance"/>) at start-up and then every
 /// <c>Notifications:SweepInterval</c> (default 5 minutes). A failed round is logged and tried again on the next tick.
 /// </summary>
-public sealed class OutboxWorker(LoyaltyBackend backend, IConfiguration configuration, ILogger<OutboxWorker> logger) : BackgroundService
+public sealed class MaintenanceWorker(Maintenance maintenance, IConfiguration configuration, ILogger<MaintenanceWorker> logger) : BackgroundService
 {
     public const string IntervalKey = "Notifications:SweepInterval";
 
@@ -41,7 +40,7 @@ public sealed class OutboxWorker(LoyaltyBackend backend, IConfiguration configur
     {
         try
         {
-            var (delivered, replayed) = await backend.CatchUpAsync(cancellationToken);
+            var (delivered, replayed) = await maintenance.RunAsync(cancellationToken);
             var level = delivered + replayed > 0 ? LogLevel.Information : LogLevel.Debug;
             logger.Log(level, "Outbox sweep: {Delivered} notifications delivered, {Replayed} parked receipts applied.", delivered, replayed);
         }

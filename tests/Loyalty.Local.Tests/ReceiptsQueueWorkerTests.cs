@@ -1,3 +1,4 @@
+using Loyalty.Testing;
 using Loyalty.Core.Validation;
 using Loyalty.Hosting.Receipts;
 using Loyalty.Local.Workers;
@@ -7,7 +8,7 @@ using Xunit.Abstractions;
 namespace Loyalty.Local.Tests;
 
 /// <summary>The receipts worker in this process against real Azurite: bad input is set aside, everything else applied once.</summary>
-public sealed class ReceiptQueueWorkerTests(ITestOutputHelper output) : WorkerTest(output)
+public sealed class ReceiptsQueueWorkerTests(ITestOutputHelper output) : WorkerTest(output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
