@@ -10,13 +10,14 @@ namespace Loyalty.Storage.InMemory;
 
 /// <summary>
 /// The Members table in memory, with the Table store's layout and rules: a member's rows in its shard's partition
-/// (<c>p|</c> profile, <c>r|</c> operation records, <c>h|</c> history, <c>l|</c> ledger, <c>o|</c> outbox, <c>c|</c> consent
-/// changes, <c>n|{date}|</c> the review index, <c>j|{job}|{run}|</c> job tallies), and every write one transaction in that
+/// (<c>p|</c> profile, <c>r|</c> operation records, <c>h|</c> history, <c>a|</c> a raw receipt committed with it,
+/// <c>l|</c> ledger, <c>o|</c> outbox, <c>c|</c> consent changes, <c>n|{date}|</c> the review index, <c>j|{job}|{run}|</c>
+/// job tallies), and every write one transaction in that
 /// partition: the operation record an insert (409: applied before), the profile replaced under its ETag (412: changed,
 /// 404: gone), the review entry moved with it, a job's tally beside the members it counts. Batches pack a partition's
 /// members into transactions of up to 100 actions and resend without a member whose action failed.
 /// </summary>
-public sealed class InMemoryMemberStore(InMemoryTable table) : IMemberStore
+public sealed class InMemoryMemberStore(InMemoryTable table) : IMemberStore, IMemberHistory, IMemberOutbox
 {
     /// <summary>Room kept in every transaction for a batch job's tally row.</summary>
     private const int TallyActions = 1;
@@ -268,8 +269,12 @@ public sealed class InMemoryMemberStore(InMemoryTable table) : IMemberStore
         }
         if (write.Operation is { } operation) actions.Add(new TableAction(TableActionKind.Add, partition, Record(key.MemberId, operation.Id), RecordValue(operation, write.At)));
         if (write.Receipt is { } receipt)
+        {
             actions.Add(new TableAction(TableActionKind.Add, partition, $"h|{key.MemberId}|{Columns.NewestFirst(write.At)}|{Columns.Escape(receipt.ReceiptId)}",
                 Columns.Pack(LoyaltyJson.Serialize(receipt))));
+            if (write.RawReceipt is { } raw)
+                actions.Add(new TableAction(TableActionKind.Add, partition, $"a|{key.MemberId}|{Columns.Escape(receipt.ReceiptId)}", raw.ToArray()));
+        }
         foreach (var updated in write.UpdatedRecords ?? [])
             actions.Add(new TableAction(TableActionKind.UpsertReplace, partition, Record(key.MemberId, updated.Id), RecordValue(updated, write.At)));
         if (write.Outbox is { } outbox)

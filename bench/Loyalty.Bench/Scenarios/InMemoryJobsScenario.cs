@@ -5,8 +5,10 @@ using Loyalty.Bench.Infra;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Jobs;
+using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Events;
 using Loyalty.Storage.InMemory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loyalty.Bench.Scenarios;
 
@@ -59,19 +61,28 @@ public static class InMemoryJobsScenario
         var programId = nightly ? NightlyScenario.ProgramId : FanOutScenario.ProgramId;
         var storage = new InMemoryStorage();
         var clock = new ShiftedClock(BatchJobBench.LoadedAt);
-        var services = LoyaltyServices.Create(storage.Ports, nightly ? TimeProvider.System : clock);
-        var created = await services.Programs.CreateAsync(
-            new CreateProgram { Definition = CalendarYearMembers.Definition(programId), Name = "Benchmark calendar year", Shards = BatchJobBench.Shards }, cancellationToken);
-        if (!created.IsValid) throw new InvalidOperationException($"The program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
-        var program = LoadedProgram.From(await storage.Ports.Programs.GetAsync(programId, cancellationToken)
+        var services = new ServiceCollection()
+            .AddSingleton(nightly ? TimeProvider.System : clock)
+            .AddInMemoryStorage(storage)
+            .AddLoyaltyApplication()
+            .BuildServiceProvider();
+        var created = await services.GetRequiredService<IProgramService>().CreateAsync(
+            new CreateProgram
+            {
+                Definition = CalendarYearMembers.Definition(programId), Name = "Benchmark calendar year", Shards = BatchJobBench.Shards,
+            },
+            cancellationToken);
+        if (!created.IsValid)
+            throw new InvalidOperationException($"The program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
+        var program = LoadedProgram.From(await services.GetRequiredService<IProgramStore>().GetAsync(programId, cancellationToken)
             ?? throw new InvalidOperationException($"Program '{programId}' was created but cannot be read."));
         var generator = new CalendarYearMembers(programId, BatchJobBench.Seed);
 
         var load = Stopwatch.StartNew();
         await Ui.ProgressAsync($"loading {count:N0} members into the in-memory Members table", count, async progress =>
         {
-            await MemberLoader.LoadAsync(storage.Ports.Members, program, count, n => generator.Build(generator.PlanOf(n)), BatchJobBench.LoadedAt,
-                Environment.ProcessorCount, progress, cancellationToken);
+            await MemberLoader.LoadAsync(services.GetRequiredService<IMemberStore>(), program, count, n => generator.Build(generator.PlanOf(n)),
+                BatchJobBench.LoadedAt, Environment.ProcessorCount, progress, cancellationToken);
             return 0;
         }, "members");
         var loaded = load.Elapsed;
@@ -86,10 +97,12 @@ public static class InMemoryJobsScenario
         var sample = context.Cpu.Start();
         var timer = Stopwatch.StartNew();
         var counter = nightly ? NightlyReview.Counts.Reviewed : CampaignFanOut.Counts.Scanned;
-        var reports = await Ui.ProgressAsync($"{(nightly ? "NightlyReview.RunAsync" : "CampaignScheduler.RunDueAsync")}: {BatchJobBench.Shards} shards, {parallelism} at once", count,
+        var (review, scheduler) = (services.GetRequiredService<NightlyReview>(), services.GetRequiredService<CampaignScheduler>());
+        var job = nightly ? "NightlyReview.RunAsync" : "CampaignScheduler.RunDueAsync";
+        var reports = await Ui.ProgressAsync($"{job}: {BatchJobBench.Shards} shards, {parallelism} at once", count,
             async progress => nightly
-                ? [await services.Nightly.RunAsync(programId, CalendarYearMembers.ReviewDate, options, new BatchJobBench.Counter(progress, counter), cancellationToken)]
-                : await services.CampaignScheduler.RunDueAsync(options, new BatchJobBench.Counter(progress, counter), cancellationToken), "members");
+                ? [await review.RunAsync(programId, CalendarYearMembers.ReviewDate, options, new BatchJobBench.Counter(progress, counter), cancellationToken)]
+                : await scheduler.RunDueAsync(options, new BatchJobBench.Counter(progress, counter), cancellationToken), "members");
         var elapsed = timer.Elapsed;
         process.Refresh();
         var cpuTotal = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
@@ -103,15 +116,16 @@ public static class InMemoryJobsScenario
 
         if (nightly)
         {
-            var again = await services.Nightly.RunAsync(programId, CalendarYearMembers.ReviewDate, options, null, cancellationToken);
-            await NightlyScenario.VerifyAsync(context, checks, storage.Ports, _ => Task.FromResult(storage.Notifications.Drain()), generator, program, count, reports[0], again, cancellationToken);
+            var again = await review.RunAsync(programId, CalendarYearMembers.ReviewDate, options, null, cancellationToken);
+            await NightlyScenario.VerifyAsync(context, checks, services, _ => Task.FromResult(storage.Notifications.Drain()), generator, program, count,
+                reports[0], again, cancellationToken);
         }
         else
         {
             var (messages, notifications) = storage.Notifications.Drain();
             var queued = notifications.Where(n => n.Events.OfType<CampaignDelivered>().Any()).DistinctBy(n => n.Id).Count();
-            var again = await services.CampaignScheduler.RunDueAsync(options, null, cancellationToken);
-            await FanOutScenario.VerifyAsync(context, checks, storage.Ports, services,
+            var again = await scheduler.RunDueAsync(options, null, cancellationToken);
+            await FanOutScenario.VerifyAsync(context, checks, services,
                 (name, _) => Task.FromResult(Encoding.UTF8.GetString(storage.CampaignFiles.Read(name[(storage.CampaignFiles.Name.Length + 1)..])
                     ?? throw new InvalidOperationException($"The audience file {name} was listed but is not there."))),
                 audience!, count, expectedRun!, reports, counts, queued, again, cancellationToken);

@@ -14,6 +14,7 @@ using Loyalty.Core.Serialization;
 using Loyalty.Storage.InMemory;
 using Loyalty.Storage.Queues;
 using Loyalty.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Loyalty.Application.Tests.InMemory;
@@ -30,9 +31,13 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
     private static readonly DateTimeOffset NightAt = new(2027, 1, 1, 2, 0, 0, TimeSpan.FromHours(1));
     private const int Shards = 8;
 
-    private LoyaltyServices? services;
+    private IServiceProvider? jobs;
 
-    protected abstract LoyaltyPorts Ports { get; }
+    /// <summary>
+    /// A container as the hosts build it over the storage under test and this test's clock; <paramref name="replace"/>
+    /// registers what the test substitutes, which wins.
+    /// </summary>
+    protected abstract IServiceProvider CreateJobs(Action<IServiceCollection>? replace = null);
 
     /// <summary>Takes every notification off the storage's notifications queue.</summary>
     protected abstract Task<IReadOnlyList<Notification>> DrainAsync();
@@ -40,7 +45,9 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
     /// <summary>An audience file's text, by the name the deliveries store listed it under.</summary>
     protected abstract Task<string> ReadFileAsync(string name);
 
-    private LoyaltyServices Jobs => services ??= LoyaltyServices.Create(Ports, Clock);
+    private IServiceProvider Jobs => jobs ??= CreateJobs();
+
+    private T Store<T>() where T : notnull => Jobs.GetRequiredService<T>();
 
     [Fact]
     public async Task The_nightly_review_gives_the_domain_result_to_every_member_due_once_and_a_second_run_does_nothing()
@@ -61,7 +68,7 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         var report = await Jobs.Nightly.RunAsync("night", Night, new JobRunOptions { Parallelism = 3 });
 
         Assert.Equal(due.Count, report.Counts[NightlyReview.Counts.Reviewed]);
-        var stored = (await Ports.Members.GetManyAsync([.. seeded.Select(m => m.Key)], default)).ToDictionary(m => m.Profile.MemberId);
+        var stored = (await Store<IMemberStore>().GetManyAsync([.. seeded.Select(m => m.Key)], default)).ToDictionary(m => m.Profile.MemberId);
         var catalog = ProgramCatalog.Create(program.Definition).Value;
         foreach (var member in seeded)
         {
@@ -73,14 +80,22 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         Assert.Equal(told, (await DrainAsync()).Select(n => n.MemberId).Order(StringComparer.Ordinal));
         for (var shard = 0; shard < Shards; shard++)
         {
-            Assert.Empty(await Ports.Reviews.ListDueAsync("night", shard, Night, default));
-            Assert.Empty(await Ports.Members.ListOutboxAsync("night", Shards, shard, default));
+            Assert.Empty(await Store<IReviewStore>().ListDueAsync("night", shard, Night, default));
+            Assert.Empty(await Store<IMemberOutbox>().ListOutboxAsync("night", Shards, shard, default));
         }
+
+        // Every shard counted once that night, the reviewed state included: a row per shard, every member in one of them.
+        var figures = await Store<IFiguresStore>().ListAsync("night", Night, default);
+        Assert.Equal(Enumerable.Range(0, Shards), figures.Select(f => f.Shard).Order());
+        Assert.All(figures, f => Assert.Equal(Night, f.Night));
+        Assert.Equal(seeded.Count, figures.Sum(f => f.Enrolled));
+        Assert.Equal(stored.Values.Sum(m => Math.Max(m.State.Balance, 0)), figures.Sum(f => f.Points));
 
         var again = await Jobs.Nightly.RunAsync("night", Night);
         Assert.True(again.AlreadyComplete);
         Assert.True(again.ThisRun.IsZero);
         Assert.Equal(report.Counts, again.Counts);
+        Assert.Equal(Shards, (await Store<IFiguresStore>().ListAsync("night", Night, default)).Count);
     }
 
     [Fact]
@@ -102,24 +117,24 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         Ok(await Jobs.Campaigns.ScheduleAsync("fan", "cat-food", default));
         Clock.Advance(TimeSpan.FromMinutes(3));
 
-        var crashing = new CrashingMembers(Ports.Members);
-        await Assert.ThrowsAsync<CrashException>(() => LoyaltyServices.Create(Ports with { Members = crashing }, Clock).CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 1 }));
+        var crashing = CreateJobs(services => services.AddSingleton<IMemberStore>(new CrashingMembers(Store<IMemberStore>())));
+        await Assert.ThrowsAsync<CrashException>(() => crashing.CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 1 }));
         var report = Assert.Single(await Jobs.CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 2 }));
 
         Assert.Equal(audience.Count, report.Counts[CampaignFanOut.Counts.Delivered]);
         var run = new CampaignRun("fan", "cat-food", report.Key.Run[(report.Key.Run.IndexOf('/', StringComparison.Ordinal) + 1)..]);
         var rows = new List<string>();
-        for (var shard = 0; shard < Shards; shard++) rows.AddRange((await Ports.CampaignDeliveries.ListAsync(run, shard, default)).Select(d => d.MemberId));
+        for (var shard = 0; shard < Shards; shard++) rows.AddRange((await Store<ICampaignDeliveries>().ListAsync(run, shard, default)).Select(d => d.MemberId));
         Assert.Equal(audience, rows.Order(StringComparer.Ordinal));
         var lines = new List<string>();
-        foreach (var file in await Ports.CampaignDeliveries.ListExportsAsync("fan", "cat-food", default))
+        foreach (var file in await Store<ICampaignDeliveries>().ListExportsAsync("fan", "cat-food", default))
             lines.AddRange((await ReadFileAsync(file)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("memberId").GetString()!));
         Assert.Equal(audience, lines.Order(StringComparer.Ordinal));
         // The crashed run's first batch left its notifications in the outbox, for the sweep to send once they are a minute old.
         Clock.Advance(OutboxSweep.MinimumAge);
         Assert.True(await Jobs.Outbox.RunAsync(default) > 0);
         Assert.Equal(audience, (await DrainAsync()).Where(n => n.Events.Any(e => e is CampaignDelivered)).Select(n => n.MemberId).Distinct().Order(StringComparer.Ordinal));
-        var balances = (await Ports.Members.GetManyAsync([.. seeded.Select(m => m.Key)], default)).ToDictionary(m => m.Profile.MemberId, m => m.State.Balance);
+        var balances = (await Store<IMemberStore>().GetManyAsync([.. seeded.Select(m => m.Key)], default)).ToDictionary(m => m.Profile.MemberId, m => m.State.Balance);
         Assert.All(seeded, m => Assert.Equal(m.State.Balance + (audience.Contains(m.Key.MemberId) ? 150 : 0), balances[m.Key.MemberId]));
         Assert.Empty(await Jobs.CampaignScheduler.RunDueAsync());
     }
@@ -128,7 +143,7 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
     public async Task A_write_on_a_stale_or_vanished_member_conflicts_an_operation_applies_once_and_a_batch_keeps_its_other_members()
     {
         var (_, seeded) = await SeedAsync("rules", 40, (_, book, _) => book, _ => [], _ => true);
-        var store = Ports.Members;
+        var store = Store<IMemberStore>();
         var first = (await store.GetAsync(seeded[0].Key, default))!;
         var write = new MemberWrite(first.Profile with { FirstName = "Changed" }, first.State, first.Activity, SeededAt, first.ReviewOn);
         Assert.Equal(CommitResult.Committed, await store.CommitAsync(seeded[0].Key, write, first.ConcurrencyToken, default));
@@ -139,7 +154,7 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         Assert.Equal(CommitResult.Committed, await store.CommitAsync(seeded[0].Key, operation, current.ConcurrencyToken, default));
         current = (await store.GetAsync(seeded[0].Key, default))!;
         Assert.Equal(CommitResult.AlreadyApplied, await store.CommitAsync(seeded[0].Key, operation, current.ConcurrencyToken, default));
-        Assert.Equal("op-1", (await store.GetOperationAsync(seeded[0].Key, "op-1", default))!.Id);
+        Assert.Equal("op-1", (await Store<IMemberHistory>().GetOperationAsync(seeded[0].Key, "op-1", default))!.Id);
 
         // One stale member among many of one partition: it alone is refused, the others are written.
         var members = await store.GetManyAsync([.. seeded.Skip(1).Select(m => m.Key)], default);
@@ -196,10 +211,10 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
             writes.Add(new MemberBatchWrite(key, new MemberWrite(profile, state, new MemberActivity(), SeededAt, filed), null));
             seeded.Add(new Seeded(i, key, -1, state, filed));
         }
-        Assert.All(await Ports.Members.CommitManyAsync(writes, default), r => Assert.Equal(CommitResult.Committed, r));
+        Assert.All(await Store<IMemberStore>().CommitManyAsync(writes, default), r => Assert.Equal(CommitResult.Committed, r));
         var shardOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var shard = 0; shard < Shards; shard++)
-            for (var page = await Ports.Members.ListShardAsync(programId, shard, 1000, null, default); ; page = await Ports.Members.ListShardAsync(programId, shard, 1000, page.Next, default))
+            for (var page = await Store<IMemberStore>().ListShardAsync(programId, shard, 1000, null, default); ; page = await Store<IMemberStore>().ListShardAsync(programId, shard, 1000, page.Next, default))
             {
                 foreach (var member in page.Items) shardOf.Add(member.Profile.MemberId, shard);
                 if (page.Next is null) break;
@@ -226,23 +241,13 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
 
         public Task<CursorPage<StoredMember>> ListShardAsync(string programId, int shard, int pageSize, string? after, CancellationToken cancellationToken) =>
             inner.ListShardAsync(programId, shard, pageSize, after, cancellationToken);
-        public Task<OperationRecord?> GetOperationAsync(MemberKey key, string operationId, CancellationToken cancellationToken) => inner.GetOperationAsync(key, operationId, cancellationToken);
-        public Task<CursorPage<ReceiptSummary>> ListReceiptsAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken) =>
-            inner.ListReceiptsAsync(key, pageSize, after, cancellationToken);
-        public Task<CursorPage<Core.Ledger.LedgerEntry>> ListLedgerAsync(MemberKey key, int pageSize, string? after, CancellationToken cancellationToken) =>
-            inner.ListLedgerAsync(key, pageSize, after, cancellationToken);
-        public Task<IReadOnlyList<Notification>> ListOutboxAsync(string programId, int shards, int shard, CancellationToken cancellationToken) =>
-            inner.ListOutboxAsync(programId, shards, shard, cancellationToken);
-        public Task DeleteOutboxAsync(MemberKey key, string operationId, CancellationToken cancellationToken) => inner.DeleteOutboxAsync(key, operationId, cancellationToken);
-        public Task DeleteOutboxManyAsync(IReadOnlyList<Notification> delivered, int shards, CancellationToken cancellationToken) =>
-            inner.DeleteOutboxManyAsync(delivered, shards, cancellationToken);
     }
 }
 
 /// <summary>The shared body on the Table, Queue and Blob stores (Azurite).</summary>
 public sealed class BatchJobsOnTableStorageTests : BatchJobsOnEitherStorage
 {
-    protected override LoyaltyPorts Ports => Storage.Ports;
+    protected override IServiceProvider CreateJobs(Action<IServiceCollection>? replace = null) => CreateServices(replace);
 
     protected override Task<IReadOnlyList<Notification>> DrainAsync() => DrainNotificationsAsync();
 
@@ -258,7 +263,12 @@ public sealed class BatchJobsInMemoryTests : BatchJobsOnEitherStorage
 {
     private readonly InMemoryStorage memory = new();
 
-    protected override LoyaltyPorts Ports => memory.Ports;
+    protected override IServiceProvider CreateJobs(Action<IServiceCollection>? replace = null)
+    {
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(Clock).AddInMemoryStorage(memory).AddLoyaltyApplication();
+        replace?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
 
     protected override Task<IReadOnlyList<Notification>> DrainAsync() => Task.FromResult(memory.Notifications.Drain().Notifications);
 
