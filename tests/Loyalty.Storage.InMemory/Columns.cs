@@ -15,7 +15,8 @@ internal static class Columns
     public static byte[] Pack(params string?[] columns)
     {
         foreach (var column in columns)
-            if (column is not null && column.Contains(Separator, StringComparison.Ordinal)) throw new ArgumentException("A column holds a newline.", nameof(columns));
+            if (column is not null && column.Contains(Separator, StringComparison.Ordinal))
+                throw new ArgumentException("A column holds a newline.", nameof(columns));
         return Encoding.UTF8.GetBytes(string.Join(Separator, columns.Select(c => c ?? "")));
     }
 

@@ -20,7 +20,10 @@ public sealed class InMemoryCampaignStore(InMemoryTable table) : ICampaignStore
 
     public Task<CampaignInsert> InsertAsync(string programId, Campaign campaign, CancellationToken cancellationToken)
     {
-        var actions = new List<TableAction> { new(TableActionKind.Add, programId, "c|" + campaign.Definition.CampaignId, Columns.Pack(LoyaltyJson.Serialize(campaign))) };
+        var actions = new List<TableAction>
+        {
+            new(TableActionKind.Add, programId, "c|" + campaign.Definition.CampaignId, Columns.Pack(LoyaltyJson.Serialize(campaign))),
+        };
         if (campaign.Definition.Offer.Code is { } code)
             actions.Add(new TableAction(TableActionKind.Add, programId, CouponKey(code), Columns.Pack(campaign.Definition.CampaignId)));
         try
@@ -54,7 +57,8 @@ public sealed class InMemoryCampaignStore(InMemoryTable table) : ICampaignStore
         Task.FromResult(table.Get(programId, "s|" + segmentId) is { } row ? LoyaltyJson.Deserialize<NamedSegment>(Columns.Unpack(row.Value)[0]!) : null);
 
     public Task<IReadOnlyList<NamedSegment>> ListSegmentsAsync(string programId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<NamedSegment>>([.. Range(programId, "s").Select(row => LoyaltyJson.Deserialize<NamedSegment>(Columns.Unpack(row.Value)[0]!))]);
+        Task.FromResult<IReadOnlyList<NamedSegment>>(
+            [.. Range(programId, "s").Select(row => LoyaltyJson.Deserialize<NamedSegment>(Columns.Unpack(row.Value)[0]!))]);
 
     public Task<bool> InsertSegmentAsync(string programId, NamedSegment segment, CancellationToken cancellationToken)
     {
@@ -153,7 +157,8 @@ public sealed class InMemoryCampaignDeliveries(InMemoryTable table, InMemoryBlob
             foreach (var row in page.Rows)
             {
                 var columns = Columns.Unpack(row.Value);
-                found.Add(new CampaignResponse(campaignId, Enum.Parse<ResponseKind>(row.RowKey[..row.RowKey.IndexOf('|', StringComparison.Ordinal)]), columns[0]!, columns[1],
+                var kind = Enum.Parse<ResponseKind>(row.RowKey[..row.RowKey.IndexOf('|', StringComparison.Ordinal)]);
+                found.Add(new CampaignResponse(campaignId, kind, columns[0]!, columns[1],
                     decimal.Parse(columns[2]!, NumberStyles.Number, CultureInfo.InvariantCulture), Columns.ParseTime(columns[3]!)));
             }
             from = page.Continuation;

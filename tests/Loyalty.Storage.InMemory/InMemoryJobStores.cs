@@ -48,7 +48,8 @@ public sealed class InMemoryJobProgressStore(InMemoryTable table, InMemoryMember
     public Task SaveShardAsync(JobKey job, ShardProgress progress, CancellationToken cancellationToken)
     {
         table.Upsert(Partition(job), Columns.Shard(progress.Shard), Columns.Pack(
-            progress.Finished ? "true" : "false", Columns.Time(progress.UpdatedAt), Counts(progress.Counts), progress.Cursor, progress.Seen is { } seen ? Counts(seen) : null));
+            progress.Finished ? "true" : "false", Columns.Time(progress.UpdatedAt), Counts(progress.Counts), progress.Cursor,
+            progress.Seen is { } seen ? Counts(seen) : null));
         return Task.CompletedTask;
     }
 
@@ -58,7 +59,8 @@ public sealed class InMemoryJobProgressStore(InMemoryTable table, InMemoryMember
         Task.FromResult(table.Get(Partition(job), TotalRow) is { } row ? Totals(row) : null);
 
     /// <summary>A range over partition keys, as the Table store's query is.</summary>
-    public Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(
+        string programId, string job, string runPrefix, CancellationToken cancellationToken)
     {
         var start = Partition(new JobKey(programId, job, runPrefix));
         var runs = new SortedDictionary<string, JobTotals?>(StringComparer.Ordinal);
@@ -68,26 +70,30 @@ public sealed class InMemoryJobProgressStore(InMemoryTable table, InMemoryMember
             else runs.TryAdd(row.PartitionKey, null);
         }
         var prefix = $"{Columns.Escape(programId)}|{Columns.Escape(job)}|";
-        return Task.FromResult<IReadOnlyList<(JobKey, JobTotals?)>>([.. runs.Select(r => (new JobKey(programId, job, Columns.Unescape(r.Key[prefix.Length..])), r.Value))]);
+        return Task.FromResult<IReadOnlyList<(JobKey, JobTotals?)>>(
+            [.. runs.Select(r => (new JobKey(programId, job, Columns.Unescape(r.Key[prefix.Length..])), r.Value))]);
     }
 
     public Task<JobAttempts?> GetAttemptsAsync(JobKey job, CancellationToken cancellationToken)
     {
         if (table.Get(Partition(job), AttemptsRow) is not { } row) return Task.FromResult<JobAttempts?>(null);
         var columns = Columns.Unpack(row.Value);
-        return Task.FromResult<JobAttempts?>(new JobAttempts(int.Parse(columns[0]!, CultureInfo.InvariantCulture), Columns.ParseTime(columns[1]!), columns[2] == "true", columns[3]));
+        return Task.FromResult<JobAttempts?>(new JobAttempts(
+            int.Parse(columns[0]!, CultureInfo.InvariantCulture), Columns.ParseTime(columns[1]!), columns[2] == "true", columns[3]));
     }
 
     public Task SaveAttemptsAsync(JobKey job, JobAttempts attempts, CancellationToken cancellationToken)
     {
         table.Upsert(Partition(job), AttemptsRow, Columns.Pack(
-            attempts.Count.ToString(CultureInfo.InvariantCulture), Columns.Time(attempts.LastStartedAt), attempts.GaveUp ? "true" : "false", attempts.LastFailure?.ReplaceLineEndings(" ")));
+            attempts.Count.ToString(CultureInfo.InvariantCulture), Columns.Time(attempts.LastStartedAt), attempts.GaveUp ? "true" : "false",
+            attempts.LastFailure?.ReplaceLineEndings(" ")));
         return Task.CompletedTask;
     }
 
     public Task CompleteAsync(JobKey job, JobTotals totals, CancellationToken cancellationToken)
     {
-        table.Upsert(Partition(job), TotalRow, Columns.Pack(Counts(totals.Counts), totals.Shards.ToString(CultureInfo.InvariantCulture), Columns.Time(totals.CompletedAt)));
+        table.Upsert(Partition(job), TotalRow,
+            Columns.Pack(Counts(totals.Counts), totals.Shards.ToString(CultureInfo.InvariantCulture), Columns.Time(totals.CompletedAt)));
         return Task.CompletedTask;
     }
 

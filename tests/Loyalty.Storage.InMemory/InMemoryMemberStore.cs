@@ -46,7 +46,8 @@ public sealed class InMemoryMemberStore(InMemoryTable table) : IMemberStore, IMe
         }
         catch (TableActionFailedException e) when (e.Status == 409)
         {
-            throw new InvalidOperationException($"Member '{key.MemberId}' of program '{key.ProgramId}' exists already; member ids are random, so this is a bug.", e);
+            throw new InvalidOperationException(
+                $"Member '{key.MemberId}' of program '{key.ProgramId}' exists already; member ids are random, so this is a bug.", e);
         }
         return Task.CompletedTask;
     }
@@ -143,7 +144,8 @@ public sealed class InMemoryMemberStore(InMemoryTable table) : IMemberStore, IMe
             {
                 try
                 {
-                    table.Submit([.. batch.SelectMany(m => m.Actions), .. Tallies(Partition(writes[batch[0].Write].Key), batch.Select(m => writes[m.Write].Write))]);
+                    var tallies = Tallies(Partition(writes[batch[0].Write].Key), batch.Select(m => writes[m.Write].Write));
+                    table.Submit([.. batch.SelectMany(m => m.Actions), .. tallies]);
                     foreach (var (i, _) in batch) results[i] = CommitResult.Committed;
                     break;
                 }
@@ -238,7 +240,8 @@ public sealed class InMemoryMemberStore(InMemoryTable table) : IMemberStore, IMe
         string? from = null;
         do
         {
-            var page = table.Query(InMemoryStorage.MemberPartition(programId, shard), RowRange.Between("n|", $"n|{Columns.Date(date)}}}"), InMemoryTable.MaxPageSize, from);
+            var page = table.Query(
+                InMemoryStorage.MemberPartition(programId, shard), RowRange.Between("n|", $"n|{Columns.Date(date)}}}"), InMemoryTable.MaxPageSize, from);
             due.AddRange(page.Rows.Select(row => new FiledMember(row.RowKey[11..], Columns.ParseDate(row.RowKey[2..10]))));
             from = page.Continuation;
         }
@@ -267,7 +270,8 @@ public sealed class InMemoryMemberStore(InMemoryTable table) : IMemberStore, IMe
             if (filedOn is { } old) actions.Add(TableAction.Delete(partition, ReviewKey(old, key.MemberId)));
             if (write.ReviewOn is { } next) actions.Add(new TableAction(TableActionKind.UpsertReplace, partition, ReviewKey(next, key.MemberId), []));
         }
-        if (write.Operation is { } operation) actions.Add(new TableAction(TableActionKind.Add, partition, Record(key.MemberId, operation.Id), RecordValue(operation, write.At)));
+        if (write.Operation is { } operation)
+            actions.Add(new TableAction(TableActionKind.Add, partition, Record(key.MemberId, operation.Id), RecordValue(operation, write.At)));
         if (write.Receipt is { } receipt)
         {
             actions.Add(new TableAction(TableActionKind.Add, partition, $"h|{key.MemberId}|{Columns.NewestFirst(write.At)}|{Columns.Escape(receipt.ReceiptId)}",
@@ -278,9 +282,11 @@ public sealed class InMemoryMemberStore(InMemoryTable table) : IMemberStore, IMe
         foreach (var updated in write.UpdatedRecords ?? [])
             actions.Add(new TableAction(TableActionKind.UpsertReplace, partition, Record(key.MemberId, updated.Id), RecordValue(updated, write.At)));
         if (write.Outbox is { } outbox)
-            actions.Add(new TableAction(TableActionKind.Add, partition, OutboxKey(key.MemberId, outbox.OperationId), Columns.Pack(LoyaltyJson.Serialize(outbox))));
+            actions.Add(new TableAction(
+                TableActionKind.Add, partition, OutboxKey(key.MemberId, outbox.OperationId), Columns.Pack(LoyaltyJson.Serialize(outbox))));
         foreach (var change in write.ConsentChanges ?? [])
-            actions.Add(new TableAction(TableActionKind.UpsertReplace, partition, $"c|{key.MemberId}|{change.At.UtcTicks:D19}|{change.Channel}|{Guid.NewGuid():N}",
+            actions.Add(new TableAction(
+                TableActionKind.UpsertReplace, partition, $"c|{key.MemberId}|{change.At.UtcTicks:D19}|{change.Channel}|{Guid.NewGuid():N}",
                 Columns.Pack(change.Channel.ToString(), change.Granted ? "true" : "false", Columns.Time(change.At), change.Source)));
         var ledgerRows = InMemoryTable.MaxActions - actions.Count - 1 - (write.Tally is null ? 0 : TallyActions);
         if (packLedger) ledgerRows = Math.Min(ledgerRows, Math.Max(1, ((write.Ledger?.Count ?? 0) + PackedLedgerEntries - 1) / PackedLedgerEntries));
@@ -288,7 +294,8 @@ public sealed class InMemoryMemberStore(InMemoryTable table) : IMemberStore, IMe
         var p = write.Profile;
         var profile = Columns.Pack(
             LoyaltyJson.Serialize(write.State), LoyaltyJson.Serialize(write.Activity), write.ReviewOn is { } on ? Columns.Date(on) : null,
-            p.FirstName, p.LastName, p.Email, p.Phone, p.CardNumber, p.ExternalId, p.BirthDate is { } birth ? Columns.Date(birth) : null, p.StoreId, p.HouseholdId,
+            p.FirstName, p.LastName, p.Email, p.Phone, p.CardNumber, p.ExternalId, p.BirthDate is { } birth ? Columns.Date(birth) : null,
+            p.StoreId, p.HouseholdId,
             Columns.Time(p.EnrolledAt), p.ErasedAt is { } erased ? Columns.Time(erased) : null,
             LoyaltyJson.Serialize(new Dictionary<ConsentChannel, Consent>(p.Consents)), p.Interests.Count == 0 ? null : string.Join(',', p.Interests));
         actions.Add(etag is null
@@ -307,7 +314,8 @@ public sealed class InMemoryMemberStore(InMemoryTable table) : IMemberStore, IMe
         for (var i = 0; i < rows; i++)
         {
             var chunk = entries.Skip(i * perRow).Take(perRow).ToArray();
-            yield return new TableAction(TableActionKind.Add, partition, $"{stem}{rows - 1 - i:D2}|{Columns.Escape(chunk[0].Id)}", Columns.Pack(LoyaltyJson.Serialize(chunk)));
+            yield return new TableAction(
+                TableActionKind.Add, partition, $"{stem}{rows - 1 - i:D2}|{Columns.Escape(chunk[0].Id)}", Columns.Pack(LoyaltyJson.Serialize(chunk)));
         }
     }
 

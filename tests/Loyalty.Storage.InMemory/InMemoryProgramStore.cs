@@ -16,7 +16,8 @@ public sealed class InMemoryProgramStore(InMemoryTable table) : IProgramStore
         {
             table.Submit([
                 new TableAction(TableActionKind.Add, settings.ProgramId, SettingsRow,
-                    Columns.Pack(settings.Name, settings.DefaultCountry, settings.Shards.ToString(CultureInfo.InvariantCulture), Columns.Time(settings.CreatedAt))),
+                    Columns.Pack(
+                        settings.Name, settings.DefaultCountry, settings.Shards.ToString(CultureInfo.InvariantCulture), Columns.Time(settings.CreatedAt))),
                 new TableAction(TableActionKind.Add, settings.ProgramId, VersionKey(first), Columns.Pack(LoyaltyJson.Serialize(first))),
             ]);
             return Task.FromResult(true);
@@ -52,7 +53,8 @@ public sealed class InMemoryProgramStore(InMemoryTable table) : IProgramStore
             {
                 var columns = Columns.Unpack(row.Value);
                 if (row.RowKey == SettingsRow)
-                    settings = new ProgramSettings(programId, columns[0]!, columns[1]!, int.Parse(columns[2]!, CultureInfo.InvariantCulture), Columns.ParseTime(columns[3]!));
+                    settings = new ProgramSettings(
+                        programId, columns[0]!, columns[1]!, int.Parse(columns[2]!, CultureInfo.InvariantCulture), Columns.ParseTime(columns[3]!));
                 else versions.Add(LoyaltyJson.Deserialize<ProgramDefinition>(columns[0]!));
             }
             from = page.Continuation;

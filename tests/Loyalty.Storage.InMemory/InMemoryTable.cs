@@ -76,7 +76,10 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
         return new TablePage(rows, null);
     }
 
-    /// <summary>Every row of the partitions whose key <paramref name="partitionFilter"/> accepts and whose row <paramref name="rowFilter"/> accepts, in key order: one query page per 1,000 rows examined.</summary>
+    /// <summary>
+    /// Every row of the partitions whose key <paramref name="partitionFilter"/> accepts and whose row
+    /// <paramref name="rowFilter"/> accepts, in key order: one query page per 1,000 rows examined.
+    /// </summary>
     public IReadOnlyList<TableRow> Scan(Func<string, bool> partitionFilter, Func<string, bool> rowFilter)
     {
         var found = new List<TableRow>();
@@ -98,7 +101,10 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
     }
 
     /// <summary>An entity group transaction: all actions take effect, or none does.</summary>
-    /// <exception cref="ArgumentException">No actions, more than 100, several partitions, a row twice or more than 4 MiB: refused before anything is done, as the store refuses it before sending.</exception>
+    /// <exception cref="ArgumentException">
+    /// No actions, more than 100, several partitions, a row twice or more than 4 MiB: refused before anything is done, as
+    /// the store refuses it before sending.
+    /// </exception>
     /// <exception cref="TableActionFailedException">An action failed (its index and status); nothing changed.</exception>
     public void Submit(IReadOnlyList<TableAction> actions)
     {
@@ -149,7 +155,10 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
             if (string.IsNullOrEmpty(action.PartitionKey) || string.IsNullOrEmpty(action.RowKey))
                 throw new ArgumentException($"Action {i} has an empty key.", nameof(actions));
             if (!string.Equals(action.PartitionKey, actions[0].PartitionKey, StringComparison.Ordinal))
-                throw new ArgumentException($"All actions of a transaction must share one PartitionKey: action 0 has '{actions[0].PartitionKey}', action {i} has '{action.PartitionKey}'.", nameof(actions));
+                throw new ArgumentException(
+                    $"All actions of a transaction must share one PartitionKey: action 0 has '{actions[0].PartitionKey}', " +
+                    $"action {i} has '{action.PartitionKey}'.",
+                    nameof(actions));
             if (!rowKeys.Add(action.RowKey))
                 throw new ArgumentException($"Action {i} touches row '{action.RowKey}' again; a transaction may touch each entity once.", nameof(actions));
             bytes += 2L * (action.PartitionKey.Length + action.RowKey.Length) + (action.Value?.Length ?? 0);
@@ -289,7 +298,8 @@ public sealed record TableAction(TableActionKind Kind, string PartitionKey, stri
 {
     public const string AnyETag = "*";
 
-    public static TableAction Delete(string partitionKey, string rowKey, string etag = AnyETag) => new(TableActionKind.Delete, partitionKey, rowKey, null, etag);
+    public static TableAction Delete(string partitionKey, string rowKey, string etag = AnyETag) =>
+        new(TableActionKind.Delete, partitionKey, rowKey, null, etag);
 }
 
 /// <summary>What Table Storage answers when an action of a transaction (or a single write) fails: nothing took effect.</summary>

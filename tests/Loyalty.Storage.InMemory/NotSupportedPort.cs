@@ -13,5 +13,6 @@ public class NotSupportedPort<T> : DispatchProxy where T : class
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
         throw new NotSupportedException(
-            $"{typeof(T).Name}.{targetMethod?.Name} has no in-memory implementation: the in-memory stores serve the nightly review and the campaign fan-out only.");
+            $"{typeof(T).Name}.{targetMethod?.Name} has no in-memory implementation: " +
+            "the in-memory stores serve the nightly review and the campaign fan-out only.");
 }

@@ -12,7 +12,8 @@ public sealed record AzureFigures(string Currency, string Note, List<Figure> Lim
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static AzureFigures Parse(string json) => JsonSerializer.Deserialize<AzureFigures>(json, Json) ?? throw new InvalidDataException("The figures file is empty.");
+    public static AzureFigures Parse(string json) =>
+        JsonSerializer.Deserialize<AzureFigures>(json, Json) ?? throw new InvalidDataException("The figures file is empty.");
 
     public double this[string id] => All.FirstOrDefault(f => f.Id == id)?.Value ?? throw new KeyNotFoundException($"The figures file has no '{id}'.");
 
@@ -55,7 +56,9 @@ public static class CapacityReport
         /// where the store counts rows; otherwise one per point read and per query page, a floor).
         /// </summary>
         public double Entities => Kind(Report.TransactionEntities) + TableWrites.Sum(Kind) +
-            (PerUnit.TryGetValue(Report.EntitiesRead, out var read) ? read : Kind(StorageRequests.Kinds.TablePointRead) + Kind(StorageRequests.Kinds.TableQuery));
+            (PerUnit.TryGetValue(Report.EntitiesRead, out var read)
+                ? read
+                : Kind(StorageRequests.Kinds.TablePointRead) + Kind(StorageRequests.Kinds.TableQuery));
     }
 
     /// <summary>Each operation from the last results file (in the order given) that counted it, its last count there (the largest run).</summary>
@@ -68,16 +71,25 @@ public static class CapacityReport
             {
                 // Several runs of one scenario (10k, 100k, 1M) record the operation once each, in order: the last is the largest.
                 var rates = group.GroupBy(r => r.Kind).ToDictionary(k => k.Key, k => k.Last().PerUnit, StringComparer.Ordinal);
-                found[group.Key.Operation] = new Operation(group.Key.Operation, rates, $"`{name}` ({group.Key.Scenario}, {report.Info.Date}, commit {report.Info.Commit})");
+                var source = $"`{name}` ({group.Key.Scenario}, {report.Info.Date}, commit {report.Info.Commit})";
+                found[group.Key.Operation] = new Operation(group.Key.Operation, rates, source);
             }
         }
         foreach (var needed in new[] { ReceiptByHttp, ReceiptByQueue, Lookup, Nightly, FanOut })
-            if (!found.ContainsKey(needed)) throw new InvalidDataException($"No results file counted the requests of '{needed}'; run the scenario that does (docs/capacity.md says which) with --json into bench/capacity/results/.");
+            if (!found.ContainsKey(needed))
+            {
+                throw new InvalidDataException($"No results file counted the requests of '{needed}'; run the scenario that does " +
+                    "(docs/capacity.md says which) with --json into bench/capacity/results/.");
+            }
         return found;
     }
 
-    /// <summary>The default inputs: every results file in bench/capacity/results/ (runs written with --json, kept there as the inputs), in name order.</summary>
-    public static List<string> ResultsFiles(string root) => [.. Directory.GetFiles(Path.Combine(root, "bench", "capacity", "results"), "*.json").Order(StringComparer.Ordinal)];
+    /// <summary>
+    /// The default inputs: every results file in bench/capacity/results/ (runs written with --json, kept there as the inputs),
+    /// in name order.
+    /// </summary>
+    public static List<string> ResultsFiles(string root) =>
+        [.. Directory.GetFiles(Path.Combine(root, "bench", "capacity", "results"), "*.json").Order(StringComparer.Ordinal)];
 
     public static string FiguresFile(string root) => Path.Combine(root, "bench", "capacity", "azure.json");
 
@@ -124,10 +136,13 @@ public static class CapacityReport
         Line("| operation | requests | of them table | queue | blob | entities touched (partition targets) | counted in |");
         Line("|---|--:|--:|--:|--:|--:|---|");
         foreach (var op in new[] { http, queue, lookup, nightly, fanout })
-            Line($"| {op.Name} | {N(op.Requests, "0.###")} | {N(op.Table, "0.###")} | {N(op.Queue, "0.###")} | {N(op.BlobWrites + op.BlobReads, "0.###")} | {N(op.Entities, "0.###")} | {op.Source} |");
+            Line($"| {op.Name} | {N(op.Requests, "0.###")} | {N(op.Table, "0.###")} | {N(op.Queue, "0.###")} | " +
+                $"{N(op.BlobWrites + op.BlobReads, "0.###")} | {N(op.Entities, "0.###")} | {op.Source} |");
         Line();
-        Line($"A receipt here is the mix the figures file sets: {N(httpShare * 100)} % by HTTP, the rest by queue, and {N(lookups, "0.#")} till lookup per receipt:");
-        Line($"**{N(requestsPerReceipt, "0.##")} storage requests and {N(entitiesPerReceipt, "0.##")} entities per receipt**. Entities written in an entity group");
+        Line($"A receipt here is the mix the figures file sets: {N(httpShare * 100)} % by HTTP, the rest by queue, " +
+            $"and {N(lookups, "0.#")} till lookup per receipt:");
+        Line($"**{N(requestsPerReceipt, "0.##")} storage requests and {N(entitiesPerReceipt, "0.##")} entities per receipt**. " +
+            "Entities written in an entity group");
         Line("transaction count one each toward the partition target; the account target counts requests.");
         Line();
         Line("| figure | value | source | read |");
@@ -141,8 +156,10 @@ public static class CapacityReport
 
         Line("## Peak load against the storage account's targets");
         Line();
-        Line($"Black Friday at {N(f["black-friday-factor"])}× a normal day, {N(f["peak-hour-share"] * 100)} % of the day's receipts in its busiest hour. Receipts spread over");
-        Line($"the {N(shards)} member partitions by their member's hash, so one partition takes 1/{N(shards)} of the entities. The member count does not change");
+        Line($"Black Friday at {N(f["black-friday-factor"])}× a normal day, {N(f["peak-hour-share"] * 100)} % of the day's receipts " +
+            "in its busiest hour. Receipts spread over");
+        Line($"the {N(shards)} member partitions by their member's hash, so one partition takes 1/{N(shards)} of the entities. " +
+            "The member count does not change");
         Line("the peak (a receipt's requests do not depend on it); it sets the batch jobs below.");
         Line();
         Line("| receipts a day | peak receipts/s | storage requests/s | of the account's 20,000/s | entities/s per partition | of the partition's 2,000/s |");
@@ -152,13 +169,15 @@ public static class CapacityReport
             var perSecond = receipts * peakPerDay;
             var requests = perSecond * requestsPerReceipt;
             var perPartition = perSecond * entitiesPerReceipt / shards;
-            Line($"| {N(receipts)} | {N(perSecond, "N1")} | {N(requests)} | {N(requests / accountLimit * 100, "0.#")} % | {N(perPartition, "N1")} | {N(perPartition / partitionLimit * 100, "0.#")} % |");
+            Line($"| {N(receipts)} | {N(perSecond, "N1")} | {N(requests)} | {N(requests / accountLimit * 100, "0.#")} % | " +
+                $"{N(perPartition, "N1")} | {N(perPartition / partitionLimit * 100, "0.#")} % |");
         }
         var maxByAccount = accountLimit / (requestsPerReceipt * peakPerDay);
         var maxByPartition = partitionLimit * shards / (entitiesPerReceipt * peakPerDay);
         Line();
         Line($"**Where one storage account is outgrown:** at about **{N(maxByAccount)} receipts a normal day** the Black Friday peak reaches the account's");
-        Line($"20,000 requests/s; the partitions would last to {N(maxByPartition)} a day with {N(shards)} shards. Past that a program's members have to be split over");
+        Line($"20,000 requests/s; the partitions would last to {N(maxByPartition)} a day with {N(shards)} shards. " +
+            "Past that a program's members have to be split over");
         Line("storage accounts: the member partitions are already independent (every write is one partition's transaction, every job");
         Line("works shard by shard), so a program's shards can be mapped to several accounts (shard → account, fixed like the shard count),");
         Line("or, simpler, whole programs placed on accounts of their own. The batch jobs' night and the receipts' day share an account,");
@@ -167,20 +186,24 @@ public static class CapacityReport
 
         Line("## The batch jobs' least time");
         Line();
-        Line($"The nightly review on a calendar year's last night (every member due) and a campaign to {N(f["campaign-share"] * 100)} % of the members: their storage requests");
+        Line($"The nightly review on a calendar year's last night (every member due) and a campaign to {N(f["campaign-share"] * 100)} % " +
+            "of the members: their storage requests");
         Line($"at the account's 20,000/s, and their entities over {N(shards)} partitions at 2,000/s each; the job takes at least the longer.");
         Line();
         Line("The page states the account's target in transactions; if it counted the entities of a transaction one by one, the last column");
         Line("of each job would be its least time instead.");
         Line();
-        Line("| members | nightly: requests | entities | least time | if entities counted | campaign: deliveries | requests | entities | least time | if entities counted |");
+        Line("| members | nightly: requests | entities | least time | if entities counted " +
+            "| campaign: deliveries | requests | entities | least time | if entities counted |");
         Line("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var members in Members)
         {
             var deliveries = members * f["campaign-share"];
             string Least(double requests, double entities) => Duration(Math.Max(requests / accountLimit, entities / (partitionLimit * shards)));
-            Line($"| {N(members)} | {N(members * nightly.Requests)} | {N(members * nightly.Entities)} | {Least(members * nightly.Requests, members * nightly.Entities)} | " +
-                $"{Duration(members * nightly.Entities / accountLimit)} | {N(deliveries)} | {N(deliveries * fanout.Requests)} | {N(deliveries * fanout.Entities)} | " +
+            Line($"| {N(members)} | {N(members * nightly.Requests)} | {N(members * nightly.Entities)} | " +
+                $"{Least(members * nightly.Requests, members * nightly.Entities)} | " +
+                $"{Duration(members * nightly.Entities / accountLimit)} | {N(deliveries)} | {N(deliveries * fanout.Requests)} | " +
+                $"{N(deliveries * fanout.Entities)} | " +
                 $"{Least(deliveries * fanout.Requests, deliveries * fanout.Entities)} | {Duration(deliveries * fanout.Entities / accountLimit)} |");
         }
         Line();
@@ -191,9 +214,11 @@ public static class CapacityReport
         Line("## A month's bill");
         Line();
         Line($"Storage transactions (an entity group transaction billed as one), queue and blob operations, Service Bus Standard for the");
-        Line($"receipts queue ({N(f["receipts-per-message"])} receipts a message), Flex Consumption execution ({N(f["instance-memory-gb"])} GB instances, billed while");
+        Line($"receipts queue ({N(f["receipts-per-message"])} receipts a message), " +
+            $"Flex Consumption execution ({N(f["instance-memory-gb"])} GB instances, billed while");
         Line("executing: the measured CPU per operation), Durable Functions' own storage traffic, and the data kept (a year of receipts).");
-        Line($"A member is reviewed {N(f["reviews-per-member-month"])}× a month; {N(f["campaigns-per-month"])} campaigns a month. {f.Currency}, list prices, no free grants.");
+        Line($"A member is reviewed {N(f["reviews-per-member-month"])}× a month; {N(f["campaigns-per-month"])} campaigns a month. " +
+            $"{f.Currency}, list prices, no free grants.");
         Line();
         Line("| members | receipts a day | storage transactions | Service Bus | Functions | data kept | a month |");
         Line("|--:|--:|--:|--:|--:|--:|--:|");
@@ -202,7 +227,8 @@ public static class CapacityReport
             foreach (var receipts in ReceiptsPerDay)
             {
                 var bill = Bill(f, ops, members, receipts * 30.0);
-                Line($"| {N(members)} | {N(receipts)} | {N(bill.Storage, "N2")} | {N(bill.ServiceBus, "N2")} | {N(bill.Functions, "N2")} | {N(bill.Data, "N2")} | **{N(bill.Total, "N2")}** |");
+                Line($"| {N(members)} | {N(receipts)} | {N(bill.Storage, "N2")} | {N(bill.ServiceBus, "N2")} | {N(bill.Functions, "N2")} | " +
+                    $"{N(bill.Data, "N2")} | **{N(bill.Total, "N2")}** |");
             }
         }
         Line();

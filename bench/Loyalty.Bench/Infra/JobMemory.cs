@@ -46,7 +46,8 @@ public sealed class JobMemory : IDisposable
         var (heapAfter, storeAfter) = Settle(storeBytes);
         var perStoreByte = storeAfter == StoreBefore ? 0 : (double)(heapAfter - HeapBefore) / (storeAfter - StoreBefore);
         var job = samples.Count == 0 ? 0 : samples.Max(s => s.Heap - (HeapBefore + (long)((s.Store - StoreBefore) * perStoreByte)));
-        return new JobMemoryUse(HeapBefore, heapAfter, StoreBefore, storeAfter, Math.Max(0, job), samples.Count, Interlocked.Read(ref peakWorkingSet), collecting);
+        return new JobMemoryUse(
+            HeapBefore, heapAfter, StoreBefore, storeAfter, Math.Max(0, job), samples.Count, Interlocked.Read(ref peakWorkingSet), collecting);
     }
 
     public void Dispose()
@@ -85,7 +86,8 @@ public sealed class JobMemory : IDisposable
         var text = File.ReadAllText(stat);
         // Fields after the command name (which may hold spaces, so after its closing parenthesis): utime and stime are the 12th and 13th.
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        var ticks = long.Parse(fields[11], culture) + long.Parse(fields[12], culture);
         return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
@@ -102,4 +104,5 @@ public sealed class JobMemory : IDisposable
 /// <param name="HeapAfter">Live managed heap when it ended: the store has grown by what the job wrote.</param>
 /// <param name="Job">The most the job held above the store at any sample: its own memory.</param>
 /// <param name="Collecting">CPU time of the sampler's forced collections, not the job's.</param>
-public sealed record JobMemoryUse(long HeapBefore, long HeapAfter, long StoreBefore, long StoreAfter, long Job, int Samples, long PeakWorkingSet, TimeSpan Collecting);
+public sealed record JobMemoryUse(
+    long HeapBefore, long HeapAfter, long StoreBefore, long StoreAfter, long Job, int Samples, long PeakWorkingSet, TimeSpan Collecting);

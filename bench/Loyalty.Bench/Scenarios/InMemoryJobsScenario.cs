@@ -34,7 +34,10 @@ public static class InMemoryJobsScenario
     /// <summary>CPU per member may differ from the smallest size's by this much.</summary>
     private const double CpuTolerance = 0.20;
 
-    /// <summary>The job's memory at the largest size may exceed the smallest size's by this factor plus <see cref="MemorySlack"/> (a collection's granularity).</summary>
+    /// <summary>
+    /// The job's memory at the largest size may exceed the smallest size's by this factor plus <see cref="MemorySlack"/>
+    /// (a collection's granularity).
+    /// </summary>
     private const double MemoryTolerance = 1.25;
     private const long MemorySlack = 32L * 1024 * 1024;
 
@@ -43,7 +46,9 @@ public static class InMemoryJobsScenario
     public static async Task RunAsync(BenchContext context, string scenario, IReadOnlyList<int>? sizes, int parallelism, CancellationToken cancellationToken)
     {
         sizes = sizes is { Count: > 0 } ? sizes : context.Tiny ? [TinySize] : FullSizes;
-        Ui.Heading($"{scenario}: {(scenario == Nightly ? "the nightly review" : "a campaign fan-out")} on the in-memory ports at {string.Join(", ", sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} members");
+        var job = scenario == Nightly ? "the nightly review" : "a campaign fan-out";
+        var members = string.Join(", ", sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture)));
+        Ui.Heading($"{scenario}: {job} on the in-memory ports at {members} members");
         // An unmeasured run first, so the JIT's tiers (and dynamic PGO's) have settled before anything is timed: a run of
         // 10,000 was too short for the nightly review, whose first measured size then cost twice its CPU per member.
         if (!context.Tiny) await OnceAsync(context, scenario, Math.Min(WarmUpSize, sizes.Max()), parallelism, measured: false, cancellationToken);
@@ -53,7 +58,8 @@ public static class InMemoryJobsScenario
         context.Report.Print(scenario);
     }
 
-    private static async Task<Run> OnceAsync(BenchContext context, string scenario, int count, int parallelism, bool measured, CancellationToken cancellationToken)
+    private static async Task<Run> OnceAsync(
+        BenchContext context, string scenario, int count, int parallelism, bool measured, CancellationToken cancellationToken)
     {
         var report = context.Report;
         var checks = measured ? $"{scenario} {count:N0}" : $"{scenario} warm-up";
@@ -129,7 +135,8 @@ public static class InMemoryJobsScenario
                 (name, _) => Task.FromResult(Encoding.UTF8.GetString(storage.CampaignFiles.Read(name[(storage.CampaignFiles.Name.Length + 1)..])
                     ?? throw new InvalidOperationException($"The audience file {name} was listed but is not there."))),
                 audience!, count, expectedRun!, reports, counts, queued, again, cancellationToken);
-            if (measured) report.Detail(scenario, $"{count:N0}: notifications queue after the run", $"{notifications.Count:N0} notifications in {messages:N0} messages");
+            if (measured)
+                report.Detail(scenario, $"{count:N0}: notifications queue after the run", $"{notifications.Count:N0} notifications in {messages:N0} messages");
         }
 
         // The sampler's forced collections are not the job's work.
@@ -143,7 +150,8 @@ public static class InMemoryJobsScenario
             Scenario = scenario, Name = $"{count:N0} members", Concurrency = parallelism, Value = count / elapsed.TotalSeconds, Unit = "members/s",
             Operations = count, Seconds = elapsed.TotalSeconds, Cpu = cpu,
             Note = string.Create(CultureInfo.InvariantCulture,
-                $"CPU {jobCpu / count * 1000:0.000} s per 1,000 members; job heap above the store {Mi(used.Job)} MiB; peak working set {Mi(used.PeakWorkingSet)} MiB; " +
+                $"CPU {jobCpu / count * 1000:0.000} s per 1,000 members; job heap above the store {Mi(used.Job)} MiB; " +
+                $"peak working set {Mi(used.PeakWorkingSet)} MiB; " +
                 $"{(double)total / count:0.00} requests per member ({(double)total / units:0.00} per {unit}); {counts}"),
         });
         report.Detail(scenario, $"{count:N0}: storage requests per {unit} (counted)", BatchJobBench.RequestsPer(requests, transactionOperations, units, unit));
@@ -162,10 +170,12 @@ public static class InMemoryJobsScenario
         var spread = perMember.Max(c => Math.Abs(c / perMember[0] - 1));
         var sized = runs.Count > 1 && !context.Tiny;
         context.Report.Target(scenario, $"CPU per member flat within ±{CpuTolerance:P0} from {first.Members:N0} to {last.Members:N0} members",
-            string.Join(", ", runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Members:N0}: {r.CpuSeconds / r.Members * 1000:0.000} s per 1,000"))) +
+            string.Join(", ", runs.Select(r =>
+                string.Create(CultureInfo.InvariantCulture, $"{r.Members:N0}: {r.CpuSeconds / r.Members * 1000:0.000} s per 1,000"))) +
             $" (at most {spread:P0} off the first)", sized ? spread <= CpuTolerance : null);
         context.Report.Target(scenario, "the job's memory above the store independent of the member count",
-            string.Join(", ", runs.Select(r => $"{r.Members:N0}: {Mi(r.Memory.Job)} MiB")), sized ? last.Memory.Job <= first.Memory.Job * MemoryTolerance + MemorySlack : null);
+            string.Join(", ", runs.Select(r => $"{r.Members:N0}: {Mi(r.Memory.Job)} MiB")),
+            sized ? last.Memory.Job <= first.Memory.Job * MemoryTolerance + MemorySlack : null);
     }
 
     private static string Mi(long bytes) => (bytes / 1024.0 / 1024).ToString("N0", CultureInfo.InvariantCulture);

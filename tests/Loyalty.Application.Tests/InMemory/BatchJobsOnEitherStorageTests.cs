@@ -57,7 +57,11 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         {
             var at = new DateTimeOffset(i % 4 == 0 ? 2025 : 2026, 3, 1, 12, 0, 0, TimeSpan.FromHours(1)).AddDays(40 * n + i % 20);
             var amount = 1_500m * (i % 7 + 1);
-            var receipt = new Receipt { Id = $"r{i}-{n}", MemberId = b.State.MemberId, PurchasedAt = at, Currency = "SEK", Total = amount, Lines = [new ReceiptLine("toy", "toys", 1, amount)] };
+            var receipt = new Receipt
+            {
+                Id = $"r{i}-{n}", MemberId = b.State.MemberId, PurchasedAt = at, Currency = "SEK", Total = amount,
+                Lines = [new ReceiptLine("toy", "toys", 1, amount)],
+            };
             return Ok(b.Apply(receipt, catalog, at.AddMinutes(1))).Book;
         }), _ => [], _ => false);
         var due = seeded.Where(m => m.FiledOn <= Night).ToList();
@@ -74,7 +78,8 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         {
             var expected = member.FiledOn <= Night ? MemberReview.ReviewAt(member.State, program, Night).State : member.State;
             Assert.Equal(LoyaltyJson.Serialize(expected), LoyaltyJson.Serialize(stored[member.Key.MemberId].State));
-            Assert.Equal(member.FiledOn <= Night ? MemberReview.NextReviewOn(expected, catalog, NightAt) : member.FiledOn, stored[member.Key.MemberId].ReviewOn);
+            var reviewOn = member.FiledOn <= Night ? MemberReview.NextReviewOn(expected, catalog, NightAt) : member.FiledOn;
+            Assert.Equal(reviewOn, stored[member.Key.MemberId].ReviewOn);
         }
         var told = due.Where(m => MemberReview.ReviewAt(m.State, program, Night).Events.Count > 0).Select(m => m.Key.MemberId).Order(StringComparer.Ordinal);
         Assert.Equal(told, (await DrainAsync()).Select(n => n.MemberId).Order(StringComparer.Ordinal));
@@ -104,7 +109,10 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         var (_, seeded) = await SeedAsync("fan", 160, (_, book, _) => book, i => i % 3 == 0 ? ["cats"] : ["dogs"], i => i % 4 != 0);
         var audience = seeded.Where(m => m.Number % 3 == 0 && m.Number % 4 != 0).Select(m => m.Key.MemberId).Order(StringComparer.Ordinal).ToList();
         var local = TimeZoneInfo.ConvertTime(Clock.GetUtcNow().AddMinutes(2), TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm"));
-        var schedule = new CampaignSchedule { Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(local.DateTime), Time = TimeOnly.FromDateTime(local.DateTime) };
+        var schedule = new CampaignSchedule
+        {
+            Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(local.DateTime), Time = TimeOnly.FromDateTime(local.DateTime),
+        };
         Ok(await Jobs.Campaigns.CreateAsync("fan", new CampaignDefinition
         {
             CampaignId = "cat-food",
@@ -128,13 +136,18 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         Assert.Equal(audience, rows.Order(StringComparer.Ordinal));
         var lines = new List<string>();
         foreach (var file in await Store<ICampaignDeliveries>().ListExportsAsync("fan", "cat-food", default))
-            lines.AddRange((await ReadFileAsync(file)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("memberId").GetString()!));
+            {
+                lines.AddRange((await ReadFileAsync(file)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("memberId").GetString()!));
+            }
         Assert.Equal(audience, lines.Order(StringComparer.Ordinal));
         // The crashed run's first batch left its notifications in the outbox, for the sweep to send once they are a minute old.
         Clock.Advance(OutboxSweep.MinimumAge);
         Assert.True(await Jobs.Outbox.RunAsync(default) > 0);
-        Assert.Equal(audience, (await DrainAsync()).Where(n => n.Events.Any(e => e is CampaignDelivered)).Select(n => n.MemberId).Distinct().Order(StringComparer.Ordinal));
-        var balances = (await Store<IMemberStore>().GetManyAsync([.. seeded.Select(m => m.Key)], default)).ToDictionary(m => m.Profile.MemberId, m => m.State.Balance);
+        var delivered = (await DrainAsync()).Where(n => n.Events.Any(e => e is CampaignDelivered)).Select(n => n.MemberId);
+        Assert.Equal(audience, delivered.Distinct().Order(StringComparer.Ordinal));
+        var balances = (await Store<IMemberStore>().GetManyAsync([.. seeded.Select(m => m.Key)], default))
+            .ToDictionary(m => m.Profile.MemberId, m => m.State.Balance);
         Assert.All(seeded, m => Assert.Equal(m.State.Balance + (audience.Contains(m.Key.MemberId) ? 150 : 0), balances[m.Key.MemberId]));
         Assert.Empty(await Jobs.CampaignScheduler.RunDueAsync());
     }
@@ -150,7 +163,8 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         Assert.Equal(CommitResult.Conflict, await store.CommitAsync(seeded[0].Key, write, first.ConcurrencyToken, default));
 
         var current = (await store.GetAsync(seeded[0].Key, default))!;
-        var operation = write with { Operation = new OperationRecord("op-1", new Outcome { OperationId = "op-1", MemberId = first.Profile.MemberId, TierBefore = first.State.Tier, TierAfter = first.State.Tier }) };
+        var outcome = new Outcome { OperationId = "op-1", MemberId = first.Profile.MemberId, TierBefore = first.State.Tier, TierAfter = first.State.Tier };
+        var operation = write with { Operation = new OperationRecord("op-1", outcome) };
         Assert.Equal(CommitResult.Committed, await store.CommitAsync(seeded[0].Key, operation, current.ConcurrencyToken, default));
         current = (await store.GetAsync(seeded[0].Key, default))!;
         Assert.Equal(CommitResult.AlreadyApplied, await store.CommitAsync(seeded[0].Key, operation, current.ConcurrencyToken, default));
@@ -164,7 +178,8 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         var results = await store.CommitManyAsync([.. members.Select(m => new MemberBatchWrite(new MemberKey("rules", Shards, m.Profile.MemberId),
             new MemberWrite(m.Profile with { LastName = "Batch" }, m.State, m.Activity, SeededAt, m.ReviewOn), m.ConcurrencyToken))], default);
         Assert.Equal(members.Select(m => m == stale ? CommitResult.Conflict : CommitResult.Committed), results);
-        var after = (await store.GetManyAsync([.. members.Select(m => new MemberKey("rules", Shards, m.Profile.MemberId))], default)).ToDictionary(m => m.Profile.MemberId);
+        var after = (await store.GetManyAsync([.. members.Select(m => new MemberKey("rules", Shards, m.Profile.MemberId))], default))
+            .ToDictionary(m => m.Profile.MemberId);
         Assert.All(members, m => Assert.Equal(m == stale ? null : "Batch", after[m.Profile.MemberId].Profile.LastName));
 
         // Every member of a shard once, in ordinal member-id order, page by page.
@@ -187,7 +202,10 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
 
     private sealed record Seeded(int Number, MemberKey Key, int Shard, MemberState State, DateOnly? FiledOn);
 
-    /// <summary>Members written straight through the store, each in a calendar-year program with its own history; the shard each landed in, as the store lists it.</summary>
+    /// <summary>
+    /// Members written straight through the store, each in a calendar-year program with its own history; the shard each
+    /// landed in, as the store lists it.
+    /// </summary>
     private async Task<(CompiledProgram Program, List<Seeded> Members)> SeedAsync(
         string programId, int count, Func<int, MemberBook, ProgramCatalog, MemberBook> history, Func<int, string[]> interests, Func<int, bool> email)
     {
@@ -204,7 +222,8 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
             var filed = MemberReview.NextReviewOn(state, catalog, SeededAt);
             var profile = new MemberProfile
             {
-                MemberId = memberId, CardNumber = $"card{i:D6}", EnrolledAt = SeededAt, FirstName = $"M{i}", Email = $"m{i}@example.com", Interests = interests(i),
+                MemberId = memberId, CardNumber = $"card{i:D6}", EnrolledAt = SeededAt, FirstName = $"M{i}", Email = $"m{i}@example.com",
+                Interests = interests(i),
                 Consents = new Dictionary<ConsentChannel, Consent> { [ConsentChannel.Email] = new(email(i), SeededAt, "test") },
             };
             var key = new MemberKey(programId, Shards, memberId);
@@ -214,7 +233,8 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         Assert.All(await Store<IMemberStore>().CommitManyAsync(writes, default), r => Assert.Equal(CommitResult.Committed, r));
         var shardOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var shard = 0; shard < Shards; shard++)
-            for (var page = await Store<IMemberStore>().ListShardAsync(programId, shard, 1000, null, default); ; page = await Store<IMemberStore>().ListShardAsync(programId, shard, 1000, page.Next, default))
+            for (var page = await Store<IMemberStore>().ListShardAsync(programId, shard, 1000, null, default); ;
+                page = await Store<IMemberStore>().ListShardAsync(programId, shard, 1000, page.Next, default))
             {
                 foreach (var member in page.Items) shardOf.Add(member.Profile.MemberId, shard);
                 if (page.Next is null) break;
@@ -231,7 +251,8 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         public Task InsertAsync(MemberKey key, MemberWrite write, CancellationToken cancellationToken) => inner.InsertAsync(key, write, cancellationToken);
         public Task<CommitResult> CommitAsync(MemberKey key, MemberWrite write, string concurrencyToken, CancellationToken cancellationToken) =>
             inner.CommitAsync(key, write, concurrencyToken, cancellationToken);
-        public Task<IReadOnlyList<StoredMember>> GetManyAsync(IReadOnlyList<MemberKey> keys, CancellationToken cancellationToken) => inner.GetManyAsync(keys, cancellationToken);
+        public Task<IReadOnlyList<StoredMember>> GetManyAsync(IReadOnlyList<MemberKey> keys, CancellationToken cancellationToken) =>
+            inner.GetManyAsync(keys, cancellationToken);
 
         public async Task<IReadOnlyList<CommitResult>> CommitManyAsync(IReadOnlyList<MemberBatchWrite> writes, CancellationToken cancellationToken)
         {
