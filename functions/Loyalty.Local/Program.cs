@@ -1,6 +1,7 @@
 using Loyalty.Api.Endpoints;
 using Loyalty.Api.Http;
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Application.MemberAuth;

@@ -1,4 +1,5 @@
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Demo;
 using Loyalty.Core.Application.Jobs;
@@ -28,7 +29,7 @@ public static class LoyaltyServiceNames
         public CampaignScheduler CampaignScheduler => services.GetRequiredService<CampaignScheduler>();
         public DemoData Demo => services.GetRequiredService<DemoData>();
         public JobRestarts Restarts => services.GetRequiredService<JobRestarts>();
-        public FiguresService Figures => services.GetRequiredService<FiguresService>();
+        public IFiguresService Figures => services.GetRequiredService<IFiguresService>();
         public LoyaltyStorage Storage => services.GetRequiredService<LoyaltyStorage>();
     }
 }

@@ -27,7 +27,7 @@ public static class ProgramEndpoints
                     return Problems.Field("days", $"days must be a whole number from 1 to {FiguresService.MaxDays}.");
                 days = parsed;
             }
-            return Outcomes.Ok(await context.Service<FiguresService>().GetAsync(caller.ProgramId, days, ct));
+            return Outcomes.Ok(await context.Service<IFiguresService>().GetAsync(caller.ProgramId, days, ct));
         });
 
     /// <summary>

@@ -44,11 +44,11 @@ public static class LoyaltyApplication
         services.AddService<IPrivacyService, PrivacyService>();
         services.AddService<ISelfService, SelfService>();
         services.AddService<ICampaignService, CampaignService>();
+        services.AddService<IFiguresService, FiguresService>();
         services.AddSingleton<OutboxSweep>();
         services.AddSingleton<Maintenance>();
         services.AddSingleton<DemoData>();
         services.AddSingleton<JobRestarts>();
-        services.AddSingleton<FiguresService>();
 
         // The fan-out asks the scheduler for the runs it starts, so the scheduler makes it.
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<CampaignScheduler>(

@@ -1,5 +1,6 @@
 using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Application.Receipts;
 
 namespace Loyalty.Core.Application;
 

@@ -5,33 +5,6 @@ using Loyalty.Core.Validation;
 
 namespace Loyalty.Core.Application.Campaigns;
 
-/// <summary>Segments and campaigns of a program, for marketers (scope <c>marketing</c>).</summary>
-public interface ICampaignService
-{
-    Task<Result<NamedSegmentView>> CreateSegmentAsync(string programId, CreateSegment request, CancellationToken cancellationToken);
-
-    Task<Result<IReadOnlyList<NamedSegmentView>>> ListSegmentsAsync(string programId, CancellationToken cancellationToken);
-
-    /// <summary>How many members a segment matches now: estimated from a sample of shards, or exact over all of them.</summary>
-    Task<Result<SegmentSize>> PreviewSegmentAsync(string programId, SegmentPreview request, CancellationToken cancellationToken);
-
-    /// <summary>A new campaign, in draft.</summary>
-    Task<Result<CampaignView>> CreateAsync(string programId, CampaignDefinition definition, CancellationToken cancellationToken);
-
-    Task<Result<IReadOnlyList<CampaignView>>> ListAsync(string programId, CancellationToken cancellationToken);
-
-    /// <summary>The campaign with its next run and every run's progress (shards done, counts so far).</summary>
-    Task<Result<CampaignView>> GetAsync(string programId, string campaignId, CancellationToken cancellationToken);
-
-    /// <summary>Draft → scheduled: from now on its runs start at their times without anyone pressing a button.</summary>
-    Task<Result<CampaignView>> ScheduleAsync(string programId, string campaignId, CancellationToken cancellationToken);
-
-    /// <summary>Stops the campaign: no further runs, and a running fan-out stops at its next chunk.</summary>
-    Task<Result<CampaignView>> CancelAsync(string programId, string campaignId, CancellationToken cancellationToken);
-
-    Task<Result<CampaignStatisticsView>> GetStatisticsAsync(string programId, string campaignId, CancellationToken cancellationToken);
-}
-
 public sealed record CreateSegment
 {
     public required string SegmentId { get; init; }

@@ -11,56 +11,6 @@ using static Loyalty.Core.Application.Refusals;
 
 namespace Loyalty.Core.Application.MemberAuth;
 
-/// <summary>Passwordless verification: a one-time code (or an e-mail magic link) for a short-lived member token.</summary>
-public interface IMemberAuthService
-{
-    /// <summary>
-    /// Sends a code to the phone or e-mail address if a member holds it. The answer is the same whether or not anyone
-    /// does, and so is the work behind it but for the message itself, so the endpoint cannot be used to probe enrolment.
-    /// </summary>
-    Task<Result<CodeSent>> RequestCodeAsync(string programId, CodeRequest request, string clientAddress, CancellationToken cancellationToken);
-
-    /// <summary>Exchanges an identifier and its code, or a magic link's token, for a member token; each code works once.</summary>
-    Task<Result<MemberToken>> IssueTokenAsync(string programId, TokenRequest request, string clientAddress, CancellationToken cancellationToken);
-
-    /// <summary>The caller a member token stands for: scope member, that member only; null for an invalid or expired token.</summary>
-    ApiCaller? Authenticate(string token);
-
-    /// <summary>
-    /// False once the token's member is erased (or never was): tokens are signed, not stored, so a token outlives its
-    /// member unless each use asks.
-    /// </summary>
-    Task<bool> IsCurrentAsync(ApiCaller member, CancellationToken cancellationToken);
-
-    /// <summary>Removes code and counter rows nothing needs any more.</summary>
-    Task<int> SweepAsync(CancellationToken cancellationToken);
-}
-
-/// <summary>Exactly one of the two.</summary>
-public sealed record CodeRequest
-{
-    public string? Phone { get; init; }
-    public string? Email { get; init; }
-}
-
-/// <summary>Either <see cref="Link"/> (the token of a magic link), or one identifier and its <see cref="Code"/>.</summary>
-public sealed record TokenRequest
-{
-    public string? Phone { get; init; }
-    public string? Email { get; init; }
-    public string? Code { get; init; }
-    public string? Link { get; init; }
-}
-
-/// <param name="Channel">"sms" or "email": where the code goes if the identifier is enrolled.</param>
-public sealed record CodeSent(string Channel, int ExpiresInSeconds);
-
-/// <param name="Token">Send as <c>Authorization: Bearer {token}</c>.</param>
-public sealed record MemberToken(string Token, DateTimeOffset ExpiresAt, string MemberId)
-{
-    public string TokenType => "Bearer";
-}
-
 public sealed class MemberAuthService : IMemberAuthService
 {
     private const int SubjectLength = 24;

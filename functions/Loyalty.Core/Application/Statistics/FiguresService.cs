@@ -9,12 +9,11 @@ namespace Loyalty.Core.Application.Statistics;
 /// at most (days + 1) × shards rows, whatever the number of members. The counts are written by the nightly review
 /// (<see cref="Jobs.NightlyReview"/>), so the figures are as of the last night counted.
 /// </summary>
-public sealed class FiguresService(ProgramCache programs, IFiguresStore figures, TimeProvider time)
+public sealed class FiguresService(ProgramCache programs, IFiguresStore figures, TimeProvider time) : IFiguresService
 {
     public const int DefaultDays = 30;
     public const int MaxDays = 92;
 
-    /// <summary>The figures as of the last night counted, with the nights of the last <paramref name="days"/> days.</summary>
     public async Task<Result<ProgramFigures>> GetAsync(string programId, int? days, CancellationToken cancellationToken)
     {
         if (days is < 1 or > MaxDays)

@@ -1,0 +1,20 @@
+using Loyalty.Core.Application.MemberAuth;
+using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Members;
+using Loyalty.Core.Validation;
+using Loyalty.Core.Vouchers;
+
+namespace Loyalty.Core.Application;
+
+/// <summary>One of <see cref="Phone"/> and <see cref="Email"/>, as in the change, and the code sent to it.</summary>
+public sealed record ContactConfirmation
+{
+    public string? Phone { get; init; }
+    public string? Email { get; init; }
+    public string? Code { get; init; }
+}
+
+public sealed record MemberOffers(IReadOnlyList<Voucher> Vouchers, IReadOnlyList<CampaignOffer> Campaigns);
+
+/// <param name="OperationId">"campaign:…", the campaign delivery that gave it.</param>
+public sealed record CampaignOffer(string OperationId, long PointsEarned, IReadOnlyList<Voucher> VouchersIssued);
