@@ -70,7 +70,7 @@ public sealed record LoyaltyServices(
                 schedule ?? NightlySchedule.Default, ports.Figures),
             auth,
             new PrivacyService(cache, ports, identities, auth, continuations, time),
-            new SelfService(members, auth, ports.Privacy, cache),
+            new SelfService(members, auth, ports.Privacy, ports.Campaigns, cache),
             new CampaignService(cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, time),
             new CampaignScheduler(ports.Programs, cache, ports.Campaigns,
                 scheduler => new CampaignFanOut(scheduler, cache, ports.Members, ports.Campaigns, ports.CampaignDeliveries, ports.JobProgress, ports.Notifications, time), time),

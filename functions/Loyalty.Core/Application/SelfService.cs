@@ -1,5 +1,6 @@
 using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Campaigns;
 using Loyalty.Core.Members;
 using Loyalty.Core.Validation;
 using Loyalty.Core.Vouchers;
@@ -40,20 +41,28 @@ public sealed record ContactConfirmation
 public sealed record MemberOffers(IReadOnlyList<Voucher> Vouchers, IReadOnlyList<CampaignOffer> Campaigns);
 
 /// <param name="OperationId">"campaign:…", the campaign delivery that gave it.</param>
-public sealed record CampaignOffer(string OperationId, long PointsEarned, IReadOnlyList<Voucher> VouchersIssued);
+/// <param name="CampaignName">What a clerk or the member reads; null when the campaign is no longer stored.</param>
+public sealed record CampaignOffer(string OperationId, string CampaignId, string? CampaignName, long PointsEarned, IReadOnlyList<Voucher> VouchersIssued);
 
-internal sealed class SelfService(MemberService members, MemberAuthService codes, IPrivacyStore records, ProgramCache programs) : ISelfService
+internal sealed class SelfService(MemberService members, MemberAuthService codes, IPrivacyStore records, ICampaignStore campaignStore, ProgramCache programs)
+    : ISelfService
 {
-    public const string CampaignOperations = "campaign:";
-
     public async Task<Result<MemberOffers>> OffersAsync(string programId, string memberId, CancellationToken cancellationToken)
     {
         var details = await members.GetAsync(programId, memberId, cancellationToken);
         if (!details.IsValid) return Result<MemberOffers>.Fail(details.Errors);
         var program = (await programs.GetAsync(programId, cancellationToken))!;
-        var campaigns = await records.ListOperationsAsync(program.Member(memberId), CampaignOperations, cancellationToken);
+        var deliveries = (await records.ListOperationsAsync(program.Member(memberId), CampaignDispatch.OperationPrefix, cancellationToken))
+            .Select(r => (Record: r, CampaignId: CampaignDispatch.TryParseOperation(r.Id, out var campaignId, out _) ? campaignId : null))
+            .Where(d => d.CampaignId is not null)
+            .ToList();
+        // One read per campaign, not per delivery: a weekly campaign leaves a record a week.
+        var names = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var campaignId in deliveries.Select(d => d.CampaignId!).Distinct(StringComparer.Ordinal))
+            names[campaignId] = (await campaignStore.GetAsync(programId, campaignId, cancellationToken))?.Value.Definition.Name;
         return new MemberOffers(details.Value.View.OpenVouchers,
-            [.. campaigns.Select(r => new CampaignOffer(r.Id, r.Outcome.PointsEarned, r.Outcome.VouchersIssued))]);
+            [.. deliveries.Select(d =>
+                new CampaignOffer(d.Record.Id, d.CampaignId!, names[d.CampaignId!], d.Record.Outcome.PointsEarned, d.Record.Outcome.VouchersIssued))]);
     }
 
     public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>
