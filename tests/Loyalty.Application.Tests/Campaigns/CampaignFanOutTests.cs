@@ -153,6 +153,45 @@ public class CampaignFanOutTests : LoyaltyStorageTest
     }
 
     [Fact]
+    public async Task A_members_campaign_offers_are_named_by_their_campaigns_with_one_campaign_read_per_campaign_not_per_delivery()
+    {
+        var programId = await CreateProgramAsync("offers", shards: 1);
+        var member = (await EnrolPopulationAsync(programId, 4)).First(p => p.Runner && p.EmailConsent).MemberId;
+        var threeDays = new CampaignSchedule
+        {
+            Kind = ScheduleKind.Annual,
+            Time = new TimeOnly(14, 0),
+            Dates = [new AnnualDates(new MonthDay(3, 2), new MonthDay(3, 4))],
+            StartDate = new DateOnly(2026, 3, 2),
+            EndDate = new DateOnly(2026, 3, 4),
+        };
+        Ok(await Services.Campaigns.CreateAsync(programId, Definition("days", threeDays) with { Name = "Three days" }, default));
+        Ok(await Services.Campaigns.ScheduleAsync(programId, "days", default));
+        await CreateAndScheduleAsync(programId, "once", Clock.GetUtcNow().AddMinutes(5));
+        for (var tick = 0; tick < 3 * 24 * 4; tick++)
+        {
+            await Services.CampaignScheduler.RunDueAsync();
+            Clock.Advance(TimeSpan.FromMinutes(15));
+        }
+
+        var reads = 0;
+        var counted = LoyaltyServices.Create(Storage.Ports with
+        {
+            Campaigns = FailingPort<ICampaignStore>.Wrap(Storage.Ports.Campaigns, method =>
+            {
+                if (method.Name == nameof(ICampaignStore.GetAsync)) Interlocked.Increment(ref reads);
+                return null;
+            }),
+        }, Clock);
+        var offers = Ok(await counted.SelfService.OffersAsync(programId, member, default)).Campaigns;
+
+        Assert.Equal(["days", "days", "days", "once"], offers.Select(o => o.CampaignId).Order(StringComparer.Ordinal));
+        Assert.All(offers, o => Assert.Equal(o.CampaignId == "days" ? "Three days" : "Runners' bonus", o.CampaignName));
+        Assert.All(offers, o => Assert.Equal(Bonus, o.PointsEarned));
+        Assert.Equal(2, reads);
+    }
+
+    [Fact]
     public async Task Purchases_within_the_window_are_attributed_and_a_redeemed_campaign_voucher_counts()
     {
         var programId = await CreateProgramAsync("attr", shards: 2);
