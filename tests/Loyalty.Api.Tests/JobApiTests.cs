@@ -80,7 +80,7 @@ public sealed class JobApiTests(LoyaltyApiFactory factory) : IClassFixture<Loyal
     }
 
     /// <summary>Reads a progress resource until the run is complete (the run goes on in the host's background).</summary>
-    private static async Task<JsonNode> CompleteAsync(HttpClient client, string location)
+    internal static async Task<JsonNode> CompleteAsync(HttpClient client, string location)
     {
         for (var attempt = 0; attempt < 600; attempt++)
         {

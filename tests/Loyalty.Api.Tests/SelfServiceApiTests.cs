@@ -172,6 +172,45 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Staff_see_the_offers_a_campaign_run_gave_a_member_as_the_member_does_named_by_the_campaign()
+    {
+        var (programId, staff) = await factory.NewProgramAsync();
+        var marketing = await factory.ClientForAsync(programId, Scope.Marketing);
+        var memberId = await EnrolAsync(staff, new { phone = "0701414141", consents = new { sms = true } });
+        Assert.Equal(HttpStatusCode.Created, (await marketing.PostAsJsonAsync("/api/v1/campaigns", new
+        {
+            campaignId = "sofa",
+            name = "Sofa week",
+            segment = new { },
+            offer = new { kind = "voucher", value = 100m, validDays = 30 },
+            message = new { channel = "sms", text = "Hi {firstName|there}" },
+            schedule = new { kind = "once", date = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)).ToString("yyyy-MM-dd"), time = "10:00:00" },
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await marketing.PostAsync("/api/v1/campaigns/sofa/schedule", null)).StatusCode);
+        var started = await marketing.PostAsync("/api/v1/campaigns/sofa/run", null);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        await JobApiTests.CompleteAsync(marketing, started.Headers.Location!.OriginalString);
+
+        var offers = await MemberApiTests.Body(await staff.GetAsync($"/api/v1/members/{memberId}/offers"));
+        var campaign = Assert.Single(offers["campaigns"]!.AsArray())!;
+        Assert.Equal(("sofa", "Sofa week"), ((string)campaign["campaignId"]!, (string)campaign["campaignName"]!));
+        Assert.Equal(100m, (decimal)campaign["vouchersIssued"]![0]!["value"]!);
+        Assert.StartsWith("campaign:sofa:", (string)campaign["operationId"]!, StringComparison.Ordinal);
+        Assert.Contains((string)campaign["vouchersIssued"]![0]!["id"]!, offers["vouchers"]!.AsArray().Select(v => (string)v!["id"]!));
+        var member = await SignInAsync(staff, programId, "0701414141", "+46701414141");
+        Assert.Equal(offers.ToJsonString(), (await MemberApiTests.Body(await member.GetAsync("/api/v1/me/offers"))).ToJsonString());
+        Assert.Equal(offers.ToJsonString(), (await MemberApiTests.Body(await marketing.GetAsync($"/api/v1/members/{memberId}/offers"))).ToJsonString());
+
+        var unknown = await staff.GetAsync("/api/v1/members/nobody-here/offers");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType!.MediaType);
+        using var badReason = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/members/{memberId}/offers");
+        badReason.Headers.Add("X-Audit-Reason", new string('x', 201));
+        Assert.Equal(HttpStatusCode.BadRequest, (await staff.SendAsync(badReason)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().GetAsync($"/api/v1/members/{memberId}/offers")).StatusCode);
+    }
+
+    [Fact]
     public async Task Till_and_app_voucher_requests_never_answer_each_other_whatever_ids_they_pick()
     {
         var (programId, staff) = await factory.NewProgramAsync();

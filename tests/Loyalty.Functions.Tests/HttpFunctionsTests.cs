@@ -159,6 +159,8 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         var voucher = (string)chosen.Json!["vouchersIssued"]![0]!["id"]!;
         await CallAsync("RedeemVoucher", 200, route: new() { ["memberId"] = member, ["voucherId"] = voucher }, body: new { requestId = "till-2" });
         await CallAsync("ListMemberReceipts", 200, route: m);
+        await CallAsync("ListMemberOffers", 200, route: m);
+        await CallAsync("ListMemberOffers", 404, route: new() { ["memberId"] = "nobody" });
         await CallAsync("ListMemberLedger", 200, route: m);
         await CallAsync("ExportMember", 200, route: m);
 

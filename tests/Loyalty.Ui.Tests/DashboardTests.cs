@@ -171,8 +171,11 @@ public sealed class DashboardTests(UiHost host) : IClassFixture<UiHost>
         return page;
     }
 
-    /// <summary>A scheduled once-campaign on <paramref name="on"/>; with <paramref name="run"/> it is run now, and waited for.</summary>
-    private static async Task<string> CreateAsync(HttpClient marketing, string name, DateOnly on, bool run)
+    /// <summary>
+    /// A scheduled once-campaign on <paramref name="on"/> (giving nothing unless <paramref name="offer"/> says); with
+    /// <paramref name="run"/> it is run now, and waited for.
+    /// </summary>
+    internal static async Task<string> CreateAsync(HttpClient marketing, string name, DateOnly on, bool run, object? offer = null)
     {
         var campaignId = "ui-" + Guid.NewGuid().ToString("N")[..10];
         (await marketing.PostAsJsonAsync("/api/v1/campaigns", new
@@ -180,7 +183,7 @@ public sealed class DashboardTests(UiHost host) : IClassFixture<UiHost>
             campaignId,
             name,
             segment = new { },
-            offer = new { kind = "none" },
+            offer = offer ?? new { kind = "none" },
             message = new { channel = "email", text = "Hi {firstName}" },
             schedule = new { kind = "once", date = on.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), time = "10:00:00" },
         })).EnsureSuccessStatusCode();

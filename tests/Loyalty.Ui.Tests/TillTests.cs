@@ -207,6 +207,41 @@ public sealed class TillTests(UiHost host, ITestOutputHelper output) : IClassFix
         Assert.Equal(50, timings.Count);
     }
 
+    [BrowserFact]
+    public async Task A_campaign_run_for_demo_members_shows_at_the_till_as_the_api_returns_it_and_none_for_a_member_it_did_not_reach()
+    {
+        using var marketing = host.Api(Scope.Marketing);
+        using var store = host.Api(Scope.Store);
+        var campaignId = await DashboardTests.CreateAsync(marketing, "Cat tower week", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(200), run: true,
+            new { kind = "voucher", value = 100m, validDays = 30 });
+        // Demo member 4 consents to e-mail, so the run reached them; member 3 does not, so it did not.
+        var memberId = (string)(await host.IdentifyAsync(new { email = DemoData.Email(4) }))["profile"]!["memberId"]!;
+        var api = (await store.GetFromJsonAsync<JsonNode>($"/api/v1/members/{memberId}/offers"))!["campaigns"]!.AsArray();
+        var offer = Assert.Single(api, c => (string)c!["campaignId"]! == campaignId)!;
+        Assert.Equal("Cat tower week", (string)offer["campaignName"]!);
+
+        var page = await OpenTillAsync();
+        var problems = Pages.WatchForProblems(page);
+        await IdentifyAsync(page, DemoData.Email(4));
+        var section = page.Locator("#campaign-offers");
+        await Expect(section.Locator("h3")).ToHaveTextAsync("Campaign offers");
+        var shown = section.Locator("li[data-operation-id]");
+        await Expect(shown).ToHaveCountAsync(api.Count);
+        Assert.Equal(api.Select(c => (string)c!["operationId"]!), await shown.EvaluateAllAsync<string[]>("nodes => nodes.map(n => n.dataset.operationId)"));
+        var item = section.Locator($"li[data-operation-id='{offer["operationId"]}']");
+        await Expect(item.Locator("strong")).ToHaveTextAsync((string)offer["campaignName"]!);
+        var value = (decimal)offer["vouchersIssued"]![0]!["value"]!;
+        await Expect(item).ToContainTextAsync(value.ToString("0", CultureInfo.InvariantCulture));
+        await Pages.AssertAccessibleAsync(page);
+
+        var unreached = (string)(await host.IdentifyAsync(new { email = DemoData.Email(3) }))["profile"]!["memberId"]!;
+        Assert.Empty((await store.GetFromJsonAsync<JsonNode>($"/api/v1/members/{unreached}/offers"))!["campaigns"]!.AsArray());
+        await IdentifyAsync(page, DemoData.Email(3));
+        await Expect(page.Locator("#campaign-offers")).ToContainTextAsync("No campaign offers.");
+        await Expect(page.Locator("#campaign-offers li")).ToHaveCountAsync(0);
+        Assert.Empty(problems);
+    }
+
     private async Task<IPage> OpenTillAsync()
     {
         var page = await host.NewPageAsync();

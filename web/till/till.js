@@ -2,7 +2,7 @@
 // number and Enter into the same field), the member's view, redeem or choose vouchers, enrol a newcomer.
 import { call, requestId } from '../shared/api.js';
 import { clear, confirm, describe, el, failure } from '../shared/dom.js';
-import { has, loadTexts, money, t } from '../shared/i18n.js';
+import { has, loadTexts, money, number, t } from '../shared/i18n.js';
 import { sessionKey } from '../shared/key.js';
 import * as member from '../shared/member.js';
 
@@ -80,7 +80,37 @@ function show(details, note) {
     el('section', { 'aria-labelledby': 'stamps-title' },
       el('h3', { id: 'stamps-title' }, t('stamps.title')),
       member.stampCards(view) ?? el('p', { class: 'muted' }, t('stamps.none'))),
-    offers(view));
+    offers(view),
+    el('section', { id: 'campaign-offers', 'aria-labelledby': 'campaign-offers-title', 'aria-busy': 'true' },
+      el('h3', { id: 'campaign-offers-title' }, t('campaignOffers.title'))));
+  showCampaignOffers(profile.memberId);
+}
+
+/** What campaigns gave the member, named as the marketer named them, for the clerk to sell with; loaded after the member shows. */
+async function showCampaignOffers(memberId) {
+  const section = $('campaign-offers');
+  const title = section.firstElementChild;
+  try {
+    const { campaigns } = await call(`/members/${encodeURIComponent(memberId)}/offers`, { auth: auth() });
+    // The clerk may have moved on to another member while this was on its way.
+    if ($('campaign-offers') !== section) return;
+    clear(section, title, campaigns.length === 0 ? el('p', { class: 'muted' }, t('campaignOffers.none'))
+      : el('ul', { class: 'offers' }, campaigns.map(campaignOffer)));
+  } catch (error) {
+    if ($('campaign-offers') === section) clear(section, title, failure(error, () => showCampaignOffers(memberId)));
+  } finally {
+    section.removeAttribute('aria-busy');
+  }
+}
+
+function campaignOffer(offer) {
+  const gave = [
+    offer.pointsEarned !== 0 ? t('campaignOffers.points', { points: number(offer.pointsEarned) }) : null,
+    ...offer.vouchersIssued.map(voucher => t('campaignOffers.voucher', { value: money(voucher.value, voucher.currency) })),
+  ].filter(Boolean);
+  return el('li', { dataset: { operationId: offer.operationId } },
+    el('strong', {}, offer.campaignName ?? offer.campaignId),
+    gave.length > 0 ? ` · ${gave.join(', ')}` : null);
 }
 
 /** Campaign offers the member holds now: the campaign vouchers among the open ones, and the benefits of the tier. */

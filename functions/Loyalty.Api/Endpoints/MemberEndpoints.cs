@@ -31,6 +31,12 @@ public static class MemberEndpoints
         Handler.Authorized(context, Till | Scope.Marketing, (caller, ct) =>
             Handler.AuditedRead(context, caller, "member.read", () => context.Service<IMemberService>().GetAsync(caller.ProgramId, memberId, ct), _ => memberId));
 
+    /// <summary>The member's open vouchers and campaign deliveries, as the member's own /me/offers: the clerk sells with them.</summary>
+    public static Task<IResult> ListOffers(HttpContext context, string memberId) =>
+        Handler.Authorized(context, Till | Scope.Marketing, (caller, ct) =>
+            Handler.AuditedRead(context, caller, "member.offers",
+                () => context.Service<ISelfService>().OffersAsync(caller.ProgramId, memberId, ct), _ => memberId));
+
     /// <summary>
     /// Immediate, a new phone or e-mail included (the clerk saw the customer). Consent changes record who made them,
     /// "admin:{keyId}" or "staff:{keyId}" (docs/privacy.md), and the audit trail who, which fields and why.

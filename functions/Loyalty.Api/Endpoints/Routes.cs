@@ -96,6 +96,11 @@ public static class Routes
             Responses = [new(200, typeof(Page<ReceiptSummary>))],
             Problems = [404],
         },
+        new("ListMemberOffers", Get, "/members/{memberId}/offers", Members, MemberEndpoints.ListOffers, new(Till | Scope.Marketing, Parameters: [AuditReason]))
+        {
+            Responses = [new(200, typeof(MemberOffers))],
+            Problems = [404],
+        },
         new("ListMemberLedger", Get, "/members/{memberId}/ledger", Members, MemberEndpoints.ListLedger, new(Scope.Store, Parameters: [.. Paging, AuditReason]))
         {
             Responses = [new(200, typeof(Page<Core.Ledger.LedgerEntry>))],

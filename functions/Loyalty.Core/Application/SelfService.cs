@@ -1,23 +1,31 @@
 using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Application.Ports;
+using Loyalty.Core.Campaigns;
 using Loyalty.Core.Members;
 using Loyalty.Core.Validation;
 using Loyalty.Core.Vouchers;
 
 namespace Loyalty.Core.Application;
 
-internal sealed class SelfService(MemberService members, MemberAuthService codes, IPrivacyStore records, ProgramCache programs) : ISelfService
+internal sealed class SelfService(MemberService members, MemberAuthService codes, IPrivacyStore records, ICampaignStore campaignStore, ProgramCache programs)
+    : ISelfService
 {
-    public const string CampaignOperations = "campaign:";
-
     public async Task<Result<MemberOffers>> OffersAsync(string programId, string memberId, CancellationToken cancellationToken)
     {
         var details = await members.GetAsync(programId, memberId, cancellationToken);
         if (!details.IsValid) return Result<MemberOffers>.Fail(details.Errors);
         var program = (await programs.GetAsync(programId, cancellationToken))!;
-        var campaigns = await records.ListOperationsAsync(program.Member(memberId), CampaignOperations, cancellationToken);
+        var deliveries = (await records.ListOperationsAsync(program.Member(memberId), CampaignDispatch.OperationPrefix, cancellationToken))
+            .Select(r => (Record: r, CampaignId: CampaignDispatch.TryParseOperation(r.Id, out var campaignId, out _) ? campaignId : null))
+            .Where(d => d.CampaignId is not null)
+            .ToList();
+        // One read per campaign, not per delivery: a weekly campaign leaves a record a week.
+        var names = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var campaignId in deliveries.Select(d => d.CampaignId!).Distinct(StringComparer.Ordinal))
+            names[campaignId] = (await campaignStore.GetAsync(programId, campaignId, cancellationToken))?.Value.Definition.Name;
         return new MemberOffers(details.Value.View.OpenVouchers,
-            [.. campaigns.Select(r => new CampaignOffer(r.Id, r.Outcome.PointsEarned, r.Outcome.VouchersIssued))]);
+            [.. deliveries.Select(d =>
+                new CampaignOffer(d.Record.Id, d.CampaignId!, names[d.CampaignId!], d.Record.Outcome.PointsEarned, d.Record.Outcome.VouchersIssued))]);
     }
 
     public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>

@@ -17,4 +17,5 @@ public sealed record ContactConfirmation
 public sealed record MemberOffers(IReadOnlyList<Voucher> Vouchers, IReadOnlyList<CampaignOffer> Campaigns);
 
 /// <param name="OperationId">"campaign:…", the campaign delivery that gave it.</param>
-public sealed record CampaignOffer(string OperationId, long PointsEarned, IReadOnlyList<Voucher> VouchersIssued);
+/// <param name="CampaignName">What a clerk or the member reads; null when the campaign is no longer stored.</param>
+public sealed record CampaignOffer(string OperationId, string CampaignId, string? CampaignName, long PointsEarned, IReadOnlyList<Voucher> VouchersIssued);

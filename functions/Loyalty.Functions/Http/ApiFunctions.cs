@@ -42,6 +42,11 @@ public sealed class ApiFunctions(TimeProvider time)
     public Task<IActionResult> ListMemberReceipts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}/receipts")] HttpRequest req, string memberId) =>
         HandlerResult.From(MemberEndpoints.ListReceipts(req.HttpContext, memberId));
 
+    [Function("ListMemberOffers")]
+    public Task<IActionResult> ListMemberOffers(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}/offers")] HttpRequest req, string memberId) =>
+        HandlerResult.From(MemberEndpoints.ListOffers(req.HttpContext, memberId));
+
     [Function("ListMemberLedger")]
     public Task<IActionResult> ListMemberLedger([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}/ledger")] HttpRequest req, string memberId) =>
         HandlerResult.From(MemberEndpoints.ListLedger(req.HttpContext, memberId));

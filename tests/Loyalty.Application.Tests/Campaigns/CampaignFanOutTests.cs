@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Loyalty.Core.Application;
 using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Jobs;
@@ -6,6 +5,7 @@ using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Campaigns;
 using Loyalty.Core.Segments;
 using Loyalty.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Loyalty.Application.Tests.Campaigns;
@@ -152,6 +152,43 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         Assert.Equal(new DateTimeOffset(2027, 3, 28, 1, 0, 0, TimeSpan.Zero), fired[2].At);
         Assert.Equal(new DateTimeOffset(2027, 3, 29, 0, 30, 0, TimeSpan.Zero), fired[3].At);
         Assert.Equal(CampaignStatus.Completed, Ok(await Services.Campaigns.GetAsync(programId, "daily", default)).Campaign.Status);
+    }
+
+    [Fact]
+    public async Task A_members_campaign_offers_are_named_by_their_campaigns_with_one_campaign_read_per_campaign_not_per_delivery()
+    {
+        var programId = await CreateProgramAsync("offers", shards: 1);
+        var member = (await EnrolPopulationAsync(programId, 4)).First(p => p.Runner && p.EmailConsent).MemberId;
+        var threeDays = new CampaignSchedule
+        {
+            Kind = ScheduleKind.Annual,
+            Time = new TimeOnly(14, 0),
+            Dates = [new AnnualDates(new MonthDay(3, 2), new MonthDay(3, 4))],
+            StartDate = new DateOnly(2026, 3, 2),
+            EndDate = new DateOnly(2026, 3, 4),
+        };
+        Ok(await Services.Campaigns.CreateAsync(programId, Definition("days", threeDays) with { Name = "Three days" }, default));
+        Ok(await Services.Campaigns.ScheduleAsync(programId, "days", default));
+        await CreateAndScheduleAsync(programId, "once", Clock.GetUtcNow().AddMinutes(5));
+        for (var tick = 0; tick < 3 * 24 * 4; tick++)
+        {
+            await Services.CampaignScheduler.RunDueAsync();
+            Clock.Advance(TimeSpan.FromMinutes(15));
+        }
+
+        var reads = 0;
+        var campaigns = Port<ICampaignStore>();
+        var counted = CreateServices(s => s.AddSingleton(FailingPort<ICampaignStore>.Wrap(campaigns, method =>
+        {
+            if (method.Name == nameof(ICampaignStore.GetAsync)) Interlocked.Increment(ref reads);
+            return null;
+        })));
+        var offers = Ok(await counted.SelfService.OffersAsync(programId, member, default)).Campaigns;
+
+        Assert.Equal(["days", "days", "days", "once"], offers.Select(o => o.CampaignId).Order(StringComparer.Ordinal));
+        Assert.All(offers, o => Assert.Equal(o.CampaignId == "days" ? "Three days" : "Runners' bonus", o.CampaignName));
+        Assert.All(offers, o => Assert.Equal(Bonus, o.PointsEarned));
+        Assert.Equal(2, reads);
     }
 
     [Fact]
