@@ -9,7 +9,8 @@ using Spectre.Console;
 namespace Loyalty.Bench;
 
 /// <summary>What every scenario of one run shares: the scale, the report, the Azurite and the CPU accounting.</summary>
-public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azurite, int receiptsPerMessage, IReadOnlyDictionary<string, string> hostEnvironment) : IAsyncDisposable
+public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azurite, int receiptsPerMessage, IReadOnlyDictionary<string,
+    string> hostEnvironment) : IAsyncDisposable
 {
     /// <summary>Distinguishes this run's tables and queues from any other run's on a shared Azurite.</summary>
     public string RunId { get; } = Guid.NewGuid().ToString("N")[..6];
@@ -59,7 +60,8 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
     }
 
     /// <summary>Starts the local host on this run's Azurite and the scenario's tables (started before seeding, so its start-up sweep finds nothing).</summary>
-    public async Task<LocalHostProcess> StartHostAsync(string scenario, string prefix, IReadOnlyDictionary<string, string>? extra, CancellationToken cancellationToken)
+    public async Task<LocalHostProcess> StartHostAsync(string scenario, string prefix, IReadOnlyDictionary<string, string>? extra,
+        CancellationToken cancellationToken)
     {
         var settings = new Dictionary<string, string>
         {
@@ -75,7 +77,8 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
         foreach (var (name, value) in hostEnvironment) settings[name] = value;
         if (hostEnvironment.Count > 0)
             Report.Detail(scenario, "local host environment overrides (--host-env)", string.Join(", ", hostEnvironment.Select(kv => $"{kv.Key}={kv.Value}")));
-        var host = await Ui.StatusAsync("starting the local host (Loyalty.Local.dll)", () => LocalHostProcess.StartListeningAsync(settings, TimeSpan.FromSeconds(60), cancellationToken));
+        var host = await Ui.StatusAsync("starting the local host (Loyalty.Local.dll)", () =>
+            LocalHostProcess.StartListeningAsync(settings, TimeSpan.FromSeconds(60), cancellationToken));
         Host = host;
         AnsiConsole.MarkupLine($"[grey]local host pid {host.ProcessId} at {host.Address}[/]");
         return host;

@@ -34,7 +34,8 @@ public sealed record TargetCheck(string Scenario, string Target, string Measured
 /// <summary>A correctness check (totals): a failed one makes the run exit non-zero.</summary>
 public sealed record CorrectnessCheck(string Scenario, string What, bool Passed, string Detail);
 
-/// <summary>Storage requests of one kind per unit of an operation (a receipt, a lookup, a member reviewed, a delivery), counted: what docs/capacity.md is computed from.</summary>
+/// <summary>Storage requests of one kind per unit of an operation (a receipt, a lookup, a member reviewed, a delivery), counted: what docs/capacity.md is
+/// computed from.</summary>
 public sealed record RequestRate(string Scenario, string Operation, string Kind, double PerUnit);
 
 /// <summary>Facts about a scenario that explain its numbers (request counts per operation, table sizes, settings).</summary>
@@ -86,8 +87,10 @@ public sealed class Report(RunInfo info)
     public const string TransactionEntities = "entities in table transactions";
     public const string EntitiesRead = "table entities read";
 
-    /// <summary>Records the requests counted for <paramref name="units"/> of an operation, kind by kind, and the entities its transactions wrote and, where known, it read.</summary>
-    public void Rates(string scenario, string operation, IReadOnlyDictionary<string, long> counts, double units, long transactionEntities, long? entitiesRead = null)
+    /// <summary>Records the requests counted for <paramref name="units"/> of an operation, kind by kind, and the entities its transactions wrote and, where
+    /// known, it read.</summary>
+    public void Rates(string scenario, string operation, IReadOnlyDictionary<string, long> counts, double units, long transactionEntities,
+        long? entitiesRead = null)
     {
         foreach (var (kind, count) in counts) Requests.Add(new RequestRate(scenario, operation, kind, count / units));
         Requests.Add(new RequestRate(scenario, operation, TransactionEntities, transactionEntities / units));
@@ -119,13 +122,15 @@ public sealed class Report(RunInfo info)
                     Markup.Escape(m.Bound is { } b ? $"{Number(b)}" : ""),
                     m.Ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "",
                     m.Cpu is { } c ? string.Create(CultureInfo.InvariantCulture, $"{c.Azurite:0.00} / {c.Host:0.00} / {c.Bench:0.00} / {c.Other:0.00}") : "",
-                    m.Cpu is { } u && m.Value > 0 ? string.Create(CultureInfo.InvariantCulture, $"{PerUnit(u.Azurite, m.Value)} / {PerUnit(u.Host, m.Value)} / {PerUnit(u.Bench, m.Value)}") : "");
+                    m.Cpu is { } u && m.Value > 0 ? string.Create(CultureInfo.InvariantCulture,
+                        $"{PerUnit(u.Azurite, m.Value)} / {PerUnit(u.Host, m.Value)} / {PerUnit(u.Bench, m.Value)}") : "");
             }
 
             AnsiConsole.Write(table);
             foreach (var m in rows.Where(m => m.BoundBasis is not null || m.Note is not null))
             {
-                AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m.Name)}{(m.Concurrency is { } c ? $" c={c}" : "")}: {Markup.Escape(string.Join("; ", new[] { m.BoundBasis is null ? null : "bound = " + m.BoundBasis, m.Note }.Where(s => s is not null)))}[/]");
+                var notes = string.Join("; ", new[] { m.BoundBasis is null ? null : "bound = " + m.BoundBasis, m.Note }.Where(s => s is not null));
+                AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(m.Name)}{(m.Concurrency is { } c ? $" c={c}" : "")}: {Markup.Escape(notes)}[/]");
             }
         }
 
@@ -163,7 +168,8 @@ public sealed class Report(RunInfo info)
         return report;
     }
 
-    private sealed record Saved(RunInfo Info, List<string> Scenarios, List<Measurement> Measurements, List<TargetCheck> Targets, List<CorrectnessCheck> Checks, List<Detail> Details, List<RequestRate>? Requests);
+    private sealed record Saved(RunInfo Info, List<string> Scenarios, List<Measurement> Measurements, List<TargetCheck> Targets, List<CorrectnessCheck> Checks,
+        List<Detail> Details, List<RequestRate>? Requests);
 
     public async Task WriteJsonAsync(string path)
     {
@@ -186,7 +192,9 @@ public sealed class Report(RunInfo info)
     public async Task WriteMarkdownAsync(string path)
     {
         var text = new System.Text.StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Run: {Info.Date}, commit `{Info.Commit}`, `{Info.Command}`, scale {Info.Scale}; {Info.Cores} cores, {Info.MemoryGiB} GiB, {Info.Os}, {Info.Runtime} ({Info.Gc} GC); storage: {Info.Storage}.");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Run: {Info.Date}, commit `{Info.Commit}`, `{Info.Command}`, scale {Info.Scale}; {Info.Cores} cores, {Info.MemoryGiB} GiB, {Info.Os}, " +
+                $"{Info.Runtime} ({Info.Gc} GC); storage: {Info.Storage}.");
         text.AppendLine();
         foreach (var scenario in Scenarios)
         {
@@ -195,20 +203,26 @@ public sealed class Report(RunInfo info)
             var rows = Measurements.Where(m => m.Scenario == scenario).ToList();
             if (rows.Count > 0)
             {
-                text.AppendLine("| measurement | c | result | p50 / p95 / p99 ms | bound | ratio | CPU cores: azurite / host / bench / other | CPU ms per unit: azurite / host / bench |");
+                text.AppendLine("| measurement | c | result | p50 / p95 / p99 ms | bound | ratio | CPU cores: azurite / host / bench / other | CPU ms per " +
+                    "unit: azurite / host / bench |");
                 text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|");
                 foreach (var m in rows)
                 {
-                    text.AppendLine(CultureInfo.InvariantCulture, $"| {m.Name}{(m.Errors > 0 ? $" ({m.Errors} errors)" : "")} | {m.Concurrency} | {Number(m.Value)} {m.Unit} | " +
+                    text.AppendLine(CultureInfo.InvariantCulture,
+                        $"| {m.Name}{(m.Errors > 0 ? $" ({m.Errors} errors)" : "")} | {m.Concurrency} | {Number(m.Value)} {m.Unit} | " +
                         $"{(m.LatencyMs is { Samples: > 0 } l ? $"{Ms(l.P50)} / {Ms(l.P95)} / {Ms(l.P99)}" : "")} | {(m.Bound is { } b ? Number(b) : "")} | " +
                         $"{(m.Ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "")} | " +
-                        $"{(m.Cpu is { } c ? string.Create(CultureInfo.InvariantCulture, $"{c.Azurite:0.00} / {c.Host:0.00} / {c.Bench:0.00} / {c.Other:0.00}") : "")} | " +
-                        $"{(m.Cpu is { } u && m.Value > 0 ? $"{PerUnit(u.Azurite, m.Value)} / {PerUnit(u.Host, m.Value)} / {PerUnit(u.Bench, m.Value)}" : "")} |");
+                        $"{(m.Cpu is { } c ? string.Create(CultureInfo.InvariantCulture,
+                            $"{c.Azurite:0.00} / {c.Host:0.00} / {c.Bench:0.00} / {c.Other:0.00}") : "")} | " +
+                        $"{(m.Cpu is { } u && m.Value > 0
+                            ? $"{PerUnit(u.Azurite, m.Value)} / {PerUnit(u.Host, m.Value)} / {PerUnit(u.Bench, m.Value)}" : "")} |");
                 }
 
                 text.AppendLine();
                 foreach (var m in rows.Where(m => m.BoundBasis is not null || m.Note is not null))
-                    text.AppendLine(CultureInfo.InvariantCulture, $"- *{m.Name}{(m.Concurrency is { } c ? $" c={c}" : "")}*: {string.Join("; ", new[] { m.BoundBasis is null ? null : "bound = " + m.BoundBasis, m.Note }.Where(x => x is not null))}");
+                    text.AppendLine(CultureInfo.InvariantCulture,
+                        $"- *{m.Name}{(m.Concurrency is { } c ? $" c={c}" : "")}*: " +
+                            $"{string.Join("; ", new[] { m.BoundBasis is null ? null : "bound = " + m.BoundBasis, m.Note }.Where(x => x is not null))}");
             }
 
             foreach (var detail in Details.Where(d => d.Scenario == scenario))
@@ -221,7 +235,8 @@ public sealed class Report(RunInfo info)
                 text.AppendLine("| target or check | measured | verdict |");
                 text.AppendLine("|---|---|---|");
                 foreach (var t in targets) text.AppendLine(CultureInfo.InvariantCulture, $"| {t.Target} | {t.Measured} | **{t.Verdict}** |");
-                foreach (var c in checks) text.AppendLine(CultureInfo.InvariantCulture, $"| correct: {c.What} | {c.Detail} | **{(c.Passed ? "pass" : "FAILED")}** |");
+                foreach (var c in checks) text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| correct: {c.What} | {c.Detail} | **{(c.Passed ? "pass" : "FAILED")}** |");
                 text.AppendLine();
             }
         }
@@ -241,5 +256,6 @@ public sealed class Report(RunInfo info)
     /// <summary>CPU milliseconds per unit of the result (per read, per receipt…): cores ÷ units per second.</summary>
     public static string PerUnit(double cores, double perSecond) => (cores * 1000 / perSecond).ToString("0.000", CultureInfo.InvariantCulture);
 
-    private static string Ms(double value) => double.IsNaN(value) ? "-" : value < 10 ? value.ToString("0.00", CultureInfo.InvariantCulture) : value.ToString("0", CultureInfo.InvariantCulture);
+    private static string Ms(double value) => double.IsNaN(value) ? "-" : value < 10
+        ? value.ToString("0.00", CultureInfo.InvariantCulture) : value.ToString("0", CultureInfo.InvariantCulture);
 }

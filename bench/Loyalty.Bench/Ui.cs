@@ -14,12 +14,14 @@ public static class Ui
             AnsiConsole.MarkupLine($"[grey]→ {Markup.Escape(description)}[/]");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var value = await work(total > 1 ? new Steps(total, unit, clock) : new Progress<double>());
-            AnsiConsole.MarkupLine($"[grey]  done in {clock.Elapsed.TotalSeconds:0.0} s{(unit is null ? "" : $" ({total / clock.Elapsed.TotalSeconds:N0} {Markup.Escape(unit)}/s)")}[/]");
+            AnsiConsole.MarkupLine($"[grey]  done in {clock.Elapsed.TotalSeconds:0.0} " +
+                $"s{(unit is null ? "" : $" ({total / clock.Elapsed.TotalSeconds:N0} {Markup.Escape(unit)}/s)")}[/]");
             return value;
         }
 
         T result = default!;
-        var columns = new List<ProgressColumn> { new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn() };
+        var columns = new List<ProgressColumn> { new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+            new ElapsedTimeColumn() };
         if (unit is not null) columns.Add(new RateColumn(unit));
         await AnsiConsole.Progress()
             .AutoClear(false)
@@ -55,7 +57,8 @@ public static class Ui
             var tenth = (int)(value * 10 / total);
             var last = Volatile.Read(ref printed);
             if (tenth > last && tenth < 10 && Interlocked.CompareExchange(ref printed, tenth, last) == last)
-                AnsiConsole.MarkupLine($"[grey]  {tenth * 10}% ({value:N0} of {total:N0}) at {DateTime.Now:HH:mm:ss}{(unit is null ? "" : $", {value / clock.Elapsed.TotalSeconds:N0} {Markup.Escape(unit)}/s so far")}[/]");
+                AnsiConsole.MarkupLine($"[grey]  {tenth * 10}% ({value:N0} of {total:N0}) at " +
+                    $"{DateTime.Now:HH:mm:ss}{(unit is null ? "" : $", {value / clock.Elapsed.TotalSeconds:N0} {Markup.Escape(unit)}/s so far")}[/]");
         }
     }
 

@@ -16,8 +16,10 @@ internal static class JobCommands
     public static IEnumerable<Command> Create(Func<ParseResult, IServiceProvider> backend)
     {
         var program = new Option<string>("--program") { Description = "The program.", Required = true, Recursive = true };
-        var date = new Option<string>("--date") { Description = "The night to review, yyyy-MM-dd (e.g. 2027-01-01: the night a calendar year's windows close).", Required = true, Recursive = true };
-        var ahead = new Option<bool>("--ahead") { Description = "Allow a date after today, to try a coming night on demo or test data (it expires points and closes windows early)." };
+        var date = new Option<string>("--date") { Description = "The night to review, yyyy-MM-dd (e.g. 2027-01-01: the night a calendar year's windows close).",
+            Required = true, Recursive = true };
+        var ahead = new Option<bool>("--ahead") { Description = "Allow a date after today, to try a coming night on demo or test data (it expires " +
+            "points and closes windows early)." };
 
         var runNight = new Command("run", "Run (or resume) the nightly review of a date now; a night already complete is left as it is.") { ahead };
         runNight.SetAction(async (parse, ct) =>
@@ -75,7 +77,8 @@ internal static class JobCommands
 
     private static int Print(JobProgressView progress)
     {
-        Console.WriteLine($"{progress.Job} {progress.Run}: {(progress.Complete ? "complete" : "not complete")}, {progress.ShardsDone}/{progress.Shards} shards done");
+        Console.WriteLine($"{progress.Job} {progress.Run}: {(progress.Complete ? "complete" : "not complete")}, " +
+            $"{progress.ShardsDone}/{progress.Shards} shards done");
         foreach (var shard in progress.ShardList)
             Console.WriteLine($"  shard {shard.Shard,4} {(shard.Finished ? "finished" : "running ")} {shard.UpdatedAt:u}  {shard.Counts}");
         Console.WriteLine($"  total: {progress.Counts}");

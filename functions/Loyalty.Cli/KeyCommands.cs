@@ -28,7 +28,8 @@ internal static class KeyCommands
         var create = new Command("create", "Create an API key and print its secret, once.") { name, scopes, expires };
         create.SetAction(async (parse, ct) =>
         {
-            if (!Scopes.TryParse(parse.GetValue(scopes)!.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), out var granted, out var unknown))
+            if (!Scopes.TryParse(parse.GetValue(scopes)!.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
+                out var granted, out var unknown))
                 return Fail(unknown is null ? "Name at least one scope." : $"Unknown scope '{unknown}'; use pos, store, marketing or admin.");
             var key = await backend(parse).GetRequiredService<IApiKeyService>().CreateAsync(parse.GetValue(program)!, parse.GetValue(name)!, granted,
                 parse.GetValue(expires), ct);
@@ -50,7 +51,8 @@ internal static class KeyCommands
                 var listed = await keys.ListAsync(parse.GetValue(program)!, page, ct);
                 if (!listed.IsValid) return Fail(listed.Errors);
                 foreach (var key in listed.Value.Items)
-                    Console.WriteLine($"{key.KeyId,-16}  {key.Name,-20}  {string.Join(",", key.Scopes),-22}  {key.Status.ToString().ToLowerInvariant(),-7}  {Time(key.CreatedAt),-16}  {Time(key.ExpiresAt),-16}  {Time(key.LastUsedAt)}");
+                    Console.WriteLine($"{key.KeyId,-16}  {key.Name,-20}  {string.Join(",", key.Scopes),-22}  {key.Status.ToString().ToLowerInvariant(),-7}  " +
+                        $"{Time(key.CreatedAt),-16}  {Time(key.ExpiresAt),-16}  {Time(key.LastUsedAt)}");
                 if (listed.Value.Continuation is null) return 0;
                 page = page with { Continuation = listed.Value.Continuation };
             }

@@ -46,7 +46,8 @@ public static class MemberAuthSettings
         // App Service leaves a reference it could not resolve as the literal text: signing with that public string would
         // let anyone mint tokens.
         if (previous.Prepend(current).Any(k => k.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)))
-            throw new InvalidOperationException($"{TokensSection}:SigningKey (or a previous key) is a Key Vault reference the platform did not resolve; check the app's identity has Key Vault Secrets User on the vault (docs/deploy.md).");
+            throw new InvalidOperationException($"{TokensSection}:SigningKey (or a previous key) is a Key Vault reference the platform did not resolve; " +
+                "check the app's identity has Key Vault Secrets User on the vault (docs/deploy.md).");
         try
         {
             return new MemberTokenKeys(current, previous);
@@ -60,12 +61,14 @@ public static class MemberAuthSettings
     private static TimeSpan Lifetime(string value) =>
         TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var lifetime) && lifetime >= MinLifetime && lifetime <= MaxLifetime
             ? lifetime
-            : throw new InvalidOperationException($"{TokensSection}:Lifetime is '{value}'; give a time span from {MinLifetime:c} to {MaxLifetime:c}, e.g. 00:30:00.");
+            : throw new InvalidOperationException($"{TokensSection}:Lifetime is '{value}'; give a time span from {MinLifetime:c} to " +
+                $"{MaxLifetime:c}, e.g. 00:30:00.");
 
     private static Uri LinkBase(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.Fragment.Length == 0
             ? uri
-            : throw new InvalidOperationException($"{Section}:LinkBaseUrl is '{value}'; give the absolute URL of the page that takes ?token=…, e.g. https://shop.example.com/login.");
+            : throw new InvalidOperationException($"{Section}:LinkBaseUrl is '{value}'; give the absolute URL of the page that takes ?token=…, e.g. " +
+                "https://shop.example.com/login.");
 
     private static int Limit(string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0

@@ -27,7 +27,8 @@ public static class StorageSettings
         if (table is null && queue is null && blob is null)
             return StorageAccount.FromConnectionString("UseDevelopmentStorage=true");
         if (table is null || queue is null || blob is null)
-            throw new InvalidOperationException($"{Section}:TableServiceUri, QueueServiceUri and BlobServiceUri go together: set all three (or a {Section}:ConnectionString).");
+            throw new InvalidOperationException($"{Section}:TableServiceUri, QueueServiceUri and BlobServiceUri go together: set all three (or " +
+                $"a {Section}:ConnectionString).");
 
         var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = section["ClientId"] });
         return StorageAccount.FromServiceUris(table, queue, blob, credential);

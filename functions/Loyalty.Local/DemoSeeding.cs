@@ -65,7 +65,8 @@ internal static class DemoSeeding
         if (app.Services.GetService<WebPagesServed>() is not null)
         {
             Console.WriteLine($"  Till:       {url}/till/       (enter the demo-store key below once per browser session)");
-            Console.WriteLine($"  My pages:   {url}/me/         (sign in with a one-time code to 070-000 00 01 or member1@example.com; the code is in the mailbox)");
+            Console.WriteLine($"  My pages:   {url}/me/         (sign in with a one-time code to 070-000 00 01 or " +
+                "member1@example.com; the code is in the mailbox)");
             Console.WriteLine($"  Dashboard:  {url}/dashboard/  (the demo-marketing or demo-admin key)");
         }
         if (devMailbox)
@@ -77,7 +78,8 @@ internal static class DemoSeeding
             Console.WriteLine($"  {key.Name,-15} {key.Secret}");
         Console.WriteLine();
         Console.WriteLine("Identify a demo member at the till:");
-        Console.WriteLine($"  curl -s -X POST {url}/api/v1/members/identify -H 'X-Api-Key: {pos}' -H 'Content-Type: application/json' -d '{{\"phone\":\"070-000 00 01\"}}'");
+        Console.WriteLine($"  curl -s -X POST {url}/api/v1/members/identify -H 'X-Api-Key: {pos}' -H 'Content-Type: application/json' -d " +
+            $"'{{\"phone\":\"070-000 00 01\"}}'");
         Console.WriteLine();
     }
 }

@@ -72,7 +72,8 @@ if (devMailbox)
 
 await app.Services.GetRequiredService<LoyaltyStorage>().EnsureCreatedAsync(CancellationToken.None);
 if (app.Services.GetRequiredService<MemberAuthOptions>().EphemeralKeys)
-    app.Logger.LogWarning("No MemberTokens:SigningKey is configured: member tokens are signed with a random key made at start-up, so they stop working when this process stops. Fine on a laptop; set the key anywhere else (docs/privacy.md).");
+    app.Logger.LogWarning("No MemberTokens:SigningKey is configured: member tokens are signed with a random key made at start-up, so they stop working when " +
+        "this process stops. Fine on a laptop; set the key anywhere else (docs/privacy.md).");
 
 if (seedDemo)
 {

@@ -33,7 +33,8 @@ public sealed class CampaignApiTests(LoyaltyApiFactory factory) : IClassFixture<
                 consents = new { email = true },
             })).StatusCode);
 
-        var segment = await marketing.PostAsJsonAsync("/api/v1/segments", new { segmentId = "runners", name = "Runners", definition = new { interests = new[] { "running" } } });
+        var segment = await marketing.PostAsJsonAsync("/api/v1/segments",
+            new { segmentId = "runners", name = "Runners", definition = new { interests = new[] { "running" } } });
         Assert.Equal(HttpStatusCode.Created, segment.StatusCode);
         var preview = await Body(await marketing.PostAsJsonAsync("/api/v1/segments/preview", new { segmentId = "runners", exact = true }));
         Assert.Equal((2, 2, 3, true), ((int)preview["matching"]!, (int)preview["reachable"]!["email"]!, (int)preview["members"]!, (bool)preview["exact"]!));

@@ -55,7 +55,8 @@ public sealed partial class DocsExamplesTests(DemoApiFactory factory) : IClassFi
             string Expand(string text) => text
                 .Replace("$URL", "", StringComparison.Ordinal)
                 .Replace("$KEY", adminKey, StringComparison.Ordinal)
-                .Replace("$TOKEN", member is null ? "no-member" : new MemberTokenSigner(new MemberTokenKeys(DemoApiFactory.SigningKey)).Issue(DemoProgram.Id, member, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30)), StringComparison.Ordinal)
+                .Replace("$TOKEN", member is null ? "no-member" : new MemberTokenSigner(new MemberTokenKeys(DemoApiFactory.SigningKey))
+                    .Issue(DemoProgram.Id, member, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30)), StringComparison.Ordinal)
                 .Replace("$MEMBER", member ?? "no-member", StringComparison.Ordinal);
 
             using var request = new HttpRequestMessage(new HttpMethod(example.Method), Expand(example.Url));
@@ -77,7 +78,8 @@ public sealed partial class DocsExamplesTests(DemoApiFactory factory) : IClassFi
             var response = await client.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             if ((int)response.StatusCode != example.Status)
-                failures.Add($"line {example.Line}: {example.Method} {Expand(example.Url)} answered {(int)response.StatusCode}, documented {example.Status}: {text[..Math.Min(text.Length, 300)]}");
+                failures.Add($"line {example.Line}: {example.Method} {Expand(example.Url)} answered {(int)response.StatusCode}, documented {example.Status}: " +
+                    $"{text[..Math.Min(text.Length, 300)]}");
             member = MemberIdIn(text) ?? member;
         }
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
@@ -100,7 +102,8 @@ public sealed partial class DocsExamplesTests(DemoApiFactory factory) : IClassFi
         }
     }
 
-    private sealed record Example(int Line, string Section, string Method, string Url, IReadOnlyList<(string Name, string Value)> Headers, string? Body, int? Status);
+    private sealed record Example(int Line, string Section, string Method, string Url, IReadOnlyList<(string Name, string Value)> Headers, string? Body,
+        int? Status);
 
     /// <summary>The curl commands of the fenced blocks, each with the status of the <c># nnn</c> line that follows it.</summary>
     private static IEnumerable<Example> Examples(string markdown)

@@ -49,7 +49,9 @@ public sealed class HostileInputFactory : LoyaltyApiFactory
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) errors.Enqueue(exception is null ? formatter(state, exception) : $"{exception.GetType().Name}: {exception.Message} at {exception.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}");
+            if (IsEnabled(logLevel)) errors.Enqueue(exception is null
+                ? formatter(state, exception) : $"{exception.GetType().Name}: {exception.Message} at " +
+                    $"{exception.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}");
         }
 
         public void Dispose()
@@ -94,7 +96,8 @@ public sealed class HostileInputTests(HostileInputFactory factory) : IClassFixtu
 
     private static readonly string[] HostileKeys = ["lf_x_y", "lf_" + new string('a', 10_000), "lf__", "not-a-key", "lf_ÿ_ÿ", "lf_a_b_c"];
 
-    private static readonly string[] HostileAuthorizations = ["Bearer garbage", "Bearer a.b.c", "Bearer " + new string('t', 10_000), "Basic YTpi", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."];
+    private static readonly string[] HostileAuthorizations = ["Bearer garbage", "Bearer a.b.c", "Bearer " + new string('t', 10_000), "Basic YTpi",
+        "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."];
 
     [Fact]
     public async Task Hostile_input_on_every_route_is_refused_with_a_problem_and_stores_nothing()
@@ -108,7 +111,8 @@ public sealed class HostileInputTests(HostileInputFactory factory) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, (await pos.GetAsync($"/api/v1/members/{memberId}")).StatusCode);
         var member = factory.CreateClient();
         member.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            new MemberTokenSigner(new MemberTokenKeys(HostileInputFactory.SigningKey)).Issue(programId, memberId, DateTimeOffset.UtcNow, TimeSpan.FromHours(1)));
+            new MemberTokenSigner(new MemberTokenKeys(HostileInputFactory.SigningKey))
+                .Issue(programId, memberId, DateTimeOffset.UtcNow, TimeSpan.FromHours(1)));
         var clients = new Dictionary<string, HttpClient> { ["admin"] = admin, ["pos"] = pos, ["member"] = member, ["anonymous"] = factory.CreateClient() };
 
         var document = JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!;
@@ -141,14 +145,16 @@ public sealed class HostileInputTests(HostileInputFactory factory) : IClassFixtu
             while (factory.Errors.TryDequeue(out var error)) errors.Add(error);
             if (status < 300) accepted.Add($"{hostile} -> {status}");
             if (status >= 500 || status >= 400 && problem?.StartsWith("urn:loyalty-functions:problem:", StringComparison.Ordinal) != true || errors.Count > 0)
-                offenders.Add($"{hostile} -> {status} {problem ?? "(no problem document)"}{string.Concat(errors.Select(e => Environment.NewLine + "      logged: " + e))}");
+                offenders.Add($"{hostile} -> {status} " +
+                    $"{problem ?? "(no problem document)"}{string.Concat(errors.Select(e => Environment.NewLine + "      logged: " + e))}");
         }
         var after = await SnapshotAsync();
 
         var stored = after.Except(before).Select(entity => "stored: " + entity)
             .Concat(before.Except(after).Select(entity => "changed or removed: " + entity)).ToList();
         Assert.True(offenders.Count == 0 && stored.Count == 0,
-            $"{cases.Count} hostile requests (seed {Seed}), {unsendable} the client would not send, answers {string.Join(", ", statuses.Select(s => $"{s.Key}: {s.Value}"))}.{Environment.NewLine}" +
+            $"{cases.Count} hostile requests (seed {Seed}), {unsendable} the client would not send, answers " +
+                $"{string.Join(", ", statuses.Select(s => $"{s.Key}: {s.Value}"))}.{Environment.NewLine}" +
             $"{offenders.Count} offending requests:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", offenders)}{Environment.NewLine}" +
             $"{stored.Count} storage changes:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", stored)}{Environment.NewLine}" +
             $"Accepted (2xx, fine if nothing was stored):{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", accepted)}");
@@ -175,7 +181,8 @@ public sealed class HostileInputTests(HostileInputFactory factory) : IClassFixtu
     {
         var storage = factory.Services.GetRequiredService<LoyaltyStorage>();
         var tables = typeof(LoyaltyResources).GetProperties()
-            .Where(p => p.PropertyType == typeof(string) && !p.Name.EndsWith("Queue", StringComparison.Ordinal) && !p.Name.EndsWith("Container", StringComparison.Ordinal))
+            .Where(p => p.PropertyType == typeof(string) && !p.Name.EndsWith("Queue", StringComparison.Ordinal)
+                && !p.Name.EndsWith("Container", StringComparison.Ordinal))
             .Select(p => (string)p.GetValue(storage.Names)!);
         var entities = new HashSet<string>(StringComparer.Ordinal);
         foreach (var table in tables)
@@ -228,19 +235,23 @@ public sealed class HostileInputTests(HostileInputFactory factory) : IClassFixtu
             foreach (var value in HostileQueryValues.Concat(name == "memberId" ? HostileIds : []))
             {
                 var others = string.Concat(parameters.Where(p => p.In == "query" && p.Name != name && p.Name == "memberId").Select(p => $"&{p.Name}=nobody1"));
-                yield return new(caller, method, Url(Existing, $"?{name}={Uri.EscapeDataString(value)}{others}"), emptyBody, takesBody ? "application/json" : null, []);
+                yield return new(caller, method, Url(Existing, $"?{name}={Uri.EscapeDataString(value)}{others}"), emptyBody, takesBody
+                    ? "application/json" : null, []);
             }
 
         foreach (var (_, name) in parameters.Where(p => p.In == "header"))
             foreach (var value in new[] { new string('r', 201), "a\u0001b", "\u00e5\u00e4\u00f6" + new string('x', 300) })
-                yield return new(caller, method, Url(n => n == "memberId" ? memberId : Existing(n)), emptyBody, takesBody ? "application/json" : null, [(name, value)]);
+                yield return new(caller, method, Url(n => n == "memberId" ? memberId : Existing(n)), emptyBody, takesBody ? "application/json" : null,
+                    [(name, value)]);
 
         if (caller != "member")
         {
             foreach (var key in HostileKeys)
-                yield return new("anonymous", method, Url(n => n == "memberId" ? memberId : Existing(n)), emptyBody, takesBody ? "application/json" : null, [("X-Api-Key", key)]);
+                yield return new("anonymous", method, Url(n => n == "memberId" ? memberId : Existing(n)), emptyBody, takesBody ? "application/json" : null,
+                    [("X-Api-Key", key)]);
             foreach (var authorization in HostileAuthorizations)
-                yield return new("anonymous", method, Url(n => n == "memberId" ? memberId : Existing(n)), emptyBody, takesBody ? "application/json" : null, [("Authorization", authorization)]);
+                yield return new("anonymous", method, Url(n => n == "memberId" ? memberId : Existing(n)), emptyBody, takesBody ? "application/json" : null,
+                    [("Authorization", authorization)]);
         }
 
         if (!takesBody) yield break;
@@ -273,7 +284,8 @@ public sealed class HostileInputTests(HostileInputFactory factory) : IClassFixtu
                 _ => ["object"],
             };
             IEnumerable<string> values = types.Contains("string")
-                ? ["1e12", "-1", "1e309", "true", junk, "[[[\"x\"]]]", "\"\\u0000\\u0001\"", $"\"{new string('x', 100_000)}\"", "\"\\u200b\\u2060\"", "\"\\ud800\"", "\"\\n\\r\\t\""]
+                ? ["1e12", "-1", "1e309", "true", junk, "[[[\"x\"]]]", "\"\\u0000\\u0001\"", $"\"{new string('x', 100_000)}\"", "\"\\u200b\\u2060\"",
+                    "\"\\ud800\"", "\"\\n\\r\\t\""]
                 : types.Contains("integer") || types.Contains("number")
                     ? ["\"12\"", "\"1e12\"", "1e309", "-1e309", "1e12", "-1", "1.5", "1e-400", "true", junk, "99999999999999999999999999999"]
                     : types.Contains("boolean")
@@ -292,7 +304,8 @@ public sealed class HostileInputTests(HostileInputFactory factory) : IClassFixtu
         return schema;
     }
 
-    private sealed record HostileRequest(string Client, string Method, string Url, string? Body, string? ContentType, IReadOnlyList<(string Name, string Value)> Headers)
+    private sealed record HostileRequest(string Client, string Method, string Url, string? Body, string? ContentType,
+        IReadOnlyList<(string Name, string Value)> Headers)
     {
         public HttpRequestMessage ToRequest()
         {

@@ -9,7 +9,8 @@ namespace Loyalty.Api.Tests;
 /// <summary>Malformed and hostile values in every kind of field: each is a 4xx problem with a stable code, never a 500, and nothing is saved.</summary>
 public sealed class InputGrammarApiTests(LoyaltyApiFactory factory) : IClassFixture<LoyaltyApiFactory>
 {
-    public static TheoryData<string> BadRequestIds => ["till\u00007", "till\u00077", "till\u001b[0m", "till\n7", "kampanj-å", "\u200b", new string('r', 100_000)];
+    public static TheoryData<string> BadRequestIds =>
+        ["till\u00007", "till\u00077", "till\u001b[0m", "till\n7", "kampanj-å", "\u200b", new string('r', 100_000)];
 
     [Theory]
     [MemberData(nameof(BadRequestIds))]
@@ -32,11 +33,13 @@ public sealed class InputGrammarApiTests(LoyaltyApiFactory factory) : IClassFixt
         var marketing = await factory.ClientForAsync(programId, Scope.Marketing);
         var memberId = await EnrolAsync(till, new { email = $"{Guid.NewGuid():N}@example.com" });
 
-        await AssertViolationAsync(await till.PostAsJsonAsync($"/api/v1/members/{memberId}/vouchers/a%01b/redemptions", new { requestId = "r1" }), "invalid_identifier", "voucherId");
+        await AssertViolationAsync(await till.PostAsJsonAsync($"/api/v1/members/{memberId}/vouchers/a%01b/redemptions", new { requestId = "r1" }),
+            "invalid_identifier", "voucherId");
         await AssertViolationAsync(await marketing.GetAsync("/api/v1/campaigns/a%07b"), "invalid_identifier", "campaignId");
         await AssertViolationAsync(await marketing.PostAsync($"/api/v1/campaigns/{new string('c', 5_000)}/schedule", null), "invalid_identifier", "campaignId");
         await AssertViolationAsync(await marketing.GetAsync("/api/v1/campaigns/kampanj-%C3%A5/statistics"), "invalid_identifier", "campaignId");
-        await AssertViolationAsync(await marketing.PostAsJsonAsync("/api/v1/segments/preview", new { segmentId = "a\u0000" }), "invalid_identifier", "segmentId");
+        await AssertViolationAsync(await marketing.PostAsJsonAsync("/api/v1/segments/preview", new { segmentId = "a\u0000" }), "invalid_identifier",
+            "segmentId");
     }
 
     [Fact]
@@ -71,8 +74,10 @@ public sealed class InputGrammarApiTests(LoyaltyApiFactory factory) : IClassFixt
         var (programId, _) = await factory.NewProgramAsync();
         var marketing = await factory.ClientForAsync(programId, Scope.Marketing);
 
-        await AssertViolationAsync(await marketing.PostAsJsonAsync("/api/v1/segments", new { segmentId = "s1", name = "Runners\u0007", definition = new { } }), "out_of_range", "name");
-        await AssertViolationAsync(await marketing.PostAsJsonAsync("/api/v1/segments", new { segmentId = "s1", name = "\u200b\u2060", definition = new { } }), "required", "name");
+        await AssertViolationAsync(await marketing.PostAsJsonAsync("/api/v1/segments", new { segmentId = "s1", name = "Runners\u0007", definition = new { } }),
+            "out_of_range", "name");
+        await AssertViolationAsync(await marketing.PostAsJsonAsync("/api/v1/segments", new { segmentId = "s1", name = "\u200b\u2060", definition = new { } }),
+            "required", "name");
     }
 
     [Fact]
@@ -104,7 +109,8 @@ public sealed class InputGrammarApiTests(LoyaltyApiFactory factory) : IClassFixt
         };
 
         var huge = Enumerable.Range(0, 100).Select(i => (object)new { sku = $"tv-{i}", category = "tv", quantity = 1, amount = 1_000_000_000m }).ToArray();
-        await AssertViolationAsync(await till.PostAsJsonAsync("/api/v1/receipts", Receipt("huge-1", huge, 100_000_000_000m)), "line.amount_over_limit", "lines[0].amount");
+        await AssertViolationAsync(await till.PostAsJsonAsync("/api/v1/receipts", Receipt("huge-1", huge, 100_000_000_000m)), "line.amount_over_limit",
+            "lines[0].amount");
 
         var longSku = new object[] { new { sku = new string('s', 100_000), category = new string('c', 100_000), quantity = 1, amount = 10m } };
         await AssertViolationAsync(await till.PostAsJsonAsync("/api/v1/receipts", Receipt("long-1", longSku, 10m)), "out_of_range", "lines[0].sku");
@@ -140,9 +146,12 @@ public sealed class InputGrammarApiTests(LoyaltyApiFactory factory) : IClassFixt
     public async Task A_member_name_of_only_invisible_characters_or_with_control_characters_is_refused_and_an_empty_one_clears()
     {
         var (_, till) = await factory.NewProgramAsync();
-        await AssertViolationAsync(await till.PostAsJsonAsync("/api/v1/members", new { firstName = "\u200b\u3164", email = "a@example.com" }), "out_of_range", "firstName");
-        await AssertViolationAsync(await till.PostAsJsonAsync("/api/v1/members", new { firstName = "\n\r\t", email = "a@example.com" }), "out_of_range", "firstName");
-        await AssertViolationAsync(await till.PostAsJsonAsync("/api/v1/members", new { firstName = "Anna\n", email = "a@example.com" }), "out_of_range", "firstName");
+        await AssertViolationAsync(await till.PostAsJsonAsync("/api/v1/members", new { firstName = "\u200b\u3164", email = "a@example.com" }), "out_of_range",
+            "firstName");
+        await AssertViolationAsync(await till.PostAsJsonAsync("/api/v1/members", new { firstName = "\n\r\t", email = "a@example.com" }), "out_of_range",
+            "firstName");
+        await AssertViolationAsync(await till.PostAsJsonAsync("/api/v1/members", new { firstName = "Anna\n", email = "a@example.com" }), "out_of_range",
+            "firstName");
 
         var memberId = await EnrolAsync(till, new { firstName = "Anna", email = $"{Guid.NewGuid():N}@example.com" });
         var cleared = await till.PatchAsJsonAsync($"/api/v1/members/{memberId}", new { firstName = "" });
@@ -157,8 +166,10 @@ public sealed class InputGrammarApiTests(LoyaltyApiFactory factory) : IClassFixt
         var memberId = await EnrolAsync(till, new { email = $"{Guid.NewGuid():N}@example.com" });
         var decodes = System.Buffers.Text.Base64Url.EncodeToString("0000000001|r1"u8);
 
-        await AssertViolationAsync(await till.GetAsync($"/api/v1/members/{memberId}/receipts?continuation={decodes}"), "page.invalid_continuation", "continuation");
-        await AssertViolationAsync(await till.GetAsync($"/api/v1/members/{memberId}/ledger?continuation={decodes}"), "page.invalid_continuation", "continuation");
+        await AssertViolationAsync(await till.GetAsync($"/api/v1/members/{memberId}/receipts?continuation={decodes}"), "page.invalid_continuation",
+            "continuation");
+        await AssertViolationAsync(await till.GetAsync($"/api/v1/members/{memberId}/ledger?continuation={decodes}"), "page.invalid_continuation",
+            "continuation");
     }
 
     private static async Task<string> EnrolAsync(HttpClient till, object body)

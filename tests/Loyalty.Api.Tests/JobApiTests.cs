@@ -47,7 +47,8 @@ public sealed class JobApiTests(LoyaltyApiFactory factory) : IClassFixture<Loyal
         var (programId, till) = await factory.NewProgramAsync(Scope.Pos | Scope.Store);
         var marketing = await factory.ClientForAsync(programId, Scope.Marketing);
         for (var i = 0; i < 3; i++)
-            Assert.Equal(HttpStatusCode.Created, (await till.PostAsJsonAsync("/api/v1/members", new { email = $"now{i}@example.com", consents = new { email = i < 2 } })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await till.PostAsJsonAsync("/api/v1/members",
+                new { email = $"now{i}@example.com", consents = new { email = i < 2 } })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await marketing.PostAsJsonAsync("/api/v1/segments", new { segmentId = "all", name = "Everyone" })).StatusCode);
         foreach (var id in new[] { "later", "draft" })
             Assert.Equal(HttpStatusCode.Created, (await marketing.PostAsJsonAsync("/api/v1/campaigns", new

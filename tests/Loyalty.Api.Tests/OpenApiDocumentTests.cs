@@ -51,7 +51,8 @@ public sealed class OpenApiDocumentTests(LoyaltyApiFactory factory) : IClassFixt
             if (!Routes.ByName.TryGetValue(name, out var route)) continue;
             var contract = route.Contract;
             foreach (var parameter in contract.Parameters ?? [])
-                if (!parameters.Contains((parameter.In.ToString().ToLowerInvariant(), parameter.Name))) missing.Add($"{method} {path}: {parameter.In} {parameter.Name}");
+                if (!parameters.Contains((parameter.In.ToString().ToLowerInvariant(),
+                    parameter.Name))) missing.Add($"{method} {path}: {parameter.In} {parameter.Name}");
 
             var security = (operation["security"]?.AsArray() ?? []).Select(requirement => requirement!.AsObject().Single())
                 .ToDictionary(scheme => scheme.Key, scheme => scheme.Value!.AsArray().Select(s => (string)s!).Order().ToList());
@@ -108,7 +109,8 @@ public sealed class OpenApiDocumentTests(LoyaltyApiFactory factory) : IClassFixt
         var served = (await DocumentAsync()).AsObject();
         served.Remove("servers"); // from the request, which the Functions app's generation has none of
         var generated = JsonNode.Parse(await ApiDocument.WriteJsonAsync(CancellationToken.None))!;
-        Assert.True(JsonNode.DeepEquals(served, generated), $"Served: {served.ToJsonString()[..300]}…{Environment.NewLine}Generated: {generated.ToJsonString()[..300]}…");
+        Assert.True(JsonNode.DeepEquals(served, generated),
+            $"Served: {served.ToJsonString()[..300]}…{Environment.NewLine}Generated: {generated.ToJsonString()[..300]}…");
     }
 
     private async Task<JsonNode> DocumentAsync()

@@ -55,8 +55,10 @@ public sealed class ReceiptApiTests(LoyaltyApiFactory factory) : IClassFixture<L
         var (programId, client) = await factory.NewProgramAsync(Scope.Pos | Scope.Store);
         var admin = await factory.ClientForAsync(programId, Scope.Admin);
         // Returns parked before their purchase reached the member: the enrolment replays them and the account refuses them.
-        foreach (var (id, phone, returnOf) in new[] { ("ret-1", "0706000001", "buy-1"), ("ret-2", "0706000001", "never-sold"), ("waiting", "0706000002", null) })
-            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/api/v1/receipts", Receipt(id, new { phone }, returnOf: returnOf))).StatusCode);
+        foreach (var (id, phone, returnOf) in new[] { ("ret-1", "0706000001", "buy-1"), ("ret-2", "0706000001", "never-sold"),
+            ("waiting", "0706000002", null) })
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/api/v1/receipts", Receipt(id, new { phone }, returnOf: returnOf)))
+                .StatusCode);
         var memberId = (string)(await Body(await client.PostAsJsonAsync("/api/v1/members", new { phone = "0706000001" })))["profile"]!["memberId"]!;
         var refused = (await Body(await client.GetAsync("/api/v1/receipts/parked")))["items"]!.AsArray().Where(p => p!["refused"] is not null);
         Assert.Equal(["ret-1", "ret-2"], refused.Select(p => (string)p!["receipt"]!["id"]!).Order());
@@ -82,11 +84,14 @@ public sealed class ReceiptApiTests(LoyaltyApiFactory factory) : IClassFixture<L
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync("/api/v1/receipts/parked/waiting/retry", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await admin.DeleteAsync("/api/v1/receipts/parked/waiting")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.DeleteAsync("/api/v1/receipts/parked/waiting")).StatusCode);
-        Assert.Equal(["waiting"], (await Body(await client.GetAsync("/api/v1/receipts/parked")))["items"]!.AsArray().Select(p => (string)p!["receipt"]!["id"]!));
+        Assert.Equal(["waiting"], (await Body(await client.GetAsync("/api/v1/receipts/parked")))["items"]!.AsArray()
+            .Select(p => (string)p!["receipt"]!["id"]!));
 
-        Assert.Equal(["buy-1", "ret-1"], (await Body(await client.GetAsync($"/api/v1/members/{memberId}/receipts")))["items"]!.AsArray().Select(r => (string)r!["receiptId"]!).Order());
+        Assert.Equal(["buy-1", "ret-1"], (await Body(await client.GetAsync($"/api/v1/members/{memberId}/receipts")))["items"]!.AsArray()
+            .Select(r => (string)r!["receiptId"]!).Order());
         var trail = (await Body(await admin.GetAsync($"/api/v1/audit?memberId={memberId}")))["items"]!.AsArray();
-        Assert.Equal([("receipt.parked_discard", "ret-2", null), ("receipt.parked_retry", "ret-1: applied", "case 12"), ("receipt.parked_retry", "ret-1: refused", null)],
+        Assert.Equal([("receipt.parked_discard", "ret-2", null), ("receipt.parked_retry", "ret-1: applied", "case 12"),
+        ("receipt.parked_retry", "ret-1: refused", null)],
             trail.Select(e => ((string)e!["action"]!, (string)e["detail"]!, (string?)e["reason"])));
     }
 
@@ -95,11 +100,13 @@ public sealed class ReceiptApiTests(LoyaltyApiFactory factory) : IClassFixture<L
     {
         var (programId, client) = await factory.NewProgramAsync(Scope.Pos);
 
-        var invalid = await client.PostAsJsonAsync("/api/v1/receipts", new { id = "x", purchasedAt = DateTimeOffset.UtcNow, currency = "SEK", total = 1, lines = Array.Empty<object>() });
+        var invalid = await client.PostAsJsonAsync("/api/v1/receipts",
+            new { id = "x", purchasedAt = DateTimeOffset.UtcNow, currency = "SEK", total = 1, lines = Array.Empty<object>() });
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         Assert.Contains("receipt.no_lines", await invalid.Content.ReadAsStringAsync());
 
-        var unknownField = await client.PostAsJsonAsync("/api/v1/receipts", new { id = "x", purchasedAt = DateTimeOffset.UtcNow, currency = "SEK", total = 1, lines = Array.Empty<object>(), memberID = "typo" });
+        var unknownField = await client.PostAsJsonAsync("/api/v1/receipts",
+            new { id = "x", purchasedAt = DateTimeOffset.UtcNow, currency = "SEK", total = 1, lines = Array.Empty<object>(), memberID = "typo" });
         Assert.Equal(HttpStatusCode.BadRequest, unknownField.StatusCode);
 
         foreach (var body in new[]

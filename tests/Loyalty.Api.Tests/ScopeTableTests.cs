@@ -37,7 +37,8 @@ public sealed class ScopeTableTests(LoyaltyApiFactory factory) : IClassFixture<L
             .ToHashSet();
 
         Assert.True(served.SetEquals(documented),
-            $"Routes without a row in docs/api.md: [{string.Join(", ", served.Except(documented).Order())}]; rows without a route: [{string.Join(", ", documented.Except(served).Order())}].");
+            $"Routes without a row in docs/api.md: [{string.Join(", ", served.Except(documented).Order())}]; rows without a route: " +
+                $"[{string.Join(", ", documented.Except(served).Order())}].");
     }
 
     [Fact]
@@ -56,7 +57,8 @@ public sealed class ScopeTableTests(LoyaltyApiFactory factory) : IClassFixture<L
                 using var response = await clients[Columns[i]].SendAsync(Request(row));
                 var refused = response.StatusCode == HttpStatusCode.Forbidden;
                 if (refused == row.Allowed[i] || response.StatusCode == HttpStatusCode.Unauthorized)
-                    wrong.Add($"{row} with a {Columns[i].ToString().ToLowerInvariant()} key: {(int)response.StatusCode}, the table says {(row.Allowed[i] ? "yes" : "403")}");
+                    wrong.Add($"{row} with a {Columns[i].ToString().ToLowerInvariant()} key: {(int)response.StatusCode}, the table says " +
+                        $"{(row.Allowed[i] ? "yes" : "403")}");
             }
         }
         Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));

@@ -57,9 +57,11 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"/api/v1/members/{memberB}/export")).StatusCode);
         foreach (var forbidden in new[]
                  {
-                     member.GetAsync($"/api/v1/members/{memberA}"), member.GetAsync($"/api/v1/members/{memberB}"), member.GetAsync($"/api/v1/members/{memberA}/ledger"),
+                     member.GetAsync($"/api/v1/members/{memberA}"), member.GetAsync($"/api/v1/members/{memberB}"),
+                     member.GetAsync($"/api/v1/members/{memberA}/ledger"),
                      member.GetAsync("/api/v1/program"), member.GetAsync($"/api/v1/audit?memberId={memberA}"), member.GetAsync("/api/v1/receipts/parked"),
-                     member.PostAsJsonAsync($"/api/v1/members/{memberA}/erasure", new { reason = "mine" }), member.PostAsJsonAsync("/api/v1/members/identify", new { memberId = memberB }),
+                     member.PostAsJsonAsync($"/api/v1/members/{memberA}/erasure", new { reason = "mine" }),
+                     member.PostAsJsonAsync("/api/v1/members/identify", new { memberId = memberB }),
                  })
             Assert.Equal(HttpStatusCode.Forbidden, (await forbidden).StatusCode);
 
@@ -111,7 +113,8 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         Assert.Equal("""{"channel":"email","expiresInSeconds":600}""", await unknown.Content.ReadAsStringAsync());
         var sent = await CodeForAsync(programId, "known@example.com");
         Assert.StartsWith("https://shop.example.com/login?token=", sent.Link, StringComparison.Ordinal);
-        var wrong = await staff.PostAsJsonAsync("/api/v1/member-auth/tokens", new { email = "known@example.com", code = sent.Code == "111111" ? "222222" : "111111" });
+        var wrong = await staff.PostAsJsonAsync("/api/v1/member-auth/tokens",
+            new { email = "known@example.com", code = sent.Code == "111111" ? "222222" : "111111" });
         var none = await staff.PostAsJsonAsync("/api/v1/member-auth/tokens", new { email = "unknown@example.com", code = "111111" });
         Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (wrong.StatusCode, none.StatusCode));
         Assert.Equal(WithoutTrace(await MemberApiTests.Body(wrong)), WithoutTrace(await MemberApiTests.Body(none)));
@@ -161,7 +164,8 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         var receipts = await MemberApiTests.Body(await member.GetAsync("/api/v1/me/receipts"));
         Assert.Equal(("web-1", "online"), ((string)receipts["items"]![0]!["receiptId"]!, (string)receipts["items"]![0]!["channel"]!));
         var updated = await MemberApiTests.Body(await member.PatchAsJsonAsync("/api/v1/me", new { firstName = "Greta", consents = new { sms = true } }));
-        Assert.Equal(("Greta", true, "member"), ((string)updated["profile"]!["firstName"]!, (bool)updated["profile"]!["consents"]!["sms"]!["granted"]!, (string)updated["profile"]!["consents"]!["sms"]!["source"]!));
+        Assert.Equal(("Greta", true, "member"), ((string)updated["profile"]!["firstName"]!, (bool)updated["profile"]!["consents"]!["sms"]!["granted"]!,
+            (string)updated["profile"]!["consents"]!["sms"]!["source"]!));
         var chosen = await member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "app-1", value = 50m });
         Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
         Assert.Equal("app:app-1", (string)(await MemberApiTests.Body(chosen))["operationId"]!);
@@ -235,12 +239,14 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         var till2 = await ChosenAsync(staff.PostAsJsonAsync($"/api/v1/members/{memberId}/vouchers", new { requestId = "app:44", value = 50m }));
         var till3 = await ChosenAsync(staff.PostAsJsonAsync($"/api/v1/members/{memberId}/vouchers", new { requestId = "self.44", value = 50m }));
 
-        Assert.Equal(["till:self.app-43", "app:app-43", "app:44", "till:app:44", "till:self.44"], new[] { till, app, app2, till2, till3 }.Select(o => (string)o["operationId"]!));
+        Assert.Equal(["till:self.app-43", "app:app-43", "app:44", "till:app:44", "till:self.44"],
+            new[] { till, app, app2, till2, till3 }.Select(o => (string)o["operationId"]!));
         Assert.All([till, app, app2, till2, till3], o => Assert.Equal(-1_000, (long)o["pointsEarned"]!));
         var vouchers = (await MemberApiTests.Body(await member.GetAsync("/api/v1/me/offers")))["vouchers"]!.AsArray().Select(v => (string)v!["id"]!).ToList();
         Assert.Equal(6, vouchers.Count);
         // A retry still replays its own first answer.
-        Assert.Equal(app.ToJsonString(), (await ChosenAsync(member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "app-43", value = 50m }))).ToJsonString());
+        Assert.Equal(app.ToJsonString(), (await ChosenAsync(member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "app-43", value = 50m })))
+            .ToJsonString());
     }
 
     private static async Task<JsonNode> ChosenAsync(Task<HttpResponseMessage> request)
@@ -268,21 +274,25 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
             Assert.Equal(HttpStatusCode.Accepted, patched.StatusCode);
             var body = await MemberApiTests.Body(patched);
             Assert.Equal("+46703000000", (string)body["profile"]!["phone"]!);
-            Assert.Equal(("phone", "+4670" + phone[3..], "sms"), ((string)body["pending"]![0]!["field"]!, (string)body["pending"]![0]!["value"]!, (string)body["pending"]![0]!["channel"]!));
+            Assert.Equal(("phone", "+4670" + phone[3..], "sms"),
+                ((string)body["pending"]![0]!["field"]!, (string)body["pending"]![0]!["value"]!, (string)body["pending"]![0]!["channel"]!));
         }
         Assert.Equal(HttpStatusCode.OK, (await member.PatchAsJsonAsync("/api/v1/me", new { phone = "0703000000" })).StatusCode);
         // The codes went to the victims' phones, not to the member; a guess is refused.
-        Assert.Equal(ApplicationErrors.CodeInvalid, await ViolationAsync(await member.PostAsJsonAsync("/api/v1/me/contact-confirmations", new { phone = victims[1], code = "000000" })));
+        Assert.Equal(ApplicationErrors.CodeInvalid,
+            await ViolationAsync(await member.PostAsJsonAsync("/api/v1/me/contact-confirmations", new { phone = victims[1], code = "000000" })));
 
         Assert.Empty((await MemberApiTests.Body(await member.GetAsync("/api/v1/me/receipts")))["items"]!.AsArray());
         Assert.Equal(["victim-0", "victim-1", "victim-2"], (await MemberApiTests.Body(await admin.GetAsync("/api/v1/receipts/parked")))["items"]!.AsArray()
             .Select(p => (string)p!["receipt"]!["id"]!).Order());
-        Assert.Equal(attacker, (string)(await MemberApiTests.Body(await staff.PostAsJsonAsync("/api/v1/members/identify", new { phone = "0703000000" })))["profile"]!["memberId"]!);
+        Assert.Equal(attacker, (string)(await MemberApiTests.Body(await staff.PostAsJsonAsync("/api/v1/members/identify",
+            new { phone = "0703000000" })))["profile"]!["memberId"]!);
 
         // The owner enrols while the member's change is pending, and gets the receipt; the code, even if it leaked, is now too late.
         var code = await CodeForAsync(programId, "+46703000001");
         var owner = await EnrolAsync(staff, new { phone = victims[0] });
-        Assert.Equal(["victim-0"], (await MemberApiTests.Body(await staff.GetAsync($"/api/v1/members/{owner}/receipts")))["items"]!.AsArray().Select(r => (string)r!["receiptId"]!));
+        Assert.Equal(["victim-0"], (await MemberApiTests.Body(await staff.GetAsync($"/api/v1/members/{owner}/receipts")))["items"]!.AsArray()
+            .Select(r => (string)r!["receiptId"]!));
         var late = await member.PostAsJsonAsync("/api/v1/me/contact-confirmations", new { phone = victims[0], code = code.Code });
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Equal(ApplicationErrors.IdentityTaken, (string)(await MemberApiTests.Body(late))["violations"]![0]!["code"]!);
@@ -298,7 +308,8 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
 
         var patched = await member.PatchAsJsonAsync("/api/v1/me", new { phone = "070-400 00 01", firstName = "New" });
         Assert.Equal(HttpStatusCode.Accepted, patched.StatusCode);
-        Assert.Equal(("New", "+46704000000"), ((string)(await MemberApiTests.Body(patched))["profile"]!["firstName"]!, (string)(await MemberApiTests.Body(patched))["profile"]!["phone"]!));
+        Assert.Equal(("New", "+46704000000"), ((string)(await MemberApiTests.Body(patched))["profile"]!["firstName"]!,
+            (string)(await MemberApiTests.Body(patched))["profile"]!["phone"]!));
         Assert.Empty((await MemberApiTests.Body(await member.GetAsync("/api/v1/me/receipts")))["items"]!.AsArray());
         Assert.Equal(HttpStatusCode.NotFound, (await staff.PostAsJsonAsync("/api/v1/members/identify", new { phone = "0704000001" })).StatusCode);
 
@@ -307,10 +318,13 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         var confirmed = await member.PostAsJsonAsync("/api/v1/me/contact-confirmations", new { phone = "+46704000001", code = code.Code });
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Equal("+46704000001", (string)(await MemberApiTests.Body(confirmed))["profile"]!["phone"]!);
-        Assert.Equal(["parked-new-phone"], (await MemberApiTests.Body(await member.GetAsync("/api/v1/me/receipts")))["items"]!.AsArray().Select(r => (string)r!["receiptId"]!));
-        Assert.Equal(memberId, (string)(await MemberApiTests.Body(await staff.PostAsJsonAsync("/api/v1/members/identify", new { phone = "0704000001" })))["profile"]!["memberId"]!);
+        Assert.Equal(["parked-new-phone"], (await MemberApiTests.Body(await member.GetAsync("/api/v1/me/receipts")))["items"]!.AsArray()
+            .Select(r => (string)r!["receiptId"]!));
+        Assert.Equal(memberId, (string)(await MemberApiTests.Body(await staff.PostAsJsonAsync("/api/v1/members/identify",
+            new { phone = "0704000001" })))["profile"]!["memberId"]!);
         Assert.Equal(HttpStatusCode.NotFound, (await staff.PostAsJsonAsync("/api/v1/members/identify", new { phone = "0704000000" })).StatusCode);
-        Assert.Equal(ApplicationErrors.CodeInvalid, await ViolationAsync(await member.PostAsJsonAsync("/api/v1/me/contact-confirmations", new { phone = "0704000001", code = code.Code })));
+        Assert.Equal(ApplicationErrors.CodeInvalid,
+            await ViolationAsync(await member.PostAsJsonAsync("/api/v1/me/contact-confirmations", new { phone = "0704000001", code = code.Code })));
     }
 
     [Fact]
@@ -331,7 +345,8 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
 
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         Assert.Equal("+46705000001", (string)(await MemberApiTests.Body(changed))["profile"]!["phone"]!);
-        Assert.Equal(["parked-staff"], (await MemberApiTests.Body(await staff.GetAsync($"/api/v1/members/{memberId}/receipts")))["items"]!.AsArray().Select(r => (string)r!["receiptId"]!));
+        Assert.Equal(["parked-staff"], (await MemberApiTests.Body(await staff.GetAsync($"/api/v1/members/{memberId}/receipts")))["items"]!.AsArray()
+            .Select(r => (string)r!["receiptId"]!));
         var entry = Assert.Single((await MemberApiTests.Body(await admin.GetAsync($"/api/v1/audit?memberId={memberId}")))["items"]!.AsArray());
         Assert.Equal((staffKey, "contact.update", "desk 3", "firstName, phone, consents.sms"),
             ((string)entry!["actor"]!, (string)entry["action"]!, (string)entry["reason"]!, (string)entry["detail"]!));
@@ -400,11 +415,13 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         foreach (var gone in new[]
                  {
                      member.GetAsync("/api/v1/me"), member.GetAsync("/api/v1/me/receipts"), member.GetAsync("/api/v1/me/offers"),
-                     member.PatchAsJsonAsync("/api/v1/me", new { firstName = "Erik" }), member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "x", value = 50m }),
+                     member.PatchAsJsonAsync("/api/v1/me", new { firstName = "Erik" }),
+                     member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "x", value = 50m }),
                      member.GetAsync($"/api/v1/members/{memberId}/export"),
                  })
             Assert.Equal(HttpStatusCode.NotFound, (await gone).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsJsonAsync("/api/v1/members", new { phone = "0707778899", email = "erik@example.com" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsJsonAsync("/api/v1/members", new { phone = "0707778899", email = "erik@example.com" }))
+            .StatusCode);
         var leftover = await MemberApiTests.Body(await admin.GetAsync($"/api/v1/members/{memberId}/export"));
         Assert.Null((string?)leftover["profile"]!["firstName"]);
         Assert.Equal("request 2026-04", (string)leftover["erasure"]!["reason"]!);

@@ -29,7 +29,8 @@ public class MemberServiceTests : LoyaltyStorageTest
         Assert.Equal(16, profile.CardNumber.Length);
         Assert.True(CardNumbers.HasValidCheckDigit(profile.CardNumber));
         Assert.Equal(Start, profile.EnrolledAt);
-        Assert.Equal((true, Start, "enrolment"), (profile.Consents[ConsentChannel.Email].Granted, profile.Consents[ConsentChannel.Email].ChangedAt, profile.Consents[ConsentChannel.Email].Source));
+        Assert.Equal((true, Start, "enrolment"), (profile.Consents[ConsentChannel.Email].Granted, profile.Consents[ConsentChannel.Email].ChangedAt,
+            profile.Consents[ConsentChannel.Email].Source));
         Assert.False(profile.Consents[ConsentChannel.Sms].Granted);
         Assert.Equal(("Bronze", 0L), (enrolled.View.Tier, enrolled.View.Balance));
         Assert.Equal("welcome", Assert.Single(enrolled.View.OpenVouchers).Id);
@@ -55,11 +56,13 @@ public class MemberServiceTests : LoyaltyStorageTest
         Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Email = "ada@example.com" }, default), ApplicationErrors.MemberNotFound);
         Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "12", }, default), ApplicationErrors.InvalidPhone);
         Failed(await Members.IdentifyAsync(programId, new MemberIdentifier(), default), ApplicationErrors.IdentifierCount);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { MemberId = profile.MemberId, Phone = "0701234567" }, default), ApplicationErrors.IdentifierCount);
+        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { MemberId = profile.MemberId, Phone = "0701234567" }, default),
+            ApplicationErrors.IdentifierCount);
         Failed(await Members.GetAsync(programId, "not a member id", default), ApplicationErrors.MemberNotFound);
         Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { ExternalId = "x\u0001/y" }, default), ApplicationErrors.MemberNotFound);
         Failed(await Members.LinkHouseholdAsync(programId, "a/b", profile.MemberId, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.UpdateContactAsync(programId, "a/b", new UpdateContact(), new StaffChange("k1", Admin: false), default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.UpdateContactAsync(programId, "a/b", new UpdateContact(), new StaffChange("k1", Admin: false), default),
+            ApplicationErrors.MemberNotFound);
         Failed(await Members.GetAsync("nope", profile.MemberId, default), ApplicationErrors.ProgramNotFound);
     }
 
@@ -77,10 +80,12 @@ public class MemberServiceTests : LoyaltyStorageTest
         // The refused enrolment's e-mail and external id are free again.
         var third = await EnrolAsync(programId, new EnrolMember { Email = "B@example.com", ExternalId = "x-1" });
         Assert.Equal(third.Profile.MemberId, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { ExternalId = "x-1" }, default)).Profile.MemberId);
-        Assert.Equal(first.Profile.MemberId, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { CardNumber = "ab1234" }, default)).Profile.MemberId);
+        Assert.Equal(first.Profile.MemberId, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { CardNumber = "ab1234" }, default))
+            .Profile.MemberId);
 
         var invalid = await Members.EnrolAsync(programId, new EnrolMember { Phone = "123", Email = "nope" }, default);
-        Assert.Equal([(ApplicationErrors.InvalidEmail, "email"), (ApplicationErrors.InvalidPhone, "phone")], invalid.Errors.Select(e => (e.Code, e.Path)).Order());
+        Assert.Equal([(ApplicationErrors.InvalidEmail, "email"), (ApplicationErrors.InvalidPhone, "phone")], invalid.Errors.Select(e => (e.Code, e.Path))
+            .Order());
     }
 
     [Fact]
@@ -97,7 +102,8 @@ public class MemberServiceTests : LoyaltyStorageTest
         Clock.Advance(IdentityClaims.OrphanAfter + TimeSpan.FromSeconds(1));
         var member = await EnrolAsync(programId, new EnrolMember { Phone = "0701234567" });
         Assert.Equal(member.Profile.MemberId, (await Port<IIdentityStore>().GetAsync(orphan, default))!.MemberId);
-        Assert.Equal(member.Profile.MemberId, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0701234567" }, default)).Profile.MemberId);
+        Assert.Equal(member.Profile.MemberId, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0701234567" }, default))
+            .Profile.MemberId);
     }
 
     [Fact]
@@ -107,7 +113,8 @@ public class MemberServiceTests : LoyaltyStorageTest
         var member = (await EnrolAsync(programId, new EnrolMember { Phone = "0701234567", Email = "old@example.com" })).Profile.MemberId;
         var other = (await EnrolAsync(programId, new EnrolMember { Phone = "0709999999" })).Profile.MemberId;
 
-        Failed(await Members.UpdateContactAsync(programId, member, new UpdateContact { Phone = "+46709999999" }, new StaffChange("k1", Admin: false), default), ApplicationErrors.IdentityTaken);
+        Failed(await Members.UpdateContactAsync(programId, member, new UpdateContact { Phone = "+46709999999" }, new StaffChange("k1", Admin: false), default),
+            ApplicationErrors.IdentityTaken);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
         var updated = Ok(await Members.UpdateContactAsync(programId, member, new UpdateContact
@@ -118,8 +125,10 @@ public class MemberServiceTests : LoyaltyStorageTest
             BirthDate = new DateOnly(1990, 5, 1),
             Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Push] = true },
         }, new StaffChange("k1", Admin: false), default));
-        Assert.Equal(("+46707654321", "new@example.com", "Lovelace", new DateOnly(1990, 5, 1)), (updated.Profile.Phone, updated.Profile.Email, updated.Profile.LastName, updated.Profile.BirthDate));
-        Assert.Equal(("staff:k1", Start.AddMinutes(1)), (updated.Profile.Consents[ConsentChannel.Push].Source, updated.Profile.Consents[ConsentChannel.Push].ChangedAt));
+        Assert.Equal(("+46707654321", "new@example.com", "Lovelace", new DateOnly(1990, 5, 1)),
+            (updated.Profile.Phone, updated.Profile.Email, updated.Profile.LastName, updated.Profile.BirthDate));
+        Assert.Equal(("staff:k1", Start.AddMinutes(1)),
+            (updated.Profile.Consents[ConsentChannel.Push].Source, updated.Profile.Consents[ConsentChannel.Push].ChangedAt));
 
         Assert.Equal(member, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0707654321" }, default)).Profile.MemberId);
         Assert.Equal(member, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Email = "new@example.com" }, default)).Profile.MemberId);
@@ -141,7 +150,8 @@ public class MemberServiceTests : LoyaltyStorageTest
         ConsentChannel[] channels = [ConsentChannel.Email, ConsentChannel.Sms, ConsentChannel.Push];
 
         var results = await Task.WhenAll(channels.Select(channel =>
-            Services.SelfService.UpdateContactAsync(programId, member, new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [channel] = true } }, "203.0.113.7", default)));
+            Services.SelfService.UpdateContactAsync(programId, member,
+                new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [channel] = true } }, "203.0.113.7", default)));
 
         Assert.All(results, r => Assert.Equal(member, Ok(r).Profile.MemberId));
         var consents = Ok(await Members.GetAsync(programId, member, default)).Profile.Consents;
@@ -159,7 +169,8 @@ public class MemberServiceTests : LoyaltyStorageTest
 
         Assert.Equal(head, Ok(await Members.LinkHouseholdAsync(programId, partner, head, default)).Profile.HouseholdId);
         Assert.Equal(head, (await Members.EnrolAsync(programId, new EnrolMember { HouseholdOf = partner }, default)).Value.Profile.HouseholdId);
-        Assert.Equal("householdOf", Failed(await Members.LinkHouseholdAsync(programId, partner, MemberIds.Generate(), default), ApplicationErrors.MemberNotFound).Path);
+        Assert.Equal("householdOf", Failed(await Members.LinkHouseholdAsync(programId, partner, MemberIds.Generate(), default),
+            ApplicationErrors.MemberNotFound).Path);
         Failed(await Members.LinkHouseholdAsync(programId, partner, partner, default), Core.Validation.ErrorCodes.InvalidCombination);
     }
 

@@ -14,11 +14,13 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
     [Fact]
     public async Task A_program_is_created_then_published_version_by_version()
     {
-        var created = Ok(await Services.Programs.CreateAsync(new CreateProgram { Definition = Definition("zoo"), Name = "Zoo Club", DefaultCountry = "NO", Shards = 16 }, default));
+        var created = Ok(await Services.Programs.CreateAsync(new CreateProgram { Definition = Definition("zoo"), Name = "Zoo Club", DefaultCountry = "NO",
+            Shards = 16 }, default));
         Assert.Equal(("zoo", "Zoo Club", "NO", 16), (created.ProgramId, created.Name, created.DefaultCountry, created.Shards));
         Assert.Equal([1], created.Versions);
 
-        Failed(await Services.Programs.CreateAsync(new CreateProgram { Definition = Definition("zoo"), Name = "Again" }, default), ApplicationErrors.ProgramExists);
+        Failed(await Services.Programs.CreateAsync(new CreateProgram { Definition = Definition("zoo"), Name = "Again" }, default),
+            ApplicationErrors.ProgramExists);
 
         var v2 = Next("zoo", 2) with { PointLifetimeMonths = 24 };
         var published = Ok(await Services.Programs.PublishAsync("zoo", v2, default));
@@ -43,10 +45,13 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
         await CreateProgramAsync();
         var now = Clock.GetUtcNow();
 
-        var past = Failed(await Services.Programs.PublishAsync("zoo", Next("zoo", 2) with { EffectiveFrom = now.AddHours(-1) }, default), ErrorCodes.EffectiveFromInPast);
+        var past = Failed(await Services.Programs.PublishAsync("zoo", Next("zoo", 2) with { EffectiveFrom = now.AddHours(-1) }, default),
+            ErrorCodes.EffectiveFromInPast);
         Assert.Equal("effectiveFrom", past.Path);
-        Failed(await Services.Programs.PublishAsync("zoo", Next("zoo", 2) with { EffectiveFrom = now - ProgramService.EffectiveFromSkew - TimeSpan.FromSeconds(1) }, default), ErrorCodes.EffectiveFromInPast);
-        Ok(await Services.Programs.PublishAsync("zoo", Next("zoo", 2) with { EffectiveFrom = now - ProgramService.EffectiveFromSkew + TimeSpan.FromSeconds(1) }, default));
+        Failed(await Services.Programs.PublishAsync("zoo",
+            Next("zoo", 2) with { EffectiveFrom = now - ProgramService.EffectiveFromSkew - TimeSpan.FromSeconds(1) }, default), ErrorCodes.EffectiveFromInPast);
+        Ok(await Services.Programs.PublishAsync("zoo", Next("zoo", 2) with { EffectiveFrom = now - ProgramService.EffectiveFromSkew + TimeSpan.FromSeconds(1) },
+            default));
     }
 
     [Fact]
@@ -55,7 +60,8 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
         // Stored as it was accepted before the bounds existed: straight into the store, as an old deployment left it.
         var generous = Definition("zoo") with { Earn = new() { PointsPerCurrencyUnit = 1_000_000_000_000m } };
         Assert.True(await Port<IProgramStore>().CreateAsync(new Core.Application.Ports.ProgramSettings("zoo", "Zoo", "SE", 4, Start), generous, default));
-        Failed(await Services.Programs.CreateAsync(new CreateProgram { Definition = generous with { ProgramId = "zoo2" }, Name = "Zoo" }, default), ErrorCodes.OutOfRange);
+        Failed(await Services.Programs.CreateAsync(new CreateProgram { Definition = generous with { ProgramId = "zoo2" }, Name = "Zoo" }, default),
+            ErrorCodes.OutOfRange);
 
         Assert.Equal([1], Ok(await Services.Programs.GetAsync("zoo", default)).Versions);
         var member = Ok(await Services.Members.EnrolAsync("zoo", new EnrolMember { Email = "big@example.com" }, default)).Profile.MemberId;
@@ -200,5 +206,6 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
         Assert.Equal(8, listed.Count);
     }
 
-    private Core.Programs.ProgramDefinition Next(string programId, int version) => Definition(programId, version) with { EffectiveFrom = Clock.GetUtcNow().AddDays(version) };
+    private Core.Programs.ProgramDefinition Next(string programId, int version) =>
+        Definition(programId, version) with { EffectiveFrom = Clock.GetUtcNow().AddDays(version) };
 }

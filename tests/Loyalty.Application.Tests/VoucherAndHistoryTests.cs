@@ -50,7 +50,8 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
         Assert.Single(ledger, e => e.Kind == LedgerKind.VoucherRedeemed);
 
         // The winner's retry replays its success; everyone else's retry is still refused.
-        Assert.Equal(winner.Value.OperationId, Ok(await Members.RedeemVoucherAsync(programId, member, "welcome", winner.Value.OperationId["redeem:".Length..], default)).OperationId);
+        Assert.Equal(winner.Value.OperationId, Ok(await Members.RedeemVoucherAsync(programId, member, "welcome", winner.Value.OperationId["redeem:".Length..],
+            default)).OperationId);
         Failed(await Members.RedeemVoucherAsync(programId, member, "welcome", "pay-late", default), ErrorCodes.VoucherNotOpen);
     }
 
@@ -66,7 +67,8 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
             var stored = (await Port<IMemberStore>().GetAsync(key, default))!;
             var outcome = new Outcome { OperationId = $"r{i}", MemberId = member, TierBefore = "Bronze", TierAfter = "Bronze" };
             var receipt = new ReceiptSummary($"r{i}", Clock.GetUtcNow(), "store-1", "store", 100m * i, "SEK", null, outcome);
-            var write = new MemberWrite(stored.Profile, stored.State, stored.Activity, Clock.GetUtcNow(), stored.ReviewOn, new OperationRecord($"r{i}", outcome), [], receipt);
+            var write = new MemberWrite(stored.Profile, stored.State, stored.Activity, Clock.GetUtcNow(), stored.ReviewOn,
+                new OperationRecord($"r{i}", outcome), [], receipt);
             Assert.Equal(CommitResult.Committed, await Port<IMemberStore>().CommitAsync(key, write, stored.ConcurrencyToken, default));
         }
 
@@ -95,13 +97,15 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
         var member = (await EnrolAsync(programId)).Profile.MemberId;
 
         foreach (var bad in new[] { "not base64!", "AAEC", "" })
-            Assert.Equal("continuation", Failed(await Members.ListLedgerAsync(programId, member, new PageRequest(10, bad), default), ApplicationErrors.InvalidContinuation).Path);
+            Assert.Equal("continuation", Failed(await Members.ListLedgerAsync(programId, member, new PageRequest(10, bad), default),
+                ApplicationErrors.InvalidContinuation).Path);
         Failed(await Members.ListReceiptsAsync(programId, member, new PageRequest(0), default), ErrorCodes.OutOfRange);
         Failed(await Members.ListReceiptsAsync(programId, member, new PageRequest(PageRequest.MaxPageSize + 1), default), ErrorCodes.OutOfRange);
 
         // A continuation is signed for its listing: a cursor signed with another key is refused before any storage call.
         var forged = new Continuations(new byte[32]).Encode($"{programId}|{member}|ledger", "~");
-        Assert.Equal("continuation", Failed(await Members.ListLedgerAsync(programId, member, new PageRequest(10, forged), default), ApplicationErrors.InvalidContinuation).Path);
+        Assert.Equal("continuation", Failed(await Members.ListLedgerAsync(programId, member, new PageRequest(10, forged), default),
+            ApplicationErrors.InvalidContinuation).Path);
     }
 
     private static async Task<List<IReadOnlyList<T>>> ReadAllAsync<T>(Func<PageRequest, Task<Result<Page<T>>>> list, int pageSize)

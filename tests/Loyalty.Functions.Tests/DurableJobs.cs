@@ -76,8 +76,10 @@ public sealed class DurableJobs : IAsyncDisposable
             .AddOrchestratorFunc<JobKey, JobTotals>(nameof(ShardedJobFunctions.ShardedJobRun), (context, _) => ShardedJobFunctions.RunAsync(context, policy))
             .AddOrchestratorFunc<WaveInput, ShardResult[]>(nameof(ShardWaves.ShardWave), (context, _) => ShardWaves.RunWaveAsync(context, policy))
             .AddActivityFunc<JobKey, JobPlan>(nameof(ShardedJobFunctions.ShardedJobPlan), (_, key) => functions.ShardedJobPlan(key, CancellationToken.None))
-            .AddActivityFunc<ShardTask, ShardResult>(nameof(ShardedJobFunctions.ShardedJobShard), (_, task) => functions.ShardedJobShard(task, CancellationToken.None))
-            .AddActivityFunc<JobResults, JobTotals>(nameof(ShardedJobFunctions.ShardedJobComplete), (_, done) => functions.ShardedJobComplete(done, CancellationToken.None));
+            .AddActivityFunc<ShardTask, ShardResult>(nameof(ShardedJobFunctions.ShardedJobShard), (_, task) =>
+                functions.ShardedJobShard(task, CancellationToken.None))
+            .AddActivityFunc<JobResults, JobTotals>(nameof(ShardedJobFunctions.ShardedJobComplete), (_, done) =>
+                functions.ShardedJobComplete(done, CancellationToken.None));
 
     /// <summary>A port nothing listens on now, for the sidecar: tests running at once must not pick the same one.</summary>
     private static int FreePort()

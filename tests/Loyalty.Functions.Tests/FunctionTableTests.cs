@@ -29,10 +29,12 @@ public sealed class FunctionTableTests
 
     private static string Render()
     {
-        var rows = FunctionsMetadata.All.Select(f => new Row(f.Name, Describe(f.Trigger), f.Trigger.Type, f.EntryPoint[..f.EntryPoint.LastIndexOf('.')])).ToList();
+        var rows = FunctionsMetadata.All.Select(f => new Row(f.Name, Describe(f.Trigger), f.Trigger.Type, f.EntryPoint[..f.EntryPoint.LastIndexOf('.')]))
+            .ToList();
         // Where its package is not served the receipts trigger is compiled out; the table shows what a publish deploys.
         if (!rows.Any(r => r.Function == ReceiptsTrigger.FunctionName))
-            rows.Add(new Row(ReceiptsTrigger.FunctionName, ServiceBus(ReceiptsTrigger.Queue, ReceiptsTrigger.Connection), "serviceBusTrigger", "Loyalty.Functions.Receipts.ReceiptsQueueFunction"));
+            rows.Add(new Row(ReceiptsTrigger.FunctionName, ServiceBus(ReceiptsTrigger.Queue, ReceiptsTrigger.Connection), "serviceBusTrigger",
+                "Loyalty.Functions.Receipts.ReceiptsQueueFunction"));
 
         var lines = new List<string> { Begin, "| function | trigger | source |", "|---|---|---|" };
         lines.AddRange(rows
@@ -45,7 +47,8 @@ public sealed class FunctionTableTests
 
     private static string Describe(FunctionsMetadata.Binding trigger) => trigger.Type switch
     {
-        "httpTrigger" => string.Join(", ", trigger.Strings("methods").Select(m => $"`{m.ToUpperInvariant()} /{FunctionsMetadataTests.RoutePrefix()}/{trigger.String("route")}`")),
+        "httpTrigger" => string.Join(", ", trigger.Strings("methods")
+        .Select(m => $"`{m.ToUpperInvariant()} /{FunctionsMetadataTests.RoutePrefix()}/{trigger.String("route")}`")),
         "serviceBusTrigger" => ServiceBus(trigger.String("queueName"), trigger.String("connection")),
         "timerTrigger" => $"timer `{trigger.String("schedule")}` (UTC)",
         "orchestrationTrigger" => "Durable orchestration",

@@ -11,10 +11,12 @@ public static class FunctionsMetadata
 {
     public sealed record Binding(string Name, string Type, string? Direction, JsonElement Raw)
     {
-        public string? String(string property) => Raw.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        public string? String(string property) => Raw.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString() : null;
 
         public IReadOnlyList<string> Strings(string property) =>
-            Raw.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray().Select(v => v.GetString()!)] : [];
+            Raw.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Array
+                ? [.. value.EnumerateArray().Select(v => v.GetString()!)] : [];
     }
 
     public sealed record Function(string Name, string EntryPoint, IReadOnlyList<Binding> Bindings)

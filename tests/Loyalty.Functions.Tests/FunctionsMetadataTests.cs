@@ -31,7 +31,8 @@ public sealed partial class FunctionsMetadataTests
         var missing = local.Except(functions).Order().ToList();
         var extra = functions.Except(local).Order().ToList();
         Assert.True(missing.Count == 0 && extra.Count == 0,
-            $"Routes of the table without an HTTP function of its name: [{string.Join(", ", missing)}]; HTTP functions the table lacks: [{string.Join(", ", extra)}].");
+            $"Routes of the table without an HTTP function of its name: [{string.Join(", ", missing)}]; HTTP functions the table lacks: " +
+                $"[{string.Join(", ", extra)}].");
     }
 
     [Fact]
@@ -47,7 +48,8 @@ public sealed partial class FunctionsMetadataTests
             Assert.False(route.StartsWith("api/", StringComparison.Ordinal), $"{function.Name}: the host adds the route prefix itself.");
             var parameters = function.Method.GetParameters().Where(p => p.ParameterType == typeof(string)).Select(p => p.Name).ToHashSet();
             foreach (Match value in RouteValue().Matches(route))
-                Assert.True(parameters.Contains(value.Groups["name"].Value), $"{function.Name} ({route}) takes no string parameter '{value.Groups["name"].Value}'.");
+                Assert.True(parameters.Contains(value.Groups["name"].Value),
+                    $"{function.Name} ({route}) takes no string parameter '{value.Groups["name"].Value}'.");
         }
     }
 

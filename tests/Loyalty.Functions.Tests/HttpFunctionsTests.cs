@@ -165,7 +165,8 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         await CallAsync("ExportMember", 200, route: m);
 
         await CallAsync("RequestMemberCode", 202, body: new { phone = "070-555 00 01" });
-        var token = (string)(await CallAsync("IssueMemberToken", 200, body: new { phone = "070-555 00 01", code = await CodeForAsync("+46705550001") })).Json!["token"]!;
+        var token = (string)(await CallAsync("IssueMemberToken", 200, body: new { phone = "070-555 00 01", code = await CodeForAsync("+46705550001") }))
+            .Json!["token"]!;
         await CallAsync("GetMe", 200, Caller.Member, token: token);
         await CallAsync("ListMyReceipts", 200, Caller.Member, token: token);
         await CallAsync("ListMyOffers", 200, Caller.Member, token: token);
@@ -180,7 +181,8 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         await CallAsync("RequestMyPagesCode", 202, Caller.Nobody, body: new { phone = "070-555 00 09" });
         await CallAsync("RequestMyPagesCode", 202, Caller.Nobody, body: new { phone = "070-555 00 02" });
         await CallAsync("IssueMyPagesToken", 400, Caller.Nobody, body: new { });
-        var pagesToken = (string)(await CallAsync("IssueMyPagesToken", 200, Caller.Nobody, body: new { phone = "070-555 00 02", code = await CodeForAsync("+46705550002") })).Json!["token"]!;
+        var pagesToken = (string)(await CallAsync("IssueMyPagesToken", 200, Caller.Nobody,
+            body: new { phone = "070-555 00 02", code = await CodeForAsync("+46705550002") })).Json!["token"]!;
 
         // Returns parked before their purchase: the enrolment replays them and the account refuses them until it is there.
         await CallAsync("SubmitReceipt", 202, body: Samples.Receipt("ret-1", new { phone = "070-555 00 09" }, returnOf: "buy-1"));
@@ -202,13 +204,15 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
         await CallAsync("RevokeApiKey", 200, route: new() { ["keyId"] = key });
 
         await CallAsync("CreateSegment", 201, body: JsonNode.Parse("""
-            {"segmentId":"silver-quiet","name":"Silver, nothing bought in 60 days","definition":{"tiers":["Silver"],"recency":{"days":{"min":60},"includeNeverPurchased":true}}}
+            {"segmentId":"silver-quiet","name":"Silver, nothing bought in 60 days",
+             "definition":{"tiers":["Silver"],"recency":{"days":{"min":60},"includeNeverPurchased":true}}}
             """));
         await CallAsync("ListSegments", 200);
         await CallAsync("PreviewSegment", 200, body: new { segmentId = "silver-quiet", exact = true });
         await CallAsync("CreateCampaign", 201, body: JsonNode.Parse("""
             {"campaignId":"win-back","name":"Win back","segmentId":"silver-quiet","offer":{"kind":"coupon","code":"COMEBACK"},
-             "message":{"channel":"email","text":"Hi {firstName}, show {coupon} at the till."},"schedule":{"kind":"monthly","daysOfMonth":[1],"time":"10:00:00"}}
+             "message":{"channel":"email","text":"Hi {firstName}, show {coupon} at the till."},
+             "schedule":{"kind":"monthly","daysOfMonth":[1],"time":"10:00:00"}}
             """));
         var campaign = new Dictionary<string, string> { ["campaignId"] = "win-back" };
         await CallAsync("ListCampaigns", 200);
@@ -270,7 +274,8 @@ public sealed partial class HttpFunctionsTests : IAsyncLifetime
 
         var answer = await ExecuteAsync(context, problem ?? result!);
         seen.Add((function, answer.Status));
-        Assert.True(answer.Status == status, $"{context.Request.Method} {path}{query} ({function}) answered {answer.Status}, expected {status}: {answer.Text[..Math.Min(answer.Text.Length, 400)]}");
+        Assert.True(answer.Status == status, $"{context.Request.Method} {path}{query} ({function}) answered {answer.Status}, expected {status}: " +
+            $"{answer.Text[..Math.Min(answer.Text.Length, 400)]}");
         Assert.False(string.IsNullOrEmpty(answer.Headers[CorrelationIds.Header]), $"{function} answered without {CorrelationIds.Header}.");
         return answer;
     }

@@ -43,7 +43,8 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
     private readonly IHost app;
 
     public JobOrchestrationTests() =>
-        app = FunctionsHost.Build(new Dictionary<string, string?> { ["Storage:ConnectionString"] = Azurite.ConnectionString, ["Storage:Prefix"] = UniqueName.Table("jo") }, time: clock);
+        app = FunctionsHost.Build(new Dictionary<string,
+            string?> { ["Storage:ConnectionString"] = Azurite.ConnectionString, ["Storage:Prefix"] = UniqueName.Table("jo") }, time: clock);
 
     private IServiceProvider Backend => app.Services;
 
@@ -98,7 +99,8 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         var counting = new HookedProgress(Backend.GetRequiredService<IJobProgressStore>(), (_, _) => Task.CompletedTask);
         var fanOut = TestServices.Create(Backend, clock, s => s.AddSingleton<IJobProgressStore>(counting)).CampaignScheduler.FanOut;
         // One chunk of 100 members per activity call: a shard of more calls its activity again.
-        await using var jobs = await DurableJobs.StartAsync(app.Services, DurableJobs.Quick with { Slice = new ShardSlice(TimeSpan.FromHours(1), MaxChunks: 1) }, fanOut);
+        await using var jobs = await DurableJobs.StartAsync(app.Services,
+            DurableJobs.Quick with { Slice = new ShardSlice(TimeSpan.FromHours(1), MaxChunks: 1) }, fanOut);
 
         await jobs.Functions.CampaignTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
         var done = await jobs.FinishedAsync(CampaignFanOut.Key(run).InstanceId());
@@ -223,7 +225,8 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         Assert.Equal(OrchestrationRuntimeStatus.Failed, (await jobs.Client.GetInstanceAsync(id, getInputsAndOutputs: false))!.RuntimeStatus);
 
         // An operator's "run now" starts it at once and counts from one again.
-        await new DurableJobStarter(jobs.Client, Backend.Restarts, NullLogger.Instance).StartNightlyAsync(new NightlyRun("broken", Night), CancellationToken.None);
+        await new DurableJobStarter(jobs.Client, Backend.Restarts, NullLogger.Instance)
+            .StartNightlyAsync(new NightlyRun("broken", Night), CancellationToken.None);
         Assert.Equal((1, false), ((await AttemptsAsync()).Count, (await AttemptsAsync()).GaveUp));
         Assert.Equal(OrchestrationRuntimeStatus.Failed, (await jobs.FinishedAsync(id)).RuntimeStatus);
     }
@@ -342,7 +345,8 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
             Segment = new SegmentDefinition { Interests = ["running"] },
             Offer = new Offer { Kind = OfferKind.BonusPoints, Points = Bonus },
             Message = new CampaignMessage { Channel = ConsentChannel.Email, Text = "Hi {firstName}, {bonusPoints} points for your next run." },
-            Schedule = new CampaignSchedule { Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(local.DateTime), Time = TimeOnly.FromDateTime(local.DateTime) },
+            Schedule = new CampaignSchedule { Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(local.DateTime),
+            Time = TimeOnly.FromDateTime(local.DateTime) },
         }, CancellationToken.None));
         Ok(await Backend.Campaigns.ScheduleAsync(programId, campaignId, CancellationToken.None));
         clock.Advance(TimeSpan.FromMinutes(2));
@@ -400,20 +404,24 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
             return await inner.GetShardAsync(job, shard, cancellationToken);
         }
 
-        public Task<IReadOnlyList<ShardProgress>> ListShardsAsync(JobKey job, CancellationToken cancellationToken) => inner.ListShardsAsync(job, cancellationToken);
+        public Task<IReadOnlyList<ShardProgress>> ListShardsAsync(JobKey job, CancellationToken cancellationToken) =>
+            inner.ListShardsAsync(job, cancellationToken);
 
         public Task<JobCounts> WrittenAsync(JobKey job, int shard, CancellationToken cancellationToken) => inner.WrittenAsync(job, shard, cancellationToken);
 
-        public Task SaveShardAsync(JobKey job, ShardProgress progress, CancellationToken cancellationToken) => inner.SaveShardAsync(job, progress, cancellationToken);
+        public Task SaveShardAsync(JobKey job, ShardProgress progress, CancellationToken cancellationToken) =>
+            inner.SaveShardAsync(job, progress, cancellationToken);
 
         public Task<JobTotals?> GetTotalsAsync(JobKey job, CancellationToken cancellationToken) => inner.GetTotalsAsync(job, cancellationToken);
 
-        public Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix,
+            CancellationToken cancellationToken) =>
             inner.ListRunsAsync(programId, job, runPrefix, cancellationToken);
 
         public Task<JobAttempts?> GetAttemptsAsync(JobKey job, CancellationToken cancellationToken) => inner.GetAttemptsAsync(job, cancellationToken);
 
-        public Task SaveAttemptsAsync(JobKey job, JobAttempts attempts, CancellationToken cancellationToken) => inner.SaveAttemptsAsync(job, attempts, cancellationToken);
+        public Task SaveAttemptsAsync(JobKey job, JobAttempts attempts, CancellationToken cancellationToken) =>
+            inner.SaveAttemptsAsync(job, attempts, cancellationToken);
 
         public Task CompleteAsync(JobKey job, JobTotals totals, CancellationToken cancellationToken) => inner.CompleteAsync(job, totals, cancellationToken);
     }

@@ -54,7 +54,8 @@ public sealed class HostKilledMidPurchaseTests(ITestOutputHelper output) : Worke
         var handler = new ReceiptMessageHandler(Backend.Receipts);
 
         var killed = new DiesAfterClaim(Backend.GetRequiredService<IReceiptClaims>(), purchase.Id);
-        var failure = await Assert.ThrowsAsync<IOException>(() => new ReceiptMessageHandler(ServicesOver(killed)).HandleAsync(purchaseMessage, "purchase", 1, 8, CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<IOException>(() => new ReceiptMessageHandler(ServicesOver(killed))
+            .HandleAsync(purchaseMessage, "purchase", 1, 8, CancellationToken.None));
         Assert.Equal(SettlementAction.Abandon, ReceiptSettlement.Failed(failure, 1, shuttingDown: false).Action);
 
         // Every delivery Service Bus would make while the purchase's lock has yet to expire.
@@ -85,9 +86,12 @@ public sealed class HostKilledMidPurchaseTests(ITestOutputHelper output) : Worke
     public void Service_Bus_settles_a_message_as_the_handler_says_and_dead_letters_a_failure_only_on_its_last_delivery()
     {
         var retryDelay = TimeSpan.FromSeconds(5);
-        Assert.Equal(new ReceiptSettlement(SettlementAction.Complete), ReceiptSettlement.Of(new MessageVerdict(MessageAction.Complete, null, []), 1, retryDelay));
-        Assert.Equal(new ReceiptSettlement(SettlementAction.Abandon, TimeSpan.FromSeconds(15)), ReceiptSettlement.Of(new MessageVerdict(MessageAction.RetryLater, "busy", []), 3, retryDelay));
-        Assert.Equal(new ReceiptSettlement(SettlementAction.DeadLetter, Reason: "MalformedMessage", Description: "type: wrong"), ReceiptSettlement.Of(MessageVerdict.Poison("type: wrong"), 1, retryDelay));
+        Assert.Equal(new ReceiptSettlement(SettlementAction.Complete),
+            ReceiptSettlement.Of(new MessageVerdict(MessageAction.Complete, null, []), 1, retryDelay));
+        Assert.Equal(new ReceiptSettlement(SettlementAction.Abandon, TimeSpan.FromSeconds(15)),
+            ReceiptSettlement.Of(new MessageVerdict(MessageAction.RetryLater, "busy", []), 3, retryDelay));
+        Assert.Equal(new ReceiptSettlement(SettlementAction.DeadLetter, Reason: "MalformedMessage", Description: "type: wrong"),
+            ReceiptSettlement.Of(MessageVerdict.Poison("type: wrong"), 1, retryDelay));
 
         var failure = new IOException("Storage is down.");
         Assert.Equal(SettlementAction.Abandon, ReceiptSettlement.Failed(failure, ReceiptMessageHandler.MaxDeliveries - 1, shuttingDown: false).Action);

@@ -31,7 +31,8 @@ public sealed class KeepRunningTests
         try
         {
             var start = new ProcessStartInfo("bash") { RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Azurite.FindRepositoryRoot() };
-            foreach (var word in new[] { "tools/keep-running", "the stand-in", "bash", "-c", "echo >> \"$0\"; " + script, starts }) start.ArgumentList.Add(word);
+            foreach (var word in new[] { "tools/keep-running", "the stand-in", "bash", "-c", "echo >> \"$0\"; " + script,
+                starts }) start.ArgumentList.Add(word);
             using var process = Process.Start(start)!;
             var errors = await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();

@@ -55,7 +55,8 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : WorkerTest(o
         {
             // Some messages done (the count includes hidden, in-flight ones), most not: then pull the plug.
             await WaitUntilAsync(async () => first.HasExited || (await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount <= Messages - 4,
-                TimeSpan.FromSeconds(45), async () => $"{(await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount} of {Messages} messages left. {first.Output}",
+                TimeSpan.FromSeconds(45), async () => $"{(await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount} of {Messages} " +
+                    $"messages left. {first.Output}",
                 poll: TimeSpan.FromMilliseconds(20));
             Assert.False(first.HasExited, first.Output);
             first.Kill();
@@ -67,12 +68,14 @@ public sealed class KillAndRestartTests(ITestOutputHelper output) : WorkerTest(o
         foreach (var member in members) appliedAtKill += (await HistoryAsync(member)).Count;
         Output.WriteLine($"{appliedAtKill} of {Messages * ReceiptsPerMessage} receipts applied at the kill.");
         Assert.True(remainingAtKill > 0 && appliedAtKill < Messages * ReceiptsPerMessage,
-            $"The host finished the whole queue before it was killed ({remainingAtKill} messages left, {appliedAtKill} receipts applied): the test proves nothing.");
+            $"The host finished the whole queue before it was killed ({remainingAtKill} messages left, {appliedAtKill} receipts " +
+                "applied): the test proves nothing.");
 
         using (var second = LocalHostProcess.Start(environment))
         {
             await WaitUntilAsync(async () => second.HasExited || (await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
-                TimeSpan.FromSeconds(60), async () => $"{(await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount} of {Messages} messages left after the restart. {second.Output}");
+                TimeSpan.FromSeconds(60), async () => $"{(await Receipts.GetPropertiesAsync()).Value.ApproximateMessagesCount} of {Messages} messages left " +
+                    $"after the restart. {second.Output}");
             Assert.False(second.HasExited, second.Output);
             Output.WriteLine($"Queue empty after {clock.Elapsed.TotalSeconds:0.0} s. {second.Output}");
         }

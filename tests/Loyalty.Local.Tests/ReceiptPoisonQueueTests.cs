@@ -34,7 +34,8 @@ public sealed class ReceiptPoisonQueueTests(ITestOutputHelper output) : WorkerTe
     {
         var poison = new ReceiptPoisonQueue(Backend.Storage);
 
-        await poison.WriteMessageAsync(Encoding.UTF8.GetBytes("{\"programId\":\"zoo\",\"type\":\"x\"}"), "small-1", 1, "type: expected 'loyalty.receipt.v1', found 'x'.", CancellationToken.None);
+        await poison.WriteMessageAsync(Encoding.UTF8.GetBytes("{\"programId\":\"zoo\",\"type\":\"x\"}"), "small-1", 1,
+            "type: expected 'loyalty.receipt.v1', found 'x'.", CancellationToken.None);
 
         var entry = Assert.Single(await PoisonEntriesAsync());
         Assert.Equal("{\"programId\":\"zoo\",\"type\":\"x\"}", entry.GetProperty("body").GetString());

@@ -21,7 +21,8 @@ public sealed class ShutdownTests(ITestOutputHelper output) : WorkerTest(output)
         await SendAsync(Message(Purchase("s-1", member, 10m)));
         var stuck = new GatedReceipts(Backend.Receipts, System.Threading.Timeout.InfiniteTimeSpan);
         // Hidden for a minute when received: only the release can make it visible again within this test.
-        var worker = await StartWorkerAsync(new ReceiptWorkerOptions { VisibilityTimeout = TimeSpan.FromMinutes(1), ShutdownGrace = TimeSpan.FromMilliseconds(200) }, stuck);
+        var worker = await StartWorkerAsync(new ReceiptWorkerOptions { VisibilityTimeout = TimeSpan.FromMinutes(1),
+            ShutdownGrace = TimeSpan.FromMilliseconds(200) }, stuck);
         await stuck.Entered.Task.WaitAsync(Timeout);
 
         var stopping = Stopwatch.StartNew();
@@ -63,7 +64,8 @@ public sealed class ShutdownTests(ITestOutputHelper output) : WorkerTest(output)
             return await inner.ApplyAsync(programId, receipt, archived, cancellationToken);
         }
 
-        public Task<Result<ReceiptResult>> SubmitAsync(string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        public Task<Result<ReceiptResult>> SubmitAsync(string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload,
+            CancellationToken cancellationToken) =>
             inner.SubmitAsync(programId, receipt, payload, cancellationToken);
 
         public Task<string?> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>

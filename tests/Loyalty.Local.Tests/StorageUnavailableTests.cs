@@ -19,7 +19,8 @@ public sealed class StorageUnavailableTests
     public async Task Throttling_and_network_failures_are_a_busy_problem_with_retry_after_and_no_sdk_text(int status)
     {
         var (handler, http, body) = Handler();
-        var error = new RequestFailedException(status, "Service request failed.\nStatus: 503 (Server Busy)\nHeaders:\nx-ms-request-id: secret-ish", "ServerBusy", null);
+        var error = new RequestFailedException(status, "Service request failed.\nStatus: 503 (Server Busy)\nHeaders:\nx-ms-request-id: secret-ish",
+            "ServerBusy", null);
 
         Assert.True(await handler.TryHandleAsync(http, error, default));
 
@@ -48,6 +49,7 @@ public sealed class StorageUnavailableTests
             .BuildServiceProvider();
         var body = new MemoryStream();
         var http = new DefaultHttpContext { RequestServices = services, Response = { Body = body } };
-        return (new StorageUnavailableHandler(services.GetRequiredService<Microsoft.AspNetCore.Http.IProblemDetailsService>(), NullLogger<StorageUnavailableHandler>.Instance), http, body);
+        return (new StorageUnavailableHandler(services.GetRequiredService<Microsoft.AspNetCore.Http.IProblemDetailsService>(),
+            NullLogger<StorageUnavailableHandler>.Instance), http, body);
     }
 }

@@ -140,7 +140,8 @@ public static class Azurite
         }
 
         throw new InvalidOperationException(
-            $"No repository root (a folder with package.json and Loyalty.Functions.sln) above {AppContext.BaseDirectory}; set {EnvironmentVariable} to a running Azurite's connection string.");
+            $"No repository root (a folder with package.json and Loyalty.Functions.sln) above {AppContext.BaseDirectory}; set {EnvironmentVariable} to a " +
+                "running Azurite's connection string.");
     }
 
     // Bind port 0 so the OS picks a free port; the tiny window before Azurite binds it is acceptable for tests.

@@ -121,7 +121,8 @@ public abstract class LoyaltyStorageTest : AzuriteTest
         return found;
     }
 
-    protected static PosReceipt Purchase(string id, MemberIdentifier? member, params (string Sku, string Category, decimal Quantity, decimal Amount)[] lines) => new()
+    protected static PosReceipt Purchase(string id, MemberIdentifier? member, params (string Sku, string Category, decimal Quantity, decimal Amount)[] lines) =>
+        new()
     {
         Id = id,
         StoreId = "store-1",
@@ -132,7 +133,8 @@ public abstract class LoyaltyStorageTest : AzuriteTest
         Lines = lines.Select(l => new PosLine { Sku = l.Sku, Category = l.Category, Quantity = l.Quantity, Amount = l.Amount }).ToArray(),
     };
 
-    protected static PosReceipt Return(string id, string of, MemberIdentifier member, params (string Sku, string Category, decimal Quantity, decimal Amount)[] lines) =>
+    protected static PosReceipt Return(string id, string of, MemberIdentifier member,
+        params (string Sku, string Category, decimal Quantity, decimal Amount)[] lines) =>
         Purchase(id, member, lines) with { ReturnOf = of, PurchasedAt = Start.AddMinutes(-5) };
 
     protected static ReadOnlyMemory<byte> Payload(PosReceipt receipt) => System.Text.Encoding.UTF8.GetBytes(LoyaltyJson.Serialize(receipt));

@@ -18,7 +18,8 @@ public static class Samples
         member,
         currency = "SEK",
         total = returnOf is null ? amount : -amount,
-        lines = new[] { new { sku = "food-1", category = "pet-food", quantity = returnOf is null ? 2 : -2, unitPrice = amount / 2, amount = returnOf is null ? amount : -amount } },
+        lines = new[] { new { sku = "food-1", category = "pet-food", quantity = returnOf is null ? 2 : -2, unitPrice = amount / 2, amount = returnOf is null
+        ? amount : -amount } },
         returnOf,
     };
 
@@ -30,7 +31,8 @@ public static class Samples
         {
             foreach (var message in messages)
             {
-                codes.AddRange(LoyaltyJson.Deserialize<NotificationBatch>(message.DecodedBody().ToString()).Notifications.SelectMany(n => n.Events).OfType<MemberCodeIssued>());
+                codes.AddRange(LoyaltyJson.Deserialize<NotificationBatch>(message.DecodedBody().ToString()).Notifications.SelectMany(n => n.Events)
+                    .OfType<MemberCodeIssued>());
                 await notifications.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
         }

@@ -26,12 +26,14 @@ public sealed class DashboardTests(UiHost host) : IClassFixture<UiHost>
         {
             var statistics = (await marketing.GetFromJsonAsync<JsonNode>($"/api/v1/campaigns/{campaignId}/statistics"))!["statistics"]!;
             var row = page.Locator($"#campaign-table tr[data-campaign-id='{campaignId}']");
-            foreach (var (field, name) in new[] { ("reach", "reach"), ("email", "email"), ("sms", "sms"), ("push", "push"), ("redemptions", "redemptions"), ("attributed-revenue", "attributedRevenue") })
+            foreach (var (field, name) in new[] { ("reach", "reach"), ("email", "email"), ("sms", "sms"), ("push", "push"), ("redemptions", "redemptions"),
+                ("attributed-revenue", "attributedRevenue") })
                 await Expect(row.Locator($"[data-field={field}]")).ToHaveAttributeAsync("data-value", statistics[name]!.ToString());
             if (campaignId == ran)
             {
                 Assert.True((long)statistics["reach"]! > 0, "The campaign run reached nobody; the comparison would prove little.");
-                await Expect(row.Locator("[data-field=reach]")).ToHaveTextAsync(((long)statistics["reach"]!).ToString("N0", CultureInfo.GetCultureInfo("en-GB")));
+                await Expect(row.Locator("[data-field=reach]"))
+                    .ToHaveTextAsync(((long)statistics["reach"]!).ToString("N0", CultureInfo.GetCultureInfo("en-GB")));
             }
         }
 

@@ -31,9 +31,11 @@ public sealed class TillTests(UiHost host, ITestOutputHelper output) : IClassFix
         var progress = page.Locator("[data-field=points-to-next-tier]");
         await Expect(progress).ToHaveAttributeAsync("data-value", view["pointsToNextTier"]!.ToString());
         await Expect(progress).ToHaveTextAsync(
-            string.Create(English, $"{(long)view["pointsToNextTier"]!:N0} points more before {DateOnly.Parse((string)view["nextTierDeadline"]!, CultureInfo.InvariantCulture):d MMM yyyy} for {view["nextTier"]}"),
+            string.Create(English, $"{(long)view["pointsToNextTier"]!:N0} points more before " +
+                $"{DateOnly.Parse((string)view["nextTierDeadline"]!, CultureInfo.InvariantCulture):d MMM yyyy} for {view["nextTier"]}"),
             new() { UseInnerText = true });
-        await Expect(page.Locator("progress")).ToHaveAttributeAsync("max", ((long)view["qualifyingPoints"]! + (long)view["pointsToNextTier"]!).ToString(CultureInfo.InvariantCulture));
+        await Expect(page.Locator("progress")).ToHaveAttributeAsync("max", ((long)view["qualifyingPoints"]! + (long)view["pointsToNextTier"]!)
+            .ToString(CultureInfo.InvariantCulture));
         await Pages.ScreenshotAsync(page, "till");
         await Pages.AssertAccessibleAsync(page);
 
@@ -180,7 +182,9 @@ public sealed class TillTests(UiHost host, ITestOutputHelper output) : IClassFix
                 memberId => {
                   window.identifyTiming = new Promise(resolve => {
                     let start;
-                    document.getElementById('identifier').addEventListener('keydown', e => { if (e.key === 'Enter') start = performance.now(); }, { once: true });
+                    document.getElementById('identifier').addEventListener('keydown', e => {
+                      if (e.key === 'Enter') start = performance.now();
+                    }, { once: true });
                     const observer = new MutationObserver(() => {
                       const name = document.getElementById('member-name');
                       if (name && name.dataset.memberId === memberId) {

@@ -51,9 +51,11 @@ public sealed partial class WebPagesTests(UiHost host) : IClassFixture<UiHost>
             Assert.Equal(expected.Keys.Order(), config.Select(h => h.Key).Order());
             foreach (var (name, value) in expected.Where(h => h.Key != "Content-Security-Policy"))
                 Assert.Equal(value, (string?)config[name]);
-            Assert.Equal(expected["Content-Security-Policy"].Replace("connect-src 'self'", "connect-src 'self' https://func-api-x.azurewebsites.net", StringComparison.Ordinal),
+            Assert.Equal(expected["Content-Security-Policy"].Replace("connect-src 'self'", "connect-src 'self' https://func-api-x.azurewebsites.net",
+            StringComparison.Ordinal),
                 (string?)config["Content-Security-Policy"]);
-            Assert.Equal("https://func-api-x.azurewebsites.net", (string?)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "config.json")))!["apiBase"]);
+            Assert.Equal("https://func-api-x.azurewebsites.net",
+                (string?)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "config.json")))!["apiBase"]);
             Assert.True(File.Exists(Path.Combine(output, "till", "index.html")));
             Assert.True(File.Exists(Path.Combine(output, "vendor", "chart.umd.min.js")));
         }
@@ -101,7 +103,8 @@ public sealed partial class WebPagesTests(UiHost host) : IClassFixture<UiHost>
             if (EventAttribute().IsMatch(html)) found.Add($"{Path.GetRelativePath(web, file)}: an on… attribute");
             if (StyleAttribute().IsMatch(html)) found.Add($"{Path.GetRelativePath(web, file)}: a style attribute");
         }
-        foreach (var file in Directory.EnumerateFiles(web, "*.js", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}vendor{Path.DirectorySeparatorChar}")))
+        foreach (var file in Directory.EnumerateFiles(web, "*.js", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}vendor{Path.DirectorySeparatorChar}")))
         {
             var script = File.ReadAllText(file);
             if (HtmlWriter().Match(script) is { Success: true } writer) found.Add($"{Path.GetRelativePath(web, file)}: {writer.Value}");

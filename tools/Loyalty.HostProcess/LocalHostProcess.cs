@@ -35,7 +35,8 @@ public sealed class LocalHostProcess : IDisposable, IAsyncDisposable
 
     /// <summary>The last lines with the process they came from, for failure messages.</summary>
     public string Output =>
-        $"Local host (pid {process.Id}{(process.HasExited ? $", exited with {process.ExitCode}" : "")}) output:{Environment.NewLine}{string.Join(Environment.NewLine, output)}";
+        $"Local host (pid {process.Id}{(process.HasExited ? $", exited with {process.ExitCode}" : "")}) " +
+            $"output:{Environment.NewLine}{string.Join(Environment.NewLine, output)}";
 
     /// <param name="environment">Configuration as environment variables (<c>Storage__ConnectionString</c>, …).</param>
     public static LocalHostProcess Start(IReadOnlyDictionary<string, string> environment, IEnumerable<string>? arguments = null) =>
@@ -45,7 +46,8 @@ public sealed class LocalHostProcess : IDisposable, IAsyncDisposable
     /// Starts the host on a free loopback port and returns once <c>/api/v1/health</c> answers; a host that exits or
     /// stays silent for <paramref name="timeout"/> is an exception carrying its output.
     /// </summary>
-    public static async Task<LocalHostProcess> StartListeningAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<LocalHostProcess> StartListeningAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
         var address = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
         var host = Start(environment, ["--urls", address.ToString().TrimEnd('/')], address);
@@ -121,7 +123,8 @@ public sealed class LocalHostProcess : IDisposable, IAsyncDisposable
         var folder = AppContext.BaseDirectory;
         var dll = Path.Combine(folder, "Loyalty.Local.dll");
         if (!File.Exists(dll) || !File.Exists(Path.Combine(folder, "Loyalty.Local.runtimeconfig.json")))
-            throw new InvalidOperationException($"Loyalty.Local.dll and its runtimeconfig.json should be in {folder} (reference Loyalty.Local next to this library).");
+            throw new InvalidOperationException($"Loyalty.Local.dll and its runtimeconfig.json should be in {folder} (reference " +
+                "Loyalty.Local next to this library).");
 
         var start = new ProcessStartInfo(DotnetHost())
         {

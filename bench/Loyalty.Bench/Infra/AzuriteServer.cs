@@ -50,9 +50,11 @@ public sealed class AzuriteServer : IAsyncDisposable
     public (long Resident, long Peak)? Memory()
     {
         if (process is null || !File.Exists($"/proc/{process.Id}/status")) return null;
-        long Kib(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        long Kib(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            System.Globalization.CultureInfo.InvariantCulture) * 1024;
         var lines = File.ReadAllLines($"/proc/{process.Id}/status");
-        return (Kib(lines.First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))), Kib(lines.First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))));
+        return (Kib(lines.First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))),
+            Kib(lines.First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))));
     }
 
     public static async Task<AzuriteServer> ConnectAsync(string connectionString)
@@ -66,7 +68,8 @@ public sealed class AzuriteServer : IAsyncDisposable
         var root = Repository.Root();
         var executable = Path.Combine(root, "node_modules", ".bin", OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite");
         if (!File.Exists(executable))
-            throw new InvalidOperationException($"Azurite is not installed ({executable} is missing): run `npm ci` in {root}, or pass --azurite <connection string>.");
+            throw new InvalidOperationException($"Azurite is not installed ({executable} is missing): run `npm ci` in {root}, or pass " +
+                "--azurite <connection string>.");
 
         var folder = Directory.CreateTempSubdirectory("loyalty-bench-azurite-").FullName;
         var (blob, queue, table) = (LocalHostProcess.FreeLoopbackPort(), LocalHostProcess.FreeLoopbackPort(), LocalHostProcess.FreeLoopbackPort());
@@ -106,7 +109,9 @@ public sealed class AzuriteServer : IAsyncDisposable
         var connectionString =
             $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={WellKnownKey};" +
             $"BlobEndpoint=http://127.0.0.1:{blob}/{account};QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account}";
-        var server = new AzuriteServer(connectionString, $"Azurite {Version(root)}, {(mode == AzuriteMode.Memory ? "in-memory (--inMemoryPersistence)" : "disk mode (--location, a fresh temp folder)")}", process, folder);
+        var server = new AzuriteServer(connectionString,
+            $"Azurite {Version(root)}, {(mode == AzuriteMode.Memory ? "in-memory (--inMemoryPersistence)" : "disk mode (--location, a fresh temp folder)")}",
+                process, folder);
         try
         {
             await WaitUntilReadyAsync(connectionString, $"{executable} {string.Join(' ', arguments)}", process, logPath);

@@ -11,7 +11,8 @@ namespace Loyalty.Bench.Infra;
 public sealed record CpuUse(double Azurite, double Host, double Bench, double Other, double MachineCores)
 {
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"azurite {Azurite:0.00}, host {Host:0.00}, bench {Bench:0.00}, other {Other:0.00} of {MachineCores:0} cores");
+        string.Create(CultureInfo.InvariantCulture,
+            $"azurite {Azurite:0.00}, host {Host:0.00}, bench {Bench:0.00}, other {Other:0.00} of {MachineCores:0} cores");
 }
 
 public sealed class CpuMonitor

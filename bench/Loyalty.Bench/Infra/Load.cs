@@ -31,7 +31,8 @@ public sealed record RunResult(long Operations, double Seconds, LatencyStats Lat
         double Weighted(Func<CpuUse, double> value) => seconds > 0 ? runs.Sum(r => value(r.Cpu) * r.Seconds) / seconds : 0;
         var samples = runs.SelectMany(r => r.Samples).ToList();
         return new RunResult(
-            runs.Sum(r => r.Operations), seconds, LatencyStats.From([.. samples]), runs.Sum(r => r.Errors), runs.Select(r => r.FirstError).FirstOrDefault(e => e is not null),
+            runs.Sum(r => r.Operations), seconds, LatencyStats.From([.. samples]), runs.Sum(r => r.Errors), runs.Select(r => r.FirstError)
+            .FirstOrDefault(e => e is not null),
             new CpuUse(Weighted(c => c.Azurite), Weighted(c => c.Host), Weighted(c => c.Bench), Weighted(c => c.Other), runs[0].Cpu.MachineCores))
         {
             Samples = samples,

@@ -50,7 +50,8 @@ public static class MemberLoader
             var results = await store.CommitManyAsync(writes, ct);
             var refused = results.Count(r => r != CommitResult.Committed);
             if (refused > 0)
-                throw new InvalidOperationException($"{refused} of {writes.Count} members were not inserted: their ids exist already (a generator repeating ids, or a table not empty).");
+                throw new InvalidOperationException($"{refused} of {writes.Count} members were not inserted: their ids exist already (a generator " +
+                    "repeating ids, or a table not empty).");
             progress?.Report(Interlocked.Add(ref done, writes.Count));
         });
     }

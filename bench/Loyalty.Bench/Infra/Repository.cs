@@ -14,7 +14,8 @@ internal static class Repository
             }
         }
 
-        throw new InvalidOperationException("No repository root (a folder with package.json and Loyalty.Functions.sln) above the working directory; run from the repository or pass --azurite.");
+        throw new InvalidOperationException("No repository root (a folder with package.json and Loyalty.Functions.sln) above the working directory; run from " +
+            "the repository or pass --azurite.");
     }
 
     /// <summary>The checked-out commit, for the report (read from .git, no git process).</summary>

@@ -74,7 +74,8 @@ public sealed class RequestCounter : HttpPipelinePolicy
             content.WriteTo(buffer, default);
             var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
             var operations = 0;
-            for (var at = text.IndexOf(" HTTP/1.1", StringComparison.Ordinal); at >= 0; at = text.IndexOf(" HTTP/1.1", at + 1, StringComparison.Ordinal)) operations++;
+            for (var at = text.IndexOf(" HTTP/1.1", StringComparison.Ordinal); at >= 0; at = text.IndexOf(" HTTP/1.1", at + 1,
+                StringComparison.Ordinal)) operations++;
             Interlocked.Add(ref transactionOperations, operations);
             Interlocked.Add(ref transactionBytes, buffer.Length);
         }

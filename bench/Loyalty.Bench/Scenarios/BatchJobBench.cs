@@ -69,7 +69,8 @@ public static class BatchJobBench
                 LoadedAt, LoadParallelism, progress, cancellationToken);
             return 0;
         }, "members");
-        report.Detail(scenario, "loading", $"{count:N0} members in {load.Elapsed.TotalSeconds:0.0} s ({count / load.Elapsed.TotalSeconds:N0} members/s, c={LoadParallelism}; CPU {loadCpu.Stop()}): " +
+        report.Detail(scenario, "loading", $"{count:N0} members in {load.Elapsed.TotalSeconds:0.0} s ({count / load.Elapsed.TotalSeconds:N0} members/s, " +
+            $"c={LoadParallelism}; CPU {loadCpu.Stop()}): " +
             "per member its profile with the state and its review-index entry, no identities, operation records, history or ledger (no batch job reads them)");
         var members = new Members(storage, services, program, generator, count, baseline);
         report.Detail(scenario, "Azurite memory after loading", Memory(context, members));
@@ -112,7 +113,8 @@ public static class BatchJobBench
     /// <param name="note">What else the row says, if anything: the time, shards, parallelism and the job's counts are there anyway.</param>
     /// <param name="entityOperations">Entity operations the job wrote in transactions (counted on the wire).</param>
     public static void Result(
-        BenchContext context, string scenario, string name, int parallelism, Members members, long done, TimeSpan elapsed, CpuUse cpu, Bound bound, string? note, JobCounts counts,
+        BenchContext context, string scenario, string name, int parallelism, Members members, long done, TimeSpan elapsed, CpuUse cpu, Bound bound,
+        string? note, JobCounts counts,
         long entityOperations)
     {
         var seconds = elapsed.TotalSeconds;
@@ -123,9 +125,11 @@ public static class BatchJobBench
             Scenario = scenario, Name = name, Concurrency = parallelism, Value = rate, Unit = "members/s",
             Bound = boundRate, Operations = done, Seconds = seconds, Cpu = cpu,
             BoundBasis = string.Create(CultureInfo.InvariantCulture,
-                $"{members.Count:N0} rows ÷ ({bound.Scan.Seconds:0.0} s raw scan + {bound.Write.Seconds:0.0} s raw 100-row transactions of {bound.Write.Operations:N0} rows) in a table of {2 * members.Count:N0} rows"),
+                $"{members.Count:N0} rows ÷ ({bound.Scan.Seconds:0.0} s raw scan + {bound.Write.Seconds:0.0} s raw 100-row transactions of " +
+                    $"{bound.Write.Operations:N0} rows) in a table of {2 * members.Count:N0} rows"),
             Note = string.Create(CultureInfo.InvariantCulture,
-                $"{seconds:0.0} s in all; {(note is null ? "" : note + "; ")}{Shards} shards, {parallelism} at once (the job runs in the benchmark's process: its CPU is under bench); {counts}"),
+                $"{seconds:0.0} s in all; {(note is null ? "" : note + "; ")}{Shards} shards, {parallelism} at once (the job runs in the benchmark's " +
+                    $"process: its CPU is under bench); {counts}"),
         });
         var ratio = rate / boundRate;
         context.Report.Target(scenario, $"{scenario} within 2× of its bound (the target is at 1M members)",
@@ -134,7 +138,8 @@ public static class BatchJobBench
         // ledger). Against the same scan plus as many entity writes, the rest of the gap is the job's own overhead.
         var sameWork = bound.Scan.Seconds + entityOperations / bound.Write.Rate;
         context.Report.Detail(scenario, "entity for entity (not the target's measure)", string.Create(CultureInfo.InvariantCulture,
-            $"the job wrote {entityOperations:N0} entities in transactions, {(double)entityOperations / members.Count:0.00} per member of the table; the bound's scan plus as many rows in its 100-row transactions takes {sameWork:0.0} s: the job ran at {sameWork / seconds:0.00} of that"));
+            $"the job wrote {entityOperations:N0} entities in transactions, {(double)entityOperations / members.Count:0.00} per member of the table; the " +
+                $"bound's scan plus as many rows in its 100-row transactions takes {sameWork:0.0} s: the job ran at {sameWork / seconds:0.00} of that"));
         context.Report.Detail(scenario, "Azurite memory at the end (peak: over the whole run)", Memory(context, members));
         context.Report.Print(scenario);
     }
@@ -155,16 +160,20 @@ public static class BatchJobBench
     /// a bound no implementation could reach at scale. With the scenario's tables gone, the emulator holds as much as
     /// during the job (its periodic save of the whole database costs in proportion too), and no more memory than the job needed.
     /// </summary>
-    public static async Task<Bound> BoundAsync(BenchContext context, string scenario, int count, int written, int profileChars, int parallelism, CancellationToken cancellationToken)
+    public static async Task<Bound> BoundAsync(BenchContext context, string scenario, int count, int written, int profileChars, int parallelism,
+        CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(written, count);
         var table = context.Account().GetTable(context.Prefix(scenario) + "Bound");
         await table.CreateIfNotExistsAsync(cancellationToken);
-        await Ui.ProgressAsync($"bound: loading {count:N0} profile-sized rows of ~{profileChars:N0} characters and {count:N0} index-sized rows (100-row transactions, c={LoadParallelism})", 2.0 * count, async progress =>
+        await Ui.ProgressAsync($"bound: loading {count:N0} profile-sized rows of ~{profileChars:N0} characters and {count:N0} index-sized rows (100-row " +
+            $"transactions, c={LoadParallelism})", 2.0 * count, async progress =>
         {
             var indexed = new Offset(progress, count);
-            await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, n) => SyntheticRows.Profile(pk, $"p|{rk}", profileChars, n), LoadParallelism, progress, cancellationToken);
-            await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, _) => new TableEntity(pk, $"n|{CalendarYearMembers.ReviewDate:yyyyMMdd}|{rk}"), LoadParallelism, indexed, cancellationToken);
+            await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, n) => SyntheticRows.Profile(pk, $"p|{rk}", profileChars, n), LoadParallelism, progress,
+                cancellationToken);
+            await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, _) => new TableEntity(pk, $"n|{CalendarYearMembers.ReviewDate:yyyyMMdd}|{rk}"),
+                LoadParallelism, indexed, cancellationToken);
             return 0;
         }, "rows");
 
@@ -198,24 +207,29 @@ public static class BatchJobBench
             }
         }
 
-        var write = await Ui.ProgressAsync($"bound: raw 100-row transactions rewriting {written:N0} of the profile rows under If-Match, {parallelism} shards at once", written, progress =>
+        var write = await Ui.ProgressAsync($"bound: raw 100-row transactions rewriting {written:N0} of the profile rows under " +
+            $"If-Match, {parallelism} shards at once", written, progress =>
             TimedAsync(context, parallelism, progress, async (shard, advance, ct) =>
             {
                 var partition = SyntheticRows.PartitionOf(shard);
                 foreach (var chunk in chosen[shard].Chunk(100))
                 {
-                    await table.SubmitCheckedAsync([.. chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, r.RowKey, profileChars, 1), r.ETag))], ct);
+                    await table.SubmitCheckedAsync([.. chunk.Select(r =>
+                        new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, r.RowKey, profileChars, 1),
+                            r.ETag))], ct);
                     advance(chunk.Length);
                 }
                 return chosen[shard].Count;
             }), "rows");
         await table.DeleteAsync(cancellationToken);
 
-        foreach (var (name, run) in new[] { ("raw scan of profile-sized rows by shard, pages of 1,000", scan), ("raw 100-row transactions of profile-sized rows (If-Match replace)", write) })
+        foreach (var (name, run) in new[] { ("raw scan of profile-sized rows by shard, pages of 1,000", scan),
+            ("raw 100-row transactions of profile-sized rows (If-Match replace)", write) })
         {
             context.Report.Add(new Measurement
             {
-                Scenario = scenario, Name = name, Concurrency = parallelism, Value = run.Rate, Unit = "rows/s", Operations = run.Operations, Seconds = run.Seconds, Cpu = run.Cpu,
+                Scenario = scenario, Name = name, Concurrency = parallelism, Value = run.Rate, Unit = "rows/s", Operations = run.Operations,
+                Seconds = run.Seconds, Cpu = run.Cpu,
                 Note = $"{run.Seconds:0.0} s; table of {2 * count:N0} rows in {Shards} partitions, half of them profile rows of ~{profileChars:N0} characters",
             });
         }
@@ -223,7 +237,8 @@ public static class BatchJobBench
     }
 
     /// <summary>Takes every message off the notifications queue: how many there were, and the notifications they held.</summary>
-    public static async Task<(int Messages, IReadOnlyList<Notification> Notifications)> DrainNotificationsAsync(LoyaltyStorage storage, CancellationToken cancellationToken)
+    public static async Task<(int Messages, IReadOnlyList<Notification> Notifications)> DrainNotificationsAsync(LoyaltyStorage storage,
+        CancellationToken cancellationToken)
     {
         var queue = storage.NotificationsQueue;
         var (count, found) = (0, new List<Notification>());
@@ -240,10 +255,12 @@ public static class BatchJobBench
     public static async Task<int> ProfileCharsAsync(LoyaltyStorage storage, CancellationToken cancellationToken)
     {
         var members = storage.Account.GetTable(storage.Names.Members);
-        var page = await members.FirstPageAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), 100, null, cancellationToken: cancellationToken);
+        var page = await members.FirstPageAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), 100, null,
+            cancellationToken: cancellationToken);
         if (page.Values.Count > 0)
             // The SDK's entity also holds the keys, Timestamp and odata.etag: only the columns count, as before.
-            return (int)page.Values.Average(row => row.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")).Sum(p => p.Value is string text ? text.Length : 8));
+            return (int)page.Values.Average(row => row.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+                .Sum(p => p.Value is string text ? text.Length : 8));
         throw new InvalidOperationException("The Members table holds no profile rows.");
     }
 
@@ -268,7 +285,8 @@ public static class BatchJobBench
     private static string Memory(BenchContext context, Members members) =>
         context.Azurite.Memory() is { } now
             ? string.Create(CultureInfo.InvariantCulture,
-                $"resident {now.Resident / 1024.0 / 1024 / 1024:0.00} GiB, {(now.Resident - (members.Baseline?.Resident ?? 0)) / 1024.0 / members.Count:N1} KiB per member more than before loading; peak {now.Peak / 1024.0 / 1024 / 1024:0.00} GiB")
+                $"resident {now.Resident / 1024.0 / 1024 / 1024:0.00} GiB, {(now.Resident - (members.Baseline?.Resident ?? 0)) / 1024.0 / members.Count:N1} " +
+                    $"KiB per member more than before loading; peak {now.Peak / 1024.0 / 1024 / 1024:0.00} GiB")
             : "not known (an Azurite given by --azurite)";
 
     /// <summary>Progress of a second half: the first half's total plus this one's.</summary>

@@ -145,12 +145,14 @@ public sealed class CalendarYearMembers(string programId, int seed)
         var book = MemberBook.Enrol(version, plan.MemberId, plan.EnrolledOn, traits.BirthDate).Value.Book;
         var activity = new MemberActivity();
         var channels = traits.Channels;
-        var receipts = new List<(DateOnly On, long Points)> { (plan.Bought2025, plan.Earned2025), (plan.BoughtDecember, plan.December), (plan.Bought2026, plan.Earned2026) };
+        var receipts = new List<(DateOnly On, long Points)> { (plan.Bought2025, plan.Earned2025), (plan.BoughtDecember, plan.December),
+            (plan.Bought2026, plan.Earned2026) };
         foreach (var (on, points) in receipts.Where(r => r.Points > 0))
         {
             var receipt = Receipt(plan.MemberId, on, points, channels[activity.PurchaseCount % channels.Length]);
             var applied = book.Apply(receipt, catalog, receipt.PurchasedAt);
-            if (!applied.IsValid) throw new InvalidOperationException($"Member {plan.Number}: receipt of {on} refused: {string.Join("; ", applied.Errors.Select(e => e.Message))}");
+            if (!applied.IsValid) throw new InvalidOperationException($"Member {plan.Number}: receipt of {on} refused: " +
+                $"{string.Join("; ", applied.Errors.Select(e => e.Message))}");
             book = applied.Value.Book;
             activity = activity.After(receipt);
         }
@@ -162,7 +164,8 @@ public sealed class CalendarYearMembers(string programId, int seed)
         {
             throw new InvalidOperationException(
                 $"Member {plan.Number} is not what its plan says on {LastDay:yyyy-MM-dd}: {state.Tier} with {state.QualifyingPoints} qualifying points and " +
-                $"{state.Balance} points, due {MemberReview.NextReviewOn(state, version)}; expected {Tiers[tier2026]}, {plan.Earned2026}, {plan.Earned2026 + plan.December}, due {ReviewDate}.");
+                $"{state.Balance} points, due {MemberReview.NextReviewOn(state, version)}; expected {Tiers[tier2026]}, {plan.Earned2026}, " +
+                    $"{plan.Earned2026 + plan.December}, due {ReviewDate}.");
         }
 
         var enrolledAt = new DateTimeOffset(plan.EnrolledOn.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);

@@ -35,16 +35,19 @@ public static class DomainScenario
         var program = CompiledProgram.Compile(definition).Value;
         var receipts = Workload(program);
         var lines = receipts.Sum(r => r.Lines.Count);
-        report.Detail(Name, "workload", $"{Receipts:N0} receipts, {lines / (double)Receipts:0.00} lines on average, the demo program (no category multipliers, so every line is one rate lookup)");
+        report.Detail(Name, "workload", $"{Receipts:N0} receipts, {lines / (double)Receipts:0.00} lines on average, the demo program (no category " +
+            "multipliers, so every line is one rate lookup)");
 
         // Sanity: the loop computes what it should (the demo program earns floor(amount) per line).
         var expected = receipts.Sum(r => r.Lines.Sum(l => (long)decimal.Floor(l.Amount)));
         var scored = receipts.Sum(r => ScoreOne(program, r));
-        report.Check(Name, "scorer sum over the workload equals Σ floor(line amount) (1 point per krona)", scored == expected, $"{scored:N0} points, expected {expected:N0}");
+        report.Check(Name, "scorer sum over the workload equals Σ floor(line amount) (1 point per krona)", scored == expected,
+            $"{scored:N0} points, expected {expected:N0}");
 
         // One thread, rounds of a fixed length; the first round is warm-up (tiering, PGO).
         var rounds = new List<(double Wall, double PerCpuSecond, CpuUse Cpu)>();
-        await Ui.ProgressAsync($"ReceiptScorer.Score, 1 thread: {scale.DomainRounds} rounds of {scale.DomainRound.TotalSeconds:0.#} s after a warm-up round", scale.DomainRounds, progress =>
+        await Ui.ProgressAsync($"ReceiptScorer.Score, 1 thread: {scale.DomainRounds} rounds of {scale.DomainRound.TotalSeconds:0.#} s after a warm-up round",
+            scale.DomainRounds, progress =>
         {
             Loop(program, receipts, scale.DomainRound);
             for (var round = 0; round < scale.DomainRounds; round++)
@@ -65,13 +68,15 @@ public static class DomainScenario
         {
             Scenario = Name, Name = "ReceiptScorer.Score, 1 thread, per CPU-second", Concurrency = 1, Value = median.PerCpuSecond, Unit = "receipts/s/core",
             Operations = Receipts, Seconds = scale.DomainRound.TotalSeconds, Cpu = median.Cpu,
-            Note = $"median of {rounds.Count} rounds (range {rounds.Min(r => r.PerCpuSecond):N0}–{rounds.Max(r => r.PerCpuSecond):N0}); receipts per second of this process's CPU time, so time the shared machine gave to others does not count",
+            Note = $"median of {rounds.Count} rounds (range {rounds.Min(r => r.PerCpuSecond):N0}–{rounds.Max(r => r.PerCpuSecond):N0}); " +
+                "receipts per second of this process's CPU time, so time the shared machine gave to others does not count",
         });
         report.Add(new Measurement
         {
             Scenario = Name, Name = "ReceiptScorer.Score, 1 thread, wall clock", Concurrency = 1, Value = wallMedian, Unit = "receipts/s",
             Operations = Receipts, Seconds = scale.DomainRound.TotalSeconds, Cpu = median.Cpu,
-            Note = $"median of {rounds.Count} rounds (range {rounds.Min(r => r.Wall):N0}–{rounds.Max(r => r.Wall):N0}); {wallMedian * lines / Receipts:N0} lines/s",
+            Note = $"median of {rounds.Count} rounds (range {rounds.Min(r => r.Wall):N0}–{rounds.Max(r => r.Wall):N0}); " +
+                $"{wallMedian * lines / Receipts:N0} lines/s",
         });
 
         // Every core at once: the machine's total, divided by its cores.
@@ -80,7 +85,8 @@ public static class DomainScenario
         {
             var sample = context.Cpu.Start();
             var results = new (long Count, double Seconds, long Sink)[cores];
-            var threads = Enumerable.Range(0, cores).Select(t => new Thread(() => results[t] = Loop(program, receipts, scale.DomainRound * 2)) { IsBackground = true }).ToList();
+            var threads = Enumerable.Range(0, cores).Select(t =>
+                new Thread(() => results[t] = Loop(program, receipts, scale.DomainRound * 2)) { IsBackground = true }).ToList();
             threads.ForEach(t => t.Start());
             threads.ForEach(t => t.Join());
             return Task.FromResult((Rate: results.Sum(r => r.Count / r.Seconds), Cpu: sample.Stop()));
@@ -92,12 +98,14 @@ public static class DomainScenario
         });
 
         // The whole domain step of a receipt (what the service runs between its read and its write), for context.
-        var apply = await Ui.TimedAsync($"MemberBook.Apply, 1 thread, {scale.DomainRound.TotalSeconds * 2:0.#} s", _ => Task.FromResult(Apply(program, definition, receipts, scale.DomainRound * 2)));
+        var apply = await Ui.TimedAsync($"MemberBook.Apply, 1 thread, {scale.DomainRound.TotalSeconds * 2:0.#} s", _ =>
+            Task.FromResult(Apply(program, definition, receipts, scale.DomainRound * 2)));
         report.Add(new Measurement
         {
             Scenario = Name, Name = "MemberBook.Apply (the full per-receipt domain step), 1 thread", Concurrency = 1, Value = apply.Rate, Unit = "receipts/s",
             Operations = apply.Count, Seconds = apply.Seconds, Cpu = apply.Cpu,
-            Note = $"for context, no target: scoring plus point lots, tier, automatic vouchers, stamp card, ledger and the operation record; {apply.PerCpuSecond:N0} per CPU-second ({1e6 / apply.PerCpuSecond:0.0} µs of CPU per receipt)",
+            Note = $"for context, no target: scoring plus point lots, tier, automatic vouchers, stamp card, ledger and the operation record; " +
+                $"{apply.PerCpuSecond:N0} per CPU-second ({1e6 / apply.PerCpuSecond:0.0} µs of CPU per receipt)",
         });
 
         if (bdn)
@@ -105,12 +113,14 @@ public static class DomainScenario
             var mean = RunBenchmarkDotNet(program, receipts);
             report.Add(new Measurement
             {
-                Scenario = Name, Name = "ReceiptScorer.Score, BenchmarkDotNet (in-process, short run)", Concurrency = 1, Value = 1e9 / mean, Unit = "receipts/s",
+                Scenario = Name, Name = "ReceiptScorer.Score, BenchmarkDotNet (in-process, short run)", Concurrency = 1, Value = 1e9 / mean,
+                Unit = "receipts/s",
                 Note = $"{mean:0.0} ns per receipt (BenchmarkDotNet mean); cross-check of the Stopwatch loop",
             });
         }
 
-        report.Target(Name, "domain ≥ 1,000,000 receipts/s per core", $"{median.PerCpuSecond:N0}/s per CPU-second ({wallMedian:N0}/s wall clock)", context.Tiny ? null : median.PerCpuSecond >= 1_000_000);
+        report.Target(Name, "domain ≥ 1,000,000 receipts/s per core", $"{median.PerCpuSecond:N0}/s per CPU-second ({wallMedian:N0}/s wall clock)",
+            context.Tiny ? null : median.PerCpuSecond >= 1_000_000);
         report.Print(Name);
     }
 
@@ -144,7 +154,8 @@ public static class DomainScenario
         return ReceiptScorer.Score(program, receipt, scores).Points;
     }
 
-    private static (double Rate, double PerCpuSecond, long Count, double Seconds, CpuUse Cpu) Apply(CompiledProgram program, ProgramDefinition definition, Receipt[] receipts, TimeSpan duration)
+    private static (double Rate, double PerCpuSecond, long Count, double Seconds, CpuUse Cpu) Apply(CompiledProgram program, ProgramDefinition definition,
+        Receipt[] receipts, TimeSpan duration)
     {
         var catalog = ProgramCatalog.Create(definition).Value;
         var now = DateTimeOffset.UtcNow;
@@ -164,7 +175,8 @@ public static class DomainScenario
                 var template = receipts[count % receipts.Length];
                 var receipt = template with { Id = $"a{count}", MemberId = books[slot].MemberId };
                 var change = new MemberBook(books[slot], ImmutableDictionary<string, OperationRecord>.Empty).Apply(receipt, catalog, now);
-                if (!change.IsValid) throw new InvalidOperationException($"MemberBook.Apply refused a receipt: {string.Join("; ", change.Errors.Select(e => e.Message))}");
+                if (!change.IsValid) throw new InvalidOperationException($"MemberBook.Apply refused a receipt: " +
+                    $"{string.Join("; ", change.Errors.Select(e => e.Message))}");
                 books[slot] = change.Value.Book.State;
             }
         }

@@ -63,7 +63,8 @@ public static class FanOutScenario
         var loaded = await BatchJobBench.LoadAsync(context, Name, ProgramId, count, counter, clock, cancellationToken);
         var (storage, services) = (loaded.Storage, loaded.Services);
         var audience = Audience(loaded.Generator, count);
-        report.Detail(Name, "segment", $"interest \"{Interest}\" and e-mail consent: {audience.Count:N0} of {count:N0} members ({100.0 * audience.Count / count:0.0} %), from the traits they were generated with");
+        report.Detail(Name, "segment", $"interest \"{Interest}\" and e-mail consent: {audience.Count:N0} of {count:N0} members " +
+            $"({100.0 * audience.Count / count:0.0} %), from the traits they were generated with");
         var expectedRun = await ScheduleAsync(services, loaded.Program, clock, cancellationToken);
 
         // The job, as the local host's JobWorker runs it; its storage requests counted.
@@ -76,19 +77,23 @@ public static class FanOutScenario
                 cancellationToken), "members");
         var elapsed = timer.Elapsed;
         var cpu = sample.Stop();
-        if (runs.Count == 0) throw new InvalidOperationException("CampaignScheduler.RunDueAsync started no run: the campaign was not due on the services' clock.");
+        if (runs.Count == 0) throw new InvalidOperationException("CampaignScheduler.RunDueAsync started no run: the campaign was " +
+            "not due on the services' clock.");
         var counts = JobCounts.Sum(runs.Select(r => r.ThisRun));
         var delivered = counts[CampaignFanOut.Counts.Delivered];
         var written = counter.TransactionOperations;
         report.Rates(Name, "campaign fan-out, per delivery", counter.Snapshot(), Math.Max(1, delivered), written);
         report.Detail(Name, "storage requests per delivery (counted)", BatchJobBench.RequestsPer(counter, Math.Max(1, delivered), "delivery") +
-            "; the entity operations are the operation record, outbox row and profile in the member's transaction, the outbox row's delete and the CampaignDeliveries row, " +
-            "where the bound writes 1; besides, per chunk of 100 the notifications in one or a few queue messages, an audience blob, a progress upsert and a campaign read, the other reads once per shard");
+            "; the entity operations are the operation record, outbox row and profile in the member's transaction, the outbox row's delete " +
+                "and the CampaignDeliveries row, " +
+            "where the bound writes 1; besides, per chunk of 100 the notifications in one or a few queue messages, an audience blob, a progress upsert and a " +
+                "campaign read, the other reads once per shard");
 
         // Part of the job, as in Azure, where the sender drains it; left full during the run, gone before anything else.
         var (messages, notifications) = await BatchJobBench.DrainNotificationsAsync(storage, cancellationToken);
         var queued = notifications.Where(n => n.Events.OfType<CampaignDelivered>().Any()).DistinctBy(n => n.Id).Count();
-        report.Detail(Name, "notifications queue after the run", $"{notifications.Count:N0} notifications in {messages:N0} messages, not drained during the run; drained after it");
+        report.Detail(Name, "notifications queue after the run",
+            $"{notifications.Count:N0} notifications in {messages:N0} messages, not drained during the run; drained after it");
 
         var again = await services.GetRequiredService<CampaignScheduler>().RunDueAsync(options, null, cancellationToken);
         var container = storage.Account.GetContainer(storage.Names.CampaignsContainer);
@@ -102,7 +107,8 @@ public static class FanOutScenario
         var bound = await BatchJobBench.BoundAsync(context, Name, count, audience.Count, profileChars, parallelism, cancellationToken);
         BatchJobBench.Result(context, Name, $"campaign fan-out to {delivered:N0} of {count:N0} members (CampaignScheduler.RunDueAsync)", parallelism, loaded,
             counts[CampaignFanOut.Counts.Scanned], elapsed, cpu, bound,
-            $"{delivered / elapsed.TotalSeconds:N0} deliveries/s (bound {audience.Count / bound.Seconds:N0}/s); {queued:N0} notifications queued", counts, written);
+            $"{delivered / elapsed.TotalSeconds:N0} deliveries/s (bound {audience.Count / bound.Seconds:N0}/s); {queued:N0} notifications queued", counts,
+                written);
     }
 
     /// <summary>
@@ -156,7 +162,8 @@ public static class FanOutScenario
     }
 
     private static T Accepted<T>(Result<T> result, string what) =>
-        result.IsValid ? result.Value : throw new InvalidOperationException($"The {what} was refused: {string.Join("; ", result.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
+        result.IsValid ? result.Value : throw new InvalidOperationException($"The {what} was refused: " +
+            $"{string.Join("; ", result.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
 
     /// <summary>
     /// The checks, on any storage: its ports in <paramref name="services"/>, and <paramref name="read"/> reading an audience
@@ -173,7 +180,8 @@ public static class FanOutScenario
             .Add(CampaignFanOut.Counts.Matched, audience.Count)
             .Add(CampaignFanOut.Counts.Delivered, audience.Count);
         var started = string.Join(", ", runs.Select(r => r.Key.Run));
-        report.Check(scenario, "one run started, the campaign's, and its counts are those of the members' traits", runs.Count == 1 && runs[0].Key == CampaignFanOut.Key(run) && counts.Equals(expected),
+        report.Check(scenario, "one run started, the campaign's, and its counts are those of the members' traits", runs.Count == 1
+        && runs[0].Key == CampaignFanOut.Key(run) && counts.Equals(expected),
             $"runs started: {started}; job: {counts}; traits: {expected}");
 
         var deliveries = services.GetRequiredService<ICampaignDeliveries>();
@@ -189,18 +197,24 @@ public static class FanOutScenario
                 if (row.Channel != "email" || row.Offer != Coupon) wrongRows++;
             }
         }
-        report.Check(scenario, "the CampaignDeliveries rows of all shards are the segment's members, each once, with the coupon", Exactly(audience, recorded, out var rowProblems) && wrongRows == 0,
-            $"{rows.Sum():N0} rows in {rows.Count(r => r > 0)} shards ({rows.Min():N0}–{rows.Max():N0} per shard), {audience.Count:N0} members expected; {rowProblems}; {wrongRows} with another channel or offer");
+        report.Check(scenario, "the CampaignDeliveries rows of all shards are the segment's members, each once, with the coupon",
+        Exactly(audience, recorded, out var rowProblems) && wrongRows == 0,
+            $"{rows.Sum():N0} rows in {rows.Count(r => r > 0)} shards ({rows.Min():N0}–{rows.Max():N0} per shard), {audience.Count:N0} members expected; " +
+                $"{rowProblems}; {wrongRows} with another channel or offer");
 
         var (files, lines, wrongLines) = await ReadAudienceAsync(deliveries, read, audience, cancellationToken);
-        report.Check(scenario, "the NDJSON audience files hold each member of the segment exactly once, with the address and the rendered message", Exactly(audience, lines, out var lineProblems) && wrongLines.Count == 0,
-            $"{files:N0} files, {lines.Values.Sum():N0} lines; {lineProblems}; {wrongLines.Count} wrong{(wrongLines.Count == 0 ? "" : $" (e.g. {string.Join("; ", wrongLines.Take(3))})")}");
+        report.Check(scenario, "the NDJSON audience files hold each member of the segment exactly once, with the address and the rendered message",
+        Exactly(audience, lines, out var lineProblems) && wrongLines.Count == 0,
+            $"{files:N0} files, {lines.Values.Sum():N0} lines; {lineProblems}; {wrongLines.Count} " +
+                $"wrong{(wrongLines.Count == 0 ? "" : $" (e.g. {string.Join("; ", wrongLines.Take(3))})")}");
 
-        report.Check(scenario, "one notification queued per delivery", queued == audience.Count, $"{queued:N0} delivery notifications, {audience.Count:N0} deliveries expected");
+        report.Check(scenario, "one notification queued per delivery", queued == audience.Count,
+            $"{queued:N0} delivery notifications, {audience.Count:N0} deliveries expected");
 
         var campaign = Accepted(await services.GetRequiredService<ICampaignService>().GetAsync(ProgramId, CampaignId, cancellationToken),
             "status request").Campaign;
-        report.Check(scenario, "the campaign ends completed, its one run finished", campaign is { Status: CampaignStatus.Completed, RunsStarted: 1, RunsCompleted: 1 },
+        report.Check(scenario, "the campaign ends completed, its one run finished",
+        campaign is { Status: CampaignStatus.Completed, RunsStarted: 1, RunsCompleted: 1 },
             $"{campaign.Status.ToString().ToLowerInvariant()}, runs started {campaign.RunsStarted}, completed {campaign.RunsCompleted}");
         report.Check(scenario, "a second CampaignScheduler.RunDueAsync starts nothing", again.Count == 0, $"{again.Count} runs started");
     }
@@ -221,17 +235,20 @@ public static class FanOutScenario
         CancellationToken cancellationToken)
     {
         var names = await deliveries.ListExportsAsync(ProgramId, CampaignId, cancellationToken);
-        var message = Text.Replace("{firstName}", CalendarYearMembers.FirstName, StringComparison.Ordinal).Replace("{coupon}", Coupon, StringComparison.Ordinal);
+        var message = Text.Replace("{firstName}", CalendarYearMembers.FirstName, StringComparison.Ordinal)
+            .Replace("{coupon}", Coupon, StringComparison.Ordinal);
         var lines = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var wrong = new ConcurrentQueue<string>();
-        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = DownloadParallelism, CancellationToken = cancellationToken }, async (name, ct) =>
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = DownloadParallelism, CancellationToken = cancellationToken },
+            async (name, ct) =>
         {
             foreach (var text in (await read(name, ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var line = LoyaltyJson.Deserialize<AudienceLine>(text);
                 lines.AddOrUpdate(line.MemberId, 1, (_, n) => n + 1);
                 if (audience.TryGetValue(line.MemberId, out var number)
-                    && (line.Channel != "email" || line.To != CalendarYearMembers.EmailOf(number) || line.FirstName != CalendarYearMembers.FirstName || line.Message != message || line.Offer != Coupon))
+                    && (line.Channel != "email" || line.To != CalendarYearMembers.EmailOf(number) || line.FirstName != CalendarYearMembers.FirstName
+                        || line.Message != message || line.Offer != Coupon))
                 {
                     wrong.Enqueue($"{name}: {text}");
                 }

@@ -36,7 +36,8 @@ public static class Http
     {
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         if (!(accepted.Length == 0 ? response.IsSuccessStatusCode : accepted.Contains(response.StatusCode)))
-            throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}: {System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 400))}");
+            throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}: " +
+                $"{System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 400))}");
         return JsonDocument.Parse(bytes);
     }
 }

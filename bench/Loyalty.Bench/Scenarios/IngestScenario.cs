@@ -65,7 +65,8 @@ public static class IngestScenario
 
         // Warm-up: the host's first receipts pay for JIT (twice, with tiering), connections and the API key's first read.
         // The worker's path shares most of it; its own part warms up in the queue phase's first messages. Their points count too.
-        await Paired.WarmUpAsync(context, "POST /receipts", 8, (caller, n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct), cancellationToken);
+        await Paired.WarmUpAsync(context, "POST /receipts", 8, (caller, n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct),
+            cancellationToken);
         await SettleAsync(client, run, cancellationToken);
 
         // 3. HTTP at full speed, in slices alternating with the bound's transactions.
@@ -75,10 +76,13 @@ public static class IngestScenario
             HttpConcurrency, context.Scale.Slices, context.Scale.Slice * (context.Tiny ? 1 : 2), cancellationToken);
         await SettleAsync(client, run, cancellationToken);
         var bound = new Bound(raw.Rate, HttpConcurrency, raw.Rate / Math.Max(shape.TransactionsPerReceipt, 1e-9),
-            string.Create(CultureInfo.InvariantCulture, $"{raw.Rate:N0} raw tx/s (c={HttpConcurrency}, in slices alternating with the HTTP receipts) ÷ {shape.TransactionsPerReceipt:0.##} tx per receipt"));
+            string.Create(CultureInfo.InvariantCulture,
+                $"{raw.Rate:N0} raw tx/s (c={HttpConcurrency}, in slices alternating with the HTTP receipts) ÷ " +
+                    $"{shape.TransactionsPerReceipt:0.##} tx per receipt"));
         report.Add(new Measurement
         {
-            Scenario = Name, Name = $"raw transactions of {shaped.Operations} (the bound)", Concurrency = HttpConcurrency, Value = raw.Rate, Unit = "tx/s", LatencyMs = raw.Latency,
+            Scenario = Name, Name = $"raw transactions of {shaped.Operations} (the bound)", Concurrency = HttpConcurrency, Value = raw.Rate, Unit = "tx/s",
+            LatencyMs = raw.Latency,
             Operations = raw.Operations, Seconds = raw.Seconds, Cpu = raw.Cpu, Errors = raw.Errors, Note = raw.FirstError,
         });
 
@@ -90,7 +94,8 @@ public static class IngestScenario
         // web shop sees. Points are committed before the 200, so the response time is the receipt-to-points-visible time.
         var (httpRate, httpRateNote) = LatencyRate(bound, http.Rate);
         var httpHalf = await Ui.TimedAsync($"POST /receipts at {httpRate:N0}/s, {scale.IngestMeasure.TotalSeconds:0} s", progress =>
-            Load.OpenAsync(httpRate, scale.IngestMeasure, 512, (n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct), context.Cpu, progress, cancellationToken));
+            Load.OpenAsync(httpRate, scale.IngestMeasure, 512, (n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct), context.Cpu,
+                progress, cancellationToken));
         Add(report, $"receipts by HTTP at {httpRate:N0}/s (latency)", null, httpHalf, bound, null,
             $"{httpRateNote}; latency from when each receipt was due to its 200 (points are committed before the response)");
         await SettleAsync(client, run, cancellationToken);
@@ -109,7 +114,9 @@ public static class IngestScenario
             (queueRate, var queueRateNote) = LatencyRate(bound, queueFull.Rate);
             queueHalf = await QueueLatencyAsync(context, storage, client, run, initial, perMessage, queueRate, probeMembers, cancellationToken);
             Add(report, $"receipts by queue at {queueRate:N0}/s (latency)", null, queueHalf, bound, null,
-                $"{queueRateNote}; latency from sending a message to its probe receipt's points in GET /members/{{id}}, polled every {PollEvery.TotalMilliseconds:0} ms, backing off to a tenth of the wait (≤ {PollAtMost.TotalMilliseconds:0} ms); at most {probeMembers} probes in flight");
+                $"{queueRateNote}; latency from sending a message to its probe receipt's points in GET /members/{{id}}, polled every " +
+                    $"{PollEvery.TotalMilliseconds:0} ms, backing off to a tenth of the wait (≤ {PollAtMost.TotalMilliseconds:0} ms); at most " +
+                        $"{probeMembers} probes in flight");
         }
 
         // 8. Totals: every member's qualifying points equal the domain's sum over its receipts.
@@ -126,14 +133,17 @@ public static class IngestScenario
         foreach (var (what, m) in new[] { ("HTTP", http), ("queue", queueFull) }.Where(p => p.Item2 is not null).Select(p => (p.Item1, p.Item2!)))
         {
             var ratio = m.Rate / bound.ReceiptsPerSecond;
-            report.Target(Name, $"ingest by {what} ≥ 0.7 of bound", $"{ratio:0.00} ({m.Rate:N0} of {bound.ReceiptsPerSecond:N0} receipts/s)", context.Tiny ? null : ratio >= 0.7);
+            report.Target(Name, $"ingest by {what} ≥ 0.7 of bound", $"{ratio:0.00} ({m.Rate:N0} of {bound.ReceiptsPerSecond:N0} receipts/s)", context.Tiny
+                ? null : ratio >= 0.7);
         }
 
-        foreach (var (what, m, rate) in new[] { ("HTTP", httpHalf, httpRate), ("queue", queueHalf, queueRate) }.Where(p => p.Item2 is not null).Select(p => (p.Item1, p.Item2!, p.Item3)))
+        foreach (var (what, m, rate) in new[] { ("HTTP", httpHalf, httpRate), ("queue", queueHalf, queueRate) }.Where(p => p.Item2 is not null)
+            .Select(p => (p.Item1, p.Item2!, p.Item3)))
         {
             var atHalf = rate >= bound.ReceiptsPerSecond / 2 * 0.999;
             report.Target(Name, $"{what}: receipt-to-points-visible p99 < 1 s at half the bound ({bound.ReceiptsPerSecond / 2:N0}/s)",
-                atHalf ? $"{m.Latency.P99:N0} ms at {m.Rate:N0} receipts/s" : $"half the bound not sustainable (full speed is lower); {m.Latency.P99:N0} ms at {m.Rate:N0}/s",
+                atHalf ? $"{m.Latency.P99:N0} ms at {m.Rate:N0} receipts/s" : $"half the bound not sustainable (full speed is lower); " +
+                    $"{m.Latency.P99:N0} ms at {m.Rate:N0}/s",
                 context.Tiny ? null : atHalf && m.Latency.P99 < 1000 && m.Errors == 0);
         }
 
@@ -246,10 +256,13 @@ public static class IngestScenario
         CancellationToken cancellationToken)
     {
         var initial = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (member, ct) =>
+        await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (member, ct) =>
         {
             var found = await services.GetRequiredService<IMemberService>().GetAsync(population.ProgramId, member.MemberId, ct);
-            initial[member.MemberId] = found.IsValid ? found.Value.View.QualifyingPoints : throw new InvalidOperationException($"Member {member.MemberId} is missing.");
+            initial[member.MemberId] = found.IsValid
+                ? found.Value.View.QualifyingPoints
+                : throw new InvalidOperationException($"Member {member.MemberId} is missing.");
         });
         return new Dictionary<string, long>(initial, StringComparer.Ordinal);
     }
@@ -268,7 +281,8 @@ public static class IngestScenario
             var result = await counted.GetRequiredService<IReceiptService>().SubmitAsync(run.Population.ProgramId, receipt, WireJson.Bytes(receipt),
                 cancellationToken);
             if (!result.IsValid || result.Value.Status != ReceiptStatus.Applied)
-                throw new InvalidOperationException($"Receipt {receipt.Id} was not applied: {(result.IsValid ? result.Value.Status.ToString() : string.Join("; ", result.Errors.Select(e => e.Message)))}");
+                throw new InvalidOperationException($"Receipt {receipt.Id} was not applied: " +
+                    $"{(result.IsValid ? result.Value.Status.ToString() : string.Join("; ", result.Errors.Select(e => e.Message)))}");
             run.Expected.Add(member.MemberId, qualifying);
         }
 
@@ -276,7 +290,8 @@ public static class IngestScenario
         counter.Reset();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < CountedReceipts; i++) await SubmitAsync(members[Random.Shared.Next(members.Count)]);
-        report.Detail(Name, "stopwatch breakdown of one receipt by HTTP path (in-process IReceiptService.SubmitAsync, one at a time)", LookupScenario.Breakdown(counter, clock.Elapsed.TotalMilliseconds, CountedReceipts));
+        report.Detail(Name, "stopwatch breakdown of one receipt by HTTP path (in-process IReceiptService.SubmitAsync, one at a time)",
+            LookupScenario.Breakdown(counter, clock.Elapsed.TotalMilliseconds, CountedReceipts));
         var counts = counter.Snapshot();
         report.Rates(Name, "receipt by HTTP", counts, CountedReceipts, counter.TransactionOperations);
         var transactions = counts.GetValueOrDefault(StorageRequests.Kinds.TableTransaction);
@@ -290,7 +305,8 @@ public static class IngestScenario
             WireJson.Bytes(run.Next(members[0]).Receipt).Length);
         report.Detail(Name, "storage requests per receipt by HTTP (counted on IReceiptService.SubmitAsync, program cached)",
             $"{shape.RequestsPerReceipt:0.##} in all: " + string.Join(", ", shape.PerReceipt.Select(kv => $"{kv.Key} {kv.Value:0.##}")));
-        report.Detail(Name, "a receipt's transaction", $"{shape.OperationsPerTransaction:0.##} operations, {shape.BytesPerTransaction / 1024:0.0} KiB of request body on average");
+        report.Detail(Name, "a receipt's transaction",
+            $"{shape.OperationsPerTransaction:0.##} operations, {shape.BytesPerTransaction / 1024:0.0} KiB of request body on average");
 
         // The queue path as the worker runs it: one receive of up to 32 messages, the message handler on each, its delete.
         // Sent uncounted (the POS's requests, not ours) to a queue of its own, so the host's worker does not take them.
@@ -316,7 +332,8 @@ public static class IngestScenario
         {
             var verdict = await handler.HandleAsync(message.DecodedBody().ToMemory(), message.MessageId, 1, 8, cancellationToken);
             if (verdict.Action != MessageAction.Complete || verdict.Rejected.Count > 0)
-                throw new InvalidOperationException($"A counted message was not completed: {verdict.Action} {verdict.Reason} ({verdict.Rejected.Count} rejected)");
+                throw new InvalidOperationException($"A counted message was not completed: {verdict.Action} {verdict.Reason} " +
+                    $"({verdict.Rejected.Count} rejected)");
             await receiving.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
         }
         foreach (var (member, item) in batches.SelectMany(b => b)) run.Expected.Add(member.MemberId, item.Qualifying);
@@ -363,7 +380,9 @@ public static class IngestScenario
             rowChars = Math.Max(20, rowChars + (int)(missing * 0.4 / Math.Max(1, operations - 1)));
         }
 
-        context.Report.Detail(Name, "bound transaction", $"{operations} operations ({operations - 1} inserts of ~{rowChars} characters + a profile update of ~{profileChars} characters under If-Match), calibrated to the real transaction's body size; each caller in its own partition");
+        context.Report.Detail(Name, "bound transaction",
+            $"{operations} operations ({operations - 1} inserts of ~{rowChars} characters + a profile update of ~{profileChars} characters under If-Match), " +
+                "calibrated to the real transaction's body size; each caller in its own partition");
         var shaped = new ShapedTransactions(table, operations, profileChars, rowChars);
         await shaped.PrepareAsync(HttpConcurrency, cancellationToken);
         return shaped;
@@ -374,7 +393,8 @@ public static class IngestScenario
     /// from them the receipts/s Azurite could serve if it did nothing but those requests: 1 ÷ Σ (requests per receipt ÷
     /// raw rate). A ratio near 1 to this bound means the pipeline loses nothing beyond its storage requests.
     /// </summary>
-    private static async Task<Mix> RequestMixAsync(BenchContext context, LoyaltyStorage storage, string prefix, Shape shape, Bound bound, CancellationToken cancellationToken)
+    private static async Task<Mix> RequestMixAsync(BenchContext context, LoyaltyStorage storage, string prefix, Shape shape, Bound bound,
+        CancellationToken cancellationToken)
     {
         var account = context.Account();
         var rates = new Dictionary<string, double> { [StorageRequests.Kinds.TableTransaction] = bound.TransactionsPerSecond };
@@ -435,7 +455,8 @@ public static class IngestScenario
             await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             var body = BinaryData.FromBytes(new byte[shape.ReceiptBytes]);
             await MeasureAsync(StorageRequests.Kinds.BlobWrite, (caller, n, ct) =>
-                container.GetBlobClient($"demo/2026/11/23/c{caller:D2}-{n:D7}.json").UploadAsync(body, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct));
+                container.GetBlobClient($"demo/2026/11/23/c{caller:D2}-{n:D7}.json")
+                    .UploadAsync(body, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct));
             await container.DeleteIfExistsAsync(cancellationToken: cancellationToken);
         }
 
@@ -454,7 +475,8 @@ public static class IngestScenario
             var modelled = perReceipt.Where(kv => rates.ContainsKey(kv.Key)).ToList();
             var seconds = modelled.Sum(kv => kv.Value / rates[kv.Key]);
             var missing = perReceipt.Keys.Where(k => !rates.ContainsKey(k)).ToList();
-            var basis = string.Join(" + ", modelled.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Value:0.##} {kv.Key} ÷ {rates[kv.Key]:N0}/s")));
+            var basis = string.Join(" + ", modelled.Select(kv =>
+                string.Create(CultureInfo.InvariantCulture, $"{kv.Value:0.##} {kv.Key} ÷ {rates[kv.Key]:N0}/s")));
             return new MixBound(1 / seconds, $"1 ÷ ({basis}){(missing.Count > 0 ? $"; not modelled: {string.Join(", ", missing)}" : "")}{extra}");
         }
 
@@ -469,20 +491,23 @@ public static class IngestScenario
     {
         var account = context.Account();
         var identities = await LookupScenario.Keys(account.GetTable(storage.Names.Identities),
-            TableClient.CreateQueryFilter($"PartitionKey ge {DemoProgram.Id + "|phone|"} and PartitionKey lt {DemoProgram.Id + "|phone}"}"), CancellationToken.None);
+            TableClient.CreateQueryFilter($"PartitionKey ge {DemoProgram.Id + "|phone|"} and PartitionKey lt {DemoProgram.Id + "|phone}"}"),
+                CancellationToken.None);
         var profiles = await LookupScenario.Keys(account.GetTable(storage.Names.Members),
             TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), CancellationToken.None);
         return (identities, profiles);
     }
 
-    private static async Task<RunResult> QueueThroughputAsync(BenchContext context, LoyaltyStorage storage, Run run, int perMessage, CancellationToken cancellationToken)
+    private static async Task<RunResult> QueueThroughputAsync(BenchContext context, LoyaltyStorage storage, Run run, int perMessage,
+        CancellationToken cancellationToken)
     {
         var queue = storage.ReceiptsQueue;
         var messages = Math.Max(1, context.Scale.QueueReceipts / perMessage);
         var members = run.Population.Members;
         var depth = 0;
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        return await Ui.ProgressAsync($"queue: {messages * perMessage:N0} receipts in {messages:N0} messages of {perMessage}, until the queue is empty", messages, async progress =>
+        return await Ui.ProgressAsync($"queue: {messages * perMessage:N0} receipts in {messages:N0} messages of {perMessage}, until the queue is empty",
+            messages, async progress =>
         {
             var sample = context.Cpu.Start();
             var clock = Stopwatch.StartNew();
@@ -506,7 +531,8 @@ public static class IngestScenario
             {
                 while (Volatile.Read(ref depth) >= MaxQueueDepth) await Task.Delay(5, ct);
                 Interlocked.Increment(ref depth);
-                var batch = Enumerable.Range(0, perMessage).Select(_ => members[Random.Shared.Next(members.Count)]).Select(member => (member, run.Next(member))).ToList();
+                var batch = Enumerable.Range(0, perMessage).Select(_ => members[Random.Shared.Next(members.Count)]).Select(member => (member, run.Next(member)))
+                    .ToList();
                 var began = Stopwatch.GetTimestamp();
                 await queue.SendBodyAsync(new BinaryData(run.Message(batch.Select(b => b.Item2.Receipt))), cancellationToken: ct);
                 lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
@@ -520,7 +546,8 @@ public static class IngestScenario
     }
 
     private static async Task<RunResult> QueueLatencyAsync(
-        BenchContext context, LoyaltyStorage storage, HttpClient client, Run run, Dictionary<string, long> initial, int perMessage, double receiptsPerSecond, int probeMembers,
+        BenchContext context, LoyaltyStorage storage, HttpClient client, Run run, Dictionary<string, long> initial, int perMessage, double receiptsPerSecond,
+        int probeMembers,
         CancellationToken cancellationToken)
     {
         var queue = storage.ReceiptsQueue;
@@ -533,7 +560,8 @@ public static class IngestScenario
         var pollers = new ConcurrentBag<Task>();
         var messagesPerSecond = receiptsPerSecond / perMessage;
 
-        var result = await Ui.TimedAsync($"queue at {receiptsPerSecond:N0} receipts/s, {context.Scale.IngestMeasure.TotalSeconds:0} s, probe receipts polled over HTTP", progress =>
+        var result = await Ui.TimedAsync($"queue at {receiptsPerSecond:N0} receipts/s, {context.Scale.IngestMeasure.TotalSeconds:0} s, " +
+            "probe receipts polled over HTTP", progress =>
             Load.OpenAsync(messagesPerSecond, context.Scale.IngestMeasure, 64, async (n, ct) =>
             {
                 var batch = new List<(BenchMember Member, (PosReceipt Receipt, long Qualifying) Item)>(perMessage);
@@ -565,7 +593,8 @@ public static class IngestScenario
                                 return;
                             }
 
-                            if (Stopwatch.GetElapsedTime(sentAt) > VisibleWithin) throw new TimeoutException($"Probe receipt for member {probe.MemberId} not visible after {VisibleWithin.TotalSeconds:0} s.");
+                            if (Stopwatch.GetElapsedTime(sentAt) > VisibleWithin) throw new TimeoutException($"Probe receipt for member {probe.MemberId} not " +
+                                $"visible after {VisibleWithin.TotalSeconds:0} s.");
                             var waited = Stopwatch.GetElapsedTime(sentAt);
                             await Task.Delay(TimeSpan.FromTicks(Math.Clamp(waited.Ticks / 10, PollEvery.Ticks, PollAtMost.Ticks)), ct);
                         }
@@ -604,7 +633,8 @@ public static class IngestScenario
         var examples = new ConcurrentBag<string>();
         await Ui.ProgressAsync($"checking every member's qualifying points ({population.Members.Count:N0} members)", population.Members.Count, async progress =>
         {
-            await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (member, ct) =>
+            await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+                async (member, ct) =>
             {
                 var found = await services.GetRequiredService<IMemberService>().GetAsync(population.ProgramId, member.MemberId, ct);
                 var actual = found.IsValid ? found.Value.View.QualifyingPoints : -1;
@@ -624,7 +654,8 @@ public static class IngestScenario
         var points = run.Expected.Gained.Values.Sum();
         context.Report.Check(Name, "every member's qualifying points = initial + Σ domain-scored qualifying points of its receipts",
             wrong == 0 && receipts > 0,
-            $"{receipts:N0} receipts, {points:N0} points over {population.Members.Count:N0} members; {wrong} wrong" + (examples.IsEmpty ? "" : $" (e.g. {string.Join(", ", examples)})"));
+            $"{receipts:N0} receipts, {points:N0} points over {population.Members.Count:N0} members; {wrong} wrong"
+                + (examples.IsEmpty ? "" : $" (e.g. {string.Join(", ", examples)})"));
         var poisoned = (await storage.ReceiptsPoisonQueue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
         context.Report.Check(Name, "nothing in the receipts poison queue", poisoned == 0, $"{poisoned} messages");
     }
@@ -636,7 +667,8 @@ public static class IngestScenario
             Bound = bound.ReceiptsPerSecond, BoundBasis = bound.Basis, Operations = run.Operations, Seconds = run.Seconds, Cpu = run.Cpu, Errors = run.Errors,
             Note = string.Join("; ", new[]
             {
-                mix is null ? null : string.Create(CultureInfo.InvariantCulture, $"request-mix bound {mix.ReceiptsPerSecond:N0}/s, ratio {run.Rate / mix.ReceiptsPerSecond:0.00} ({mix.Basis})"),
+                mix is null ? null : string.Create(CultureInfo.InvariantCulture,
+                $"request-mix bound {mix.ReceiptsPerSecond:N0}/s, ratio {run.Rate / mix.ReceiptsPerSecond:0.00} ({mix.Basis})"),
                 note,
                 run.FirstError is null ? null : $"first error: {run.FirstError}",
             }.Where(s => s is not null)) is { Length: > 0 } n ? n : null,

@@ -44,7 +44,8 @@ public static class LookupScenario
         {
             var found = await counted.GetRequiredService<IMemberService>().IdentifyAsync(population.ProgramId,
                 new MemberIdentifier { Phone = members[i].Phone }, cancellationToken);
-            if (!found.IsValid || found.Value.Profile.MemberId != members[i].MemberId) throw new InvalidOperationException($"Member {members[i].Number} was not identified by phone.");
+            if (!found.IsValid || found.Value.Profile.MemberId != members[i].MemberId)
+                throw new InvalidOperationException($"Member {members[i].Number} was not identified by phone.");
         }
 
         var elapsed = clock.Elapsed.TotalMilliseconds;
@@ -54,20 +55,26 @@ public static class LookupScenario
         var readsPerLookup = (double)counts.GetValueOrDefault(StorageRequests.Kinds.TablePointRead) / sample;
         var requestsPerLookup = (double)counts.Values.Sum() / sample;
         report.Detail(Name, "storage requests per lookup (counted on IMemberService.IdentifyAsync, program cached)",
-            string.Join(", ", counts.Select(kv => $"{kv.Key} {(double)kv.Value / sample:0.##}")) + $"; the API key is cached by the handler for {Loyalty.Api.Auth.ApiKeyAuthentication.CacheFor.TotalSeconds:0} s");
+            string.Join(", ", counts.Select(kv => $"{kv.Key} {(double)kv.Value / sample:0.##}"))
+                + $"; the API key is cached by the handler for {Loyalty.Api.Auth.ApiKeyAuthentication.CacheFor.TotalSeconds:0} s");
         if (requestsPerLookup != readsPerLookup)
-            report.Detail(Name, "note", $"a lookup also makes {requestsPerLookup - readsPerLookup:0.##} requests that are not point reads; the bound counts point reads only");
+            report.Detail(Name, "note", $"a lookup also makes {requestsPerLookup - readsPerLookup:0.##} requests that are not point reads; the " +
+                "bound counts point reads only");
 
         // The rows a lookup reads, straight from the tables.
         var account = context.Account();
         var identityRows = await Keys(account.GetTable(storage.Names.Identities),
-            TableClient.CreateQueryFilter($"PartitionKey ge {population.ProgramId + "|phone|"} and PartitionKey lt {population.ProgramId + "|phone}"}"), cancellationToken);
-        var profileRows = await Keys(account.GetTable(storage.Names.Members), TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), cancellationToken);
+            TableClient.CreateQueryFilter($"PartitionKey ge {population.ProgramId + "|phone|"} and PartitionKey lt {population.ProgramId + "|phone}"}"),
+                cancellationToken);
+        var profileRows = await Keys(account.GetTable(storage.Names.Members), TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"),
+            cancellationToken);
         if (identityRows.Count != members.Count || profileRows.Count != members.Count)
-            throw new InvalidOperationException($"Expected {members.Count} phone identities and profiles, found {identityRows.Count} and {profileRows.Count}: the storage layout changed; update the benchmark.");
+            throw new InvalidOperationException($"Expected {members.Count} phone identities and profiles, found {identityRows.Count} and " +
+                $"{profileRows.Count}: the storage layout changed; update the benchmark.");
         var identities = account.GetTable(storage.Names.Identities);
         var profiles = account.GetTable(storage.Names.Members);
-        report.Detail(Name, "tables", $"{members.Count:N0} members: {await CountAsync(identities, cancellationToken):N0} identity rows, {await CountAsync(profiles, cancellationToken):N0} member rows in {64} shards");
+        report.Detail(Name, "tables", $"{members.Count:N0} members: {await CountAsync(identities, cancellationToken):N0} identity rows, " +
+            $"{await CountAsync(profiles, cancellationToken):N0} member rows in {64} shards");
 
         using var client = Http.Client(host.Address!, population.ApiKey);
         var bodies = members.Select(m => WireJson.Bytes(new MemberIdentifier { Phone = m.Phone })).ToArray();
@@ -87,7 +94,8 @@ public static class LookupScenario
                 {
                     var i = Random.Shared.Next(members.Count);
                     var (pk, rk) = n % 2 == 0 ? identityRows[i] : profileRows[i];
-                    _ = await (n % 2 == 0 ? identities : profiles).GetOrNullAsync<TableEntity>(pk, rk, cancellationToken: ct) ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
+                    _ = await (n % 2 == 0 ? identities : profiles).GetOrNullAsync<TableEntity>(pk, rk, cancellationToken: ct)
+                        ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
                 },
                 "POST /members/identify", async (caller, n, ct) =>
                 {
@@ -95,7 +103,8 @@ public static class LookupScenario
                     using var response = await client.PostAsync("/api/v1/members/identify", Http.Json(bodies[i]), ct);
                     using var json = await Http.ReadOkAsync(response, ct);
                     Interlocked.Increment(ref lookups);
-                    if (json.RootElement.GetProperty("profile").GetProperty("memberId").GetString() != members[i].MemberId) Interlocked.Increment(ref mismatches);
+                    if (json.RootElement.GetProperty("profile").GetProperty("memberId")
+                        .GetString() != members[i].MemberId) Interlocked.Increment(ref mismatches);
                 },
                 c, context.Scale.Slices, context.Scale.Slice, cancellationToken);
             report.Add(new Measurement
@@ -107,7 +116,8 @@ public static class LookupScenario
             report.Add(new Measurement
             {
                 Scenario = Name, Name = "identify by phone (HTTP)", Concurrency = c, Value = http.Rate, Unit = "lookups/s", LatencyMs = http.Latency,
-                Bound = bound, BoundBasis = string.Create(CultureInfo.InvariantCulture, $"{raw.Rate:N0} raw point reads/s ÷ {readsPerLookup:0.##} reads per lookup, measured in slices alternating with the lookups"),
+                Bound = bound, BoundBasis = string.Create(CultureInfo.InvariantCulture,
+                $"{raw.Rate:N0} raw point reads/s ÷ {readsPerLookup:0.##} reads per lookup, measured in slices alternating with the lookups"),
                 Operations = http.Operations, Seconds = http.Seconds, Cpu = http.Cpu, Errors = http.Errors, Note = http.FirstError,
             });
         }
@@ -115,7 +125,8 @@ public static class LookupScenario
         var results = report.Measurements.Where(m => m.Scenario == Name && m.Bound is not null).ToList();
         foreach (var m in results)
         {
-            report.Target(Name, $"lookup ≥ 0.7 of bound at c={m.Concurrency}", $"{m.Ratio:0.00} ({m.Value:N0} of {m.Bound:N0}/s)", context.Tiny ? null : m.Ratio >= 0.7);
+            report.Target(Name, $"lookup ≥ 0.7 of bound at c={m.Concurrency}", $"{m.Ratio:0.00} ({m.Value:N0} of {m.Bound:N0}/s)", context.Tiny
+                ? null : m.Ratio >= 0.7);
         }
 
         if (results.LastOrDefault(m => m.Concurrency == 32) is { LatencyMs: { } latency } at32)
@@ -123,7 +134,8 @@ public static class LookupScenario
             report.Target(Name, "lookup p99 < 25 ms at c=32", $"{latency.P99:0.0} ms", context.Tiny ? null : latency.P99 < 25);
             // Little's law: 32 callers back to back wait 32 ÷ rate on average; the bound caps the rate.
             report.Detail(Name, "why p99 at c=32 follows from the bound", string.Create(CultureInfo.InvariantCulture,
-                $"32 callers in a closed loop wait 32 ÷ rate on average, so even at the bound ({at32.Bound:N0} lookups/s) the mean is {32_000 / at32.Bound!.Value:0} ms; p99 < 25 ms at c=32 needs more than 1,280 lookups/s, i.e. {1_280 * readsPerLookup:N0} point reads/s"));
+                $"32 callers in a closed loop wait 32 ÷ rate on average, so even at the bound ({at32.Bound:N0} lookups/s) the mean is " +
+                    $"{32_000 / at32.Bound!.Value:0} ms; p99 < 25 ms at c=32 needs more than 1,280 lookups/s, i.e. {1_280 * readsPerLookup:N0} point reads/s"));
         }
 
         var errors = results.Sum(m => m.Errors);
@@ -142,7 +154,8 @@ public static class LookupScenario
         var parts = times.Select(kv => string.Create(CultureInfo.InvariantCulture,
             $"{kv.Key} {kv.Value / units:0.00} ({(double)counts[kv.Key] / units:0.##} × {kv.Value / counts[kv.Key]:0.00})"));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{totalMs / units:0.00} ms = {string.Join(" + ", parts)} + everything else (our code, serialization, the client) {totalMs / units - storage:0.00}");
+            $"{totalMs / units:0.00} ms = {string.Join(" + ", parts)} + everything else (our code, serialization, the client) " +
+                $"{totalMs / units - storage:0.00}");
     }
 
     public static async Task<List<(string PartitionKey, string RowKey)>> Keys(TableClient table, string filter, CancellationToken cancellationToken)

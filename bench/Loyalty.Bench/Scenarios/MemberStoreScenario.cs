@@ -208,7 +208,8 @@ public static class MemberStoreScenario
         var best = runs.MaxBy(r => r.Rate)!;
         context.Report.Add(new Measurement
         {
-            Scenario = Name, Name = name, Concurrency = 1, Value = best.Rate, Unit = "rows/s", Operations = best.Operations, Seconds = best.Seconds, Cpu = best.Cpu,
+            Scenario = Name, Name = name, Concurrency = 1, Value = best.Rate, Unit = "rows/s", Operations = best.Operations, Seconds = best.Seconds,
+            Cpu = best.Cpu,
             Note = $"best of 2 scans ({string.Join(", ", runs.Select(r => $"{r.Rate:N0}/s"))})",
         });
     }
@@ -217,6 +218,7 @@ public static class MemberStoreScenario
         report.Add(new Measurement
         {
             Scenario = Name, Name = name, Concurrency = concurrency, Value = run.Rate, Unit = unit, LatencyMs = run.Latency,
-            Operations = run.Operations, Seconds = run.Seconds, Cpu = run.Cpu, Errors = run.Errors, Note = run.FirstError is null ? null : $"first error: {run.FirstError}",
+            Operations = run.Operations, Seconds = run.Seconds, Cpu = run.Cpu, Errors = run.Errors, Note = run.FirstError is null
+            ? null : $"first error: {run.FirstError}",
         });
 }

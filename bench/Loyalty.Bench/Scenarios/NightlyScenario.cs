@@ -45,7 +45,8 @@ public static class NightlyScenario
         var written = counter.TransactionOperations;
         report.Rates(Name, "nightly review, per member", counter.Snapshot(), count, written);
         report.Detail(Name, "storage requests per member reviewed (counted)", BatchJobBench.RequestsPer(counter, count, "member") +
-            "; the bound writes 1 entity per member: the review moves the member's index entry (a delete and an insert), adds a ledger row and, with a notification, an outbox row it deletes once sent");
+            "; the bound writes 1 entity per member: the review moves the member's index entry (a delete and an insert), adds a ledger row and, with a " +
+                "notification, an outbox row it deletes once sent");
 
         var again = await services.GetRequiredService<NightlyReview>().RunAsync(ProgramId, reviewDate, options, null, cancellationToken);
         await VerifyAsync(context, Name, services, ct => BatchJobBench.DrainNotificationsAsync(storage, ct), loaded.Generator, loaded.Program, count,
@@ -59,7 +60,8 @@ public static class NightlyScenario
             run.Counts[NightlyReview.Counts.Reviewed], run.Elapsed, cpu, bound, null, run.Counts, written);
     }
 
-    /// <summary>The checks, on any storage: its ports in <paramref name="services"/>, and <paramref name="drain"/> taking every message off its notifications queue.</summary>
+    /// <summary>The checks, on any storage: its ports in <paramref name="services"/>, and <paramref name="drain"/> taking every message off its notifications
+    /// queue.</summary>
     internal static async Task VerifyAsync(
         BenchContext context, string scenario, IServiceProvider services,
         Func<CancellationToken, Task<(int Messages, IReadOnlyList<Notification> Notifications)>> drain,
@@ -73,7 +75,8 @@ public static class NightlyScenario
         long due = 0;
         for (var shard = 0; shard < Shards; shard++)
             due += (await services.GetRequiredService<IReviewStore>().ListDueAsync(ProgramId, shard, CalendarYearMembers.ReviewDate, cancellationToken)).Count;
-        report.Check(scenario, $"nobody is due on {CalendarYearMembers.ReviewDate:yyyy-MM-dd} any more (every member re-filed in its review's write)", due == 0, $"{due:N0} still due");
+        report.Check(scenario, $"nobody is due on {CalendarYearMembers.ReviewDate:yyyy-MM-dd} any more (every member re-filed in its review's write)", due == 0,
+            $"{due:N0} still due");
 
         // An even sample: every member when there are few, and members from every part of the load when there are many.
         var step = Math.Max(1, count / CheckedMembers);
@@ -85,7 +88,8 @@ public static class NightlyScenario
                 .ToDictionary(m => m.Profile.MemberId, StringComparer.Ordinal);
             foreach (var plan in chunk)
             {
-                var problems = stored.TryGetValue(plan.MemberId, out var member) ? CalendarYearMembers.Wrong(plan, member.State, member.ReviewOn).ToList() : ["missing"];
+                var problems = stored.TryGetValue(plan.MemberId, out var member) ? CalendarYearMembers.Wrong(plan, member.State, member.ReviewOn)
+                    .ToList() : ["missing"];
                 if (problems.Count > 0) wrong.Add($"member {plan.Number} ({plan.MemberId}): {string.Join(", ", problems)}");
             }
         }

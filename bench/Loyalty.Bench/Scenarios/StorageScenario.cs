@@ -32,15 +32,18 @@ public static class StorageScenario
         var points = account.GetTable(prefix + "Points");
         await points.CreateIfNotExistsAsync(cancellationToken);
         var load = await Ui.ProgressAsync($"loading {scale.PointRows:N0} profile-sized rows (100-row transactions, c=8)", scale.PointRows, progress =>
-            Timed(() => SyntheticRows.LoadAsync(points, scale.PointRows, Partitions, (pk, rk, i) => SyntheticRows.Profile(pk, rk, ProfileChars, i), 8, progress, cancellationToken)));
-        report.Detail(Name, "point-read table", $"{scale.PointRows:N0} rows of ~{ProfileChars:N0} characters in {Partitions} partitions, loaded at {scale.PointRows / load.TotalSeconds:N0} rows/s");
+            Timed(() => SyntheticRows.LoadAsync(points, scale.PointRows, Partitions, (pk, rk, i) => SyntheticRows.Profile(pk, rk, ProfileChars, i), 8, progress,
+                cancellationToken)));
+        report.Detail(Name, "point-read table", $"{scale.PointRows:N0} rows of ~{ProfileChars:N0} characters in {Partitions} partitions, loaded at " +
+            $"{scale.PointRows / load.TotalSeconds:N0} rows/s");
 
         foreach (var c in Concurrencies)
         {
             var run = await MeasureAsync(context, $"point read c={c}", c, async (caller, n, ct) =>
             {
                 var (pk, rk) = SyntheticRows.KeyOf(Random.Shared.NextInt64(scale.PointRows), Partitions);
-                _ = await points.GetOrNullAsync<TableEntity>(pk, rk, cancellationToken: ct) ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
+                _ = await points.GetOrNullAsync<TableEntity>(pk, rk, cancellationToken: ct)
+                    ?? throw new InvalidOperationException($"Row {pk}/{rk} is missing.");
             }, cancellationToken);
             Add(report, "point read", c, run, "reads/s");
         }
@@ -75,7 +78,8 @@ public static class StorageScenario
             {
                 var partition = $"c{c:D2}s{caller:D2}";
                 var actions = new List<TableTransactionAction>(100);
-                for (var k = 0; k < 100; k++) actions.Add(new TableTransactionAction(TableTransactionActionType.Add, SyntheticRows.Small(partition, $"{n:D7}|{k:D3}", 200)));
+                for (var k = 0; k < 100; k++) actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
+                    SyntheticRows.Small(partition, $"{n:D7}|{k:D3}", 200)));
                 await big.SubmitCheckedAsync(actions, ct);
             }, cancellationToken);
             report.Add(new Measurement
@@ -90,8 +94,10 @@ public static class StorageScenario
         var scan = account.GetTable(prefix + "Scan");
         await scan.CreateIfNotExistsAsync(cancellationToken);
         var scanLoad = await Ui.ProgressAsync($"loading {scale.ScanRows:N0} rows to scan (100-row transactions, c=8)", scale.ScanRows, progress =>
-            Timed(() => SyntheticRows.LoadAsync(scan, scale.ScanRows, Partitions, (pk, rk, i) => SyntheticRows.Small(pk, rk, 200), 8, progress, cancellationToken)));
-        report.Detail(Name, "scan table", $"{scale.ScanRows:N0} rows of ~200 characters, loaded at {scale.ScanRows / scanLoad.TotalSeconds:N0} rows/s (100-row transactions at c=8)");
+            Timed(() => SyntheticRows.LoadAsync(scan, scale.ScanRows, Partitions, (pk, rk, i) => SyntheticRows.Small(pk, rk, 200), 8, progress,
+                cancellationToken)));
+        report.Detail(Name, "scan table", $"{scale.ScanRows:N0} rows of ~200 characters, loaded at {scale.ScanRows / scanLoad.TotalSeconds:N0} rows/s " +
+            "(100-row transactions at c=8)");
         var scans = new List<RunResult>();
         for (var round = 1; round <= 2; round++)
         {
@@ -176,7 +182,8 @@ public static class StorageScenario
     }
 
     public static Task<RunResult> MeasureAsync(
-        BenchContext context, string label, int concurrency, Func<int, long, CancellationToken, Task> operation, CancellationToken cancellationToken, TimeSpan? duration = null)
+        BenchContext context, string label, int concurrency, Func<int, long, CancellationToken, Task> operation, CancellationToken cancellationToken,
+            TimeSpan? duration = null)
     {
         var measure = duration ?? context.Scale.Measure;
         return Ui.TimedAsync($"{label} ({context.Scale.Warmup.TotalSeconds:0.#} s warm-up + {measure.TotalSeconds:0.#} s)", progress =>
@@ -188,7 +195,8 @@ public static class StorageScenario
         {
             Scenario = Name, Name = name, Concurrency = concurrency, Value = run.Rate, Unit = unit, LatencyMs = run.Latency,
             Operations = run.Operations, Seconds = run.Seconds, Cpu = run.Cpu, Errors = run.Errors,
-            Note = string.Join("; ", new[] { note, run.FirstError is null ? null : $"first error: {run.FirstError}" }.Where(s => s is not null)) is { Length: > 0 } n ? n : null,
+            Note = string.Join("; ", new[] { note, run.FirstError is null ? null : $"first error: {run.FirstError}" }.Where(s =>
+            s is not null)) is { Length: > 0 } n ? n : null,
         });
 
     private static async Task<TimeSpan> Timed(Func<Task> work)

@@ -30,7 +30,8 @@ public static class SyntheticRows
     public static string Padding(int chars) => chars <= 0 ? "" : new string('x', chars);
 
     /// <summary>Loads <paramref name="rows"/> rows into <paramref name="partitions"/> partitions with 100-row transactions.</summary>
-    public static async Task LoadAsync(TableClient table, int rows, int partitions, Func<string, string, long, TableEntity> make, int concurrency, IProgress<double>? progress, CancellationToken cancellationToken)
+    public static async Task LoadAsync(TableClient table, int rows, int partitions, Func<string, string, long, TableEntity> make, int concurrency,
+        IProgress<double>? progress, CancellationToken cancellationToken)
     {
         // Row i goes to partition i % partitions; one transaction takes 100 consecutive rows of one partition.
         var perPartition = (rows + partitions - 1) / partitions;
@@ -42,7 +43,8 @@ public static class SyntheticRows
         }
 
         long done = 0;
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (batch, ct) =>
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (batch, ct) =>
         {
             var actions = new List<TableTransactionAction>(100);
             for (var k = batch.From; k < batch.To; k++)
@@ -94,7 +96,8 @@ public sealed class ShapedTransactions(TableClient table, int operations, int pr
         var actions = new List<TableTransactionAction>(operations);
         for (var k = 0; k < operations - 1; k++)
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, SyntheticRows.Small(partition, $"r|{n:D9}|{k}", rowChars)));
-        actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, "p", profileChars, n), etags[caller]));
+        actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, "p", profileChars, n),
+            etags[caller]));
         var result = await table.SubmitCheckedAsync(actions, cancellationToken);
         etags[caller] = result.Value[^1].Headers.ETag ?? throw new InvalidOperationException("The profile update returned no ETag.");
     }

@@ -79,7 +79,9 @@ public sealed class Population
             });
             return 0;
         });
-        context.Report.Detail(scenario, "seeding", $"{count:N0} members enrolled in {clock.Elapsed.TotalSeconds:0.0} s ({count / clock.Elapsed.TotalSeconds:N0} members/s through IMemberService.EnrolAsync, c=16)");
+        context.Report.Detail(scenario, "seeding",
+            $"{count:N0} members enrolled in {clock.Elapsed.TotalSeconds:0.0} s ({count / clock.Elapsed.TotalSeconds:N0} members/s through " +
+                "IMemberService.EnrolAsync, c=16)");
         var requests = counter.Snapshot();
         context.Report.Detail(scenario, "storage requests per enrolment (counted)",
             $"{(double)requests.Values.Sum() / count:0.##} in all: " + string.Join(", ", requests.Select(kv => $"{kv.Key} {(double)kv.Value / count:0.##}")));

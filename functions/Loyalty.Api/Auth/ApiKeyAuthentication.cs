@@ -62,7 +62,8 @@ public sealed class ApiKeyAuthentication(IApiKeyService keys, IMemberAuthService
 
         return caller.Scopes.Allows(required)
             ? (caller, null)
-            : (null, Problems.Forbidden($"This key's scopes ({string.Join(", ", caller.Scopes.Names())}) do not include {string.Join(" or ", required.Names())}."));
+            : (null, Problems.Forbidden($"This key's scopes ({string.Join(", ", caller.Scopes.Names())}) do not include " +
+                $"{string.Join(" or ", required.Names())}."));
     }
 
     /// <summary>
@@ -73,13 +74,15 @@ public sealed class ApiKeyAuthentication(IApiKeyService keys, IMemberAuthService
     {
         var detail = "Send the member's token as Authorization: Bearer … (POST /api/v1/member-auth/tokens issues it).";
         if (BearerToken(context) is not { } token)
-            return (null, context.Request.Headers[Header].Count > 0 ? Problems.Forbidden("An API key cannot act as a member. " + detail) : Problems.Unauthenticated(detail));
+            return (null, context.Request.Headers[Header].Count > 0
+                ? Problems.Forbidden("An API key cannot act as a member. " + detail) : Problems.Unauthenticated(detail));
         if (memberTokens.Authenticate(token) is not { } member) return (null, Problems.Unauthenticated(InvalidToken));
         return await memberTokens.IsCurrentAsync(member, context.RequestAborted) ? (member, null) : (null, Problems.NotFound(GoneMember));
     }
 
     private static string? BearerToken(HttpContext context) =>
-        context.Request.Headers.Authorization.ToString() is { } value && value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) && value.Length > BearerPrefix.Length
+        context.Request.Headers.Authorization.ToString() is { } value && value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
+            && value.Length > BearerPrefix.Length
             ? value[BearerPrefix.Length..].Trim()
             : null;
 }

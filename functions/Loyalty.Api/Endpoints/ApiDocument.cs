@@ -52,7 +52,8 @@ public static class ApiDocument
 #pragma warning restore ASP0014
         var document = await app.Services.GetRequiredKeyedService<IOpenApiDocumentProvider>(Name).GetOpenApiDocumentAsync(cancellationToken);
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        await document.SerializeAsync(new OpenApiJsonWriter(text), app.Services.GetRequiredService<IOptionsMonitor<OpenApiOptions>>().Get(Name).OpenApiVersion, cancellationToken);
+        await document.SerializeAsync(new OpenApiJsonWriter(text), app.Services.GetRequiredService<IOptionsMonitor<OpenApiOptions>>().Get(Name).OpenApiVersion,
+            cancellationToken);
         return text.ToString();
     }
 
@@ -106,7 +107,8 @@ public static class ApiDocument
     {
         var requirements = new List<OpenApiSecurityRequirement>();
         if (contract.Keys != Scope.None)
-            requirements.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [.. (contract.Keys | Scope.Admin).Names()] });
+            requirements.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [.. (contract.Keys | Scope.Admin)
+                .Names()] });
         if (contract.Member)
             requirements.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
         return requirements;

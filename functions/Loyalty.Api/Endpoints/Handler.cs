@@ -17,7 +17,8 @@ internal static class Handler
     private const int MaxAuditReasonLength = 200;
 
     /// <param name="members">Whether a member token may call too (the handler then checks the member id it names).</param>
-    public static async Task<IResult> Authorized(HttpContext context, Scope scope, Func<ApiCaller, CancellationToken, Task<IResult>> action, bool members = false)
+    public static async Task<IResult> Authorized(HttpContext context, Scope scope, Func<ApiCaller, CancellationToken, Task<IResult>> action,
+        bool members = false)
     {
         var auth = context.RequestServices.GetRequiredService<ApiKeyAuthentication>();
         var (caller, denied) = await auth.AuthenticateAsync(context, scope, members);
@@ -37,7 +38,8 @@ internal static class Handler
 
     public static Task<IResult> AsMember<TBody>(HttpContext context, Func<ApiCaller, string, TBody, CancellationToken, Task<IResult>> action)
         where TBody : class =>
-        AsMember(context, (caller, memberId, cancellationToken) => WithBody<TBody>(context, body => action(caller, memberId, body, cancellationToken), cancellationToken));
+        AsMember(context, (caller, memberId, cancellationToken) =>
+            WithBody<TBody>(context, body => action(caller, memberId, body, cancellationToken), cancellationToken));
 
     /// <summary>Key-less routes of the deployment's My pages: the program is configured for the host, never taken from the request.</summary>
     public static Task<IResult> ForMemberPages<TBody>(HttpContext context, Func<string, TBody, CancellationToken, Task<IResult>> action)
@@ -56,7 +58,8 @@ internal static class Handler
         if (!TryAuditReason(context, out var reason, out var problem)) return problem!;
         var result = await read();
         if (result.IsValid && (caller.Scopes & Scope.Admin) != 0)
-            await context.Service<IPrivacyService>().RecordReadAsync(caller.ProgramId, memberOf(result.Value), caller.KeyId, action, reason, context.RequestAborted);
+            await context.Service<IPrivacyService>().RecordReadAsync(caller.ProgramId, memberOf(result.Value), caller.KeyId, action, reason,
+                context.RequestAborted);
         return Outcomes.Ok(result);
     }
 

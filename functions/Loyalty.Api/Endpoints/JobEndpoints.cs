@@ -47,7 +47,8 @@ public static class JobEndpoints
             await starter.StartCampaignAsync(run, ct);
             var progress = await context.Service<CampaignFanOut>().ProgressAsync(caller.ProgramId, run.CampaignId, run.RunId, ct);
             return Outcomes.From(progress, view => Accepted(
-                new JobStart(false, $"Run '{run.RunId}' of campaign '{run.CampaignId}' is running.", view), Outcomes.Location("campaigns", run.CampaignId, "runs", run.RunId)));
+                new JobStart(false, $"Run '{run.RunId}' of campaign '{run.CampaignId}' is running.", view),
+                    Outcomes.Location("campaigns", run.CampaignId, "runs", run.RunId)));
         });
 
     public static Task<IResult> GetCampaignRun(HttpContext context, string campaignId, string runId) =>

@@ -9,7 +9,8 @@ namespace Loyalty.Api.Endpoints;
 
 /// <summary>
 /// Passwordless verification, called by the app or web shop with its own key (pos or store; the program is the key's),
-/// or by the deployment's My pages without one (the program is the host's): a one-time code to the member's phone or e-mail, then the code (or the e-mail's magic link) for a member token.
+/// or by the deployment's My pages without one (the program is the host's): a one-time code to the member's phone or e-mail, then the code (or the e-mail's
+/// magic link) for a member token.
 /// </summary>
 public static class MemberAuthEndpoints
 {

@@ -53,7 +53,8 @@ public static class Routes
     ];
 
     private static readonly RouteParameter AuditReason =
-        new(Handler.AuditReasonHeader, ParameterIn.Header, "Why an admin reads this member (a case number, at most 200 characters); recorded in the audit trail.");
+        new(Handler.AuditReasonHeader, ParameterIn.Header,
+            "Why an admin reads this member (a case number, at most 200 characters); recorded in the audit trail.");
 
     private static readonly RouteParameter ActionReason =
         new(Handler.AuditReasonHeader, ParameterIn.Header, "Why the operator acts (a case number, at most 200 characters); recorded in the audit trail.");
@@ -200,7 +201,8 @@ public static class Routes
             Problems = [404],
         },
 
-        new("ListAudit", Get, "/audit", Privacy, Body(PrivacyEndpoints.ListAudit), new(Scope.Admin, Parameters: [new("memberId", ParameterIn.Query, "The member whose trail to list.", Required: true), .. Paging]))
+        new("ListAudit", Get, "/audit", Privacy, Body(PrivacyEndpoints.ListAudit),
+            new(Scope.Admin, Parameters: [new("memberId", ParameterIn.Query, "The member whose trail to list.", Required: true), .. Paging]))
         {
             Responses = [new(200, typeof(Page<AuditEntry>))],
         },
@@ -215,12 +217,14 @@ public static class Routes
         {
             Responses = [new(200, typeof(Page<ParkedReceipt>))],
         },
-        new("RetryParkedReceipt", Post, "/receipts/parked/{receiptId}/retry", Receipts, ReceiptEndpoints.RetryParked, new(Scope.Admin, Parameters: [ActionReason]))
+        new("RetryParkedReceipt", Post, "/receipts/parked/{receiptId}/retry", Receipts, ReceiptEndpoints.RetryParked,
+            new(Scope.Admin, Parameters: [ActionReason]))
         {
             Responses = [new(200, typeof(ReceiptResult))],
             Problems = [404, 409],
         },
-        new("DiscardParkedReceipt", Delete, "/receipts/parked/{receiptId}", Receipts, ReceiptEndpoints.DiscardParked, new(Scope.Admin, Parameters: [ActionReason]))
+        new("DiscardParkedReceipt", Delete, "/receipts/parked/{receiptId}", Receipts, ReceiptEndpoints.DiscardParked,
+            new(Scope.Admin, Parameters: [ActionReason]))
         {
             Responses = [new(200, typeof(ParkedReceipt))],
             Problems = [404, 409],
@@ -272,7 +276,8 @@ public static class Routes
             Responses = [new(200, typeof(CampaignStatisticsView))],
             Problems = [404],
         },
-        new("RunCampaignNow", Post, "/campaigns/{campaignId}/run", Campaigns, (HttpContext context, string campaignId, [FromServices] IJobStarter starter) => JobEndpoints.RunCampaign(context, campaignId, starter), new(Scope.Marketing))
+        new("RunCampaignNow", Post, "/campaigns/{campaignId}/run", Campaigns, (HttpContext context, string campaignId, [FromServices] IJobStarter starter) =>
+            JobEndpoints.RunCampaign(context, campaignId, starter), new(Scope.Marketing))
         {
             Responses = [new(202, typeof(JobStart))],
             Problems = [404, 409],
@@ -283,7 +288,8 @@ public static class Routes
             Problems = [404],
         },
 
-        new("RunNightlyReview", Post, "/nightly-reviews/{date}/run", Jobs, (HttpContext context, string date, [FromServices] IJobStarter starter) => JobEndpoints.RunNightly(context, date, starter), new(Scope.Admin))
+        new("RunNightlyReview", Post, "/nightly-reviews/{date}/run", Jobs, (HttpContext context, string date, [FromServices] IJobStarter starter) =>
+            JobEndpoints.RunNightly(context, date, starter), new(Scope.Admin))
         {
             Responses = [new(200, typeof(JobStart)), new(202, typeof(JobStart))],
             Problems = [409],

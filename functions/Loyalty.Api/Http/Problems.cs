@@ -73,7 +73,8 @@ public static class Problems
             : result;
     }
 
-    /// <summary>The problem a host answers by itself for <paramref name="status"/> (no route, wrong method, our own bug), typed by <see cref="Classify"/>.</summary>
+    /// <summary>The problem a host answers by itself for <paramref name="status"/> (no route, wrong method, our own bug), typed by <see
+    /// cref="Classify"/>.</summary>
     public static IResult OfHost(int status)
     {
         var problem = new ProblemDetails { Status = status };
@@ -98,8 +99,10 @@ public static class Problems
             StatusCodes.Status401Unauthorized => (UnauthenticatedType, "Authentication required.", "Send your API key in the X-Api-Key header."),
             StatusCodes.Status403Forbidden => (ForbiddenType, "Not allowed.", "The caller may not do this."),
             StatusCodes.Status404NotFound => (NotFoundType, "Not found.", "There is no such route; the API is under /api/v1 (see /openapi/v1.json)."),
-            StatusCodes.Status405MethodNotAllowed => (MethodNotAllowedType, "Method not allowed.", "This route does not take this HTTP method (see /openapi/v1.json)."),
-            StatusCodes.Status413PayloadTooLarge => (BodyTooLargeType, "The request body is too large.", $"Request bodies are limited to {JsonBody.DefaultLimit:N0} bytes."),
+            StatusCodes.Status405MethodNotAllowed => (MethodNotAllowedType, "Method not allowed.",
+            "This route does not take this HTTP method (see /openapi/v1.json)."),
+            StatusCodes.Status413PayloadTooLarge => (BodyTooLargeType, "The request body is too large.",
+            $"Request bodies are limited to {JsonBody.DefaultLimit:N0} bytes."),
             StatusCodes.Status415UnsupportedMediaType => (UnsupportedMediaType, "Unsupported content type.", "Send the body as application/json in UTF-8."),
             StatusCodes.Status429TooManyRequests => (TooManyRequestsType, "Too many requests.", "Slow down and retry later."),
             StatusCodes.Status503ServiceUnavailable => (BusyType, "Busy, try again.", "The service is busy; retry."),

@@ -80,15 +80,18 @@ internal sealed class ExpectedPoints
         var books = states.ToDictionary(s => s.Key, s => new MemberBook(s.Value));
         foreach (var (receipt, _) in plan.Receipts.Where(r => !r.Duplicate))
         {
-            if (receipt.Member is not { } identifier || !owners.TryGetValue(Key(program, identifier), out var memberId) || !books.TryGetValue(memberId, out var book)) continue;
+            if (receipt.Member is not { } identifier || !owners.TryGetValue(Key(program, identifier), out var memberId)
+                || !books.TryGetValue(memberId, out var book)) continue;
             var change = book.Apply(receipt.ToReceipt(memberId), catalog, now);
             if (!change.IsValid)
-                throw new InvalidOperationException($"The domain refuses simulated receipt '{receipt.Id}' (a simulator bug): {string.Join(" ", change.Errors.Select(e => e.Message))}");
+                throw new InvalidOperationException($"The domain refuses simulated receipt '{receipt.Id}' (a simulator bug): " +
+                    $"{string.Join(" ", change.Errors.Select(e => e.Message))}");
             books[memberId] = change.Value.Book;
         }
 
         var unknown = identifiers.Count(key => !owners.TryGetValue(key, out var owner) || !states.ContainsKey(owner));
-        var targets = books.Select(b => new Target(b.Key, states[b.Key].QualifyingPoints, b.Value.State.QualifyingPoints)).OrderBy(t => t.MemberId, StringComparer.Ordinal).ToList();
+        var targets = books.Select(b => new Target(b.Key, states[b.Key].QualifyingPoints, b.Value.State.QualifyingPoints))
+            .OrderBy(t => t.MemberId, StringComparer.Ordinal).ToList();
         return new ExpectedPoints(members, program, targets, unknown);
     }
 
@@ -105,16 +108,20 @@ internal sealed class ExpectedPoints
         return [.. mismatches.OrderBy(m => m.MemberId, StringComparer.Ordinal)];
     }
 
-    /// <summary>The identity the service looks the identifier up by (Core's MemberIdentifiers is internal; simulated receipts use only phones and e-mails).</summary>
+    /// <summary>The identity the service looks the identifier up by (Core's MemberIdentifiers is internal; simulated receipts use only phones and
+    /// e-mails).</summary>
     private static IdentityKey Key(ProgramSettings program, MemberIdentifier identifier) =>
         identifier switch
         {
-            { Phone: { } phone } when Phones.TryNormalize(phone, program.DefaultCountry, out var e164) => new IdentityKey(program.ProgramId, IdentityKind.Phone, e164),
-            { Email: { } email } when EmailAddresses.TryNormalize(email, out var normalized) => new IdentityKey(program.ProgramId, IdentityKind.Email, normalized),
+            { Phone: { } phone } when Phones.TryNormalize(phone, program.DefaultCountry, out var e164) =>
+            new IdentityKey(program.ProgramId, IdentityKind.Phone, e164),
+            { Email: { } email } when EmailAddresses.TryNormalize(email, out var normalized) =>
+            new IdentityKey(program.ProgramId, IdentityKind.Email, normalized),
             _ => throw new InvalidOperationException($"The simulator identifies members by a valid phone or e-mail only, not {identifier}."),
         };
 
-    private static ParallelOptions Options(CancellationToken cancellationToken) => new() { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
+    private static ParallelOptions Options(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
 
     private sealed record Target(string MemberId, long Before, long Expected);
 }

@@ -91,7 +91,8 @@ internal sealed class PosSimulator(QueueClient queue, TimeSpan stall)
             }
             else if (sinceShrunk.Elapsed > stall)
             {
-                throw new TimeoutException($"The {queue.Name} queue has held {depth:N0} messages or more for {stall.TotalSeconds:N0} s: is a worker consuming it?");
+                throw new TimeoutException($"The {queue.Name} queue has held {depth:N0} messages or more for " +
+                    $"{stall.TotalSeconds:N0} s: is a worker consuming it?");
             }
             return depth;
         }

@@ -39,12 +39,14 @@ internal static class SendCommand
             if (serviceBus.Get(parse) is { } target)
                 return await SendToServiceBusAsync(target, body, message, ct);
             if (body.Length > QueueBodies.MaxBodyBytes)
-                return Fail($"The message is {body.Length:N0} bytes; the queue takes at most {QueueBodies.MaxBodyBytes:N0}. Split its receipts over several messages.");
+                return Fail($"The message is {body.Length:N0} bytes; the queue takes at most {QueueBodies.MaxBodyBytes:N0}. Split its " +
+                    "receipts over several messages.");
 
             var storage = backend(parse).GetRequiredService<LoyaltyStorage>();
             await storage.EnsureCreatedAsync(ct);
             var sent = await storage.ReceiptsQueue.SendBodyAsync(new BinaryData(body), cancellationToken: ct);
-            Console.WriteLine($"Sent {message.Receipts.Count} receipt(s) for program '{message.ProgramId}' to queue '{storage.ReceiptsQueue.Name}' as message {sent.MessageId}.");
+            Console.WriteLine($"Sent {message.Receipts.Count} receipt(s) for program '{message.ProgramId}' to queue " +
+                $"'{storage.ReceiptsQueue.Name}' as message {sent.MessageId}.");
             return 0;
         });
         return command;

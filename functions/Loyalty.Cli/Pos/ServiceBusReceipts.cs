@@ -73,7 +73,8 @@ internal sealed class ServiceBusBatcher(ServiceBusSender sender, Action<int> sen
             await FlushAsync(cancellationToken);
             batch = await sender.CreateMessageBatchAsync(cancellationToken);
             if (!batch.TryAddMessage(message))
-                throw new MessageTooLargeException($"Message {message.MessageId} is {message.Body.ToMemory().Length:N0} bytes; with its headers it exceeds the {batch.MaxSizeInBytes:N0} bytes {sender.EntityPath} takes.");
+                throw new MessageTooLargeException($"Message {message.MessageId} is {message.Body.ToMemory().Length:N0} bytes; with its headers it exceeds " +
+                    $"the {batch.MaxSizeInBytes:N0} bytes {sender.EntityPath} takes.");
         }
         receipts += receiptCount;
     }

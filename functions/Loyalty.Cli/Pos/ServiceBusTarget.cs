@@ -62,12 +62,14 @@ internal sealed record ServiceBusTarget(string? ConnectionString, string Namespa
     {
         private readonly Option<string?> connectionString = new("--service-bus")
         {
-            Description = "Send to Service Bus with this connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…) instead of the storage queue.",
+            Description = "Send to Service Bus with this connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…) " +
+                "instead of the storage queue.",
         };
 
         private readonly Option<string?> @namespace = new("--service-bus-namespace")
         {
-            Description = "Send to this Service Bus namespace (e.g. sb-xyz.servicebus.windows.net) as the signed-in Entra ID identity (role Azure Service Bus Data Sender).",
+            Description = "Send to this Service Bus namespace (e.g. sb-xyz.servicebus.windows.net) as the signed-in Entra ID identity (role " +
+                "Azure Service Bus Data Sender).",
         };
 
         private readonly Option<string> queue = new("--queue")
@@ -128,7 +130,8 @@ internal sealed record ServiceBusTarget(string? ConnectionString, string Namespa
             // The connection string itself is never echoed: it holds a key.
             if (properties?.FullyQualifiedNamespace is not { Length: > 0 } host
                 || properties.SharedAccessSignature is null && (properties.SharedAccessKeyName is null || properties.SharedAccessKey is null))
-                return (null, "--service-bus is not a Service Bus connection string with a key (Endpoint=sb://<namespace>.servicebus.windows.net/;SharedAccessKeyName=…;SharedAccessKey=…).");
+                return (null, "--service-bus is not a Service Bus connection string with a key " +
+                    "(Endpoint=sb://<namespace>.servicebus.windows.net/;SharedAccessKeyName=…;SharedAccessKey=…).");
             // A key scoped to one queue carries it as EntityPath, and the client refuses to send anywhere else.
             if (properties.EntityPath is { Length: > 0 } entity)
                 return explicitQueue is null || explicitQueue == entity

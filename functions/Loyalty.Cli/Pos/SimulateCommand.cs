@@ -23,15 +23,23 @@ internal static class SimulateCommand
     public static Command Create(Func<ParseResult, IServiceProvider> backend)
     {
         var program = new Option<string>("--program") { Description = "The program the receipts are for.", DefaultValueFactory = _ => "demo" };
-        var receipts = new Option<int>("--receipts") { Description = "Receipts to send, returns and duplicates included.", DefaultValueFactory = _ => 10_000 }.AtLeast(1);
-        var rate = new Option<double>("--rate") { Description = "Receipts per second to aim at; 0 sends as fast as --max-depth allows.", DefaultValueFactory = _ => 0 }.AtLeast(0);
-        var batch = new Option<int>("--batch") { Description = $"Receipts per message (at most {ReceiptMessage.MaxReceipts}, fewer when a message would exceed {QueueBodies.MaxBodyBytes / 1024} KiB).", DefaultValueFactory = _ => 50 }.Between(1, ReceiptMessage.MaxReceipts);
-        var returns = new Option<double>("--returns") { Description = "Share of receipts that return some lines of an earlier purchase.", DefaultValueFactory = _ => 0.05 }.Between(0, 1);
-        var duplicates = new Option<double>("--duplicates") { Description = "Share of receipts re-sent verbatim in a later message.", DefaultValueFactory = _ => 0.02 }.Between(0, 1);
-        var members = new Option<int>("--members") { Description = "Demo members 1..M the buyers are drawn from (phone +4670{n:D7} or member{n}@example.com).", DefaultValueFactory = _ => 3_000 }.AtLeast(1);
-        var maxDepth = new Option<int>("--max-depth") { Description = "Messages the receipts queue may hold; sending pauses at this depth (Azurite slows down steeply with depth).", DefaultValueFactory = _ => 200 }.AtLeast(1);
+        var receipts = new Option<int>("--receipts") { Description = "Receipts to send, returns and duplicates included.", DefaultValueFactory = _ =>
+            10_000 }.AtLeast(1);
+        var rate = new Option<double>("--rate") { Description = "Receipts per second to aim at; 0 sends as fast as --max-depth allows.",
+            DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var batch = new Option<int>("--batch") { Description = $"Receipts per message (at most {ReceiptMessage.MaxReceipts}, fewer when a message would " +
+            $"exceed {QueueBodies.MaxBodyBytes / 1024} KiB).", DefaultValueFactory = _ => 50 }.Between(1, ReceiptMessage.MaxReceipts);
+        var returns = new Option<double>("--returns") { Description = "Share of receipts that return some lines of an earlier purchase.",
+            DefaultValueFactory = _ => 0.05 }.Between(0, 1);
+        var duplicates = new Option<double>("--duplicates") { Description = "Share of receipts re-sent verbatim in a later message.", DefaultValueFactory = _ =>
+            0.02 }.Between(0, 1);
+        var members = new Option<int>("--members") { Description = "Demo members 1..M the buyers are drawn from (phone +4670{n:D7} or member{n}@example.com).",
+            DefaultValueFactory = _ => 3_000 }.AtLeast(1);
+        var maxDepth = new Option<int>("--max-depth") { Description = "Messages the receipts queue may hold; sending pauses at this depth (Azurite " +
+            "slows down steeply with depth).", DefaultValueFactory = _ => 200 }.AtLeast(1);
         var seed = new Option<int?>("--seed") { Description = "Seed for the baskets; a run prints its seed so it can be reproduced." };
-        var verify = new Option<bool>("--verify") { Description = "Compare every targeted member's qualifying points with what the domain computes; exit 1 on any difference or new poison message (--verify false skips it).", DefaultValueFactory = _ => true };
+        var verify = new Option<bool>("--verify") { Description = "Compare every targeted member's qualifying points with what the domain computes; exit 1 " +
+            "on any difference or new poison message (--verify false skips it).", DefaultValueFactory = _ => true };
         var timeout = new Option<TimeSpan>("--timeout")
         {
             Description = "Give up when the queue has not shrunk for this long while waiting for it (no worker running?): 90s, 10m, 1h or hh:mm:ss.",
@@ -57,8 +65,10 @@ internal static class SimulateCommand
         {
             var target = serviceBus.Get(parse);
             return RunAsync(backend(parse), target, new Settings(
-                parse.GetValue(program)!, parse.GetValue(receipts), parse.GetValue(rate), parse.GetValue(batch), parse.GetValue(returns), parse.GetValue(duplicates),
-                parse.GetValue(members), parse.GetValue(maxDepth), parse.GetValue(seed) ?? Random.Shared.Next(), parse.GetValue(verify) && target is null, parse.GetValue(timeout)), ct);
+                parse.GetValue(program)!, parse.GetValue(receipts), parse.GetValue(rate), parse.GetValue(batch), parse.GetValue(returns),
+                parse.GetValue(duplicates),
+                parse.GetValue(members), parse.GetValue(maxDepth), parse.GetValue(seed) ?? Random.Shared.Next(), parse.GetValue(verify) && target is null,
+                    parse.GetValue(timeout)), ct);
         });
         return command;
     }
@@ -70,7 +80,8 @@ internal static class SimulateCommand
         await storage.EnsureCreatedAsync(cancellationToken);
         if (await services.GetRequiredService<IProgramStore>().GetAsync(settings.ProgramId, cancellationToken) is not { } stored)
             return Fail($"There is no program '{settings.ProgramId}'; ./run or 'loyalty demo seed' creates the demo program."
-                + (serviceBus is null ? "" : " With Service Bus the program is read from the deployment's storage: give --storage or the Storage__* variables for it."));
+                + (serviceBus is null ? "" : " With Service Bus the program is read from the deployment's storage: give --storage or " +
+                    "the Storage__* variables for it."));
         var catalog = ProgramCatalog.Create(stored.Versions).Value;
         var now = TimeProvider.System.GetUtcNow();
         var earliest = Earliest(now, catalog.Latest.TimeZone, stored.Versions[0].EffectiveFrom);
@@ -93,7 +104,8 @@ internal static class SimulateCommand
                         cancellationToken));
             AnsiConsole.MarkupLine($"Verifying {expected.Members:N0} members: +{expected.QualifyingGained:N0} qualifying points expected in total.");
             if (expected.UnknownIdentifiers > 0)
-                AnsiConsole.MarkupLine($"[yellow]{expected.UnknownIdentifiers:N0} identifiers belong to no member: their receipts are parked, not applied, and not verified.[/]");
+                AnsiConsole.MarkupLine($"[yellow]{expected.UnknownIdentifiers:N0} identifiers belong to no member: their receipts are parked, not " +
+                    "applied, and not verified.[/]");
         }
 
         var poisonBefore = (await storage.ReceiptsPoisonQueue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
@@ -109,15 +121,20 @@ internal static class SimulateCommand
         }
         var poisonGrew = (await storage.ReceiptsPoisonQueue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount - poisonBefore;
 
-        AnsiConsole.MarkupLine($"Sent {sent.Receipts:N0} receipts in {sent.Messages:N0} messages in {sent.Elapsed.TotalSeconds:N1} s: [bold]{sent.Receipts / sent.Elapsed.TotalSeconds:N0} receipts/s[/] sent"
+        AnsiConsole.MarkupLine($"Sent {sent.Receipts:N0} receipts in {sent.Messages:N0} messages in {sent.Elapsed.TotalSeconds:N1} s: " +
+            $"[bold]{sent.Receipts / sent.Elapsed.TotalSeconds:N0} receipts/s[/] sent"
             + (sent.Paused > TimeSpan.Zero ? $", of which {sent.Paused.TotalSeconds:N1} s paused at {settings.MaxDepth:N0} queued messages." : "."));
-        AnsiConsole.MarkupLine($"Queue drained {endToEnd.TotalSeconds:N1} s after the first send: [bold]{sent.Receipts / endToEnd.TotalSeconds:N0} receipts/s[/] end to end.");
-        AnsiConsole.MarkupLine(poisonGrew > 0 ? $"[red]Poison queue: {poisonGrew:N0} new message{(poisonGrew == 1 ? "" : "s")}.[/]" : "Poison queue: no new messages.");
+        AnsiConsole.MarkupLine($"Queue drained {endToEnd.TotalSeconds:N1} s after the first send: " +
+            $"[bold]{sent.Receipts / endToEnd.TotalSeconds:N0} receipts/s[/] end to end.");
+        AnsiConsole.MarkupLine(poisonGrew > 0
+            ? $"[red]Poison queue: {poisonGrew:N0} new message{(poisonGrew == 1 ? "" : "s")}.[/]"
+            : "Poison queue: no new messages.");
         var verified = expected is null || Report(await expected.CompareAsync(cancellationToken), expected.Members);
         return verified && poisonGrew <= 0 ? 0 : 1;
     }
 
-    private static async Task<(SendResult Sent, TimeSpan EndToEnd)> SendAndDrainAsync(PosSimulator simulator, SimulationPlan plan, Settings settings, CancellationToken cancellationToken)
+    private static async Task<(SendResult Sent, TimeSpan EndToEnd)> SendAndDrainAsync(PosSimulator simulator, SimulationPlan plan, Settings settings,
+        CancellationToken cancellationToken)
     {
         var result = default((SendResult, TimeSpan));
         await ProgressBars().StartAsync(async context =>
@@ -139,14 +156,17 @@ internal static class SimulateCommand
         {
             var sending = context.AddTask("Sending", maxValue: plan.Messages.Sum(m => m.Receipts.Count));
             clock.Start();
-            failure = await target.SendAsync(batcher => SendPlanAsync(batcher, plan, settings.ProgramId, settings.Rate, clock, cancellationToken), n => sending.Increment(n), cancellationToken);
+            failure = await target.SendAsync(batcher => SendPlanAsync(batcher, plan, settings.ProgramId, settings.Rate, clock, cancellationToken), n =>
+                sending.Increment(n), cancellationToken);
             clock.Stop();
             sending.StopTask();
         });
         if (failure is not null) return Fail(failure);
         var receipts = plan.Messages.Sum(m => m.Receipts.Count);
-        AnsiConsole.MarkupLine($"Sent {receipts:N0} receipts in {plan.Messages.Count:N0} messages to {Markup.Escape(target.ToString())} in {clock.Elapsed.TotalSeconds:N1} s: [bold]{receipts / clock.Elapsed.TotalSeconds:N0} receipts/s[/] sent.");
-        AnsiConsole.MarkupLine("A sender cannot see the queue drain: follow the Functions app, the queue's dead-letter messages and receipts-poison (docs/pos-integration.md).");
+        AnsiConsole.MarkupLine($"Sent {receipts:N0} receipts in {plan.Messages.Count:N0} messages to {Markup.Escape(target.ToString())} in " +
+            $"{clock.Elapsed.TotalSeconds:N1} s: [bold]{receipts / clock.Elapsed.TotalSeconds:N0} receipts/s[/] sent.");
+        AnsiConsole.MarkupLine("A sender cannot see the queue drain: follow the Functions app, the queue's dead-letter messages and " +
+            "receipts-poison (docs/pos-integration.md).");
         return 0;
     }
 
@@ -154,7 +174,8 @@ internal static class SimulateCommand
     /// The plan's messages in order, as many to a send as a batch takes. With a <paramref name="rate"/>, what is due goes
     /// out before each pause, so the queue sees the rate rather than bursts of full batches.
     /// </summary>
-    internal static async Task SendPlanAsync(ServiceBusBatcher batcher, SimulationPlan plan, string programId, double rate, Stopwatch clock, CancellationToken cancellationToken)
+    internal static async Task SendPlanAsync(ServiceBusBatcher batcher, SimulationPlan plan, string programId, double rate, Stopwatch clock,
+        CancellationToken cancellationToken)
     {
         var receipts = 0L;
         foreach (var message in plan.Messages)
@@ -165,7 +186,8 @@ internal static class SimulateCommand
                 await Task.Delay(ahead, cancellationToken);
             }
             var receiptIds = message.Receipts.Select(r => r.Receipt.Id).ToArray();
-            await batcher.AddAsync(ServiceBusReceipts.Message(BinaryData.FromString(message.Body), programId, receiptIds), receiptIds.Length, cancellationToken);
+            await batcher.AddAsync(ServiceBusReceipts.Message(BinaryData.FromString(message.Body), programId, receiptIds), receiptIds.Length,
+                cancellationToken);
             receipts += receiptIds.Length;
         }
         await batcher.FlushAsync(cancellationToken);
@@ -184,9 +206,11 @@ internal static class SimulateCommand
             AnsiConsole.MarkupLine($"[green]Verified: all {members:N0} members have the qualifying points the domain computes.[/]");
             return true;
         }
-        var table = new Table().Title($"[red]{mismatches.Count:N0} of {members:N0} members differ[/]").AddColumns("member", "before", "expected", "actual", "difference");
+        var table = new Table().Title($"[red]{mismatches.Count:N0} of {members:N0} members differ[/]")
+            .AddColumns("member", "before", "expected", "actual", "difference");
         foreach (var m in mismatches)
-            table.AddRow(Markup.Escape(m.MemberId), $"{m.Before:N0}", $"{m.Expected:N0}", m.Actual is { } actual ? $"{actual:N0}" : "gone", m.Actual is { } a ? $"{a - m.Expected:+#,0;-#,0}" : "");
+            table.AddRow(Markup.Escape(m.MemberId), $"{m.Before:N0}", $"{m.Expected:N0}", m.Actual is { } actual ? $"{actual:N0}" : "gone", m.Actual is { } a
+                ? $"{a - m.Expected:+#,0;-#,0}" : "");
         AnsiConsole.Write(table);
         return false;
     }
@@ -199,7 +223,8 @@ internal static class SimulateCommand
         var anonymous = all.Count(r => !r.Duplicate && r.Receipt.Member is null);
         AnsiConsole.MarkupLine($"Run [bold]{runId}[/] (seed {settings.Seed}) for program '{Markup.Escape(settings.ProgramId)}': {all.Count:N0} receipts, "
             + $"{all.Count - returns - duplicates:N0} purchases ({anonymous:N0} anonymous), {returns:N0} returns, {duplicates:N0} duplicates; "
-            + $"{plan.Messages.Count:N0} messages of up to {plan.Messages.Max(m => m.Receipts.Count)} receipts, the largest {plan.Messages.Max(m => m.Bytes) / 1024.0:N1} KiB.");
+            + $"{plan.Messages.Count:N0} messages of up to {plan.Messages.Max(m => m.Receipts.Count)} receipts, the largest " +
+                $"{plan.Messages.Max(m => m.Bytes) / 1024.0:N1} KiB.");
     }
 
     /// <summary>
@@ -211,7 +236,8 @@ internal static class SimulateCommand
         var today = TimeZoneInfo.ConvertTime(now, zone).Date;
         var midnight = new DateTimeOffset(today, zone.GetUtcOffset(today));
         // Whole seconds, as receipt times are: rounding a purchase down must not put it before the program.
-        var start = new DateTimeOffset((programStart.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        var start = new DateTimeOffset((programStart.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond,
+            TimeSpan.Zero);
         return new[] { now - TimeSpan.FromHours(3), midnight, start }.Max();
     }
 
@@ -229,5 +255,6 @@ internal static class SimulateCommand
     }
 
     private sealed record Settings(
-        string ProgramId, int Receipts, double Rate, int Batch, double Returns, double Duplicates, int Members, int MaxDepth, int Seed, bool Verify, TimeSpan Timeout);
+        string ProgramId, int Receipts, double Rate, int Batch, double Returns, double Duplicates, int Members, int MaxDepth, int Seed, bool Verify,
+            TimeSpan Timeout);
 }

@@ -27,7 +27,8 @@ internal sealed class SimulationPlan
     /// <param name="batch">Receipts per message at most (fewer when 48 KiB is reached first).</param>
     /// <param name="returns">Share of receipts that return part of an earlier member purchase.</param>
     /// <param name="duplicates">Share of receipts that repeat an earlier receipt.</param>
-    public static SimulationPlan Build(string programId, string runId, int receipts, int batch, double returns, double duplicates, Random random, BasketGenerator baskets)
+    public static SimulationPlan Build(string programId, string runId, int receipts, int batch, double returns, double duplicates, Random random,
+        BasketGenerator baskets)
     {
         var messages = new List<PlannedMessage>();
         var current = new List<PlannedReceipt>();
@@ -54,10 +55,12 @@ internal sealed class SimulationPlan
 
         void Close()
         {
-            var body = LoyaltyJson.Serialize(new ReceiptMessage { Type = ReceiptMessage.MessageType, ProgramId = programId, Receipts = current.Select(r => r.Receipt).ToArray() });
+            var body = LoyaltyJson.Serialize(new ReceiptMessage { Type = ReceiptMessage.MessageType, ProgramId = programId,
+                Receipts = current.Select(r => r.Receipt).ToArray() });
             var size = Encoding.UTF8.GetByteCount(body);
             if (size > QueueBodies.MaxBodyBytes)
-                throw new InvalidOperationException($"A planned message is {size} bytes, over the queue's {QueueBodies.MaxBodyBytes}; the size estimate is wrong.");
+                throw new InvalidOperationException($"A planned message is {size} bytes, over the queue's " +
+                    $"{QueueBodies.MaxBodyBytes}; the size estimate is wrong.");
             messages.Add(new PlannedMessage(body, size, current));
             foreach (var receipt in current.Where(r => !r.Duplicate).Select(r => r.Receipt))
             {

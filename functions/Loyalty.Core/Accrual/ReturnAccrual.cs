@@ -74,7 +74,8 @@ internal static class ReturnAccrual
             {
                 if (index < 0 || index >= lines.Count || lines[index].Sku != line.Sku)
                 {
-                    errors.Add(ErrorCodes.ReturnLineNotInOriginal, $"{path}.originalLine", $"Line {index} of receipt '{original.Receipt.Id}' is not SKU '{line.Sku}'.");
+                    errors.Add(ErrorCodes.ReturnLineNotInOriginal, $"{path}.originalLine",
+                        $"Line {index} of receipt '{original.Receipt.Id}' is not SKU '{line.Sku}'.");
                     continue;
                 }
                 wanted -= TakeFrom(index, wanted);
@@ -95,7 +96,8 @@ internal static class ReturnAccrual
                 }
             }
             if (wanted > 0)
-                errors.Add(ErrorCodes.ReturnExceedsOriginal, $"{path}.quantity", $"Returning {-line.Quantity} of '{line.Sku}' is {wanted} more than is left to return from receipt '{original.Receipt.Id}'.");
+                errors.Add(ErrorCodes.ReturnExceedsOriginal, $"{path}.quantity",
+                    $"Returning {-line.Quantity} of '{line.Sku}' is {wanted} more than is left to return from receipt '{original.Receipt.Id}'.");
         }
         return errors.Any ? Result<decimal[]>.Fail(errors.Items) : taken;
 

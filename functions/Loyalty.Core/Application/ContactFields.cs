@@ -17,7 +17,8 @@ internal static class ContactFields
         // Only "" clears a name: text that shows nothing, or carries a control character, is a client's mistake.
         var trimmed = Texts.Trim(value);
         if (trimmed.Length > MaxNameLength || !Texts.IsPrintable(value) || value.Length > 0 && trimmed.Length == 0)
-            errors.Add(ErrorCodes.OutOfRange, path, $"{path} must be at most {MaxNameLength} characters without control characters, and not only invisible ones (\"\" clears it).");
+            errors.Add(ErrorCodes.OutOfRange, path, $"{path} must be at most {MaxNameLength} characters without control characters, and not only " +
+                "invisible ones (\"\" clears it).");
         return trimmed;
     }
 

@@ -51,7 +51,8 @@ public sealed class Continuations(byte[] key)
         if (page.Continuation is { } token)
         {
             if (!TryDecode(token, listing, out var cursor))
-                return [new(ApplicationErrors.InvalidContinuation, "continuation", "The continuation token is not one this API issued for this listing; start again without it.")];
+                return [new(ApplicationErrors.InvalidContinuation, "continuation",
+                    "The continuation token is not one this API issued for this listing; start again without it.")];
             after = cursor;
         }
         return [];

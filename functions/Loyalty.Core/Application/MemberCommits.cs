@@ -19,7 +19,8 @@ public sealed class MemberCommits(IMemberStore members, IMemberHistory history, 
     /// <param name="decide">
     /// The operation <paramref name="operationId"/> on the member's book as it is now; or the errors that refuse it.
     /// </param>
-    /// <param name="write">The write that stores the change (<see cref="MemberWrite.From(LoadedProgram, MemberProfile, MemberActivity, BookChange, DateTimeOffset)"/>).</param>
+    /// <param name="write">The write that stores the change (<see cref="MemberWrite.From(LoadedProgram, MemberProfile, MemberActivity, BookChange,
+    /// DateTimeOffset)"/>).</param>
     public async Task<Result<Outcome>> RunAsync(
         MemberKey key, string operationId, IReadOnlyList<string> reads, Func<StoredMember, MemberBook, DateTimeOffset, Task<Result<BookChange>>> decide,
         Func<StoredMember, BookChange, DateTimeOffset, MemberWrite> write, CancellationToken cancellationToken)

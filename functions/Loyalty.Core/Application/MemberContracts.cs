@@ -104,7 +104,8 @@ public sealed record MemberProfile
 public sealed record MemberDetails(MemberProfile Profile, MemberView View);
 
 /// <param name="Archive">Where the raw payload the receipt came in is kept (Blob storage).</param>
-public sealed record ReceiptSummary(string ReceiptId, DateTimeOffset PurchasedAt, string StoreId, string Channel, decimal Total, string Currency, string? ReturnOf, Outcome Outcome, string? Archive = null);
+public sealed record ReceiptSummary(string ReceiptId, DateTimeOffset PurchasedAt, string StoreId, string Channel, decimal Total, string Currency,
+    string? ReturnOf, Outcome Outcome, string? Archive = null);
 
 /// <summary>A page of results and the opaque token for the next one (null on the last page).</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? Continuation);

@@ -126,7 +126,8 @@ public sealed class MemberService : IMemberService
                 Interests = interests ?? [],
                 StoreId = request.StoreId,
                 HouseholdId = householdId,
-                Consents = ContactFields.Consents(ImmutableDictionary<ConsentChannel, Consent>.Empty, request.Consents, now, request.StoreId is { } store ? $"store:{store}" : "enrolment"),
+                Consents = ContactFields.Consents(ImmutableDictionary<ConsentChannel, Consent>.Empty, request.Consents, now, request.StoreId is { } store
+                ? $"store:{store}" : "enrolment"),
                 EnrolledAt = now,
             };
             var write = MemberWrite.From(program, profile, new MemberActivity(), enrolled.Value, now) with
@@ -170,7 +171,8 @@ public sealed class MemberService : IMemberService
             : MemberNotFound<MemberDetails>();
     }
 
-    public async Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, StaffChange by, CancellationToken cancellationToken)
+    public async Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, StaffChange by,
+        CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         if (await FindAsync(program, memberId, cancellationToken) is not { } before) return MemberNotFound<MemberDetails>();
@@ -190,7 +192,8 @@ public sealed class MemberService : IMemberService
     /// (<see cref="ConfirmOwnContactAsync"/>), so nobody can take a number, and receipts parked under it, without holding it.
     /// </summary>
     internal async Task<Result<ContactUpdate>> UpdateOwnContactAsync(
-        string programId, string memberId, UpdateContact request, Func<LoadedProgram, IdentityKey, Task<Result<MemberAuth.CodeSent>>> sendCode, CancellationToken cancellationToken)
+        string programId, string memberId, UpdateContact request, Func<LoadedProgram, IdentityKey, Task<Result<MemberAuth.CodeSent>>> sendCode,
+            CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<ContactUpdate>(programId);
         if (await FindAsync(program, memberId, cancellationToken) is not { } before) return MemberNotFound<ContactUpdate>();
@@ -199,7 +202,8 @@ public sealed class MemberService : IMemberService
 
         var pending = new List<PendingContact>();
         var wanted = contact.Value;
-        foreach (var (kind, current, requested) in new[] { (IdentityKind.Phone, before.Profile.Phone, wanted.Phone), (IdentityKind.Email, before.Profile.Email, wanted.Email) })
+        foreach (var (kind, current, requested) in new[] { (IdentityKind.Phone, before.Profile.Phone, wanted.Phone),
+            (IdentityKind.Email, before.Profile.Email, wanted.Email) })
         {
             if (requested is not { Length: > 0 } value || value == current) continue;
             var sent = await sendCode(program, new IdentityKey(programId, kind, value));
@@ -231,7 +235,8 @@ public sealed class MemberService : IMemberService
         if (!contact.IsValid) errors.AddRange(contact.Errors);
         var valid = contact.IsValid ? contact.Value : null;
         var (kind, value) = phone is not null ? (IdentityKind.Phone, valid?.Phone) : (IdentityKind.Email, valid?.Email);
-        if (!errors.Any && value is not { Length: > 0 }) errors.Add(ErrorCodes.Required, kind == IdentityKind.Phone ? "phone" : "email", "Give the new phone number or e-mail address the code was sent to.");
+        if (!errors.Any && value is not { Length: > 0 }) errors.Add(ErrorCodes.Required, kind == IdentityKind.Phone ? "phone" : "email",
+            "Give the new phone number or e-mail address the code was sent to.");
         if (errors.Any) return Result<MemberDetails>.Fail(errors.Items);
         if (await FindAsync(program, memberId, cancellationToken) is not { } before) return MemberNotFound<MemberDetails>();
 
@@ -279,7 +284,8 @@ public sealed class MemberService : IMemberService
         {
             if (key is null) continue;
             if (await identities.ClaimAsync(key, program, memberId, cancellationToken) is not null) claimed.Add(key);
-            else errors.Add(ApplicationErrors.IdentityTaken, key.Kind == IdentityKind.Phone ? "phone" : "email", $"Another member of the program already has this {Describe(key.Kind)}.");
+            else errors.Add(ApplicationErrors.IdentityTaken, key.Kind == IdentityKind.Phone ? "phone" : "email",
+                $"Another member of the program already has this {Describe(key.Kind)}.");
         }
         if (errors.Any)
         {
@@ -355,16 +361,21 @@ public sealed class MemberService : IMemberService
     public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>
         ChooseVoucherAsync(programId, memberId, requestId, value, VoucherRequester.Till, cancellationToken);
 
-    internal Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, VoucherRequester by, CancellationToken cancellationToken) =>
+    internal Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, VoucherRequester by,
+        CancellationToken cancellationToken) =>
         MemberBook.RequestErrors(requestId, null) is { Count: > 0 } mistakes ? Task.FromResult(Result<Outcome>.Fail(mistakes))
-        : ApplyAsync(programId, memberId, MemberBook.VoucherOperation(by, requestId), (book, program, today) => book.ChooseVoucher(program, requestId, value, today, by), cancellationToken);
+        : ApplyAsync(programId, memberId, MemberBook.VoucherOperation(by, requestId), (book, program, today) =>
+            book.ChooseVoucher(program, requestId, value, today, by), cancellationToken);
 
-    public Task<Result<Outcome>> RedeemVoucherAsync(string programId, string memberId, string voucherId, string requestId, CancellationToken cancellationToken) =>
+    public Task<Result<Outcome>> RedeemVoucherAsync(string programId, string memberId, string voucherId, string requestId,
+        CancellationToken cancellationToken) =>
         MemberBook.RequestErrors(requestId, voucherId ?? "") is { Count: > 0 } mistakes ? Task.FromResult(Result<Outcome>.Fail(mistakes))
-        : ApplyAsync(programId, memberId, $"redeem:{requestId}", (book, program, today) => book.RedeemVoucher(program, requestId, voucherId!, today), cancellationToken);
+        : ApplyAsync(programId, memberId, $"redeem:{requestId}", (book, program, today) => book.RedeemVoucher(program, requestId, voucherId!, today),
+            cancellationToken);
 
     private async Task<Result<Outcome>> ApplyAsync(
-        string programId, string memberId, string operationId, Func<MemberBook, CompiledProgram, DateOnly, Result<BookChange>> operation, CancellationToken cancellationToken)
+        string programId, string memberId, string operationId, Func<MemberBook, CompiledProgram, DateOnly, Result<BookChange>> operation,
+            CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<Outcome>(programId);
         if (!MemberIds.IsWellFormed(memberId)) return MemberNotFound<Outcome>();
@@ -380,7 +391,8 @@ public sealed class MemberService : IMemberService
     /// member is written already, so a failure here must not fail the request: the outbox and parked-receipt sweeps
     /// finish the job (docs/pos-integration.md).
     /// </summary>
-    private async Task AfterCommitAsync(LoadedProgram program, MemberKey key, Events.Notification? outbox, IReadOnlyList<IdentityKey> claimed, CancellationToken cancellationToken)
+    private async Task AfterCommitAsync(LoadedProgram program, MemberKey key, Events.Notification? outbox, IReadOnlyList<IdentityKey> claimed,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -415,7 +427,8 @@ public sealed class MemberService : IMemberService
     }
 
     private async Task<Result<Page<T>>> ListAsync<T>(
-        string programId, string memberId, string kind, PageRequest page, Func<MemberKey, int, string?, CancellationToken, Task<CursorPage<T>>> list, CancellationToken cancellationToken)
+        string programId, string memberId, string kind, PageRequest page, Func<MemberKey, int, string?, CancellationToken, Task<CursorPage<T>>> list,
+            CancellationToken cancellationToken)
     {
         var listing = $"{programId}|{memberId}|{kind}";
         if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<T>>.Fail(mistakes);
@@ -453,7 +466,8 @@ public sealed class MemberService : IMemberService
 
     /// <summary>An update's fields, checked and normalised; null fields are left as they are.</summary>
     private sealed record ContactInput(
-        string? FirstName, string? LastName, string? Email, string? Phone, DateOnly? BirthDate, IReadOnlyList<string>? Interests, IReadOnlyDictionary<ConsentChannel, bool>? Consents);
+        string? FirstName, string? LastName, string? Email, string? Phone, DateOnly? BirthDate, IReadOnlyList<string>? Interests,
+            IReadOnlyDictionary<ConsentChannel, bool>? Consents);
 
     private static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

@@ -40,7 +40,8 @@ public sealed record LoadedProgram(ProgramSettings Settings, ProgramCatalog Cata
         var catalog = ProgramCatalog.Create(stored.Versions);
         return catalog.IsValid
             ? new LoadedProgram(stored.Settings, catalog.Value)
-            : throw new InvalidOperationException($"The stored versions of program '{stored.Settings.ProgramId}' do not compile: {string.Join("; ", catalog.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
+            : throw new InvalidOperationException($"The stored versions of program '{stored.Settings.ProgramId}' do not compile: " +
+                $"{string.Join("; ", catalog.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
     }
 
     /// <summary>The version for an operation happening now; before the first version takes effect, the first version.</summary>

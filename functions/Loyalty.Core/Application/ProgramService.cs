@@ -56,7 +56,8 @@ public sealed class ProgramService(IProgramStore store, ProgramCache cache, Time
                 $"A new version takes effect from now on ({now:O}, give or take {EffectiveFromSkew.TotalMinutes:0} minutes), not in the past.");
         if (await store.GetAsync(programId, cancellationToken) is not { } stored) return Refusals.ProgramNotFound<ProgramSummary>(programId);
         if (definition.ProgramId != programId)
-            return Result<ProgramSummary>.Fail(ErrorCodes.ProgramMismatch, "programId", $"The definition is for program '{definition.ProgramId}', not '{programId}'.");
+            return Result<ProgramSummary>.Fail(ErrorCodes.ProgramMismatch, "programId",
+                $"The definition is for program '{definition.ProgramId}', not '{programId}'.");
         var next = stored.Versions[^1].Version + 1;
         if (definition.Version != next)
             return Result<ProgramSummary>.Fail(ApplicationErrors.VersionConflict, "version", $"The next version of '{programId}' is {next}.");
@@ -66,10 +67,12 @@ public sealed class ProgramService(IProgramStore store, ProgramCache cache, Time
         {
             // Report paths relative to the posted definition, not to the catalog's version list.
             var prefix = $"versions[{versions.Length - 1}]";
-            return Result<ProgramSummary>.Fail([.. catalog.Errors.Select(e => e with { Path = e.Path == prefix ? "" : e.Path.Replace(prefix + ".", "", StringComparison.Ordinal) })]);
+            return Result<ProgramSummary>.Fail([.. catalog.Errors.Select(e =>
+                e with { Path = e.Path == prefix ? "" : e.Path.Replace(prefix + ".", "", StringComparison.Ordinal) })]);
         }
         if (!await store.AddVersionAsync(definition, cancellationToken))
-            return Result<ProgramSummary>.Fail(ApplicationErrors.VersionConflict, "version", $"Version {definition.Version} of '{programId}' was published meanwhile; reload and try again.");
+            return Result<ProgramSummary>.Fail(ApplicationErrors.VersionConflict, "version",
+                $"Version {definition.Version} of '{programId}' was published meanwhile; reload and try again.");
         cache.Invalidate(programId);
         return Summary(stored with { Versions = versions });
     }

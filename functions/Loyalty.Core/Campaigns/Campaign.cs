@@ -81,7 +81,8 @@ public sealed record Campaign
         var run = DueRuns(zone, now).FirstOrDefault(r => r.RunId == runId);
         if (run is null)
             return Result<Campaign>.Fail(ErrorCodes.CampaignRunNotDue, "runId",
-                $"Run '{runId}' is not due: it is in the future, already started, older than the {Definition.GraceHours} h grace, or not an occurrence of the schedule.");
+                $"Run '{runId}' is not due: it is in the future, already started, older than the {Definition.GraceHours} h grace, or not " +
+                    "an occurrence of the schedule.");
         return Started(run, now);
     }
 

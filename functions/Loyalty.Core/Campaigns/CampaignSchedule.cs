@@ -115,7 +115,8 @@ public enum ScheduleKind
 /// <summary>A day of the year, e.g. { month: 12, day: 24 }.</summary>
 public sealed record MonthDay(int Month, int Day);
 
-/// <summary>Every day from <see cref="From"/> to <see cref="To"/>, both inclusive; when <see cref="To"/> comes first in the year the range runs over New Year.</summary>
+/// <summary>Every day from <see cref="From"/> to <see cref="To"/>, both inclusive; when <see cref="To"/> comes first in the year the range runs over New
+/// Year.</summary>
 public sealed record AnnualDates(MonthDay From, MonthDay To)
 {
     public bool Contains(DateOnly date)

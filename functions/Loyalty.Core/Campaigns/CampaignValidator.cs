@@ -135,7 +135,8 @@ public static class CampaignValidator
             if (date is { } d && (d < EarliestDate || d > LatestDate))
                 errors.Add(ErrorCodes.OutOfRange, $"{path}.{name}", $"{name} lies between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}.");
         if (schedule.StartDate > schedule.EndDate)
-            errors.Add(ErrorCodes.RangeReversed, $"{path}.endDate", $"endDate {schedule.EndDate:yyyy-MM-dd} is before startDate {schedule.StartDate:yyyy-MM-dd}.");
+            errors.Add(ErrorCodes.RangeReversed, $"{path}.endDate",
+                $"endDate {schedule.EndDate:yyyy-MM-dd} is before startDate {schedule.StartDate:yyyy-MM-dd}.");
         for (var i = 0; i < schedule.DaysOfWeek.Count; i++)
             if (!Enum.IsDefined(schedule.DaysOfWeek[i]))
                 errors.Add(ErrorCodes.OutOfRange, $"{path}.daysOfWeek[{i}]", "A day of the week is monday to sunday.");

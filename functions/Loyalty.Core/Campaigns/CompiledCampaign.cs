@@ -30,7 +30,8 @@ public sealed class CompiledCampaign
         var errors = CampaignValidator.Validate(definition, program);
         if (errors.Count > 0) return Result<CompiledCampaign>.Fail(errors);
         if ((definition.Segment ?? storedSegment) is not { } segmentDefinition)
-            return Result<CompiledCampaign>.Fail(ErrorCodes.Required, "segmentId", $"Segment '{definition.SegmentId}' was not given to compile the campaign with.");
+            return Result<CompiledCampaign>.Fail(ErrorCodes.Required, "segmentId",
+                $"Segment '{definition.SegmentId}' was not given to compile the campaign with.");
         var segment = CompiledSegment.Compile(segmentDefinition, program);
         if (!segment.IsValid) return Result<CompiledCampaign>.Fail(segment.Errors);
         var template = MessageTemplate.Parse(definition.Message.Text, definition.Offer.Kind, "message.text").Value;

@@ -76,7 +76,8 @@ public sealed class MessageTemplate
             if (!Names.TryGetValue(name, out var field))
                 errors.Add(ErrorCodes.TemplateUnknownField, path, UnknownField(name));
             else if (NeededOffer(field) is { } needed && needed != offer)
-                errors.Add(ErrorCodes.TemplateFieldNeedsOffer, path, $"{{{name}}} needs a {JsonName(needed)} offer; this campaign's offer is {JsonName(offer)}.");
+                errors.Add(ErrorCodes.TemplateFieldNeedsOffer, path,
+                    $"{{{name}}} needs a {JsonName(needed)} offer; this campaign's offer is {JsonName(offer)}.");
             if (literal.Length > 0) parts.Add(new Part(literal.ToString(), default, null));
             literal.Clear();
             parts.Add(new Part(null, field, fallback));

@@ -78,9 +78,11 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
     private Result<BookChange> ApplyReturn(Receipt receipt, string originalId, CompiledProgram program, ProgramCatalog programs)
     {
         if (!Records.TryGetValue(originalId, out var record))
-            return Result<BookChange>.Fail(ErrorCodes.ReturnOfUnknownReceipt, "returnOf", $"Member '{State.MemberId}' has no purchase '{originalId}' to return.");
+            return Result<BookChange>.Fail(ErrorCodes.ReturnOfUnknownReceipt, "returnOf",
+                $"Member '{State.MemberId}' has no purchase '{originalId}' to return.");
         if (record.Purchase is not { } original)
-            return Result<BookChange>.Fail(ErrorCodes.ReturnOfReturn, "returnOf", $"'{originalId}' is not a purchase (it is a return or another operation); return the original purchase instead.");
+            return Result<BookChange>.Fail(ErrorCodes.ReturnOfReturn, "returnOf",
+                $"'{originalId}' is not a purchase (it is a return or another operation); return the original purchase instead.");
         var originalProgram = programs.Version(original.ProgramVersion) ?? program;
         var result = ReturnAccrual.Apply(State, program, receipt, original, originalProgram);
         if (!result.IsValid) return Result<BookChange>.Fail(result.Errors);
@@ -149,7 +151,8 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
         if (index < 0)
             return Result<BookChange>.Fail(ErrorCodes.StampCardUnknown, "cardId", $"The program has no stamp card '{transfer.CardId}'.");
         if (transfer.ToMemberId != State.MemberId)
-            return Result<BookChange>.Fail(ErrorCodes.MemberMismatch, "toMemberId", $"The transfer is for member '{transfer.ToMemberId}', not '{State.MemberId}'.");
+            return Result<BookChange>.Fail(ErrorCodes.MemberMismatch, "toMemberId",
+                $"The transfer is for member '{transfer.ToMemberId}', not '{State.MemberId}'.");
         var work = new MemberWork(State, program);
         work.AdvanceTo(transfer.On);
         var card = program.StampCards[index];
@@ -191,7 +194,8 @@ public sealed record MemberBook(MemberState State, ImmutableDictionary<string, O
         }
         catch (OverflowException)
         {
-            return Result<T>.Fail(ErrorCodes.PointsOverflow, "", "This operation would take the member's points or stamps beyond what can be counted; nothing was changed.");
+            return Result<T>.Fail(ErrorCodes.PointsOverflow, "",
+                "This operation would take the member's points or stamps beyond what can be counted; nothing was changed.");
         }
     }
 

@@ -90,7 +90,8 @@ internal sealed partial class MemberWork
     /// <summary>Counts the transition as one receipt applied (<see cref="MemberTotals.Receipts"/>).</summary>
     public void CountReceipt() => receipts++;
 
-    public Transition ToTransition(string operationId, long pointsEarned = 0, long qualifyingEarned = 0, decimal discount = 0m, IReadOnlyList<StampTransfer>? transfers = null)
+    public Transition ToTransition(string operationId, long pointsEarned = 0, long qualifyingEarned = 0, decimal discount = 0m,
+        IReadOnlyList<StampTransfer>? transfers = null)
     {
         var state = Finish();
         return new Transition(state, ledger, events, new Outcome

@@ -54,7 +54,8 @@ public sealed class CompiledProgram
     /// <summary>Validates, then compiles; the errors are <see cref="ProgramValidator"/>'s.</summary>
     public static Result<CompiledProgram> Compile(ProgramDefinition definition) => Compile(definition, published: false);
 
-    /// <param name="published">A stored version: checked without the bounds that may postdate it (<see cref="ProgramValidator.Validate(ProgramDefinition, bool)"/>).</param>
+    /// <param name="published">A stored version: checked without the bounds that may postdate it (<see cref="ProgramValidator.Validate(ProgramDefinition,
+    /// bool)"/>).</param>
     internal static Result<CompiledProgram> Compile(ProgramDefinition definition, bool published)
     {
         var errors = ProgramValidator.Validate(definition, published);

@@ -39,9 +39,11 @@ public sealed class ProgramCatalog
             if (current.ProgramId != previous.ProgramId)
                 errors.Add(ErrorCodes.ProgramMismatch, $"versions[{i}].programId", "All versions must belong to the same program.");
             if (current.Currency != previous.Currency)
-                errors.Add(ErrorCodes.CurrencyMismatch, $"versions[{i}].currency", "A program cannot change currency between versions: points earned before would change meaning.");
+                errors.Add(ErrorCodes.CurrencyMismatch, $"versions[{i}].currency",
+                    "A program cannot change currency between versions: points earned before would change meaning.");
             if (current.TimeZone != previous.TimeZone)
-                errors.Add(ErrorCodes.InvalidCombination, $"versions[{i}].timeZone", "A program cannot change time zone between versions: stored period and expiry dates would shift.");
+                errors.Add(ErrorCodes.InvalidCombination, $"versions[{i}].timeZone",
+                    "A program cannot change time zone between versions: stored period and expiry dates would shift.");
             if (current.Version <= previous.Version)
                 errors.Add(ErrorCodes.NotAscending, $"versions[{i}].version", "Version numbers must rise.");
             if (current.EffectiveFrom <= previous.EffectiveFrom)

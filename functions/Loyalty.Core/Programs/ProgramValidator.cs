@@ -227,7 +227,8 @@ public static class ProgramValidator
             else if (!names.Add(tiers[i].Name))
                 errors.Add(ErrorCodes.Duplicate, $"tiers[{i}].name", $"The tier name '{tiers[i].Name}' is used twice.");
             if (i > 0 && tiers[i].Threshold <= tiers[i - 1].Threshold)
-                errors.Add(ErrorCodes.NotAscending, $"tiers[{i}].threshold", $"Thresholds must rise up the ladder: {tiers[i].Threshold} is not above {tiers[i - 1].Threshold}.");
+                errors.Add(ErrorCodes.NotAscending, $"tiers[{i}].threshold",
+                    $"Thresholds must rise up the ladder: {tiers[i].Threshold} is not above {tiers[i - 1].Threshold}.");
             for (var b = 0; b < tiers[i].Benefits.Count; b++)
                 if (string.IsNullOrWhiteSpace(tiers[i].Benefits[b].Kind))
                     errors.Add(ErrorCodes.Required, $"tiers[{i}].benefits[{b}].kind", "Every benefit needs a kind, e.g. 'discount-percent'.");
@@ -244,7 +245,8 @@ public static class ProgramValidator
                 : "A calendar-year or anniversary period is 12, 24 or 36 months long.");
         if (rolling != (program.TierPolicy == TierPolicy.RollingWindow))
             errors.Add(ErrorCodes.InvalidCombination, "tierPolicy",
-                "A rolling qualification window goes with the RollingWindow tier policy and only with it: a rolling window has no period end to apply another policy at.");
+                "A rolling qualification window goes with the RollingWindow tier policy and only with it: a rolling window has no period " +
+                    "end to apply another policy at.");
     }
 
     private static void ValidateVouchers(VoucherRules rules, ErrorList errors)

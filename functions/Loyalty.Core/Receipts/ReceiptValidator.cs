@@ -35,7 +35,8 @@ public static class ReceiptValidator
         var errors = new ErrorList();
         errors.Identifier(receipt.Id, "id");
         if (IsReserved(receipt.Id))
-            errors.Add(ErrorCodes.ReservedId, "id", $"'{receipt.Id}' is reserved for the member's own operations (enrolment, till vouchers, redemptions, stamps); choose another receipt id.");
+            errors.Add(ErrorCodes.ReservedId, "id", $"'{receipt.Id}' is reserved for the member's own operations (enrolment, till vouchers, redemptions, " +
+                "stamps); choose another receipt id.");
         errors.Identifier(receipt.MemberId, "memberId");
         if (receipt.ReturnOf is not null) errors.Identifier(receipt.ReturnOf, "returnOf");
         if (receipt.StampsTo is not null) errors.Identifier(receipt.StampsTo, "stampsTo");
@@ -45,7 +46,8 @@ public static class ReceiptValidator
             errors.Add(ErrorCodes.CurrencyMismatch, "currency", $"The program runs in {program.Currency}; this receipt is in {receipt.Currency}.");
         var skew = maxClockSkew ?? DefaultClockSkew;
         if (receipt.PurchasedAt > now + skew)
-            errors.Add(ErrorCodes.InFuture, "purchasedAt", $"purchasedAt {receipt.PurchasedAt:O} is more than {skew.TotalMinutes:0} minutes ahead of the server clock ({now:O}).");
+            errors.Add(ErrorCodes.InFuture, "purchasedAt",
+                $"purchasedAt {receipt.PurchasedAt:O} is more than {skew.TotalMinutes:0} minutes ahead of the server clock ({now:O}).");
         ValidateLines(receipt, program.Definition.MaxLineAmount, errors);
         if (receipt.Vouchers.Count > MaxVouchers)
             errors.Add(ErrorCodes.OutOfRange, "vouchers", $"A receipt redeems at most {MaxVouchers} vouchers.");
@@ -126,7 +128,8 @@ public static class ReceiptValidator
             else
             {
                 if (line.Quantity < 0)
-                    errors.Add(ErrorCodes.NegativeQuantity, $"{path}.quantity", "A negative quantity is only allowed in a return; send it with returnOf set to the original receipt id.");
+                    errors.Add(ErrorCodes.NegativeQuantity, $"{path}.quantity",
+                        "A negative quantity is only allowed in a return; send it with returnOf set to the original receipt id.");
                 if (line.Amount < 0)
                     errors.Add(ErrorCodes.NegativeAmount, $"{path}.amount", "A negative amount is only allowed in a return.");
                 if (line.OriginalLine is not null)

@@ -84,7 +84,8 @@ public static class StrictJson
         if (message.Contains("could not be converted", StringComparison.Ordinal))
             return "Wrong type for this field.";
         if (message.Contains("null", StringComparison.OrdinalIgnoreCase) &&
-            (message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase) || message.Contains("allow setting null", StringComparison.OrdinalIgnoreCase)))
+            (message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("allow setting null", StringComparison.OrdinalIgnoreCase)))
             return "This field may not be null.";
         if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
             return "This field appears twice.";
@@ -116,8 +117,10 @@ internal sealed class ExplicitOffsetConverter : JsonConverter<DateTimeOffset>
     {
         var text = reader.GetString() ?? throw new JsonException(Problem);
         var time = text.IndexOf('T', StringComparison.Ordinal) is var t and > 0 ? text[(t + 1)..] : "";
-        var hasOffset = time.EndsWith('Z') || time.EndsWith('z') || time.Contains('+', StringComparison.Ordinal) || time.Contains('-', StringComparison.Ordinal);
-        if (!hasOffset || !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value))
+        var hasOffset = time.EndsWith('Z') || time.EndsWith('z') || time.Contains('+', StringComparison.Ordinal)
+            || time.Contains('-', StringComparison.Ordinal);
+        if (!hasOffset || !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None,
+            out var value))
             throw new JsonException(Problem);
         return value;
     }

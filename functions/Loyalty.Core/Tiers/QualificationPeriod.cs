@@ -1,6 +1,7 @@
 namespace Loyalty.Core.Tiers;
 
-/// <summary>How qualifying points are windowed: <see cref="PeriodKind.CalendarYear"/> and <see cref="PeriodKind.Anniversary"/> take 12, 24 or 36 months; <see cref="PeriodKind.Rolling"/> 1–36.</summary>
+/// <summary>How qualifying points are windowed: <see cref="PeriodKind.CalendarYear"/> and <see cref="PeriodKind.Anniversary"/> take 12, 24 or 36 months; <see
+/// cref="PeriodKind.Rolling"/> 1–36.</summary>
 public sealed record QualificationPeriod(PeriodKind Kind, int Months);
 
 public enum PeriodKind

@@ -1,6 +1,7 @@
 namespace Loyalty.Core.Tiers;
 
-/// <summary>One rung of the ladder: reached when the qualifying points in the window reach <see cref="Threshold"/>. The first rung is the base tier (threshold 0).</summary>
+/// <summary>One rung of the ladder: reached when the qualifying points in the window reach <see cref="Threshold"/>. The first rung is the base tier (threshold
+/// 0).</summary>
 public sealed record TierDefinition
 {
     public required string Name { get; init; }

@@ -6,7 +6,8 @@ namespace Loyalty.Core.Tiers;
 /// <summary>A member's tier at a date and the numbers that explain it.</summary>
 /// <param name="HoldsUntil">Last day the tier is certain to hold without further purchases; null for the base tier.</param>
 /// <param name="NextTierDeadline">The window's last day, by which <paramref name="PointsToNextTier"/> must be earned; null under a rolling window.</param>
-/// <param name="PointsToKeepTier">Points still needed in this window to keep the current tier beyond <paramref name="HoldsUntil"/>; null when nothing is needed.</param>
+/// <param name="PointsToKeepTier">Points still needed in this window to keep the current tier beyond <paramref name="HoldsUntil"/>; null when nothing is
+/// needed.</param>
 public sealed record TierStatus(
     string Tier,
     IReadOnlyList<Benefit> Benefits,

@@ -25,7 +25,8 @@ public sealed class Result<T>
     /// A success always carries a value: a null here is a bug (typically a "try again" null that slipped through the
     /// implicit conversion below and would otherwise read as success), so it fails loudly.
     /// </summary>
-    public static Result<T> Ok(T value) => value is null ? throw new ArgumentNullException(nameof(value), "A successful result needs a value.") : new(value, []);
+    public static Result<T> Ok(T value) => value is null
+        ? throw new ArgumentNullException(nameof(value), "A successful result needs a value.") : new(value, []);
 
     public static Result<T> Fail(IReadOnlyList<ValidationError> errors) =>
         errors.Count == 0 ? throw new ArgumentException("A failure needs at least one error.", nameof(errors)) : new(default, errors);

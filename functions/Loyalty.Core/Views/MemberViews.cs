@@ -48,7 +48,8 @@ public static class MemberViews
         }
 
         foreach (var voucher in work.Vouchers)
-            messages.Add(Message("voucher.open", ("voucherId", voucher.Id), ("value", voucher.Value), ("currency", voucher.Currency), ("expiresOn", voucher.ExpiresOn)));
+            messages.Add(Message("voucher.open", ("voucherId", voucher.Id), ("value", voucher.Value), ("currency", voucher.Currency),
+                ("expiresOn", voucher.ExpiresOn)));
 
         var cards = new List<StampCardView>();
         foreach (var card in program.StampCards)
@@ -58,7 +59,8 @@ public static class MemberViews
             var stamps = progress?.Stamps ?? 0;
             var left = definitionCard.StampsForReward - stamps;
             cards.Add(new StampCardView(definitionCard.Id, definitionCard.Name, stamps, definitionCard.StampsForReward, left, progress?.Completed ?? 0));
-            messages.Add(Message("stamp_card.progress", ("card", definitionCard.Name), ("stamps", stamps), ("of", definitionCard.StampsForReward), ("left", left)));
+            messages.Add(Message("stamp_card.progress", ("card", definitionCard.Name), ("stamps", stamps), ("of", definitionCard.StampsForReward),
+                ("left", left)));
         }
 
         return new MemberView

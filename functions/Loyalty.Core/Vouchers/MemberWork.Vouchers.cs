@@ -21,7 +21,8 @@ internal sealed partial class MemberWork
             IssueVoucher(cause, on, $"{cause}:auto:{n}", VoucherSource.Automatic, rule.Value, Definition.Vouchers.ValidDays, rule.EveryPoints);
     }
 
-    public Voucher IssueVoucher(string cause, DateOnly on, string id, VoucherSource source, decimal value, int validDays, long pointsCost, Reward? reward = null, string? stampCardId = null)
+    public Voucher IssueVoucher(string cause, DateOnly on, string id, VoucherSource source, decimal value, int validDays, long pointsCost,
+        Reward? reward = null, string? stampCardId = null)
     {
         var voucher = new Voucher
         {
@@ -41,7 +42,8 @@ internal sealed partial class MemberWork
         Balance -= pointsCost;
         Entry(LedgerKind.VoucherIssued, on, cause, -pointsCost, reference: id);
         if (pointsCost > 0) SyncLots(null);
-        events.Add(new VoucherIssued(EventId(cause, "voucher.issued", id), Program.ProgramId, MemberId, on, id, source, value, Program.Currency, voucher.ExpiresOn));
+        events.Add(new VoucherIssued(EventId(cause, "voucher.issued", id), Program.ProgramId, MemberId, on, id, source, value, Program.Currency,
+            voucher.ExpiresOn));
         return voucher;
     }
 

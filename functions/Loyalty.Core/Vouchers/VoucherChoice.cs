@@ -22,7 +22,8 @@ internal static class VoucherChoice
         var work = new MemberWork(state, program);
         work.AdvanceTo(on);
         if (work.Balance < denomination.Points)
-            return Result<Transition>.Fail(ErrorCodes.InsufficientPoints, "value", $"A {value} {program.Currency} voucher costs {denomination.Points} points; the balance is {work.Balance}.");
+            return Result<Transition>.Fail(ErrorCodes.InsufficientPoints, "value",
+                $"A {value} {program.Currency} voucher costs {denomination.Points} points; the balance is {work.Balance}.");
         if (!work.HasRoom)
             return Result<Transition>.Fail(ErrorCodes.VoucherTooManyOpen, "value", $"The member already has {rules.MaxOpen} open vouchers; redeem one first.");
         work.IssueVoucher(operationId, on, operationId, VoucherSource.Chosen, denomination.Value, rules.ValidDays, denomination.Points);

@@ -35,7 +35,8 @@ internal static class VoucherRedemption
         if (voucher is null || voucher.IssuedOn > on)
             return work.ExpiredNow.Contains(voucherId)
                 ? Result<Transition>.Fail(ErrorCodes.VoucherExpired, "voucherId", $"Voucher '{voucherId}' has expired.")
-                : Result<Transition>.Fail(ErrorCodes.VoucherNotOpen, "voucherId", $"Voucher '{voucherId}' is not open for this member: unknown, already redeemed, expired or cancelled.");
+                : Result<Transition>.Fail(ErrorCodes.VoucherNotOpen, "voucherId",
+                    $"Voucher '{voucherId}' is not open for this member: unknown, already redeemed, expired or cancelled.");
         work.Redeem(operationId, on, voucher, voucher.Value);
         return work.ToTransition(operationId, discount: voucher.Value);
     }
@@ -57,7 +58,8 @@ internal static class VoucherRedemption
             if (voucher is null)
             {
                 if (work.ExpiredNow.Contains(id)) errors.Add(ErrorCodes.VoucherExpired, path, $"Voucher '{id}' expired before this purchase.");
-                else errors.Add(ErrorCodes.VoucherNotOpen, path, $"Voucher '{id}' is not open for this member: unknown, already redeemed, expired or cancelled.");
+                else errors.Add(ErrorCodes.VoucherNotOpen, path,
+                    $"Voucher '{id}' is not open for this member: unknown, already redeemed, expired or cancelled.");
                 continue;
             }
             if (voucher.IssuedOn > on)

@@ -14,7 +14,8 @@ public sealed record VoucherRules
     /// <summary>Days a points voucher stays valid, counted from its issue date.</summary>
     public int ValidDays { get; init; } = 90;
 
-    /// <summary>Bounds the member state (one table entity): automatic conversion waits and till choices are refused while this many vouchers are open.</summary>
+    /// <summary>Bounds the member state (one table entity): automatic conversion waits and till choices are refused while this many vouchers are
+    /// open.</summary>
     public int MaxOpen { get; init; } = 50;
 }
 

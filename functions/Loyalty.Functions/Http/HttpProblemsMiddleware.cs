@@ -43,7 +43,8 @@ public sealed class HttpProblemsMiddleware(ILogger<HttpProblemsMiddleware> logge
             catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested && StorageFailures.IsUnavailable(e))
             {
                 logger.LogWarning("{Function}: storage unavailable after retries ({Error}); answered 503.", function, StorageFailures.Describe(e));
-                return new HandlerResult(Problems.OfHost(StatusCodes.Status503ServiceUnavailable).WithHeader("Retry-After", StorageUnavailableHandler.RetryAfterSeconds));
+                return new HandlerResult(Problems.OfHost(StatusCodes.Status503ServiceUnavailable)
+                    .WithHeader("Retry-After", StorageUnavailableHandler.RetryAfterSeconds));
             }
             catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
             {

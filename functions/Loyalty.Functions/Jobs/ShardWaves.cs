@@ -41,7 +41,8 @@ public static class ShardWaves
     private static readonly TimeSpan WavesStopWithin = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs every shard of <paramref name="plan"/> through <paramref name="activity"/>, all waves at once.</summary>
-    public static async Task<IReadOnlyList<ShardResult>> RunAsync(TaskOrchestrationContext context, string activity, JobPlan plan, JobOrchestrationPolicy policy)
+    public static async Task<IReadOnlyList<ShardResult>> RunAsync(TaskOrchestrationContext context, string activity, JobPlan plan,
+        JobOrchestrationPolicy policy)
     {
         var waves = plan.Waves();
         var results = await Task.WhenAll(waves.Select((shards, i) => context.CallSubOrchestratorAsync<ShardResult[]>(
@@ -50,7 +51,8 @@ public static class ShardWaves
     }
 
     [Function(nameof(ShardWave))]
-    public static Task<ShardResult[]> ShardWave([OrchestrationTrigger] TaskOrchestrationContext context) => RunWaveAsync(context, JobOrchestrationPolicy.Default);
+    public static Task<ShardResult[]> ShardWave([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        RunWaveAsync(context, JobOrchestrationPolicy.Default);
 
     /// <summary>The wave orchestration under <paramref name="policy"/>.</summary>
     public static async Task<ShardResult[]> RunWaveAsync(TaskOrchestrationContext context, JobOrchestrationPolicy policy)
@@ -60,7 +62,8 @@ public static class ShardWaves
     }
 
     /// <summary>
-    /// Starts the orchestration of a run (<see cref="ShardedJobFunctions.ShardedJobRun"/>) unless an instance of it is running or has completed: the instance id comes
+    /// Starts the orchestration of a run (<see cref="ShardedJobFunctions.ShardedJobRun"/>) unless an instance of it is running or has completed: the instance
+    /// id comes
     /// from the run's key, so two timer ticks (or two hosts) asking for the same run start it once. A terminated
     /// instance is started again under the same id, after its waves are stopped and cleared; its shards resume from
     /// their recorded progress. A failed one too, when <paramref name="restarts"/> says it may (a growing delay, then
@@ -84,7 +87,8 @@ public static class ShardWaves
                     return false;
                 case RestartDecision.GiveUp:
                     logger.LogError(
-                        "{InstanceId} failed {Attempts} times and is given up: timers no longer start it; fix the cause, then run it now. Last failure: {Failure}",
+                        "{InstanceId} failed {Attempts} times and is given up: timers no longer start it; fix the cause, then run " +
+                            "it now. Last failure: {Failure}",
                         instanceId, restarts.Policy.MaxAttempts, failure);
                     return false;
             }
@@ -93,7 +97,8 @@ public static class ShardWaves
             return false;
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ShardedJobFunctions.ShardedJobRun), key, new StartOrchestrationOptions { InstanceId = instanceId }, cancellationToken);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ShardedJobFunctions.ShardedJobRun), key,
+                new StartOrchestrationOptions { InstanceId = instanceId }, cancellationToken);
         }
         catch (Exception error) when (!cancellationToken.IsCancellationRequested)
         {

@@ -16,7 +16,8 @@ public sealed class StorageStartup(LoyaltyStorage storage, MemberAuthOptions mem
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (memberAuth.EphemeralKeys)
-            logger.LogWarning("MemberTokens__SigningKey is not set: each instance signs member tokens with its own random key, so tokens fail on other instances and after a restart.");
+            logger.LogWarning("MemberTokens__SigningKey is not set: each instance signs member tokens with its own random key, so tokens fail on other " +
+                "instances and after a restart.");
         try
         {
             await storage.EnsureCreatedAsync(stoppingToken);

@@ -10,7 +10,8 @@ public enum SettlementAction
     /// <summary>Give the message back, after <see cref="ReceiptSettlement.Pause"/>, for another delivery.</summary>
     Abandon,
 
-    /// <summary>Move the message to the dead-letter queue with <see cref="ReceiptSettlement.Reason"/> and <see cref="ReceiptSettlement.Description"/>.</summary>
+    /// <summary>Move the message to the dead-letter queue with <see cref="ReceiptSettlement.Reason"/> and <see
+    /// cref="ReceiptSettlement.Description"/>.</summary>
     DeadLetter,
 }
 
@@ -29,7 +30,8 @@ public sealed record ReceiptSettlement(SettlementAction Action, TimeSpan Pause =
         return verdict.Action switch
         {
             MessageAction.Complete => new ReceiptSettlement(SettlementAction.Complete),
-            MessageAction.Poison => new ReceiptSettlement(SettlementAction.DeadLetter, Reason: "MalformedMessage", Description: Shorten(verdict.Reason ?? "The message cannot be handled.")),
+            MessageAction.Poison => new ReceiptSettlement(SettlementAction.DeadLetter, Reason: "MalformedMessage",
+            Description: Shorten(verdict.Reason ?? "The message cannot be handled.")),
             // The handler never answers RetryLater on the last delivery.
             _ => new ReceiptSettlement(SettlementAction.Abandon, retryDelay * deliveryCount),
         };

@@ -15,7 +15,8 @@ public sealed class DevMailbox(int capacity)
     private readonly Queue<DevMail> mails = new();
     private readonly Lock gate = new();
 
-    public int Capacity { get; } = capacity > 0 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The dev mailbox holds at least one notification.");
+    public int Capacity { get; } = capacity > 0
+        ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The dev mailbox holds at least one notification.");
 
     /// <summary>Keeps one <c>loyalty.notification.v1</c> notification as the sender received it; the oldest goes when full.</summary>
     public void Add(JsonElement notification, DateTimeOffset receivedAt)
@@ -39,7 +40,8 @@ public sealed class DevMailbox(int capacity)
 
 /// <param name="Recipient">Where a sender would send it: the phone or e-mail of a one-time code, else the member.</param>
 /// <param name="Text">What the member would read, codes and links in clear.</param>
-public sealed record DevMail(DateTimeOffset ReceivedAt, string NotificationId, string ProgramId, string MemberId, string Recipient, IReadOnlyList<string> Kinds, string Text)
+public sealed record DevMail(DateTimeOffset ReceivedAt, string NotificationId, string ProgramId, string MemberId, string Recipient, IReadOnlyList<string> Kinds,
+    string Text)
 {
     private static readonly HashSet<string> Envelope = ["kind", "id", "programId", "memberId", "on"];
 

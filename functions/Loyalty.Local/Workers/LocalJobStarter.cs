@@ -11,7 +11,8 @@ namespace Loyalty.Local.Workers;
 /// started again; one going in another host runs beside it safely (shards resume and skip what is written) and counts
 /// exactly. Stopping the host stops it after the chunk in flight; asking again resumes it.
 /// </summary>
-public sealed class LocalJobStarter(NightlyReview nightly, CampaignFanOut fanOut, IHostApplicationLifetime lifetime, ILogger<LocalJobStarter> logger) : IJobStarter
+public sealed class LocalJobStarter(NightlyReview nightly, CampaignFanOut fanOut, IHostApplicationLifetime lifetime,
+    ILogger<LocalJobStarter> logger) : IJobStarter
 {
     private readonly HashSet<JobKey> running = [];
 

@@ -145,7 +145,8 @@ public sealed class NotificationLogWorker(LoyaltyStorage storage, ILogger<Notifi
     private static string Kind(JsonElement @event) =>
         @event.ValueKind == JsonValueKind.Object && @event.TryGetProperty("kind", out var kind) ? kind.ToString() : "?";
 
-    /// <summary>An event's kind; a one-time code's channel and masked destination, never the code or link (they would let anyone reading the log sign in).</summary>
+    /// <summary>An event's kind; a one-time code's channel and masked destination, never the code or link (they would let anyone reading the log sign
+    /// in).</summary>
     private static string Describe(JsonElement @event)
     {
         if (@event.ValueKind != JsonValueKind.Object || !@event.TryGetProperty("kind", out var kind)) return "?";

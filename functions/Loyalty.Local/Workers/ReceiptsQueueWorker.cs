@@ -138,7 +138,8 @@ public sealed class ReceiptsQueueWorker : BackgroundService
         var errorDelay = TimeSpan.Zero;
         var reported = Counts;
         var lastReport = Stopwatch.StartNew();
-        logger.LogInformation("Receipt worker reading queue {Queue}: {Concurrency} messages at once, {Parallelism} receipts per message, visibility {Visibility}.",
+        logger.LogInformation("Receipt worker reading queue {Queue}: {Concurrency} messages at once, {Parallelism} receipts per " +
+            "message, visibility {Visibility}.",
             queue.Name, options.Concurrency, options.Parallelism, options.VisibilityTimeout);
 
         while (!stoppingToken.IsCancellationRequested)
@@ -263,7 +264,8 @@ public sealed class ReceiptsQueueWorker : BackgroundService
                     outcome = verdict.Rejected.Count == 0 ? "completed" : $"completed, {verdict.Rejected.Count} receipts rejected to the poison queue";
                     break;
                 case MessageAction.Poison:
-                    await poison.WriteMessageAsync(message.DecodedBody().ToMemory(), message.MessageId, message.DequeueCount, verdict.Reason ?? "Unusable message.", hardStop);
+                    await poison.WriteMessageAsync(message.DecodedBody().ToMemory(), message.MessageId, message.DequeueCount, verdict.Reason
+                        ?? "Unusable message.", hardStop);
                     await DeleteAsync(message, lease, hardStop);
                     Interlocked.Increment(ref poisoned);
                     outcome = $"poisoned: {verdict.Reason}";
@@ -309,7 +311,8 @@ public sealed class ReceiptsQueueWorker : BackgroundService
             {
                 await Task.Delay(period, stop);
                 // Only the delay stops early: an update cut short may have changed the pop receipt without telling us.
-                lease.PopReceipt = (await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, (BinaryData?)null, options.VisibilityTimeout, hardStop)).Value.PopReceipt;
+                lease.PopReceipt = (await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, (BinaryData?)null, options.VisibilityTimeout, hardStop))
+                    .Value.PopReceipt;
             }
             catch (OperationCanceledException)
             {
@@ -355,7 +358,8 @@ public sealed class ReceiptsQueueWorker : BackgroundService
         }
         catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
         {
-            logger.LogWarning("Receipt message {MessageId} could not be released at shutdown ({Error}); it reappears after its visibility timeout.", message.MessageId, Describe(e));
+            logger.LogWarning("Receipt message {MessageId} could not be released at shutdown ({Error}); it reappears after its visibility timeout.",
+                message.MessageId, Describe(e));
             return "unfinished at shutdown, not released";
         }
     }
@@ -367,8 +371,10 @@ public sealed class ReceiptsQueueWorker : BackgroundService
         if (delta != new ReceiptWorkerCounts(0, 0, 0, 0, 0, 0, 0))
         {
             logger.LogInformation(
-                "Receipt worker, last {Elapsed:0} s: {Received} received, {Completed} completed, {Rejected} receipts rejected, {Poisoned} poisoned, {Retried} retried later, {Failed} failed, {Released} released.",
-                elapsed.TotalSeconds, delta.Received, delta.Completed, delta.RejectedReceipts, delta.Poisoned, delta.RetriedLater, delta.Failed, delta.Released);
+                "Receipt worker, last {Elapsed:0} s: {Received} received, {Completed} completed, {Rejected} receipts rejected, {Poisoned} poisoned, " +
+                    "{Retried} retried later, {Failed} failed, {Released} released.",
+                elapsed.TotalSeconds, delta.Received, delta.Completed, delta.RejectedReceipts, delta.Poisoned, delta.RetriedLater, delta.Failed,
+                    delta.Released);
         }
 
         return now;

@@ -14,5 +14,6 @@ internal static class ResourceNames
         && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
         && name[0] != '-' && name[^1] != '-' && !name.Contains("--", StringComparison.Ordinal)
             ? name
-            : throw new ArgumentException($"'{name}' is not a valid {kind} name: 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit.", nameof(name));
+            : throw new ArgumentException($"'{name}' is not a valid {kind} name: 3-63 lower-case letters, digits and single hyphens, starting and " +
+                "ending with a letter or digit.", nameof(name));
 }

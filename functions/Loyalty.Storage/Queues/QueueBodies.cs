@@ -18,16 +18,19 @@ public static class QueueBodies
     /// <param name="visibilityDelay">Hidden from receivers this long; null for visible at once.</param>
     /// <param name="timeToLive">Expires after this long; null for the service default (7 days).</param>
     /// <exception cref="ArgumentException">The body is over <see cref="MaxBodyBytes"/>; nothing was sent.</exception>
-    public static async Task<SendReceipt> SendBodyAsync(this QueueClient queue, BinaryData body, TimeSpan? visibilityDelay = null, TimeSpan? timeToLive = null, CancellationToken cancellationToken = default)
+    public static async Task<SendReceipt> SendBodyAsync(this QueueClient queue, BinaryData body, TimeSpan? visibilityDelay = null, TimeSpan? timeToLive = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         var bytes = body.ToMemory();
         if (bytes.Length > MaxBodyBytes)
         {
-            throw new ArgumentException($"A queue message body is at most {MaxBodyBytes} bytes; this one is {bytes.Length}. Store it in a blob and send its name.", nameof(body));
+            throw new ArgumentException($"A queue message body is at most {MaxBodyBytes} bytes; this one is {bytes.Length}. Store " +
+                "it in a blob and send its name.", nameof(body));
         }
 
-        Response<SendReceipt> sent = await queue.SendMessageAsync(BinaryData.FromString(Convert.ToBase64String(bytes.Span)), visibilityDelay, timeToLive, cancellationToken);
+        Response<SendReceipt> sent = await queue.SendMessageAsync(BinaryData.FromString(Convert.ToBase64String(bytes.Span)), visibilityDelay, timeToLive,
+            cancellationToken);
         return sent.Value;
     }
 

@@ -28,7 +28,8 @@ internal static class JsonColumns
     {
         var chunks = (json.Length + MaxChars - 1) / MaxChars;
         if (chunks > MaxChunks)
-            throw new InvalidOperationException($"{name} of {entity.PartitionKey}/{entity.RowKey} is {json.Length:N0} characters of JSON, more than one entity holds.");
+            throw new InvalidOperationException($"{name} of {entity.PartitionKey}/{entity.RowKey} is {json.Length:N0} characters of " +
+                "JSON, more than one entity holds.");
         for (var i = 0; i < Math.Max(chunks, 1); i++)
             entity[i == 0 ? name : $"{name}{i}"] = json.Substring(i * MaxChars, Math.Min(MaxChars, json.Length - i * MaxChars));
     }

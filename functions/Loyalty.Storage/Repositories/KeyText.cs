@@ -25,5 +25,6 @@ internal static class KeyText
     public static string Unescape(string key) => Uri.UnescapeDataString(key);
 
     /// <summary>Inverted ticks sort newest first in a key range: 19 digits, the width of <see cref="long.MaxValue"/>.</summary>
-    public static string NewestFirst(DateTimeOffset at) => (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+    public static string NewestFirst(DateTimeOffset at) => (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks)
+        .ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
 }

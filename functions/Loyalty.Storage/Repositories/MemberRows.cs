@@ -119,7 +119,8 @@ internal static class MemberRows
             ["PurchaseCount"] = activity.PurchaseCount,
             ["Spend"] = (double)activity.Spend,
             ["PurchaseChannels"] = string.Join(',', activity.Channels),
-            ["ContactChannels"] = string.Join(',', profile.Consents.Where(c => c.Value.Granted).Select(c => c.Key.ToString().ToLowerInvariant()).Order(StringComparer.Ordinal)),
+            ["ContactChannels"] = string.Join(',', profile.Consents.Where(c => c.Value.Granted).Select(c => c.Key.ToString().ToLowerInvariant())
+            .Order(StringComparer.Ordinal)),
         };
         JsonColumns.WriteBounded(row, "State", LoyaltyJson.Serialize(state));
         // Exact (decimal) counters; the flattened copies above are for filtering.
@@ -148,7 +149,8 @@ internal static class MemberRows
         };
         var activity = row.Activity is { } json ? LoyaltyJson.Deserialize<MemberActivity>(json) : new MemberActivity();
         var filedOn = row.NextReviewOn is { } next ? DateOnly.ParseExact(next, "yyyy-MM-dd", CultureInfo.InvariantCulture) : (DateOnly?)null;
-        return new StoredMember(profile, LoyaltyJson.Deserialize<MemberState>(Required(row, row.State, nameof(row.State))), activity, MemberTokens.Create(row.ETag, filedOn))
+        return new StoredMember(profile, LoyaltyJson.Deserialize<MemberState>(Required(row, row.State, nameof(row.State))), activity,
+            MemberTokens.Create(row.ETag, filedOn))
         {
             ReviewOn = filedOn,
         };

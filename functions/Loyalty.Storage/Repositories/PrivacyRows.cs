@@ -11,7 +11,8 @@ namespace Loyalty.Storage.Repositories;
 /// <summary>
 /// The member rows that record privacy facts, in the member's Members partition beside <see cref="MemberRows"/>:
 /// <c>c|{memberId}|{ticks}|{channel}|{random}</c> one consent change each, oldest first, written in the transaction that
-/// changed the consent (the random part keeps two changes in the same tick apart); <c>e|{memberId}</c> the erasure record, inserted with the de-identified profile (its insert is
+/// changed the consent (the random part keeps two changes in the same tick apart); <c>e|{memberId}</c> the erasure record, inserted with the de-identified
+/// profile (its insert is
 /// what makes a second erasure a no-op).
 /// </summary>
 internal static class PrivacyRows
@@ -21,7 +22,8 @@ internal static class PrivacyRows
     public static string Erasure(string memberId) => $"e|{memberId}";
 
     public static TableEntity ConsentRow(string partitionKey, string memberId, ConsentChange change) =>
-        new(partitionKey, $"{MemberRows.RangeStart(Consent, memberId)}{change.At.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}|{change.Channel}|{Guid.NewGuid():N}")
+        new(partitionKey,
+            $"{MemberRows.RangeStart(Consent, memberId)}{change.At.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}|{change.Channel}|{Guid.NewGuid():N}")
         {
             ["Channel"] = change.Channel.ToString(),
             ["Granted"] = change.Granted,
@@ -30,7 +32,8 @@ internal static class PrivacyRows
         };
 
     public static ConsentChange ReadConsent(TableEntity row) => new(
-        Enum.Parse<ConsentChannel>(row.Required("Channel")), row.GetBoolean("Granted") ?? false, row.GetDateTimeOffset("At") ?? default, row.Required("Source"));
+        Enum.Parse<ConsentChannel>(row.Required("Channel")), row.GetBoolean("Granted") ?? false, row.GetDateTimeOffset("At") ?? default,
+            row.Required("Source"));
 
     public static TableEntity ErasureRow(string partitionKey, ErasureRecord record) =>
         new(partitionKey, Erasure(record.MemberId)) { ["Record"] = JsonSerializer.Serialize(record, StrictJson.Options) };

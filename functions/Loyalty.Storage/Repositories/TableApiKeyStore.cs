@@ -82,6 +82,7 @@ internal sealed class TableApiKeyStore(TableClient table) : IApiKeyStore
         if (!Scopes.TryParse(row.Required("Scopes").Split(',', StringSplitOptions.RemoveEmptyEntries), out var scopes, out var unknown))
             throw new InvalidOperationException($"API key '{row.PartitionKey}' has an unknown scope '{unknown}'.");
         return new ApiKeyRecord(row.PartitionKey, row.Required("ProgramId"), row.Required("Name"), scopes, row.Required("Hash"),
-            row.GetDateTimeOffset("CreatedAt") ?? default, row.GetDateTimeOffset("ExpiresAt"), row.GetDateTimeOffset("RevokedAt"), row.GetDateTimeOffset("LastUsedAt"));
+            row.GetDateTimeOffset("CreatedAt") ?? default, row.GetDateTimeOffset("ExpiresAt"), row.GetDateTimeOffset("RevokedAt"),
+                row.GetDateTimeOffset("LastUsedAt"));
     }
 }

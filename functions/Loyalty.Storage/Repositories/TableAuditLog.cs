@@ -41,7 +41,8 @@ internal sealed class TableAuditLog(TableClient table) : IAuditLog
     public async Task<int> ScrubAsync(string programId, string memberId, Redaction redaction, CancellationToken cancellationToken)
     {
         var quoting = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(programId, memberId)}"), cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(programId, memberId)}"),
+            cancellationToken: cancellationToken))
             if (row.GetString("Reason") is { } reason && redaction.Scrub(reason) != reason) quoting.Add(row);
         foreach (var row in quoting)
         {
@@ -59,7 +60,8 @@ internal sealed class TableAuditLog(TableClient table) : IAuditLog
     }
 
     private static AuditEntry Read(string programId, string memberId, TableEntity row) => new(
-        row.Required("Id"), programId, memberId, row.GetDateTimeOffset("At") ?? default, row.Required("Actor"), row.Required("Action"), row.GetString("Reason"), row.GetString("Detail"));
+        row.Required("Id"), programId, memberId, row.GetDateTimeOffset("At") ?? default, row.Required("Actor"), row.Required("Action"), row.GetString("Reason"),
+            row.GetString("Detail"));
 
     private static string Partition(string programId, string memberId) => $"{programId}|{memberId}";
 }

@@ -28,7 +28,8 @@ internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerCl
         var partition = DeliveryPartition(run.ProgramId, run.CampaignId, shard);
         foreach (var chunk in deliveries.DistinctBy(d => d.MemberId).Chunk(TableTransactions.MaxActions))
         {
-            var actions = chunk.Select(d => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, $"{run.RunId}|{d.MemberId}")
+            var actions = chunk.Select(d => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(partition, $"{run.RunId}|{d.MemberId}")
             {
                 ["Channel"] = d.Channel,
                 ["At"] = d.At,
@@ -44,7 +45,8 @@ internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerCl
         var found = new List<DeliveryRecord>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {run.RunId + "|"} and RowKey lt {run.RunId + "}"}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-            found.Add(new DeliveryRecord(row.RowKey[(run.RunId.Length + 1)..], row.Required("Channel"), row.GetDateTimeOffset("At") ?? default, row.GetString("Offer")));
+            found.Add(new DeliveryRecord(row.RowKey[(run.RunId.Length + 1)..], row.Required("Channel"), row.GetDateTimeOffset("At") ?? default,
+                row.GetString("Offer")));
         return found;
     }
 
@@ -66,7 +68,8 @@ internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerCl
     }
 
     public async Task RecordResponseAsync(string programId, CampaignResponse response, CancellationToken cancellationToken) =>
-        await table.UpsertEntityAsync(new TableEntity(ResponsePartition(programId, response.CampaignId), $"{response.Kind}|{KeyText.Escape(response.ReceiptId)}")
+        await table.UpsertEntityAsync(new TableEntity(ResponsePartition(programId, response.CampaignId),
+            $"{response.Kind}|{KeyText.Escape(response.ReceiptId)}")
         {
             ["ReceiptId"] = response.ReceiptId,
             ["MemberId"] = response.MemberId,
@@ -77,7 +80,8 @@ internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerCl
     public async Task<IReadOnlyList<CampaignResponse>> ListResponsesAsync(string programId, string campaignId, CancellationToken cancellationToken)
     {
         var found = new List<CampaignResponse>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ResponsePartition(programId, campaignId)}"), cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ResponsePartition(programId, campaignId)}"),
+            cancellationToken: cancellationToken))
             found.Add(new CampaignResponse(
                 campaignId,
                 Enum.Parse<ResponseKind>(row.RowKey[..row.RowKey.IndexOf('|', StringComparison.Ordinal)]),

@@ -31,7 +31,8 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
     {
         var actions = new List<TableTransactionAction> { new TableTransactionAction(TableTransactionActionType.Add, CampaignRow(programId, campaign)) };
         if (campaign.Definition.Offer.Code is { } code)
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(programId, CouponPrefix + KeyText.Escape(code.ToUpperInvariant())) { ["CampaignId"] = campaign.Definition.CampaignId }));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
+                new TableEntity(programId, CouponPrefix + KeyText.Escape(code.ToUpperInvariant())) { ["CampaignId"] = campaign.Definition.CampaignId }));
         try
         {
             await table.SubmitCheckedAsync(actions, cancellationToken);
@@ -57,7 +58,8 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
     }
 
     public async Task<string?> FindByCouponAsync(string programId, string code, CancellationToken cancellationToken) =>
-        (await table.GetOrNullAsync<TableEntity>(programId, CouponPrefix + KeyText.Escape(code.ToUpperInvariant()), cancellationToken: cancellationToken))?.GetString("CampaignId");
+        (await table.GetOrNullAsync<TableEntity>(programId, CouponPrefix + KeyText.Escape(code.ToUpperInvariant()),
+            cancellationToken: cancellationToken))?.GetString("CampaignId");
 
     public async Task<NamedSegment?> GetSegmentAsync(string programId, string segmentId, CancellationToken cancellationToken) =>
         await table.GetOrNullAsync<TableEntity>(programId, SegmentPrefix + segmentId, cancellationToken: cancellationToken) is { } row
@@ -65,7 +67,8 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
             : null;
 
     public async Task<IReadOnlyList<NamedSegment>> ListSegmentsAsync(string programId, CancellationToken cancellationToken) =>
-        [.. (await RangeAsync(programId, SegmentPrefix, cancellationToken)).Select(row => LoyaltyJson.Deserialize<NamedSegment>(JsonColumns.ReadChunked(row, "Segment")))];
+        [.. (await RangeAsync(programId, SegmentPrefix, cancellationToken))
+            .Select(row => LoyaltyJson.Deserialize<NamedSegment>(JsonColumns.ReadChunked(row, "Segment")))];
 
     public async Task<bool> InsertSegmentAsync(string programId, NamedSegment segment, CancellationToken cancellationToken)
     {
@@ -86,7 +89,8 @@ internal sealed class TableCampaignStore(TableClient table) : ICampaignStore
     {
         var rows = new List<TableEntity>();
         var end = prefix[..^1] + "}";
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {programId} and RowKey gt {prefix} and RowKey lt {end}"), cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {programId} and RowKey gt {prefix} and RowKey lt {end}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             rows.Add(row);
         return rows;
     }

@@ -31,7 +31,8 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
         return row is null ? null : new IdentityClaim(row.Required("MemberId"), row.GetDateTimeOffset("ClaimedAt") ?? default, row.ETag.ToString());
     }
 
-    public async Task<IdentityClaim?> TryReassignAsync(IdentityKey key, IdentityClaim current, string memberId, DateTimeOffset claimedAt, CancellationToken cancellationToken)
+    public async Task<IdentityClaim?> TryReassignAsync(IdentityKey key, IdentityClaim current, string memberId, DateTimeOffset claimedAt,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -56,7 +57,8 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
         }
     }
 
-    private static string Version(Response written) => written.Headers.ETag?.ToString() ?? throw new InvalidOperationException("The Table service returned no ETag.");
+    private static string Version(Response written) => written.Headers.ETag?.ToString()
+        ?? throw new InvalidOperationException("The Table service returned no ETag.");
 
     private static TableEntity Row(IdentityKey key, string memberId, DateTimeOffset claimedAt) =>
         new(PartitionKey(key), "") { ["MemberId"] = memberId, ["ClaimedAt"] = claimedAt };

@@ -9,7 +9,8 @@ namespace Loyalty.Storage.Repositories;
 
 /// <summary>
 /// JobProgress table: PartitionKey "{programId}|{job}|{run}" (e.g. "zoo|nightly-review|20270101"), RowKey the shard
-/// ("0042"), "total" once the run is complete, and "attempts" where a Durable host counts the attempts it started. Each row holds its counters as JSON in <c>Counts</c>, whether it has
+/// ("0042"), "total" once the run is complete, and "attempts" where a Durable host counts the attempts it started. Each row holds its counters as JSON in
+/// <c>Counts</c>, whether it has
 /// <c>Finished</c>, when it was last <c>UpdatedAt</c>, the counters of what runners saw in <c>Seen</c> and, for jobs that
 /// walk a shard in key order, its <c>Cursor</c>. A run's rows are one partition: listing them is one query. What a run
 /// wrote is counted from the tallies its member transactions left in the Members table (<see cref="MemberRows.TallyRows"/>),
@@ -23,7 +24,8 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
     public async Task<IReadOnlyList<ShardProgress>> ListShardsAsync(JobKey job, CancellationToken cancellationToken)
     {
         var shards = new List<ShardProgress>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)}"), cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)}"),
+            cancellationToken: cancellationToken))
             if (row.RowKey is not (TotalRow or AttemptsRow)) shards.Add(ReadShard(row));
         return shards;
     }
@@ -43,8 +45,9 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
 
     public async Task<JobCounts> WrittenAsync(JobKey job, int shard, CancellationToken cancellationToken)
     {
+        var partition = MemberShards.PartitionKey(job.ProgramId, shard);
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {MemberShards.PartitionKey(job.ProgramId, shard)} and RowKey ge {MemberRows.TallyRangeStart(job)} and RowKey lt {MemberRows.TallyRangeEnd(job)}");
+            $"PartitionKey eq {partition} and RowKey ge {MemberRows.TallyRangeStart(job)} and RowKey lt {MemberRows.TallyRangeEnd(job)}");
         var written = JobCounts.Zero;
         await foreach (var row in members.QueryAsync<TableEntity>(filter, select: ["Counts"], cancellationToken: cancellationToken))
             written += MemberRows.ReadTally(row);
@@ -62,7 +65,8 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
     /// A range over partition keys, reading the "total" rows only: one row per finished run, and runs without one are
     /// found by a second pass over shard rows with the same prefix.
     /// </summary>
-    public async Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix,
+        CancellationToken cancellationToken)
     {
         var start = Partition(new JobKey(programId, job, runPrefix));
         var runs = new SortedDictionary<string, JobTotals?>(StringComparer.Ordinal);
@@ -78,7 +82,8 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
 
     public async Task<JobAttempts?> GetAttemptsAsync(JobKey job, CancellationToken cancellationToken) =>
         await table.GetOrNullAsync<TableEntity>(Partition(job), AttemptsRow, cancellationToken: cancellationToken) is { } row
-            ? new JobAttempts(row.GetInt32("Count") ?? 0, row.GetDateTimeOffset("UpdatedAt") ?? default, row.GetBoolean("GaveUp") ?? false, row.GetString("LastFailure"))
+            ? new JobAttempts(row.GetInt32("Count") ?? 0, row.GetDateTimeOffset("UpdatedAt") ?? default, row.GetBoolean("GaveUp") ?? false,
+                row.GetString("LastFailure"))
             : null;
 
     public async Task SaveAttemptsAsync(JobKey job, JobAttempts attempts, CancellationToken cancellationToken) =>
@@ -100,7 +105,8 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
         }, TableUpdateMode.Replace, cancellationToken);
 
     private static ShardProgress ReadShard(TableEntity row) =>
-        new(int.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture), row.GetBoolean("Finished") ?? false, Counts(row), row.GetDateTimeOffset("UpdatedAt") ?? default, row.GetString("Cursor"),
+        new(int.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture), row.GetBoolean("Finished") ?? false, Counts(row),
+        row.GetDateTimeOffset("UpdatedAt") ?? default, row.GetString("Cursor"),
             row.GetString("Seen") is { } seen ? new JobCounts(LoyaltyJson.Deserialize<Dictionary<string, long>>(seen)) : null);
 
     private static string Counts(JobCounts counts) => LoyaltyJson.Serialize(new Dictionary<string, long>(counts.Values, StringComparer.Ordinal));

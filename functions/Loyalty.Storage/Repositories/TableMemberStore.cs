@@ -48,7 +48,8 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore, IMembe
         }
         catch (TableTransactionFailedException e) when (e.IsConflict())
         {
-            throw new InvalidOperationException($"Member '{key.MemberId}' of program '{key.ProgramId}' exists already; member ids are random, so this is a bug.", e);
+            throw new InvalidOperationException($"Member '{key.MemberId}' of program '{key.ProgramId}' exists already; member ids " +
+                "are random, so this is a bug.", e);
         }
     }
 
@@ -126,8 +127,9 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore, IMembe
     public async Task<CursorPage<StoredMember>> ListShardAsync(string programId, int shard, int pageSize, string? after, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var partition = MemberShards.PartitionKey(programId, shard);
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {MemberShards.PartitionKey(programId, shard)} and RowKey gt {MemberRows.Profile(after ?? "")} and RowKey lt {MemberRows.ProfileRangeEnd}");
+            $"PartitionKey eq {partition} and RowKey gt {MemberRows.Profile(after ?? "")} and RowKey lt {MemberRows.ProfileRangeEnd}");
         // Azure may end a page early (5 s, partition boundaries) even with nothing in it: follow it until rows come or the range ends.
         string? from = null;
         do
@@ -211,7 +213,8 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore, IMembe
     {
         var partition = MemberShards.PartitionKey(programId, shard);
         var found = new List<Notification>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {MemberRows.Outbox + "|"} and RowKey lt {MemberRows.Outbox + "}"}");
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partition} and RowKey gt {MemberRows.Outbox + "|"} and RowKey lt {MemberRows.Outbox + "}"}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             found.Add(MemberRows.ReadOutbox(row));
         return found;
@@ -226,7 +229,8 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore, IMembe
         {
             foreach (var chunk in partition.DistinctBy(n => (n.MemberId, n.OperationId)).Chunk(TableTransactions.MaxActions))
             {
-                var actions = chunk.Select(n => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition.Key, MemberRows.OutboxKey(n.MemberId, n.OperationId)), ETag.All)).ToList();
+                var actions = chunk.Select(n => new TableTransactionAction(TableTransactionActionType.Delete,
+                    new TableEntity(partition.Key, MemberRows.OutboxKey(n.MemberId, n.OperationId)), ETag.All)).ToList();
                 while (actions.Count > 0)
                 {
                     try
@@ -245,10 +249,12 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore, IMembe
     }
 
     /// <summary>The cursor is the RowKey of the page's last row without the member's prefix: the next page starts after it.</summary>
-    private async Task<CursorPage<T>> ListAsync<T>(MemberKey key, string kind, int pageSize, string? after, Func<TableEntity, IEnumerable<T>> read, CancellationToken cancellationToken)
+    private async Task<CursorPage<T>> ListAsync<T>(MemberKey key, string kind, int pageSize, string? after, Func<TableEntity, IEnumerable<T>> read,
+        CancellationToken cancellationToken)
     {
         var start = MemberRows.RangeStart(kind, key.MemberId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(key)} and RowKey gt {start + after} and RowKey lt {MemberRows.RangeEnd(kind, key.MemberId)}");
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Partition(key)} and RowKey gt {start + after} and RowKey lt {MemberRows.RangeEnd(kind, key.MemberId)}");
         // One row more than asked tells whether another page follows, so the last page carries no continuation.
         var rows = new List<TableEntity>(pageSize + 1);
         await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize + 1, cancellationToken: cancellationToken))
@@ -272,10 +278,13 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore, IMembe
         // there; the new one is an upsert, so a 409 in this transaction still means "operation applied before".
         if (filedOn != write.ReviewOn)
         {
-            if (filedOn is { } old) actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, MemberRows.ReviewKey(old, key.MemberId)), ETag.All));
-            if (write.ReviewOn is { } next) actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.ReviewRow(partition, next, key.MemberId)));
+            if (filedOn is { } old) actions.Add(new TableTransactionAction(TableTransactionActionType.Delete,
+                new TableEntity(partition, MemberRows.ReviewKey(old, key.MemberId)), ETag.All));
+            if (write.ReviewOn is { } next) actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                MemberRows.ReviewRow(partition, next, key.MemberId)));
         }
-        if (write.Operation is { } operation) actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.RecordRow(partition, key.MemberId, operation, write.At)));
+        if (write.Operation is { } operation) actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
+            MemberRows.RecordRow(partition, key.MemberId, operation, write.At)));
         if (write.Receipt is { } receipt)
         {
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.HistoryRow(partition, key.MemberId, receipt, write.At)));
@@ -290,18 +299,22 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore, IMembe
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.RecordRow(partition, key.MemberId, updated, write.At)));
         if (write.Outbox is { } outbox) actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.OutboxRow(partition, outbox)));
         // Upserts, like the index row: a 409 in this transaction must keep meaning "operation applied before".
-        actions.AddRange((write.ConsentChanges ?? []).Select(change => new TableTransactionAction(TableTransactionActionType.UpsertReplace, PrivacyRows.ConsentRow(partition, key.MemberId, change))));
+        actions.AddRange((write.ConsentChanges ?? [])
+            .Select(change => new TableTransactionAction(TableTransactionActionType.UpsertReplace, PrivacyRows.ConsentRow(partition, key.MemberId, change))));
         var ledgerRows = TableTransactions.MaxActions - actions.Count - 1 - (write.Tally is null ? 0 : TallyActions);
         if (packLedger) ledgerRows = Math.Min(ledgerRows, Math.Max(1, ((write.Ledger?.Count ?? 0) + PackedLedgerEntries - 1) / PackedLedgerEntries));
-        actions.AddRange(MemberRows.LedgerRows(partition, key.MemberId, write.Ledger ?? [], write.At, ledgerRows).Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)));
+        actions.AddRange(MemberRows.LedgerRows(partition, key.MemberId, write.Ledger ?? [], write.At, ledgerRows)
+            .Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)));
         var profile = MemberRows.ProfileRow(partition, write);
-        actions.Add(concurrencyToken is null ? new TableTransactionAction(TableTransactionActionType.Add, profile) : new TableTransactionAction(TableTransactionActionType.UpdateReplace, profile, etag));
+        actions.Add(concurrencyToken is null ? new TableTransactionAction(TableTransactionActionType.Add,
+            profile) : new TableTransactionAction(TableTransactionActionType.UpdateReplace, profile, etag));
         return actions;
     }
 
     /// <summary>The tally row of the job writes among <paramref name="writes"/>, all of one partition (<see cref="MemberRows.TallyRows"/>).</summary>
     private static IEnumerable<TableTransactionAction> Tallies(string partition, IEnumerable<MemberWrite> writes) =>
-        MemberRows.TallyRows(partition, writes.Select(w => w.Tally).OfType<JobTally>()).Select(row => new TableTransactionAction(TableTransactionActionType.Add, row));
+        MemberRows.TallyRows(partition, writes.Select(w => w.Tally).OfType<JobTally>())
+            .Select(row => new TableTransactionAction(TableTransactionActionType.Add, row));
 
     private static int OwnerOf(List<(int Write, List<TableTransactionAction> Actions)> batch, int action)
     {

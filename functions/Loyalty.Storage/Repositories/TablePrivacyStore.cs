@@ -13,9 +13,11 @@ namespace Loyalty.Storage.Repositories;
 internal sealed class TablePrivacyStore(TableClient table) : IPrivacyStore
 {
     public Task<IReadOnlyList<ConsentChange>> ListConsentHistoryAsync(MemberKey key, CancellationToken cancellationToken) =>
-        RangeAsync(key, MemberRows.RangeStart(PrivacyRows.Consent, key.MemberId), MemberRows.RangeEnd(PrivacyRows.Consent, key.MemberId), PrivacyRows.ReadConsent, cancellationToken);
+        RangeAsync(key, MemberRows.RangeStart(PrivacyRows.Consent, key.MemberId), MemberRows.RangeEnd(PrivacyRows.Consent, key.MemberId),
+            PrivacyRows.ReadConsent, cancellationToken);
 
-    /// <summary>Operation ids are escaped in keys (<see cref="KeyText"/>), so the prefix is too; the range ends where its last character is one higher.</summary>
+    /// <summary>Operation ids are escaped in keys (<see cref="KeyText"/>), so the prefix is too; the range ends where its last character is one
+    /// higher.</summary>
     public Task<IReadOnlyList<OperationRecord>> ListOperationsAsync(MemberKey key, string prefix, CancellationToken cancellationToken)
     {
         var start = MemberRows.Record(key.MemberId, prefix);
@@ -24,17 +26,20 @@ internal sealed class TablePrivacyStore(TableClient table) : IPrivacyStore
     }
 
     public Task<IReadOnlyList<Notification>> ListOutboxAsync(MemberKey key, CancellationToken cancellationToken) =>
-        RangeAsync(key, MemberRows.RangeStart(MemberRows.Outbox, key.MemberId), MemberRows.RangeEnd(MemberRows.Outbox, key.MemberId), MemberRows.ReadOutbox, cancellationToken);
+        RangeAsync(key, MemberRows.RangeStart(MemberRows.Outbox, key.MemberId), MemberRows.RangeEnd(MemberRows.Outbox, key.MemberId), MemberRows.ReadOutbox,
+            cancellationToken);
 
     public async Task<ErasureRecord?> GetErasureAsync(MemberKey key, CancellationToken cancellationToken) =>
         await table.GetOrNullAsync<TableEntity>(Partition(key), PrivacyRows.Erasure(key.MemberId), cancellationToken: cancellationToken) is { } row
             ? PrivacyRows.ReadErasure(row)
             : null;
 
-    public async Task<CommitResult> CommitErasureAsync(MemberKey key, MemberWrite write, ErasureRecord record, string concurrencyToken, CancellationToken cancellationToken)
+    public async Task<CommitResult> CommitErasureAsync(MemberKey key, MemberWrite write, ErasureRecord record, string concurrencyToken,
+        CancellationToken cancellationToken)
     {
         // The record's insert comes first, so a 409 on action 0 can only mean "erased before".
-        List<TableTransactionAction> actions = [new TableTransactionAction(TableTransactionActionType.Add, PrivacyRows.ErasureRow(Partition(key), record)), .. TableMemberStore.Actions(key, write, concurrencyToken)];
+        List<TableTransactionAction> actions = [new TableTransactionAction(TableTransactionActionType.Add, PrivacyRows.ErasureRow(Partition(key), record)),
+            .. TableMemberStore.Actions(key, write, concurrencyToken)];
         try
         {
             await table.SubmitCheckedAsync(actions, cancellationToken);

@@ -20,7 +20,8 @@ internal sealed class TableReceiptClaims(TableClient table) : IReceiptClaims
         catch (RequestFailedException e) when (e.IsConflict())
         {
             var existing = await table.GetOrNullAsync<TableEntity>(partition, "", ["MemberId"], cancellationToken);
-            return existing?.GetString("MemberId") ?? throw new InvalidOperationException($"Receipt claim '{partition}' conflicted on insert but cannot be read; claims are never deleted.");
+            return existing?.GetString("MemberId") ?? throw new InvalidOperationException($"Receipt claim '{partition}' conflicted on insert but cannot be " +
+                "read; claims are never deleted.");
         }
     }
 

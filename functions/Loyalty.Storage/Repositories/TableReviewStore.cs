@@ -14,7 +14,8 @@ internal sealed class TableReviewStore(TableClient table) : IReviewStore
     public async Task<IReadOnlyList<FiledMember>> ListDueAsync(string programId, int shard, DateOnly date, CancellationToken cancellationToken)
     {
         var partition = MemberShards.PartitionKey(programId, shard);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {MemberRows.ReviewRangeStart} and RowKey lt {MemberRows.ReviewRangeEnd(date)}");
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partition} and RowKey gt {MemberRows.ReviewRangeStart} and RowKey lt {MemberRows.ReviewRangeEnd(date)}");
         var due = new List<FiledMember>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], maxPerPage: 1000, cancellationToken: cancellationToken))
             due.Add(new FiledMember(MemberRows.ReviewMemberId(row.RowKey), MemberRows.ReviewDateOf(row.RowKey)));
@@ -22,6 +23,7 @@ internal sealed class TableReviewStore(TableClient table) : IReviewStore
     }
 
     public async Task RemoveAsync(string programId, int shard, FiledMember entry, CancellationToken cancellationToken) =>
-        await table.DeleteEntityAsync(MemberShards.PartitionKey(programId, shard), MemberRows.ReviewKey(entry.ReviewOn, entry.MemberId), cancellationToken: cancellationToken)
+        await table.DeleteEntityAsync(MemberShards.PartitionKey(programId, shard), MemberRows.ReviewKey(entry.ReviewOn, entry.MemberId),
+            cancellationToken: cancellationToken)
             ;
 }

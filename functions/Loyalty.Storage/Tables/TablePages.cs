@@ -7,7 +7,8 @@ namespace Loyalty.Storage.Tables;
 public static class TablePages
 {
     /// <summary>The first page from <paramref name="continuation"/> (the SDK's token; null for the start).</summary>
-    public static async Task<Page<T>> FirstPageAsync<T>(this TableClient table, string filter, int pageSize, string? continuation, IEnumerable<string>? select = null, CancellationToken cancellationToken = default)
+    public static async Task<Page<T>> FirstPageAsync<T>(this TableClient table, string filter, int pageSize, string? continuation,
+        IEnumerable<string>? select = null, CancellationToken cancellationToken = default)
         where T : class, ITableEntity
     {
         await foreach (var page in table.QueryAsync<T>(filter, pageSize, select, cancellationToken).AsPages(continuation, pageSize))

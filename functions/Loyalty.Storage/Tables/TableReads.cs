@@ -13,7 +13,8 @@ public static class TableReads
     /// without members, so that 404 (TableNotFound) is thrown instead.
     /// </summary>
     /// <exception cref="RequestFailedException">The table does not exist, or the read failed.</exception>
-    public static async Task<T?> GetOrNullAsync<T>(this TableClient table, string partitionKey, string rowKey, IEnumerable<string>? select = null, CancellationToken cancellationToken = default)
+    public static async Task<T?> GetOrNullAsync<T>(this TableClient table, string partitionKey, string rowKey, IEnumerable<string>? select = null,
+        CancellationToken cancellationToken = default)
         where T : class, ITableEntity
     {
         var response = await table.GetEntityIfExistsAsync<T>(partitionKey, rowKey, select, cancellationToken);

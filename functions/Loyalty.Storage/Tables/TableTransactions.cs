@@ -17,7 +17,8 @@ public static class TableTransactions
     /// <exception cref="ArgumentException">No actions, more than 100, several partition keys, a row touched twice, a key
     /// Azure refuses or more than 4 MiB; nothing was sent.</exception>
     /// <exception cref="TableTransactionFailedException">An action failed (<c>FailedTransactionActionIndex</c> names it); none took effect.</exception>
-    public static async Task<Response<IReadOnlyList<Response>>> SubmitCheckedAsync(this TableClient table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
+    public static async Task<Response<IReadOnlyList<Response>>> SubmitCheckedAsync(this TableClient table, IReadOnlyList<TableTransactionAction> actions,
+        CancellationToken cancellationToken = default)
     {
         Validate(actions);
         return await table.SubmitTransactionAsync(actions, cancellationToken);

@@ -77,7 +77,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
 
         var crashing = new CrashingMembers(Port<IMemberStore>(), crashAfterCommits: 1);
 
-                   await Assert.ThrowsAsync<CrashException>(() => CreateServices(s => s.AddSingleton<IMemberStore>(crashing)).CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 1 }));
+                   await Assert.ThrowsAsync<CrashException>(() => CreateServices(s => s.AddSingleton<IMemberStore>(crashing))
+                       .CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 1 }));
         var run = Assert.Single(await Services.CampaignScheduler.DueAsync(Clock.GetUtcNow(), default));
         var hosts = await Task.WhenAll(
             CreateServices().CampaignScheduler.FanOut.RunAsync(run),
@@ -197,7 +198,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         var programId = await CreateProgramAsync("attr", shards: 2);
         var population = await EnrolPopulationAsync(programId, 12);
         var local = TimeZoneInfo.ConvertTime(Clock.GetUtcNow().AddMinutes(1), TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm"));
-        var definition = Definition("vouchers", new CampaignSchedule { Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(local.DateTime), Time = TimeOnly.FromDateTime(local.DateTime) }) with
+        var definition = Definition("vouchers", new CampaignSchedule { Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(local.DateTime),
+            Time = TimeOnly.FromDateTime(local.DateTime) }) with
         {
             Offer = new Offer { Kind = OfferKind.Voucher, Value = 50m, ValidDays = 30 },
             Message = new CampaignMessage { Channel = ConsentChannel.Email, Text = "Hi {firstName}, {voucherValue} off until {validUntil}." },
@@ -234,7 +236,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
     private async Task CreateAndScheduleAsync(string programId, string campaignId, DateTimeOffset at)
     {
         var local = TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm"));
-        var schedule = new CampaignSchedule { Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(local.DateTime), Time = TimeOnly.FromDateTime(local.DateTime) };
+        var schedule = new CampaignSchedule { Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(local.DateTime),
+            Time = TimeOnly.FromDateTime(local.DateTime) };
         Ok(await Services.Campaigns.CreateAsync(programId, Definition(campaignId, schedule), default));
         Ok(await Services.Campaigns.ScheduleAsync(programId, campaignId, default));
     }
@@ -326,8 +329,11 @@ public class CampaignFanOutTests : LoyaltyStorageTest
 
         public Task<StoredMember?> GetAsync(MemberKey key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
         public Task InsertAsync(MemberKey key, MemberWrite write, CancellationToken cancellationToken) => inner.InsertAsync(key, write, cancellationToken);
-        public Task<CommitResult> CommitAsync(MemberKey key, MemberWrite write, string concurrencyToken, CancellationToken cancellationToken) => inner.CommitAsync(key, write, concurrencyToken, cancellationToken);
-        public Task<IReadOnlyList<StoredMember>> GetManyAsync(IReadOnlyList<MemberKey> keys, CancellationToken cancellationToken) => inner.GetManyAsync(keys, cancellationToken);
-        public Task<CursorPage<StoredMember>> ListShardAsync(string programId, int shard, int pageSize, string? after, CancellationToken cancellationToken) => inner.ListShardAsync(programId, shard, pageSize, after, cancellationToken);
+        public Task<CommitResult> CommitAsync(MemberKey key, MemberWrite write, string concurrencyToken, CancellationToken cancellationToken) =>
+            inner.CommitAsync(key, write, concurrencyToken, cancellationToken);
+        public Task<IReadOnlyList<StoredMember>> GetManyAsync(IReadOnlyList<MemberKey> keys, CancellationToken cancellationToken) =>
+            inner.GetManyAsync(keys, cancellationToken);
+        public Task<CursorPage<StoredMember>> ListShardAsync(string programId, int shard, int pageSize, string? after, CancellationToken cancellationToken) =>
+            inner.ListShardAsync(programId, shard, pageSize, after, cancellationToken);
     }
 }

@@ -31,7 +31,8 @@ public class DemoSeedingTests : LoyaltyStorageTest
 
         Assert.Equal(Enumerable.Range(1, requested).Select(DemoData.MemberId).Order(), (await DemoMembersAsync()).Order());
         for (var n = 1; n <= requested; n++)
-            foreach (var way in new[] { new MemberIdentifier { Phone = DemoData.Phone(n) }, new MemberIdentifier { Email = DemoData.Email(n) }, new MemberIdentifier { CardNumber = DemoData.Card(n) } })
+            foreach (var way in new[] { new MemberIdentifier { Phone = DemoData.Phone(n) }, new MemberIdentifier { Email = DemoData.Email(n) },
+                new MemberIdentifier { CardNumber = DemoData.Card(n) } })
                 Assert.Equal(DemoData.MemberId(n), Ok(await Members.IdentifyAsync(DemoProgram.Id, way, default)).Profile.MemberId);
         var claims = await ClaimsAsync();
         Assert.Equal(3 * requested, claims.Count);

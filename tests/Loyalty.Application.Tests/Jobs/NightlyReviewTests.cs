@@ -58,24 +58,28 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         var notDue = seeded.Except(due).ToList();
         Assert.InRange(due.Count, 1_000, 1_900);
         Assert.True(notDue.Count >= 100, $"only {notDue.Count} members are not due: the population tests too little");
-        var downgrades = Enum.GetValues<TierPolicy>().ToDictionary(p => p, p => due.Count(m => m.Program.Definition.TierPolicy == p && m.Expected.Events.Any(e => e is TierDowngraded)));
+        var downgrades = Enum.GetValues<TierPolicy>()
+            .ToDictionary(p => p, p => due.Count(m => m.Program.Definition.TierPolicy == p && m.Expected.Events.Any(e => e is TierDowngraded)));
         Assert.True(downgrades.Values.All(n => n > 0), $"every policy needs downgrades to test: {string.Join(", ", downgrades)}");
 
         var spy = new Spy(Services);
         var services = CreateServices(spy.Replace);
         Clock.SetUtcNow(NightAt);
-        Assert.Equal(programs.Select(p => new NightlyRun(p.Id, Night)), (await services.Nightly.DueAsync(Clock.GetUtcNow(), default)).OrderBy(r => Array.FindIndex(programs, p => p.Id == r.ProgramId)));
+        Assert.Equal(programs.Select(p => new NightlyRun(p.Id, Night)), (await services.Nightly.DueAsync(Clock.GetUtcNow(), default))
+            .OrderBy(r => Array.FindIndex(programs, p => p.Id == r.ProgramId)));
 
         clock.Restart();
         var reports = await services.Nightly.RunDueAsync(new JobRunOptions { Parallelism = 4 });
         var elapsed = clock.Elapsed;
         var totals = JobCounts.Sum(reports.Select(r => r.Counts));
-        output.WriteLine($"reviewed {due.Count:N0} of {seeded.Count:N0} members in {elapsed.TotalSeconds:F1} s ({due.Count / elapsed.TotalSeconds:N0} members/s): {totals}");
+        output.WriteLine($"reviewed {due.Count:N0} of {seeded.Count:N0} members in {elapsed.TotalSeconds:F1} s " +
+            $"({due.Count / elapsed.TotalSeconds:N0} members/s): {totals}");
 
         // Exactly the pure domain's answer, member by member, and each filed under its next date.
         var stored = await ReadAllAsync(seeded);
         var wrong = seeded.Where(m => Json(stored[m.Key.MemberId].State) != Json(m.ExpectedState) || stored[m.Key.MemberId].ReviewOn != m.ExpectedFiledOn)
-            .Select(m => $"{m.Program.ProgramId}/{m.Key.MemberId}: tier {stored[m.Key.MemberId].State.Tier}, expected {m.ExpectedState.Tier}; filed {stored[m.Key.MemberId].ReviewOn}, expected {m.ExpectedFiledOn}")
+            .Select(m => $"{m.Program.ProgramId}/{m.Key.MemberId}: tier {stored[m.Key.MemberId].State.Tier}, expected {m.ExpectedState.Tier}; filed " +
+                $"{stored[m.Key.MemberId].ReviewOn}, expected {m.ExpectedFiledOn}")
             .ToList();
         Assert.True(wrong.Count == 0, $"{wrong.Count} members differ from the domain, e.g. {string.Join("; ", wrong.Take(5))}");
         Assert.DoesNotContain(due, m => stored[m.Key.MemberId].ReviewOn <= Night);
@@ -92,8 +96,10 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         Assert.Equal(0, totals[Counts.Conflicts] + totals[Counts.Skipped] + totals[Counts.DeliveryDeferred]);
 
         // Tier changes went out through the outbox, once per member, with the domain's ids; the outbox is empty again.
-        Assert.Equal(due.Where(m => m.Expected.Events.Count > 0).Select(m => $"{m.Program.ProgramId}/{m.Key.MemberId}/review:2027-01-01").Order(), spy.Sent.Select(n => n.Id).Order());
-        Assert.Equal(due.SelectMany(m => m.Expected.Events.OfType<TierDowngraded>()).Select(e => e.Id).Order(), spy.Sent.SelectMany(n => n.Events.OfType<TierDowngraded>()).Select(e => e.Id).Order());
+        Assert.Equal(due.Where(m => m.Expected.Events.Count > 0).Select(m => $"{m.Program.ProgramId}/{m.Key.MemberId}/review:2027-01-01").Order(),
+            spy.Sent.Select(n => n.Id).Order());
+        Assert.Equal(due.SelectMany(m => m.Expected.Events.OfType<TierDowngraded>()).Select(e => e.Id).Order(),
+            spy.Sent.SelectMany(n => n.Events.OfType<TierDowngraded>()).Select(e => e.Id).Order());
         foreach (var (id, _, _) in programs)
             for (var shard = 0; shard < 8; shard++)
                 Assert.Empty(await Port<IMemberOutbox>().ListOutboxAsync(id, 8, shard, default));
@@ -132,7 +138,8 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         {
             var services = CreateServices(first.Replace);
             var progress = new Inline(status => { if (status.Shard is not null) cancel.Cancel(); });
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => services.Nightly.RunAsync("crash", Night, new JobRunOptions { Parallelism = 2 }, progress, cancel.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                services.Nightly.RunAsync("crash", Night, new JobRunOptions { Parallelism = 2 }, progress, cancel.Token));
         }
 
         // 2. Crashed right after a transaction committed, before its progress was recorded (the worst moment).
@@ -172,7 +179,8 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         // The counts survive the restarts, the chunk whose commit the crash cut off from its progress row included.
         var reviewed = report.Counts[Counts.Reviewed];
         Assert.Equal(due.Count, reviewed);
-        output.WriteLine($"{due.Count} due; runs wrote {first.Committed.Count} + {second.Committed.Count} + {third.Committed.Count}; recorded {reviewed} reviewed");
+        output.WriteLine($"{due.Count} due; runs wrote {first.Committed.Count} + {second.Committed.Count} + " +
+            $"{third.Committed.Count}; recorded {reviewed} reviewed");
     }
 
     [Fact]
@@ -278,7 +286,8 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
     [Fact]
     public async Task Profiles_are_read_as_one_range_where_the_members_wanted_are_dense_and_one_by_one_where_sparse()
     {
-        var seeded = await SeedAsync(Definition("reads", TierPolicy.HoldThroughNextPeriod, new QualificationPeriod(PeriodKind.CalendarYear, 12)), members: 300, shards: 1, new Random(5));
+        var seeded = await SeedAsync(Definition("reads", TierPolicy.HoldThroughNextPeriod, new QualificationPeriod(PeriodKind.CalendarYear, 12)), members: 300,
+            shards: 1, new Random(5));
         var keys = seeded.Select(m => m.Key).OrderBy(k => k.MemberId, StringComparer.Ordinal).ToList();
         var recorder = new RecordingPolicy();
         var store = new ServiceCollection().AddLoyaltyStorage(recorder.Account(Loyalty.Testing.Azurite.ConnectionString), Storage.Names).BuildServiceProvider()
@@ -296,7 +305,8 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
         Assert.Equal(sparse.SkipLast(1).Select(k => k.MemberId), (await store.GetManyAsync(sparse, default)).Select(m => m.Profile.MemberId));
         var requests = recorder.Requests.Skip(before).ToList();
         Assert.Single(requests, r => r.Uri.Query.Contains("$filter", StringComparison.Ordinal));
-        var pointReads = requests.Where(r => !r.Uri.Query.Contains("$filter", StringComparison.Ordinal)).Select(r => Uri.UnescapeDataString(r.Uri.AbsolutePath)).ToList();
+        var pointReads = requests.Where(r => !r.Uri.Query.Contains("$filter", StringComparison.Ordinal)).Select(r => Uri.UnescapeDataString(r.Uri.AbsolutePath))
+            .ToList();
         Assert.InRange(pointReads.Count, sparse.Count - 10, sparse.Count);
         Assert.All(pointReads, path => Assert.Contains(sparse, k => path.Contains($"p|{k.MemberId}", StringComparison.Ordinal)));
     }
@@ -371,7 +381,8 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
 
     private static string Json(MemberState state) => LoyaltyJson.Serialize(state);
 
-    private sealed record Seeded(CompiledProgram Program, MemberKey Key, int Shard, MemberState State, DateOnly? FiledOn, Transition Expected, DateOnly? ExpectedFiledOn)
+    private sealed record Seeded(CompiledProgram Program, MemberKey Key, int Shard, MemberState State, DateOnly? FiledOn, Transition Expected,
+        DateOnly? ExpectedFiledOn)
     {
         public MemberState ExpectedState => Expected.State;
     }

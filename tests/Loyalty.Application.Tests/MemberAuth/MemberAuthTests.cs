@@ -34,7 +34,8 @@ public class MemberAuthTests : LoyaltyStorageTest
         Assert.Equal((programId, member, $"member:{member}"), (caller!.ProgramId, caller.MemberId, caller.KeyId));
         Assert.Equal(Core.Access.Scope.None, caller.Scopes);
 
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234567", Code = code.Code }, Address, default), ApplicationErrors.CodeInvalid);
+        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234567", Code = code.Code }, Address, default),
+            ApplicationErrors.CodeInvalid);
         Clock.Advance(TimeSpan.FromMinutes(31));
         Assert.Null(Auth.Authenticate(token.Token));
     }
@@ -49,9 +50,12 @@ public class MemberAuthTests : LoyaltyStorageTest
         var wrong = code == "000000" ? "000001" : "000000";
 
         for (var attempt = 1; attempt < MemberAuthOptions.MaxFailedAttempts; attempt++)
-            Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "ada@example.com", Code = wrong }, Address, default), ApplicationErrors.CodeInvalid);
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "ada@example.com", Code = wrong }, Address, default), ApplicationErrors.CodeLocked);
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "ADA@example.com", Code = code }, Address, default), ApplicationErrors.CodeLocked);
+            Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "ada@example.com", Code = wrong }, Address, default),
+                ApplicationErrors.CodeInvalid);
+        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "ada@example.com", Code = wrong }, Address, default),
+            ApplicationErrors.CodeLocked);
+        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "ADA@example.com", Code = code }, Address, default),
+            ApplicationErrors.CodeLocked);
 
         Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Email = "ada@example.com" }, Address, default));
         var fresh = (await SentCodeAsync()).Code;
@@ -84,8 +88,10 @@ public class MemberAuthTests : LoyaltyStorageTest
         Assert.Equal("member@example.com", (await SentCodeAsync()).Destination);
         // Any code for the stranger fails the way a wrong code fails, and locks the same way.
         for (var attempt = 1; attempt < MemberAuthOptions.MaxFailedAttempts; attempt++)
-            Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "stranger@example.com", Code = "123456" }, Address, default), ApplicationErrors.CodeInvalid);
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "stranger@example.com", Code = "123456" }, Address, default), ApplicationErrors.CodeLocked);
+            Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "stranger@example.com", Code = "123456" }, Address, default),
+                ApplicationErrors.CodeInvalid);
+        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "stranger@example.com", Code = "123456" }, Address, default),
+            ApplicationErrors.CodeLocked);
         // Per-identifier limits count for strangers as for members.
         for (var i = 1; i < MemberAuthOptions.CodesPerIdentifier; i++)
         {
@@ -109,14 +115,15 @@ public class MemberAuthTests : LoyaltyStorageTest
             Ok(await auth.RequestCodeAsync(programId, new CodeRequest { Phone = $"070123456{i}" }, Address, default));
         Failed(await auth.RequestCodeAsync(programId, new CodeRequest { Phone = "0701234569" }, Address, default), ApplicationErrors.RateLimited);
         Ok(await auth.RequestCodeAsync(programId, new CodeRequest { Phone = "0701234569" }, "198.51.100.1", default));
-        Failed(await auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234569", Code = "123456" }, Address, default), ApplicationErrors.CodeInvalid);
+        Failed(await auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234569", Code = "123456" }, Address, default),
+            ApplicationErrors.CodeInvalid);
     }
 
     [Fact]
     public async Task An_email_carries_a_magic_link_that_signs_in_once_and_only_in_its_program()
     {
-
-                   var auth = CreateServices(s => s.AddSingleton(MemberAuthOptions.Development() with { LinkBaseUrl = new Uri("https://shop.example.com/login?from=mail") })).MemberAuth;
+        var withLinks = MemberAuthOptions.Development() with { LinkBaseUrl = new Uri("https://shop.example.com/login?from=mail") };
+        var auth = CreateServices(s => s.AddSingleton(withLinks)).MemberAuth;
         var programId = await CreateProgramAsync();
         var otherProgram = await CreateProgramAsync("other");
         var member = (await EnrolAsync(programId, new EnrolMember { Email = "ada@example.com" })).Profile.MemberId;
@@ -138,7 +145,8 @@ public class MemberAuthTests : LoyaltyStorageTest
         var programId = await CreateProgramAsync();
         var member = (await EnrolAsync(programId, new EnrolMember { Phone = "0701234567" })).Profile.MemberId;
         Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Phone = "0701234567" }, Address, default));
-        var token = Ok(await Auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234567", Code = (await SentCodeAsync()).Code }, Address, default)).Token;
+        var token = Ok(await Auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234567", Code = (await SentCodeAsync()).Code }, Address, default))
+            .Token;
         var parts = token.Split('.');
 
         Assert.Null(CreateServices().MemberAuth.Authenticate(token));
@@ -153,10 +161,13 @@ public class MemberAuthTests : LoyaltyStorageTest
         var programId = await CreateProgramAsync();
 
         Failed(await Auth.RequestCodeAsync(programId, new CodeRequest(), Address, default), ApplicationErrors.IdentifierCount);
-        Failed(await Auth.RequestCodeAsync(programId, new CodeRequest { Phone = "0701234567", Email = "a@example.com" }, Address, default), ApplicationErrors.IdentifierCount);
+        Failed(await Auth.RequestCodeAsync(programId, new CodeRequest { Phone = "0701234567", Email = "a@example.com" }, Address, default),
+            ApplicationErrors.IdentifierCount);
         Failed(await Auth.RequestCodeAsync(programId, new CodeRequest { Phone = "12" }, Address, default), ApplicationErrors.InvalidPhone);
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234567", Code = "12345" }, Address, default), Core.Validation.ErrorCodes.OutOfRange);
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Link = "x", Code = "123456" }, Address, default), Core.Validation.ErrorCodes.InvalidCombination);
+        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234567", Code = "12345" }, Address, default),
+            Core.Validation.ErrorCodes.OutOfRange);
+        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Link = "x", Code = "123456" }, Address, default),
+            Core.Validation.ErrorCodes.InvalidCombination);
         Failed(await Auth.RequestCodeAsync("nope", new CodeRequest { Phone = "0701234567" }, Address, default), ApplicationErrors.ProgramNotFound);
     }
 
@@ -215,5 +226,6 @@ public class MemberAuthTests : LoyaltyStorageTest
     }
 
     /// <summary>The one code on the notifications queue (everything is taken off it: enrolment's welcome voucher too).</summary>
-    private async Task<MemberCodeIssued> SentCodeAsync() => Assert.Single((await DrainNotificationsAsync()).SelectMany(n => n.Events).OfType<MemberCodeIssued>());
+    private async Task<MemberCodeIssued> SentCodeAsync() =>
+        Assert.Single((await DrainNotificationsAsync()).SelectMany(n => n.Events).OfType<MemberCodeIssued>());
 }

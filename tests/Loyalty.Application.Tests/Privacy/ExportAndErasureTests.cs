@@ -35,7 +35,8 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Assert.Equal(MemberExport.DocumentType, (string?)document["type"]);
         var profile = document["profile"]!;
         Assert.Equal(("Astrid", "Lindgren", "+46701234567", "astrid.lindgren@example.com", "1907-11-14", bob),
-            ((string?)profile["firstName"], (string?)profile["lastName"], (string?)profile["phone"], (string?)profile["email"], (string?)profile["birthDate"], (string?)profile["householdId"]));
+            ((string?)profile["firstName"], (string?)profile["lastName"], (string?)profile["phone"], (string?)profile["email"], (string?)profile["birthDate"],
+                (string?)profile["householdId"]));
         Assert.Equal(["card", "email", "external", "phone"], Strings(document["identities"], "kind").Order());
         Assert.Equal([("email", true, "enrolment"), ("sms", false, "enrolment"), ("sms", true, "member")],
             document["consentHistory"]!.AsArray().Select(c => ((string)c!["channel"]!, (bool)c["granted"]!, (string)c["source"]!)));
@@ -57,7 +58,8 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Assert.Null(document["erasure"]);
 
         Assert.StartsWith($"{Storage.Names.ExportsContainer}/{programId}/{astrid}/", exported.Location, StringComparison.Ordinal);
-        var kept = (await Account.GetContainer(Storage.Names.ExportsContainer).GetBlobClient(exported.Location[(Storage.Names.ExportsContainer.Length + 1)..]).DownloadContentAsync()).Value;
+        var kept = (await Account.GetContainer(Storage.Names.ExportsContainer).GetBlobClient(exported.Location[(Storage.Names.ExportsContainer.Length + 1)..])
+            .DownloadContentAsync()).Value;
         Assert.Equal(exported.Content.ToArray(), kept.Content.ToArray());
     }
 
@@ -90,7 +92,8 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Failed(await Members.ChooseVoucherAsync(programId, astrid, "after", 100m, default), ApplicationErrors.MemberNotFound);
         var key = new MemberKey(programId, 4, astrid);
         var stored = (await Port<IMemberStore>().GetAsync(key, default))!;
-        Assert.Equal((null, "", null, (DateOnly?)null), (stored.Profile.HouseholdId, stored.Profile.CardNumber, stored.Profile.FirstName, stored.State.Birthday));
+        Assert.Equal((null, "", null, (DateOnly?)null),
+            (stored.Profile.HouseholdId, stored.Profile.CardNumber, stored.Profile.FirstName, stored.State.Birthday));
         Assert.All(stored.Profile.Consents.Values, c => Assert.False(c.Granted));
         Assert.Equal(3, (await Port<IMemberHistory>().ListReceiptsAsync(key, 50, null, default)).Items.Count);
         Assert.Contains(await Port<IPrivacyStore>().ListConsentHistoryAsync(key, default), c => c is { Channel: ConsentChannel.Email, Granted: false,
@@ -103,7 +106,8 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Assert.Equal(stored.ConcurrencyToken, (await Port<IMemberStore>().GetAsync(key, default))!.ConcurrencyToken);
         // Each request is on the trail with its own reason.
         Assert.Equal(["a second request", erased.Reason],
-            Ok(await Privacy.ListAuditAsync(programId, astrid, new PageRequest(), default)).Items.Where(e => e.Action == "member.erasure").Select(e => e.Reason));
+            Ok(await Privacy.ListAuditAsync(programId, astrid, new PageRequest(), default)).Items.Where(e => e.Action == "member.erasure")
+                .Select(e => e.Reason));
 
         var newcomer = await EnrolAsync(programId, new EnrolMember { Phone = Phone, Email = Email, ExternalId = "web-4711", CardNumber = card });
         Assert.NotEqual(astrid, newcomer.Profile.MemberId);
@@ -177,7 +181,8 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Assert.Equal(ReceiptStatus.Applied, Ok(await receipts.SubmitAsync(programId, web, Payload(web), default)).Status);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
-        Ok(await Services.SelfService.UpdateContactAsync(programId, astrid, new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Sms] = true } }, "203.0.113.7", default));
+        Ok(await Services.SelfService.UpdateContactAsync(programId, astrid,
+            new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Sms] = true } }, "203.0.113.7", default));
         await RecordCampaignDeliveryAsync(new MemberKey(programId, 4, astrid));
         await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "case 4711", default);
         await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "call from Astrid Lindgren", default);
@@ -190,7 +195,8 @@ public class ExportAndErasureTests : LoyaltyStorageTest
     private async Task RecordCampaignDeliveryAsync(MemberKey key)
     {
         var member = (await Port<IMemberStore>().GetAsync(key, default))!;
-        var outcome = new Outcome { OperationId = CampaignOperation, MemberId = key.MemberId, TierBefore = member.State.Tier, TierAfter = member.State.Tier, Balance = member.State.Balance };
+        var outcome = new Outcome { OperationId = CampaignOperation, MemberId = key.MemberId, TierBefore = member.State.Tier, TierAfter = member.State.Tier,
+            Balance = member.State.Balance };
         var write = new MemberWrite(member.Profile, member.State, member.Activity, Start, member.ReviewOn, new OperationRecord(CampaignOperation, outcome));
         Assert.Equal(CommitResult.Committed, await Port<IMemberStore>().CommitAsync(key, write, member.ConcurrencyToken, default));
     }
@@ -198,22 +204,26 @@ public class ExportAndErasureTests : LoyaltyStorageTest
     /// <summary>The program's points: the sum of every member's balance, read from the profiles' flattened column.</summary>
     private async Task<long> ProgramBalanceAsync(string programId)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"} and RowKey gt {"p|"} and RowKey lt {"p}"}");
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey gt {programId + "|"} and PartitionKey lt {programId + "}"} and RowKey gt {"p|"} and RowKey lt {"p}"}");
         var sum = 0L;
         await foreach (var row in Account.GetTable(Storage.Names.Members).QueryAsync<TableEntity>(filter))
             sum += row.GetInt64("Balance") ?? 0;
         return sum;
     }
 
-    /// <summary>Every table, container and queue of this test's storage, listed from the account (so ones added later are covered too), searched for each value.</summary>
+    /// <summary>Every table, container and queue of this test's storage, listed from the account (so ones added later are covered too), searched for each
+    /// value.</summary>
     private async Task AssertNoTraceAsync(params string[] values)
     {
         var prefix = Storage.Names.Programs[..^"Programs".Length];
         var lowerPrefix = Storage.Names.ReceiptsContainer[..^"receipts".Length];
         var found = new List<string>();
-        void Search(string where, string text) => found.AddRange(values.Where(v => text.Contains(v, StringComparison.OrdinalIgnoreCase)).Select(v => $"'{v}' in {where}"));
+        void Search(string where, string text) =>
+            found.AddRange(values.Where(v => text.Contains(v, StringComparison.OrdinalIgnoreCase)).Select(v => $"'{v}' in {where}"));
 
-        var tables = await Account.Tables.QueryAsync(TableClient.CreateQueryFilter($"TableName ge {prefix} and TableName lt {prefix + "{"}")).Select(t => t.Name).ToListAsync();
+        var tables = await Account.Tables.QueryAsync(TableClient.CreateQueryFilter($"TableName ge {prefix} and TableName lt {prefix + "{"}"))
+            .Select(t => t.Name).ToListAsync();
         Assert.Contains(Storage.Names.MemberAuth, tables);
         foreach (var table in tables)
             await foreach (var row in Account.GetTable(table).QueryAsync<TableEntity>())

@@ -46,7 +46,8 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var programId = await CreateDemoProgramAsync();
         var member = await EnrolWithPhoneAsync(programId, "+46701234568");
         var receipts = Enumerable.Range(1, 50)
-            .Select(i => Purchase($"c-{i}", new MemberIdentifier { MemberId = member }, ($"sku-{i}", i % 3 == 0 ? "pet-food" : "toys", 1 + i % 2, 10m * i + 0.5m)))
+            .Select(i => Purchase($"c-{i}", new MemberIdentifier { MemberId = member },
+                ($"sku-{i}", i % 3 == 0 ? "pet-food" : "toys", 1 + i % 2, 10m * i + 0.5m)))
             .ToList();
 
         // Two instances, as two hosts would be: each queues its own callers per member, and they race each other for real.
@@ -76,11 +77,13 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         Assert.Single(bought.VouchersIssued);
         Assert.Equal(3, Assert.Single(bought.Stamps).Stamps);
 
-        var refund = Ok(await Receipts.ApplyAsync(programId, Return("big-1-back", "big-1", Phone("+46701234569"), ("food-9", "pet-food", -3, -1_800m), ("bed-1", "beds", -1, -600m)), null, default)).Outcome!;
+        var refund = Ok(await Receipts.ApplyAsync(programId,
+            Return("big-1-back", "big-1", Phone("+46701234569"), ("food-9", "pet-food", -3, -1_800m), ("bed-1", "beds", -1, -600m)), null, default)).Outcome!;
 
         var after = await StoredAsync(programId, member);
         Assert.Equal(-2_400, refund.PointsEarned);
-        Assert.Equal((before.State.Balance, before.State.QualifyingPoints, before.State.Debt), (after.State.Balance, after.State.QualifyingPoints, after.State.Debt));
+        Assert.Equal((before.State.Balance, before.State.QualifyingPoints, before.State.Debt),
+            (after.State.Balance, after.State.QualifyingPoints, after.State.Debt));
         Assert.Equal(bought.VouchersIssued.Select(v => v.Id), refund.VouchersCancelled);
         Assert.Equal(0, after.State.StampCards.Single().Stamps);
         Assert.Equal(0m, after.Activity.Spend);
@@ -127,14 +130,16 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
 
         Assert.All(applied, a => Assert.Equal(ReceiptStatus.Applied, Ok(a).Status));
         Assert.Equal(100, Ok(await Members.GetAsync(programId, member, default)).View.QualifyingPoints);
-        Assert.Equal(["w-1", "w-1-back"], Ok(await Members.ListReceiptsAsync(programId, member, new PageRequest(50), default)).Items.Select(r => r.ReceiptId).Order());
+        Assert.Equal(["w-1", "w-1-back"], Ok(await Members.ListReceiptsAsync(programId, member, new PageRequest(50), default)).Items.Select(r => r.ReceiptId)
+            .Order());
         Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
         var resent = Ok(await Receipts.ApplyAsync(programId, back, null, default));
         Assert.Equal((ReceiptStatus.Applied, -100L), (resent.Status, resent.Outcome!.PointsEarned));
 
         // A purchase applied to someone else never comes to this member: their return is refused at once, not parked.
         Ok(await Receipts.ApplyAsync(programId, Purchase("w-2", Phone("+46701234581"), ("toy-1", "toys", 1, 50m)), null, default));
-        Failed(await Receipts.ApplyAsync(programId, Return("w-2-back", "w-2", Phone("+46701234580"), ("toy-1", "toys", -1, -50m)), null, default), ErrorCodes.ReturnOfUnknownReceipt);
+        Failed(await Receipts.ApplyAsync(programId, Return("w-2-back", "w-2", Phone("+46701234580"), ("toy-1", "toys", -1, -50m)), null, default),
+            ErrorCodes.ReturnOfUnknownReceipt);
         Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
         Assert.Equal(50, Ok(await Members.GetAsync(programId, other, default)).View.QualifyingPoints);
     }
@@ -173,7 +178,8 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var anonymous = Purchase("anon-1", null, ("toy-1", "toys", 1, 50m));
         Assert.Equal(ReceiptStatus.Anonymous, Ok(await Receipts.SubmitAsync(programId, anonymous, Payload(anonymous), default)).Status);
         var archived = new List<string>();
-        await foreach (var blob in Storage.Account.GetContainer(Storage.Names.ReceiptsContainer).GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{programId}/{Start:yyyy'/'MM'/'dd}/http-anon-1-", default)) archived.Add(blob.Name);
+        await foreach (var blob in Storage.Account.GetContainer(Storage.Names.ReceiptsContainer)
+            .GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{programId}/{Start:yyyy'/'MM'/'dd}/http-anon-1-", default)) archived.Add(blob.Name);
         Assert.Single(archived);
 
         var wrong = Purchase("bad-1", Phone("not a phone"), ("toy-1", "toys", 1, 50m)) with { Total = 51m, Channel = "fax" };
@@ -192,9 +198,12 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         await EnrolWithPhoneAsync(programId, "+46701234572");
         Ok(await Receipts.ApplyAsync(programId, Purchase("shared-1", Phone("+46701234571"), ("toy-1", "toys", 1, 100m)), null, default));
 
-        Failed(await Receipts.ApplyAsync(programId, Purchase("shared-1", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default), ApplicationErrors.ReceiptIdTaken);
-        Failed(await Receipts.ApplyAsync(programId, Purchase("enrol", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default), ErrorCodes.ReservedId);
-        Failed(await Receipts.ApplyAsync(programId, Purchase("till:1", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default), ErrorCodes.ReservedId);
+        Failed(await Receipts.ApplyAsync(programId, Purchase("shared-1", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default),
+            ApplicationErrors.ReceiptIdTaken);
+        Failed(await Receipts.ApplyAsync(programId, Purchase("enrol", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default),
+            ErrorCodes.ReservedId);
+        Failed(await Receipts.ApplyAsync(programId, Purchase("till:1", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default),
+            ErrorCodes.ReservedId);
     }
 
     [Fact]
@@ -243,7 +252,8 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
     /// <summary>A host that dies when it looks for the returns waiting for a purchase: after the purchase's commit, before their replay.</summary>
     private sealed class CrashingOnPurchaseKeys(IParkedReceiptStore inner) : IParkedReceiptStore
     {
-        public Task ParkAsync(IdentityKey identity, ParkedReceipt receipt, CancellationToken cancellationToken) => inner.ParkAsync(identity, receipt, cancellationToken);
+        public Task ParkAsync(IdentityKey identity, ParkedReceipt receipt, CancellationToken cancellationToken) =>
+            inner.ParkAsync(identity, receipt, cancellationToken);
 
         public Task<IReadOnlyList<ParkedReceipt>> ListAsync(IdentityKey identity, CancellationToken cancellationToken) =>
             identity.Kind == IdentityKind.Purchase ? throw new IOException("The host was killed.") : inner.ListAsync(identity, cancellationToken);
@@ -251,16 +261,19 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         public Task<CursorPage<ParkedReceipt>> ListProgramAsync(string programId, int pageSize, string? after, CancellationToken cancellationToken) =>
             inner.ListProgramAsync(programId, pageSize, after, cancellationToken);
 
-        public Task<IReadOnlyList<ParkedReceipt>> FindAsync(string programId, string receiptId, CancellationToken cancellationToken) => inner.FindAsync(programId, receiptId, cancellationToken);
+        public Task<IReadOnlyList<ParkedReceipt>> FindAsync(string programId, string receiptId, CancellationToken cancellationToken) =>
+            inner.FindAsync(programId, receiptId, cancellationToken);
 
         public Task<IReadOnlyList<ParkedReceipt>> ListWaitingReturnsAsync(string programId, CancellationToken cancellationToken) =>
             inner.ListWaitingReturnsAsync(programId, cancellationToken);
 
-        public Task DeleteAsync(IdentityKey identity, string receiptId, CancellationToken cancellationToken) => inner.DeleteAsync(identity, receiptId, cancellationToken);
+        public Task DeleteAsync(IdentityKey identity, string receiptId, CancellationToken cancellationToken) =>
+            inner.DeleteAsync(identity, receiptId, cancellationToken);
     }
 
     private sealed class FailingQueue : INotificationQueue
     {
-        public Task SendAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken) => throw new IOException("The notifications queue is down.");
+        public Task SendAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken) =>
+            throw new IOException("The notifications queue is down.");
     }
 }

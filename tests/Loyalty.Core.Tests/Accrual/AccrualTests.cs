@@ -87,7 +87,8 @@ public class AccrualTests
     public void A_receipt_is_scored_by_the_version_in_force_at_purchase_and_returned_by_it()
     {
         var v1 = Ladder();
-        var catalog = Programs.ProgramCatalog.Create(v1, v1 with { Version = 2, EffectiveFrom = At(2026, 6, 1, 0), Earn = new EarnRules { PointsPerCurrencyUnit = 2m } }).Value;
+        var catalog = Programs.ProgramCatalog.Create(v1,
+            v1 with { Version = 2, EffectiveFrom = At(2026, 6, 1, 0), Earn = new EarnRules { PointsPerCurrencyUnit = 2m } }).Value;
         var book = Enrol(catalog.Latest);
         book = book.Apply(Purchase("old", At(2026, 5, 31), Line(500m)), catalog).Book;
         var change = book.Apply(Purchase("new", At(2026, 6, 2), Line(500m)), catalog);

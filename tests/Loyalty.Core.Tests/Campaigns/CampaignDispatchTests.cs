@@ -28,7 +28,8 @@ public class CampaignDispatchTests
         var change = With1900Points().ReceiveCampaign(Program, Dispatch(new Offer { Kind = OfferKind.BonusPoints, Points = 500 })).Value;
 
         var outcome = change.Transition.Outcome;
-        Assert.Equal(("campaign:spring:20260305T0900", 500L, 0L, 1_900L, 400L), (outcome.OperationId, outcome.PointsEarned, outcome.QualifyingPointsEarned, outcome.QualifyingPoints, outcome.Balance));
+        Assert.Equal(("campaign:spring:20260305T0900", 500L, 0L, 1_900L, 400L),
+            (outcome.OperationId, outcome.PointsEarned, outcome.QualifyingPointsEarned, outcome.QualifyingPoints, outcome.Balance));
         Assert.Equal(["campaign:spring:20260305T0900:auto:1"], outcome.VouchersIssued.Select(v => v.Id));
         var earned = Assert.Single(change.Transition.Ledger, e => e.Kind == LedgerKind.Earned);
         Assert.Equal((500L, 0L, "campaign:spring:20260305T0900"), (earned.Points, earned.QualifyingPoints, earned.Cause));
@@ -81,7 +82,8 @@ public class CampaignDispatchTests
     [Fact]
     public void A_coupon_or_a_message_only_changes_no_points_and_the_event_carries_what_to_send()
     {
-        var coupon = With1900Points().ReceiveCampaign(Program, Dispatch(new Offer { Kind = OfferKind.Coupon, Code = "PIZZA15", Description = "15 % off pizza" })).Value;
+        var coupon = With1900Points().ReceiveCampaign(Program,
+            Dispatch(new Offer { Kind = OfferKind.Coupon, Code = "PIZZA15", Description = "15 % off pizza" })).Value;
         Assert.Equal(("PIZZA15", 0L, 1_900L), (coupon.Transition.Outcome.Coupon, coupon.Transition.Outcome.PointsEarned, coupon.Transition.Outcome.Balance));
         Assert.Empty(coupon.Transition.Ledger);
         Assert.Equal("PIZZA15", Assert.IsType<CampaignDelivered>(Assert.Single(coupon.Transition.Events)).Coupon);

@@ -76,7 +76,8 @@ public class CampaignScheduleTests
         var last = new CampaignSchedule { Kind = ScheduleKind.Monthly, Time = new TimeOnly(9, 0), DaysOfMonth = [31] };
         Assert.Equal([1, 3, 5], last.Occurrences(Stockholm, Start2027, Utc(2027, 7, 1, 0)).Select(r => r.Date.Month));
 
-        var holidays = new CampaignSchedule { Kind = ScheduleKind.Annual, Time = new TimeOnly(9, 0), Dates = [new AnnualDates(new MonthDay(12, 30), new MonthDay(1, 2))] };
+        var holidays = new CampaignSchedule { Kind = ScheduleKind.Annual, Time = new TimeOnly(9, 0),
+            Dates = [new AnnualDates(new MonthDay(12, 30), new MonthDay(1, 2))] };
         Assert.Equal(["20271230T0900", "20271231T0900", "20280101T0900", "20280102T0900"],
             holidays.Occurrences(Stockholm, Utc(2027, 12, 1, 0), Utc(2028, 1, 31, 0)).Select(r => r.RunId));
 
@@ -115,7 +116,8 @@ public class CampaignScheduleTests
                      from fromDay in Gen.Choose(1, 28)
                      from toMonth in Gen.Choose(1, 12)
                      from toDay in Gen.Choose(1, 28)
-                     select new CampaignSchedule { Kind = ScheduleKind.Annual, Time = t, Dates = [new AnnualDates(new MonthDay(fromMonth, fromDay), new MonthDay(toMonth, toDay))] };
+                     select new CampaignSchedule { Kind = ScheduleKind.Annual, Time = t,
+                         Dates = [new AnnualDates(new MonthDay(fromMonth, fromDay), new MonthDay(toMonth, toDay))] };
         return (from schedule in Gen.OneOf(weekly, monthly, annual) from zone in Gen.Elements(zones) select (schedule, zone)).ToArbitrary();
     }
 

@@ -143,7 +143,8 @@ public class CampaignTests
     /// </summary>
     [Property(MaxTest = 100)]
     public Property A_scheduler_that_looks_often_enough_runs_every_occurrence_exactly_once() =>
-        Prop.ForAll(CampaignScheduleTests.Schedules(), Gen.ListOf(Gen.Choose(1, 23 * 60)).ToArbitrary(), Gen.Choose(0, 400).ToArbitrary(), (s, gaps, startDay) =>
+        Prop.ForAll(CampaignScheduleTests.Schedules(), Gen.ListOf(Gen.Choose(1, 23 * 60)).ToArbitrary(), Gen.Choose(0, 400).ToArbitrary(),
+            (s, gaps, startDay) =>
         {
             var (schedule, zone) = s;
             var start = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(startDay);
@@ -180,7 +181,8 @@ public class CampaignTests
             SegmentId = "vip",
             Offer = new Offer { Kind = OfferKind.Voucher, Code = "X", Value = 0m },
             Message = new CampaignMessage { Channel = (ConsentChannel)9, Text = "Hi {firstname}, {coupon} and {nope" },
-            Schedule = new CampaignSchedule { Kind = ScheduleKind.Weekly, Time = new TimeOnly(8, 0), Months = [13], StartDate = new DateOnly(2027, 2, 1), EndDate = new DateOnly(2027, 1, 1) },
+            Schedule = new CampaignSchedule { Kind = ScheduleKind.Weekly, Time = new TimeOnly(8, 0), Months = [13], StartDate = new DateOnly(2027, 2, 1),
+            EndDate = new DateOnly(2027, 1, 1) },
             AttributionDays = 0,
             GraceHours = 0,
         };
@@ -206,7 +208,8 @@ public class CampaignTests
         Assert.Empty(CampaignValidator.Validate(Advent()));
         Assert.Equal([("segment", ErrorCodes.Required)], CampaignValidator.Validate(Advent() with { Segment = null }).Select(e => (e.Path, e.Code)));
         Assert.Empty(CampaignValidator.Validate(Advent() with { Segment = null, SegmentId = "vip" }));
-        var monthly = Advent() with { Schedule = new CampaignSchedule { Kind = ScheduleKind.Monthly, Time = new TimeOnly(8, 0), DaysOfMonth = [30, 31], Months = [2], Dates = Advent().Schedule.Dates } };
+        var monthly = Advent() with { Schedule = new CampaignSchedule { Kind = ScheduleKind.Monthly, Time = new TimeOnly(8, 0), DaysOfMonth = [30, 31],
+            Months = [2], Dates = Advent().Schedule.Dates } };
         Assert.Equal([("schedule.dates", ErrorCodes.InvalidCombination), ("schedule.daysOfMonth", ErrorCodes.InvalidCombination)],
             CampaignValidator.Validate(monthly).Select(e => (e.Path, e.Code)));
     }
@@ -229,9 +232,11 @@ public class CampaignTests
     [Fact]
     public void A_template_renders_each_member_with_fallbacks_literal_braces_and_culture_free_numbers()
     {
-        var member = new MemberFacts { MemberId = "m1", Tier = "Silver", NextTier = "Gold", PointsToNextTier = 1_240, Balance = 12_345, EnrolledOn = new DateOnly(2026, 1, 1) };
+        var member = new MemberFacts { MemberId = "m1", Tier = "Silver", NextTier = "Gold", PointsToNextTier = 1_240, Balance = 12_345,
+            EnrolledOn = new DateOnly(2026, 1, 1) };
         var voucher = new Offer { Kind = OfferKind.Voucher, Value = 100m, ValidDays = 30 };
-        var template = MessageTemplate.Parse("Hi {firstName|there}! {{{tier}}} {pointsToNextTier} to {nextTier}, {balance} p. {voucherValue} {currency} until {validUntil}.", OfferKind.Voucher).Value;
+        var template = MessageTemplate.Parse("Hi {firstName|there}! {{{tier}}} {pointsToNextTier} to {nextTier}, {balance} p. {voucherValue} " +
+            "{currency} until {validUntil}.", OfferKind.Voucher).Value;
         Assert.Equal("Hi there! {Silver} 1240 to Gold, 12345 p. 100 SEK until 2027-12-31.", template.Render(member, voucher, "SEK", new DateOnly(2027, 12, 1)));
         var rendered = template.Render(member, voucher, "SEK", new DateOnly(2027, 12, 1));
         var used = Allocations.Least(() => template.Render(member, voucher, "SEK", new DateOnly(2027, 12, 1)));
@@ -248,7 +253,8 @@ public class CampaignTests
     {
         var program = Seeds.Compile(Seeds.Ladder());
         var campaign = CompiledCampaign.Compile(Advent(), program).Value;
-        var silver = new MemberFacts { MemberId = "m1", FirstName = "Anna", Tier = "Silver", EnrolledOn = new DateOnly(2026, 1, 1), Consents = [ConsentChannel.Sms] };
+        var silver = new MemberFacts { MemberId = "m1", FirstName = "Anna", Tier = "Silver", EnrolledOn = new DateOnly(2026, 1, 1),
+            Consents = [ConsentChannel.Sms] };
         var today = new DateOnly(2027, 12, 1);
         Assert.True(campaign.Targets(silver, today));
         Assert.False(campaign.Targets(silver with { Consents = [ConsentChannel.Email] }, today));

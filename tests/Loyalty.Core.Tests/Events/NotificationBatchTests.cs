@@ -57,7 +57,8 @@ public class NotificationBatchTests
         var member = $"m{Interlocked.Increment(ref counter):D11}";
         var message = string.Concat(Enumerable.Range(0, length).Select(i => i % 7 == 0 ? 'ö' : 'a'));
         return new Notification("demo", member, "campaign:advent:20271201T0800", At,
-            [new CampaignDelivered($"{member}/campaign:advent:20271201T0800/campaign.delivered", "demo", member, DateOnly.FromDateTime(At.UtcDateTime), "advent", "20271201T0800",
+            [new CampaignDelivered($"{member}/campaign:advent:20271201T0800/campaign.delivered", "demo", member, DateOnly.FromDateTime(At.UtcDateTime),
+            "advent", "20271201T0800",
                 ConsentChannel.Email, message, null, null, 0)]);
     }
 }

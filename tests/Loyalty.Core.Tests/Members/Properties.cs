@@ -85,7 +85,8 @@ public class Properties
                         var status = TierEvaluator.Evaluate(state, program, today);
                         var held = TierIndex(program, status.Tier);
                         Assert.True(held >= tier, $"{status.Tier} on {today} broke the promise of tier {tier} until {until}");
-                        Assert.True(held > tier || status.HoldsUntil >= until, $"{status.Tier} on {today} holds only until {status.HoldsUntil}, promised {until}");
+                        Assert.True(held > tier || status.HoldsUntil >= until,
+                            $"{status.Tier} on {today} holds only until {status.HoldsUntil}, promised {until}");
                     }
                     // Catch-up before a purchase can only lower the tier, so a rise is reached by this window's own points.
                     if (transition?.Outcome is { } outcome && TierIndex(program, outcome.TierAfter) > TierIndex(program, outcome.TierBefore))

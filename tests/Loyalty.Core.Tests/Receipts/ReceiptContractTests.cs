@@ -97,8 +97,10 @@ public class ReceiptContractTests
         for (var i = 0; i < lines.Length; i++)
         {
             if (Marker(lines[i]) is not { } kind) continue;
-            Assert.True(ExampleKinds.Contains(kind), $"pos-integration.md line {i + 1}: unknown example kind '{kind}'; use one of {string.Join(", ", ExampleKinds)}.");
-            Assert.True(i + 1 < lines.Length && lines[i + 1].Trim() == "```json", $"pos-integration.md line {i + 1}: the marker must be followed by a ```json block.");
+            Assert.True(ExampleKinds.Contains(kind), $"pos-integration.md line {i + 1}: unknown example kind '{kind}'; use one of " +
+                $"{string.Join(", ", ExampleKinds)}.");
+            Assert.True(i + 1 < lines.Length && lines[i + 1].Trim() == "```json",
+                $"pos-integration.md line {i + 1}: the marker must be followed by a ```json block.");
         }
     }
 
@@ -151,7 +153,8 @@ public class ReceiptContractTests
     public void Receipt_schema_ids_are_the_id_grammar()
     {
         var (definitions, coupons) = (ReceiptSchemaObject("id").Parent!, ReceiptSchemaObject("receipt")["properties"]!["coupons"]!["items"]!);
-        foreach (var (node, maxLength) in new[] { (definitions["id"]!, Ids.MaxLength), (definitions["voucherId"]!, Ids.MaxVoucherIdLength), (coupons, Ids.MaxCodeLength) })
+        foreach (var (node, maxLength) in new[] { (definitions["id"]!, Ids.MaxLength), (definitions["voucherId"]!, Ids.MaxVoucherIdLength),
+            (coupons, Ids.MaxCodeLength) })
         {
             Assert.Equal(maxLength, (int)node["maxLength"]!);
             var pattern = new System.Text.RegularExpressions.Regex((string)node["pattern"]!);
@@ -191,7 +194,8 @@ public class ReceiptContractTests
         }
     }
 
-    /// <summary>What the service checks before it looks at the member: the line arithmetic and channel of PosReceipts, then ReceiptValidator against the demo program.</summary>
+    /// <summary>What the service checks before it looks at the member: the line arithmetic and channel of PosReceipts, then ReceiptValidator against the demo
+    /// program.</summary>
     private static void AssertAccepted(PosReceipt receipt, string where)
     {
         var problems = new List<string>();
@@ -271,11 +275,13 @@ public class ReceiptContractTests
             .Select(p => (
                 p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(p.Name),
                 p.IsDefined(typeof(RequiredMemberAttribute)),
-                p.PropertyType.IsValueType ? Nullable.GetUnderlyingType(p.PropertyType) is not null : nullability.Create(p).ReadState == NullabilityState.Nullable))
+                p.PropertyType.IsValueType ? Nullable.GetUnderlyingType(p.PropertyType) is not null : nullability.Create(p)
+                    .ReadState == NullabilityState.Nullable))
             .ToList();
     }
 
-    /// <summary>Whether a property's schema accepts null: <c>"type": "null"</c> or <c>["…", "null"]</c>, or an <c>anyOf</c>/<c>oneOf</c> branch that does.</summary>
+    /// <summary>Whether a property's schema accepts null: <c>"type": "null"</c> or <c>["…", "null"]</c>, or an <c>anyOf</c>/<c>oneOf</c> branch that
+    /// does.</summary>
     private static bool AllowsNull(JsonNode schema) =>
         schema["type"] switch
         {

@@ -39,7 +39,8 @@ public class SegmentProperties
 
     [Property(MaxTest = 500)]
     public Property Rfm_scores_stay_in_1_to_5_and_rise_with_recency_frequency_and_spend() =>
-        Prop.ForAll(Members().ToArbitrary(), (from d in Gen.Choose(0, 400) from p in Gen.Choose(0, 20) from m in Gen.Choose(0, 50_000) select (d, p, m)).ToArbitrary(), (member, more) =>
+        Prop.ForAll(Members().ToArbitrary(), (from d in Gen.Choose(0, 400) from p in Gen.Choose(0, 20) from m in Gen.Choose(0, 50_000) select (d, p, m))
+            .ToArbitrary(), (member, more) =>
         {
             var (days, purchases, spend) = more;
             var scores = RfmScores.Of(member, Today, RfmThresholds.Default);
@@ -47,7 +48,8 @@ public class SegmentProperties
             var older = member with { LastPurchaseOn = member.LastPurchaseOn?.AddDays(-days) };
             Assert.True(RfmScores.Of(older, Today, RfmThresholds.Default).Recency <= scores.Recency);
             Assert.True(RfmScores.Of(member with { LastPurchaseOn = null }, Today, RfmThresholds.Default).Recency <= scores.Recency);
-            Assert.True(RfmScores.Of(member with { PurchaseCount = member.PurchaseCount + purchases }, Today, RfmThresholds.Default).Frequency >= scores.Frequency);
+            Assert.True(RfmScores.Of(member with { PurchaseCount = member.PurchaseCount + purchases }, Today, RfmThresholds.Default)
+                .Frequency >= scores.Frequency);
             Assert.True(RfmScores.Of(member with { Spend = member.Spend + spend }, Today, RfmThresholds.Default).Monetary >= scores.Monetary);
         });
 
@@ -112,8 +114,10 @@ public class SegmentProperties
         from never in Gen.Elements(false, false, false, false, true)
         from purchases in Range(0, 40, v => v)
         from spend in Range(-1_000, 60_000, v => (decimal)v)
-        from rfm in Maybe(from r in Range(1, 5, v => v) from f in Range(1, 5, v => v) from m in Range(1, 5, v => v) select new RfmFilter { Recency = r, Frequency = f, Monetary = m })
-        from channel in Gen.Elements<ChannelFilter?>(null, null, null, null, null, null, null, null, null, null, ChannelFilter.Store, ChannelFilter.Online, ChannelFilter.Both, ChannelFilter.StoreOnly, ChannelFilter.OnlineOnly)
+        from rfm in Maybe(from r in Range(1, 5, v => v) from f in Range(1, 5, v => v) from m in Range(1, 5, v => v) select new RfmFilter { Recency = r,
+            Frequency = f, Monetary = m })
+        from channel in Gen.Elements<ChannelFilter?>(null, null, null, null, null, null, null, null, null, null, ChannelFilter.Store, ChannelFilter.Online,
+            ChannelFilter.Both, ChannelFilter.StoreOnly, ChannelFilter.OnlineOnly)
         from interests in SomeOrNone(InterestNames)
         from months in SomeOrNone(Enumerable.Range(1, 12).ToArray())
         from enrolled in Range(0, 2_000, v => v)
@@ -160,7 +164,8 @@ public class SegmentProperties
         Points = Wider(s.Points, v => v - by, v => v + by),
         QualifyingPoints = Wider(s.QualifyingPoints, v => Math.Max(0, v - by), v => v + by),
         WithinPointsOfNextTier = s.WithinPointsOfNextTier + by,
-        Recency = s.Recency is { } r ? new RecencyFilter { Days = Wider(r.Days, v => Math.Max(0, v - by), v => v + by), IncludeNeverPurchased = r.IncludeNeverPurchased || by % 2 == 0 } : null,
+        Recency = s.Recency is { } r ? new RecencyFilter { Days = Wider(r.Days, v => Math.Max(0, v - by), v => v + by),
+        IncludeNeverPurchased = r.IncludeNeverPurchased || by % 2 == 0 } : null,
         Purchases = Wider(s.Purchases, v => Math.Max(0, v - by), v => v + by),
         Spend = Wider(s.Spend, v => v - by, v => v + by),
         Rfm = s.Rfm is { } rfm

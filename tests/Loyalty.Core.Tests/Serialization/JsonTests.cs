@@ -52,7 +52,8 @@ public class JsonTests
         var back = LoyaltyJson.Deserialize<OperationRecord>(json);
         Assert.Equal(json, LoyaltyJson.Serialize(back));
         Assert.Equal(record.Purchase!.Lines.ToArray(), back.Purchase!.Lines.ToArray());
-        Assert.Equal(VoucherSource.Chosen, LoyaltyJson.Deserialize<OperationRecord>(LoyaltyJson.Serialize(chosen.Book.Records["till:req-1"])).Outcome.VouchersIssued[0].Source);
+        Assert.Equal(VoucherSource.Chosen, LoyaltyJson.Deserialize<OperationRecord>(LoyaltyJson.Serialize(chosen.Book.Records["till:req-1"]))
+            .Outcome.VouchersIssued[0].Source);
     }
 
     private static JsonSerializerOptions CreateStrict()

@@ -28,7 +28,8 @@ public class InputGrammarTests
 
     [Property(MaxTest = 500)]
     public Property The_id_grammar_refuses_any_other_character_anywhere() =>
-        Prop.ForAll(Words(0, Ids.MaxLength - 1).ToArbitrary(), Gen.Choose(0, char.MaxValue).ToArbitrary(), Gen.Choose(0, Ids.MaxLength).ToArbitrary(), (word, code, at) =>
+        Prop.ForAll(Words(0, Ids.MaxLength - 1).ToArbitrary(), Gen.Choose(0, char.MaxValue).ToArbitrary(), Gen.Choose(0, Ids.MaxLength).ToArbitrary(),
+            (word, code, at) =>
         {
             var c = (char)code;
             if (Alphabet.Contains(c)) return true;
@@ -92,7 +93,8 @@ public class InputGrammarTests
 
     private static Gen<string> Runs(string alphabet, int maxRuns, int maxRun) =>
         from count in Gen.Choose(1, maxRuns)
-        from runs in Gen.ArrayOf(from length in Gen.Choose(1, maxRun) from chars in Gen.ArrayOf(Gen.Elements(alphabet.ToCharArray()), length) select new string(chars), count)
+        from runs in Gen.ArrayOf(from length in Gen.Choose(1, maxRun) from chars in Gen.ArrayOf(Gen.Elements(alphabet.ToCharArray()),
+            length) select new string(chars), count)
         select string.Join('.', runs);
 
     private static Gen<string> Addresses() =>
@@ -109,7 +111,8 @@ public class InputGrammarTests
 
     [Property(MaxTest = 300)]
     public Property E_mail_addresses_with_a_double_dot_or_a_character_outside_the_grammar_are_refused() =>
-        Prop.ForAll(Addresses().ToArbitrary(), Gen.Elements("..", "<", ">", " ", "\u0000", "\"", "(", ",", ";", "å", "\u200b").ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(),
+        Prop.ForAll(Addresses().ToArbitrary(), Gen.Elements("..", "<", ">", " ", "\u0000", "\"", "(", ",", ";", "å", "\u200b").ToArbitrary(),
+        Gen.Choose(0, 1000).ToArbitrary(),
             (address, bad, at) =>
             {
                 var position = 1 + at % (address.Length - 1);
@@ -151,7 +154,8 @@ public class InputGrammarTests
             MaxPointsPerReceipt = long.MaxValue,
         };
         Assert.Equal(
-            new[] { "earn.pointsPerCurrencyUnit", "earn.categoryMultipliers.toys", "tiers[1].name", "tiers[1].threshold", "vouchers.automatic.value", "vouchers.validDays", "maxLineAmount", "maxPointsPerReceipt" }.Order(),
+            new[] { "earn.pointsPerCurrencyUnit", "earn.categoryMultipliers.toys", "tiers[1].name", "tiers[1].threshold", "vouchers.automatic.value",
+            "vouchers.validDays", "maxLineAmount", "maxPointsPerReceipt" }.Order(),
             ProgramValidator.Validate(bad).Where(e => e.Code == ErrorCodes.OutOfRange).Select(e => e.Path).Order());
     }
 
@@ -200,7 +204,8 @@ public class InputGrammarTests
         var receipt = Seeds.Purchase("r1", Now, new ReceiptLine(new string('s', 100_000), "toys", 1, 1m), new ReceiptLine("\u200b", "toys", 1, 1m),
             new ReceiptLine("ok", new string('c', 100_000), 1, 1m), new ReceiptLine("ok", "a\u0000", 1, 1m));
         Assert.Equal(
-            [(ErrorCodes.OutOfRange, "lines[0].sku"), (ErrorCodes.Required, "lines[1].sku"), (ErrorCodes.OutOfRange, "lines[2].category"), (ErrorCodes.OutOfRange, "lines[3].category")],
+            [(ErrorCodes.OutOfRange, "lines[0].sku"), (ErrorCodes.Required, "lines[1].sku"), (ErrorCodes.OutOfRange, "lines[2].category"),
+            (ErrorCodes.OutOfRange, "lines[3].category")],
             ReceiptValidator.Validate(receipt, program, Now).Select(e => (e.Code, e.Path)));
     }
 
@@ -208,7 +213,8 @@ public class InputGrammarTests
     public void A_receipt_lists_at_most_as_many_vouchers_as_a_member_can_hold()
     {
         var receipt = Seeds.Purchase("r1", Now, Seeds.Line(10m)) with { Vouchers = [.. Enumerable.Range(0, 50_000).Select(i => $"v{i}")] };
-        Assert.Equal((ErrorCodes.OutOfRange, "vouchers"), ReceiptValidator.Validate(receipt, Seeds.Compile(Seeds.Ladder()), Now).Select(e => (e.Code, e.Path)).Single());
+        Assert.Equal((ErrorCodes.OutOfRange, "vouchers"), ReceiptValidator.Validate(receipt, Seeds.Compile(Seeds.Ladder()), Now).Select(e => (e.Code, e.Path))
+            .Single());
     }
 
     [Fact]
@@ -217,7 +223,8 @@ public class InputGrammarTests
         var program = Seeds.Compile(Seeds.Till());
         var book = Seeds.Enrol(program);
         Assert.Equal(ErrorCodes.InvalidIdentifier, Assert.Single(book.ChooseVoucher(program, "r\u00001", 100m, new DateOnly(2026, 2, 1)).Errors).Code);
-        Assert.Equal(ErrorCodes.InvalidIdentifier, Assert.Single(book.RedeemVoucher(program, new string('r', 100_000), "welcome", new DateOnly(2026, 2, 1)).Errors).Code);
+        Assert.Equal(ErrorCodes.InvalidIdentifier,
+            Assert.Single(book.RedeemVoucher(program, new string('r', 100_000), "welcome", new DateOnly(2026, 2, 1)).Errors).Code);
     }
 
     /// <summary>

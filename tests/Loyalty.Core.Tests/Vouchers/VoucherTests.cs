@@ -57,7 +57,8 @@ public class VoucherTests
     {
         var catalog = Seeds.Catalog(Ladder() with
         {
-            StampCards = [Ladder().StampCards[0] with { StampsForReward = 2, Reward = new Reward { Value = 400m, FreeItem = new LineSelector { Categories = ["pet-food"] } } }],
+            StampCards = [Ladder().StampCards[0] with { StampsForReward = 2,
+            Reward = new Reward { Value = 400m, FreeItem = new LineSelector { Categories = ["pet-food"] } } }],
         });
         var book = Enrol(catalog.Latest).Apply(Purchase("r1", At(2026, 3, 1), Bags(2, 10m)), catalog).Book;
         var id = Assert.Single(book.State.Vouchers).Id;

@@ -23,7 +23,8 @@ public static partial class AppSettings
         ["identity.outputs.clientId"] = "6f2a1c0e-3b5d-4e8f-9a7b-1c2d3e4f5a6b",
         ["service-bus.outputs.fullyQualifiedNamespace"] = "sb-loyaltytest.servicebus.windows.net",
         ["monitoring.outputs.applicationInsightsConnectionString"] =
-            "InstrumentationKey=0d9c8b7a-6f5e-4d3c-2b1a-0f9e8d7c6b5a;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/",
+            "InstrumentationKey=0d9c8b7a-6f5e-4d3c-2b1a-0f9e8d7c6b5a;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;" +
+            "LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/",
         ["key-vault.outputs.memberTokenSigningKeySecretUri"] = "https://kv-loyaltytest.vault.azure.net/secrets/member-token-signing-key",
     };
 
@@ -37,7 +38,8 @@ public static partial class AppSettings
 
     /// <summary>As the worker sees them once the platform has resolved each Key Vault reference to the secret's value.</summary>
     public static Dictionary<string, string?> Resolved() =>
-        Unresolved().ToDictionary(s => s.Key, s => s.Value is { } value && value.StartsWith(KeyVaultReference, StringComparison.Ordinal) ? SigningKey : s.Value);
+        Unresolved().ToDictionary(s => s.Key, s => s.Value is { } value && value.StartsWith(KeyVaultReference, StringComparison.Ordinal)
+            ? SigningKey : s.Value);
 
     /// <summary>As the worker sees them when the platform could not resolve a reference (no access to the vault): the literal text.</summary>
     public static Dictionary<string, string?> Unresolved() =>
@@ -46,7 +48,8 @@ public static partial class AppSettings
     private static string Sampled(string name, string value) =>
         DeploymentValue().Replace(value, m => Samples.TryGetValue(m.Groups["expression"].Value, out var sample)
             ? sample
-            : throw new InvalidOperationException($"The app setting {name} uses '{m.Value}', known only at deployment; give it a sample in {nameof(AppSettings)}."));
+            : throw new InvalidOperationException($"The app setting {name} uses '{m.Value}', known only at deployment; give it a " +
+                $"sample in {nameof(AppSettings)}."));
 
     [GeneratedRegex(@"\{(?<expression>[^{}]+)\}")]
     private static partial Regex DeploymentValue();

@@ -115,7 +115,8 @@ public sealed class ArmTemplate
         JsonValueKind.False => false,
         JsonValueKind.Null => null,
         JsonValueKind.Array => value.EnumerateArray().Select(v => Evaluate(v, copyIndex)).ToList(),
-        _ => value.EnumerateObject().ToDictionary(p => EvaluateString(p.Name, copyIndex)?.ToString()!, p => Evaluate(p.Value, copyIndex), StringComparer.OrdinalIgnoreCase),
+        _ => value.EnumerateObject().ToDictionary(p => EvaluateString(p.Name, copyIndex)?.ToString()!, p => Evaluate(p.Value, copyIndex),
+        StringComparer.OrdinalIgnoreCase),
     };
 
     private object? EvaluateString(string text, long? copyIndex)
@@ -247,7 +248,8 @@ public sealed class ArmTemplate
     private sealed class Evaluator(ArmTemplate template, long? copyIndex)
     {
         /// <summary>Functions whose result depends on what an unknown argument is; the others carry it along (format writes it as {…}).</summary>
-        private static readonly HashSet<string> Strict = new(["parameters", "variables", "lambdaVariables", "equals", "not", "empty", "length", "union", "items", "map"], StringComparer.OrdinalIgnoreCase);
+        private static readonly HashSet<string> Strict = new(["parameters", "variables", "lambdaVariables", "equals", "not", "empty", "length", "union",
+            "items", "map"], StringComparer.OrdinalIgnoreCase);
 
         public object? Evaluate(Node node, IReadOnlyDictionary<string, object?> lambdaScope) => node switch
         {
@@ -263,19 +265,22 @@ public sealed class ArmTemplate
             if (call.Function.Equals("lambda", StringComparison.OrdinalIgnoreCase))
                 return new Lambda([.. call.Arguments.SkipLast(1).Select(a => (string)((Literal)a).Value!)], call.Arguments[^1]);
             var args = call.Arguments.Select(a => Evaluate(a, scope)).ToList();
-            if (Strict.Contains(call.Function) && args.Any(a => a is Unknown) || call.Function.Equals("if", StringComparison.OrdinalIgnoreCase) && args[0] is Unknown)
+            if (Strict.Contains(call.Function) && args.Any(a => a is Unknown) || call.Function.Equals("if", StringComparison.OrdinalIgnoreCase)
+                && args[0] is Unknown)
                 return new Unknown(call.Text);
             return call.Function.ToLowerInvariant() switch
             {
                 "parameters" => template.Parameter((string)args[0]!),
                 "variables" => template.Variable((string)args[0]!),
                 "lambdavariables" => scope[(string)args[0]!],
-                "copyindex" => (copyIndex ?? throw new Xunit.Sdk.XunitException($"copyIndex() outside a loop: [{call.Text}]")) + (args.Count > 0 && args[0] is long offset ? offset : 0),
+                "copyindex" => (copyIndex ?? throw new Xunit.Sdk.XunitException($"copyIndex() outside a loop: [{call.Text}]"))
+                + (args.Count > 0 && args[0] is long offset ? offset : 0),
                 "true" => true,
                 "false" => false,
                 "null" => null,
                 "createarray" => args,
-                "createobject" => Enumerable.Range(0, args.Count / 2).ToDictionary(i => (string)args[2 * i]!, i => args[2 * i + 1], StringComparer.OrdinalIgnoreCase),
+                "createobject" => Enumerable.Range(0, args.Count / 2)
+                .ToDictionary(i => (string)args[2 * i]!, i => args[2 * i + 1], StringComparer.OrdinalIgnoreCase),
                 "concat" when args.All(a => a is List<object?>) => args.SelectMany(a => (List<object?>)a!).ToList(),
                 "concat" => string.Concat(args.Select(a => Convert.ToString(a, CultureInfo.InvariantCulture))),
                 "union" => args.Cast<Dictionary<string, object?>>().SelectMany(d => d).GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase)
@@ -283,14 +288,19 @@ public sealed class ArmTemplate
                 "if" => args[0] is true ? args[1] : args[2],
                 "equals" => Equals(args[0], args[1]),
                 "not" => args[0] is not true,
-                "empty" => args[0] switch { null => true, string s => s.Length == 0, List<object?> l => l.Count == 0, Dictionary<string, object?> d => d.Count == 0, _ => false },
-                "length" => (long)(args[0] switch { string s => s.Length, List<object?> l => l.Count, Dictionary<string, object?> d => d.Count, _ => throw new Xunit.Sdk.XunitException($"length of what? [{call.Text}]") }),
+                "empty" => args[0] switch { null => true, string s => s.Length == 0, List<object?> l => l.Count == 0, Dictionary<string, object?> d =>
+                d.Count == 0, _ => false },
+                "length" => (long)(args[0] switch { string s => s.Length, List<object?> l => l.Count, Dictionary<string, object?> d => d.Count, _ =>
+                throw new Xunit.Sdk.XunitException($"length of what? [{call.Text}]") }),
                 "format" => string.Format(CultureInfo.InvariantCulture, (string)args[0]!, [.. args.Skip(1)]),
-                "items" => ((Dictionary<string, object?>)args[0]!).Select(p => (object?)new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["key"] = p.Key, ["value"] = p.Value }).ToList(),
-                "map" when args[1] is Lambda lambda => ((List<object?>)args[0]!).Select(item => Evaluate(lambda.Body, new Dictionary<string, object?>(scope) { [lambda.Names[0]] = item })).ToList(),
+                "items" => ((Dictionary<string, object?>)args[0]!)
+                .Select(p => (object?)new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["key"] = p.Key, ["value"] = p.Value }).ToList(),
+                "map" when args[1] is Lambda lambda => ((List<object?>)args[0]!)
+                .Select(item => Evaluate(lambda.Body, new Dictionary<string, object?>(scope) { [lambda.Names[0]] = item })).ToList(),
                 "resourceid" or "subscriptionresourceid" => Reference(args, 0),
                 "extensionresourceid" => Reference(args, 1),
-                "reference" => args[0] is ResourceRef { Type: "Microsoft.Resources/deployments" } deployment ? new Unknown(deployment.Name) : new Unknown(call.Text),
+                "reference" => args[0] is ResourceRef { Type: "Microsoft.Resources/deployments" } deployment
+                ? new Unknown(deployment.Name) : new Unknown(call.Text),
                 _ => new Unknown(call.Text),
             };
         }
@@ -305,7 +315,8 @@ public sealed class ArmTemplate
         {
             (Unknown unknown, "value") when unknown.Text.Contains(".outputs.", StringComparison.Ordinal) => unknown, // an output's value is the output
             (Unknown unknown, string name) => new Unknown($"{unknown.Text}.{name}"),
-            (Dictionary<string, object?> map, string name) => map.TryGetValue(name, out var value) ? value : throw new Xunit.Sdk.XunitException($"No property {name} in [{text}]."),
+            (Dictionary<string, object?> map, string name) => map.TryGetValue(name, out var value)
+            ? value : throw new Xunit.Sdk.XunitException($"No property {name} in [{text}]."),
             (List<object?> list, long i) => list[(int)i],
             _ => new Unknown(text),
         };

@@ -48,13 +48,15 @@ public static class Bicep
             {
                 var location = result.GetProperty("locations")[0].GetProperty("physicalLocation");
                 var file = Path.GetRelativePath(Repo.Root, new Uri(location.GetProperty("artifactLocation").GetProperty("uri").GetString()!).LocalPath);
-                return $"{file}({location.GetProperty("region").GetProperty("startLine").GetInt32()}): {result.GetProperty("ruleId").GetString()}: {result.GetProperty("message").GetProperty("text").GetString()}";
+                return $"{file}({location.GetProperty("region").GetProperty("startLine").GetInt32()}): {result.GetProperty("ruleId").GetString()}: " +
+                    $"{result.GetProperty("message").GetProperty("text").GetString()}";
             })];
     }
 
     private static async Task<Result> RunAsync(params string[] arguments)
     {
-        if (!File.Exists(Executable)) throw new Xunit.Sdk.XunitException($"No Bicep CLI at {Executable}: restore tests/Loyalty.Functions.Tests (its PackageDownload fetches it).");
+        if (!File.Exists(Executable)) throw new Xunit.Sdk.XunitException($"No Bicep CLI at {Executable}: restore tests/Loyalty.Functions.Tests " +
+            "(its PackageDownload fetches it).");
         var start = new ProcessStartInfo(Executable) { WorkingDirectory = Repo.Root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;

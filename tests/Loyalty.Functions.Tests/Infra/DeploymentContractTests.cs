@@ -43,7 +43,8 @@ public sealed class DeploymentContractTests
         {
             var created = storage.Resources(type).Select(LeafName).ToHashSet();
             var missing = used.Where(name => !created.Contains(name)).ToList();
-            Assert.True(missing.Count == 0, $"The storage module creates {type} [{string.Join(", ", created.Order())}], but the code also uses: {string.Join(", ", missing)}.");
+            Assert.True(missing.Count == 0, $"The storage module creates {type} [{string.Join(", ", created.Order())}], but the code also uses: " +
+                $"{string.Join(", ", missing)}.");
         }
     }
 
@@ -64,7 +65,8 @@ public sealed class DeploymentContractTests
         Assert.DoesNotContain("Storage__ConnectionString", settings.Keys);
         var missing = read.Where(key => !Unset.ContainsKey(key)).Select(key => key.Replace(":", "__")).Where(key => !settings.ContainsKey(key)).ToList();
         Assert.True(missing.Count == 0,
-            $"The code reads {string.Join(", ", missing)}, which the function app's settings lack. Set it in infra/main.bicep, or list it in {nameof(Unset)} with the reason Azure leaves it unset.");
+            $"The code reads {string.Join(", ", missing)}, which the function app's settings lack. Set it in infra/main.bicep, or list it in {nameof(Unset)} " +
+                "with the reason Azure leaves it unset.");
 
         Assert.True(failure is null, $"Building the backend from the app settings failed: {failure}");
 
@@ -114,9 +116,11 @@ public sealed class DeploymentContractTests
     {
         var queues = Bicep.Main.Module("service-bus").Resources("Microsoft.ServiceBus/namespaces/queues").ToList();
         var queue = queues.SingleOrDefault(q => LeafName(q) == ReceiptsTrigger.Queue);
-        Assert.True(queue is not null, $"The receipts trigger reads Service Bus queue '{ReceiptsTrigger.Queue}', which the Bicep does not create ({string.Join(", ", queues.Select(LeafName))}).");
+        Assert.True(queue is not null, $"The receipts trigger reads Service Bus queue '{ReceiptsTrigger.Queue}', which the Bicep does not create " +
+            $"({string.Join(", ", queues.Select(LeafName))}).");
         Assert.True(queue.Get("properties.maxDeliveryCount") is long count && count == ReceiptMessageHandler.MaxDeliveries,
-            $"The receipts queue dead-letters after {queue.Get("properties.maxDeliveryCount")} deliveries, but ReceiptMessageHandler gives up on delivery {ReceiptMessageHandler.MaxDeliveries}.");
+            $"The receipts queue dead-letters after {queue.Get("properties.maxDeliveryCount")} deliveries, but ReceiptMessageHandler gives up on delivery " +
+                $"{ReceiptMessageHandler.MaxDeliveries}.");
         // POS systems resend receipts; Service Bus drops a repeated MessageId, and an expired message is kept, not lost.
         Assert.Equal(true, queue.Get("properties.requiresDuplicateDetection"));
         Assert.Equal(true, queue.Get("properties.deadLetteringOnMessageExpiration"));
@@ -169,7 +173,8 @@ public sealed class DeploymentContractTests
         {
             ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = "Storage Table Data Contributor: the loyalty tables",
             ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor: receipts-poison, notifications",
-            ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = "Storage Blob Data Owner: identity-based AzureWebJobsStorage, the deployment package, the receipts archive",
+            ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = "Storage Blob Data Owner: identity-based AzureWebJobsStorage, the deployment " +
+                "package, the receipts archive",
             ["4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"] = "Azure Service Bus Data Receiver: the receipts trigger",
             ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Monitoring Metrics Publisher: telemetry with local auth disabled",
         };
@@ -179,9 +184,11 @@ public sealed class DeploymentContractTests
         var assignments = Bicep.Main.Module("app-role-assignments").Resources("Microsoft.Authorization/roleAssignments").ToList();
         foreach (var assignment in assignments)
             Assert.Equal("{identity.outputs.principalId}", assignment.Get("properties.principalId")?.ToString());
-        var assigned = assignments.Select(a => a.Get("properties.roleDefinitionId") is ArmTemplate.ResourceRef { Type: "Microsoft.Authorization/roleDefinitions" } role
+        const string RoleDefinitions = "Microsoft.Authorization/roleDefinitions";
+        var assigned = assignments.Select(a => a.Get("properties.roleDefinitionId") is ArmTemplate.ResourceRef { Type: RoleDefinitions } role
             ? role.Name
-            : throw new Xunit.Sdk.XunitException($"A role assignment of the app names its role as {a.Get("properties.roleDefinitionId")}, not by a built-in role definition id.")).ToList();
+            : throw new Xunit.Sdk.XunitException($"A role assignment of the app names its role as {a.Get("properties.roleDefinitionId")}, not by " +
+                "a built-in role definition id.")).ToList();
 
         var missing = needed.Where(role => !assigned.Contains(role.Key)).Select(role => $"{role.Key} ({role.Value})").ToList();
         Assert.True(missing.Count == 0, $"The app's identity lacks: {string.Join("; ", missing)}.");

@@ -21,7 +21,8 @@ public sealed class NotificationQueueTests : LoyaltyStorageTest
         await Port<INotificationQueue>().SendAsync(sent, default);
 
         var messages = new List<QueueMessage>();
-        while ((await Storage.NotificationsQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1))).Value is { Length: > 0 } received) messages.AddRange(received);
+        while ((await Storage.NotificationsQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1)))
+            .Value is { Length: > 0 } received) messages.AddRange(received);
         Assert.InRange(messages.Count, 6, 10);
         Assert.All(messages, m => Assert.True(m.DecodedBody().ToMemory().Length <= QueueBodies.MaxBodyBytes));
         var arrived = messages.SelectMany(m => LoyaltyJson.Deserialize<NotificationBatch>(m.DecodedBody().ToString()).Notifications).ToList();
@@ -34,12 +35,14 @@ public sealed class NotificationQueueTests : LoyaltyStorageTest
     {
         var at = Clock.GetUtcNow();
         var code = new Notification("zoo", "m00000000001", "code:abc", at,
-            [new MemberCodeIssued("m00000000001/code:abc/member.code", "zoo", "m00000000001", DateOnly.FromDateTime(at.UtcDateTime), "sms", "+46701234567", "123456", null, at.AddMinutes(10))]);
+            [new MemberCodeIssued("m00000000001/code:abc/member.code", "zoo", "m00000000001", DateOnly.FromDateTime(at.UtcDateTime), "sms", "+46701234567",
+                "123456", null, at.AddMinutes(10))]);
 
         await Port<INotificationQueue>().SendAsync([code], default);
 
         var message = Assert.Single((await Storage.NotificationsQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1))).Value);
-        Assert.InRange((message.ExpiresOn - message.InsertedOn)!.Value, TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        Assert.InRange((message.ExpiresOn - message.InsertedOn)!.Value, TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)
+            + TimeSpan.FromSeconds(1));
     }
 
     private Notification Delivery(string memberId, string text)

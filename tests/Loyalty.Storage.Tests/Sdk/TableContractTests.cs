@@ -15,7 +15,8 @@ public sealed class TableContractTests : AzuriteTest
     {
         var table = await CreateTableAsync("atomic");
         await table.AddEntityAsync(new TableEntity("p1", "r056") { ["Original"] = true });
-        var actions = Enumerable.Range(0, 100).Select(i => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p1", $"r{i:D3}") { ["I"] = i })).ToList();
+        var actions = Enumerable.Range(0, 100).Select(i =>
+            new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p1", $"r{i:D3}") { ["I"] = i })).ToList();
 
         var error = await Assert.ThrowsAsync<TableTransactionFailedException>(() => table.SubmitCheckedAsync(actions));
 
@@ -50,7 +51,8 @@ public sealed class TableContractTests : AzuriteTest
     {
         // The table does not exist: had anything been sent, the error would be a RequestFailedException.
         var table = Account.GetTable(UniqueName.Table("unsent"));
-        TableTransactionAction Add(string partition, string row, string text = "") => new(TableTransactionActionType.Add, new TableEntity(partition, row) { ["T"] = text });
+        TableTransactionAction Add(string partition, string row, string text = "") =>
+            new(TableTransactionActionType.Add, new TableEntity(partition, row) { ["T"] = text });
 
         var count = await Assert.ThrowsAsync<ArgumentException>(() => table.SubmitCheckedAsync([.. Enumerable.Range(0, 101).Select(i => Add("p1", $"r{i}"))]));
         var partitions = await Assert.ThrowsAsync<ArgumentException>(() => table.SubmitCheckedAsync([Add("p1", "a"), Add("p2", "b")]));
@@ -58,7 +60,8 @@ public sealed class TableContractTests : AzuriteTest
         await Assert.ThrowsAsync<ArgumentException>(() => table.SubmitCheckedAsync([]));
         await Assert.ThrowsAsync<ArgumentException>(() => table.SubmitCheckedAsync([Add("p1", "a/b")]));
         // 100 rows of 30,000 quotes: 3 MB of text, but 18 MB once System.Text.Json has escaped every quote.
-        var size = await Assert.ThrowsAsync<ArgumentException>(() => table.SubmitCheckedAsync([.. Enumerable.Range(0, 100).Select(i => Add("p1", $"r{i}", new string('"', 30_000)))]));
+        var size = await Assert.ThrowsAsync<ArgumentException>(() =>
+            table.SubmitCheckedAsync([.. Enumerable.Range(0, 100).Select(i => Add("p1", $"r{i}", new string('"', 30_000)))]));
 
         Assert.Contains("101", count.Message);
         Assert.Contains("p2", partitions.Message);
@@ -86,7 +89,8 @@ public sealed class TableContractTests : AzuriteTest
         await table.UpdateEntityAsync(new TableEntity("p1", "m1") { ["V"] = 2 }, first, TableUpdateMode.Replace);
 
         var duplicate = await Assert.ThrowsAsync<RequestFailedException>(() => table.AddEntityAsync(new TableEntity("p1", "m1")));
-        var stale = await Assert.ThrowsAsync<RequestFailedException>(() => table.UpdateEntityAsync(new TableEntity("p1", "m1") { ["V"] = 3 }, first, TableUpdateMode.Replace));
+        var stale = await Assert.ThrowsAsync<RequestFailedException>(() =>
+            table.UpdateEntityAsync(new TableEntity("p1", "m1") { ["V"] = 3 }, first, TableUpdateMode.Replace));
         var staleDelete = await Assert.ThrowsAsync<RequestFailedException>(() => table.DeleteEntityAsync("p1", "m1", first));
         var ghost = await Assert.ThrowsAsync<RequestFailedException>(() => table.UpdateEntityAsync(new TableEntity("p1", "ghost"), ETag.All));
 
@@ -107,9 +111,11 @@ public sealed class TableContractTests : AzuriteTest
 
         var inserted = (await table.AddEntityAsync(new TableEntity(partitionKey, rowKey) { ["V"] = 1 })).Headers.ETag!.Value;
         var updated = (await table.UpdateEntityAsync(new TableEntity(partitionKey, rowKey) { ["V"] = 2 }, inserted)).Headers.ETag!.Value;
-        await table.SubmitCheckedAsync([new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(partitionKey, rowKey + "|2") { ["V"] = 3 })]);
+        await table.SubmitCheckedAsync([new TableTransactionAction(TableTransactionActionType.UpsertMerge,
+            new TableEntity(partitionKey, rowKey + "|2") { ["V"] = 3 })]);
         var read = await table.GetOrNullAsync<TableEntity>(partitionKey, rowKey);
-        var queried = await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey eq {rowKey}")).ToListAsync();
+        var queried = await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey eq {rowKey}"))
+            .ToListAsync();
 
         Assert.Equal((partitionKey, rowKey, 2), (read!.PartitionKey, read.RowKey, read.GetInt32("V")));
         Assert.Equal(updated, read.ETag);

@@ -98,7 +98,8 @@ public sealed class CampaignFanOut : ShardedJob
         return started;
     }
 
-    /// <summary>Walks the shard's profiles after the recorded cursor and delivers to the members the segment matches; stops at the next chunk once the campaign is cancelled.</summary>
+    /// <summary>Walks the shard's profiles after the recorded cursor and delivers to the members the segment matches; stops at the next chunk once the campaign
+    /// is cancelled.</summary>
     private protected override async Task<ShardResult> RunShardAsync(ShardAttempt attempt, LoadedProgram program, CancellationToken cancellationToken)
     {
         var run = RunOf(attempt.Key);
@@ -124,7 +125,8 @@ public sealed class CampaignFanOut : ShardedJob
                 cancellationToken.ThrowIfCancellationRequested();
                 if (await IsCancelledAsync(run, cancellationToken))
                     return await attempt.FinishAsync(new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Cancelled, 1)), CancellationToken.None);
-                var done = await DeliverChunkAsync(run, attempt.Key, program, version, today, compiled, attempt.Shard, attempt.Cursor, pending, cancellationToken)
+                var done = await DeliverChunkAsync(run, attempt.Key, program, version, today, compiled, attempt.Shard, attempt.Cursor, pending,
+                    cancellationToken)
                     + new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Scanned, scanned));
                 scanned = 0;
                 pending.Clear();
@@ -142,7 +144,8 @@ public sealed class CampaignFanOut : ShardedJob
     private protected override Task CompletedAsync(JobKey key, CancellationToken cancellationToken) => FinishAsync(RunOf(key), cancellationToken);
 
     /// <summary>Runs one campaign run in this process, resuming where an earlier attempt stopped.</summary>
-    public Task<JobReport> RunAsync(CampaignRun run, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default) =>
+    public Task<JobReport> RunAsync(CampaignRun run, JobRunOptions? options = null, IProgress<JobStatus>? report = null,
+        CancellationToken cancellationToken = default) =>
         RunAsync(Key(run), options, report, cancellationToken);
 
     /// <summary>A run's progress per shard (<see cref="JobProgressView"/>); a run never started shows no shards.</summary>
@@ -184,7 +187,8 @@ public sealed class CampaignFanOut : ShardedJob
             refused.Remove(member.Profile.MemberId);
             messages[member.Profile.MemberId] = delivery.Message;
             var write = MemberWrite.From(
-                program, member.Profile, member.Activity.Contacted(new CampaignContact(run.CampaignId, run.RunId, today, definition.AttributionDays)), change.Value, now);
+                program, member.Profile, member.Activity.Contacted(new CampaignContact(run.CampaignId, run.RunId, today, definition.AttributionDays)),
+                    change.Value, now);
             return new MemberChange(write, JobCounts.Zero.Add(Counts.Delivered, 1));
         }, cancellationToken);
         // A refusal is planned as "nothing to do"; count it as refused, not skipped.
@@ -197,7 +201,8 @@ public sealed class CampaignFanOut : ShardedJob
         var audience = reachable.Where(m => written.Contains(m.Profile.MemberId)).ToList();
         var offer = OfferText(definition.Offer);
         var channel = definition.Message.Channel.ToString().ToLowerInvariant();
-        await deliveries.RecordAsync(run, shard, [.. audience.Select(m => new DeliveryRecord(m.Profile.MemberId, channel, now, offer))], CancellationToken.None);
+        await deliveries.RecordAsync(run, shard, [.. audience.Select(m => new DeliveryRecord(m.Profile.MemberId, channel, now, offer))],
+            CancellationToken.None);
         await deliveries.ExportAsync(run, shard, after ?? "start", [.. audience.Select(m => new AudienceLine(
             m.Profile.MemberId, channel, Address(m.Profile, definition.Message.Channel), m.Profile.FirstName,
             messages.GetValueOrDefault(m.Profile.MemberId) ?? "", offer))], CancellationToken.None);
@@ -215,7 +220,8 @@ public sealed class CampaignFanOut : ShardedJob
         var compiled = CompiledCampaign.Compile(campaign.Definition, version, stored);
         return compiled.IsValid
             ? compiled.Value
-            : throw new InvalidOperationException($"Campaign '{run.CampaignId}' no longer compiles against the program in force: {string.Join("; ", compiled.Errors.Select(e => e.Message))}");
+            : throw new InvalidOperationException($"Campaign '{run.CampaignId}' no longer compiles against the program in force: " +
+                $"{string.Join("; ", compiled.Errors.Select(e => e.Message))}");
     }
 
     private async Task<bool> IsCancelledAsync(CampaignRun run, CancellationToken cancellationToken) =>
@@ -249,7 +255,8 @@ public sealed class CampaignFanOut : ShardedJob
     /// channel (a segment cannot widen it) and an address on it (push goes by member id).
     /// </summary>
     internal static bool Reachable(MemberProfile profile, ConsentChannel channel) =>
-        profile.ErasedAt is null && profile.Consents.TryGetValue(channel, out var consent) && consent.Granted && (channel == ConsentChannel.Push || Address(profile, channel) is not null);
+        profile.ErasedAt is null && profile.Consents.TryGetValue(channel, out var consent) && consent.Granted
+            && (channel == ConsentChannel.Push || Address(profile, channel) is not null);
 
     private static string? Address(MemberProfile profile, ConsentChannel channel) => channel switch
     {

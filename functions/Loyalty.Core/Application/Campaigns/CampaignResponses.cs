@@ -6,7 +6,8 @@ namespace Loyalty.Core.Application.Campaigns;
 
 /// <summary>
 /// What a receipt tells a campaign: a coupon code it carries, or a campaign voucher it redeems (its id is the delivery's
-/// operation id), is a redemption; a purchase by a member within a delivery's attribution window is attributed revenue. Recorded every time the receipt is applied, a replay included
+/// operation id), is a redemption; a purchase by a member within a delivery's attribution window is attributed revenue. Recorded every time the receipt is
+/// applied, a replay included
 /// (a redelivered message after a crash between applying and recording), and keyed by receipt, so each counts once.
 /// </summary>
 public sealed class CampaignResponses(ICampaignStore campaigns, ICampaignDeliveries deliveries)
@@ -25,8 +26,10 @@ public sealed class CampaignResponses(ICampaignStore campaigns, ICampaignDeliver
             if (CampaignDispatch.TryParseOperation(voucherId, out var campaignId, out _))
                 redeemed.Add(campaignId);
         foreach (var campaignId in redeemed)
-            await deliveries.RecordResponseAsync(programId, new CampaignResponse(campaignId, ResponseKind.Redemption, receiptId, memberId, total, purchasedAt), cancellationToken);
+            await deliveries.RecordResponseAsync(programId, new CampaignResponse(campaignId, ResponseKind.Redemption, receiptId, memberId, total, purchasedAt),
+                cancellationToken);
         foreach (var campaignId in contacts.Select(c => c.CampaignId).Distinct(StringComparer.Ordinal))
-            await deliveries.RecordResponseAsync(programId, new CampaignResponse(campaignId, ResponseKind.Attributed, receiptId, memberId, total, purchasedAt), cancellationToken);
+            await deliveries.RecordResponseAsync(programId, new CampaignResponse(campaignId, ResponseKind.Attributed, receiptId, memberId, total, purchasedAt),
+                cancellationToken);
     }
 }

@@ -86,6 +86,7 @@ public sealed class CampaignScheduler
     }
 
     /// <summary>What the local host's background service calls on a timer: start and run every due run in this process.</summary>
-    public Task<IReadOnlyList<JobReport>> RunDueAsync(JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<JobReport>> RunDueAsync(JobRunOptions? options = null, IProgress<JobStatus>? report = null,
+        CancellationToken cancellationToken = default) =>
         FanOut.RunDueAsync(options, report, cancellationToken);
 }

@@ -28,7 +28,8 @@ internal sealed class CampaignService(
 
         var segment = new NamedSegment(request.SegmentId, Texts.Trim(request.Name), request.Definition, time.GetUtcNow());
         if (!await campaigns.InsertSegmentAsync(programId, segment, cancellationToken))
-            return Result<NamedSegmentView>.Fail(ApplicationErrors.SegmentExists, "segmentId", $"Segment '{request.SegmentId}' exists already; segments are not changed in place, so campaigns keep meaning what they meant.");
+            return Result<NamedSegmentView>.Fail(ApplicationErrors.SegmentExists, "segmentId",
+                $"Segment '{request.SegmentId}' exists already; segments are not changed in place, so campaigns keep meaning what they meant.");
         return View(segment);
     }
 
@@ -64,7 +65,8 @@ internal sealed class CampaignService(
         var gate = new object();
         var (looked, matching) = (0L, 0L);
         var reachable = Enum.GetValues<ConsentChannel>().ToDictionary(c => c, _ => 0L);
-        await Parallel.ForEachAsync(counted, new ParallelOptions { MaxDegreeOfParallelism = PreviewParallelism, CancellationToken = cancellationToken }, async (shard, token) =>
+        await Parallel.ForEachAsync(counted, new ParallelOptions { MaxDegreeOfParallelism = PreviewParallelism, CancellationToken = cancellationToken },
+            async (shard, token) =>
         {
             string? after = null;
             do
@@ -109,8 +111,10 @@ internal sealed class CampaignService(
 
         return await campaigns.InsertAsync(programId, created.Value, cancellationToken) switch
         {
-            CampaignInsert.IdTaken => Result<CampaignView>.Fail(ApplicationErrors.CampaignExists, "campaignId", $"Campaign '{definition.CampaignId}' exists already."),
-            CampaignInsert.CouponTaken => Result<CampaignView>.Fail(ApplicationErrors.CouponTaken, "offer.code", $"Coupon code '{definition.Offer.Code}' belongs to another campaign of this program; redemptions must say which campaign they are for."),
+            CampaignInsert.IdTaken => Result<CampaignView>.Fail(ApplicationErrors.CampaignExists, "campaignId",
+            $"Campaign '{definition.CampaignId}' exists already."),
+            CampaignInsert.CouponTaken => Result<CampaignView>.Fail(ApplicationErrors.CouponTaken, "offer.code",
+            $"Coupon code '{definition.Offer.Code}' belongs to another campaign of this program; redemptions must say which campaign they are for."),
             _ => await ViewAsync(program, created.Value, cancellationToken),
         };
     }
@@ -165,12 +169,14 @@ internal sealed class CampaignService(
         return new CampaignStatisticsView(campaignId, campaign.RunsStarted, campaign.Definition.AttributionDays, statistics);
     }
 
-    private async Task<long> DistinctMembersAsync(LoadedProgram program, string campaignId, IReadOnlyList<CampaignRunView> runs, CancellationToken cancellationToken)
+    private async Task<long> DistinctMembersAsync(LoadedProgram program, string campaignId, IReadOnlyList<CampaignRunView> runs,
+        CancellationToken cancellationToken)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var run in runs)
             for (var shard = 0; shard < program.Settings.Shards; shard++)
-                foreach (var delivery in await deliveries.ListAsync(new CampaignRun(program.Settings.ProgramId, campaignId, run.RunId), shard, cancellationToken))
+                foreach (var delivery in await deliveries.ListAsync(new CampaignRun(program.Settings.ProgramId, campaignId, run.RunId), shard,
+                    cancellationToken))
                     seen.Add(delivery.MemberId);
         return seen.Count;
     }

@@ -41,7 +41,8 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
 
     /// <param name="remembered">Secrets of demo keys the caller kept from an earlier run; those still working are reused.</param>
     /// <returns>One key per role, in the order of <see cref="Roles"/>, with its secret.</returns>
-    public async Task<IReadOnlyList<IssuedApiKey>> SeedAsync(int memberCount, IReadOnlyCollection<string> remembered, IProgress<DemoSeedProgress>? progress, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<IssuedApiKey>> SeedAsync(int memberCount, IReadOnlyCollection<string> remembered, IProgress<DemoSeedProgress>? progress,
+        CancellationToken cancellationToken)
     {
         if (await jobs.GetTotalsAsync(Seeding, cancellationToken) is null && await StartAsync(cancellationToken) is { } created)
         {
@@ -90,11 +91,13 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
         }
     }
 
-    private async Task<IssuedApiKey?> ReuseAsync(IReadOnlyCollection<string> remembered, List<ApiKeyInfo> existing, string name, Scope scopes, CancellationToken cancellationToken)
+    private async Task<IssuedApiKey?> ReuseAsync(IReadOnlyCollection<string> remembered, List<ApiKeyInfo> existing, string name, Scope scopes,
+        CancellationToken cancellationToken)
     {
         foreach (var secret in remembered)
         {
-            if (!ApiKeySecret.TryParse(secret, out var parsed) || existing.FirstOrDefault(k => k.KeyId == parsed.KeyId && k.Name == name) is not { } key) continue;
+            if (!ApiKeySecret.TryParse(secret, out var parsed)
+                || existing.FirstOrDefault(k => k.KeyId == parsed.KeyId && k.Name == name) is not { } key) continue;
             if (await keys.AuthenticateAsync(secret, cancellationToken) is { } caller && caller.ProgramId == DemoProgram.Id && caller.Scopes == scopes)
                 return new IssuedApiKey(key.KeyId, DemoProgram.Id, name, scopes, secret) { CreatedAt = key.CreatedAt, ExpiresAt = key.ExpiresAt };
         }
@@ -102,7 +105,8 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
     }
 
     private static T Issued<T>(Validation.Result<T> result) =>
-        result.IsValid ? result.Value : throw new InvalidOperationException($"The demo keys were refused: {string.Join("; ", result.Errors.Select(e => e.Message))}");
+        result.IsValid ? result.Value : throw new InvalidOperationException($"The demo keys were refused: " +
+            $"{string.Join("; ", result.Errors.Select(e => e.Message))}");
 
     private async Task EnrolAsync(int memberCount, bool resume, IProgress<DemoSeedProgress>? progress, CancellationToken cancellationToken)
     {

@@ -25,7 +25,8 @@ public static class DemoProgram
         [
             new TierDefinition { Name = "Bronze", Threshold = 0, Benefits = [new Benefit("discount-percent", 5)] },
             new TierDefinition { Name = "Silver", Threshold = 5_000, Benefits = [new Benefit("discount-percent", 10), new Benefit("free-shipping")] },
-            new TierDefinition { Name = "Gold", Threshold = 15_000, Benefits = [new Benefit("discount-percent", 15), new Benefit("free-shipping"), new Benefit("free-repairs")] },
+            new TierDefinition { Name = "Gold", Threshold = 15_000,
+            Benefits = [new Benefit("discount-percent", 15), new Benefit("free-shipping"), new Benefit("free-repairs")] },
         ],
         Qualification = new QualificationPeriod(PeriodKind.CalendarYear, 12),
         PointLifetimeMonths = 12,

@@ -28,7 +28,8 @@ public static class Phones
         try
         {
             var number = Util.Parse(e164, null);
-            (countryCode, national) = (number.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture), Util.GetNationalSignificantNumber(number));
+            (countryCode, national) = (number.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Util.GetNationalSignificantNumber(number));
             return national.Length > 0;
         }
         catch (NumberParseException)

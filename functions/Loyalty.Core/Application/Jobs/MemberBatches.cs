@@ -94,7 +94,8 @@ internal sealed class MemberBatches(IMemberStore members, IMemberOutbox outboxes
     private static Func<StoredMember, MemberChange?> Tallied(JobKey job, Func<StoredMember, MemberChange?> change) =>
         member => change(member) is { } planned ? planned with { Write = planned.Write with { Tally = new JobTally(job, planned.Counts) } } : null;
 
-    private async Task<(ShardCounts Counts, Notification? Outbox, bool Written)> CommitAloneAsync(MemberKey key, Func<StoredMember, MemberChange?> change, CancellationToken cancellationToken)
+    private async Task<(ShardCounts Counts, Notification? Outbox, bool Written)> CommitAloneAsync(MemberKey key, Func<StoredMember, MemberChange?> change,
+        CancellationToken cancellationToken)
     {
         (ShardCounts, Notification?, bool) done = (new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(BatchCounts.Skipped, 1)), null, false);
         var result = await Concurrency.RetryAsync(async () =>
@@ -115,7 +116,8 @@ internal sealed class MemberBatches(IMemberStore members, IMemberOutbox outboxes
         }, cancellationToken);
         return result.IsValid
             ? done
-            : throw new InvalidOperationException($"Member '{key.MemberId}' of program '{key.ProgramId}' kept changing during a batch job; the job can be run again.");
+            : throw new InvalidOperationException($"Member '{key.MemberId}' of program '{key.ProgramId}' kept changing during a batch " +
+                "job; the job can be run again.");
     }
 
     /// <summary>The chunk's notifications go out together; after a failure they all stay in the outbox for the sweep.</summary>

@@ -168,7 +168,8 @@ public sealed class NightlyReview : ShardedJob
     private static Result<T> DateInvalid<T>() =>
         Result<T>.Fail(ErrorCodes.NightlyDateInvalid, "date", "The date must be a calendar date written yyyy-MM-dd, e.g. 2027-01-01.");
 
-    /// <summary>Reviews the shard's members due on or before the run's date, a chunk at a time; an interrupted shard carries on with the members still due.</summary>
+    /// <summary>Reviews the shard's members due on or before the run's date, a chunk at a time; an interrupted shard carries on with the members still
+    /// due.</summary>
     private protected override async Task<ShardResult> RunShardAsync(ShardAttempt attempt, LoadedProgram program, CancellationToken cancellationToken)
     {
         var date = DateOf(attempt.Key);
@@ -209,7 +210,8 @@ public sealed class NightlyReview : ShardedJob
     private const int CountPageSize = 1000;
 
     /// <summary>Runs one program's review of <paramref name="date"/> in this process, resuming where an earlier attempt stopped.</summary>
-    public Task<JobReport> RunAsync(string programId, DateOnly date, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default) =>
+    public Task<JobReport> RunAsync(string programId, DateOnly date, JobRunOptions? options = null, IProgress<JobStatus>? report = null,
+        CancellationToken cancellationToken = default) =>
         RunAsync(Key(programId, date), options, report, cancellationToken);
 
     /// <summary>The version that reviews a date: the one in force when the day starts in the program's zone.</summary>
@@ -221,7 +223,8 @@ public sealed class NightlyReview : ShardedJob
         return program.InForceAt(new DateTimeOffset(midnight, zone.GetUtcOffset(midnight)));
     }
 
-    private async Task<ShardCounts> ReviewChunkAsync(JobKey job, LoadedProgram program, CompiledProgram version, DateOnly date, int shard, FiledMember[] entries, CancellationToken cancellationToken)
+    private async Task<ShardCounts> ReviewChunkAsync(JobKey job, LoadedProgram program, CompiledProgram version, DateOnly date, int shard,
+        FiledMember[] entries, CancellationToken cancellationToken)
     {
         var orphans = JobCounts.Zero;
         var loaded = await members.GetManyAsync([.. entries.Select(e => program.Member(e.MemberId))], cancellationToken);

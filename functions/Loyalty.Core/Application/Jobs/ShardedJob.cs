@@ -78,7 +78,8 @@ public abstract class ShardedJob
     }
 
     /// <summary>Runs a run in this process (<see cref="JobRunner"/>), resuming where an earlier attempt stopped.</summary>
-    public async Task<JobReport> RunAsync(JobKey key, JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
+    public async Task<JobReport> RunAsync(JobKey key, JobRunOptions? options = null, IProgress<JobStatus>? report = null,
+        CancellationToken cancellationToken = default)
     {
         var plan = await PlanAsync(key, cancellationToken);
         var done = await Runner.RunAsync(plan, (shard, token) => RunShardAsync(key, shard, null, token), options, report, cancellationToken);
@@ -87,7 +88,8 @@ public abstract class ShardedJob
     }
 
     /// <summary>What a local host's background service calls on a timer: every due run, one after another.</summary>
-    public async Task<IReadOnlyList<JobReport>> RunDueAsync(JobRunOptions? options = null, IProgress<JobStatus>? report = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<JobReport>> RunDueAsync(JobRunOptions? options = null, IProgress<JobStatus>? report = null,
+        CancellationToken cancellationToken = default)
     {
         var reports = new List<JobReport>();
         foreach (var key in await StartDueAsync(Time.GetUtcNow(), cancellationToken))

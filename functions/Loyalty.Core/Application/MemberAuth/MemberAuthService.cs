@@ -25,7 +25,8 @@ public sealed class MemberAuthService : IMemberAuthService
     private readonly TimeProvider time;
 
     public MemberAuthService(
-        MemberAuthOptions options, IMemberAuthStore store, IdentityClaims identities, IMemberStore members, INotificationQueue notifications, ProgramCache programs, TimeProvider time)
+        MemberAuthOptions options, IMemberAuthStore store, IdentityClaims identities, IMemberStore members, INotificationQueue notifications,
+            ProgramCache programs, TimeProvider time)
     {
         this.options = options;
         signer = new MemberTokenSigner(options.Keys);
@@ -48,12 +49,14 @@ public sealed class MemberAuthService : IMemberAuthService
         if (!await WithinLimitAsync(programId, "codes", clientAddress, now, cancellationToken)) return RateLimited<CodeSent>(now);
 
         var memberId = await identities.FindAsync(identity!, cancellationToken);
-        var linkSecret = identity!.Kind == IdentityKind.Email && options.LinkBaseUrl is not null ? Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)) : null;
+        var linkSecret = identity!.Kind == IdentityKind.Email && options.LinkBaseUrl is not null
+            ? Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)) : null;
         var subject = Subject(identity);
         var saved = await SaveCodeAsync(programId, subject, memberId, linkSecret, now, cancellationToken);
         if (!saved.IsValid) return Result<CodeSent>.Fail(saved.Errors);
         if (memberId is not null)
-            await SendCodeAsync(program, memberId, identity, saved.Value, linkSecret is null ? null : LinkUrl(options.LinkBaseUrl!, $"{subject}.{linkSecret}"), now, cancellationToken);
+            await SendCodeAsync(program, memberId, identity, saved.Value, linkSecret is null ? null : LinkUrl(options.LinkBaseUrl!, $"{subject}.{linkSecret}"),
+                now, cancellationToken);
         return Sent(identity);
     }
 
@@ -63,14 +66,16 @@ public sealed class MemberAuthService : IMemberAuthService
     /// per client address, per identifier (whoever asks) and per member and identifier. When another member holds the
     /// identifier nothing is sent and the answer is the same, so the endpoint cannot be used to find members.
     /// </summary>
-    internal async Task<Result<CodeSent>> RequestContactCodeAsync(LoadedProgram program, string memberId, IdentityKey identity, string clientAddress, CancellationToken cancellationToken)
+    internal async Task<Result<CodeSent>> RequestContactCodeAsync(LoadedProgram program, string memberId, IdentityKey identity, string clientAddress,
+        CancellationToken cancellationToken)
     {
         var programId = program.Settings.ProgramId;
         var now = time.GetUtcNow();
         if (!await WithinLimitAsync(programId, "codes", clientAddress, now, cancellationToken)) return RateLimited<CodeSent>(now);
         var windowEnd = MemberAuthOptions.WindowEnd(now);
         var counter = $"contact|{Subject(identity)}|{(windowEnd - MemberAuthOptions.Window).ToString("yyyyMMddHH", CultureInfo.InvariantCulture)}";
-        if (await store.IncrementAsync(programId, counter, windowEnd, cancellationToken) > MemberAuthOptions.CodesPerIdentifier) return RateLimited<CodeSent>(now);
+        if (await store.IncrementAsync(programId, counter, windowEnd,
+            cancellationToken) > MemberAuthOptions.CodesPerIdentifier) return RateLimited<CodeSent>(now);
 
         var saved = await SaveCodeAsync(programId, ContactSubject(memberId, identity), memberId, null, now, cancellationToken);
         if (!saved.IsValid) return Result<CodeSent>.Fail(saved.Errors);
@@ -80,7 +85,8 @@ public sealed class MemberAuthService : IMemberAuthService
     }
 
     /// <summary>Checks the code sent for <see cref="RequestContactCodeAsync"/>; it works once, and wrong ones lock it as at sign-in.</summary>
-    internal async Task<Result<bool>> ConfirmContactAsync(string programId, string memberId, IdentityKey identity, string? code, string clientAddress, CancellationToken cancellationToken)
+    internal async Task<Result<bool>> ConfirmContactAsync(string programId, string memberId, IdentityKey identity, string? code, string clientAddress,
+        CancellationToken cancellationToken)
     {
         if (CheckCode(code) is { } wrong) return Result<bool>.Fail(wrong.Errors);
         var now = time.GetUtcNow();
@@ -142,7 +148,8 @@ public sealed class MemberAuthService : IMemberAuthService
     private async Task<bool> WithinLimitAsync(string programId, string purpose, string clientAddress, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var windowEnd = MemberAuthOptions.WindowEnd(now);
-        var counter = $"addr|{purpose}|{Mac($"addr|{clientAddress}")}|{(windowEnd - MemberAuthOptions.Window).ToString("yyyyMMddHH", CultureInfo.InvariantCulture)}";
+        var window = (windowEnd - MemberAuthOptions.Window).ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
+        var counter = $"addr|{purpose}|{Mac($"addr|{clientAddress}")}|{window}";
         return await store.IncrementAsync(programId, counter, windowEnd, cancellationToken) <= options.RequestsPerAddress;
     }
 
@@ -164,7 +171,8 @@ public sealed class MemberAuthService : IMemberAuthService
     private async Task<Result<(string Code, DateTimeOffset Expires)>> SaveCodeAsync(
         string programId, string subject, string? memberId, string? linkSecret, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var code = RandomNumberGenerator.GetInt32(0, (int)Math.Pow(10, MemberAuthOptions.CodeDigits)).ToString($"D{MemberAuthOptions.CodeDigits}", CultureInfo.InvariantCulture);
+        var code = RandomNumberGenerator.GetInt32(0, (int)Math.Pow(10, MemberAuthOptions.CodeDigits))
+            .ToString($"D{MemberAuthOptions.CodeDigits}", CultureInfo.InvariantCulture);
         var expires = now + MemberAuthOptions.CodeLifetime;
         var windowEnd = MemberAuthOptions.WindowEnd(now);
         var saved = await Concurrency.RetryAsync(async Task<Result<bool>?> () =>
@@ -181,11 +189,13 @@ public sealed class MemberAuthService : IMemberAuthService
 
     /// <summary>A <c>member.code</c> to the identifier: straight to the queue, expiring with the code.</summary>
     private async Task SendCodeAsync(
-        LoadedProgram program, string memberId, IdentityKey identity, (string Code, DateTimeOffset Expires) code, string? link, DateTimeOffset now, CancellationToken cancellationToken)
+        LoadedProgram program, string memberId, IdentityKey identity, (string Code, DateTimeOffset Expires) code, string? link, DateTimeOffset now,
+            CancellationToken cancellationToken)
     {
         var programId = program.Settings.ProgramId;
         var operationId = $"code:{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(9))}";
-        var issued = new MemberCodeIssued($"{memberId}/{operationId}/member.code", programId, memberId, program.InForceAt(now).LocalDate(now), Channel(identity), identity.Value, code.Code, link, code.Expires);
+        var issued = new MemberCodeIssued($"{memberId}/{operationId}/member.code", programId, memberId, program.InForceAt(now).LocalDate(now),
+            Channel(identity), identity.Value, code.Code, link, code.Expires);
         await notifications.SendAsync([new Notification(programId, memberId, operationId, now, [issued])], cancellationToken);
     }
 
@@ -202,9 +212,11 @@ public sealed class MemberAuthService : IMemberAuthService
             var expected = proof.StartsWith("link:", StringComparison.Ordinal) ? state.LinkHash : state.CodeHash;
             if (expected is null) return Refused<string>(ApplicationErrors.CodeInvalid, "This code was used already; request a new one.");
             if (now >= state.ExpiresAt) return Refused<string>(ApplicationErrors.CodeExpired, "This code has expired; request a new one.");
-            if (state.FailedAttempts >= MemberAuthOptions.MaxFailedAttempts) return Refused<string>(ApplicationErrors.CodeLocked, "Too many wrong codes: this one is locked. Request a new code.");
+            if (state.FailedAttempts >= MemberAuthOptions.MaxFailedAttempts) return Refused<string>(ApplicationErrors.CodeLocked,
+                "Too many wrong codes: this one is locked. Request a new code.");
             // A right guess for an identifier nobody holds counts as wrong: both must look the same.
-            var right = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(Hash(subject, proof))) && state.MemberId is not null;
+            var right = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(Hash(subject, proof)))
+                && state.MemberId is not null;
             var after = right
                 ? state with { CodeHash = null, LinkHash = null }
                 : state with { FailedAttempts = state.FailedAttempts + 1 };

@@ -16,7 +16,8 @@ public interface IMemberAuthStore
     /// <summary>Removes the code rows of these subjects (erasure); missing ones are fine.</summary>
     Task DeleteCodesAsync(string programId, IReadOnlyList<string> subjects, CancellationToken cancellationToken);
 
-    /// <summary>Adds one to the counter named <paramref name="counter"/> and returns its new value; the row may be swept after <paramref name="until"/>.</summary>
+    /// <summary>Adds one to the counter named <paramref name="counter"/> and returns its new value; the row may be swept after <paramref
+    /// name="until"/>.</summary>
     Task<int> IncrementAsync(string programId, string counter, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Removes every code and counter row that nothing needs after <paramref name="before"/>.</summary>

@@ -16,7 +16,8 @@ public interface IReceiptArchive
     /// <summary>The name under which the payload committed with receipt <paramref name="receiptId"/> of <paramref name="member"/> is read.</summary>
     string BesideMember(MemberKey member, string receiptId);
 
-    /// <summary>The payload kept under <paramref name="archived"/> (a name <see cref="StoreAsync"/> returned) with its version; null when it is not there.</summary>
+    /// <summary>The payload kept under <paramref name="archived"/> (a name <see cref="StoreAsync"/> returned) with its version; null when it is not
+    /// there.</summary>
     Task<ArchivedPayload?> ReadAsync(string archived, CancellationToken cancellationToken);
 
     /// <summary>Replaces a payload of either kind (erasure rewrites it without the member's identifier) if it is still at <paramref name="version"/>.</summary>

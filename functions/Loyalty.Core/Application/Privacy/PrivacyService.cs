@@ -54,7 +54,8 @@ public sealed class PrivacyService : IPrivacyService
         this.time = time;
     }
 
-    public async Task<Result<ExportedDocument>> ExportAsync(string programId, string memberId, string actor, string? reason, CancellationToken cancellationToken)
+    public async Task<Result<ExportedDocument>> ExportAsync(string programId, string memberId, string actor, string? reason,
+        CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<ExportedDocument>(programId);
         if (await ReadAsync(program, memberId, cancellationToken) is not { } member) return MemberNotFound<ExportedDocument>();
@@ -109,7 +110,8 @@ public sealed class PrivacyService : IPrivacyService
     public async Task<Result<ErasureRecord>> EraseAsync(string programId, string memberId, string reason, string actor, CancellationToken cancellationToken)
     {
         if (Texts.IsBlank(reason) || reason.Length > MaxReasonLength || !Texts.IsPrintable(reason))
-            return Result<ErasureRecord>.Fail(ErrorCodes.Required, "reason", $"Say why the member is erased (the request's reference, not personal data): 1–{MaxReasonLength} characters.");
+            return Result<ErasureRecord>.Fail(ErrorCodes.Required, "reason",
+                $"Say why the member is erased (the request's reference, not personal data): 1–{MaxReasonLength} characters.");
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<ErasureRecord>(programId);
         var key = program.Member(memberId);
         IReadOnlyList<IdentityKey> freed = [];
@@ -182,7 +184,8 @@ public sealed class PrivacyService : IPrivacyService
         var listing = $"{programId}|{memberId}|audit";
         if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<AuditEntry>>.Fail(mistakes);
         if (await programs.GetAsync(programId, cancellationToken) is null) return ProgramNotFound<Page<AuditEntry>>(programId);
-        if (!MemberIds.IsWellFormed(memberId)) return Result<Page<AuditEntry>>.Fail(ErrorCodes.InvalidIdentifier, "memberId", "Give the member id whose audit trail to list.");
+        if (!MemberIds.IsWellFormed(memberId)) return Result<Page<AuditEntry>>.Fail(ErrorCodes.InvalidIdentifier, "memberId",
+            "Give the member id whose audit trail to list.");
         return continuations.Page(await audit.ListAsync(programId, memberId, page.PageSize, after, cancellationToken), listing);
     }
 
@@ -208,7 +211,8 @@ public sealed class PrivacyService : IPrivacyService
     /// Returns parked under their purchase's id rather than under an identifier of the member, so a look-up by the
     /// member's identifiers misses them: those whose own identifier is the member's id or one of <paramref name="keys"/>.
     /// </summary>
-    private async Task<IReadOnlyList<ParkedReceipt>> WaitingReturnsAsync(LoadedProgram program, string memberId, IReadOnlyList<IdentityKey> keys, CancellationToken cancellationToken) =>
+    private async Task<IReadOnlyList<ParkedReceipt>> WaitingReturnsAsync(LoadedProgram program, string memberId, IReadOnlyList<IdentityKey> keys,
+        CancellationToken cancellationToken) =>
     [
         .. (await parked.ListWaitingReturnsAsync(program.Settings.ProgramId, cancellationToken)).Where(p =>
             p.Receipt.Member is { } identifier
@@ -246,7 +250,8 @@ public sealed class PrivacyService : IPrivacyService
     [
         .. new (IdentityKind Kind, string? Value)[]
             {
-                (IdentityKind.Card, profile.CardNumber), (IdentityKind.Phone, profile.Phone), (IdentityKind.Email, profile.Email), (IdentityKind.External, profile.ExternalId),
+                (IdentityKind.Card, profile.CardNumber), (IdentityKind.Phone, profile.Phone), (IdentityKind.Email, profile.Email),
+                (IdentityKind.External, profile.ExternalId),
             }
             .Where(i => !string.IsNullOrEmpty(i.Value))
             .Select(i => new IdentityKey(programId, i.Kind, i.Value!)),

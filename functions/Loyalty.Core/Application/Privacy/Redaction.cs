@@ -36,7 +36,8 @@ public sealed class Redaction
 
     /// <summary>Everything of a member's profile a reason might quote.</summary>
     public static Redaction For(MemberProfile profile) => new(
-        new[] { profile.FirstName, profile.LastName, profile.Email, profile.ExternalId, profile.BirthDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }.OfType<string>(),
+        new[] { profile.FirstName, profile.LastName, profile.Email, profile.ExternalId,
+        profile.BirthDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }.OfType<string>(),
         profile.Phone is { } phone ? [phone] : [],
         profile.CardNumber is { Length: > 0 } card ? [card] : []);
 

@@ -11,7 +11,8 @@ namespace Loyalty.Core.Application.Receipts;
 public interface IReceiptService
 {
     /// <summary>Checks one receipt, archives <paramref name="payload"/> (its raw form) and applies it exactly once.</summary>
-    Task<Result<Receipts.ReceiptResult>> SubmitAsync(string programId, Receipts.PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+    Task<Result<Receipts.ReceiptResult>> SubmitAsync(string programId, Receipts.PosReceipt receipt, ReadOnlyMemory<byte> payload,
+        CancellationToken cancellationToken);
 
     /// <summary>Keeps a raw queue message for audit and replay before its receipts are applied.</summary>
     /// <returns>Where it is kept, to pass to <see cref="ApplyAsync"/>; null when there is no such program (nothing is kept).</returns>
@@ -37,6 +38,7 @@ public interface IReceiptService
     /// </summary>
     Task<Result<Receipts.ReceiptResult>> RetryParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken);
 
-    /// <summary>An operator gives up on a parked receipt: it is no longer parked (its raw payload stays archived). Audited under the member holding its identifier.</summary>
+    /// <summary>An operator gives up on a parked receipt: it is no longer parked (its raw payload stays archived). Audited under the member holding its
+    /// identifier.</summary>
     Task<Result<Receipts.ParkedReceipt>> DiscardParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken);
 }

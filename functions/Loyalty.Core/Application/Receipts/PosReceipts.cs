@@ -30,12 +30,14 @@ internal static class PosReceipts
                 continue;
             }
             if (line.Discount is < 0 or > ReceiptValidator.MaxAmount)
-                errors.Add(ErrorCodes.OutOfRange, $"lines[{i}].discount", $"A discount is the (positive) amount taken off the line, at most {ReceiptValidator.MaxAmount}.");
+                errors.Add(ErrorCodes.OutOfRange, $"lines[{i}].discount",
+                    $"A discount is the (positive) amount taken off the line, at most {ReceiptValidator.MaxAmount}.");
             if (line.UnitPrice is not { } price) continue;
             if (price is < 0 or > ReceiptValidator.MaxAmount)
                 errors.Add(ErrorCodes.OutOfRange, $"lines[{i}].unitPrice", $"A unit price is 0 to {ReceiptValidator.MaxAmount}.");
             // Out of these bounds the product below could overflow; the line is refused for them already.
-            if (price > ReceiptValidator.MaxAmount || line.Discount is < 0 or > ReceiptValidator.MaxAmount || Math.Abs(line.Quantity) > ReceiptValidator.MaxQuantity) continue;
+            if (price > ReceiptValidator.MaxAmount || line.Discount is < 0 or > ReceiptValidator.MaxAmount
+                || Math.Abs(line.Quantity) > ReceiptValidator.MaxQuantity) continue;
             // Weighed goods: 0.333 kg at 19.90 is charged 6.63, so the product is rounded to the öre (cent) first.
             var expected = Math.Round(line.Quantity * price, 2, MidpointRounding.AwayFromZero) - Math.Sign(line.Quantity) * line.Discount;
             if (expected != line.Amount)

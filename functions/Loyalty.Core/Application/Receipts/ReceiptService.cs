@@ -51,7 +51,8 @@ public sealed class ReceiptService : IReceiptService
         this.time = time;
     }
 
-    public async Task<Result<ReceiptResult>> SubmitAsync(string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async Task<Result<ReceiptResult>> SubmitAsync(string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload,
+        CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
         var checkedReceipt = Check(program, receipt);
@@ -117,7 +118,8 @@ public sealed class ReceiptService : IReceiptService
         if (outcome.IsValid) return new ReceiptResult(receiptId, ReceiptStatus.Applied, memberId, outcome.Value);
         return Transient(outcome.Errors)
             ? Result<ReceiptResult>.Fail(outcome.Errors)
-            : Result<ReceiptResult>.Fail([new ValidationError(ApplicationErrors.ParkedReceiptRefused, "", $"The member's account still refuses receipt '{receiptId}': {Reason(outcome.Errors)}"), .. outcome.Errors]);
+            : Result<ReceiptResult>.Fail([new ValidationError(ApplicationErrors.ParkedReceiptRefused, "",
+                $"The member's account still refuses receipt '{receiptId}': {Reason(outcome.Errors)}"), .. outcome.Errors]);
     }
 
     public async Task<Result<ParkedReceipt>> DiscardParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken)
@@ -145,7 +147,8 @@ public sealed class ReceiptService : IReceiptService
         errors.Identifier(receiptId, "receiptId");
         var receipt = errors.Any ? null : (await parked.FindAsync(programId, receiptId, cancellationToken)).FirstOrDefault();
         if (receipt is null)
-            return Result<(LoadedProgram, ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptNotFound, "receiptId", "No receipt with this id is parked.");
+            return Result<(LoadedProgram, ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptNotFound, "receiptId",
+                "No receipt with this id is parked.");
         var identity = new IdentityKey(programId, receipt.Kind, receipt.Identifier);
         if (await MemberOfAsync(program, receipt, cancellationToken) is not { } memberId)
             return Result<(LoadedProgram, ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptUnclaimed, "receiptId",
@@ -159,7 +162,8 @@ public sealed class ReceiptService : IReceiptService
     private static bool Transient(IReadOnlyList<ValidationError> errors) =>
         errors.Any(e => e.Code is ApplicationErrors.MemberNotFound or ApplicationErrors.Busy);
 
-    /// <summary>Who a parked receipt is for: the holder of the identity it is parked under, or, for a return waiting for its purchase, of its own identifier.</summary>
+    /// <summary>Who a parked receipt is for: the holder of the identity it is parked under, or, for a return waiting for its purchase, of its own
+    /// identifier.</summary>
     private async Task<string?> MemberOfAsync(LoadedProgram program, ParkedReceipt receipt, CancellationToken cancellationToken)
     {
         var identity = new IdentityKey(program.Settings.ProgramId, receipt.Kind, receipt.Identifier);
@@ -179,12 +183,14 @@ public sealed class ReceiptService : IReceiptService
     /// state, it stays with the reason, for an operator; a busy member, or a return whose purchase is still on its
     /// way, leaves it as it is for the next try.
     /// </summary>
-    private async Task<Result<Outcome>> SettleAsync(LoadedProgram program, IdentityKey key, ParkedReceipt receipt, string memberId, CancellationToken cancellationToken)
+    private async Task<Result<Outcome>> SettleAsync(LoadedProgram program, IdentityKey key, ParkedReceipt receipt, string memberId,
+        CancellationToken cancellationToken)
     {
         var domain = receipt.Receipt.ToReceipt(memberId);
         var outcome = await ApplyToMemberAsync(program, domain, receipt.Receipt.Coupons, new Raw(receipt.Archive, null), cancellationToken);
         if (outcome.IsValid) await parked.DeleteAsync(key, domain.Id, cancellationToken);
-        else if (!Transient(outcome.Errors) && !(key.Kind == IdentityKind.Purchase && await AwaitsPurchaseAsync(program, domain, outcome.Errors, cancellationToken)))
+        else if (!Transient(outcome.Errors) && !(key.Kind == IdentityKind.Purchase
+            && await AwaitsPurchaseAsync(program, domain, outcome.Errors, cancellationToken)))
             await parked.ParkAsync(key, receipt with { Refused = Reason(outcome.Errors) }, cancellationToken);
         return outcome;
     }
@@ -194,7 +200,8 @@ public sealed class ReceiptService : IReceiptService
     /// nobody has claimed its id, or this member has (a host took it and has not committed it yet, or crashed first).
     /// A purchase applied to another member never comes to this one.
     /// </summary>
-    private async Task<bool> AwaitsPurchaseAsync(LoadedProgram program, Receipt receipt, IReadOnlyList<ValidationError> errors, CancellationToken cancellationToken)
+    private async Task<bool> AwaitsPurchaseAsync(LoadedProgram program, Receipt receipt, IReadOnlyList<ValidationError> errors,
+        CancellationToken cancellationToken)
     {
         if (receipt.ReturnOf is not { } purchaseId || errors.Count == 0 || errors.Any(e => e.Code != ErrorCodes.ReturnOfUnknownReceipt)) return false;
         var owner = await claims.FindAsync(program.Settings.ProgramId, purchaseId, cancellationToken);
@@ -242,7 +249,8 @@ public sealed class ReceiptService : IReceiptService
             resolved = MemberIdentifiers.Resolve(identifier, program, identifierErrors);
             errors.AddRange(identifierErrors.Items.Select(e => e with { Path = e.Path.Length == 0 ? "member" : $"member.{e.Path}" }));
             if (!identifierErrors.Any && resolved == Resolved.Unmatchable)
-                errors.Add(ErrorCodes.InvalidIdentifier, "member", "This identifier cannot belong to any member (a card number has 4–32 letters and digits; ids are in the id grammar, docs/api.md).");
+                errors.Add(ErrorCodes.InvalidIdentifier, "member",
+                    "This identifier cannot belong to any member (a card number has 4–32 letters and digits; ids are in the id grammar, docs/api.md).");
         }
         var domain = receipt.ToReceipt(resolved.MemberId ?? PosReceipts.NoMember);
         if (program.Catalog.At(receipt.PurchasedAt) is not { } version)
@@ -261,7 +269,8 @@ public sealed class ReceiptService : IReceiptService
         {
             // No member's transaction to carry the raw payload: archived on its own, for the accounts.
             await ArchivedAsync(program, receipt, raw, cancellationToken);
-            await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, null, receipt.Coupons, [], [], cancellationToken);
+            await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, null, receipt.Coupons, [], [],
+                cancellationToken);
             return new ReceiptResult(receipt.Id, ReceiptStatus.Anonymous);
         }
         if (resolved.Identity is not { } identity) return await AppliedAsync(program, receipt, domain, raw, waitForPurchase, cancellationToken);
@@ -332,7 +341,8 @@ public sealed class ReceiptService : IReceiptService
         // Also when the member was not there to decide on: the claim has its answer either way.
         if (await claim != receipt.MemberId) return IdTaken<Outcome>(receipt);
         if (!applied.IsValid) return applied;
-        await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, receipt.MemberId, coupons, applied.Value.VouchersRedeemed, contacts, cancellationToken);
+        await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, receipt.MemberId, coupons,
+            applied.Value.VouchersRedeemed, contacts, cancellationToken);
 
         // Also after a replay: a crash after the receipt's commit must not lose the household's stamps.
         foreach (var transfer in applied.Value.StampTransfers)

@@ -212,14 +212,16 @@ public class NightlyScheduleTests
 
         public Task<JobTotals?> GetTotalsAsync(JobKey job, CancellationToken cancellationToken) => Task.FromResult(totals.GetValueOrDefault(job));
 
-        public Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix,
+            CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<(JobKey, JobTotals?)>>([.. shards.Keys.Select(k => k.Item1).Concat(totals.Keys).Distinct()
                 .Where(k => k.ProgramId == programId && k.Job == job && k.Run.StartsWith(runPrefix, StringComparison.Ordinal))
                 .Select(k => (k, totals.TryGetValue(k, out var t) ? t : null))]);
 
         public Task<JobAttempts?> GetAttemptsAsync(JobKey job, CancellationToken cancellationToken) => Task.FromResult<JobAttempts?>(null);
 
-        public Task SaveAttemptsAsync(JobKey job, JobAttempts attempts, CancellationToken cancellationToken) => throw new NotSupportedException("No Durable host here.");
+        public Task SaveAttemptsAsync(JobKey job, JobAttempts attempts, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("No Durable host here.");
 
         public Task CompleteAsync(JobKey job, JobTotals done, CancellationToken cancellationToken)
         {

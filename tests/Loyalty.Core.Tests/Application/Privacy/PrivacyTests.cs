@@ -33,7 +33,8 @@ public class PrivacyTests
     public void After_a_rotation_tokens_of_the_previous_key_still_hold_and_new_ones_use_the_new_key()
     {
         var old = Signer.Issue("zoo", "m1", Now, TimeSpan.FromMinutes(30));
-        var rotated = new MemberTokenSigner(new MemberTokenKeys("the-next-signing-key-of-32-characters-or-more", ["a-signing-key-of-at-least-32-characters-1"]));
+        var rotated = new MemberTokenSigner(new MemberTokenKeys("the-next-signing-key-of-32-characters-or-more",
+            ["a-signing-key-of-at-least-32-characters-1"]));
         var fresh = rotated.Issue("zoo", "m2", Now, TimeSpan.FromMinutes(30));
 
         Assert.Equal(("zoo", "m1"), rotated.Validate(old, Now));
@@ -47,7 +48,8 @@ public class PrivacyTests
     {
         var token = Signer.Issue("zoo", "m1", Now, TimeSpan.FromMinutes(30));
         var parts = token.Split('.');
-        var otherMember = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1])).Replace("\"m1\"", "\"m2\"", StringComparison.Ordinal)));
+        var otherMember = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1]))
+            .Replace("\"m1\"", "\"m2\"", StringComparison.Ordinal)));
         var none = Base64Url.EncodeToString([.. "{\"alg\":\"none\",\"kid\":\""u8, .. Encoding.UTF8.GetBytes(Keys.CurrentKid), .. "\"}"u8]);
 
         Assert.Null(Signer.Validate($"{parts[0]}.{otherMember}.{parts[2]}", Now));
@@ -75,7 +77,8 @@ public class PrivacyTests
     public void Rate_windows_are_clock_hours()
     {
         Assert.Equal(new DateTimeOffset(2026, 3, 2, 11, 0, 0, TimeSpan.Zero), MemberAuthOptions.WindowEnd(Now));
-        Assert.Equal(new DateTimeOffset(2026, 3, 2, 11, 0, 0, TimeSpan.Zero), MemberAuthOptions.WindowEnd(new DateTimeOffset(2026, 3, 2, 11, 59, 59, TimeSpan.FromHours(1))));
+        Assert.Equal(new DateTimeOffset(2026, 3, 2, 11, 0, 0, TimeSpan.Zero),
+            MemberAuthOptions.WindowEnd(new DateTimeOffset(2026, 3, 2, 11, 59, 59, TimeSpan.FromHours(1))));
     }
 
     [Fact]
@@ -113,7 +116,8 @@ public class PrivacyTests
     [Fact]
     public void Redaction_takes_out_every_value_whatever_its_case()
     {
-        Assert.Equal("call from [erased] [erased] about [erased]", new Redaction(["Astrid", "lindgren", "A@Example.com"]).Scrub("call from ASTRID Lindgren about a@example.com"));
+        Assert.Equal("call from [erased] [erased] about [erased]", new Redaction(["Astrid", "lindgren", "A@Example.com"])
+            .Scrub("call from ASTRID Lindgren about a@example.com"));
         Assert.Equal("case 17", new Redaction(["Astrid"]).Scrub("case 17"));
     }
 
