@@ -21,11 +21,11 @@ public sealed record ReceiptWorkerOptions
 
     /// <summary>
     /// Messages handled at once; the worker receives only as many as it has room for (up to 32, the queue's maximum per
-    /// receive), in one call. Enough that a message never waits for a slot at the rates Azurite sustains, so its latency
-    /// is its own receipts' (docs/benchmarks.md); a message's receipts are stored requests of their own, so more slots mostly
-    /// queue in the emulator.
+    /// receive), in one call. Each message's receipts are storage requests of their own, so slots beyond what the storage
+    /// sustains only queue there and slow every message: measured in docs/benchmarks.md ("The receipts worker's
+    /// concurrency").
     /// </summary>
-    public int Concurrency { get; init; } = 16;
+    public int Concurrency { get; init; } = 4;
 
     /// <summary>Receipts of one message applied at once.</summary>
     public int Parallelism { get; init; } = 8;
