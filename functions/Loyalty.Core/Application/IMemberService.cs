@@ -1,9 +1,6 @@
-using Loyalty.Core.Access;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
-using Loyalty.Core.Programs;
 using Loyalty.Core.Validation;
-using Loyalty.Core.Views;
 
 namespace Loyalty.Core.Application;
 

@@ -1,8 +1,5 @@
-using Loyalty.Core.Application.MemberAuth;
-using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Members;
 using Loyalty.Core.Validation;
-using Loyalty.Core.Vouchers;
 
 namespace Loyalty.Core.Application;
 

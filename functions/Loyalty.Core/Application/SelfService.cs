@@ -3,7 +3,6 @@ using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Campaigns;
 using Loyalty.Core.Members;
 using Loyalty.Core.Validation;
-using Loyalty.Core.Vouchers;
 
 namespace Loyalty.Core.Application;
 

@@ -1,7 +1,3 @@
-using Loyalty.Core.Application.MemberAuth;
-using Loyalty.Core.Application.Ports;
-using Loyalty.Core.Members;
-using Loyalty.Core.Validation;
 using Loyalty.Core.Vouchers;
 
 namespace Loyalty.Core.Application;

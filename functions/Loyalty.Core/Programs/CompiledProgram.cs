@@ -1,6 +1,4 @@
 using System.Collections.Frozen;
-using Loyalty.Core.Accrual;
-using Loyalty.Core.Money;
 using Loyalty.Core.Receipts;
 using Loyalty.Core.StampCards;
 using Loyalty.Core.Tiers;

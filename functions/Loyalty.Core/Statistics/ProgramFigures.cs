@@ -1,4 +1,3 @@
-using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
 
 namespace Loyalty.Core.Statistics;

@@ -1,7 +1,6 @@
 using Loyalty.Core.Application.Jobs;
 using Loyalty.Core.Campaigns;
 using Loyalty.Core.Segments;
-using Loyalty.Core.Validation;
 
 namespace Loyalty.Core.Application.Campaigns;
 

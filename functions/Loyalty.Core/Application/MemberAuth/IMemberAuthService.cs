@@ -1,13 +1,4 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using Loyalty.Core.Access;
-using Loyalty.Core.Application.Identities;
-using Loyalty.Core.Application.Ports;
-using Loyalty.Core.Events;
 using Loyalty.Core.Validation;
-using static Loyalty.Core.Application.Refusals;
 
 namespace Loyalty.Core.Application.MemberAuth;
 

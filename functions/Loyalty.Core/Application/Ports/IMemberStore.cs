@@ -1,6 +1,3 @@
-using Loyalty.Core.Application.Jobs;
-using Loyalty.Core.Members;
-
 namespace Loyalty.Core.Application.Ports;
 
 /// <summary>

@@ -1,11 +1,5 @@
-using System.Text.Json;
 using Loyalty.Core.Application.Ports;
-using Loyalty.Core.Application.Receipts;
-using Loyalty.Core.Events;
-using Loyalty.Core.Ledger;
-using Loyalty.Core.Members;
 using Loyalty.Core.Validation;
-using Loyalty.Core.Views;
 
 namespace Loyalty.Core.Application.Privacy;
 

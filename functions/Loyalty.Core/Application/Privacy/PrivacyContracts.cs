@@ -4,7 +4,6 @@ using Loyalty.Core.Application.Receipts;
 using Loyalty.Core.Events;
 using Loyalty.Core.Ledger;
 using Loyalty.Core.Members;
-using Loyalty.Core.Validation;
 using Loyalty.Core.Views;
 
 namespace Loyalty.Core.Application.Privacy;

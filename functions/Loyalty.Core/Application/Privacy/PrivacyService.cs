@@ -3,7 +3,6 @@ using Loyalty.Core.Application.Identities;
 using Loyalty.Core.Application.MemberAuth;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Application.Receipts;
-using Loyalty.Core.Members;
 using Loyalty.Core.Serialization;
 using Loyalty.Core.Validation;
 using Loyalty.Core.Views;
