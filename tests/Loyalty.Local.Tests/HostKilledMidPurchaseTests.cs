@@ -19,8 +19,6 @@ namespace Loyalty.Local.Tests;
 /// </summary>
 public sealed class HostKilledMidPurchaseTests(ITestOutputHelper output) : WorkerTest(output)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task A_return_sent_while_the_host_holding_its_purchase_lies_dead_is_applied_once_when_the_purchase_reappears()
     {

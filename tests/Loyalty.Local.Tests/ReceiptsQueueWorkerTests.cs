@@ -10,8 +10,6 @@ namespace Loyalty.Local.Tests;
 /// <summary>The receipts worker in this process against real Azurite: bad input is set aside, everything else applied once.</summary>
 public sealed class ReceiptsQueueWorkerTests(ITestOutputHelper output) : WorkerTest(output)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Malformed_messages_go_to_the_poison_queue_with_a_reason_while_the_messages_around_them_are_applied()
     {

@@ -12,7 +12,7 @@ namespace Loyalty.Local.Tests;
 /// <summary>Stopping the worker: messages in flight may finish within the grace period; the rest are handed back at once.</summary>
 public sealed class ShutdownTests(ITestOutputHelper output) : WorkerTest(output)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(15);
 
     [Fact]
     public async Task A_message_still_in_flight_after_the_grace_period_is_released_for_another_worker_at_once()
@@ -23,7 +23,7 @@ public sealed class ShutdownTests(ITestOutputHelper output) : WorkerTest(output)
         // Hidden for a minute when received: only the release can make it visible again within this test.
         var worker = await StartWorkerAsync(new ReceiptWorkerOptions { VisibilityTimeout = TimeSpan.FromMinutes(1),
             ShutdownGrace = TimeSpan.FromMilliseconds(200) }, stuck);
-        await stuck.Entered.Task.WaitAsync(Timeout);
+        await stuck.Entered.Task.WaitAsync(ShutdownWait);
 
         var stopping = Stopwatch.StartNew();
         await worker.StopAsync(CancellationToken.None);
@@ -43,7 +43,7 @@ public sealed class ShutdownTests(ITestOutputHelper output) : WorkerTest(output)
         await SendAsync(Message(Purchase("s-2", member, 25m)));
         var slow = new GatedReceipts(Backend.Receipts, TimeSpan.FromMilliseconds(500));
         var worker = await StartWorkerAsync(new ReceiptWorkerOptions { ShutdownGrace = TimeSpan.FromSeconds(10) }, slow);
-        await slow.Entered.Task.WaitAsync(Timeout);
+        await slow.Entered.Task.WaitAsync(ShutdownWait);
 
         await worker.StopAsync(CancellationToken.None);
 

@@ -26,6 +26,9 @@ namespace Loyalty.Local.Tests;
 /// </summary>
 public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
 {
+    /// <summary>How long a test waits for the worker to get somewhere before it fails.</summary>
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
     private readonly List<ReceiptsQueueWorker> workers = [];
 
     protected string Prefix { get; } = UniqueName.Table("local");
