@@ -63,13 +63,11 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
         var otherHost = CreateServices().Receipts;
         var results = new List<CommitResult>();
         // The purchase's host has read the profile (no mark yet); before its commit arrives, another host parks the return and marks.
-        var slow = new InterceptedMembers(Port<IMemberStore>(), async write =>
-        {
-            if (write.Operation?.Id == "b-1" && results.Count == 0)
-                Assert.Equal(ReceiptStatus.Parked, Ok(await otherHost.ApplyAsync(programId, ReturnOf("b-1-back", purchase, 1), "archive/b", default)).Status);
-        }, results.Add);
+        var overtaken = Overtaken(write => write.Operation?.Id == "b-1", async () =>
+            Assert.Equal(ReceiptStatus.Parked, Ok(await otherHost.ApplyAsync(programId, ReturnOf("b-1-back", purchase, 1), "archive/b", default)).Status),
+            results);
 
-        var applied = Ok(await CreateServices(s => s.AddSingleton<IMemberStore>(slow)).Receipts.ApplyAsync(programId, purchase, "archive/b", default));
+        var applied = Ok(await overtaken.ApplyAsync(programId, purchase, "archive/b", default));
 
         Assert.Equal(ReceiptStatus.Applied, applied.Status);
         Assert.Equal([CommitResult.Conflict, CommitResult.Committed], results.Take(2));
@@ -84,13 +82,10 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
         var otherHost = CreateServices().Receipts;
         var results = new List<CommitResult>();
         // The return's host found the purchase missing and read the profile to mark it; the purchase commits before the mark.
-        var slow = new InterceptedMembers(Port<IMemberStore>(), async write =>
-        {
-            if (write.Operation is null && results.Count == 0) Ok(await otherHost.ApplyAsync(programId, purchase, "archive/c", default));
-        }, results.Add);
+        var overtaken = Overtaken(write => write.Operation is null, async () => Ok(await otherHost.ApplyAsync(programId, purchase, "archive/c", default)),
+            results);
 
-        var back = Ok(await CreateServices(s => s.AddSingleton<IMemberStore>(slow)).Receipts.ApplyAsync(programId, ReturnOf("c-1-back", purchase, 1),
-            "archive/c", default));
+        var back = Ok(await overtaken.ApplyAsync(programId, ReturnOf("c-1-back", purchase, 1), "archive/c", default));
 
         Assert.Equal((ReceiptStatus.Applied, -100L), (back.Status, back.Outcome!.PointsEarned));
         Assert.Equal(CommitResult.Conflict, results[0]);
@@ -101,8 +96,7 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
     public async Task A_host_dying_between_parking_and_marking_leaves_the_return_to_its_redelivery_or_to_the_sweep()
     {
         var (programId, member) = await MemberAsync("+46701234594");
-        var dying = CreateServices(s => s.AddSingleton<IMemberStore>(new InterceptedMembers(Port<IMemberStore>(),
-            write => write.Operation is null ? throw new IOException("The host was killed.") : Task.CompletedTask, _ => { }))).Receipts;
+        var dying = Dying(write => write.Operation is null);
 
         // Redelivered before its purchase comes: parked again, and marked this time.
         var redelivered = Purchase("d-1", Phone("+46701234594"), ("toy-1", "toys", 4, 400m));
@@ -128,8 +122,7 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
         var purchase = Purchase("e-1", Phone("+46701234595"), ("toy-1", "toys", 4, 400m));
         Ok(await Receipts.ApplyAsync(programId, ReturnOf("e-1-back", purchase, 1) with { PurchasedAt = Start.AddMinutes(-6) }, "archive/e", default));
         Ok(await Receipts.ApplyAsync(programId, ReturnOf("e-1-back2", purchase, 1), "archive/e", default));
-        var dying = CreateServices(s => s.AddSingleton<IMemberStore>(new InterceptedMembers(Port<IMemberStore>(),
-            write => write.Operation?.Id == "e-1-back2" ? throw new IOException("The host was killed.") : Task.CompletedTask, _ => { }))).Receipts;
+        var dying = Dying(write => write.Operation?.Id == "e-1-back2");
 
         await Assert.ThrowsAsync<IOException>(() => dying.ApplyAsync(programId, purchase, "archive/e", default));
         Assert.Equal(["e-1"], await AwaitedAsync(programId, member));
@@ -151,6 +144,18 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
         Assert.Equal(["p-3", "p-4", "p-6"], activity.AwaitedPurchases.Take(3));
         Assert.Equal("p-2", activity.AwaitedPurchases[^1]);
     }
+
+    /// <summary>A host whose first commit matching <paramref name="at"/> is overtaken by <paramref name="other"/> (another host's work).</summary>
+    private IReceiptService Overtaken(Func<MemberWrite, bool> at, Func<Task> other, List<CommitResult> results) =>
+        CreateServices(s => s.AddSingleton<IMemberStore>(new InterceptedMembers(Port<IMemberStore>(), async write =>
+        {
+            if (results.Count == 0 && at(write)) await other();
+        }, results.Add))).Receipts;
+
+    /// <summary>A host killed as it sends a commit matching <paramref name="at"/>.</summary>
+    private IReceiptService Dying(Func<MemberWrite, bool> at) =>
+        CreateServices(s => s.AddSingleton<IMemberStore>(new InterceptedMembers(Port<IMemberStore>(),
+            write => at(write) ? throw new IOException("The host was killed.") : Task.CompletedTask, _ => { }))).Receipts;
 
     private async Task<(string ProgramId, string MemberId)> MemberAsync(string phone)
     {
