@@ -4,8 +4,9 @@ using Loyalty.Core.Receipts;
 namespace Loyalty.Core.Members;
 
 /// <summary>
-/// Purchase counters kept beside the state for campaign segments (recency, frequency, monetary value, channels used).
-/// Updated in the same transaction as the receipt that changes them, so a segment never counts a receipt twice.
+/// Purchase counters kept beside the state for campaign segments (recency, frequency, monetary value, channels used),
+/// and the purchases returns wait for. Updated in the same transaction as the receipt that changes them, so a segment
+/// never counts a receipt twice.
 /// </summary>
 public sealed record MemberActivity
 {
@@ -26,6 +27,28 @@ public sealed record MemberActivity
     public ImmutableArray<CampaignContact> Campaigns { get; init; } = [];
 
     public const int MaxContacts = 10;
+
+    /// <summary>
+    /// Ids of purchases not on the account yet that a return from the queue waits for (parked under the purchase's id),
+    /// oldest first. The profile is read by every purchase and written under its ETag by every change, so a purchase learns
+    /// here, from the read it makes anyway, that returns wait for it; none has to look for them in storage. Bounded by
+    /// <see cref="MaxAwaitedPurchases"/>: a purchase pushed out is left to the maintenance sweep.
+    /// </summary>
+    public ImmutableArray<string> AwaitedPurchases { get; init; } = [];
+
+    public const int MaxAwaitedPurchases = 16;
+
+    /// <summary>The counters with <paramref name="purchaseId"/> awaited, the newest entry (the oldest goes when the set is full).</summary>
+    public MemberActivity Awaiting(string purchaseId) => this with
+    {
+        AwaitedPurchases = [.. AwaitedPurchases.Remove(purchaseId, StringComparer.Ordinal).Add(purchaseId).TakeLast(MaxAwaitedPurchases)],
+    };
+
+    /// <summary>The counters once the returns waiting for <paramref name="purchaseId"/> have been handled.</summary>
+    public MemberActivity NoLongerAwaiting(string purchaseId) => this with
+    {
+        AwaitedPurchases = AwaitedPurchases.Remove(purchaseId, StringComparer.Ordinal),
+    };
 
     /// <summary>The counters after a campaign run reached the member; contacts whose window has closed are dropped.</summary>
     public MemberActivity Contacted(CampaignContact contact) => this with

@@ -12,7 +12,8 @@ namespace Loyalty.Core.Application.Receipts;
 /// program version in force at purchase time, and apply in one transaction in the member's partition (receipt record,
 /// history, ledger, state, segment counters, outbox). Receipts for identifiers nobody has enrolled yet are parked
 /// and applied when someone enrols with that identifier. Returns from the queue whose purchase is not on the member's
-/// account yet are parked under the purchase's id and applied right after it.
+/// account yet are parked under the purchase's id, the purchase is marked awaited on the member's profile, and the
+/// purchase, seeing the mark in the profile it reads anyway, applies them right after its commit.
 /// </summary>
 public sealed class ReceiptService : IReceiptService
 {
@@ -112,7 +113,7 @@ public sealed class ReceiptService : IReceiptService
         var found = await FindParkedAsync(programId, receiptId, cancellationToken);
         if (!found.IsValid) return Result<ReceiptResult>.Fail(found.Errors);
         var (program, receipt, identity, memberId) = found.Value;
-        var outcome = await SettleAsync(program, identity, receipt, memberId, cancellationToken);
+        var outcome = await SettleAsync(program, identity, receipt, memberId, identity.Kind == IdentityKind.Purchase, cancellationToken);
         await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, RetryAction, by.Reason,
             $"{receiptId}: {(outcome.IsValid ? "applied" : "refused")}"), cancellationToken);
         if (outcome.IsValid) return new ReceiptResult(receiptId, ReceiptStatus.Applied, memberId, outcome.Value);
@@ -183,11 +184,13 @@ public sealed class ReceiptService : IReceiptService
     /// state, it stays with the reason, for an operator; a busy member, or a return whose purchase is still on its
     /// way, leaves it as it is for the next try.
     /// </summary>
-    private async Task<Result<Outcome>> SettleAsync(LoadedProgram program, IdentityKey key, ParkedReceipt receipt, string memberId,
+    /// <param name="lastWaiting">The last return known to wait for its purchase: applied, it takes the purchase off the member's
+    /// awaited set in its own transaction.</param>
+    private async Task<Result<Outcome>> SettleAsync(LoadedProgram program, IdentityKey key, ParkedReceipt receipt, string memberId, bool lastWaiting,
         CancellationToken cancellationToken)
     {
         var domain = receipt.Receipt.ToReceipt(memberId);
-        var outcome = await ApplyToMemberAsync(program, domain, receipt.Receipt.Coupons, new Raw(receipt.Archive, null), cancellationToken);
+        var outcome = await ApplyToMemberAsync(program, domain, receipt.Receipt.Coupons, new Raw(receipt.Archive, null), lastWaiting, cancellationToken);
         if (outcome.IsValid) await parked.DeleteAsync(key, domain.Id, cancellationToken);
         else if (!Transient(outcome.Errors) && !(key.Kind == IdentityKind.Purchase
             && await AwaitsPurchaseAsync(program, domain, outcome.Errors, cancellationToken)))
@@ -208,18 +211,39 @@ public sealed class ReceiptService : IReceiptService
         return owner is null || owner == receipt.MemberId;
     }
 
-    /// <summary>Applies the returns waiting for purchase <paramref name="purchaseId"/>, oldest first; each exactly once however often this runs.</summary>
+    /// <summary>
+    /// Applies the returns waiting for purchase <paramref name="purchaseId"/>, oldest first; each exactly once however often this runs.
+    /// The last one takes the purchase off its member's awaited set, so a crash before it leaves the mark for the purchase's retry.
+    /// </summary>
     private async Task<int> ReplayWaitingReturnsAsync(LoadedProgram program, string purchaseId, CancellationToken cancellationToken)
     {
         var key = new IdentityKey(program.Settings.ProgramId, IdentityKind.Purchase, purchaseId);
+        var waiting = (await parked.ListAsync(key, cancellationToken)).OrderBy(p => p.Receipt.PurchasedAt).ToList();
         var applied = 0;
-        foreach (var receipt in (await parked.ListAsync(key, cancellationToken)).OrderBy(p => p.Receipt.PurchasedAt))
+        for (var i = 0; i < waiting.Count; i++)
         {
-            if (await MemberOfAsync(program, receipt, cancellationToken) is not { } memberId) continue;
-            if ((await SettleAsync(program, key, receipt, memberId, cancellationToken)).IsValid) applied++;
+            if (await MemberOfAsync(program, waiting[i], cancellationToken) is not { } memberId) continue;
+            if ((await SettleAsync(program, key, waiting[i], memberId, i == waiting.Count - 1, cancellationToken)).IsValid) applied++;
         }
         return applied;
     }
+
+    /// <summary>
+    /// After a return was parked under purchase <paramref name="purchaseId"/>: marks the purchase awaited on the member, unless it
+    /// is on the account by now (true). The mark is written under the ETag of the read that found the purchase missing, so it
+    /// lands only if no commit came in between; the purchase's own commit, conditional on the profile it read, then either read the
+    /// mark or fails and reads it on its retry. Parked before marked: a purchase that sees the mark finds the return.
+    /// </summary>
+    private async Task<Result<bool>> MarkAwaitedAsync(LoadedProgram program, MemberKey key, string purchaseId, CancellationToken cancellationToken) =>
+        await Concurrency.RetryAsync<bool>(async () =>
+        {
+            // An erased or vanished member takes nothing new: the return stays parked.
+            if (await members.GetAsync(key, cancellationToken) is not { Profile.ErasedAt: null } member) return false;
+            if (await history.GetOperationAsync(key, purchaseId, cancellationToken) is not null) return true;
+            if (member.Activity.AwaitedPurchases.Contains(purchaseId)) return false;
+            var write = MemberWrite.From(program, member.Profile, member.State, member.Activity.Awaiting(purchaseId), time.GetUtcNow());
+            return await members.CommitAsync(key, write, member.ConcurrencyToken, cancellationToken) == CommitResult.Committed ? false : (Result<bool>?)null;
+        }, cancellationToken);
 
     /// <summary>
     /// Applies the receipts parked under <paramref name="identity"/> if a member holds it now, oldest purchase first (a
@@ -232,7 +256,7 @@ public sealed class ReceiptService : IReceiptService
         var applied = 0;
         foreach (var receipt in waiting.Where(p => p.Refused is null).OrderBy(p => p.Receipt.PurchasedAt))
         {
-            if ((await SettleAsync(program, identity, receipt, memberId, cancellationToken)).IsValid) applied++;
+            if ((await SettleAsync(program, identity, receipt, memberId, lastWaiting: false, cancellationToken)).IsValid) applied++;
         }
         return applied;
     }
@@ -296,7 +320,7 @@ public sealed class ReceiptService : IReceiptService
     private async Task<Result<ReceiptResult>> AppliedAsync(
         LoadedProgram program, PosReceipt sent, Receipt receipt, Raw raw, bool waitForPurchase, CancellationToken cancellationToken)
     {
-        var outcome = await ApplyToMemberAsync(program, receipt, sent.Coupons, raw, cancellationToken);
+        var outcome = await ApplyToMemberAsync(program, receipt, sent.Coupons, raw, lastWaiting: false, cancellationToken);
         if (outcome.IsValid) return new ReceiptResult(receipt.Id, ReceiptStatus.Applied, receipt.MemberId, outcome.Value);
         if (!waitForPurchase || !await AwaitsPurchaseAsync(program, receipt, outcome.Errors, cancellationToken))
             return Result<ReceiptResult>.Fail(outcome.Errors);
@@ -304,10 +328,12 @@ public sealed class ReceiptService : IReceiptService
         var purchase = new IdentityKey(program.Settings.ProgramId, IdentityKind.Purchase, receipt.ReturnOf!);
         var archived = await ArchivedAsync(program, sent, raw, cancellationToken);
         await parked.ParkAsync(purchase, new ParkedReceipt(sent, purchase.Kind, purchase.Value, time.GetUtcNow(), archived), cancellationToken);
-        // The purchase may have landed between our try and our parking, and looked for waiting returns before ours was
-        // there: look again, now that it is.
         var key = program.Member(receipt.MemberId);
-        if (await history.GetOperationAsync(key, purchase.Value, cancellationToken) is null) return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
+        var landed = await MarkAwaitedAsync(program, key, purchase.Value, cancellationToken);
+        // Busy: unmarked, so the message is tried again (and the return parked and marked again) rather than left to the sweep.
+        if (!landed.IsValid) return Result<ReceiptResult>.Fail(landed.Errors);
+        if (!landed.Value) return new ReceiptResult(receipt.Id, ReceiptStatus.Parked);
+        // The purchase landed between our try and our mark, without seeing the mark: we apply the returns waiting for it.
         await ReplayWaitingReturnsAsync(program, purchase.Value, cancellationToken);
         return await history.GetOperationAsync(key, receipt.Id, cancellationToken) is { } record
             ? new ReceiptResult(receipt.Id, ReceiptStatus.Applied, receipt.MemberId, record.Outcome)
@@ -316,23 +342,27 @@ public sealed class ReceiptService : IReceiptService
 
     /// <summary>
     /// The receipt on the member's book, then its stamps on a household member's card, then the returns waiting for it
-    /// (each idempotent on its own).
+    /// if the profile says some do (each idempotent on its own).
     /// </summary>
+    /// <param name="lastWaiting">See <see cref="SettleAsync"/>.</param>
     private async Task<Result<Outcome>> ApplyToMemberAsync(
-        LoadedProgram program, Receipt receipt, IReadOnlyList<string> coupons, Raw raw, CancellationToken cancellationToken)
+        LoadedProgram program, Receipt receipt, IReadOnlyList<string> coupons, Raw raw, bool lastWaiting, CancellationToken cancellationToken)
     {
         IReadOnlyList<CampaignContact> contacts = [];
+        var returnsWait = false;
         var key = program.Member(receipt.MemberId);
         // Sent now, so that it travels while the profile is read; nothing is committed before it has answered.
         var claim = claims.ClaimAsync(key.ProgramId, receipt.Id, receipt.MemberId, time.GetUtcNow(), cancellationToken);
         var applied = await commits.RunAsync(key, receipt.Id, receipt.ReturnOf is { } originalId ? [originalId] : [], async (member, book, now) =>
         {
+            // Taken from every attempt's read: the one that commits (or finds the purchase recorded) decides.
+            returnsWait = receipt.ReturnOf is null && member.Activity.AwaitedPurchases.Contains(receipt.Id);
             if (await claim != receipt.MemberId) return IdTaken<BookChange>(receipt);
             if (receipt.StampsTo is { } to && !await SameHouseholdAsync(program, member.Profile, to, cancellationToken))
                 return Result<BookChange>.Fail(ErrorCodes.StampsToOutsideHousehold, "stampsTo", $"Member '{to}' is not in the buyer's household.");
             contacts = [.. member.Activity.AttributedOn((program.Catalog.At(receipt.PurchasedAt) ?? program.InForceAt(now)).LocalDate(receipt.PurchasedAt))];
             return book.Apply(receipt, program.Catalog, now);
-        }, (member, change, now) => MemberWrite.From(program, member.Profile, member.Activity.After(receipt), change, now) with
+        }, (member, change, now) => MemberWrite.From(program, member.Profile, ActivityAfter(member.Activity, receipt, lastWaiting), change, now) with
         {
             Receipt = new ReceiptSummary(receipt.Id, receipt.PurchasedAt, receipt.StoreId, receipt.Channel, receipt.Total, receipt.Currency, receipt.ReturnOf,
                 change.Transition.Outcome, raw.Payload is null ? raw.Archived : archive.BesideMember(key, receipt.Id)),
@@ -354,11 +384,14 @@ public sealed class ReceiptService : IReceiptService
             if (!moved.IsValid && moved.Errors.Any(e => e.Code == ApplicationErrors.Busy)) return Result<Outcome>.Fail(moved.Errors);
         }
 
-        // Also after a replay: a crash after the purchase's commit must not leave its returns waiting. A failure here
-        // fails the purchase's delivery, so its redelivery (or the sweep) tries again.
-        if (receipt.ReturnOf is null) await ReplayWaitingReturnsAsync(program, receipt.Id, cancellationToken);
+        // Also after a replay: a crash after the purchase's commit leaves the mark, which only the last waiting return's
+        // transaction removes. A failure here fails the purchase's delivery, so its redelivery (or the sweep) tries again.
+        if (returnsWait) await ReplayWaitingReturnsAsync(program, receipt.Id, cancellationToken);
         return applied;
     }
+
+    private static MemberActivity ActivityAfter(MemberActivity activity, Receipt receipt, bool lastWaiting) =>
+        lastWaiting && receipt.ReturnOf is { } purchaseId ? activity.After(receipt).NoLongerAwaiting(purchaseId) : activity.After(receipt);
 
     private async Task<bool> SameHouseholdAsync(LoadedProgram program, MemberProfile buyer, string memberId, CancellationToken cancellationToken)
     {
