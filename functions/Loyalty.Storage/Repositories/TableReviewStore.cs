@@ -7,7 +7,7 @@ namespace Loyalty.Storage.Repositories;
 /// <summary>
 /// The review index in the Members table: <c>n|{yyyyMMdd}|{memberId}</c> rows in each member's own partition, written
 /// and moved by <see cref="TableMemberStore"/> in the member's transactions. The members of a shard due by a date are
-/// one RowKey range, "n|" up to "n|{date}}", read with only the keys selected.
+/// one RowKey range, "n|" up to "n|{date}}", read with only the row key selected (<see cref="ReviewIndexRow"/>).
 /// </summary>
 internal sealed class TableReviewStore(TableClient table) : IReviewStore
 {
@@ -17,13 +17,12 @@ internal sealed class TableReviewStore(TableClient table) : IReviewStore
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {partition} and RowKey gt {MemberRows.ReviewRangeStart} and RowKey lt {MemberRows.ReviewRangeEnd(date)}");
         var due = new List<FiledMember>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], maxPerPage: 1000, cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<ReviewIndexRow>(filter, select: ReviewIndexRow.Selected, maxPerPage: 1000, cancellationToken: cancellationToken))
             due.Add(new FiledMember(MemberRows.ReviewMemberId(row.RowKey), MemberRows.ReviewDateOf(row.RowKey)));
         return due;
     }
 
     public async Task RemoveAsync(string programId, int shard, FiledMember entry, CancellationToken cancellationToken) =>
         await table.DeleteEntityAsync(MemberShards.PartitionKey(programId, shard), MemberRows.ReviewKey(entry.ReviewOn, entry.MemberId),
-            cancellationToken: cancellationToken)
-            ;
+            cancellationToken: cancellationToken);
 }
