@@ -10,20 +10,13 @@ using Loyalty.Core.Validation;
 namespace Loyalty.Core.Application.Campaigns;
 
 /// <summary>
-/// One run of a campaign, fanned out over the program's Members shards as a sharded job both hosts run
-/// (<see cref="ShardedJob"/>); its due runs are those <see cref="CampaignScheduler"/> starts:
-/// <list type="number">
-/// <item>the plan: one activity per shard;</item>
-/// <item>the shard activity: walks the shard's profiles as one key range, picks the members the segment
-/// matches who consented to the campaign's channel and can be reached on it, and writes 100 at a time: per member the
-/// delivery operation (its record <c>campaign:{id}:{run}</c> is the idempotency key, in the member's partition, with the
-/// offer's ledger entries and voucher and the <c>campaign.delivered</c> notification in the outbox), then the
-/// CampaignDeliveries rows and the chunk's audience file; then records how far it got;</item>
-/// <item>the fan-in: records the run's totals and finishes the run on the campaign.</item>
-/// </list>
-/// Exactly once per member: a member whose delivery was recorded before is reported by the store as applied and
-/// written nothing; a restarted shard goes on after its recorded cursor, and the chunk that was in flight is done again
-/// with the same outcome. A cancelled campaign stops at the next chunk.
+/// One run of a campaign as a <see cref="ShardedJob"/> (its due runs are those <see cref="CampaignScheduler"/> starts):
+/// a shard activity walks the shard's profiles as one key range and delivers to the members the segment and consent
+/// pick, 100 to a transaction. Exactly once per member because the idempotency key is the member's own operation record
+/// <c>campaign:{id}:{run}</c>, written with the offer: a restarted shard goes on after its recorded cursor and finds the
+/// chunk that was in flight already applied. A cancelled campaign stops at the next chunk. The full story:
+/// docs/architecture.md, 'Campaign fan-out: the exactly-once record lives with the member', and docs/operations.md,
+/// 'Who gets a run, exactly once'.
 /// </summary>
 public sealed class CampaignFanOut : ShardedJob
 {
