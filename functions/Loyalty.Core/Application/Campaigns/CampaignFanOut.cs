@@ -118,8 +118,8 @@ public sealed class CampaignFanOut : ShardedJob
                 cancellationToken.ThrowIfCancellationRequested();
                 if (await IsCancelledAsync(run, cancellationToken))
                     return await attempt.FinishAsync(new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Cancelled, 1)), CancellationToken.None);
-                var done = await DeliverChunkAsync(run, attempt.Key, program, version, today, compiled, attempt.Shard, attempt.Cursor, pending,
-                    cancellationToken)
+                var done = await DeliverChunkAsync(
+                    run, attempt.Key, program, version, today, compiled, attempt.Shard, attempt.Cursor, pending, cancellationToken)
                     + new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Scanned, scanned));
                 scanned = 0;
                 pending.Clear();
@@ -180,8 +180,8 @@ public sealed class CampaignFanOut : ShardedJob
             refused.Remove(member.Profile.MemberId);
             messages[member.Profile.MemberId] = delivery.Message;
             var write = MemberWrite.From(
-                program, member.Profile, member.Activity.Contacted(new CampaignContact(run.CampaignId, run.RunId, today, definition.AttributionDays)),
-                    change.Value, now);
+                program, member.Profile,
+                member.Activity.Contacted(new CampaignContact(run.CampaignId, run.RunId, today, definition.AttributionDays)), change.Value, now);
             return new MemberChange(write, JobCounts.Zero.Add(Counts.Delivered, 1));
         }, cancellationToken);
         // A refusal is planned as "nothing to do"; count it as refused, not skipped.
@@ -194,8 +194,8 @@ public sealed class CampaignFanOut : ShardedJob
         var audience = reachable.Where(m => written.Contains(m.Profile.MemberId)).ToList();
         var offer = OfferText(definition.Offer);
         var channel = definition.Message.Channel.ToString().ToLowerInvariant();
-        await deliveries.RecordAsync(run, shard, [.. audience.Select(m => new DeliveryRecord(m.Profile.MemberId, channel, now, offer))],
-            CancellationToken.None);
+        await deliveries.RecordAsync(
+            run, shard, [.. audience.Select(m => new DeliveryRecord(m.Profile.MemberId, channel, now, offer))], CancellationToken.None);
         await deliveries.ExportAsync(run, shard, after ?? "start", [.. audience.Select(m => new AudienceLine(
             m.Profile.MemberId, channel, Address(m.Profile, definition.Message.Channel), m.Profile.FirstName,
             messages.GetValueOrDefault(m.Profile.MemberId) ?? "", offer))], CancellationToken.None);
