@@ -75,8 +75,8 @@ internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerCl
     public async Task<IReadOnlyList<CampaignResponse>> ListResponsesAsync(string programId, string campaignId, CancellationToken cancellationToken)
     {
         var found = new List<CampaignResponse>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ResponsePartition(programId, campaignId)}"),
-            cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {ResponsePartition(programId, campaignId)}"), cancellationToken: cancellationToken))
             found.Add(new CampaignResponse(
                 campaignId,
                 Enum.Parse<ResponseKind>(row.RowKey[..row.RowKey.IndexOf('|', StringComparison.Ordinal)]),

@@ -21,8 +21,8 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
     public async Task<IReadOnlyList<ShardProgress>> ListShardsAsync(JobKey job, CancellationToken cancellationToken)
     {
         var shards = new List<ShardProgress>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)}"),
-            cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)}"), cancellationToken: cancellationToken))
             if (row.RowKey is not (TotalRow or AttemptsRow)) shards.Add(ReadShard(row));
         return shards;
     }
@@ -62,8 +62,8 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
     /// A range over partition keys, reading the "total" rows only: one row per finished run, and runs without one are
     /// found by a second pass over shard rows with the same prefix.
     /// </summary>
-    public async Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(
+        string programId, string job, string runPrefix, CancellationToken cancellationToken)
     {
         var start = Partition(new JobKey(programId, job, runPrefix));
         var runs = new SortedDictionary<string, JobTotals?>(StringComparer.Ordinal);

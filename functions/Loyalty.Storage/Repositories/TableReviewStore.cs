@@ -23,7 +23,6 @@ internal sealed class TableReviewStore(TableClient table) : IReviewStore
     }
 
     public async Task RemoveAsync(string programId, int shard, FiledMember entry, CancellationToken cancellationToken) =>
-        await table.DeleteEntityAsync(MemberShards.PartitionKey(programId, shard), MemberRows.ReviewKey(entry.ReviewOn, entry.MemberId),
-            cancellationToken: cancellationToken)
-            ;
+        await table.DeleteEntityAsync(
+            MemberShards.PartitionKey(programId, shard), MemberRows.ReviewKey(entry.ReviewOn, entry.MemberId), cancellationToken: cancellationToken);
 }
