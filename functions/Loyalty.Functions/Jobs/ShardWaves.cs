@@ -40,8 +40,8 @@ public static class ShardWaves
     private static readonly TimeSpan WavesStopWithin = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs every shard of <paramref name="plan"/> through <paramref name="activity"/>, all waves at once.</summary>
-    public static async Task<IReadOnlyList<ShardResult>> RunAsync(TaskOrchestrationContext context, string activity, JobPlan plan,
-        JobOrchestrationPolicy policy)
+    public static async Task<IReadOnlyList<ShardResult>> RunAsync(
+        TaskOrchestrationContext context, string activity, JobPlan plan, JobOrchestrationPolicy policy)
     {
         var waves = plan.Waves();
         var results = await Task.WhenAll(waves.Select((shards, i) => context.CallSubOrchestratorAsync<ShardResult[]>(

@@ -21,8 +21,8 @@ public sealed class ShardedJobFunctions(IEnumerable<ShardedJob> jobs, JobRestart
 
     /// <summary>Every 15 minutes, so a night missed during an outage is caught up at the next tick.</summary>
     [Function("NightlyReviewTimer")]
-    public Task NightlyReviewTimer([TimerTrigger("0 */15 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) =>
+    public Task NightlyReviewTimer(
+        [TimerTrigger("0 */15 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         StartDueAsync(NightlyReview.JobName, client, cancellationToken);
 
     [Function("CampaignTimer")]

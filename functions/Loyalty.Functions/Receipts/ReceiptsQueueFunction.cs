@@ -41,8 +41,8 @@ public sealed class ReceiptsQueueFunction(IReceiptService receipts, ReceiptPoiso
                 foreach (var rejected in verdict.Rejected)
                     await poison.WriteRejectedAsync(rejected, messageId, message.DeliveryCount, cancellationToken);
                 if (verdict.Rejected.Count > 0)
-                    logger.LogWarning("Receipts message {MessageId}: {Rejected} receipts rejected and written to the poison queue.", messageId,
-                        verdict.Rejected.Count);
+                    logger.LogWarning(
+                        "Receipts message {MessageId}: {Rejected} receipts rejected and written to the poison queue.", messageId, verdict.Rejected.Count);
             }
 
             settlement = ReceiptSettlement.Of(verdict, message.DeliveryCount, RetryDelay);
@@ -51,11 +51,11 @@ public sealed class ReceiptsQueueFunction(IReceiptService receipts, ReceiptPoiso
         {
             settlement = ReceiptSettlement.Failed(e, message.DeliveryCount, cancellationToken.IsCancellationRequested);
             if (settlement.Action == SettlementAction.DeadLetter)
-                logger.LogError(e, "Receipts message {MessageId} failed on its last delivery ({DeliveryCount}); dead-lettering it.", messageId,
-                    message.DeliveryCount);
+                logger.LogError(
+                    e, "Receipts message {MessageId} failed on its last delivery ({DeliveryCount}); dead-lettering it.", messageId, message.DeliveryCount);
             else
-                logger.LogWarning(e, "Receipts message {MessageId} failed on delivery {DeliveryCount}; abandoning it for another try.", messageId,
-                    message.DeliveryCount);
+                logger.LogWarning(
+                    e, "Receipts message {MessageId} failed on delivery {DeliveryCount}; abandoning it for another try.", messageId, message.DeliveryCount);
             await SettleAsync(message, messageActions, settlement, cancellationToken);
             throw; // recorded as a failed invocation; the message is settled already
         }
@@ -66,8 +66,8 @@ public sealed class ReceiptsQueueFunction(IReceiptService receipts, ReceiptPoiso
     }
 
     /// <summary>Settled with CancellationToken.None: a settlement cut short would leave the message locked until its lock expires.</summary>
-    private static async Task SettleAsync(ServiceBusReceivedMessage message, ServiceBusMessageActions messageActions, ReceiptSettlement settlement,
-        CancellationToken cancellationToken)
+    private static async Task SettleAsync(
+        ServiceBusReceivedMessage message, ServiceBusMessageActions messageActions, ReceiptSettlement settlement, CancellationToken cancellationToken)
     {
         switch (settlement.Action)
         {
