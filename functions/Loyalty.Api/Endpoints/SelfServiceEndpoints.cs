@@ -40,8 +40,8 @@ public static class SelfServiceEndpoints
     public static Task<IResult> ConfirmContact(HttpContext context) =>
         Handler.AsMember<ContactConfirmation>(context, async (caller, memberId, request, ct) =>
             MemberAuthEndpoints.Answer(context,
-                await context.Service<ISelfService>().ConfirmContactAsync(caller.ProgramId, memberId, request, context.Service<ClientAddresses>().Of(context),
-                ct),
+                await context.Service<ISelfService>().ConfirmContactAsync(
+                    caller.ProgramId, memberId, request, context.Service<ClientAddresses>().Of(context), ct),
                 member => Results.Json(member, JsonBody.Options)));
 
     public static Task<IResult> ChooseVoucher(HttpContext context) =>
