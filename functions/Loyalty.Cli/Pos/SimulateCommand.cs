@@ -133,8 +133,8 @@ internal static class SimulateCommand
         return verified && poisonGrew <= 0 ? 0 : 1;
     }
 
-    private static async Task<(SendResult Sent, TimeSpan EndToEnd)> SendAndDrainAsync(PosSimulator simulator, SimulationPlan plan, Settings settings,
-        CancellationToken cancellationToken)
+    private static async Task<(SendResult Sent, TimeSpan EndToEnd)> SendAndDrainAsync(
+        PosSimulator simulator, SimulationPlan plan, Settings settings, CancellationToken cancellationToken)
     {
         var result = default((SendResult, TimeSpan));
         await ProgressBars().StartAsync(async context =>
@@ -174,8 +174,8 @@ internal static class SimulateCommand
     /// The plan's messages in order, as many to a send as a batch takes. With a <paramref name="rate"/>, what is due goes
     /// out before each pause, so the queue sees the rate rather than bursts of full batches.
     /// </summary>
-    internal static async Task SendPlanAsync(ServiceBusBatcher batcher, SimulationPlan plan, string programId, double rate, Stopwatch clock,
-        CancellationToken cancellationToken)
+    internal static async Task SendPlanAsync(
+        ServiceBusBatcher batcher, SimulationPlan plan, string programId, double rate, Stopwatch clock, CancellationToken cancellationToken)
     {
         var receipts = 0L;
         foreach (var message in plan.Messages)
@@ -186,8 +186,8 @@ internal static class SimulateCommand
                 await Task.Delay(ahead, cancellationToken);
             }
             var receiptIds = message.Receipts.Select(r => r.Receipt.Id).ToArray();
-            await batcher.AddAsync(ServiceBusReceipts.Message(BinaryData.FromString(message.Body), programId, receiptIds), receiptIds.Length,
-                cancellationToken);
+            await batcher.AddAsync(
+                ServiceBusReceipts.Message(BinaryData.FromString(message.Body), programId, receiptIds), receiptIds.Length, cancellationToken);
             receipts += receiptIds.Length;
         }
         await batcher.FlushAsync(cancellationToken);
@@ -236,8 +236,8 @@ internal static class SimulateCommand
         var today = TimeZoneInfo.ConvertTime(now, zone).Date;
         var midnight = new DateTimeOffset(today, zone.GetUtcOffset(today));
         // Whole seconds, as receipt times are: rounding a purchase down must not put it before the program.
-        var start = new DateTimeOffset((programStart.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond,
-            TimeSpan.Zero);
+        var start = new DateTimeOffset(
+            (programStart.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
         return new[] { now - TimeSpan.FromHours(3), midnight, start }.Max();
     }
 
@@ -255,6 +255,6 @@ internal static class SimulateCommand
     }
 
     private sealed record Settings(
-        string ProgramId, int Receipts, double Rate, int Batch, double Returns, double Duplicates, int Members, int MaxDepth, int Seed, bool Verify,
-            TimeSpan Timeout);
+        string ProgramId, int Receipts, double Rate, int Batch, double Returns, double Duplicates,
+            int Members, int MaxDepth, int Seed, bool Verify, TimeSpan Timeout);
 }
