@@ -52,8 +52,8 @@ public static class BenchProgram
         var root = new RootCommand("Loyalty Functions benchmarks: every number next to a bound measured in the same run (docs/benchmarks.md).");
         foreach (var option in new Option[] { scale, azurite, mode, json, markdown, perMessage, failOnMiss, hostEnv }) root.Options.Add(option);
 
-        Command Scenario(string name, string description, Func<ParseResult, BenchContext, CancellationToken, Task> run, bool needsAzurite = true,
-            params Option[] options)
+        Command Scenario(
+            string name, string description, Func<ParseResult, BenchContext, CancellationToken, Task> run, bool needsAzurite = true, params Option[] options)
         {
             var command = new Command(name, description);
             foreach (var option in options) command.Options.Add(option);
@@ -91,8 +91,8 @@ public static class BenchProgram
                 else
                 {
                     var persistence = parse.GetValue(mode);
-                    server = await Ui.StatusAsync($"starting a private Azurite ({persistence.ToString().ToLowerInvariant()} mode)", () =>
-                        AzuriteServer.StartAsync(persistence));
+                    server = await Ui.StatusAsync(
+                        $"starting a private Azurite ({persistence.ToString().ToLowerInvariant()} mode)", () => AzuriteServer.StartAsync(persistence));
                 }
 
                 report.Info = report.Info with { Storage = server?.Description ?? "none (no storage in this scenario)" };

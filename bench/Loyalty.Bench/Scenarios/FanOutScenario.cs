@@ -107,8 +107,8 @@ public static class FanOutScenario
         var bound = await BatchJobBench.BoundAsync(context, Name, count, audience.Count, profileChars, parallelism, cancellationToken);
         BatchJobBench.Result(context, Name, $"campaign fan-out to {delivered:N0} of {count:N0} members (CampaignScheduler.RunDueAsync)", parallelism, loaded,
             counts[CampaignFanOut.Counts.Scanned], elapsed, cpu, bound,
-            $"{delivered / elapsed.TotalSeconds:N0} deliveries/s (bound {audience.Count / bound.Seconds:N0}/s); {queued:N0} notifications queued", counts,
-                written);
+            $"{delivered / elapsed.TotalSeconds:N0} deliveries/s (bound {audience.Count / bound.Seconds:N0}/s); {queued:N0} notifications queued",
+                counts, written);
     }
 
     /// <summary>

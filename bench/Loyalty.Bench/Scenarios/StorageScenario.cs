@@ -182,8 +182,8 @@ public static class StorageScenario
     }
 
     public static Task<RunResult> MeasureAsync(
-        BenchContext context, string label, int concurrency, Func<int, long, CancellationToken, Task> operation, CancellationToken cancellationToken,
-            TimeSpan? duration = null)
+        BenchContext context, string label, int concurrency, Func<int, long, CancellationToken, Task> operation,
+            CancellationToken cancellationToken, TimeSpan? duration = null)
     {
         var measure = duration ?? context.Scale.Measure;
         return Ui.TimedAsync($"{label} ({context.Scale.Warmup.TotalSeconds:0.#} s warm-up + {measure.TotalSeconds:0.#} s)", progress =>
