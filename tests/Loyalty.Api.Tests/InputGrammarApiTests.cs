@@ -38,8 +38,8 @@ public sealed class InputGrammarApiTests(LoyaltyApiFactory factory) : IClassFixt
         await AssertViolationAsync(await marketing.GetAsync("/api/v1/campaigns/a%07b"), "invalid_identifier", "campaignId");
         await AssertViolationAsync(await marketing.PostAsync($"/api/v1/campaigns/{new string('c', 5_000)}/schedule", null), "invalid_identifier", "campaignId");
         await AssertViolationAsync(await marketing.GetAsync("/api/v1/campaigns/kampanj-%C3%A5/statistics"), "invalid_identifier", "campaignId");
-        await AssertViolationAsync(await marketing.PostAsJsonAsync("/api/v1/segments/preview", new { segmentId = "a\u0000" }), "invalid_identifier",
-            "segmentId");
+        await AssertViolationAsync(
+            await marketing.PostAsJsonAsync("/api/v1/segments/preview", new { segmentId = "a\u0000" }), "invalid_identifier", "segmentId");
     }
 
     [Fact]
