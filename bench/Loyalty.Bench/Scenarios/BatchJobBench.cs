@@ -170,8 +170,8 @@ public static class BatchJobBench
             $"transactions, c={LoadParallelism})", 2.0 * count, async progress =>
         {
             var indexed = new Offset(progress, count);
-            await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, n) => SyntheticRows.Profile(pk, $"p|{rk}", profileChars, n), LoadParallelism, progress,
-                cancellationToken);
+            await SyntheticRows.LoadAsync(
+                table, count, Shards, (pk, rk, n) => SyntheticRows.Profile(pk, $"p|{rk}", profileChars, n), LoadParallelism, progress, cancellationToken);
             await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, _) => new TableEntity(pk, $"n|{CalendarYearMembers.ReviewDate:yyyyMMdd}|{rk}"),
                 LoadParallelism, indexed, cancellationToken);
             return 0;

@@ -490,9 +490,10 @@ public static class IngestScenario
     private static async Task<(List<(string, string)> Identities, List<(string, string)> Profiles)> Keys(BenchContext context, LoyaltyStorage storage)
     {
         var account = context.Account();
-        var identities = await LookupScenario.Keys(account.GetTable(storage.Names.Identities),
+        var identities = await LookupScenario.Keys(
+            account.GetTable(storage.Names.Identities),
             TableClient.CreateQueryFilter($"PartitionKey ge {DemoProgram.Id + "|phone|"} and PartitionKey lt {DemoProgram.Id + "|phone}"}"),
-                CancellationToken.None);
+            CancellationToken.None);
         var profiles = await LookupScenario.Keys(account.GetTable(storage.Names.Members),
             TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), CancellationToken.None);
         return (identities, profiles);
