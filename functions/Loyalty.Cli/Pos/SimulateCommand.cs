@@ -23,16 +23,16 @@ internal static class SimulateCommand
     public static Command Create(Func<ParseResult, IServiceProvider> backend)
     {
         var program = new Option<string>("--program") { Description = "The program the receipts are for.", DefaultValueFactory = _ => "demo" };
-        var receipts = new Option<int>("--receipts") { Description = "Receipts to send, returns and duplicates included.", DefaultValueFactory = _ =>
-            10_000 }.AtLeast(1);
+        var receipts = new Option<int>("--receipts") { Description = "Receipts to send, returns and duplicates included.",
+            DefaultValueFactory = _ => 10_000 }.AtLeast(1);
         var rate = new Option<double>("--rate") { Description = "Receipts per second to aim at; 0 sends as fast as --max-depth allows.",
             DefaultValueFactory = _ => 0 }.AtLeast(0);
         var batch = new Option<int>("--batch") { Description = $"Receipts per message (at most {ReceiptMessage.MaxReceipts}, fewer when a message would " +
             $"exceed {QueueBodies.MaxBodyBytes / 1024} KiB).", DefaultValueFactory = _ => 50 }.Between(1, ReceiptMessage.MaxReceipts);
         var returns = new Option<double>("--returns") { Description = "Share of receipts that return some lines of an earlier purchase.",
             DefaultValueFactory = _ => 0.05 }.Between(0, 1);
-        var duplicates = new Option<double>("--duplicates") { Description = "Share of receipts re-sent verbatim in a later message.", DefaultValueFactory = _ =>
-            0.02 }.Between(0, 1);
+        var duplicates = new Option<double>("--duplicates") { Description = "Share of receipts re-sent verbatim in a later message.",
+            DefaultValueFactory = _ => 0.02 }.Between(0, 1);
         var members = new Option<int>("--members") { Description = "Demo members 1..M the buyers are drawn from (phone +4670{n:D7} or member{n}@example.com).",
             DefaultValueFactory = _ => 3_000 }.AtLeast(1);
         var maxDepth = new Option<int>("--max-depth") { Description = "Messages the receipts queue may hold; sending pauses at this depth (Azurite " +
@@ -66,9 +66,8 @@ internal static class SimulateCommand
             var target = serviceBus.Get(parse);
             return RunAsync(backend(parse), target, new Settings(
                 parse.GetValue(program)!, parse.GetValue(receipts), parse.GetValue(rate), parse.GetValue(batch), parse.GetValue(returns),
-                parse.GetValue(duplicates),
-                parse.GetValue(members), parse.GetValue(maxDepth), parse.GetValue(seed) ?? Random.Shared.Next(), parse.GetValue(verify) && target is null,
-                    parse.GetValue(timeout)), ct);
+                parse.GetValue(duplicates), parse.GetValue(members), parse.GetValue(maxDepth), parse.GetValue(seed) ?? Random.Shared.Next(),
+                parse.GetValue(verify) && target is null, parse.GetValue(timeout)), ct);
         });
         return command;
     }
