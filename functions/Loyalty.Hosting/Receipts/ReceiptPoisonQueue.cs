@@ -87,9 +87,8 @@ public sealed class ReceiptPoisonQueue
         {
             var container = storage.Account.GetContainer(storage.Names.ReceiptsContainer);
             var name = $"poison/{messageId}.txt";
-            await container.GetBlobClient(name).UploadAsync(
-                BinaryData.FromBytes(body), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/plain; charset=utf-8" } },
-                    cancellationToken);
+            await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(body),
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/plain; charset=utf-8" } }, cancellationToken);
             entry = entry with { Body = null, Archive = $"{container.Name}/{name}",
                 Note = "The message is too large to carry here; its body is in the archive." };
             bytes = entry.ToJson();
