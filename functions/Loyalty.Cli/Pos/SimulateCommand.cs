@@ -99,8 +99,8 @@ internal static class SimulateCommand
         {
             expected = await AnsiConsole.Status().StartAsync("Reading the targeted members…",
                 _ => ExpectedPoints.PrepareAsync(
-                    services.GetRequiredService<IIdentityStore>(), services.GetRequiredService<IMemberStore>(), stored.Settings, catalog, plan, now,
-                        cancellationToken));
+                    services.GetRequiredService<IIdentityStore>(), services.GetRequiredService<IMemberStore>(),
+                    stored.Settings, catalog, plan, now, cancellationToken));
             AnsiConsole.MarkupLine($"Verifying {expected.Members:N0} members: +{expected.QualifyingGained:N0} qualifying points expected in total.");
             if (expected.UnknownIdentifiers > 0)
                 AnsiConsole.MarkupLine($"[yellow]{expected.UnknownIdentifiers:N0} identifiers belong to no member: their receipts are parked, not " +
