@@ -60,8 +60,8 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
     }
 
     /// <summary>Starts the local host on this run's Azurite and the scenario's tables (started before seeding, so its start-up sweep finds nothing).</summary>
-    public async Task<LocalHostProcess> StartHostAsync(string scenario, string prefix, IReadOnlyDictionary<string, string>? extra,
-        CancellationToken cancellationToken)
+    public async Task<LocalHostProcess> StartHostAsync(
+        string scenario, string prefix, IReadOnlyDictionary<string, string>? extra, CancellationToken cancellationToken)
     {
         var settings = new Dictionary<string, string>
         {

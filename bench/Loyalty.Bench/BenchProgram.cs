@@ -30,12 +30,16 @@ public static class BenchProgram
         var mode = new Option<AzuriteMode>("--azurite-mode") { Description = "The private Azurite's persistence: disk (default, a fresh temp folder) or " +
             "memory (--inMemoryPersistence).", DefaultValueFactory = _ => AzuriteMode.Disk, Recursive = true };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file.", Recursive = true };
-        var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the tables as Markdown to this file (for docs/benchmarks.md).",
-            Recursive = true };
+        var markdown = new Option<FileInfo?>("--markdown")
+        {
+            Description = "Also write the tables as Markdown to this file (for docs/benchmarks.md).", Recursive = true
+        };
         var perMessage = new Option<int>("--receipts-per-message") { Description = "ingest: receipts per loyalty.receipt.v1 queue message.",
             DefaultValueFactory = _ => 10, Recursive = true };
-        var failOnMiss = new Option<bool>("--fail-on-miss") { Description = "Exit 3 when a target is missed (default: report it and exit 0).",
-            Recursive = true };
+        var failOnMiss = new Option<bool>("--fail-on-miss")
+        {
+            Description = "Exit 3 when a target is missed (default: report it and exit 0).", Recursive = true
+        };
         var hostEnv = new Option<string[]>("--host-env") { Description = "lookup, ingest: NAME=VALUE environment variables for the local host (experiments, " +
             "e.g. DOTNET_gcServer=0); repeatable.", Recursive = true, AllowMultipleArgumentsPerToken = false };
         var httpOnly = new Option<bool>("--http-only") { Description = "ingest: only the HTTP path (quick experiments); the queue " +
@@ -52,8 +56,8 @@ public static class BenchProgram
         var root = new RootCommand("Loyalty Functions benchmarks: every number next to a bound measured in the same run (docs/benchmarks.md).");
         foreach (var option in new Option[] { scale, azurite, mode, json, markdown, perMessage, failOnMiss, hostEnv }) root.Options.Add(option);
 
-        Command Scenario(string name, string description, Func<ParseResult, BenchContext, CancellationToken, Task> run, bool needsAzurite = true,
-            params Option[] options)
+        Command Scenario(
+            string name, string description, Func<ParseResult, BenchContext, CancellationToken, Task> run, bool needsAzurite = true, params Option[] options)
         {
             var command = new Command(name, description);
             foreach (var option in options) command.Options.Add(option);
@@ -91,8 +95,8 @@ public static class BenchProgram
                 else
                 {
                     var persistence = parse.GetValue(mode);
-                    server = await Ui.StatusAsync($"starting a private Azurite ({persistence.ToString().ToLowerInvariant()} mode)", () =>
-                        AzuriteServer.StartAsync(persistence));
+                    server = await Ui.StatusAsync(
+                        $"starting a private Azurite ({persistence.ToString().ToLowerInvariant()} mode)", () => AzuriteServer.StartAsync(persistence));
                 }
 
                 report.Info = report.Info with { Storage = server?.Description ?? "none (no storage in this scenario)" };

@@ -89,8 +89,8 @@ public sealed class Report(RunInfo info)
 
     /// <summary>Records the requests counted for <paramref name="units"/> of an operation, kind by kind, and the entities its transactions wrote and, where
     /// known, it read.</summary>
-    public void Rates(string scenario, string operation, IReadOnlyDictionary<string, long> counts, double units, long transactionEntities,
-        long? entitiesRead = null)
+    public void Rates(
+        string scenario, string operation, IReadOnlyDictionary<string, long> counts, double units, long transactionEntities, long? entitiesRead = null)
     {
         foreach (var (kind, count) in counts) Requests.Add(new RequestRate(scenario, operation, kind, count / units));
         Requests.Add(new RequestRate(scenario, operation, TransactionEntities, transactionEntities / units));

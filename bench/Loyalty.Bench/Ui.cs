@@ -20,8 +20,8 @@ public static class Ui
         }
 
         T result = default!;
-        var columns = new List<ProgressColumn> { new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-            new ElapsedTimeColumn() };
+        var columns = new List<ProgressColumn> { new TaskDescriptionColumn { Alignment = Justify.Left },
+            new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn() };
         if (unit is not null) columns.Add(new RateColumn(unit));
         await AnsiConsole.Progress()
             .AutoClear(false)

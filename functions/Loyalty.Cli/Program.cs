@@ -15,13 +15,17 @@ using static Loyalty.Cli.Failure;
 
 // Storage comes from --storage, else the Storage__ConnectionString / Storage__*ServiceUri environment
 // variables the hosts use, else the local emulator.
-var storage = new Option<string?>("--storage") { Description = "Storage connection string (default: Storage__* environment variables, else Azurite).",
-    Recursive = true };
+var storage = new Option<string?>("--storage")
+{
+    Description = "Storage connection string (default: Storage__* environment variables, else Azurite).", Recursive = true
+};
 
 var programId = new Option<string>("--id") { Description = "Program id (letters, digits, hyphens).", Required = true };
 var name = new Option<string>("--name") { Description = "Display name.", Required = true };
-var definitionFile = new Option<FileInfo>("--definition") { Description = "Program definition JSON (see docs/domain.md); its programId must equal --id.",
-    Required = true };
+var definitionFile = new Option<FileInfo>("--definition")
+{
+    Description = "Program definition JSON (see docs/domain.md); its programId must equal --id.", Required = true
+};
 var country = new Option<string>("--country") { Description = "Default country for phone numbers (ISO 3166-1 alpha-2).", DefaultValueFactory = _ => "SE" };
 var shards = new Option<int>("--shards") { Description = "Member partitions, fixed at creation: a power of two, 1-1024.", DefaultValueFactory = _ => 64 };
 var createProgram = new Command("create", "Create a program and its first admin API key.") { programId, name, definitionFile, country, shards };

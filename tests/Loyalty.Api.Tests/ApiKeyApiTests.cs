@@ -54,8 +54,8 @@ public sealed class ApiKeyApiTests(LoyaltyApiFactory factory) : IClassFixture<Lo
         var expiring = await CreateAsync(admin, new { name = "brief", scopes = new[] { "pos" }, expiresAt = DateTimeOffset.UtcNow.AddSeconds(2) });
 
         // Neither was used before its end, so no cached success can stand in for the look-up.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Client((string)revoked["secret"]!).PostAsJsonAsync("/api/v1/members/identify", new { memberId = "x" }))
-            .StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await Client((string)revoked["secret"]!).PostAsJsonAsync("/api/v1/members/identify", new { memberId = "x" })).StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.Equal(HttpStatusCode.Unauthorized,
             (await Client((string)expiring["secret"]!).PostAsJsonAsync("/api/v1/members/identify", new { memberId = "x" })).StatusCode);

@@ -102,8 +102,8 @@ public sealed partial class DocsExamplesTests(DemoApiFactory factory) : IClassFi
         }
     }
 
-    private sealed record Example(int Line, string Section, string Method, string Url, IReadOnlyList<(string Name, string Value)> Headers, string? Body,
-        int? Status);
+    private sealed record Example(
+        int Line, string Section, string Method, string Url, IReadOnlyList<(string Name, string Value)> Headers, string? Body, int? Status);
 
     /// <summary>The curl commands of the fenced blocks, each with the status of the <c># nnn</c> line that follows it.</summary>
     private static IEnumerable<Example> Examples(string markdown)

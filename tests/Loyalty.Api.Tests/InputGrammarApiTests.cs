@@ -38,8 +38,8 @@ public sealed class InputGrammarApiTests(LoyaltyApiFactory factory) : IClassFixt
         await AssertViolationAsync(await marketing.GetAsync("/api/v1/campaigns/a%07b"), "invalid_identifier", "campaignId");
         await AssertViolationAsync(await marketing.PostAsync($"/api/v1/campaigns/{new string('c', 5_000)}/schedule", null), "invalid_identifier", "campaignId");
         await AssertViolationAsync(await marketing.GetAsync("/api/v1/campaigns/kampanj-%C3%A5/statistics"), "invalid_identifier", "campaignId");
-        await AssertViolationAsync(await marketing.PostAsJsonAsync("/api/v1/segments/preview", new { segmentId = "a\u0000" }), "invalid_identifier",
-            "segmentId");
+        await AssertViolationAsync(
+            await marketing.PostAsJsonAsync("/api/v1/segments/preview", new { segmentId = "a\u0000" }), "invalid_identifier", "segmentId");
     }
 
     [Fact]
@@ -146,12 +146,12 @@ public sealed class InputGrammarApiTests(LoyaltyApiFactory factory) : IClassFixt
     public async Task A_member_name_of_only_invisible_characters_or_with_control_characters_is_refused_and_an_empty_one_clears()
     {
         var (_, till) = await factory.NewProgramAsync();
-        await AssertViolationAsync(await till.PostAsJsonAsync("/api/v1/members", new { firstName = "\u200b\u3164", email = "a@example.com" }), "out_of_range",
-            "firstName");
-        await AssertViolationAsync(await till.PostAsJsonAsync("/api/v1/members", new { firstName = "\n\r\t", email = "a@example.com" }), "out_of_range",
-            "firstName");
-        await AssertViolationAsync(await till.PostAsJsonAsync("/api/v1/members", new { firstName = "Anna\n", email = "a@example.com" }), "out_of_range",
-            "firstName");
+        await AssertViolationAsync(
+            await till.PostAsJsonAsync("/api/v1/members", new { firstName = "\u200b\u3164", email = "a@example.com" }), "out_of_range", "firstName");
+        await AssertViolationAsync(
+            await till.PostAsJsonAsync("/api/v1/members", new { firstName = "\n\r\t", email = "a@example.com" }), "out_of_range", "firstName");
+        await AssertViolationAsync(
+            await till.PostAsJsonAsync("/api/v1/members", new { firstName = "Anna\n", email = "a@example.com" }), "out_of_range", "firstName");
 
         var memberId = await EnrolAsync(till, new { firstName = "Anna", email = $"{Guid.NewGuid():N}@example.com" });
         var cleared = await till.PatchAsJsonAsync($"/api/v1/members/{memberId}", new { firstName = "" });
@@ -166,10 +166,10 @@ public sealed class InputGrammarApiTests(LoyaltyApiFactory factory) : IClassFixt
         var memberId = await EnrolAsync(till, new { email = $"{Guid.NewGuid():N}@example.com" });
         var decodes = System.Buffers.Text.Base64Url.EncodeToString("0000000001|r1"u8);
 
-        await AssertViolationAsync(await till.GetAsync($"/api/v1/members/{memberId}/receipts?continuation={decodes}"), "page.invalid_continuation",
-            "continuation");
-        await AssertViolationAsync(await till.GetAsync($"/api/v1/members/{memberId}/ledger?continuation={decodes}"), "page.invalid_continuation",
-            "continuation");
+        await AssertViolationAsync(
+            await till.GetAsync($"/api/v1/members/{memberId}/receipts?continuation={decodes}"), "page.invalid_continuation", "continuation");
+        await AssertViolationAsync(
+            await till.GetAsync($"/api/v1/members/{memberId}/ledger?continuation={decodes}"), "page.invalid_continuation", "continuation");
     }
 
     private static async Task<string> EnrolAsync(HttpClient till, object body)

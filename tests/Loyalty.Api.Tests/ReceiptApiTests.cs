@@ -57,8 +57,8 @@ public sealed class ReceiptApiTests(LoyaltyApiFactory factory) : IClassFixture<L
         // Returns parked before their purchase reached the member: the enrolment replays them and the account refuses them.
         foreach (var (id, phone, returnOf) in new[] { ("ret-1", "0706000001", "buy-1"), ("ret-2", "0706000001", "never-sold"),
             ("waiting", "0706000002", null) })
-            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/api/v1/receipts", Receipt(id, new { phone }, returnOf: returnOf)))
-                .StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted,
+                (await client.PostAsJsonAsync("/api/v1/receipts", Receipt(id, new { phone }, returnOf: returnOf))).StatusCode);
         var memberId = (string)(await Body(await client.PostAsJsonAsync("/api/v1/members", new { phone = "0706000001" })))["profile"]!["memberId"]!;
         var refused = (await Body(await client.GetAsync("/api/v1/receipts/parked")))["items"]!.AsArray().Where(p => p!["refused"] is not null);
         Assert.Equal(["ret-1", "ret-2"], refused.Select(p => (string)p!["receipt"]!["id"]!).Order());

@@ -245,8 +245,8 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
         var vouchers = (await MemberApiTests.Body(await member.GetAsync("/api/v1/me/offers")))["vouchers"]!.AsArray().Select(v => (string)v!["id"]!).ToList();
         Assert.Equal(6, vouchers.Count);
         // A retry still replays its own first answer.
-        Assert.Equal(app.ToJsonString(), (await ChosenAsync(member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "app-43", value = 50m })))
-            .ToJsonString());
+        Assert.Equal(
+            app.ToJsonString(), (await ChosenAsync(member.PostAsJsonAsync("/api/v1/me/vouchers", new { requestId = "app-43", value = 50m }))).ToJsonString());
     }
 
     private static async Task<JsonNode> ChosenAsync(Task<HttpResponseMessage> request)
@@ -420,8 +420,8 @@ public sealed class SelfServiceApiTests(SelfServiceApiFactory factory) : IClassF
                      member.GetAsync($"/api/v1/members/{memberId}/export"),
                  })
             Assert.Equal(HttpStatusCode.NotFound, (await gone).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsJsonAsync("/api/v1/members", new { phone = "0707778899", email = "erik@example.com" }))
-            .StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created, (await staff.PostAsJsonAsync("/api/v1/members", new { phone = "0707778899", email = "erik@example.com" })).StatusCode);
         var leftover = await MemberApiTests.Body(await admin.GetAsync($"/api/v1/members/{memberId}/export"));
         Assert.Null((string?)leftover["profile"]!["firstName"]);
         Assert.Equal("request 2026-04", (string)leftover["erasure"]!["reason"]!);

@@ -48,8 +48,8 @@ internal static class Scenarios
         Seeds.Catalog(Seeds.Ladder(TierPolicy.RollingWindow) with { DebtPolicy = DebtPolicy.AllowNegative }),
         Seeds.Catalog(Seeds.Till() with { PointLifetimeMonths = 6 }),
         Seeds.Catalog(Seeds.Till() with { DebtPolicy = DebtPolicy.AllowNegative, Qualification = new QualificationPeriod(PeriodKind.Anniversary, 24) }),
-        Seeds.Catalog(Seeds.Ladder(period: new QualificationPeriod(PeriodKind.Anniversary, 12)) with { Vouchers = new() { Automatic = new(2_000, 100m),
-        MaxOpen = 3 } }),
+        Seeds.Catalog(
+            Seeds.Ladder(period: new QualificationPeriod(PeriodKind.Anniversary, 12)) with { Vouchers = new() { Automatic = new(2_000, 100m), MaxOpen = 3 } }),
     ];
 
     /// <summary>Programs under the default hold-through policy, for the tier-hold property.</summary>
@@ -73,8 +73,8 @@ internal static class Scenarios
             (1, from d in days select (Op)new RedeemAgain(d)),
             (1, from d in days from offer in Gen.Choose(0, 3) select (Op)new GetCampaign(d, offer)),
         };
-        if (withReturns) ops.Add((3, from d in days from pick in Gen.Choose(0, 50) from all in Gen.Elements(true, false) select (Op)new ReturnItems(d, pick,
-            all)));
+        if (withReturns) ops.Add(
+            (3, from d in days from pick in Gen.Choose(0, 50) from all in Gen.Elements(true, false) select (Op)new ReturnItems(d, pick, all)));
         return Gen.Frequency(ops);
     }
 

@@ -29,8 +29,8 @@ public sealed class FunctionTableTests
 
     private static string Render()
     {
-        var rows = FunctionsMetadata.All.Select(f => new Row(f.Name, Describe(f.Trigger), f.Trigger.Type, f.EntryPoint[..f.EntryPoint.LastIndexOf('.')]))
-            .ToList();
+        var rows = FunctionsMetadata.All.Select(
+            f => new Row(f.Name, Describe(f.Trigger), f.Trigger.Type, f.EntryPoint[..f.EntryPoint.LastIndexOf('.')])).ToList();
         // Where its package is not served the receipts trigger is compiled out; the table shows what a publish deploys.
         if (!rows.Any(r => r.Function == ReceiptsTrigger.FunctionName))
             rows.Add(new Row(ReceiptsTrigger.FunctionName, ServiceBus(ReceiptsTrigger.Queue, ReceiptsTrigger.Connection), "serviceBusTrigger",

@@ -28,8 +28,8 @@ public sealed class FunctionsContainerTests
 
         // What handlers and triggers resolve at their first call (ours: the backend and its services, API-key
         // authentication, …), and what the host resolves as it starts.
-        var ours = registrations.Select(r => r.ServiceType).Where(t => t.Assembly.GetName().Name!.StartsWith("Loyalty.", StringComparison.Ordinal)).Distinct()
-            .ToList();
+        var ours = registrations.Select(r => r.ServiceType)
+            .Where(t => t.Assembly.GetName().Name!.StartsWith("Loyalty.", StringComparison.Ordinal)).Distinct().ToList();
         Assert.Contains(typeof(IMemberService), ours);
         Assert.Contains(typeof(IMemberStore), ours);
         foreach (var service in ours)

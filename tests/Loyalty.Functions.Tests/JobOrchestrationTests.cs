@@ -414,8 +414,8 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
 
         public Task<JobTotals?> GetTotalsAsync(JobKey job, CancellationToken cancellationToken) => inner.GetTotalsAsync(job, cancellationToken);
 
-        public Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix,
-            CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(
+            string programId, string job, string runPrefix, CancellationToken cancellationToken) =>
             inner.ListRunsAsync(programId, job, runPrefix, cancellationToken);
 
         public Task<JobAttempts?> GetAttemptsAsync(JobKey job, CancellationToken cancellationToken) => inner.GetAttemptsAsync(job, cancellationToken);

@@ -64,8 +64,8 @@ public sealed class ShutdownTests(ITestOutputHelper output) : WorkerTest(output)
             return await inner.ApplyAsync(programId, receipt, archived, cancellationToken);
         }
 
-        public Task<Result<ReceiptResult>> SubmitAsync(string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload,
-            CancellationToken cancellationToken) =>
+        public Task<Result<ReceiptResult>> SubmitAsync(
+            string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
             inner.SubmitAsync(programId, receipt, payload, cancellationToken);
 
         public Task<string?> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>

@@ -19,8 +19,8 @@ public sealed class StorageUnavailableTests
     public async Task Throttling_and_network_failures_are_a_busy_problem_with_retry_after_and_no_sdk_text(int status)
     {
         var (handler, http, body) = Handler();
-        var error = new RequestFailedException(status, "Service request failed.\nStatus: 503 (Server Busy)\nHeaders:\nx-ms-request-id: secret-ish",
-            "ServerBusy", null);
+        var error = new RequestFailedException(
+            status, "Service request failed.\nStatus: 503 (Server Busy)\nHeaders:\nx-ms-request-id: secret-ish", "ServerBusy", null);
 
         Assert.True(await handler.TryHandleAsync(http, error, default));
 

@@ -172,8 +172,8 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
         string? continuation = null;
         do
         {
-            var page = await Backend.Members.ListReceiptsAsync(ProgramId, memberId, new PageRequest(PageRequest.MaxPageSize, continuation),
-                CancellationToken.None);
+            var page = await Backend.Members.ListReceiptsAsync(
+                ProgramId, memberId, new PageRequest(PageRequest.MaxPageSize, continuation), CancellationToken.None);
             Assert.True(page.IsValid, string.Join("; ", page.Errors));
             ids.AddRange(page.Value.Items.Select(r => r.ReceiptId));
             continuation = page.Value.Continuation;

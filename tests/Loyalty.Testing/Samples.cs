@@ -18,8 +18,14 @@ public static class Samples
         member,
         currency = "SEK",
         total = returnOf is null ? amount : -amount,
-        lines = new[] { new { sku = "food-1", category = "pet-food", quantity = returnOf is null ? 2 : -2, unitPrice = amount / 2, amount = returnOf is null
-        ? amount : -amount } },
+        lines = new[]
+        {
+            new
+            {
+                sku = "food-1", category = "pet-food", quantity = returnOf is null ? 2 : -2, unitPrice = amount / 2,
+                amount = returnOf is null ? amount : -amount
+            }
+        },
         returnOf,
     };
 

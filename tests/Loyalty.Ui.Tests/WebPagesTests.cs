@@ -51,8 +51,8 @@ public sealed partial class WebPagesTests(UiHost host) : IClassFixture<UiHost>
             Assert.Equal(expected.Keys.Order(), config.Select(h => h.Key).Order());
             foreach (var (name, value) in expected.Where(h => h.Key != "Content-Security-Policy"))
                 Assert.Equal(value, (string?)config[name]);
-            Assert.Equal(expected["Content-Security-Policy"].Replace("connect-src 'self'", "connect-src 'self' https://func-api-x.azurewebsites.net",
-            StringComparison.Ordinal),
+            Assert.Equal(expected["Content-Security-Policy"].Replace(
+                "connect-src 'self'", "connect-src 'self' https://func-api-x.azurewebsites.net", StringComparison.Ordinal),
                 (string?)config["Content-Security-Policy"]);
             Assert.Equal("https://func-api-x.azurewebsites.net",
                 (string?)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "config.json")))!["apiBase"]);

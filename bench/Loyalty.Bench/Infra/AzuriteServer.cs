@@ -111,7 +111,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             $"BlobEndpoint=http://127.0.0.1:{blob}/{account};QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account}";
         var server = new AzuriteServer(connectionString,
             $"Azurite {Version(root)}, {(mode == AzuriteMode.Memory ? "in-memory (--inMemoryPersistence)" : "disk mode (--location, a fresh temp folder)")}",
-                process, folder);
+            process, folder);
         try
         {
             await WaitUntilReadyAsync(connectionString, $"{executable} {string.Join(' ', arguments)}", process, logPath);

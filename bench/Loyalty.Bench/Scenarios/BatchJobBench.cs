@@ -113,8 +113,8 @@ public static class BatchJobBench
     /// <param name="note">What else the row says, if anything: the time, shards, parallelism and the job's counts are there anyway.</param>
     /// <param name="entityOperations">Entity operations the job wrote in transactions (counted on the wire).</param>
     public static void Result(
-        BenchContext context, string scenario, string name, int parallelism, Members members, long done, TimeSpan elapsed, CpuUse cpu, Bound bound,
-        string? note, JobCounts counts,
+        BenchContext context, string scenario, string name, int parallelism, Members members,
+        long done, TimeSpan elapsed, CpuUse cpu, Bound bound, string? note, JobCounts counts,
         long entityOperations)
     {
         var seconds = elapsed.TotalSeconds;
@@ -160,8 +160,8 @@ public static class BatchJobBench
     /// a bound no implementation could reach at scale. With the scenario's tables gone, the emulator holds as much as
     /// during the job (its periodic save of the whole database costs in proportion too), and no more memory than the job needed.
     /// </summary>
-    public static async Task<Bound> BoundAsync(BenchContext context, string scenario, int count, int written, int profileChars, int parallelism,
-        CancellationToken cancellationToken)
+    public static async Task<Bound> BoundAsync(
+        BenchContext context, string scenario, int count, int written, int profileChars, int parallelism, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(written, count);
         var table = context.Account().GetTable(context.Prefix(scenario) + "Bound");
@@ -170,8 +170,8 @@ public static class BatchJobBench
             $"transactions, c={LoadParallelism})", 2.0 * count, async progress =>
         {
             var indexed = new Offset(progress, count);
-            await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, n) => SyntheticRows.Profile(pk, $"p|{rk}", profileChars, n), LoadParallelism, progress,
-                cancellationToken);
+            await SyntheticRows.LoadAsync(
+                table, count, Shards, (pk, rk, n) => SyntheticRows.Profile(pk, $"p|{rk}", profileChars, n), LoadParallelism, progress, cancellationToken);
             await SyntheticRows.LoadAsync(table, count, Shards, (pk, rk, _) => new TableEntity(pk, $"n|{CalendarYearMembers.ReviewDate:yyyyMMdd}|{rk}"),
                 LoadParallelism, indexed, cancellationToken);
             return 0;
@@ -237,8 +237,8 @@ public static class BatchJobBench
     }
 
     /// <summary>Takes every message off the notifications queue: how many there were, and the notifications they held.</summary>
-    public static async Task<(int Messages, IReadOnlyList<Notification> Notifications)> DrainNotificationsAsync(LoyaltyStorage storage,
-        CancellationToken cancellationToken)
+    public static async Task<(int Messages, IReadOnlyList<Notification> Notifications)> DrainNotificationsAsync(
+        LoyaltyStorage storage, CancellationToken cancellationToken)
     {
         var queue = storage.NotificationsQueue;
         var (count, found) = (0, new List<Notification>());
@@ -255,8 +255,8 @@ public static class BatchJobBench
     public static async Task<int> ProfileCharsAsync(LoyaltyStorage storage, CancellationToken cancellationToken)
     {
         var members = storage.Account.GetTable(storage.Names.Members);
-        var page = await members.FirstPageAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), 100, null,
-            cancellationToken: cancellationToken);
+        var page = await members.FirstPageAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"),
+            100, null, cancellationToken: cancellationToken);
         if (page.Values.Count > 0)
             // The SDK's entity also holds the keys, Timestamp and odata.etag: only the columns count, as before.
             return (int)page.Values.Average(row => row.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))

@@ -113,8 +113,8 @@ public static class DomainScenario
             var mean = RunBenchmarkDotNet(program, receipts);
             report.Add(new Measurement
             {
-                Scenario = Name, Name = "ReceiptScorer.Score, BenchmarkDotNet (in-process, short run)", Concurrency = 1, Value = 1e9 / mean,
-                Unit = "receipts/s",
+                Scenario = Name, Name = "ReceiptScorer.Score, BenchmarkDotNet (in-process, short run)",
+                Concurrency = 1, Value = 1e9 / mean, Unit = "receipts/s",
                 Note = $"{mean:0.0} ns per receipt (BenchmarkDotNet mean); cross-check of the Stopwatch loop",
             });
         }
@@ -154,8 +154,8 @@ public static class DomainScenario
         return ReceiptScorer.Score(program, receipt, scores).Points;
     }
 
-    private static (double Rate, double PerCpuSecond, long Count, double Seconds, CpuUse Cpu) Apply(CompiledProgram program, ProgramDefinition definition,
-        Receipt[] receipts, TimeSpan duration)
+    private static (double Rate, double PerCpuSecond, long Count, double Seconds, CpuUse Cpu) Apply(
+        CompiledProgram program, ProgramDefinition definition, Receipt[] receipts, TimeSpan duration)
     {
         var catalog = ProgramCatalog.Create(definition).Value;
         var now = DateTimeOffset.UtcNow;

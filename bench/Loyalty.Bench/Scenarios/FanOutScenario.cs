@@ -85,9 +85,9 @@ public static class FanOutScenario
         report.Rates(Name, "campaign fan-out, per delivery", counter.Snapshot(), Math.Max(1, delivered), written);
         report.Detail(Name, "storage requests per delivery (counted)", BatchJobBench.RequestsPer(counter, Math.Max(1, delivered), "delivery") +
             "; the entity operations are the operation record, outbox row and profile in the member's transaction, the outbox row's delete " +
-                "and the CampaignDeliveries row, " +
+            "and the CampaignDeliveries row, " +
             "where the bound writes 1; besides, per chunk of 100 the notifications in one or a few queue messages, an audience blob, a progress upsert and a " +
-                "campaign read, the other reads once per shard");
+            "campaign read, the other reads once per shard");
 
         // Part of the job, as in Azure, where the sender drains it; left full during the run, gone before anything else.
         var (messages, notifications) = await BatchJobBench.DrainNotificationsAsync(storage, cancellationToken);
@@ -107,8 +107,8 @@ public static class FanOutScenario
         var bound = await BatchJobBench.BoundAsync(context, Name, count, audience.Count, profileChars, parallelism, cancellationToken);
         BatchJobBench.Result(context, Name, $"campaign fan-out to {delivered:N0} of {count:N0} members (CampaignScheduler.RunDueAsync)", parallelism, loaded,
             counts[CampaignFanOut.Counts.Scanned], elapsed, cpu, bound,
-            $"{delivered / elapsed.TotalSeconds:N0} deliveries/s (bound {audience.Count / bound.Seconds:N0}/s); {queued:N0} notifications queued", counts,
-                written);
+            $"{delivered / elapsed.TotalSeconds:N0} deliveries/s (bound {audience.Count / bound.Seconds:N0}/s); {queued:N0} notifications queued",
+                counts, written);
     }
 
     /// <summary>

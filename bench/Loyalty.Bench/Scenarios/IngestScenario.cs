@@ -65,8 +65,8 @@ public static class IngestScenario
 
         // Warm-up: the host's first receipts pay for JIT (twice, with tiering), connections and the API key's first read.
         // The worker's path shares most of it; its own part warms up in the queue phase's first messages. Their points count too.
-        await Paired.WarmUpAsync(context, "POST /receipts", 8, (caller, n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct),
-            cancellationToken);
+        await Paired.WarmUpAsync(
+            context, "POST /receipts", 8, (caller, n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct), cancellationToken);
         await SettleAsync(client, run, cancellationToken);
 
         // 3. HTTP at full speed, in slices alternating with the bound's transactions.
@@ -81,8 +81,8 @@ public static class IngestScenario
                     $"{shape.TransactionsPerReceipt:0.##} tx per receipt"));
         report.Add(new Measurement
         {
-            Scenario = Name, Name = $"raw transactions of {shaped.Operations} (the bound)", Concurrency = HttpConcurrency, Value = raw.Rate, Unit = "tx/s",
-            LatencyMs = raw.Latency,
+            Scenario = Name, Name = $"raw transactions of {shaped.Operations} (the bound)",
+            Concurrency = HttpConcurrency, Value = raw.Rate, Unit = "tx/s", LatencyMs = raw.Latency,
             Operations = raw.Operations, Seconds = raw.Seconds, Cpu = raw.Cpu, Errors = raw.Errors, Note = raw.FirstError,
         });
 
@@ -94,8 +94,8 @@ public static class IngestScenario
         // web shop sees. Points are committed before the 200, so the response time is the receipt-to-points-visible time.
         var (httpRate, httpRateNote) = LatencyRate(bound, http.Rate);
         var httpHalf = await Ui.TimedAsync($"POST /receipts at {httpRate:N0}/s, {scale.IngestMeasure.TotalSeconds:0} s", progress =>
-            Load.OpenAsync(httpRate, scale.IngestMeasure, 512, (n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct), context.Cpu,
-                progress, cancellationToken));
+            Load.OpenAsync(httpRate, scale.IngestMeasure, 512,
+                (n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct), context.Cpu, progress, cancellationToken));
         Add(report, $"receipts by HTTP at {httpRate:N0}/s (latency)", null, httpHalf, bound, null,
             $"{httpRateNote}; latency from when each receipt was due to its 200 (points are committed before the response)");
         await SettleAsync(client, run, cancellationToken);
@@ -278,8 +278,8 @@ public static class IngestScenario
         async Task SubmitAsync(BenchMember member)
         {
             var (receipt, qualifying) = run.Next(member);
-            var result = await counted.GetRequiredService<IReceiptService>().SubmitAsync(run.Population.ProgramId, receipt, WireJson.Bytes(receipt),
-                cancellationToken);
+            var result = await counted.GetRequiredService<IReceiptService>().SubmitAsync(
+                run.Population.ProgramId, receipt, WireJson.Bytes(receipt), cancellationToken);
             if (!result.IsValid || result.Value.Status != ReceiptStatus.Applied)
                 throw new InvalidOperationException($"Receipt {receipt.Id} was not applied: " +
                     $"{(result.IsValid ? result.Value.Status.ToString() : string.Join("; ", result.Errors.Select(e => e.Message)))}");
@@ -393,8 +393,8 @@ public static class IngestScenario
     /// from them the receipts/s Azurite could serve if it did nothing but those requests: 1 ÷ Σ (requests per receipt ÷
     /// raw rate). A ratio near 1 to this bound means the pipeline loses nothing beyond its storage requests.
     /// </summary>
-    private static async Task<Mix> RequestMixAsync(BenchContext context, LoyaltyStorage storage, string prefix, Shape shape, Bound bound,
-        CancellationToken cancellationToken)
+    private static async Task<Mix> RequestMixAsync(
+        BenchContext context, LoyaltyStorage storage, string prefix, Shape shape, Bound bound, CancellationToken cancellationToken)
     {
         var account = context.Account();
         var rates = new Dictionary<string, double> { [StorageRequests.Kinds.TableTransaction] = bound.TransactionsPerSecond };
@@ -490,16 +490,17 @@ public static class IngestScenario
     private static async Task<(List<(string, string)> Identities, List<(string, string)> Profiles)> Keys(BenchContext context, LoyaltyStorage storage)
     {
         var account = context.Account();
-        var identities = await LookupScenario.Keys(account.GetTable(storage.Names.Identities),
+        var identities = await LookupScenario.Keys(
+            account.GetTable(storage.Names.Identities),
             TableClient.CreateQueryFilter($"PartitionKey ge {DemoProgram.Id + "|phone|"} and PartitionKey lt {DemoProgram.Id + "|phone}"}"),
-                CancellationToken.None);
+            CancellationToken.None);
         var profiles = await LookupScenario.Keys(account.GetTable(storage.Names.Members),
             TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), CancellationToken.None);
         return (identities, profiles);
     }
 
-    private static async Task<RunResult> QueueThroughputAsync(BenchContext context, LoyaltyStorage storage, Run run, int perMessage,
-        CancellationToken cancellationToken)
+    private static async Task<RunResult> QueueThroughputAsync(
+        BenchContext context, LoyaltyStorage storage, Run run, int perMessage, CancellationToken cancellationToken)
     {
         var queue = storage.ReceiptsQueue;
         var messages = Math.Max(1, context.Scale.QueueReceipts / perMessage);
@@ -531,8 +532,8 @@ public static class IngestScenario
             {
                 while (Volatile.Read(ref depth) >= MaxQueueDepth) await Task.Delay(5, ct);
                 Interlocked.Increment(ref depth);
-                var batch = Enumerable.Range(0, perMessage).Select(_ => members[Random.Shared.Next(members.Count)]).Select(member => (member, run.Next(member)))
-                    .ToList();
+                var batch = Enumerable.Range(0, perMessage).Select(_ => members[Random.Shared.Next(members.Count)])
+                    .Select(member => (member, run.Next(member))).ToList();
                 var began = Stopwatch.GetTimestamp();
                 await queue.SendBodyAsync(new BinaryData(run.Message(batch.Select(b => b.Item2.Receipt))), cancellationToken: ct);
                 lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
@@ -546,8 +547,8 @@ public static class IngestScenario
     }
 
     private static async Task<RunResult> QueueLatencyAsync(
-        BenchContext context, LoyaltyStorage storage, HttpClient client, Run run, Dictionary<string, long> initial, int perMessage, double receiptsPerSecond,
-        int probeMembers,
+        BenchContext context, LoyaltyStorage storage, HttpClient client, Run run,
+        Dictionary<string, long> initial, int perMessage, double receiptsPerSecond, int probeMembers,
         CancellationToken cancellationToken)
     {
         var queue = storage.ReceiptsQueue;

@@ -63,11 +63,12 @@ public static class LookupScenario
 
         // The rows a lookup reads, straight from the tables.
         var account = context.Account();
-        var identityRows = await Keys(account.GetTable(storage.Names.Identities),
+        var identityRows = await Keys(
+            account.GetTable(storage.Names.Identities),
             TableClient.CreateQueryFilter($"PartitionKey ge {population.ProgramId + "|phone|"} and PartitionKey lt {population.ProgramId + "|phone}"}"),
-                cancellationToken);
-        var profileRows = await Keys(account.GetTable(storage.Names.Members), TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"),
             cancellationToken);
+        var profileRows = await Keys(
+            account.GetTable(storage.Names.Members), TableClient.CreateQueryFilter($"RowKey ge {"p|"} and RowKey lt {"p}"}"), cancellationToken);
         if (identityRows.Count != members.Count || profileRows.Count != members.Count)
             throw new InvalidOperationException($"Expected {members.Count} phone identities and profiles, found {identityRows.Count} and " +
                 $"{profileRows.Count}: the storage layout changed; update the benchmark.");

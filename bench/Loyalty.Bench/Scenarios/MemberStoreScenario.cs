@@ -208,8 +208,8 @@ public static class MemberStoreScenario
         var best = runs.MaxBy(r => r.Rate)!;
         context.Report.Add(new Measurement
         {
-            Scenario = Name, Name = name, Concurrency = 1, Value = best.Rate, Unit = "rows/s", Operations = best.Operations, Seconds = best.Seconds,
-            Cpu = best.Cpu,
+            Scenario = Name, Name = name, Concurrency = 1, Value = best.Rate, Unit = "rows/s",
+            Operations = best.Operations, Seconds = best.Seconds, Cpu = best.Cpu,
             Note = $"best of 2 scans ({string.Join(", ", runs.Select(r => $"{r.Rate:N0}/s"))})",
         });
     }

@@ -12,8 +12,8 @@ public static class Paired
     /// Load for a while before measuring: a fresh host spends its first minute JIT-compiling its hot paths a second time
     /// (tiered compilation), which a profile of the local host showed as a third of its CPU in the first 20 s of load.
     /// </summary>
-    public static Task<RunResult> WarmUpAsync(BenchContext context, string label, int concurrency, Func<int, long, CancellationToken, Task> operation,
-        CancellationToken cancellationToken)
+    public static Task<RunResult> WarmUpAsync(
+        BenchContext context, string label, int concurrency, Func<int, long, CancellationToken, Task> operation, CancellationToken cancellationToken)
     {
         var duration = context.Tiny ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(20);
         return Ui.TimedAsync($"warm-up: {label}, c={concurrency}, {duration.TotalSeconds:0} s", progress =>
@@ -21,8 +21,8 @@ public static class Paired
     }
 
     public static async Task<(RunResult Bound, RunResult Result)> InterleavedAsync(
-        BenchContext context, string boundLabel, Func<int, long, CancellationToken, Task> bound, string resultLabel, Func<int, long, CancellationToken,
-        Task> result,
+        BenchContext context, string boundLabel, Func<int, long, CancellationToken, Task> bound,
+        string resultLabel, Func<int, long, CancellationToken, Task> result,
         int concurrency, int slices, TimeSpan slice, CancellationToken cancellationToken)
     {
         var bounds = new List<RunResult>();
@@ -38,8 +38,8 @@ public static class Paired
                     // The first slice of each gets the scenario's full warm-up (JIT, connections).
                     bounds.Add(await Load.ClosedAsync(concurrency, i == 0 ? context.Scale.Warmup : warmup, slice, bound, context.Cpu, null, cancellationToken));
                     progress.Report(i * 2 + 1);
-                    results.Add(await Load.ClosedAsync(concurrency, i == 0 ? context.Scale.Warmup : warmup, slice, result, context.Cpu, null,
-                        cancellationToken));
+                    results.Add(
+                        await Load.ClosedAsync(concurrency, i == 0 ? context.Scale.Warmup : warmup, slice, result, context.Cpu, null, cancellationToken));
                     progress.Report(i * 2 + 2);
                 }
 

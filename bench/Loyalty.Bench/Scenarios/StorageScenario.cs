@@ -32,8 +32,8 @@ public static class StorageScenario
         var points = account.GetTable(prefix + "Points");
         await points.CreateIfNotExistsAsync(cancellationToken);
         var load = await Ui.ProgressAsync($"loading {scale.PointRows:N0} profile-sized rows (100-row transactions, c=8)", scale.PointRows, progress =>
-            Timed(() => SyntheticRows.LoadAsync(points, scale.PointRows, Partitions, (pk, rk, i) => SyntheticRows.Profile(pk, rk, ProfileChars, i), 8, progress,
-                cancellationToken)));
+            Timed(() => SyntheticRows.LoadAsync(
+                points, scale.PointRows, Partitions, (pk, rk, i) => SyntheticRows.Profile(pk, rk, ProfileChars, i), 8, progress, cancellationToken)));
         report.Detail(Name, "point-read table", $"{scale.PointRows:N0} rows of ~{ProfileChars:N0} characters in {Partitions} partitions, loaded at " +
             $"{scale.PointRows / load.TotalSeconds:N0} rows/s");
 
@@ -94,8 +94,8 @@ public static class StorageScenario
         var scan = account.GetTable(prefix + "Scan");
         await scan.CreateIfNotExistsAsync(cancellationToken);
         var scanLoad = await Ui.ProgressAsync($"loading {scale.ScanRows:N0} rows to scan (100-row transactions, c=8)", scale.ScanRows, progress =>
-            Timed(() => SyntheticRows.LoadAsync(scan, scale.ScanRows, Partitions, (pk, rk, i) => SyntheticRows.Small(pk, rk, 200), 8, progress,
-                cancellationToken)));
+            Timed(() => SyntheticRows.LoadAsync(
+                scan, scale.ScanRows, Partitions, (pk, rk, i) => SyntheticRows.Small(pk, rk, 200), 8, progress, cancellationToken)));
         report.Detail(Name, "scan table", $"{scale.ScanRows:N0} rows of ~200 characters, loaded at {scale.ScanRows / scanLoad.TotalSeconds:N0} rows/s " +
             "(100-row transactions at c=8)");
         var scans = new List<RunResult>();
@@ -182,8 +182,8 @@ public static class StorageScenario
     }
 
     public static Task<RunResult> MeasureAsync(
-        BenchContext context, string label, int concurrency, Func<int, long, CancellationToken, Task> operation, CancellationToken cancellationToken,
-            TimeSpan? duration = null)
+        BenchContext context, string label, int concurrency, Func<int, long, CancellationToken, Task> operation,
+            CancellationToken cancellationToken, TimeSpan? duration = null)
     {
         var measure = duration ?? context.Scale.Measure;
         return Ui.TimedAsync($"{label} ({context.Scale.Warmup.TotalSeconds:0.#} s warm-up + {measure.TotalSeconds:0.#} s)", progress =>

@@ -96,8 +96,8 @@ public sealed class ShapedTransactions(TableClient table, int operations, int pr
         var actions = new List<TableTransactionAction>(operations);
         for (var k = 0; k < operations - 1; k++)
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, SyntheticRows.Small(partition, $"r|{n:D9}|{k}", rowChars)));
-        actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, "p", profileChars, n),
-            etags[caller]));
+        actions.Add(
+            new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, "p", profileChars, n), etags[caller]));
         var result = await table.SubmitCheckedAsync(actions, cancellationToken);
         etags[caller] = result.Value[^1].Headers.ETag ?? throw new InvalidOperationException("The profile update returned no ETag.");
     }

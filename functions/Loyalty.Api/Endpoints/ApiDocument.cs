@@ -52,8 +52,8 @@ public static class ApiDocument
 #pragma warning restore ASP0014
         var document = await app.Services.GetRequiredKeyedService<IOpenApiDocumentProvider>(Name).GetOpenApiDocumentAsync(cancellationToken);
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        await document.SerializeAsync(new OpenApiJsonWriter(text), app.Services.GetRequiredService<IOptionsMonitor<OpenApiOptions>>().Get(Name).OpenApiVersion,
-            cancellationToken);
+        await document.SerializeAsync(
+            new OpenApiJsonWriter(text), app.Services.GetRequiredService<IOptionsMonitor<OpenApiOptions>>().Get(Name).OpenApiVersion, cancellationToken);
         return text.ToString();
     }
 

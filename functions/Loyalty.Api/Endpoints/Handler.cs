@@ -17,8 +17,8 @@ internal static class Handler
     private const int MaxAuditReasonLength = 200;
 
     /// <param name="members">Whether a member token may call too (the handler then checks the member id it names).</param>
-    public static async Task<IResult> Authorized(HttpContext context, Scope scope, Func<ApiCaller, CancellationToken, Task<IResult>> action,
-        bool members = false)
+    public static async Task<IResult> Authorized(
+        HttpContext context, Scope scope, Func<ApiCaller, CancellationToken, Task<IResult>> action, bool members = false)
     {
         var auth = context.RequestServices.GetRequiredService<ApiKeyAuthentication>();
         var (caller, denied) = await auth.AuthenticateAsync(context, scope, members);
@@ -58,8 +58,8 @@ internal static class Handler
         if (!TryAuditReason(context, out var reason, out var problem)) return problem!;
         var result = await read();
         if (result.IsValid && (caller.Scopes & Scope.Admin) != 0)
-            await context.Service<IPrivacyService>().RecordReadAsync(caller.ProgramId, memberOf(result.Value), caller.KeyId, action, reason,
-                context.RequestAborted);
+            await context.Service<IPrivacyService>().RecordReadAsync(
+                caller.ProgramId, memberOf(result.Value), caller.KeyId, action, reason, context.RequestAborted);
         return Outcomes.Ok(result);
     }
 

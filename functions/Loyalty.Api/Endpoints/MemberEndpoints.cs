@@ -29,8 +29,8 @@ public static class MemberEndpoints
 
     public static Task<IResult> Get(HttpContext context, string memberId) =>
         Handler.Authorized(context, Till | Scope.Marketing, (caller, ct) =>
-            Handler.AuditedRead(context, caller, "member.read", () => context.Service<IMemberService>().GetAsync(caller.ProgramId, memberId, ct), _ =>
-                memberId));
+            Handler.AuditedRead(
+                context, caller, "member.read", () => context.Service<IMemberService>().GetAsync(caller.ProgramId, memberId, ct), _ => memberId));
 
     /// <summary>The member's open vouchers and campaign deliveries, as the member's own /me/offers: the clerk sells with them.</summary>
     public static Task<IResult> ListOffers(HttpContext context, string memberId) =>

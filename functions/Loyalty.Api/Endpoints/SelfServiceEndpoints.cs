@@ -31,8 +31,8 @@ public static class SelfServiceEndpoints
     public static Task<IResult> Update(HttpContext context) =>
         Handler.AsMember<UpdateContact>(context, async (caller, memberId, request, ct) =>
             MemberAuthEndpoints.Answer(context,
-                await context.Service<ISelfService>().UpdateContactAsync(caller.ProgramId, memberId, request, context.Service<ClientAddresses>().Of(context),
-                ct),
+                await context.Service<ISelfService>().UpdateContactAsync(
+                    caller.ProgramId, memberId, request, context.Service<ClientAddresses>().Of(context), ct),
                 update => Results.Json(update, JsonBody.Options, statusCode: update.Pending.Count > 0
                     ? StatusCodes.Status202Accepted : StatusCodes.Status200OK)));
 
@@ -40,8 +40,8 @@ public static class SelfServiceEndpoints
     public static Task<IResult> ConfirmContact(HttpContext context) =>
         Handler.AsMember<ContactConfirmation>(context, async (caller, memberId, request, ct) =>
             MemberAuthEndpoints.Answer(context,
-                await context.Service<ISelfService>().ConfirmContactAsync(caller.ProgramId, memberId, request, context.Service<ClientAddresses>().Of(context),
-                ct),
+                await context.Service<ISelfService>().ConfirmContactAsync(
+                    caller.ProgramId, memberId, request, context.Service<ClientAddresses>().Of(context), ct),
                 member => Results.Json(member, JsonBody.Options)));
 
     public static Task<IResult> ChooseVoucher(HttpContext context) =>

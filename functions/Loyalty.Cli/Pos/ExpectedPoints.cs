@@ -10,28 +10,13 @@ using Loyalty.Core.Receipts;
 namespace Loyalty.Cli.Pos;
 
 /// <summary>
-/// The qualifying points every targeted member should have once the queue has drained: each member's state as read
-/// before the run, with that member's receipts applied in send order by the domain's own <see cref="MemberBook"/>
-/// (duplicates skipped: they must not count).
-/// <para>
-/// The worker applies receipts in another order (messages in parallel, purchases before returns within a message, a
-/// return retried until its purchase is in), so the comparison holds only because qualifying points do not depend on
-/// order, which is true for the demo program and for simulated receipts:
-/// </para>
-/// <list type="bullet">
-/// <item>A purchase earns Σ per line of floor(amount × the category's qualifying rate) (ReceiptScorer):
-/// a function of the receipt alone. The tier does not enter scoring (there are no tier multipliers), and the two
-/// inputs that come from state are absent: simulated receipts redeem no vouchers (a voucher shrinks the earning base)
-/// and the demo program has no minimum spend.</item>
-/// <item>A return removes, per line, share(returned so far) − share(returned before) of what the line earned (ReturnAccrual),
-/// so the returns of a purchase add up to share(all returned) in any order; it is refused (and retried) until its
-/// purchase is applied, and takes only from the window the purchase counted in, which still holds those points.</item>
-/// <item>Points count toward the window the member is in when the receipt is applied, and a window closes (resetting
-/// qualifying points) when a receipt dated after its end arrives. Every simulated receipt is dated on the same local
-/// day, so whichever receipt comes first closes a due window, and all of them count in the same one. That is why
-/// <see cref="BasketGenerator"/> never dates a purchase before today's local midnight, even at 00:10.</item>
-/// </list>
-/// Balance, vouchers and stamps do depend on order (automatic vouchers, debt, the open-voucher cap), so they are not compared.
+/// The qualifying points every targeted member should have once the queue has drained: the member's state as read
+/// before the run, with its receipts applied in send order by the domain's own <see cref="MemberBook"/> (duplicates
+/// skipped: they must not count). The worker applies receipts in another order, so the comparison holds only because
+/// qualifying points do not depend on order for the demo program and simulated receipts, which in turn needs every
+/// simulated receipt dated on the same local day: that is why <see cref="BasketGenerator"/> never dates a purchase
+/// before today's local midnight. The argument in full: docs/pos-integration.md, 'Load: the POS simulator'.
+/// Balance, vouchers and stamps do depend on order, so they are not compared.
 /// </summary>
 internal sealed class ExpectedPoints
 {

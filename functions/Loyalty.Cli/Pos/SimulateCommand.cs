@@ -23,16 +23,16 @@ internal static class SimulateCommand
     public static Command Create(Func<ParseResult, IServiceProvider> backend)
     {
         var program = new Option<string>("--program") { Description = "The program the receipts are for.", DefaultValueFactory = _ => "demo" };
-        var receipts = new Option<int>("--receipts") { Description = "Receipts to send, returns and duplicates included.", DefaultValueFactory = _ =>
-            10_000 }.AtLeast(1);
+        var receipts = new Option<int>("--receipts") { Description = "Receipts to send, returns and duplicates included.",
+            DefaultValueFactory = _ => 10_000 }.AtLeast(1);
         var rate = new Option<double>("--rate") { Description = "Receipts per second to aim at; 0 sends as fast as --max-depth allows.",
             DefaultValueFactory = _ => 0 }.AtLeast(0);
         var batch = new Option<int>("--batch") { Description = $"Receipts per message (at most {ReceiptMessage.MaxReceipts}, fewer when a message would " +
             $"exceed {QueueBodies.MaxBodyBytes / 1024} KiB).", DefaultValueFactory = _ => 50 }.Between(1, ReceiptMessage.MaxReceipts);
         var returns = new Option<double>("--returns") { Description = "Share of receipts that return some lines of an earlier purchase.",
             DefaultValueFactory = _ => 0.05 }.Between(0, 1);
-        var duplicates = new Option<double>("--duplicates") { Description = "Share of receipts re-sent verbatim in a later message.", DefaultValueFactory = _ =>
-            0.02 }.Between(0, 1);
+        var duplicates = new Option<double>("--duplicates") { Description = "Share of receipts re-sent verbatim in a later message.",
+            DefaultValueFactory = _ => 0.02 }.Between(0, 1);
         var members = new Option<int>("--members") { Description = "Demo members 1..M the buyers are drawn from (phone +4670{n:D7} or member{n}@example.com).",
             DefaultValueFactory = _ => 3_000 }.AtLeast(1);
         var maxDepth = new Option<int>("--max-depth") { Description = "Messages the receipts queue may hold; sending pauses at this depth (Azurite " +
@@ -66,9 +66,8 @@ internal static class SimulateCommand
             var target = serviceBus.Get(parse);
             return RunAsync(backend(parse), target, new Settings(
                 parse.GetValue(program)!, parse.GetValue(receipts), parse.GetValue(rate), parse.GetValue(batch), parse.GetValue(returns),
-                parse.GetValue(duplicates),
-                parse.GetValue(members), parse.GetValue(maxDepth), parse.GetValue(seed) ?? Random.Shared.Next(), parse.GetValue(verify) && target is null,
-                    parse.GetValue(timeout)), ct);
+                parse.GetValue(duplicates), parse.GetValue(members), parse.GetValue(maxDepth), parse.GetValue(seed) ?? Random.Shared.Next(),
+                parse.GetValue(verify) && target is null, parse.GetValue(timeout)), ct);
         });
         return command;
     }
@@ -100,8 +99,8 @@ internal static class SimulateCommand
         {
             expected = await AnsiConsole.Status().StartAsync("Reading the targeted members…",
                 _ => ExpectedPoints.PrepareAsync(
-                    services.GetRequiredService<IIdentityStore>(), services.GetRequiredService<IMemberStore>(), stored.Settings, catalog, plan, now,
-                        cancellationToken));
+                    services.GetRequiredService<IIdentityStore>(), services.GetRequiredService<IMemberStore>(),
+                    stored.Settings, catalog, plan, now, cancellationToken));
             AnsiConsole.MarkupLine($"Verifying {expected.Members:N0} members: +{expected.QualifyingGained:N0} qualifying points expected in total.");
             if (expected.UnknownIdentifiers > 0)
                 AnsiConsole.MarkupLine($"[yellow]{expected.UnknownIdentifiers:N0} identifiers belong to no member: their receipts are parked, not " +
@@ -133,8 +132,8 @@ internal static class SimulateCommand
         return verified && poisonGrew <= 0 ? 0 : 1;
     }
 
-    private static async Task<(SendResult Sent, TimeSpan EndToEnd)> SendAndDrainAsync(PosSimulator simulator, SimulationPlan plan, Settings settings,
-        CancellationToken cancellationToken)
+    private static async Task<(SendResult Sent, TimeSpan EndToEnd)> SendAndDrainAsync(
+        PosSimulator simulator, SimulationPlan plan, Settings settings, CancellationToken cancellationToken)
     {
         var result = default((SendResult, TimeSpan));
         await ProgressBars().StartAsync(async context =>
@@ -174,8 +173,8 @@ internal static class SimulateCommand
     /// The plan's messages in order, as many to a send as a batch takes. With a <paramref name="rate"/>, what is due goes
     /// out before each pause, so the queue sees the rate rather than bursts of full batches.
     /// </summary>
-    internal static async Task SendPlanAsync(ServiceBusBatcher batcher, SimulationPlan plan, string programId, double rate, Stopwatch clock,
-        CancellationToken cancellationToken)
+    internal static async Task SendPlanAsync(
+        ServiceBusBatcher batcher, SimulationPlan plan, string programId, double rate, Stopwatch clock, CancellationToken cancellationToken)
     {
         var receipts = 0L;
         foreach (var message in plan.Messages)
@@ -186,8 +185,8 @@ internal static class SimulateCommand
                 await Task.Delay(ahead, cancellationToken);
             }
             var receiptIds = message.Receipts.Select(r => r.Receipt.Id).ToArray();
-            await batcher.AddAsync(ServiceBusReceipts.Message(BinaryData.FromString(message.Body), programId, receiptIds), receiptIds.Length,
-                cancellationToken);
+            await batcher.AddAsync(
+                ServiceBusReceipts.Message(BinaryData.FromString(message.Body), programId, receiptIds), receiptIds.Length, cancellationToken);
             receipts += receiptIds.Length;
         }
         await batcher.FlushAsync(cancellationToken);
@@ -236,8 +235,8 @@ internal static class SimulateCommand
         var today = TimeZoneInfo.ConvertTime(now, zone).Date;
         var midnight = new DateTimeOffset(today, zone.GetUtcOffset(today));
         // Whole seconds, as receipt times are: rounding a purchase down must not put it before the program.
-        var start = new DateTimeOffset((programStart.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond,
-            TimeSpan.Zero);
+        var start = new DateTimeOffset(
+            (programStart.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
         return new[] { now - TimeSpan.FromHours(3), midnight, start }.Max();
     }
 
@@ -255,6 +254,6 @@ internal static class SimulateCommand
     }
 
     private sealed record Settings(
-        string ProgramId, int Receipts, double Rate, int Batch, double Returns, double Duplicates, int Members, int MaxDepth, int Seed, bool Verify,
-            TimeSpan Timeout);
+        string ProgramId, int Receipts, double Rate, int Batch, double Returns, double Duplicates,
+            int Members, int MaxDepth, int Seed, bool Verify, TimeSpan Timeout);
 }

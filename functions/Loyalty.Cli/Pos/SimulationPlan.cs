@@ -27,8 +27,8 @@ internal sealed class SimulationPlan
     /// <param name="batch">Receipts per message at most (fewer when 48 KiB is reached first).</param>
     /// <param name="returns">Share of receipts that return part of an earlier member purchase.</param>
     /// <param name="duplicates">Share of receipts that repeat an earlier receipt.</param>
-    public static SimulationPlan Build(string programId, string runId, int receipts, int batch, double returns, double duplicates, Random random,
-        BasketGenerator baskets)
+    public static SimulationPlan Build(
+        string programId, string runId, int receipts, int batch, double returns, double duplicates, Random random, BasketGenerator baskets)
     {
         var messages = new List<PlannedMessage>();
         var current = new List<PlannedReceipt>();

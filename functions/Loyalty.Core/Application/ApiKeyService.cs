@@ -14,8 +14,8 @@ public sealed class ApiKeyService(IApiKeyStore store, ProgramCache programs, Con
 
     private const Scope AnyScope = Scope.Pos | Scope.Store | Scope.Marketing | Scope.Admin;
 
-    public async Task<Result<IssuedApiKey>> CreateAsync(string programId, string name, Scope scopes, DateTimeOffset? expiresAt,
-        CancellationToken cancellationToken)
+    public async Task<Result<IssuedApiKey>> CreateAsync(
+        string programId, string name, Scope scopes, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var errors = new ErrorList();

@@ -24,8 +24,8 @@ public interface IMemberService
     /// applied); a null field is left as it is. Audited: who, which fields, why. (A member's own change goes through
     /// <see cref="ISelfService"/>, where a new phone or e-mail waits for a code.)
     /// </summary>
-    Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, StaffChange by,
-        CancellationToken cancellationToken);
+    Task<Result<MemberDetails>> UpdateContactAsync(
+        string programId, string memberId, UpdateContact request, StaffChange by, CancellationToken cancellationToken);
 
     /// <summary>Puts <paramref name="memberId"/> in the household of <paramref name="householdOf"/> (stamps may then land on a shared card).</summary>
     Task<Result<MemberDetails>> LinkHouseholdAsync(string programId, string memberId, string householdOf, CancellationToken cancellationToken);

@@ -20,10 +20,10 @@ public interface ISelfService
     /// or e-mail apply at once; a new phone or e-mail is only pending: a code goes to it, and nothing about it changes
     /// (it is not claimed, parked receipts stay parked) until <see cref="ConfirmContactAsync"/>.
     /// </summary>
-    Task<Result<ContactUpdate>> UpdateContactAsync(string programId, string memberId, UpdateContact request, string clientAddress,
-        CancellationToken cancellationToken);
+    Task<Result<ContactUpdate>> UpdateContactAsync(
+        string programId, string memberId, UpdateContact request, string clientAddress, CancellationToken cancellationToken);
 
     /// <summary>Makes a pending phone or e-mail the member's, with the code sent to it.</summary>
-    Task<Result<MemberDetails>> ConfirmContactAsync(string programId, string memberId, ContactConfirmation request, string clientAddress,
-        CancellationToken cancellationToken);
+    Task<Result<MemberDetails>> ConfirmContactAsync(
+        string programId, string memberId, ContactConfirmation request, string clientAddress, CancellationToken cancellationToken);
 }

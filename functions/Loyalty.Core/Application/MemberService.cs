@@ -171,8 +171,8 @@ public sealed class MemberService : IMemberService
             : MemberNotFound<MemberDetails>();
     }
 
-    public async Task<Result<MemberDetails>> UpdateContactAsync(string programId, string memberId, UpdateContact request, StaffChange by,
-        CancellationToken cancellationToken)
+    public async Task<Result<MemberDetails>> UpdateContactAsync(
+        string programId, string memberId, UpdateContact request, StaffChange by, CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         if (await FindAsync(program, memberId, cancellationToken) is not { } before) return MemberNotFound<MemberDetails>();
@@ -192,8 +192,8 @@ public sealed class MemberService : IMemberService
     /// (<see cref="ConfirmOwnContactAsync"/>), so nobody can take a number, and receipts parked under it, without holding it.
     /// </summary>
     internal async Task<Result<ContactUpdate>> UpdateOwnContactAsync(
-        string programId, string memberId, UpdateContact request, Func<LoadedProgram, IdentityKey, Task<Result<MemberAuth.CodeSent>>> sendCode,
-            CancellationToken cancellationToken)
+        string programId, string memberId, UpdateContact request,
+            Func<LoadedProgram, IdentityKey, Task<Result<MemberAuth.CodeSent>>> sendCode, CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<ContactUpdate>(programId);
         if (await FindAsync(program, memberId, cancellationToken) is not { } before) return MemberNotFound<ContactUpdate>();
@@ -361,21 +361,21 @@ public sealed class MemberService : IMemberService
     public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>
         ChooseVoucherAsync(programId, memberId, requestId, value, VoucherRequester.Till, cancellationToken);
 
-    internal Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, VoucherRequester by,
-        CancellationToken cancellationToken) =>
+    internal Task<Result<Outcome>> ChooseVoucherAsync(
+        string programId, string memberId, string requestId, decimal value, VoucherRequester by, CancellationToken cancellationToken) =>
         MemberBook.RequestErrors(requestId, null) is { Count: > 0 } mistakes ? Task.FromResult(Result<Outcome>.Fail(mistakes))
         : ApplyAsync(programId, memberId, MemberBook.VoucherOperation(by, requestId), (book, program, today) =>
             book.ChooseVoucher(program, requestId, value, today, by), cancellationToken);
 
-    public Task<Result<Outcome>> RedeemVoucherAsync(string programId, string memberId, string voucherId, string requestId,
-        CancellationToken cancellationToken) =>
+    public Task<Result<Outcome>> RedeemVoucherAsync(
+        string programId, string memberId, string voucherId, string requestId, CancellationToken cancellationToken) =>
         MemberBook.RequestErrors(requestId, voucherId ?? "") is { Count: > 0 } mistakes ? Task.FromResult(Result<Outcome>.Fail(mistakes))
-        : ApplyAsync(programId, memberId, $"redeem:{requestId}", (book, program, today) => book.RedeemVoucher(program, requestId, voucherId!, today),
-            cancellationToken);
+        : ApplyAsync(
+            programId, memberId, $"redeem:{requestId}", (book, program, today) => book.RedeemVoucher(program, requestId, voucherId!, today), cancellationToken);
 
     private async Task<Result<Outcome>> ApplyAsync(
-        string programId, string memberId, string operationId, Func<MemberBook, CompiledProgram, DateOnly, Result<BookChange>> operation,
-            CancellationToken cancellationToken)
+        string programId, string memberId, string operationId,
+            Func<MemberBook, CompiledProgram, DateOnly, Result<BookChange>> operation, CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<Outcome>(programId);
         if (!MemberIds.IsWellFormed(memberId)) return MemberNotFound<Outcome>();
@@ -391,8 +391,8 @@ public sealed class MemberService : IMemberService
     /// member is written already, so a failure here must not fail the request: the outbox and parked-receipt sweeps
     /// finish the job (docs/pos-integration.md).
     /// </summary>
-    private async Task AfterCommitAsync(LoadedProgram program, MemberKey key, Events.Notification? outbox, IReadOnlyList<IdentityKey> claimed,
-        CancellationToken cancellationToken)
+    private async Task AfterCommitAsync(
+        LoadedProgram program, MemberKey key, Events.Notification? outbox, IReadOnlyList<IdentityKey> claimed, CancellationToken cancellationToken)
     {
         try
         {
@@ -427,8 +427,8 @@ public sealed class MemberService : IMemberService
     }
 
     private async Task<Result<Page<T>>> ListAsync<T>(
-        string programId, string memberId, string kind, PageRequest page, Func<MemberKey, int, string?, CancellationToken, Task<CursorPage<T>>> list,
-            CancellationToken cancellationToken)
+        string programId, string memberId, string kind, PageRequest page,
+            Func<MemberKey, int, string?, CancellationToken, Task<CursorPage<T>>> list, CancellationToken cancellationToken)
     {
         var listing = $"{programId}|{memberId}|{kind}";
         if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<T>>.Fail(mistakes);

@@ -30,13 +30,13 @@ internal sealed class SelfService(MemberService members, MemberAuthService codes
     public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>
         members.ChooseVoucherAsync(programId, memberId, requestId, value, VoucherRequester.App, cancellationToken);
 
-    public Task<Result<ContactUpdate>> UpdateContactAsync(string programId, string memberId, UpdateContact request, string clientAddress,
-        CancellationToken cancellationToken) =>
+    public Task<Result<ContactUpdate>> UpdateContactAsync(
+        string programId, string memberId, UpdateContact request, string clientAddress, CancellationToken cancellationToken) =>
         members.UpdateOwnContactAsync(programId, memberId, request,
             (program, identity) => codes.RequestContactCodeAsync(program, memberId, identity, clientAddress, cancellationToken), cancellationToken);
 
-    public Task<Result<MemberDetails>> ConfirmContactAsync(string programId, string memberId, ContactConfirmation request, string clientAddress,
-        CancellationToken cancellationToken) =>
+    public Task<Result<MemberDetails>> ConfirmContactAsync(
+        string programId, string memberId, ContactConfirmation request, string clientAddress, CancellationToken cancellationToken) =>
         members.ConfirmOwnContactAsync(programId, memberId, request.Phone, request.Email,
             identity => codes.ConfirmContactAsync(programId, memberId, identity, request.Code, clientAddress, cancellationToken), cancellationToken);
 }

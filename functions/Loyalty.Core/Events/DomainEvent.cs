@@ -48,8 +48,8 @@ public sealed record NearNextTier(string Id, string ProgramId, string MemberId, 
     public override string Kind => "tier.near_next";
 }
 
-public sealed record VoucherIssued(string Id, string ProgramId, string MemberId, DateOnly On, string VoucherId, VoucherSource Source, decimal Value,
-    string Currency, DateOnly ExpiresOn)
+public sealed record VoucherIssued(
+    string Id, string ProgramId, string MemberId, DateOnly On, string VoucherId, VoucherSource Source, decimal Value, string Currency, DateOnly ExpiresOn)
     : DomainEvent(Id, ProgramId, MemberId, On)
 {
     [JsonIgnore]
@@ -113,8 +113,8 @@ public sealed record CampaignDelivered(
 /// <see cref="Channel"/> ("sms" or "email"; an e-mail may carry a magic <see cref="Link"/> as well). It is sent straight to
 /// the queue (never kept in an outbox) and expires from the queue with the code, so the code does not linger in clear.
 /// </summary>
-public sealed record MemberCodeIssued(string Id, string ProgramId, string MemberId, DateOnly On, string Channel, string Destination, string Code, string? Link,
-    DateTimeOffset ExpiresAt)
+public sealed record MemberCodeIssued(
+    string Id, string ProgramId, string MemberId, DateOnly On, string Channel, string Destination, string Code, string? Link, DateTimeOffset ExpiresAt)
     : DomainEvent(Id, ProgramId, MemberId, On)
 {
     [JsonIgnore]

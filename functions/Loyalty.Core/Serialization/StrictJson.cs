@@ -119,8 +119,8 @@ internal sealed class ExplicitOffsetConverter : JsonConverter<DateTimeOffset>
         var time = text.IndexOf('T', StringComparison.Ordinal) is var t and > 0 ? text[(t + 1)..] : "";
         var hasOffset = time.EndsWith('Z') || time.EndsWith('z') || time.Contains('+', StringComparison.Ordinal)
             || time.Contains('-', StringComparison.Ordinal);
-        if (!hasOffset || !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None,
-            out var value))
+        if (!hasOffset
+            || !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value))
             throw new JsonException(Problem);
         return value;
     }

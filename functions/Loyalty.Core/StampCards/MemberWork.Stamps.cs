@@ -34,8 +34,8 @@ internal sealed partial class MemberWork
             progress = progress with { Stamps = progress.Stamps - definition.StampsForReward, Completed = progress.Completed + 1 };
             var id = $"{cause}:card:{definition.Id}:{n}";
             IssueVoucher(cause, on, id, VoucherSource.StampCard, definition.Reward.Value, definition.Reward.ValidDays, 0, definition.Reward, definition.Id);
-            events.Add(new StampCardCompleted(EventId(cause, "stamp_card.completed", id), Program.ProgramId, MemberId, on, definition.Id, id,
-                progress.Completed));
+            events.Add(
+                new StampCardCompleted(EventId(cause, "stamp_card.completed", id), Program.ProgramId, MemberId, on, definition.Id, id, progress.Completed));
         }
         return progress;
     }

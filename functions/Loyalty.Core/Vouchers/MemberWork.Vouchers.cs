@@ -42,8 +42,8 @@ internal sealed partial class MemberWork
         Balance -= pointsCost;
         Entry(LedgerKind.VoucherIssued, on, cause, -pointsCost, reference: id);
         if (pointsCost > 0) SyncLots(null);
-        events.Add(new VoucherIssued(EventId(cause, "voucher.issued", id), Program.ProgramId, MemberId, on, id, source, value, Program.Currency,
-            voucher.ExpiresOn));
+        events.Add(
+            new VoucherIssued(EventId(cause, "voucher.issued", id), Program.ProgramId, MemberId, on, id, source, value, Program.Currency, voucher.ExpiresOn));
         return voucher;
     }
 

@@ -27,23 +27,23 @@ public sealed class ApiFunctions(TimeProvider time)
         HandlerResult.From(MemberEndpoints.Identify(req.HttpContext));
 
     [Function("GetMember")]
-    public Task<IActionResult> GetMember([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}")] HttpRequest req,
-        string memberId) =>
+    public Task<IActionResult> GetMember(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}")] HttpRequest req, string memberId) =>
         HandlerResult.From(MemberEndpoints.Get(req.HttpContext, memberId));
 
     [Function("UpdateMemberContact")]
-    public Task<IActionResult> UpdateMemberContact([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/members/{memberId}")] HttpRequest req,
-        string memberId) =>
+    public Task<IActionResult> UpdateMemberContact(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/members/{memberId}")] HttpRequest req, string memberId) =>
         HandlerResult.From(MemberEndpoints.UpdateContact(req.HttpContext, memberId));
 
     [Function("LinkHousehold")]
-    public Task<IActionResult> LinkHousehold([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/members/{memberId}/household")] HttpRequest req,
-        string memberId) =>
+    public Task<IActionResult> LinkHousehold(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/members/{memberId}/household")] HttpRequest req, string memberId) =>
         HandlerResult.From(MemberEndpoints.LinkHousehold(req.HttpContext, memberId));
 
     [Function("ListMemberReceipts")]
-    public Task<IActionResult> ListMemberReceipts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}/receipts")] HttpRequest req,
-        string memberId) =>
+    public Task<IActionResult> ListMemberReceipts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}/receipts")] HttpRequest req, string memberId) =>
         HandlerResult.From(MemberEndpoints.ListReceipts(req.HttpContext, memberId));
 
     [Function("ListMemberOffers")]
@@ -52,13 +52,13 @@ public sealed class ApiFunctions(TimeProvider time)
         HandlerResult.From(MemberEndpoints.ListOffers(req.HttpContext, memberId));
 
     [Function("ListMemberLedger")]
-    public Task<IActionResult> ListMemberLedger([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}/ledger")] HttpRequest req,
-        string memberId) =>
+    public Task<IActionResult> ListMemberLedger(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}/ledger")] HttpRequest req, string memberId) =>
         HandlerResult.From(MemberEndpoints.ListLedger(req.HttpContext, memberId));
 
     [Function("ChooseVoucher")]
-    public Task<IActionResult> ChooseVoucher([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/members/{memberId}/vouchers")] HttpRequest req,
-        string memberId) =>
+    public Task<IActionResult> ChooseVoucher(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/members/{memberId}/vouchers")] HttpRequest req, string memberId) =>
         HandlerResult.From(MemberEndpoints.ChooseVoucher(req.HttpContext, memberId));
 
     [Function("RedeemVoucher")]
@@ -67,13 +67,13 @@ public sealed class ApiFunctions(TimeProvider time)
         HandlerResult.From(MemberEndpoints.RedeemVoucher(req.HttpContext, memberId, voucherId));
 
     [Function("ExportMember")]
-    public Task<IActionResult> ExportMember([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}/export")] HttpRequest req,
-        string memberId) =>
+    public Task<IActionResult> ExportMember(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/members/{memberId}/export")] HttpRequest req, string memberId) =>
         HandlerResult.From(PrivacyEndpoints.Export(req.HttpContext, memberId));
 
     [Function("EraseMember")]
-    public Task<IActionResult> EraseMember([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/members/{memberId}/erasure")] HttpRequest req,
-        string memberId) =>
+    public Task<IActionResult> EraseMember(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/members/{memberId}/erasure")] HttpRequest req, string memberId) =>
         HandlerResult.From(PrivacyEndpoints.Erase(req.HttpContext, memberId));
 
     [Function("RequestMemberCode")]

@@ -21,7 +21,7 @@ public sealed class ApiKeyFunctions
         HandlerResult.From(ApiKeyEndpoints.Get(req.HttpContext, keyId));
 
     [Function("RevokeApiKey")]
-    public Task<IActionResult> RevokeApiKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/keys/{keyId}/revoke")] HttpRequest req,
-        string keyId) =>
+    public Task<IActionResult> RevokeApiKey(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/keys/{keyId}/revoke")] HttpRequest req, string keyId) =>
         HandlerResult.From(ApiKeyEndpoints.Revoke(req.HttpContext, keyId));
 }

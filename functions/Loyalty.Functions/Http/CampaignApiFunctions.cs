@@ -29,8 +29,8 @@ public sealed class CampaignApiFunctions
         HandlerResult.From(CampaignEndpoints.List(req.HttpContext));
 
     [Function("GetCampaign")]
-    public Task<IActionResult> GetCampaign([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/campaigns/{campaignId}")] HttpRequest req,
-        string campaignId) =>
+    public Task<IActionResult> GetCampaign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/campaigns/{campaignId}")] HttpRequest req, string campaignId) =>
         HandlerResult.From(CampaignEndpoints.Get(req.HttpContext, campaignId));
 
     [Function("ScheduleCampaign")]
@@ -39,8 +39,8 @@ public sealed class CampaignApiFunctions
         HandlerResult.From(CampaignEndpoints.Schedule(req.HttpContext, campaignId));
 
     [Function("CancelCampaign")]
-    public Task<IActionResult> CancelCampaign([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/campaigns/{campaignId}/cancel")] HttpRequest req,
-        string campaignId) =>
+    public Task<IActionResult> CancelCampaign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/campaigns/{campaignId}/cancel")] HttpRequest req, string campaignId) =>
         HandlerResult.From(CampaignEndpoints.Cancel(req.HttpContext, campaignId));
 
     [Function("GetCampaignStatistics")]

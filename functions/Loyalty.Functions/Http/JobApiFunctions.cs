@@ -30,7 +30,7 @@ public sealed class JobApiFunctions(JobRestarts restarts, ILogger<JobApiFunction
         HandlerResult.From(JobEndpoints.RunNightly(req.HttpContext, date, new DurableJobStarter(client, restarts, logger)));
 
     [Function("GetNightlyReview")]
-    public Task<IActionResult> GetNightlyReview([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/nightly-reviews/{date}")] HttpRequest req,
-        string date) =>
+    public Task<IActionResult> GetNightlyReview(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/nightly-reviews/{date}")] HttpRequest req, string date) =>
         HandlerResult.From(JobEndpoints.GetNightly(req.HttpContext, date));
 }

@@ -27,13 +27,12 @@ public sealed record JobOrchestrationPolicy(TaskOptions Retry, ShardSlice Slice)
 }
 
 /// <summary>
-/// The fan-out of every sharded job (<see cref="ShardedJobFunctions"/>): a run's orchestration hands its plan's
-/// shards out in waves (<see cref="JobWaves"/>), one sub-orchestration per wave with an instance id derived from the
-/// run's, and each wave calls one activity per shard, again while the shard returns unfinished (one
-/// <see cref="ShardSlice"/> per call), and fans the results back in. Inputs and outputs are keys, shard numbers and
-/// counts, never member data. Shard activities are idempotent (they record their own progress), so retries and a
-/// Durable replay never act on a member twice.
-/// Checked against the Durable Functions isolated-worker API (docs/deploy.md lists the sources).
+/// The fan-out of every sharded job (<see cref="ShardedJobFunctions"/>): a run's shards in waves (<see cref="JobWaves"/>),
+/// one sub-orchestration per wave, which calls each shard's activity again until the shard reports itself finished.
+/// Inputs and outputs are keys, shard numbers and counts, never member data, so Durable histories stay small; shard
+/// activities record their own progress, so retries and a replay never act on a member twice. Starts, restarts and
+/// retries: docs/deploy.md, 'Sharded jobs: nightly tier evaluation and campaign runs (Durable)'; the Durable API this
+/// was checked against: docs/deploy.md, 'What was checked where'.
 /// </summary>
 public static class ShardWaves
 {
@@ -41,8 +40,8 @@ public static class ShardWaves
     private static readonly TimeSpan WavesStopWithin = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs every shard of <paramref name="plan"/> through <paramref name="activity"/>, all waves at once.</summary>
-    public static async Task<IReadOnlyList<ShardResult>> RunAsync(TaskOrchestrationContext context, string activity, JobPlan plan,
-        JobOrchestrationPolicy policy)
+    public static async Task<IReadOnlyList<ShardResult>> RunAsync(
+        TaskOrchestrationContext context, string activity, JobPlan plan, JobOrchestrationPolicy policy)
     {
         var waves = plan.Waves();
         var results = await Task.WhenAll(waves.Select((shards, i) => context.CallSubOrchestratorAsync<ShardResult[]>(

@@ -9,11 +9,10 @@ namespace Loyalty.Functions.Jobs;
 
 /// <summary>
 /// Every <see cref="ShardedJob"/> as one Durable orchestration per run, over the same steps the local host's JobWorker
-/// runs through <see cref="JobRunner"/>: plan → one activity per Members shard (in waves, <see cref="ShardWaves"/>) →
-/// the fan-in. The run's <see cref="JobKey"/> is the orchestration's input and names the job each activity hands the
-/// run to, so a new job needs its timer here and nothing else. A timer per job starts its due runs under an instance id
-/// derived from the key (<see cref="ShardWaves.StartOnceAsync"/>), so a second tick finds the first; a failed run is
-/// started again after a growing delay (<see cref="JobRestarts"/>) and resumes from its shards' progress.
+/// runs through <see cref="JobRunner"/>. The run's <see cref="JobKey"/> is the orchestration's input and names the job
+/// each activity hands the run to, so a new job needs its timer here and nothing else. A timer starts a run under an
+/// instance id derived from the key, so a second tick finds the first. Waves, restarts and retries: docs/deploy.md,
+/// 'Sharded jobs: nightly tier evaluation and campaign runs (Durable)'.
 /// </summary>
 public sealed class ShardedJobFunctions(IEnumerable<ShardedJob> jobs, JobRestarts restarts, TimeProvider time, ILogger<ShardedJobFunctions> logger)
 {
@@ -21,8 +20,8 @@ public sealed class ShardedJobFunctions(IEnumerable<ShardedJob> jobs, JobRestart
 
     /// <summary>Every 15 minutes, so a night missed during an outage is caught up at the next tick.</summary>
     [Function("NightlyReviewTimer")]
-    public Task NightlyReviewTimer([TimerTrigger("0 */15 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) =>
+    public Task NightlyReviewTimer(
+        [TimerTrigger("0 */15 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         StartDueAsync(NightlyReview.JobName, client, cancellationToken);
 
     [Function("CampaignTimer")]

@@ -8,19 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace Loyalty.Functions.Receipts;
 
 /// <summary>
-/// POS receipts from the Service Bus queue "receipts" (one <c>loyalty.receipt.v1</c> message each), handled by the same
-/// <see cref="ReceiptMessageHandler"/> as the local host's storage-queue worker. The function settles every message
-/// itself (AutoCompleteMessages = false, here and in host.json), as <see cref="ReceiptSettlement"/> decides:
-/// <list type="bullet">
-/// <item>Complete: rejected receipts go to the receipts-poison storage queue first, then the message is completed.</item>
-/// <item>Poison (not JSON, wrong type or shape): dead-lettered at once with the reason.</item>
-/// <item>RetryLater (a busy member): abandoned after a short pause, so Service Bus delivers it again; the handler gives
-/// up on delivery <see cref="ReceiptMessageHandler.MaxDeliveries"/>. A return ahead of its purchase is parked by the
-/// service, not retried: its message completes.</item>
-/// <item>An exception (storage trouble): abandoned, or dead-lettered with the error when this was the last delivery.</item>
-/// </list>
-/// Applying receipts is idempotent, so a redelivery after a crash at any point changes nothing twice. The queue's
-/// maxDeliveryCount in infra/main.bicep equals <see cref="ReceiptMessageHandler.MaxDeliveries"/> (a test checks).
+/// POS receipts from the Service Bus queue "receipts", handled by the same <see cref="ReceiptMessageHandler"/> as the
+/// local host's storage-queue worker. The function settles every message itself (AutoCompleteMessages = false, here and
+/// in host.json) as <see cref="ReceiptSettlement"/> decides, so that rejected receipts are in the poison queue before
+/// their message completes; what each verdict does: docs/deploy.md, 'Receipts settlement'. Applying receipts is
+/// idempotent, so a redelivery after a crash at any point changes nothing twice.
 /// </summary>
 public sealed class ReceiptsQueueFunction(IReceiptService receipts, ReceiptPoisonQueue poison, ILogger<ReceiptsQueueFunction> logger)
 {
@@ -49,8 +41,8 @@ public sealed class ReceiptsQueueFunction(IReceiptService receipts, ReceiptPoiso
                 foreach (var rejected in verdict.Rejected)
                     await poison.WriteRejectedAsync(rejected, messageId, message.DeliveryCount, cancellationToken);
                 if (verdict.Rejected.Count > 0)
-                    logger.LogWarning("Receipts message {MessageId}: {Rejected} receipts rejected and written to the poison queue.", messageId,
-                        verdict.Rejected.Count);
+                    logger.LogWarning(
+                        "Receipts message {MessageId}: {Rejected} receipts rejected and written to the poison queue.", messageId, verdict.Rejected.Count);
             }
 
             settlement = ReceiptSettlement.Of(verdict, message.DeliveryCount, RetryDelay);
@@ -59,11 +51,11 @@ public sealed class ReceiptsQueueFunction(IReceiptService receipts, ReceiptPoiso
         {
             settlement = ReceiptSettlement.Failed(e, message.DeliveryCount, cancellationToken.IsCancellationRequested);
             if (settlement.Action == SettlementAction.DeadLetter)
-                logger.LogError(e, "Receipts message {MessageId} failed on its last delivery ({DeliveryCount}); dead-lettering it.", messageId,
-                    message.DeliveryCount);
+                logger.LogError(
+                    e, "Receipts message {MessageId} failed on its last delivery ({DeliveryCount}); dead-lettering it.", messageId, message.DeliveryCount);
             else
-                logger.LogWarning(e, "Receipts message {MessageId} failed on delivery {DeliveryCount}; abandoning it for another try.", messageId,
-                    message.DeliveryCount);
+                logger.LogWarning(
+                    e, "Receipts message {MessageId} failed on delivery {DeliveryCount}; abandoning it for another try.", messageId, message.DeliveryCount);
             await SettleAsync(message, messageActions, settlement, cancellationToken);
             throw; // recorded as a failed invocation; the message is settled already
         }
@@ -74,8 +66,8 @@ public sealed class ReceiptsQueueFunction(IReceiptService receipts, ReceiptPoiso
     }
 
     /// <summary>Settled with CancellationToken.None: a settlement cut short would leave the message locked until its lock expires.</summary>
-    private static async Task SettleAsync(ServiceBusReceivedMessage message, ServiceBusMessageActions messageActions, ReceiptSettlement settlement,
-        CancellationToken cancellationToken)
+    private static async Task SettleAsync(
+        ServiceBusReceivedMessage message, ServiceBusMessageActions messageActions, ReceiptSettlement settlement, CancellationToken cancellationToken)
     {
         switch (settlement.Action)
         {

@@ -14,16 +14,11 @@ namespace Loyalty.Hosting.Receipts;
 
 /// <summary>
 /// Writes <c>loyalty.receipt.poison.v1</c> entries to the receipts-poison queue, for every host: one per rejected
-/// receipt of a good message (<see cref="WriteRejectedAsync"/>), one per unusable message (<see cref="WriteMessageAsync"/>).
-/// <code>
-/// { "type": "loyalty.receipt.poison.v1", "reason": "…", "messageId": "…", "deliveryCount": 1,
-///   "programId": "…", "receiptId": "…", "receipt": { PosReceipt }, "errors": [{ "code", "path", "message" }],
-///   "archive": "container/blob", "body": "the original message text", "note": "what was left out, and where it is" }
-/// </code>
-/// Absent fields are left out. An entry never exceeds the queue's 48 KiB: a rejected receipt too large to carry is
-/// left out (the handler archived the whole message; <c>archive</c> names it); a message body too large to carry is
-/// written to the receipts container as <c>poison/{messageId}.txt</c> and <c>archive</c> names that instead.
-/// Writing is at least once: a host that crashes between writing and deleting the message writes the entry again.
+/// receipt of a good message (<see cref="WriteRejectedAsync"/>), one per unusable message (<see cref="WriteMessageAsync"/>);
+/// the fields: docs/pos-integration.md, 'The poison queue'. An entry never exceeds the queue's 48 KiB: a rejected
+/// receipt too large to carry is left out (the handler archived the whole message, which <c>archive</c> names), a message
+/// body too large is written to <c>poison/{messageId}.txt</c> in the receipts container instead. Writing is at least
+/// once: a host that crashes between writing and deleting the message writes the entry again.
 /// </summary>
 public sealed class ReceiptPoisonQueue
 {
@@ -92,9 +87,8 @@ public sealed class ReceiptPoisonQueue
         {
             var container = storage.Account.GetContainer(storage.Names.ReceiptsContainer);
             var name = $"poison/{messageId}.txt";
-            await container.GetBlobClient(name).UploadAsync(
-                BinaryData.FromBytes(body), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/plain; charset=utf-8" } },
-                    cancellationToken);
+            await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(body),
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/plain; charset=utf-8" } }, cancellationToken);
             entry = entry with { Body = null, Archive = $"{container.Name}/{name}",
                 Note = "The message is too large to carry here; its body is in the archive." };
             bytes = entry.ToJson();

@@ -40,8 +40,8 @@ public sealed class DevMailbox(int capacity)
 
 /// <param name="Recipient">Where a sender would send it: the phone or e-mail of a one-time code, else the member.</param>
 /// <param name="Text">What the member would read, codes and links in clear.</param>
-public sealed record DevMail(DateTimeOffset ReceivedAt, string NotificationId, string ProgramId, string MemberId, string Recipient, IReadOnlyList<string> Kinds,
-    string Text)
+public sealed record DevMail(
+    DateTimeOffset ReceivedAt, string NotificationId, string ProgramId, string MemberId, string Recipient, IReadOnlyList<string> Kinds, string Text)
 {
     private static readonly HashSet<string> Envelope = ["kind", "id", "programId", "memberId", "on"];
 

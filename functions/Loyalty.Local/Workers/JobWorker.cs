@@ -45,8 +45,8 @@ public sealed class JobWorker(ShardedJob job, JobWorkerSettings settings, TimePr
                         report.Key, report.ThisRun, report.Elapsed, report.ShardsRun, report.ShardsSkipped);
                 }
                 var wait = await job.NextDueAtAsync(time.GetUtcNow(), stoppingToken) - time.GetUtcNow();
-                await Task.Delay(wait < settings.MinimumSleep ? settings.MinimumSleep : wait > settings.MaximumSleep ? settings.MaximumSleep : wait, time,
-                    stoppingToken);
+                await Task.Delay(
+                    wait < settings.MinimumSleep ? settings.MinimumSleep : wait > settings.MaximumSleep ? settings.MaximumSleep : wait, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

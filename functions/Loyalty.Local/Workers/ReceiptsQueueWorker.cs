@@ -372,9 +372,9 @@ public sealed class ReceiptsQueueWorker : BackgroundService
         {
             logger.LogInformation(
                 "Receipt worker, last {Elapsed:0} s: {Received} received, {Completed} completed, {Rejected} receipts rejected, {Poisoned} poisoned, " +
-                    "{Retried} retried later, {Failed} failed, {Released} released.",
-                elapsed.TotalSeconds, delta.Received, delta.Completed, delta.RejectedReceipts, delta.Poisoned, delta.RetriedLater, delta.Failed,
-                    delta.Released);
+                "{Retried} retried later, {Failed} failed, {Released} released.",
+                elapsed.TotalSeconds, delta.Received, delta.Completed, delta.RejectedReceipts, delta.Poisoned,
+                delta.RetriedLater, delta.Failed, delta.Released);
         }
 
         return now;

@@ -13,8 +13,8 @@ namespace Loyalty.Storage.Accounts;
 /// </summary>
 public sealed class StorageAccount
 {
-    private StorageAccount(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs, Uri tableEndpoint, Uri queueEndpoint,
-        Uri blobEndpoint)
+    private StorageAccount(
+        TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs, Uri tableEndpoint, Uri queueEndpoint, Uri blobEndpoint)
     {
         Tables = tables;
         Queues = queues;

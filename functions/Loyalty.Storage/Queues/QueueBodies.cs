@@ -29,8 +29,8 @@ public static class QueueBodies
                 "it in a blob and send its name.", nameof(body));
         }
 
-        Response<SendReceipt> sent = await queue.SendMessageAsync(BinaryData.FromString(Convert.ToBase64String(bytes.Span)), visibilityDelay, timeToLive,
-            cancellationToken);
+        Response<SendReceipt> sent = await queue.SendMessageAsync(
+            BinaryData.FromString(Convert.ToBase64String(bytes.Span)), visibilityDelay, timeToLive, cancellationToken);
         return sent.Value;
     }
 

@@ -11,8 +11,8 @@ namespace Loyalty.Storage.Repositories;
 /// </summary>
 internal sealed class BlobExportStore(BlobContainerClient container) : IExportStore
 {
-    public async Task<string> SaveAsync(string programId, string memberId, DateTimeOffset at, ReadOnlyMemory<byte> document,
-        CancellationToken cancellationToken)
+    public async Task<string> SaveAsync(
+        string programId, string memberId, DateTimeOffset at, ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
     {
         var blob = $"{Prefix(programId, memberId)}{at.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}.json";
         await container.GetBlobClient(blob).UploadAsync(BinaryData.FromBytes(document), Blobs.Upload("application/json"), cancellationToken);

@@ -13,15 +13,10 @@ using Loyalty.Storage.Tables;
 namespace Loyalty.Storage.Repositories;
 
 /// <summary>
-/// The rows of one member in its Members partition, each kind a contiguous RowKey range:
-/// <c>p|{memberId}</c> profile and state; <c>r|{memberId}|{operationId}</c> operation records (the idempotency keys);
-/// <c>h|{memberId}|{newestFirst}|{receiptId}</c> receipt history; <c>l|{memberId}|{newestFirst}|{n}|{ledgerId}</c> ledger;
-/// <c>a|{memberId}|{receiptId}</c> a receipt's raw payload as received, when it came alone (HTTP), committed with the receipt;
-/// <c>o|{memberId}|{operationId}</c> outbox (notifications not yet delivered: the whole shard's outbox is one range);
-/// <c>n|{yyyyMMdd}|{memberId}</c> the review index (the whole shard's members due by a date are one range);
-/// <c>j|{job}|{run}|{random}</c> a batch job's tally: the counts of the member writes of one transaction (a run's
-/// tallies in a shard are one range);
-/// consent history and the erasure record are <see cref="PrivacyRows"/>.
+/// The rows of one member in its Members partition, each kind a contiguous RowKey range under its one-letter prefix
+/// (the keys: docs/architecture.md, 'Storage layout (as built)'). A kind a job reads shard-wide is one range too: the
+/// outbox, the review index (date before member id, so the members due by a date are one range) and a run's tallies.
+/// Consent history and the erasure record are <see cref="PrivacyRows"/>.
 /// </summary>
 internal static class MemberRows
 {

@@ -19,8 +19,7 @@ internal sealed class QueueNotifications(QueueClient queue) : INotificationQueue
             NotificationBatch.Pack(notifications, QueueBodies.MaxBodyBytes),
             new ParallelOptions { MaxDegreeOfParallelism = SendParallelism, CancellationToken = cancellationToken },
             async (message, ct) =>
-                await queue.SendBodyAsync(BinaryData.FromString(message.Json), timeToLive: TimeToLive(message.Batch), cancellationToken: ct))
-            ;
+                await queue.SendBodyAsync(BinaryData.FromString(message.Json), timeToLive: TimeToLive(message.Batch), cancellationToken: ct));
 
     /// <summary>A one-time code is useless once it has expired and must not linger in clear: it leaves the queue then.</summary>
     private static TimeSpan? TimeToLive(NotificationBatch batch) =>

@@ -22,8 +22,8 @@ internal sealed class ReceiptArchive(BlobContainerClient container, TableClient 
         var blob = $"{programId}/{day.ToString("yyyy'/'MM'/'dd", CultureInfo.InvariantCulture)}/{KeyText.Escape(name)}.json";
         try
         {
-            await container.GetBlobClient(blob).UploadAsync(BinaryData.FromBytes(payload), Blobs.Upload("application/json", Blobs.CreateOnly),
-                cancellationToken);
+            await container.GetBlobClient(blob).UploadAsync(
+                BinaryData.FromBytes(payload), Blobs.Upload("application/json", Blobs.CreateOnly), cancellationToken);
         }
         catch (RequestFailedException e) when (e.IsConflict())
         {
@@ -55,8 +55,8 @@ internal sealed class ReceiptArchive(BlobContainerClient container, TableClient 
         {
             if (RowKeys(archived) is { Partition: var partition, Row: var row })
             {
-                await members.UpdateEntityAsync(MemberRows.RawReceiptRow(partition, row, payload), new ETag(version), TableUpdateMode.Replace,
-                    cancellationToken);
+                await members.UpdateEntityAsync(
+                    MemberRows.RawReceiptRow(partition, row, payload), new ETag(version), TableUpdateMode.Replace, cancellationToken);
                 return true;
             }
             if (BlobName(archived) is not { } blob) return false;

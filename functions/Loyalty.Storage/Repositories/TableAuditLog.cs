@@ -41,8 +41,8 @@ internal sealed class TableAuditLog(TableClient table) : IAuditLog
     public async Task<int> ScrubAsync(string programId, string memberId, Redaction redaction, CancellationToken cancellationToken)
     {
         var quoting = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(programId, memberId)}"),
-            cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition(programId, memberId)}"), cancellationToken: cancellationToken))
             if (row.GetString("Reason") is { } reason && redaction.Scrub(reason) != reason) quoting.Add(row);
         foreach (var row in quoting)
         {

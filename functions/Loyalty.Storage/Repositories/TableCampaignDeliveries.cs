@@ -10,14 +10,9 @@ using Loyalty.Storage.Tables;
 namespace Loyalty.Storage.Repositories;
 
 /// <summary>
-/// CampaignDeliveries table and the campaigns container.
-/// <list type="bullet">
-/// <item>Deliveries: PartitionKey <c>{program}|{campaign}|{shard:D4}</c>, RowKey <c>{runId}|{memberId}</c>, as in the
-/// Members shards, so a fan-out chunk's deliveries are one transaction of upserts.</item>
-/// <item>Responses: PartitionKey <c>{program}|{campaign}|responses</c>, RowKey <c>{kind}|{receiptId}</c>: upserts, so a
-/// receipt applied again (a redelivered message) records the same response once.</item>
-/// <item>Audience files: blob <c>{program}/{campaign}/{runId}/shard-{shard:D4}-{part}.ndjson</c>.</item>
-/// </list>
+/// CampaignDeliveries table and the campaigns container (the keys: docs/architecture.md, 'Storage layout (as built)').
+/// Deliveries are partitioned like the Members shards, so a fan-out chunk's deliveries are one transaction of upserts;
+/// responses are upserts keyed by receipt, so a receipt applied again (a redelivered message) records its response once.
 /// </summary>
 internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerClient exports) : ICampaignDeliveries
 {
@@ -80,8 +75,8 @@ internal sealed class TableCampaignDeliveries(TableClient table, BlobContainerCl
     public async Task<IReadOnlyList<CampaignResponse>> ListResponsesAsync(string programId, string campaignId, CancellationToken cancellationToken)
     {
         var found = new List<CampaignResponse>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ResponsePartition(programId, campaignId)}"),
-            cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {ResponsePartition(programId, campaignId)}"), cancellationToken: cancellationToken))
             found.Add(new CampaignResponse(
                 campaignId,
                 Enum.Parse<ResponseKind>(row.RowKey[..row.RowKey.IndexOf('|', StringComparison.Ordinal)]),

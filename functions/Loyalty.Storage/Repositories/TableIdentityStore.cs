@@ -31,8 +31,8 @@ internal sealed class TableIdentityStore(TableClient table) : IIdentityStore
         return row is null ? null : new IdentityClaim(row.Required("MemberId"), row.GetDateTimeOffset("ClaimedAt") ?? default, row.ETag.ToString());
     }
 
-    public async Task<IdentityClaim?> TryReassignAsync(IdentityKey key, IdentityClaim current, string memberId, DateTimeOffset claimedAt,
-        CancellationToken cancellationToken)
+    public async Task<IdentityClaim?> TryReassignAsync(
+        IdentityKey key, IdentityClaim current, string memberId, DateTimeOffset claimedAt, CancellationToken cancellationToken)
     {
         try
         {

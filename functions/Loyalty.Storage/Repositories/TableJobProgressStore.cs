@@ -8,13 +8,10 @@ using Loyalty.Storage.Tables;
 namespace Loyalty.Storage.Repositories;
 
 /// <summary>
-/// JobProgress table: PartitionKey "{programId}|{job}|{run}" (e.g. "zoo|nightly-review|20270101"), RowKey the shard
-/// ("0042"), "total" once the run is complete, and "attempts" where a Durable host counts the attempts it started. Each row holds its counters as JSON in
-/// <c>Counts</c>, whether it has
-/// <c>Finished</c>, when it was last <c>UpdatedAt</c>, the counters of what runners saw in <c>Seen</c> and, for jobs that
-/// walk a shard in key order, its <c>Cursor</c>. A run's rows are one partition: listing them is one query. What a run
-/// wrote is counted from the tallies its member transactions left in the Members table (<see cref="MemberRows.TallyRows"/>),
-/// one range per shard partition.
+/// JobProgress table (the keys and columns: docs/architecture.md, 'Storage layout (as built)'). A run's rows are one
+/// partition, so listing them is one query. What a run wrote is counted from the tallies its member transactions left
+/// in the Members table (<see cref="MemberRows.TallyRows"/>), one range per shard partition, not from the progress rows,
+/// which a crash or a second runner can leave short.
 /// </summary>
 internal sealed class TableJobProgressStore(TableClient table, TableClient members) : IJobProgressStore
 {
@@ -24,8 +21,8 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
     public async Task<IReadOnlyList<ShardProgress>> ListShardsAsync(JobKey job, CancellationToken cancellationToken)
     {
         var shards = new List<ShardProgress>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)}"),
-            cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)}"), cancellationToken: cancellationToken))
             if (row.RowKey is not (TotalRow or AttemptsRow)) shards.Add(ReadShard(row));
         return shards;
     }
@@ -65,8 +62,8 @@ internal sealed class TableJobProgressStore(TableClient table, TableClient membe
     /// A range over partition keys, reading the "total" rows only: one row per finished run, and runs without one are
     /// found by a second pass over shard rows with the same prefix.
     /// </summary>
-    public async Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(string programId, string job, string runPrefix,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(JobKey Key, JobTotals? Totals)>> ListRunsAsync(
+        string programId, string job, string runPrefix, CancellationToken cancellationToken)
     {
         var start = Partition(new JobKey(programId, job, runPrefix));
         var runs = new SortedDictionary<string, JobTotals?>(StringComparer.Ordinal);

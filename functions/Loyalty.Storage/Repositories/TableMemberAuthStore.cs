@@ -88,8 +88,8 @@ internal sealed class TableMemberAuthStore(TableClient table) : IMemberAuthStore
     public async Task<int> DeleteExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         var expired = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Until lt {before}"), select: ["PartitionKey", "RowKey"],
-            cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"Until lt {before}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
             expired.Add(row);
         var deleted = 0;
         foreach (var row in expired)

@@ -249,8 +249,8 @@ internal sealed class TableMemberStore(TableClient table) : IMemberStore, IMembe
     }
 
     /// <summary>The cursor is the RowKey of the page's last row without the member's prefix: the next page starts after it.</summary>
-    private async Task<CursorPage<T>> ListAsync<T>(MemberKey key, string kind, int pageSize, string? after, Func<TableEntity, IEnumerable<T>> read,
-        CancellationToken cancellationToken)
+    private async Task<CursorPage<T>> ListAsync<T>(
+        MemberKey key, string kind, int pageSize, string? after, Func<TableEntity, IEnumerable<T>> read, CancellationToken cancellationToken)
     {
         var start = MemberRows.RangeStart(kind, key.MemberId);
         var filter = TableClient.CreateQueryFilter(

@@ -27,8 +27,8 @@ internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceip
     public async Task<IReadOnlyList<ParkedReceipt>> ListAsync(IdentityKey identity, CancellationToken cancellationToken)
     {
         var found = new List<ParkedReceipt>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableIdentityStore.PartitionKey(identity)}"),
-            cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {TableIdentityStore.PartitionKey(identity)}"), cancellationToken: cancellationToken))
             found.Add(Read(row, identity.Kind, identity.Value));
         return found;
     }
@@ -79,8 +79,8 @@ internal sealed class TableParkedReceiptStore(TableClient table) : IParkedReceip
         var prefix = TableIdentityStore.PartitionKey(new IdentityKey(programId, IdentityKind.Purchase, ""));
         var end = prefix[..^1] + "}";
         var found = new List<ParkedReceipt>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {end}"),
-            cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {end}"), cancellationToken: cancellationToken))
         {
             var (kind, value) = TableIdentityStore.ParsePartitionKey(row.PartitionKey);
             found.Add(Read(row, kind, value));

@@ -26,16 +26,16 @@ internal sealed class TablePrivacyStore(TableClient table) : IPrivacyStore
     }
 
     public Task<IReadOnlyList<Notification>> ListOutboxAsync(MemberKey key, CancellationToken cancellationToken) =>
-        RangeAsync(key, MemberRows.RangeStart(MemberRows.Outbox, key.MemberId), MemberRows.RangeEnd(MemberRows.Outbox, key.MemberId), MemberRows.ReadOutbox,
-            cancellationToken);
+        RangeAsync(key, MemberRows.RangeStart(MemberRows.Outbox, key.MemberId),
+            MemberRows.RangeEnd(MemberRows.Outbox, key.MemberId), MemberRows.ReadOutbox, cancellationToken);
 
     public async Task<ErasureRecord?> GetErasureAsync(MemberKey key, CancellationToken cancellationToken) =>
         await table.GetOrNullAsync<TableEntity>(Partition(key), PrivacyRows.Erasure(key.MemberId), cancellationToken: cancellationToken) is { } row
             ? PrivacyRows.ReadErasure(row)
             : null;
 
-    public async Task<CommitResult> CommitErasureAsync(MemberKey key, MemberWrite write, ErasureRecord record, string concurrencyToken,
-        CancellationToken cancellationToken)
+    public async Task<CommitResult> CommitErasureAsync(
+        MemberKey key, MemberWrite write, ErasureRecord record, string concurrencyToken, CancellationToken cancellationToken)
     {
         // The record's insert comes first, so a 409 on action 0 can only mean "erased before".
         List<TableTransactionAction> actions = [new TableTransactionAction(TableTransactionActionType.Add, PrivacyRows.ErasureRow(Partition(key), record)),

@@ -56,8 +56,8 @@ internal sealed class TableProgramStore(TableClient table) : IProgramStore
     {
         ProgramSettings? settings = null;
         var versions = new List<ProgramDefinition>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {programId}"),
-            cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {programId}"), cancellationToken: cancellationToken))
         {
             if (row.RowKey == SettingsRow)
                 settings = new ProgramSettings(programId, row.Required("Name"), row.Required("DefaultCountry"),
@@ -73,8 +73,8 @@ internal sealed class TableProgramStore(TableClient table) : IProgramStore
     public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken)
     {
         var ids = new List<string>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {SettingsRow}"), select: ["PartitionKey"],
-            cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"RowKey eq {SettingsRow}"), select: ["PartitionKey"], cancellationToken: cancellationToken))
             ids.Add(row.PartitionKey);
         return ids;
     }

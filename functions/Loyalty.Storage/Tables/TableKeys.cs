@@ -20,8 +20,8 @@ internal static class TableKeys
         {
             if (c is '/' or '\\' or '#' or '?' || char.IsControl(c))
             {
-                throw new ArgumentException($"Key '{key}' contains '{(char.IsControl(c) ? $"U+{(int)c:X4}" : c)}', which table keys cannot contain.",
-                    parameter);
+                throw new ArgumentException(
+                    $"Key '{key}' contains '{(char.IsControl(c) ? $"U+{(int)c:X4}" : c)}', which table keys cannot contain.", parameter);
             }
         }
     }

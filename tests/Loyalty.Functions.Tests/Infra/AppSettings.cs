@@ -38,8 +38,8 @@ public static partial class AppSettings
 
     /// <summary>As the worker sees them once the platform has resolved each Key Vault reference to the secret's value.</summary>
     public static Dictionary<string, string?> Resolved() =>
-        Unresolved().ToDictionary(s => s.Key, s => s.Value is { } value && value.StartsWith(KeyVaultReference, StringComparison.Ordinal)
-            ? SigningKey : s.Value);
+        Unresolved().ToDictionary(
+            s => s.Key, s => s.Value is { } value && value.StartsWith(KeyVaultReference, StringComparison.Ordinal) ? SigningKey : s.Value);
 
     /// <summary>As the worker sees them when the platform could not resolve a reference (no access to the vault): the literal text.</summary>
     public static Dictionary<string, string?> Unresolved() =>

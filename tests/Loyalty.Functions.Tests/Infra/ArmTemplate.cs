@@ -115,8 +115,8 @@ public sealed class ArmTemplate
         JsonValueKind.False => false,
         JsonValueKind.Null => null,
         JsonValueKind.Array => value.EnumerateArray().Select(v => Evaluate(v, copyIndex)).ToList(),
-        _ => value.EnumerateObject().ToDictionary(p => EvaluateString(p.Name, copyIndex)?.ToString()!, p => Evaluate(p.Value, copyIndex),
-        StringComparer.OrdinalIgnoreCase),
+        _ => value.EnumerateObject().ToDictionary(
+            p => EvaluateString(p.Name, copyIndex)?.ToString()!, p => Evaluate(p.Value, copyIndex), StringComparer.OrdinalIgnoreCase),
     };
 
     private object? EvaluateString(string text, long? copyIndex)

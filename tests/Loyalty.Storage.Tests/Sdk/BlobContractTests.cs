@@ -32,8 +32,8 @@ public sealed class BlobContractTests : AzuriteTest
         var container = await CreateContainerAsync("missing");
 
         var blob = await Assert.ThrowsAsync<RequestFailedException>(() => container.GetBlobClient("nope.json").DownloadContentAsync());
-        var absent = await Assert.ThrowsAsync<RequestFailedException>(() => Account.GetContainer(UniqueName.Container("absent")).GetBlobClient("nope.json")
-            .DownloadContentAsync());
+        var absent = await Assert.ThrowsAsync<RequestFailedException>(
+            () => Account.GetContainer(UniqueName.Container("absent")).GetBlobClient("nope.json").DownloadContentAsync());
 
         Assert.Equal((404, "BlobNotFound"), (blob.Status, blob.ErrorCode));
         Assert.Equal((404, "ContainerNotFound"), (absent.Status, absent.ErrorCode));

@@ -114,8 +114,8 @@ public sealed class TableContractTests : AzuriteTest
         await table.SubmitCheckedAsync([new TableTransactionAction(TableTransactionActionType.UpsertMerge,
             new TableEntity(partitionKey, rowKey + "|2") { ["V"] = 3 })]);
         var read = await table.GetOrNullAsync<TableEntity>(partitionKey, rowKey);
-        var queried = await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey eq {rowKey}"))
-            .ToListAsync();
+        var queried = await table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey eq {rowKey}")).ToListAsync();
 
         Assert.Equal((partitionKey, rowKey, 2), (read!.PartitionKey, read.RowKey, read.GetInt32("V")));
         Assert.Equal(updated, read.ETag);

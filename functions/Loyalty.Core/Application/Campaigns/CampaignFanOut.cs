@@ -10,20 +10,13 @@ using Loyalty.Core.Validation;
 namespace Loyalty.Core.Application.Campaigns;
 
 /// <summary>
-/// One run of a campaign, fanned out over the program's Members shards as a sharded job both hosts run
-/// (<see cref="ShardedJob"/>); its due runs are those <see cref="CampaignScheduler"/> starts:
-/// <list type="number">
-/// <item>the plan: one activity per shard;</item>
-/// <item>the shard activity: walks the shard's profiles as one key range, picks the members the segment
-/// matches who consented to the campaign's channel and can be reached on it, and writes 100 at a time: per member the
-/// delivery operation (its record <c>campaign:{id}:{run}</c> is the idempotency key, in the member's partition, with the
-/// offer's ledger entries and voucher and the <c>campaign.delivered</c> notification in the outbox), then the
-/// CampaignDeliveries rows and the chunk's audience file; then records how far it got;</item>
-/// <item>the fan-in: records the run's totals and finishes the run on the campaign.</item>
-/// </list>
-/// Exactly once per member: a member whose delivery was recorded before is reported by the store as applied and
-/// written nothing; a restarted shard goes on after its recorded cursor, and the chunk that was in flight is done again
-/// with the same outcome. A cancelled campaign stops at the next chunk.
+/// One run of a campaign as a <see cref="ShardedJob"/> (its due runs are those <see cref="CampaignScheduler"/> starts):
+/// a shard activity walks the shard's profiles as one key range and delivers to the members the segment and consent
+/// pick, 100 to a transaction. Exactly once per member because the idempotency key is the member's own operation record
+/// <c>campaign:{id}:{run}</c>, written with the offer: a restarted shard goes on after its recorded cursor and finds the
+/// chunk that was in flight already applied. A cancelled campaign stops at the next chunk. The full story:
+/// docs/architecture.md, 'Campaign fan-out: the exactly-once record lives with the member', and docs/operations.md,
+/// 'Who gets a run, exactly once'.
 /// </summary>
 public sealed class CampaignFanOut : ShardedJob
 {
@@ -125,8 +118,8 @@ public sealed class CampaignFanOut : ShardedJob
                 cancellationToken.ThrowIfCancellationRequested();
                 if (await IsCancelledAsync(run, cancellationToken))
                     return await attempt.FinishAsync(new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Cancelled, 1)), CancellationToken.None);
-                var done = await DeliverChunkAsync(run, attempt.Key, program, version, today, compiled, attempt.Shard, attempt.Cursor, pending,
-                    cancellationToken)
+                var done = await DeliverChunkAsync(
+                    run, attempt.Key, program, version, today, compiled, attempt.Shard, attempt.Cursor, pending, cancellationToken)
                     + new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(Counts.Scanned, scanned));
                 scanned = 0;
                 pending.Clear();
@@ -187,8 +180,8 @@ public sealed class CampaignFanOut : ShardedJob
             refused.Remove(member.Profile.MemberId);
             messages[member.Profile.MemberId] = delivery.Message;
             var write = MemberWrite.From(
-                program, member.Profile, member.Activity.Contacted(new CampaignContact(run.CampaignId, run.RunId, today, definition.AttributionDays)),
-                    change.Value, now);
+                program, member.Profile,
+                member.Activity.Contacted(new CampaignContact(run.CampaignId, run.RunId, today, definition.AttributionDays)), change.Value, now);
             return new MemberChange(write, JobCounts.Zero.Add(Counts.Delivered, 1));
         }, cancellationToken);
         // A refusal is planned as "nothing to do"; count it as refused, not skipped.
@@ -201,8 +194,8 @@ public sealed class CampaignFanOut : ShardedJob
         var audience = reachable.Where(m => written.Contains(m.Profile.MemberId)).ToList();
         var offer = OfferText(definition.Offer);
         var channel = definition.Message.Channel.ToString().ToLowerInvariant();
-        await deliveries.RecordAsync(run, shard, [.. audience.Select(m => new DeliveryRecord(m.Profile.MemberId, channel, now, offer))],
-            CancellationToken.None);
+        await deliveries.RecordAsync(
+            run, shard, [.. audience.Select(m => new DeliveryRecord(m.Profile.MemberId, channel, now, offer))], CancellationToken.None);
         await deliveries.ExportAsync(run, shard, after ?? "start", [.. audience.Select(m => new AudienceLine(
             m.Profile.MemberId, channel, Address(m.Profile, definition.Message.Channel), m.Profile.FirstName,
             messages.GetValueOrDefault(m.Profile.MemberId) ?? "", offer))], CancellationToken.None);

@@ -26,10 +26,10 @@ public sealed class CampaignResponses(ICampaignStore campaigns, ICampaignDeliver
             if (CampaignDispatch.TryParseOperation(voucherId, out var campaignId, out _))
                 redeemed.Add(campaignId);
         foreach (var campaignId in redeemed)
-            await deliveries.RecordResponseAsync(programId, new CampaignResponse(campaignId, ResponseKind.Redemption, receiptId, memberId, total, purchasedAt),
-                cancellationToken);
+            await deliveries.RecordResponseAsync(
+                programId, new CampaignResponse(campaignId, ResponseKind.Redemption, receiptId, memberId, total, purchasedAt), cancellationToken);
         foreach (var campaignId in contacts.Select(c => c.CampaignId).Distinct(StringComparer.Ordinal))
-            await deliveries.RecordResponseAsync(programId, new CampaignResponse(campaignId, ResponseKind.Attributed, receiptId, memberId, total, purchasedAt),
-                cancellationToken);
+            await deliveries.RecordResponseAsync(
+                programId, new CampaignResponse(campaignId, ResponseKind.Attributed, receiptId, memberId, total, purchasedAt), cancellationToken);
     }
 }

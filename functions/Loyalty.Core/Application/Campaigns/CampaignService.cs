@@ -169,14 +169,14 @@ internal sealed class CampaignService(
         return new CampaignStatisticsView(campaignId, campaign.RunsStarted, campaign.Definition.AttributionDays, statistics);
     }
 
-    private async Task<long> DistinctMembersAsync(LoadedProgram program, string campaignId, IReadOnlyList<CampaignRunView> runs,
-        CancellationToken cancellationToken)
+    private async Task<long> DistinctMembersAsync(
+        LoadedProgram program, string campaignId, IReadOnlyList<CampaignRunView> runs, CancellationToken cancellationToken)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var run in runs)
             for (var shard = 0; shard < program.Settings.Shards; shard++)
-                foreach (var delivery in await deliveries.ListAsync(new CampaignRun(program.Settings.ProgramId, campaignId, run.RunId), shard,
-                    cancellationToken))
+                foreach (var delivery in await deliveries.ListAsync(
+                    new CampaignRun(program.Settings.ProgramId, campaignId, run.RunId), shard, cancellationToken))
                     seen.Add(delivery.MemberId);
         return seen.Count;
     }

@@ -41,8 +41,8 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
 
     /// <param name="remembered">Secrets of demo keys the caller kept from an earlier run; those still working are reused.</param>
     /// <returns>One key per role, in the order of <see cref="Roles"/>, with its secret.</returns>
-    public async Task<IReadOnlyList<IssuedApiKey>> SeedAsync(int memberCount, IReadOnlyCollection<string> remembered, IProgress<DemoSeedProgress>? progress,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<IssuedApiKey>> SeedAsync(
+        int memberCount, IReadOnlyCollection<string> remembered, IProgress<DemoSeedProgress>? progress, CancellationToken cancellationToken)
     {
         if (await jobs.GetTotalsAsync(Seeding, cancellationToken) is null && await StartAsync(cancellationToken) is { } created)
         {
@@ -91,8 +91,8 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
         }
     }
 
-    private async Task<IssuedApiKey?> ReuseAsync(IReadOnlyCollection<string> remembered, List<ApiKeyInfo> existing, string name, Scope scopes,
-        CancellationToken cancellationToken)
+    private async Task<IssuedApiKey?> ReuseAsync(
+        IReadOnlyCollection<string> remembered, List<ApiKeyInfo> existing, string name, Scope scopes, CancellationToken cancellationToken)
     {
         foreach (var secret in remembered)
         {

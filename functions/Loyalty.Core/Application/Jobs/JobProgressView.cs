@@ -26,9 +26,8 @@ public sealed record JobProgressView(
         }
         var attempts = await progress.GetAttemptsAsync(key, cancellationToken);
         return new JobProgressView(
-            key.Job, key.Run, totals is not null, views.Count(v => v.Finished), totals?.Shards ?? shards, totals?.Counts
-            ?? JobCounts.Sum(views.Select(v => v.Counts)), views,
-            attempts);
+            key.Job, key.Run, totals is not null, views.Count(v => v.Finished), totals?.Shards ?? shards,
+            totals?.Counts ?? JobCounts.Sum(views.Select(v => v.Counts)), views, attempts);
     }
 }
 

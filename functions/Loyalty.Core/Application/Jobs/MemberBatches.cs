@@ -94,8 +94,8 @@ internal sealed class MemberBatches(IMemberStore members, IMemberOutbox outboxes
     private static Func<StoredMember, MemberChange?> Tallied(JobKey job, Func<StoredMember, MemberChange?> change) =>
         member => change(member) is { } planned ? planned with { Write = planned.Write with { Tally = new JobTally(job, planned.Counts) } } : null;
 
-    private async Task<(ShardCounts Counts, Notification? Outbox, bool Written)> CommitAloneAsync(MemberKey key, Func<StoredMember, MemberChange?> change,
-        CancellationToken cancellationToken)
+    private async Task<(ShardCounts Counts, Notification? Outbox, bool Written)> CommitAloneAsync(
+        MemberKey key, Func<StoredMember, MemberChange?> change, CancellationToken cancellationToken)
     {
         (ShardCounts, Notification?, bool) done = (new ShardCounts(JobCounts.Zero, JobCounts.Zero.Add(BatchCounts.Skipped, 1)), null, false);
         var result = await Concurrency.RetryAsync(async () =>

@@ -10,20 +10,12 @@ using Loyalty.Core.Validation;
 namespace Loyalty.Core.Application.Jobs;
 
 /// <summary>
-/// The nightly tier evaluation: brings every member due on a date up to it (<see cref="MemberReview.ReviewAt"/>: windows
-/// closed under the tier policy, points and vouchers expired, birthday rewards), as a sharded job both hosts run:
-/// <list type="number">
-/// <item>the plan: one shard activity per Members shard of the program;</item>
-/// <item>the shard activity: reads the shard's review index up to the date (only the members due), reviews
-/// them and writes them back a transaction of many members at a time, filing each under its next review date in the
-/// same write; records its progress after every chunk;</item>
-/// <item>once a shard's due members are written, the shard counted (<see cref="ShardFigures"/>: tiers, points, vouchers and
-/// the members' ever-growing totals) for the program's figures, replacing the count of a shard run again;</item>
-/// <item>the fan-in, recording the run's totals.</item>
-/// </list>
-/// Exactly once per member without per-member bookkeeping: a review is idempotent by date (the state's
-/// <c>ReviewedOn</c>), and a member leaves the index range only in the write that stores its review. A crash, a
-/// cancelled runner or a replayed activity finds the members not yet written still due and the others gone.
+/// The nightly tier evaluation as a <see cref="ShardedJob"/>: a shard activity reviews only the members the shard's
+/// review index files as due (<see cref="MemberReview.ReviewAt"/>), writes each back filed under its next review date,
+/// and then counts the shard's <see cref="ShardFigures"/>. Exactly once per member without per-member bookkeeping: a
+/// review is idempotent by date (the state's <c>ReviewedOn</c>), and a member leaves the index range only in the write
+/// that stores its review, so a crash or a replayed activity finds the members not yet written still due and the others
+/// gone. The steps and their costs: docs/architecture.md, 'The nightly review reads an index, not the members'.
 /// </summary>
 public sealed class NightlyReview : ShardedJob
 {

@@ -18,8 +18,8 @@ internal sealed class ShardAttempt
     private JobCounts written;
     private JobCounts seen;
 
-    private ShardAttempt(IJobProgressStore progress, TimeProvider time, JobKey key, int shard, ShardSlice? slice, ShardProgress? recorded,
-        JobCounts writtenBefore)
+    private ShardAttempt(
+        IJobProgressStore progress, TimeProvider time, JobKey key, int shard, ShardSlice? slice, ShardProgress? recorded, JobCounts writtenBefore)
     {
         this.progress = progress;
         this.time = time;
@@ -55,8 +55,8 @@ internal sealed class ShardAttempt
     public bool SliceSpent => slice is not null && chunks > 0 && (chunks >= slice.MaxChunks || time.GetElapsedTime(startedAt) >= slice.MaxDuration);
 
     /// <param name="slice">How much this call may do; null: the whole shard.</param>
-    public static async Task<ShardAttempt> StartAsync(IJobProgressStore progress, TimeProvider time, JobKey key, int shard, ShardSlice? slice,
-        CancellationToken cancellationToken)
+    public static async Task<ShardAttempt> StartAsync(
+        IJobProgressStore progress, TimeProvider time, JobKey key, int shard, ShardSlice? slice, CancellationToken cancellationToken)
     {
         var recorded = await progress.GetShardAsync(key, shard, cancellationToken);
         var written = recorded is { Finished: true } ? JobCounts.Zero : await progress.WrittenAsync(key, shard, cancellationToken);

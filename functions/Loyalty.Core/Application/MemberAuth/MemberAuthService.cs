@@ -55,8 +55,8 @@ public sealed class MemberAuthService : IMemberAuthService
         var saved = await SaveCodeAsync(programId, subject, memberId, linkSecret, now, cancellationToken);
         if (!saved.IsValid) return Result<CodeSent>.Fail(saved.Errors);
         if (memberId is not null)
-            await SendCodeAsync(program, memberId, identity, saved.Value, linkSecret is null ? null : LinkUrl(options.LinkBaseUrl!, $"{subject}.{linkSecret}"),
-                now, cancellationToken);
+            await SendCodeAsync(program, memberId, identity, saved.Value,
+                linkSecret is null ? null : LinkUrl(options.LinkBaseUrl!, $"{subject}.{linkSecret}"), now, cancellationToken);
         return Sent(identity);
     }
 
@@ -66,8 +66,8 @@ public sealed class MemberAuthService : IMemberAuthService
     /// per client address, per identifier (whoever asks) and per member and identifier. When another member holds the
     /// identifier nothing is sent and the answer is the same, so the endpoint cannot be used to find members.
     /// </summary>
-    internal async Task<Result<CodeSent>> RequestContactCodeAsync(LoadedProgram program, string memberId, IdentityKey identity, string clientAddress,
-        CancellationToken cancellationToken)
+    internal async Task<Result<CodeSent>> RequestContactCodeAsync(
+        LoadedProgram program, string memberId, IdentityKey identity, string clientAddress, CancellationToken cancellationToken)
     {
         var programId = program.Settings.ProgramId;
         var now = time.GetUtcNow();
@@ -85,8 +85,8 @@ public sealed class MemberAuthService : IMemberAuthService
     }
 
     /// <summary>Checks the code sent for <see cref="RequestContactCodeAsync"/>; it works once, and wrong ones lock it as at sign-in.</summary>
-    internal async Task<Result<bool>> ConfirmContactAsync(string programId, string memberId, IdentityKey identity, string? code, string clientAddress,
-        CancellationToken cancellationToken)
+    internal async Task<Result<bool>> ConfirmContactAsync(
+        string programId, string memberId, IdentityKey identity, string? code, string clientAddress, CancellationToken cancellationToken)
     {
         if (CheckCode(code) is { } wrong) return Result<bool>.Fail(wrong.Errors);
         var now = time.GetUtcNow();
@@ -189,8 +189,8 @@ public sealed class MemberAuthService : IMemberAuthService
 
     /// <summary>A <c>member.code</c> to the identifier: straight to the queue, expiring with the code.</summary>
     private async Task SendCodeAsync(
-        LoadedProgram program, string memberId, IdentityKey identity, (string Code, DateTimeOffset Expires) code, string? link, DateTimeOffset now,
-            CancellationToken cancellationToken)
+        LoadedProgram program, string memberId, IdentityKey identity, (string Code, DateTimeOffset Expires) code,
+            string? link, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var programId = program.Settings.ProgramId;
         var operationId = $"code:{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(9))}";

@@ -18,10 +18,10 @@ public interface IAuditLog
 /// contact.update, receipt.parked_retry, receipt.parked_discard.</param>
 /// <param name="Reason">Why, as the caller stated it (X-Audit-Reason, or the erasure's reason).</param>
 /// <param name="Detail">What exactly, without personal data: the fields a contact update changed, the parked receipt's id.</param>
-public sealed record AuditEntry(string Id, string ProgramId, string MemberId, DateTimeOffset At, string Actor, string Action, string? Reason,
-    string? Detail = null)
+public sealed record AuditEntry(
+    string Id, string ProgramId, string MemberId, DateTimeOffset At, string Actor, string Action, string? Reason, string? Detail = null)
 {
     public static AuditEntry Create(string programId, string memberId, DateTimeOffset at, string actor, string action, string? reason, string? detail = null) =>
-        new(System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9)), programId, memberId, at, actor,
-            action, reason, detail);
+        new(System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9)),
+            programId, memberId, at, actor, action, reason, detail);
 }

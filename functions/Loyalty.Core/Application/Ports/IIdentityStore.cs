@@ -13,8 +13,8 @@ public interface IIdentityStore
 
     /// <summary>Points a claim at another member if it is still the version read (<see cref="IdentityClaim.Token"/>).</summary>
     /// <returns>The new claim, or null when the claim changed or vanished meanwhile.</returns>
-    Task<IdentityClaim?> TryReassignAsync(IdentityKey key, IdentityClaim current, string memberId, DateTimeOffset claimedAt,
-        CancellationToken cancellationToken);
+    Task<IdentityClaim?> TryReassignAsync(
+        IdentityKey key, IdentityClaim current, string memberId, DateTimeOffset claimedAt, CancellationToken cancellationToken);
 
     /// <summary>Deletes the claim if it is still this version; a claim that changed or vanished is left alone.</summary>
     Task DeleteAsync(IdentityKey key, IdentityClaim current, CancellationToken cancellationToken);

@@ -5,18 +5,15 @@ using Loyalty.Core.Members;
 namespace Loyalty.Core.Application.Ports;
 
 /// <summary>
-/// One atomic change to a member: the new profile and state, and optionally the operation that caused it (its record
-/// is the idempotency key), the ledger entries it wrote, the receipt it applied, earlier records it changed (a
-/// purchase's returned quantities), the notification for its events (the outbox row) and the consent changes it made (kept
-/// for good in the member's consent history). <see cref="At"/> orders history.
-/// <see cref="ReviewOn"/> is the date the nightly job must next look at the member (<see cref="LoadedProgram.NextReviewOn"/>;
-/// null: nothing changes by itself): the store files the member under it in the same transaction, moving the entry
-/// from the date it was filed under when read, so the nightly job finds exactly the members due. Services build writes
-/// with <see cref="From(LoadedProgram, MemberProfile, MemberActivity, BookChange, DateTimeOffset)"/>, which derives the
-/// review date, record, ledger and outbox from the change, so no write can leave one of them out.
-/// <see cref="Tally"/> is what a batch job counts for this write: the store commits it in the same transaction, so a
-/// job's totals are read from what was written (<see cref="IJobProgressStore.WrittenAsync"/>), never lost to a crash
-/// between the write and a progress row, nor counted twice by two runners.
+/// One atomic change to a member: the new profile and state, and what the operation that caused it writes beside them
+/// (its record, the idempotency key; ledger entries, the receipt, earlier records it changed, the outbox row, consent
+/// changes). <see cref="At"/> orders history. Services build writes with
+/// <see cref="From(LoadedProgram, MemberProfile, MemberActivity, BookChange, DateTimeOffset)"/>, which derives the review
+/// date, record, ledger and outbox from the change, so no write can leave one of them out.
+/// <see cref="ReviewOn"/> (null: nothing changes by itself) and a batch job's <see cref="Tally"/> commit in the same
+/// transaction, so the nightly job finds exactly the members due and a job's totals are read from what was written
+/// (<see cref="IJobProgressStore.WrittenAsync"/>), never lost to a crash nor counted twice by two runners; see
+/// docs/architecture.md, 'The nightly review reads an index, not the members'.
 /// </summary>
 public sealed record MemberWrite(
     MemberProfile Profile,

@@ -53,8 +53,8 @@ public sealed class PrivacyService : IPrivacyService
         this.time = time;
     }
 
-    public async Task<Result<ExportedDocument>> ExportAsync(string programId, string memberId, string actor, string? reason,
-        CancellationToken cancellationToken)
+    public async Task<Result<ExportedDocument>> ExportAsync(
+        string programId, string memberId, string actor, string? reason, CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<ExportedDocument>(programId);
         if (await ReadAsync(program, memberId, cancellationToken) is not { } member) return MemberNotFound<ExportedDocument>();
@@ -210,8 +210,8 @@ public sealed class PrivacyService : IPrivacyService
     /// Returns parked under their purchase's id rather than under an identifier of the member, so a look-up by the
     /// member's identifiers misses them: those whose own identifier is the member's id or one of <paramref name="keys"/>.
     /// </summary>
-    private async Task<IReadOnlyList<ParkedReceipt>> WaitingReturnsAsync(LoadedProgram program, string memberId, IReadOnlyList<IdentityKey> keys,
-        CancellationToken cancellationToken) =>
+    private async Task<IReadOnlyList<ParkedReceipt>> WaitingReturnsAsync(
+        LoadedProgram program, string memberId, IReadOnlyList<IdentityKey> keys, CancellationToken cancellationToken) =>
     [
         .. (await parked.ListWaitingReturnsAsync(program.Settings.ProgramId, cancellationToken)).Where(p =>
             p.Receipt.Member is { } identifier

@@ -6,8 +6,8 @@ namespace Loyalty.Core.Application.Receipts;
 public interface IReceiptService
 {
     /// <summary>Checks one receipt, archives <paramref name="payload"/> (its raw form) and applies it exactly once.</summary>
-    Task<Result<Receipts.ReceiptResult>> SubmitAsync(string programId, Receipts.PosReceipt receipt, ReadOnlyMemory<byte> payload,
-        CancellationToken cancellationToken);
+    Task<Result<Receipts.ReceiptResult>> SubmitAsync(
+        string programId, Receipts.PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
     /// <summary>Keeps a raw queue message for audit and replay before its receipts are applied.</summary>
     /// <returns>Where it is kept, to pass to <see cref="ApplyAsync"/>; null when there is no such program (nothing is kept).</returns>

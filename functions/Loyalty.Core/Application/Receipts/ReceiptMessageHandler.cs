@@ -23,8 +23,8 @@ public sealed class ReceiptMessageHandler(IReceiptService receipts)
     /// <param name="messageId">The queue's id for the message; names the archived copy.</param>
     /// <param name="deliveryCount">1 on the first delivery.</param>
     /// <param name="parallelism">Receipts of the message applied at once (receipts of one member then race and retry, which is safe).</param>
-    public async Task<MessageVerdict> HandleAsync(ReadOnlyMemory<byte> body, string messageId, long deliveryCount, int parallelism,
-        CancellationToken cancellationToken)
+    public async Task<MessageVerdict> HandleAsync(
+        ReadOnlyMemory<byte> body, string messageId, long deliveryCount, int parallelism, CancellationToken cancellationToken)
     {
         var parsed = StrictJson.Parse<ReceiptMessage>(body.Span);
         if (parsed.Value is not { } message)

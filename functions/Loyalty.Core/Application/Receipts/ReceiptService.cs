@@ -52,8 +52,8 @@ public sealed class ReceiptService : IReceiptService
         this.time = time;
     }
 
-    public async Task<Result<ReceiptResult>> SubmitAsync(string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload,
-        CancellationToken cancellationToken)
+    public async Task<Result<ReceiptResult>> SubmitAsync(
+        string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
         var checkedReceipt = Check(program, receipt);
@@ -186,8 +186,8 @@ public sealed class ReceiptService : IReceiptService
     /// </summary>
     /// <param name="lastWaiting">The last return known to wait for its purchase: applied, it takes the purchase off the member's
     /// awaited set in its own transaction.</param>
-    private async Task<Result<Outcome>> SettleAsync(LoadedProgram program, IdentityKey key, ParkedReceipt receipt, string memberId, bool lastWaiting,
-        CancellationToken cancellationToken)
+    private async Task<Result<Outcome>> SettleAsync(
+        LoadedProgram program, IdentityKey key, ParkedReceipt receipt, string memberId, bool lastWaiting, CancellationToken cancellationToken)
     {
         var domain = receipt.Receipt.ToReceipt(memberId);
         var outcome = await ApplyToMemberAsync(program, domain, receipt.Receipt.Coupons, new Raw(receipt.Archive, null), lastWaiting, cancellationToken);
@@ -203,8 +203,8 @@ public sealed class ReceiptService : IReceiptService
     /// nobody has claimed its id, or this member has (a host took it and has not committed it yet, or crashed first).
     /// A purchase applied to another member never comes to this one.
     /// </summary>
-    private async Task<bool> AwaitsPurchaseAsync(LoadedProgram program, Receipt receipt, IReadOnlyList<ValidationError> errors,
-        CancellationToken cancellationToken)
+    private async Task<bool> AwaitsPurchaseAsync(
+        LoadedProgram program, Receipt receipt, IReadOnlyList<ValidationError> errors, CancellationToken cancellationToken)
     {
         if (receipt.ReturnOf is not { } purchaseId || errors.Count == 0 || errors.Any(e => e.Code != ErrorCodes.ReturnOfUnknownReceipt)) return false;
         var owner = await claims.FindAsync(program.Settings.ProgramId, purchaseId, cancellationToken);
@@ -293,8 +293,8 @@ public sealed class ReceiptService : IReceiptService
         {
             // No member's transaction to carry the raw payload: archived on its own, for the accounts.
             await ArchivedAsync(program, receipt, raw, cancellationToken);
-            await responses.RecordAsync(program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, null, receipt.Coupons, [], [],
-                cancellationToken);
+            await responses.RecordAsync(
+                program.Settings.ProgramId, receipt.Id, receipt.Total, receipt.PurchasedAt, null, receipt.Coupons, [], [], cancellationToken);
             return new ReceiptResult(receipt.Id, ReceiptStatus.Anonymous);
         }
         if (resolved.Identity is not { } identity) return await AppliedAsync(program, receipt, domain, raw, waitForPurchase, cancellationToken);
