@@ -35,9 +35,4 @@ internal static class Columns
 
     /// <summary>Keeps '|' (the keys' separator) and '%' out of a key part, so a prefix ending in '|' names exactly one value.</summary>
     public static string Escape(string part) => part.Replace("%", "%25", StringComparison.Ordinal).Replace("|", "%7C", StringComparison.Ordinal);
-
-    public static string Unescape(string part) => part.Replace("%7C", "|", StringComparison.Ordinal).Replace("%25", "%", StringComparison.Ordinal);
-
-    /// <summary>Later times sort first: the ticks left to the end of time, zero-padded.</summary>
-    public static string NewestFirst(DateTimeOffset at) => (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 }

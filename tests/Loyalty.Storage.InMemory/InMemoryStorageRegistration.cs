@@ -1,4 +1,5 @@
 using Loyalty.Core.Application.Ports;
+using Loyalty.Storage.Repositories;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loyalty.Storage.InMemory;
@@ -13,16 +14,16 @@ public static class InMemoryStorageRegistration
     /// </summary>
     public static IServiceCollection AddInMemoryStorage(this IServiceCollection services, InMemoryStorage storage)
     {
-        var members = new InMemoryMemberStore(storage.Members);
+        var membersTable = new InMemoryTableClient(storage.Members);
+        var members = new TableMemberStore(membersTable);
         services.AddSingleton(storage);
         services.AddSingleton<IProgramStore>(new InMemoryProgramStore(storage.Programs));
-        services.AddSingleton(members);
         services.AddSingleton<IMemberStore>(members);
         services.AddSingleton<IMemberHistory>(members);
         services.AddSingleton<IMemberOutbox>(members);
         services.AddSingleton<INotificationQueue>(storage.Notifications);
-        services.AddSingleton<IReviewStore>(new InMemoryReviewStore(members));
-        services.AddSingleton<IJobProgressStore>(new InMemoryJobProgressStore(storage.JobProgress, members));
+        services.AddSingleton<IReviewStore>(new TableReviewStore(membersTable));
+        services.AddSingleton<IJobProgressStore>(new TableJobProgressStore(new InMemoryTableClient(storage.JobProgress), membersTable));
         services.AddSingleton<ICampaignStore>(new InMemoryCampaignStore(storage.Campaigns));
         services.AddSingleton<ICampaignDeliveries>(new InMemoryCampaignDeliveries(storage.Deliveries, storage.CampaignFiles));
         services.AddSingleton<IFiguresStore>(new InMemoryFiguresStore(storage.Figures));
