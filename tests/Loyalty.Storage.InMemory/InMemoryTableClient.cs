@@ -11,7 +11,7 @@ namespace Loyalty.Storage.InMemory;
 /// memory: one row layout (the Members table's is <c>MemberRows</c>), and every request they send counted as it goes on
 /// the wire. It serves what those stores call: point reads, queries whose filter is PartitionKey and RowKey comparisons
 /// joined by "and" (as <see cref="TableClient.CreateQueryFilter(FormattableString)"/> writes them), transactions,
-/// replacing upserts and deletes. A query's <c>select</c> is not applied: the stores read columns by name. Any other
+/// inserts, replacing updates and upserts, and deletes. A query's <c>select</c> is not applied: the stores read columns by name. Any other
 /// call reaches the base class, which has no service behind it. Rows are kept as <see cref="TableRowCodec"/> bytes
 /// rather than the SDK's dictionaries, so that a million members fit.
 /// </summary>
@@ -55,6 +55,18 @@ public sealed partial class InMemoryTableClient(InMemoryTable table) : TableClie
         return Task.FromResult(Response.FromValue<IReadOnlyList<Response>>([.. actions.Select(_ => InMemoryResponse.Ok)], InMemoryResponse.Ok));
     }
 
+    /// <exception cref="RequestFailedException">409: the row exists.</exception>
+    public override Task<Response> AddEntityAsync<T>(T entity, CancellationToken cancellationToken = default) =>
+        Single(() => table.Insert(entity.PartitionKey, entity.RowKey, TableRowCodec.Encode(Entity(entity))));
+
+    /// <exception cref="RequestFailedException">404: no such row; 412: it is not at <paramref name="ifMatch"/> any more.</exception>
+    public override Task<Response> UpdateEntityAsync<T>(T entity, ETag ifMatch, TableUpdateMode mode = TableUpdateMode.Merge,
+        CancellationToken cancellationToken = default)
+    {
+        if (mode != TableUpdateMode.Replace) throw new NotSupportedException("The in-memory table replaces rows; it does not merge them.");
+        return Single(() => table.Replace(entity.PartitionKey, entity.RowKey, TableRowCodec.Encode(Entity(entity)), ifMatch.ToString()));
+    }
+
     public override Task<Response> UpsertEntityAsync<T>(T entity, TableUpdateMode mode = TableUpdateMode.Merge, CancellationToken cancellationToken = default)
     {
         if (mode != TableUpdateMode.Replace) throw new NotSupportedException("The in-memory table replaces rows; it does not merge them.");
@@ -67,6 +79,19 @@ public sealed partial class InMemoryTableClient(InMemoryTable table) : TableClie
     {
         if (ifMatch != default && ifMatch != ETag.All) throw new NotSupportedException("The in-memory table deletes a row whatever its ETag.");
         table.Delete(partitionKey, rowKey);
+        return Task.FromResult<Response>(InMemoryResponse.Ok);
+    }
+
+    private static Task<Response> Single(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (TableActionFailedException e)
+        {
+            throw new RequestFailedException(e.Status, e.Message, ErrorCode(e.Status), e);
+        }
         return Task.FromResult<Response>(InMemoryResponse.Ok);
     }
 
