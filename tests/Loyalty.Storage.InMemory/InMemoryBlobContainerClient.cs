@@ -25,7 +25,8 @@ public sealed class InMemoryBlobContainerClient(InMemoryBlobs blobs) : BlobConta
     {
         public override string Name => name;
 
-        public override Task<Response<BlobContentInfo>> UploadAsync(BinaryData content, BlobUploadOptions options, CancellationToken cancellationToken = default)
+        public override Task<Response<BlobContentInfo>> UploadAsync(BinaryData content, BlobUploadOptions options,
+            CancellationToken cancellationToken = default)
         {
             if (options.Conditions is not null) throw new NotSupportedException("The in-memory blobs are overwritten whole; they take no conditions.");
             blobs.Write(name, content.ToArray());
