@@ -1,7 +1,7 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Azure;
-using Azure.Core;
 using Azure.Data.Tables;
 
 namespace Loyalty.Storage.InMemory;
@@ -11,9 +11,9 @@ namespace Loyalty.Storage.InMemory;
 /// memory: one row layout (the Members table's is <c>MemberRows</c>), and every request they send counted as it goes on
 /// the wire. It serves what those stores call: point reads, queries whose filter is PartitionKey and RowKey comparisons
 /// joined by "and" (as <see cref="TableClient.CreateQueryFilter(FormattableString)"/> writes them), transactions,
-/// inserts, replacing updates and upserts, and deletes. A query's <c>select</c> is not applied: the stores read columns by name. Any other
-/// call reaches the base class, which has no service behind it. Rows are kept as <see cref="TableRowCodec"/> bytes
-/// rather than the SDK's dictionaries, so that a million members fit.
+/// inserts, replacing updates and upserts, and deletes. A query's <c>select</c> is not applied: the stores read columns
+/// by name. Any other call reaches the base class, which has no service behind it. Rows are kept as
+/// <see cref="TableRowCodec"/> bytes rather than the SDK's dictionaries, so that a million members fit.
 /// </summary>
 public sealed partial class InMemoryTableClient(InMemoryTable table) : TableClient
 {
@@ -49,7 +49,8 @@ public sealed partial class InMemoryTableClient(InMemoryTable table) : TableClie
         catch (TableActionFailedException e)
         {
             var failed = new RequestFailedException(e.Status, e.Message, ErrorCode(e.Status), e);
-            failed.Data["FailedEntity"] = e.FailedIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // Where the SDK puts the index it parses from the service's answer, and reads FailedTransactionActionIndex from.
+            failed.Data["FailedEntity"] = e.FailedIndex.ToString(CultureInfo.InvariantCulture);
             throw new TableTransactionFailedException(failed);
         }
         return Task.FromResult(Response.FromValue<IReadOnlyList<Response>>([.. actions.Select(_ => InMemoryResponse.Ok)], InMemoryResponse.Ok));
