@@ -3,6 +3,7 @@ using System.Text;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Events;
 using Loyalty.Core.Serialization;
+using Loyalty.Storage.Queues;
 
 namespace Loyalty.Storage.InMemory;
 
@@ -12,9 +13,6 @@ namespace Loyalty.Storage.InMemory;
 /// </summary>
 public sealed class InMemoryNotificationQueue(StorageRequests requests) : INotificationQueue
 {
-    /// <summary>The queue's 64 KiB of message text, base64: 3 bytes in 4.</summary>
-    public const int MaxBodyBytes = 48 * 1024;
-
     private const int ReceiveBatch = 32;
 
     private readonly ConcurrentQueue<byte[]> messages = new();
@@ -23,7 +21,7 @@ public sealed class InMemoryNotificationQueue(StorageRequests requests) : INotif
 
     public Task SendAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
-        foreach (var (_, json) in NotificationBatch.Pack(notifications, MaxBodyBytes))
+        foreach (var (_, json) in NotificationBatch.Pack(notifications, QueueBodies.MaxBodyBytes))
         {
             requests.Count(StorageRequests.Kinds.QueueSend);
             messages.Enqueue(Encoding.UTF8.GetBytes(json));

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Loyalty.Storage.InMemory;
 
 /// <summary>
@@ -43,21 +40,4 @@ public sealed class InMemoryStorage
         var tables = new[] { Members, Programs, JobProgress, Campaigns, Deliveries, Figures }.Select(t => t.Size()).ToList();
         return (tables.Sum(t => t.Rows), tables.Sum(t => t.Bytes) + CampaignFiles.Bytes);
     }
-
-    /// <summary>
-    /// The partition of a member's rows: "{programId}|{shard:D4}", the shard FNV-1a (32 bit) of the member id's UTF-8
-    /// modulo the program's shard count: fixed, so a member stays in its partition for good.
-    /// </summary>
-    public static string MemberPartition(string programId, int shards, string memberId)
-    {
-        var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(memberId))
-        {
-            hash ^= b;
-            hash *= 16777619u;
-        }
-        return MemberPartition(programId, (int)(hash % (uint)shards));
-    }
-
-    public static string MemberPartition(string programId, int shard) => $"{programId}|{shard.ToString("D4", CultureInfo.InvariantCulture)}";
 }

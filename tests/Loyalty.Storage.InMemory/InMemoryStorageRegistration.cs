@@ -1,4 +1,5 @@
 using Loyalty.Core.Application.Ports;
+using Loyalty.Storage.Repositories;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loyalty.Storage.InMemory;
@@ -7,25 +8,26 @@ public static class InMemoryStorageRegistration
 {
     /// <summary>
     /// <paramref name="storage"/> and every port of Core over it, as singletons, as <c>AddLoyaltyStorage</c> registers them
-    /// over Azure storage: one member store serves the member writes, their history and their outbox. The ports the
-    /// in-memory stores do not serve are registered too, throwing at their first call, so a service needing one is built
-    /// as in production and fails only where it uses it.
+    /// over Azure storage, with the same Table stores (<see cref="InMemoryTableClient"/>): one member store serves the member
+    /// writes, their history and their outbox. The ports served here no further are registered too, throwing at their first
+    /// call, so a service needing one is built as in production and fails only where it uses it.
     /// </summary>
     public static IServiceCollection AddInMemoryStorage(this IServiceCollection services, InMemoryStorage storage)
     {
-        var members = new InMemoryMemberStore(storage.Members);
+        var membersTable = new InMemoryTableClient(storage.Members);
+        var members = new TableMemberStore(membersTable);
         services.AddSingleton(storage);
-        services.AddSingleton<IProgramStore>(new InMemoryProgramStore(storage.Programs));
-        services.AddSingleton(members);
+        services.AddSingleton<IProgramStore>(new TableProgramStore(new InMemoryTableClient(storage.Programs)));
         services.AddSingleton<IMemberStore>(members);
         services.AddSingleton<IMemberHistory>(members);
         services.AddSingleton<IMemberOutbox>(members);
         services.AddSingleton<INotificationQueue>(storage.Notifications);
-        services.AddSingleton<IReviewStore>(new InMemoryReviewStore(members));
-        services.AddSingleton<IJobProgressStore>(new InMemoryJobProgressStore(storage.JobProgress, members));
-        services.AddSingleton<ICampaignStore>(new InMemoryCampaignStore(storage.Campaigns));
-        services.AddSingleton<ICampaignDeliveries>(new InMemoryCampaignDeliveries(storage.Deliveries, storage.CampaignFiles));
-        services.AddSingleton<IFiguresStore>(new InMemoryFiguresStore(storage.Figures));
+        services.AddSingleton<IReviewStore>(new TableReviewStore(membersTable));
+        services.AddSingleton<IJobProgressStore>(new TableJobProgressStore(new InMemoryTableClient(storage.JobProgress), membersTable));
+        services.AddSingleton<ICampaignStore>(new TableCampaignStore(new InMemoryTableClient(storage.Campaigns)));
+        services.AddSingleton<ICampaignDeliveries>(
+            new TableCampaignDeliveries(new InMemoryTableClient(storage.Deliveries), new InMemoryBlobContainerClient(storage.CampaignFiles)));
+        services.AddSingleton<IFiguresStore>(new TableFiguresStore(new InMemoryTableClient(storage.Figures)));
         NotSupported<IIdentityStore>();
         NotSupported<IApiKeyStore>();
         NotSupported<IParkedReceiptStore>();

@@ -1,19 +1,31 @@
 using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Loyalty.Storage.Errors;
 using Loyalty.Storage.InMemory;
+using Loyalty.Storage.Repositories;
+using Loyalty.Storage.Tables;
 using Xunit;
 
 namespace Loyalty.Application.Tests.InMemory;
 
 /// <summary>
 /// The in-memory table keeps Table Storage's rules: ordinal key order, pages and continuations, whole-or-nothing
-/// transactions, ETags, and each call counted as one request.
+/// transactions, ETags, and each call counted as one request. The SDK's client over it answers the Table stores as the
+/// service does: a failed action by its index and status, a missing row as no value, the columns as written, queries in
+/// pages, and a filter it cannot run refused rather than misread.
 /// </summary>
 public sealed class InMemoryTableTests
 {
     private readonly StorageRequests requests = new();
     private readonly InMemoryTable table;
+    private readonly TableClient client;
 
-    public InMemoryTableTests() => table = new InMemoryTable("t", requests);
+    public InMemoryTableTests()
+    {
+        table = new InMemoryTable("t", requests);
+        client = new InMemoryTableClient(table);
+    }
 
     private static byte[] Value(string text) => Encoding.UTF8.GetBytes(text);
 
@@ -100,5 +112,76 @@ public sealed class InMemoryTableTests
         Assert.Equal(100, table.Size().Rows);
         Assert.Equal(1, requests.Snapshot()[StorageRequests.Kinds.TableTransaction]);
         Assert.Equal(100, requests.TransactionOperations);
+    }
+
+    [Fact]
+    public async Task Through_the_sdk_client_a_failed_transaction_names_the_action_and_its_status_as_the_service_does()
+    {
+        await client.SubmitCheckedAsync([new(TableTransactionActionType.Add, new TableEntity("pk", "a") { ["N"] = 1 })]);
+        var a = (await client.GetOrNullAsync<TableEntity>("pk", "a"))!;
+
+        var duplicate = await Assert.ThrowsAsync<TableTransactionFailedException>(() => client.SubmitCheckedAsync([
+            new(TableTransactionActionType.Add, new TableEntity("pk", "b")),
+            new(TableTransactionActionType.Add, new TableEntity("pk", "a")),
+        ]));
+        Assert.Equal((409, 1), (duplicate.Status, duplicate.FailedTransactionActionIndex));
+        Assert.True(duplicate.IsConflict());
+
+        await client.SubmitCheckedAsync([new(TableTransactionActionType.UpdateReplace, new TableEntity("pk", "a") { ["N"] = 2 }, a.ETag)]);
+        var stale = await Assert.ThrowsAsync<TableTransactionFailedException>(() => client.SubmitCheckedAsync([
+            new(TableTransactionActionType.UpdateReplace, new TableEntity("pk", "a") { ["N"] = 3 }, a.ETag),
+        ]));
+        Assert.Equal(0, stale.FailedTransactionActionIndex);
+        Assert.True(stale.IsConditionFailed());
+
+        var gone = await Assert.ThrowsAsync<TableTransactionFailedException>(() => client.SubmitCheckedAsync([
+            new(TableTransactionActionType.Delete, new TableEntity("pk", "c"), ETag.All),
+        ]));
+        Assert.True(gone.IsNotFound());
+        Assert.Null(await client.GetOrNullAsync<TableEntity>("pk", "b"));
+        Assert.Equal(2, (await client.GetOrNullAsync<TableEntity>("pk", "a"))!.GetInt32("N"));
+    }
+
+    [Fact]
+    public async Task Through_the_sdk_client_columns_come_back_as_written_and_bound_by_name_to_a_typed_row()
+    {
+        var at = new DateTimeOffset(2027, 1, 1, 2, 0, 0, TimeSpan.FromHours(1));
+        await client.UpsertEntityAsync(new TableEntity("pk", "r")
+        {
+            ["FirstName"] = "é|\n'", ["Flag"] = true, ["Int"] = 7, ["Long"] = long.MaxValue, ["Double"] = 0.5, ["EnrolledAt"] = at,
+            ["Id"] = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), ["Bytes"] = new byte[] { 0, 255 }, ["Empty"] = null,
+        }, TableUpdateMode.Replace);
+
+        var row = (await client.GetOrNullAsync<TableEntity>("pk", "r"))!;
+        Assert.Equal(("é|\n'", true, 7, long.MaxValue, 0.5), (row.GetString("FirstName"), row.GetBoolean("Flag"), row.GetInt32("Int"),
+            row.GetInt64("Long"), row.GetDouble("Double")));
+        Assert.Equal((at, TimeSpan.Zero), (row.GetDateTimeOffset("EnrolledAt"), row.GetDateTimeOffset("EnrolledAt")!.Value.Offset));
+        Assert.Equal(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), row.GetGuid("Id"));
+        Assert.Equal([0, 255], row.GetBinary("Bytes"));
+        Assert.False(row.ContainsKey("Empty"));
+        var profile = (await client.GetOrNullAsync<ProfileColumns>("pk", "r"))!;
+        Assert.Equal(("é|\n'", at, row.ETag), (profile.FirstName, profile.EnrolledAt, profile.ETag));
+    }
+
+    [Fact]
+    public async Task Through_the_sdk_client_a_query_reads_its_key_range_a_page_a_request_and_refuses_a_filter_it_cannot_run()
+    {
+        foreach (var chunk in Enumerable.Range(0, 1200).Select(i => new TableEntity("pk", $"k|{i:D4}")).Chunk(100))
+            await client.SubmitCheckedAsync([.. chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e))]);
+        await client.UpsertEntityAsync(new TableEntity("pk2", "k|0001"), TableUpdateMode.Replace);
+        requests.Reset();
+
+        var keys = new List<string>();
+        var range = TableClient.CreateQueryFilter($"PartitionKey eq {"pk"} and RowKey ge {"k|0100"} and RowKey lt {"k}"}");
+        await foreach (var row in client.QueryAsync<TableEntity>(range)) keys.Add(row.RowKey);
+        Assert.Equal(Enumerable.Range(100, 1100).Select(i => $"k|{i:D4}"), keys);
+        Assert.Equal(2, requests.Snapshot()[StorageRequests.Kinds.TableQuery]);
+
+        var partitions = new List<string>();
+        await foreach (var row in client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey gt {"pk"} and PartitionKey lt {"pk~"}")))
+            partitions.Add(row.PartitionKey);
+        Assert.Equal(["pk2"], partitions);
+
+        Assert.Throws<NotSupportedException>(() => client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Balance gt {5}")));
     }
 }
