@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Loyalty.Core.Access;
+using Loyalty.Core.Application.Ports;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Loyalty.Api.Tests;
@@ -37,6 +39,26 @@ public sealed class MemberApiTests(LoyaltyApiFactory factory) : IClassFixture<Lo
             var answer = await anonymous.PostAsJsonAsync(path, body);
             Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
             Assert.Equal(Http.Problems.NotFoundType, (string?)(await Body(answer))["type"]);
+        }
+    }
+
+    /// <summary>The program is resolved once, where the request comes in: a key whose program is gone reaches no service.</summary>
+    [Fact]
+    public async Task A_key_whose_program_does_not_exist_is_answered_program_not_found()
+    {
+        var programId = "gone" + Guid.NewGuid().ToString("N")[..8];
+        var key = ApiKeySecret.Generate();
+        await factory.Services.GetRequiredService<IApiKeyStore>().InsertAsync(
+            new ApiKeyRecord(key.KeyId, programId, "orphan", Scope.Pos | Scope.Store, key.Hash(), DateTimeOffset.UtcNow, null), CancellationToken.None);
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key.Value);
+
+        foreach (var answer in new[] { await client.PostAsJsonAsync("/api/v1/members", Astrid), await client.GetAsync("/api/v1/members/m1") })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+            var problem = await Body(answer);
+            Assert.Equal(Http.Problems.NotFoundType, (string?)problem["type"]);
+            Assert.Equal($"There is no program '{programId}'.", (string?)problem["detail"]);
         }
     }
 

@@ -24,7 +24,7 @@ public static class PrivacyEndpoints
 
     /// <summary>The member's own export (My pages' "download my data"): the member is the token's.</summary>
     public static Task<IResult> ExportMine(HttpContext context) =>
-        Handler.AsMember(context, (caller, memberId, ct) => ExportAs(context, caller, memberId, ct));
+        Handler.AsMember(context, (caller, _, memberId, ct) => ExportAs(context, caller, memberId, ct));
 
     private static async Task<IResult> ExportAs(HttpContext context, ApiCaller caller, string memberId, CancellationToken ct)
     {
@@ -44,7 +44,7 @@ public static class PrivacyEndpoints
     /// undone, so a stray or replayed request without <c>"confirm": true</c> erases nothing.
     /// </summary>
     public static Task<IResult> EraseMine(HttpContext context) =>
-        Handler.AsMember<SelfErasure>(context, async (caller, memberId, request, ct) =>
+        Handler.AsMember<SelfErasure>(context, async (caller, _, memberId, request, ct) =>
             request.Confirm is not true
                 ? Problems.Field("confirm", "Send \"confirm\": true to erase your membership; it cannot be undone.")
                 : Outcomes.Ok(await context.Service<IPrivacyService>().EraseAsync(caller.ProgramId, memberId, SelfErasureReason, SelfErasureActor, ct)));

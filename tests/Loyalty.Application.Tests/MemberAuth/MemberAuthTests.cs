@@ -192,37 +192,38 @@ public class MemberAuthTests : LoyaltyStorageTest
         var other = (await EnrolAsync(programId, new EnrolMember { Phone = "0707654321" })).Profile.MemberId;
         await DrainNotificationsAsync();
         var self = Services.SelfService;
+        var program = await Services.ProgramAsync(programId);
         var change = new UpdateContact { Email = "new@example.com" };
 
-        var pending = Ok(await self.UpdateContactAsync(programId, member, change, Address, default));
+        var pending = Ok(await self.UpdateContactAsync(program, member, change, Address, default));
         Assert.Equal(new PendingContact("email", "new@example.com", "email", 600), Assert.Single(pending.Pending));
         var code = await SentCodeAsync();
         Assert.Equal(("new@example.com", member), (code.Destination, code.MemberId));
         var wrong = code.Code == "000000" ? "000001" : "000000";
         var confirm = new ContactConfirmation { Email = "New@Example.com", Code = wrong };
         for (var attempt = 1; attempt < MemberAuthOptions.MaxFailedAttempts; attempt++)
-            Failed(await self.ConfirmContactAsync(programId, member, confirm, Address, default), ApplicationErrors.CodeInvalid);
-        Failed(await self.ConfirmContactAsync(programId, member, confirm, Address, default), ApplicationErrors.CodeLocked);
-        Failed(await self.ConfirmContactAsync(programId, member, confirm with { Code = code.Code }, Address, default), ApplicationErrors.CodeLocked);
+            Failed(await self.ConfirmContactAsync(program, member, confirm, Address, default), ApplicationErrors.CodeInvalid);
+        Failed(await self.ConfirmContactAsync(program, member, confirm, Address, default), ApplicationErrors.CodeLocked);
+        Failed(await self.ConfirmContactAsync(program, member, confirm with { Code = code.Code }, Address, default), ApplicationErrors.CodeLocked);
         // Another member's code for the same address is theirs alone.
-        Failed(await self.ConfirmContactAsync(programId, other, confirm with { Code = code.Code }, Address, default), ApplicationErrors.CodeInvalid);
+        Failed(await self.ConfirmContactAsync(program, other, confirm with { Code = code.Code }, Address, default), ApplicationErrors.CodeInvalid);
 
         // Five codes per address per hour, whoever asks for them.
         for (var i = 1; i < MemberAuthOptions.CodesPerIdentifier; i++)
-            Ok(await self.UpdateContactAsync(programId, i % 2 == 0 ? member : other, change, Address, default));
-        Failed(await self.UpdateContactAsync(programId, other, change, Address, default), ApplicationErrors.RateLimited);
+            Ok(await self.UpdateContactAsync(program, i % 2 == 0 ? member : other, change, Address, default));
+        Failed(await self.UpdateContactAsync(program, other, change, Address, default), ApplicationErrors.RateLimited);
         await DrainNotificationsAsync();
         Clock.Advance(MemberAuthOptions.Window);
-        Ok(await self.UpdateContactAsync(programId, member, change, Address, default));
+        Ok(await self.UpdateContactAsync(program, member, change, Address, default));
         var fresh = await SentCodeAsync();
         Clock.Advance(MemberAuthOptions.CodeLifetime);
-        Failed(await self.ConfirmContactAsync(programId, member, confirm with { Code = fresh.Code }, Address, default), ApplicationErrors.CodeExpired);
+        Failed(await self.ConfirmContactAsync(program, member, confirm with { Code = fresh.Code }, Address, default), ApplicationErrors.CodeExpired);
 
         // Another member's number: the same answer, and no message to that member.
-        var taken = Ok(await self.UpdateContactAsync(programId, member, new UpdateContact { Phone = "0707654321" }, Address, default));
+        var taken = Ok(await self.UpdateContactAsync(program, member, new UpdateContact { Phone = "0707654321" }, Address, default));
         Assert.Equal(new PendingContact("phone", "+46707654321", "sms", 600), Assert.Single(taken.Pending));
         Assert.Empty((await DrainNotificationsAsync()).SelectMany(n => n.Events).OfType<MemberCodeIssued>());
-        Assert.Equal("+46701234567", Ok(await Members.GetAsync(programId, member, default)).Profile.Phone);
+        Assert.Equal("+46701234567", Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).Profile.Phone);
     }
 
     /// <summary>The one code on the notifications queue (everything is taken off it: enrolment's welcome voucher too).</summary>

@@ -67,7 +67,7 @@ public class ExportAndErasureTests : LoyaltyStorageTest
     public async Task Erasure_leaves_no_trace_of_the_person_keeps_the_points_frees_the_identifiers_and_is_a_no_op_the_second_time()
     {
         var (programId, astrid, _) = await SeedAsync();
-        var card = Ok(await Members.GetAsync(programId, astrid, default)).Profile.CardNumber;
+        var card = Ok(await Members.GetAsync(await Services.ProgramAsync(programId), astrid, default)).Profile.CardNumber;
         Ok(await Privacy.ExportAsync(programId, astrid, "key-admin", null, default));
         // Identifiers as people write them, not as they are stored.
         var printedCard = string.Join(" ", card.Chunk(4).Select(c => new string(c)));
@@ -86,10 +86,12 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Assert.Equal(points, await ProgramBalanceAsync(programId));
 
         // Gone for every business purpose, identifiers free for anyone; receipts and ledger kept for the accounts.
-        Failed(await Members.GetAsync(programId, astrid, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = Phone }, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Email = Email }, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.ChooseVoucherAsync(programId, astrid, "after", 100m, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.GetAsync(await Services.ProgramAsync(programId), astrid, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Phone = Phone }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Email = Email }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.ChooseVoucherAsync(await Services.ProgramAsync(programId), astrid, "after", 100m, default), ApplicationErrors.MemberNotFound);
         var key = new MemberKey(programId, 4, astrid);
         var stored = (await Port<IMemberStore>().GetAsync(key, default))!;
         Assert.Equal((null, "", null, (DateOnly?)null),
@@ -181,7 +183,7 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Assert.Equal(ReceiptStatus.Applied, Ok(await receipts.SubmitAsync(programId, web, Payload(web), default)).Status);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
-        Ok(await Services.SelfService.UpdateContactAsync(programId, astrid,
+        Ok(await Services.SelfService.UpdateContactAsync(await Services.ProgramAsync(programId), astrid,
             new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Sms] = true } }, "203.0.113.7", default));
         await RecordCampaignDeliveryAsync(new MemberKey(programId, 4, astrid));
         await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "case 4711", default);

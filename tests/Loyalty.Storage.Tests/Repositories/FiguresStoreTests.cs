@@ -72,7 +72,7 @@ public class FiguresStoreTests : LoyaltyStorageTest
         Assert.True(earned > 0);
         Assert.Equal(earned, night.PointsEarned);
         var balances = 0L;
-        foreach (var id in members) balances += Ok(await Members.GetAsync(programId, id, default)).View.Balance;
+        foreach (var id in members) balances += Ok(await Members.GetAsync(await Services.ProgramAsync(programId), id, default)).View.Balance;
         Assert.Equal(balances, after.Liability.Points);
         Assert.Equal(Math.Round(balances * after.PointValue!.Value, 2), after.Liability.Value);
     }
