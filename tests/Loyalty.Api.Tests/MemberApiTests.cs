@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application.Ports;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -42,9 +43,12 @@ public sealed class MemberApiTests(LoyaltyApiFactory factory) : IClassFixture<Lo
         }
     }
 
-    /// <summary>The program is resolved once, where the request comes in: a key whose program is gone reaches no service.</summary>
+    /// <summary>
+    /// The program is resolved once, where the request comes in: a key whose program is gone, or My pages naming a
+    /// program that does not exist, reaches no service.
+    /// </summary>
     [Fact]
-    public async Task A_key_whose_program_does_not_exist_is_answered_program_not_found()
+    public async Task A_program_that_does_not_exist_is_answered_program_not_found_at_the_edge()
     {
         var programId = "gone" + Guid.NewGuid().ToString("N")[..8];
         var key = ApiKeySecret.Generate();
@@ -52,8 +56,13 @@ public sealed class MemberApiTests(LoyaltyApiFactory factory) : IClassFixture<Lo
             new ApiKeyRecord(key.KeyId, programId, "orphan", Scope.Pos | Scope.Store, key.Hash(), DateTimeOffset.UtcNow, null), CancellationToken.None);
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", key.Value);
+        await using var pagesHost = factory.WithWebHostBuilder(host => host.UseSetting("MemberAuth:PagesProgramId", programId));
 
-        foreach (var answer in new[] { await client.PostAsJsonAsync("/api/v1/members", Astrid), await client.GetAsync("/api/v1/members/m1") })
+        foreach (var answer in new[]
+                 {
+                     await client.PostAsJsonAsync("/api/v1/members", Astrid), await client.GetAsync("/api/v1/members/m1"),
+                     await pagesHost.CreateClient().PostAsJsonAsync("/api/v1/member-auth/pages/codes", new { phone = "070-123 45 67" }),
+                 })
         {
             Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
             var problem = await Body(answer);

@@ -53,10 +53,10 @@ internal static class Handler
             WithBody<TBody>(context, body => action(caller, program, memberId, body, cancellationToken), cancellationToken));
 
     /// <summary>Key-less routes of the deployment's My pages: the program is configured for the host, never taken from the request.</summary>
-    public static Task<IResult> ForMemberPages<TBody>(HttpContext context, Func<string, TBody, CancellationToken, Task<IResult>> action)
+    public static Task<IResult> ForMemberPages<TBody>(HttpContext context, Func<LoadedProgram, TBody, CancellationToken, Task<IResult>> action)
         where TBody : class =>
         context.Service<MemberPages>().ProgramId is { } programId
-            ? WithBody<TBody>(context, body => action(programId, body, context.RequestAborted), context.RequestAborted)
+            ? WithBody<TBody>(context, body => InProgram(context, programId, program => action(program, body, context.RequestAborted)), context.RequestAborted)
             : Task.FromResult(Problems.NotFound("This deployment signs no members in without a key: MemberAuth:PagesProgramId is not set."));
 
     /// <summary>
