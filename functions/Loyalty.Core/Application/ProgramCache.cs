@@ -30,8 +30,8 @@ public sealed class ProgramCache(IProgramStore store, TimeProvider time)
     }
 
     /// <summary>
-    /// The program a request acts in, resolved once at its edge (an HTTP handler, a queue message, a command): the
-    /// services take the result, so this is the one place that refuses an unknown program.
+    /// The program a request acts in, resolved once at its edge (an HTTP handler, a queue message, a command): a service
+    /// that takes the result has no not-found branch of its own, so the refusal is given here, in one wording.
     /// </summary>
     public async Task<Result<LoadedProgram>> ResolveAsync(string programId, CancellationToken cancellationToken) =>
         await GetAsync(programId, cancellationToken) is { } program ? program : Refusals.ProgramNotFound<LoadedProgram>(programId);
