@@ -35,7 +35,7 @@ public class MemberServiceTests : LoyaltyStorageTest
         Assert.Equal(("Bronze", 0L), (enrolled.View.Tier, enrolled.View.Balance));
         Assert.Equal("welcome", Assert.Single(enrolled.View.OpenVouchers).Id);
 
-        var got = Ok(await Members.GetAsync(programId, profile.MemberId, default));
+        var got = Ok(await Members.GetAsync(await Services.ProgramAsync(programId), profile.MemberId, default));
         Assert.Equal(profile with { Consents = got.Profile.Consents }, got.Profile);
         Assert.Equal(profile.Consents.OrderBy(c => c.Key), got.Profile.Consents.OrderBy(c => c.Key));
 
@@ -50,20 +50,25 @@ public class MemberServiceTests : LoyaltyStorageTest
             new() { ExternalId = "shop-42" },
         ];
         foreach (var way in ways)
-            Assert.Equal(profile.MemberId, Ok(await Members.IdentifyAsync(programId, way, default)).Profile.MemberId);
+            Assert.Equal(profile.MemberId, Ok(await Members.IdentifyAsync(await Services.ProgramAsync(programId), way, default)).Profile.MemberId);
 
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0701234568" }, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Email = "ada@example.com" }, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "12", }, default), ApplicationErrors.InvalidPhone);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier(), default), ApplicationErrors.IdentifierCount);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { MemberId = profile.MemberId, Phone = "0701234567" }, default),
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Phone = "0701234568" }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Email = "ada@example.com" }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Phone = "12", }, default), ApplicationErrors.InvalidPhone);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId), new MemberIdentifier(), default), ApplicationErrors.IdentifierCount);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { MemberId = profile.MemberId, Phone = "0701234567" }, default),
             ApplicationErrors.IdentifierCount);
-        Failed(await Members.GetAsync(programId, "not a member id", default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { ExternalId = "x\u0001/y" }, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.LinkHouseholdAsync(programId, "a/b", profile.MemberId, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.UpdateContactAsync(programId, "a/b", new UpdateContact(), new StaffChange("k1", Admin: false), default),
+        Failed(await Members.GetAsync(await Services.ProgramAsync(programId), "not a member id", default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { ExternalId = "x\u0001/y" }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.LinkHouseholdAsync(await Services.ProgramAsync(programId), "a/b", profile.MemberId, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.UpdateContactAsync(await Services.ProgramAsync(programId),
+            "a/b", new UpdateContact(), new StaffChange("k1", Admin: false), default),
             ApplicationErrors.MemberNotFound);
-        Failed(await Members.GetAsync("nope", profile.MemberId, default), ApplicationErrors.ProgramNotFound);
     }
 
     [Fact]
@@ -72,18 +77,22 @@ public class MemberServiceTests : LoyaltyStorageTest
         var programId = await CreateProgramAsync();
         var first = await EnrolAsync(programId, new EnrolMember { Phone = "+46701234567", CardNumber = "ab-1234" });
 
-        var second = await Members.EnrolAsync(programId, new EnrolMember { Phone = "070 123 45 67", Email = "b@example.com", ExternalId = "x-1" }, default);
+        var second = await Members.EnrolAsync(await Services.ProgramAsync(programId),
+            new EnrolMember { Phone = "070 123 45 67", Email = "b@example.com", ExternalId = "x-1" }, default);
         var error = Failed(second, ApplicationErrors.IdentityTaken);
         Assert.Equal("phone", error.Path);
-        Failed(await Members.EnrolAsync(programId, new EnrolMember { CardNumber = "AB1234" }, default), ApplicationErrors.IdentityTaken);
+        Failed(await Members.EnrolAsync(await Services.ProgramAsync(programId),
+            new EnrolMember { CardNumber = "AB1234" }, default), ApplicationErrors.IdentityTaken);
 
         // The refused enrolment's e-mail and external id are free again.
         var third = await EnrolAsync(programId, new EnrolMember { Email = "B@example.com", ExternalId = "x-1" });
-        Assert.Equal(third.Profile.MemberId, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { ExternalId = "x-1" }, default)).Profile.MemberId);
-        Assert.Equal(first.Profile.MemberId, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { CardNumber = "ab1234" }, default))
+        Assert.Equal(third.Profile.MemberId, Ok(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { ExternalId = "x-1" }, default)).Profile.MemberId);
+        Assert.Equal(first.Profile.MemberId, Ok(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { CardNumber = "ab1234" }, default))
             .Profile.MemberId);
 
-        var invalid = await Members.EnrolAsync(programId, new EnrolMember { Phone = "123", Email = "nope" }, default);
+        var invalid = await Members.EnrolAsync(await Services.ProgramAsync(programId), new EnrolMember { Phone = "123", Email = "nope" }, default);
         Assert.Equal([(ApplicationErrors.InvalidEmail, "email"), (ApplicationErrors.InvalidPhone, "phone")], invalid.Errors.Select(e => (e.Code, e.Path))
             .Order());
     }
@@ -96,13 +105,16 @@ public class MemberServiceTests : LoyaltyStorageTest
         Assert.NotNull(await Port<IIdentityStore>().TryInsertAsync(orphan, MemberIds.Generate(), Clock.GetUtcNow(), default));
 
         // Young: it may be an enrolment still writing its member.
-        Failed(await Members.EnrolAsync(programId, new EnrolMember { Phone = "0701234567" }, default), ApplicationErrors.IdentityTaken);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0701234567" }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.EnrolAsync(await Services.ProgramAsync(programId),
+            new EnrolMember { Phone = "0701234567" }, default), ApplicationErrors.IdentityTaken);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Phone = "0701234567" }, default), ApplicationErrors.MemberNotFound);
 
         Clock.Advance(IdentityClaims.OrphanAfter + TimeSpan.FromSeconds(1));
         var member = await EnrolAsync(programId, new EnrolMember { Phone = "0701234567" });
         Assert.Equal(member.Profile.MemberId, (await Port<IIdentityStore>().GetAsync(orphan, default))!.MemberId);
-        Assert.Equal(member.Profile.MemberId, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0701234567" }, default))
+        Assert.Equal(member.Profile.MemberId, Ok(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Phone = "0701234567" }, default))
             .Profile.MemberId);
     }
 
@@ -113,11 +125,12 @@ public class MemberServiceTests : LoyaltyStorageTest
         var member = (await EnrolAsync(programId, new EnrolMember { Phone = "0701234567", Email = "old@example.com" })).Profile.MemberId;
         var other = (await EnrolAsync(programId, new EnrolMember { Phone = "0709999999" })).Profile.MemberId;
 
-        Failed(await Members.UpdateContactAsync(programId, member, new UpdateContact { Phone = "+46709999999" }, new StaffChange("k1", Admin: false), default),
+        Failed(await Members.UpdateContactAsync(await Services.ProgramAsync(programId),
+            member, new UpdateContact { Phone = "+46709999999" }, new StaffChange("k1", Admin: false), default),
             ApplicationErrors.IdentityTaken);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
-        var updated = Ok(await Members.UpdateContactAsync(programId, member, new UpdateContact
+        var updated = Ok(await Members.UpdateContactAsync(await Services.ProgramAsync(programId), member, new UpdateContact
         {
             Phone = "0707654321",
             Email = "New@Example.com",
@@ -130,14 +143,19 @@ public class MemberServiceTests : LoyaltyStorageTest
         Assert.Equal(("staff:k1", Start.AddMinutes(1)),
             (updated.Profile.Consents[ConsentChannel.Push].Source, updated.Profile.Consents[ConsentChannel.Push].ChangedAt));
 
-        Assert.Equal(member, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0707654321" }, default)).Profile.MemberId);
-        Assert.Equal(member, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Email = "new@example.com" }, default)).Profile.MemberId);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0701234567" }, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Email = "old@example.com" }, default), ApplicationErrors.MemberNotFound);
+        Assert.Equal(member, Ok(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Phone = "0707654321" }, default)).Profile.MemberId);
+        Assert.Equal(member, Ok(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Email = "new@example.com" }, default)).Profile.MemberId);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Phone = "0701234567" }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Email = "old@example.com" }, default), ApplicationErrors.MemberNotFound);
 
         // The old number is free for someone else; the failed attempt above left the other member's number alone.
         await EnrolAsync(programId, new EnrolMember { Phone = "0701234567" });
-        Assert.Equal(other, Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0709999999" }, default)).Profile.MemberId);
+        Assert.Equal(other, Ok(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Phone = "0709999999" }, default)).Profile.MemberId);
         var stored = await Port<IMemberStore>().GetAsync(new MemberKey(programId, 8, member), default);
         Assert.Equal(new DateOnly(1990, 5, 1), stored!.State.Birthday);
     }
@@ -149,12 +167,13 @@ public class MemberServiceTests : LoyaltyStorageTest
         var member = (await EnrolAsync(programId)).Profile.MemberId;
         ConsentChannel[] channels = [ConsentChannel.Email, ConsentChannel.Sms, ConsentChannel.Push];
 
+        var program = await Services.ProgramAsync(programId);
         var results = await Task.WhenAll(channels.Select(channel =>
-            Services.SelfService.UpdateContactAsync(programId, member,
+            Services.SelfService.UpdateContactAsync(program, member,
                 new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [channel] = true } }, "203.0.113.7", default)));
 
         Assert.All(results, r => Assert.Equal(member, Ok(r).Profile.MemberId));
-        var consents = Ok(await Members.GetAsync(programId, member, default)).Profile.Consents;
+        var consents = Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).Profile.Consents;
         Assert.Equal(channels, consents.Where(c => c.Value.Granted).Select(c => c.Key).Order());
     }
 
@@ -167,11 +186,13 @@ public class MemberServiceTests : LoyaltyStorageTest
         var child = await EnrolAsync(programId, new EnrolMember { HouseholdOf = partner });
         Assert.Equal(partner, child.Profile.HouseholdId);
 
-        Assert.Equal(head, Ok(await Members.LinkHouseholdAsync(programId, partner, head, default)).Profile.HouseholdId);
-        Assert.Equal(head, (await Members.EnrolAsync(programId, new EnrolMember { HouseholdOf = partner }, default)).Value.Profile.HouseholdId);
-        Assert.Equal("householdOf", Failed(await Members.LinkHouseholdAsync(programId, partner, MemberIds.Generate(), default),
+        Assert.Equal(head, Ok(await Members.LinkHouseholdAsync(await Services.ProgramAsync(programId), partner, head, default)).Profile.HouseholdId);
+        Assert.Equal(head, (await Members.EnrolAsync(await Services.ProgramAsync(programId),
+            new EnrolMember { HouseholdOf = partner }, default)).Value.Profile.HouseholdId);
+        Assert.Equal("householdOf", Failed(await Members.LinkHouseholdAsync(await Services.ProgramAsync(programId), partner, MemberIds.Generate(), default),
             ApplicationErrors.MemberNotFound).Path);
-        Failed(await Members.LinkHouseholdAsync(programId, partner, partner, default), Core.Validation.ErrorCodes.InvalidCombination);
+        Failed(await Members.LinkHouseholdAsync(await Services.ProgramAsync(programId),
+            partner, partner, default), Core.Validation.ErrorCodes.InvalidCombination);
     }
 
     [Fact]
@@ -181,11 +202,15 @@ public class MemberServiceTests : LoyaltyStorageTest
         var garden = await CreateProgramAsync("garden", shards: 1);
         var member = (await EnrolAsync(zoo, new EnrolMember { Phone = "0701234567", Email = "a@example.com" })).Profile;
 
-        Failed(await Members.GetAsync(garden, member.MemberId, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.IdentifyAsync(garden, new MemberIdentifier { Phone = "0701234567" }, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.IdentifyAsync(garden, new MemberIdentifier { CardNumber = member.CardNumber }, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.RedeemVoucherAsync(garden, member.MemberId, "welcome", "r1", default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.ListLedgerAsync(garden, member.MemberId, new PageRequest(), default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.GetAsync(await Services.ProgramAsync(garden), member.MemberId, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(garden),
+            new MemberIdentifier { Phone = "0701234567" }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(garden),
+            new MemberIdentifier { CardNumber = member.CardNumber }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.RedeemVoucherAsync(await Services.ProgramAsync(garden),
+            member.MemberId, "welcome", "r1", default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.ListLedgerAsync(await Services.ProgramAsync(garden),
+            member.MemberId, new PageRequest(), default), ApplicationErrors.MemberNotFound);
 
         // The same phone and e-mail are free in the other program.
         await EnrolAsync(garden, new EnrolMember { Phone = "0701234567", Email = "a@example.com" });
@@ -198,8 +223,9 @@ public class MemberServiceTests : LoyaltyStorageTest
         // The welcome voucher's notification goes out after the member is written; the host stops just then.
         var stopping = CreateServices(s => s.AddSingleton(FailingPort<INotificationQueue>.Wrap(Port<INotificationQueue>(),
             _ => new OperationCanceledException())));
-        await Assert.ThrowsAsync<OperationCanceledException>(() => stopping.Members.EnrolAsync(programId, new EnrolMember { Phone = "0701234567" }, default));
+        var program = await stopping.ProgramAsync(programId);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => stopping.Members.EnrolAsync(program, new EnrolMember { Phone = "0701234567" }, default));
 
-        Ok(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = "0701234567" }, default));
+        Ok(await Members.IdentifyAsync(await Services.ProgramAsync(programId), new MemberIdentifier { Phone = "0701234567" }, default));
     }
 }

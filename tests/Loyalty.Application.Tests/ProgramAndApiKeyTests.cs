@@ -64,7 +64,8 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
             ErrorCodes.OutOfRange);
 
         Assert.Equal([1], Ok(await Services.Programs.GetAsync("zoo", default)).Versions);
-        var member = Ok(await Services.Members.EnrolAsync("zoo", new EnrolMember { Email = "big@example.com" }, default)).Profile.MemberId;
+        var member = Ok(await Services.Members.EnrolAsync(await Services.ProgramAsync("zoo"),
+            new EnrolMember { Email = "big@example.com" }, default)).Profile.MemberId;
         var receipt = new Core.Application.Receipts.PosReceipt
         {
             Id = "big-1", PurchasedAt = Start.AddMinutes(-1), Member = new MemberIdentifier { MemberId = member }, Currency = "SEK", Total = 1_000_000m,

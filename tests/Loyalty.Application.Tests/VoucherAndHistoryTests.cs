@@ -19,19 +19,19 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
         var member = (await EnrolAsync(programId)).Profile.MemberId;
         await GivePointsAsync(programId, member, 10_000);
 
-        var first = Ok(await Members.ChooseVoucherAsync(programId, member, "req-1", 200m, default));
+        var first = Ok(await Members.ChooseVoucherAsync(await Services.ProgramAsync(programId), member, "req-1", 200m, default));
         Assert.Equal(("till:req-1", 6_000L), (Assert.Single(first.VouchersIssued).Id, first.Balance));
 
-        var retried = Ok(await Members.ChooseVoucherAsync(programId, member, "req-1", 200m, default));
+        var retried = Ok(await Members.ChooseVoucherAsync(await Services.ProgramAsync(programId), member, "req-1", 200m, default));
         Assert.Equal((first.OperationId, first.Balance, first.VouchersIssued[0]), (retried.OperationId, retried.Balance, retried.VouchersIssued[0]));
-        Assert.Equal(6_000, Ok(await Members.GetAsync(programId, member, default)).View.Balance);
+        Assert.Equal(6_000, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).View.Balance);
 
         // A retry whose points are gone by now still gets its first outcome rather than "insufficient points".
-        Ok(await Members.ChooseVoucherAsync(programId, member, "req-2", 200m, default));
-        Ok(await Members.ChooseVoucherAsync(programId, member, "req-3", 100m, default));
-        Failed(await Members.ChooseVoucherAsync(programId, member, "req-4", 100m, default), ErrorCodes.InsufficientPoints);
-        Assert.Equal(6_000, Ok(await Members.ChooseVoucherAsync(programId, member, "req-1", 200m, default)).Balance);
-        Assert.Equal(0, Ok(await Members.GetAsync(programId, member, default)).View.Balance);
+        Ok(await Members.ChooseVoucherAsync(await Services.ProgramAsync(programId), member, "req-2", 200m, default));
+        Ok(await Members.ChooseVoucherAsync(await Services.ProgramAsync(programId), member, "req-3", 100m, default));
+        Failed(await Members.ChooseVoucherAsync(await Services.ProgramAsync(programId), member, "req-4", 100m, default), ErrorCodes.InsufficientPoints);
+        Assert.Equal(6_000, Ok(await Members.ChooseVoucherAsync(await Services.ProgramAsync(programId), member, "req-1", 200m, default)).Balance);
+        Assert.Equal(0, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).View.Balance);
     }
 
     [Fact]
@@ -40,19 +40,21 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
         var programId = await CreateProgramAsync(shards: Shards);
         var member = (await EnrolAsync(programId)).Profile.MemberId;
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Members.RedeemVoucherAsync(programId, member, "welcome", $"pay-{i}", default)));
+        var program = await Services.ProgramAsync(programId);
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Members.RedeemVoucherAsync(program, member, "welcome", $"pay-{i}", default)));
 
         var winner = Assert.Single(results, r => r.IsValid);
         Assert.Equal(["welcome"], winner.Value.VouchersRedeemed);
         Assert.All(results.Where(r => !r.IsValid), r => Assert.Equal(ErrorCodes.VoucherNotOpen, Assert.Single(r.Errors).Code));
-        Assert.Empty(Ok(await Members.GetAsync(programId, member, default)).View.OpenVouchers);
-        var ledger = Ok(await Members.ListLedgerAsync(programId, member, new PageRequest(50), default)).Items;
+        Assert.Empty(Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).View.OpenVouchers);
+        var ledger = Ok(await Members.ListLedgerAsync(await Services.ProgramAsync(programId), member, new PageRequest(50), default)).Items;
         Assert.Single(ledger, e => e.Kind == LedgerKind.VoucherRedeemed);
 
         // The winner's retry replays its success; everyone else's retry is still refused.
-        Assert.Equal(winner.Value.OperationId, Ok(await Members.RedeemVoucherAsync(programId, member, "welcome", winner.Value.OperationId["redeem:".Length..],
+        Assert.Equal(winner.Value.OperationId, Ok(await Members.RedeemVoucherAsync(await Services.ProgramAsync(programId),
+            member, "welcome", winner.Value.OperationId["redeem:".Length..],
             default)).OperationId);
-        Failed(await Members.RedeemVoucherAsync(programId, member, "welcome", "pay-late", default), ErrorCodes.VoucherNotOpen);
+        Failed(await Members.RedeemVoucherAsync(await Services.ProgramAsync(programId), member, "welcome", "pay-late", default), ErrorCodes.VoucherNotOpen);
     }
 
     [Fact]
@@ -72,7 +74,8 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
             Assert.Equal(CommitResult.Committed, await Port<IMemberStore>().CommitAsync(key, write, stored.ConcurrencyToken, default));
         }
 
-        var pages = await ReadAllAsync(page => Members.ListReceiptsAsync(programId, member, page, default), pageSize: 2);
+        var program = await Services.ProgramAsync(programId);
+        var pages = await ReadAllAsync(page => Members.ListReceiptsAsync(program, member, page, default), pageSize: 2);
         Assert.Equal([["r5", "r4"], ["r3", "r2"], ["r1"]], pages.Select(p => p.Select(r => r.ReceiptId).ToArray()));
         Assert.Equal(300m, pages[1][0].Total);
 
@@ -80,9 +83,9 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
         foreach (var value in new[] { 100m, 200m, 100m })
         {
             Clock.Advance(TimeSpan.FromSeconds(1));
-            Ok(await Members.ChooseVoucherAsync(programId, member, $"req-{value}-{Clock.GetUtcNow().Second}", value, default));
+            Ok(await Members.ChooseVoucherAsync(await Services.ProgramAsync(programId), member, $"req-{value}-{Clock.GetUtcNow().Second}", value, default));
         }
-        var ledger = await ReadAllAsync(page => Members.ListLedgerAsync(programId, member, page, default), pageSize: 3);
+        var ledger = await ReadAllAsync(page => Members.ListLedgerAsync(program, member, page, default), pageSize: 3);
         Assert.Equal([3, 1], ledger.Select(p => p.Count));
         var entries = ledger.SelectMany(p => p).ToList();
         Assert.Equal([LedgerKind.VoucherIssued, LedgerKind.VoucherIssued, LedgerKind.VoucherIssued, LedgerKind.VoucherIssued], entries.Select(e => e.Kind));
@@ -97,14 +100,16 @@ public class VoucherAndHistoryTests : LoyaltyStorageTest
         var member = (await EnrolAsync(programId)).Profile.MemberId;
 
         foreach (var bad in new[] { "not base64!", "AAEC", "" })
-            Assert.Equal("continuation", Failed(await Members.ListLedgerAsync(programId, member, new PageRequest(10, bad), default),
+            Assert.Equal("continuation", Failed(await Members.ListLedgerAsync(await Services.ProgramAsync(programId),
+                member, new PageRequest(10, bad), default),
                 ApplicationErrors.InvalidContinuation).Path);
-        Failed(await Members.ListReceiptsAsync(programId, member, new PageRequest(0), default), ErrorCodes.OutOfRange);
-        Failed(await Members.ListReceiptsAsync(programId, member, new PageRequest(PageRequest.MaxPageSize + 1), default), ErrorCodes.OutOfRange);
+        Failed(await Members.ListReceiptsAsync(await Services.ProgramAsync(programId), member, new PageRequest(0), default), ErrorCodes.OutOfRange);
+        Failed(await Members.ListReceiptsAsync(await Services.ProgramAsync(programId),
+            member, new PageRequest(PageRequest.MaxPageSize + 1), default), ErrorCodes.OutOfRange);
 
         // A continuation is signed for its listing: a cursor signed with another key is refused before any storage call.
         var forged = new Continuations(new byte[32]).Encode($"{programId}|{member}|ledger", "~");
-        Assert.Equal("continuation", Failed(await Members.ListLedgerAsync(programId, member, new PageRequest(10, forged), default),
+        Assert.Equal("continuation", Failed(await Members.ListLedgerAsync(await Services.ProgramAsync(programId), member, new PageRequest(10, forged), default),
             ApplicationErrors.InvalidContinuation).Path);
     }
 

@@ -322,7 +322,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         for (var i = 0; i < count; i++)
         {
             var consent = i % 4 != 0;
-            var member = Ok(await Backend.Members.EnrolAsync(programId, new EnrolMember
+            var member = Ok(await Backend.Members.EnrolAsync(await Backend.ProgramAsync(programId), new EnrolMember
             {
                 FirstName = $"M{i}",
                 Email = $"m{i}@example.com",
@@ -363,7 +363,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         Assert.Equal(expected, delivered.Order(StringComparer.Ordinal));
         foreach (var member in population)
         {
-            var details = Ok(await Backend.Members.GetAsync(run.ProgramId, member.MemberId, CancellationToken.None));
+            var details = Ok(await Backend.Members.GetAsync(await Backend.ProgramAsync(run.ProgramId), member.MemberId, CancellationToken.None));
             Assert.Equal(member.BalanceBefore + (member.Reachable ? Bonus : 0), details.View.Balance);
         }
     }

@@ -91,8 +91,9 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
 
     protected async Task<string[]> EnrolAsync(int count)
     {
+        var program = await Backend.ProgramAsync(ProgramId);
         var enrolled = await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
-            Backend.Members.EnrolAsync(ProgramId, new EnrolMember { FirstName = $"Member{i}" }, CancellationToken.None)));
+            Backend.Members.EnrolAsync(program, new EnrolMember { FirstName = $"Member{i}" }, CancellationToken.None)));
         Assert.All(enrolled, e => Assert.True(e.IsValid, string.Join("; ", e.Errors)));
         return enrolled.Select(e => e.Value.Profile.MemberId).ToArray();
     }
@@ -160,7 +161,7 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
 
     protected async Task<long> QualifyingPointsAsync(string memberId)
     {
-        var member = await Backend.Members.GetAsync(ProgramId, memberId, CancellationToken.None);
+        var member = await Backend.Members.GetAsync(await Backend.ProgramAsync(ProgramId), memberId, CancellationToken.None);
         Assert.True(member.IsValid, string.Join("; ", member.Errors));
         return member.Value.View.QualifyingPoints;
     }
@@ -172,8 +173,9 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
         string? continuation = null;
         do
         {
-            var page = await Backend.Members.ListReceiptsAsync(
-                ProgramId, memberId, new PageRequest(PageRequest.MaxPageSize, continuation), CancellationToken.None);
+            var page = await Backend.Members.ListReceiptsAsync(await Backend.ProgramAsync(ProgramId),
+                memberId, new PageRequest(PageRequest.MaxPageSize, continuation),
+                CancellationToken.None);
             Assert.True(page.IsValid, string.Join("; ", page.Errors));
             ids.AddRange(page.Value.Items.Select(r => r.ReceiptId));
             continuation = page.Value.Continuation;

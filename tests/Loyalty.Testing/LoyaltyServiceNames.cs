@@ -31,5 +31,13 @@ public static class LoyaltyServiceNames
         public JobRestarts Restarts => services.GetRequiredService<JobRestarts>();
         public IFiguresService Figures => services.GetRequiredService<IFiguresService>();
         public LoyaltyStorage Storage => services.GetRequiredService<LoyaltyStorage>();
+
+        /// <summary>
+        /// The program as a request's edge resolves it, through this container's cache: called after a publish through
+        /// the same container, it has the new version, as the next request would.
+        /// </summary>
+        public async Task<LoadedProgram> ProgramAsync(string programId) =>
+            await services.GetRequiredService<ProgramCache>().GetAsync(programId, default)
+            ?? throw new InvalidOperationException($"The test's program '{programId}' does not exist.");
     }
 }

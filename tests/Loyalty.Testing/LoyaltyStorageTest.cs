@@ -87,7 +87,7 @@ public abstract class LoyaltyStorageTest : AzuriteTest
     }
 
     protected async Task<MemberDetails> EnrolAsync(string programId, EnrolMember? request = null) =>
-        Ok(await Members.EnrolAsync(programId, request ?? new EnrolMember { FirstName = "Ada" }, default));
+        Ok(await Members.EnrolAsync(await Services.ProgramAsync(programId), request ?? new EnrolMember { FirstName = "Ada" }, default));
 
     /// <summary>The demo program (tiers, automatic vouchers, a stamp card for pet food) under a fresh id, four shards.</summary>
     protected async Task<string> CreateDemoProgramAsync()

@@ -256,10 +256,11 @@ public static class IngestScenario
         CancellationToken cancellationToken)
     {
         var initial = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var program = (await services.GetRequiredService<ProgramCache>().GetAsync(population.ProgramId, cancellationToken))!;
         await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
             async (member, ct) =>
         {
-            var found = await services.GetRequiredService<IMemberService>().GetAsync(population.ProgramId, member.MemberId, ct);
+            var found = await services.GetRequiredService<IMemberService>().GetAsync(program, member.MemberId, ct);
             initial[member.MemberId] = found.IsValid
                 ? found.Value.View.QualifyingPoints
                 : throw new InvalidOperationException($"Member {member.MemberId} is missing.");
@@ -632,12 +633,13 @@ public static class IngestScenario
         var population = run.Population;
         long wrong = 0, checkedMembers = 0;
         var examples = new ConcurrentBag<string>();
+        var program = (await services.GetRequiredService<ProgramCache>().GetAsync(population.ProgramId, cancellationToken))!;
         await Ui.ProgressAsync($"checking every member's qualifying points ({population.Members.Count:N0} members)", population.Members.Count, async progress =>
         {
             await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
                 async (member, ct) =>
             {
-                var found = await services.GetRequiredService<IMemberService>().GetAsync(population.ProgramId, member.MemberId, ct);
+                var found = await services.GetRequiredService<IMemberService>().GetAsync(program, member.MemberId, ct);
                 var actual = found.IsValid ? found.Value.View.QualifyingPoints : -1;
                 var expected = initial[member.MemberId] + run.Expected.Of(member.MemberId);
                 if (actual != expected)

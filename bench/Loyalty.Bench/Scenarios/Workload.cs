@@ -54,6 +54,7 @@ public sealed class Population
         var key = await services.GetRequiredService<IApiKeyService>().CreateAsync(definition.ProgramId, "bench-pos", Scope.Pos, cancellationToken);
         if (!key.IsValid) throw new InvalidOperationException($"The API key was refused: {string.Join("; ", key.Errors.Select(e => e.Message))}");
 
+        var program = (await services.GetRequiredService<ProgramCache>().GetAsync(definition.ProgramId, cancellationToken))!;
         var members = new BenchMember[count];
         counter.Reset();
         var clock = Stopwatch.StartNew();
@@ -64,7 +65,7 @@ public sealed class Population
             {
                 var n = i + 1;
                 var phone = DemoData.Phone(n);
-                var result = await services.GetRequiredService<IMemberService>().EnrolAsync(definition.ProgramId, new EnrolMember
+                var result = await services.GetRequiredService<IMemberService>().EnrolAsync(program, new EnrolMember
                 {
                     FirstName = "Bench",
                     LastName = $"Member{n}",

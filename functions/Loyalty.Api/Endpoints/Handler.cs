@@ -29,23 +29,34 @@ internal static class Handler
         where TBody : class =>
         Authorized(context, scope, (caller, cancellationToken) => WithBody<TBody>(context, body => action(caller, body, cancellationToken), cancellationToken));
 
+    /// <summary><see cref="Authorized"/>, then the caller's program, resolved once for the request and handed to the action.</summary>
+    public static Task<IResult> InProgram(HttpContext context, Scope scope, Func<ApiCaller, LoadedProgram, CancellationToken, Task<IResult>> action,
+        bool members = false) =>
+        Authorized(context, scope, (caller, cancellationToken) => InProgram(context, caller.ProgramId, program => action(caller, program, cancellationToken)),
+            members);
+
+    public static Task<IResult> InProgram<TBody>(HttpContext context, Scope scope,
+        Func<ApiCaller, LoadedProgram, TBody, CancellationToken, Task<IResult>> action) where TBody : class =>
+        Authorized<TBody>(context, scope, (caller, body, cancellationToken) =>
+            InProgram(context, caller.ProgramId, program => action(caller, program, body, cancellationToken)));
+
     /// <summary>For the member's own endpoints (/me…): a member token only; the member id comes from it, never from the request.</summary>
-    public static async Task<IResult> AsMember(HttpContext context, Func<ApiCaller, string, CancellationToken, Task<IResult>> action)
+    public static async Task<IResult> AsMember(HttpContext context, Func<ApiCaller, LoadedProgram, string, CancellationToken, Task<IResult>> action)
     {
         var (caller, denied) = await context.RequestServices.GetRequiredService<ApiKeyAuthentication>().AuthenticateMemberAsync(context);
-        return denied ?? await action(caller!, caller!.MemberId!, context.RequestAborted);
+        return denied ?? await InProgram(context, caller!.ProgramId, program => action(caller, program, caller.MemberId!, context.RequestAborted));
     }
 
-    public static Task<IResult> AsMember<TBody>(HttpContext context, Func<ApiCaller, string, TBody, CancellationToken, Task<IResult>> action)
+    public static Task<IResult> AsMember<TBody>(HttpContext context, Func<ApiCaller, LoadedProgram, string, TBody, CancellationToken, Task<IResult>> action)
         where TBody : class =>
-        AsMember(context, (caller, memberId, cancellationToken) =>
-            WithBody<TBody>(context, body => action(caller, memberId, body, cancellationToken), cancellationToken));
+        AsMember(context, (caller, program, memberId, cancellationToken) =>
+            WithBody<TBody>(context, body => action(caller, program, memberId, body, cancellationToken), cancellationToken));
 
     /// <summary>Key-less routes of the deployment's My pages: the program is configured for the host, never taken from the request.</summary>
-    public static Task<IResult> ForMemberPages<TBody>(HttpContext context, Func<string, TBody, CancellationToken, Task<IResult>> action)
+    public static Task<IResult> ForMemberPages<TBody>(HttpContext context, Func<LoadedProgram, TBody, CancellationToken, Task<IResult>> action)
         where TBody : class =>
         context.Service<MemberPages>().ProgramId is { } programId
-            ? WithBody<TBody>(context, body => action(programId, body, context.RequestAborted), context.RequestAborted)
+            ? WithBody<TBody>(context, body => InProgram(context, programId, program => action(program, body, context.RequestAborted)), context.RequestAborted)
             : Task.FromResult(Problems.NotFound("This deployment signs no members in without a key: MemberAuth:PagesProgramId is not set."));
 
     /// <summary>
@@ -71,6 +82,13 @@ internal static class Handler
             ? Problems.Field(AuditReasonHeader, $"{AuditReasonHeader} is at most {MaxAuditReasonLength} characters without control characters.")
             : null;
         return problem is null;
+    }
+
+    /// <summary>The one place a request's program is resolved: an unknown one is the 404 problem program.not_found.</summary>
+    private static async Task<IResult> InProgram(HttpContext context, string programId, Func<LoadedProgram, Task<IResult>> action)
+    {
+        var program = await context.Service<ProgramCache>().ResolveAsync(programId, context.RequestAborted);
+        return program.IsValid ? await action(program.Value) : Outcomes.Problem(program.Errors);
     }
 
     private static async Task<IResult> WithBody<TBody>(HttpContext context, Func<TBody, Task<IResult>> action, CancellationToken cancellationToken)

@@ -18,27 +18,27 @@ public static class MemberAuthEndpoints
 
     /// <summary>Always 202 with the same body, enrolled or not: the answer must not tell who is a member.</summary>
     public static Task<IResult> RequestCode(HttpContext context) =>
-        Handler.Authorized<CodeRequest>(context, Apps, (caller, request, ct) => SendCode(context, caller.ProgramId, request, ct));
+        Handler.InProgram<CodeRequest>(context, Apps, (_, program, request, ct) => SendCode(context, program, request, ct));
 
     public static Task<IResult> IssueToken(HttpContext context) =>
-        Handler.Authorized<TokenRequest>(context, Apps, (caller, request, ct) => Token(context, caller.ProgramId, request, ct));
+        Handler.InProgram<TokenRequest>(context, Apps, (_, program, request, ct) => Token(context, program, request, ct));
 
     /// <summary>
     /// My pages' sign-in: no key, so the program is the deployment's (<see cref="MemberPages"/>); the same answer, and
     /// the same limits per address and per identifier, as with a key.
     /// </summary>
     public static Task<IResult> RequestPagesCode(HttpContext context) =>
-        Handler.ForMemberPages<CodeRequest>(context, (programId, request, ct) => SendCode(context, programId, request, ct));
+        Handler.ForMemberPages<CodeRequest>(context, (program, request, ct) => SendCode(context, program, request, ct));
 
     public static Task<IResult> IssuePagesToken(HttpContext context) =>
-        Handler.ForMemberPages<TokenRequest>(context, (programId, request, ct) => Token(context, programId, request, ct));
+        Handler.ForMemberPages<TokenRequest>(context, (program, request, ct) => Token(context, program, request, ct));
 
-    private static async Task<IResult> SendCode(HttpContext context, string programId, CodeRequest request, CancellationToken ct) =>
-        Answer(context, await context.Service<IMemberAuthService>().RequestCodeAsync(programId, request, context.Service<ClientAddresses>().Of(context), ct),
+    private static async Task<IResult> SendCode(HttpContext context, LoadedProgram program, CodeRequest request, CancellationToken ct) =>
+        Answer(context, await context.Service<IMemberAuthService>().RequestCodeAsync(program, request, context.Service<ClientAddresses>().Of(context), ct),
             sent => Results.Json(sent, JsonBody.Options, statusCode: StatusCodes.Status202Accepted));
 
-    private static async Task<IResult> Token(HttpContext context, string programId, TokenRequest request, CancellationToken ct) =>
-        Answer(context, await context.Service<IMemberAuthService>().IssueTokenAsync(programId, request, context.Service<ClientAddresses>().Of(context), ct),
+    private static async Task<IResult> Token(HttpContext context, LoadedProgram program, TokenRequest request, CancellationToken ct) =>
+        Answer(context, await context.Service<IMemberAuthService>().IssueTokenAsync(program, request, context.Service<ClientAddresses>().Of(context), ct),
             token => Results.Json(token, JsonBody.Options));
 
     /// <summary>A rate limit is a 429 with Retry-After: the end of the current window.</summary>

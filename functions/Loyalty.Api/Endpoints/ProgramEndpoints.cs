@@ -18,7 +18,7 @@ public static class ProgramEndpoints
 
     /// <summary>The program's figures as of the last night counted, with the nights of the last <c>days</c> days.</summary>
     public static Task<IResult> Figures(HttpContext context) =>
-        Handler.Authorized(context, Scope.Admin | Scope.Marketing, async (caller, ct) =>
+        Handler.InProgram(context, Scope.Admin | Scope.Marketing, async (_, program, ct) =>
         {
             int? days = null;
             if (context.Request.Query.TryGetValue("days", out var raw))
@@ -27,7 +27,7 @@ public static class ProgramEndpoints
                     return Problems.Field("days", $"days must be a whole number from 1 to {FiguresService.MaxDays}.");
                 days = parsed;
             }
-            return Outcomes.Ok(await context.Service<IFiguresService>().GetAsync(caller.ProgramId, days, ct));
+            return Outcomes.Ok(await context.Service<IFiguresService>().GetAsync(program, days, ct));
         });
 
     /// <summary>

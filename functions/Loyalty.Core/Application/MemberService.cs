@@ -21,7 +21,6 @@ public sealed class MemberService : IMemberService
 
     private readonly IMemberStore members;
     private readonly IMemberHistory history;
-    private readonly ProgramCache programs;
     private readonly IdentityClaims identities;
     private readonly MemberCommits commits;
     private readonly ReceiptService receipts;
@@ -31,29 +30,27 @@ public sealed class MemberService : IMemberService
 
     public MemberService(
         IMemberStore members, IMemberHistory history, IdentityClaims identities, MemberCommits commits, ReceiptService receipts,
-        ProgramCache programs, IAuditLog audit,
+        IAuditLog audit,
         Continuations continuations, TimeProvider time)
     {
         this.audit = audit;
         this.continuations = continuations;
         this.members = members;
         this.history = history;
-        this.programs = programs;
         this.identities = identities;
         this.commits = commits;
         this.receipts = receipts;
         this.time = time;
     }
 
-    public Task<Result<MemberDetails>> EnrolAsync(string programId, EnrolMember request, CancellationToken cancellationToken) =>
-        EnrolAsync(programId, request, MemberIds.Generate(), cancellationToken);
+    public Task<Result<MemberDetails>> EnrolAsync(LoadedProgram program, EnrolMember request, CancellationToken cancellationToken) =>
+        EnrolAsync(program, request, MemberIds.Generate(), cancellationToken);
 
     /// <param name="memberId">
     /// New, or one whose enrolment a crash cut short: the claims it left point at this id, so they are taken back at once.
     /// </param>
-    internal async Task<Result<MemberDetails>> EnrolAsync(string programId, EnrolMember request, string memberId, CancellationToken cancellationToken)
+    internal async Task<Result<MemberDetails>> EnrolAsync(LoadedProgram program, EnrolMember request, string memberId, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         var now = time.GetUtcNow();
         var compiled = program.InForceAt(now);
         var today = compiled.LocalDate(now);
@@ -86,7 +83,7 @@ public sealed class MemberService : IMemberService
         var wanted = new List<(IdentityKey Key, string Path)>();
         void Want(IdentityKind kind, string? value, string path)
         {
-            if (value is not null) wanted.Add((new IdentityKey(programId, kind, value), path));
+            if (value is not null) wanted.Add((new IdentityKey(program.Settings.ProgramId, kind, value), path));
         }
         Want(IdentityKind.Card, card, "cardNumber");
         Want(IdentityKind.Phone, phone, "phone");
@@ -149,9 +146,8 @@ public sealed class MemberService : IMemberService
         }
     }
 
-    public async Task<Result<MemberDetails>> IdentifyAsync(string programId, MemberIdentifier identifier, CancellationToken cancellationToken)
+    public async Task<Result<MemberDetails>> IdentifyAsync(LoadedProgram program, MemberIdentifier identifier, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         var errors = new ErrorList();
         var resolved = MemberIdentifiers.Resolve(identifier, program, errors);
         if (errors.Any) return Result<MemberDetails>.Fail(errors.Items);
@@ -163,25 +159,23 @@ public sealed class MemberService : IMemberService
             : MemberNotFound<MemberDetails>();
     }
 
-    public async Task<Result<MemberDetails>> GetAsync(string programId, string memberId, CancellationToken cancellationToken)
+    public async Task<Result<MemberDetails>> GetAsync(LoadedProgram program, string memberId, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         return await FindAsync(program, memberId, cancellationToken) is { } member
             ? Details(program, member.Profile, member.State, time.GetUtcNow())
             : MemberNotFound<MemberDetails>();
     }
 
-    public async Task<Result<MemberDetails>> UpdateContactAsync(
-        string programId, string memberId, UpdateContact request, StaffChange by, CancellationToken cancellationToken)
+    public async Task<Result<MemberDetails>> UpdateContactAsync(LoadedProgram program, string memberId, UpdateContact request, StaffChange by,
+        CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         if (await FindAsync(program, memberId, cancellationToken) is not { } before) return MemberNotFound<MemberDetails>();
         var contact = Validate(program, request);
         if (!contact.IsValid) return Result<MemberDetails>.Fail(contact.Errors);
         var changed = await ChangeContactAsync(program, before, contact.Value, by.Source, cancellationToken);
         if (!changed.IsValid) return Result<MemberDetails>.Fail(changed.Errors);
         // The clerk saw the customer, so the change is immediate; the trail says who made it and which fields, never the values.
-        await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, ContactUpdateAction, by.Reason,
+        await audit.AppendAsync(AuditEntry.Create(program.Settings.ProgramId, memberId, time.GetUtcNow(), by.KeyId, ContactUpdateAction, by.Reason,
             changed.Value.Fields.Count == 0 ? null : string.Join(", ", changed.Value.Fields)), cancellationToken);
         return changed.Value.Member;
     }
@@ -192,10 +186,9 @@ public sealed class MemberService : IMemberService
     /// (<see cref="ConfirmOwnContactAsync"/>), so nobody can take a number, and receipts parked under it, without holding it.
     /// </summary>
     internal async Task<Result<ContactUpdate>> UpdateOwnContactAsync(
-        string programId, string memberId, UpdateContact request,
-            Func<LoadedProgram, IdentityKey, Task<Result<MemberAuth.CodeSent>>> sendCode, CancellationToken cancellationToken)
+        LoadedProgram program, string memberId, UpdateContact request, Func<LoadedProgram, IdentityKey, Task<Result<MemberAuth.CodeSent>>> sendCode,
+            CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<ContactUpdate>(programId);
         if (await FindAsync(program, memberId, cancellationToken) is not { } before) return MemberNotFound<ContactUpdate>();
         var contact = Validate(program, request);
         if (!contact.IsValid) return Result<ContactUpdate>.Fail(contact.Errors);
@@ -206,7 +199,7 @@ public sealed class MemberService : IMemberService
             (IdentityKind.Email, before.Profile.Email, wanted.Email) })
         {
             if (requested is not { Length: > 0 } value || value == current) continue;
-            var sent = await sendCode(program, new IdentityKey(programId, kind, value));
+            var sent = await sendCode(program, new IdentityKey(program.Settings.ProgramId, kind, value));
             if (!sent.IsValid) return Result<ContactUpdate>.Fail(sent.Errors);
             pending.Add(new PendingContact(kind == IdentityKind.Phone ? "phone" : "email", value, sent.Value.Channel, sent.Value.ExpiresInSeconds));
         }
@@ -226,9 +219,8 @@ public sealed class MemberService : IMemberService
     /// (taken by someone else by now: identity.taken), frees the old one and applies receipts parked under it.
     /// </summary>
     internal async Task<Result<MemberDetails>> ConfirmOwnContactAsync(
-        string programId, string memberId, string? phone, string? email, Func<IdentityKey, Task<Result<bool>>> verify, CancellationToken cancellationToken)
+        LoadedProgram program, string memberId, string? phone, string? email, Func<IdentityKey, Task<Result<bool>>> verify, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         var errors = new ErrorList();
         if ((phone is null) == (email is null)) errors.Add(ApplicationErrors.IdentifierCount, "", "Give exactly one of phone and email, as in the change.");
         var contact = Validate(program, new UpdateContact { Phone = phone, Email = email });
@@ -240,7 +232,7 @@ public sealed class MemberService : IMemberService
         if (errors.Any) return Result<MemberDetails>.Fail(errors.Items);
         if (await FindAsync(program, memberId, cancellationToken) is not { } before) return MemberNotFound<MemberDetails>();
 
-        var verified = await verify(new IdentityKey(programId, kind, value!));
+        var verified = await verify(new IdentityKey(program.Settings.ProgramId, kind, value!));
         if (!verified.IsValid) return Result<MemberDetails>.Fail(verified.Errors);
         var changed = await ChangeContactAsync(program, before, contact.Value!, SelfSource, cancellationToken);
         return changed.IsValid ? changed.Value.Member : Result<MemberDetails>.Fail(changed.Errors);
@@ -340,9 +332,8 @@ public sealed class MemberService : IMemberService
         return fields;
     }
 
-    public async Task<Result<MemberDetails>> LinkHouseholdAsync(string programId, string memberId, string householdOf, CancellationToken cancellationToken)
+    public async Task<Result<MemberDetails>> LinkHouseholdAsync(LoadedProgram program, string memberId, string householdOf, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberDetails>(programId);
         if (memberId == householdOf)
             return Result<MemberDetails>.Fail(ErrorCodes.InvalidCombination, "householdOf", "A member cannot join their own household.");
         if (await FindAsync(program, householdOf, cancellationToken) is not { } head)
@@ -351,33 +342,34 @@ public sealed class MemberService : IMemberService
         return await ChangeProfileAsync(program, memberId, member => (member.Profile with { HouseholdId = householdId }, member.State), cancellationToken);
     }
 
-    public Task<Result<Page<ReceiptSummary>>> ListReceiptsAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken) =>
-        ListAsync(programId, memberId, "receipts", page, history.ListReceiptsAsync, cancellationToken);
+    public Task<Result<Page<ReceiptSummary>>> ListReceiptsAsync(LoadedProgram program, string memberId, PageRequest page,
+        CancellationToken cancellationToken) =>
+        ListAsync(program, memberId, "receipts", page, history.ListReceiptsAsync, cancellationToken);
 
-    public Task<Result<Page<LedgerEntry>>> ListLedgerAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken) =>
-        ListAsync(programId, memberId, "ledger", page, history.ListLedgerAsync, cancellationToken);
+    public Task<Result<Page<LedgerEntry>>> ListLedgerAsync(LoadedProgram program, string memberId, PageRequest page, CancellationToken cancellationToken) =>
+        ListAsync(program, memberId, "ledger", page, history.ListLedgerAsync, cancellationToken);
 
     // The ids name the operation record looked up first thing, so they are checked before it.
-    public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>
-        ChooseVoucherAsync(programId, memberId, requestId, value, VoucherRequester.Till, cancellationToken);
+    public Task<Result<Outcome>> ChooseVoucherAsync(LoadedProgram program, string memberId, string requestId, decimal value,
+        CancellationToken cancellationToken) =>
+        ChooseVoucherAsync(program, memberId, requestId, value, VoucherRequester.Till, cancellationToken);
 
-    internal Task<Result<Outcome>> ChooseVoucherAsync(
-        string programId, string memberId, string requestId, decimal value, VoucherRequester by, CancellationToken cancellationToken) =>
+    internal Task<Result<Outcome>> ChooseVoucherAsync(LoadedProgram program, string memberId, string requestId, decimal value, VoucherRequester by,
+        CancellationToken cancellationToken) =>
         MemberBook.RequestErrors(requestId, null) is { Count: > 0 } mistakes ? Task.FromResult(Result<Outcome>.Fail(mistakes))
-        : ApplyAsync(programId, memberId, MemberBook.VoucherOperation(by, requestId), (book, program, today) =>
+        : ApplyAsync(program, memberId, MemberBook.VoucherOperation(by, requestId), (book, program, today) =>
             book.ChooseVoucher(program, requestId, value, today, by), cancellationToken);
 
-    public Task<Result<Outcome>> RedeemVoucherAsync(
-        string programId, string memberId, string voucherId, string requestId, CancellationToken cancellationToken) =>
+    public Task<Result<Outcome>> RedeemVoucherAsync(LoadedProgram program, string memberId, string voucherId, string requestId,
+        CancellationToken cancellationToken) =>
         MemberBook.RequestErrors(requestId, voucherId ?? "") is { Count: > 0 } mistakes ? Task.FromResult(Result<Outcome>.Fail(mistakes))
-        : ApplyAsync(
-            programId, memberId, $"redeem:{requestId}", (book, program, today) => book.RedeemVoucher(program, requestId, voucherId!, today), cancellationToken);
+        : ApplyAsync(program, memberId, $"redeem:{requestId}", (book, program, today) => book.RedeemVoucher(program, requestId, voucherId!, today),
+            cancellationToken);
 
     private async Task<Result<Outcome>> ApplyAsync(
-        string programId, string memberId, string operationId,
-            Func<MemberBook, CompiledProgram, DateOnly, Result<BookChange>> operation, CancellationToken cancellationToken)
+        LoadedProgram program, string memberId, string operationId, Func<MemberBook, CompiledProgram, DateOnly, Result<BookChange>> operation,
+            CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<Outcome>(programId);
         if (!MemberIds.IsWellFormed(memberId)) return MemberNotFound<Outcome>();
         return await commits.RunAsync(program.Member(memberId), operationId, [], (_, book, now) =>
         {
@@ -427,12 +419,11 @@ public sealed class MemberService : IMemberService
     }
 
     private async Task<Result<Page<T>>> ListAsync<T>(
-        string programId, string memberId, string kind, PageRequest page,
-            Func<MemberKey, int, string?, CancellationToken, Task<CursorPage<T>>> list, CancellationToken cancellationToken)
+        LoadedProgram program, string memberId, string kind, PageRequest page, Func<MemberKey, int, string?, CancellationToken, Task<CursorPage<T>>> list,
+            CancellationToken cancellationToken)
     {
-        var listing = $"{programId}|{memberId}|{kind}";
+        var listing = $"{program.Settings.ProgramId}|{memberId}|{kind}";
         if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<T>>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<Page<T>>(programId);
         if (await FindAsync(program, memberId, cancellationToken) is null) return MemberNotFound<Page<T>>();
         return continuations.Page(await list(program.Member(memberId), page.PageSize, after, cancellationToken), listing);
     }

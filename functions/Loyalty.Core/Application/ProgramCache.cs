@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Members;
 using Loyalty.Core.Programs;
+using Loyalty.Core.Validation;
 
 namespace Loyalty.Core.Application;
 
@@ -27,6 +28,13 @@ public sealed class ProgramCache(IProgramStore store, TimeProvider time)
         entries[programId] = (loaded, now + TimeToLive);
         return loaded;
     }
+
+    /// <summary>
+    /// The program a request acts in, resolved once at its edge (an HTTP handler, a queue message, a command): a service
+    /// that takes the result has no not-found branch of its own, so the refusal is given here, in one wording.
+    /// </summary>
+    public async Task<Result<LoadedProgram>> ResolveAsync(string programId, CancellationToken cancellationToken) =>
+        await GetAsync(programId, cancellationToken) is { } program ? program : Refusals.ProgramNotFound<LoadedProgram>(programId);
 
     public void Invalidate(string programId) => entries.TryRemove(programId, out _);
 }

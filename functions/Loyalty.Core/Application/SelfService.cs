@@ -6,14 +6,13 @@ using Loyalty.Core.Validation;
 
 namespace Loyalty.Core.Application;
 
-internal sealed class SelfService(MemberService members, MemberAuthService codes, IPrivacyStore records, ICampaignStore campaignStore, ProgramCache programs)
+internal sealed class SelfService(MemberService members, MemberAuthService codes, IPrivacyStore records, ICampaignStore campaignStore)
     : ISelfService
 {
-    public async Task<Result<MemberOffers>> OffersAsync(string programId, string memberId, CancellationToken cancellationToken)
+    public async Task<Result<MemberOffers>> OffersAsync(LoadedProgram program, string memberId, CancellationToken cancellationToken)
     {
-        var details = await members.GetAsync(programId, memberId, cancellationToken);
+        var details = await members.GetAsync(program, memberId, cancellationToken);
         if (!details.IsValid) return Result<MemberOffers>.Fail(details.Errors);
-        var program = (await programs.GetAsync(programId, cancellationToken))!;
         var deliveries = (await records.ListOperationsAsync(program.Member(memberId), CampaignDispatch.OperationPrefix, cancellationToken))
             .Select(r => (Record: r, CampaignId: CampaignDispatch.TryParseOperation(r.Id, out var campaignId, out _) ? campaignId : null))
             .Where(d => d.CampaignId is not null)
@@ -21,22 +20,24 @@ internal sealed class SelfService(MemberService members, MemberAuthService codes
         // One read per campaign, not per delivery: a weekly campaign leaves a record a week.
         var names = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var campaignId in deliveries.Select(d => d.CampaignId!).Distinct(StringComparer.Ordinal))
-            names[campaignId] = (await campaignStore.GetAsync(programId, campaignId, cancellationToken))?.Value.Definition.Name;
+            names[campaignId] = (await campaignStore.GetAsync(program.Settings.ProgramId, campaignId, cancellationToken))?.Value.Definition.Name;
         return new MemberOffers(details.Value.View.OpenVouchers,
             [.. deliveries.Select(d =>
                 new CampaignOffer(d.Record.Id, d.CampaignId!, names[d.CampaignId!], d.Record.Outcome.PointsEarned, d.Record.Outcome.VouchersIssued))]);
     }
 
-    public Task<Result<Outcome>> ChooseVoucherAsync(string programId, string memberId, string requestId, decimal value, CancellationToken cancellationToken) =>
-        members.ChooseVoucherAsync(programId, memberId, requestId, value, VoucherRequester.App, cancellationToken);
+    public Task<Result<Outcome>> ChooseVoucherAsync(LoadedProgram program, string memberId, string requestId, decimal value,
+        CancellationToken cancellationToken) =>
+        members.ChooseVoucherAsync(program, memberId, requestId, value, VoucherRequester.App, cancellationToken);
 
-    public Task<Result<ContactUpdate>> UpdateContactAsync(
-        string programId, string memberId, UpdateContact request, string clientAddress, CancellationToken cancellationToken) =>
-        members.UpdateOwnContactAsync(programId, memberId, request,
+    public Task<Result<ContactUpdate>> UpdateContactAsync(LoadedProgram program, string memberId, UpdateContact request, string clientAddress,
+        CancellationToken cancellationToken) =>
+        members.UpdateOwnContactAsync(program, memberId, request,
             (program, identity) => codes.RequestContactCodeAsync(program, memberId, identity, clientAddress, cancellationToken), cancellationToken);
 
-    public Task<Result<MemberDetails>> ConfirmContactAsync(
-        string programId, string memberId, ContactConfirmation request, string clientAddress, CancellationToken cancellationToken) =>
-        members.ConfirmOwnContactAsync(programId, memberId, request.Phone, request.Email,
-            identity => codes.ConfirmContactAsync(programId, memberId, identity, request.Code, clientAddress, cancellationToken), cancellationToken);
+    public Task<Result<MemberDetails>> ConfirmContactAsync(LoadedProgram program, string memberId, ContactConfirmation request, string clientAddress,
+        CancellationToken cancellationToken) =>
+        members.ConfirmOwnContactAsync(program, memberId, request.Phone, request.Email,
+            identity => codes.ConfirmContactAsync(program.Settings.ProgramId, memberId, identity, request.Code, clientAddress, cancellationToken),
+            cancellationToken);
 }

@@ -184,7 +184,7 @@ public class CampaignFanOutTests : LoyaltyStorageTest
             if (method.Name == nameof(ICampaignStore.GetAsync)) Interlocked.Increment(ref reads);
             return null;
         })));
-        var offers = Ok(await counted.SelfService.OffersAsync(programId, member, default)).Campaigns;
+        var offers = Ok(await counted.SelfService.OffersAsync(await counted.ProgramAsync(programId), member, default)).Campaigns;
 
         Assert.Equal(["days", "days", "days", "once"], offers.Select(o => o.CampaignId).Order(StringComparer.Ordinal));
         Assert.All(offers, o => Assert.Equal(o.CampaignId == "days" ? "Three days" : "Runners' bonus", o.CampaignName));
@@ -276,7 +276,7 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         Assert.Equal(expected, await DeliveredAsync(programId, campaignId, population));
         foreach (var member in population)
         {
-            var details = Ok(await Members.GetAsync(programId, member.MemberId, default));
+            var details = Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member.MemberId, default));
             Assert.Equal(member.BalanceBefore + (expected.Contains(member.MemberId) ? Bonus : 0), details.View.Balance);
         }
     }

@@ -33,7 +33,7 @@ public class DemoSeedingTests : LoyaltyStorageTest
         for (var n = 1; n <= requested; n++)
             foreach (var way in new[] { new MemberIdentifier { Phone = DemoData.Phone(n) }, new MemberIdentifier { Email = DemoData.Email(n) },
                 new MemberIdentifier { CardNumber = DemoData.Card(n) } })
-                Assert.Equal(DemoData.MemberId(n), Ok(await Members.IdentifyAsync(DemoProgram.Id, way, default)).Profile.MemberId);
+                Assert.Equal(DemoData.MemberId(n), Ok(await Members.IdentifyAsync(await Services.ProgramAsync(DemoProgram.Id), way, default)).Profile.MemberId);
         var claims = await ClaimsAsync();
         Assert.Equal(3 * requested, claims.Count);
         Assert.DoesNotContain(claims, c => c.Orphaned);
@@ -77,7 +77,7 @@ public class DemoSeedingTests : LoyaltyStorageTest
         await foreach (var row in Account.GetTable(Storage.Names.Identities).QueryAsync<TableEntity>())
         {
             var memberId = (string)row["MemberId"]!;
-            claims.Add((memberId, !(await Members.GetAsync(DemoProgram.Id, memberId, default)).IsValid));
+            claims.Add((memberId, !(await Members.GetAsync(await Services.ProgramAsync(DemoProgram.Id), memberId, default)).IsValid));
         }
         return claims;
     }

@@ -21,20 +21,22 @@ public class MemberAuthTests : LoyaltyStorageTest
         var programId = await CreateProgramAsync();
         var member = (await EnrolAsync(programId, new EnrolMember { Phone = "070-123 45 67" })).Profile.MemberId;
 
-        var sent = Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Phone = "+46 70 123 45 67" }, Address, default));
+        var sent = Ok(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Phone = "+46 70 123 45 67" }, Address, default));
         var code = await SentCodeAsync();
 
         Assert.Equal(("sms", 600), (sent.Channel, sent.ExpiresInSeconds));
         Assert.Equal(("+46701234567", member, Start.AddMinutes(10)), (code.Destination, code.MemberId, code.ExpiresAt));
         Assert.Matches("^[0-9]{6}$", code.Code);
         Assert.Null(code.Link);
-        var token = Ok(await Auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234567", Code = code.Code }, Address, default));
+        var token = Ok(await Auth.IssueTokenAsync(await Services.ProgramAsync(programId),
+            new TokenRequest { Phone = "0701234567", Code = code.Code }, Address, default));
         Assert.Equal((member, Start.AddMinutes(30)), (token.MemberId, token.ExpiresAt));
         var caller = Auth.Authenticate(token.Token);
         Assert.Equal((programId, member, $"member:{member}"), (caller!.ProgramId, caller.MemberId, caller.KeyId));
         Assert.Equal(Core.Access.Scope.None, caller.Scopes);
 
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234567", Code = code.Code }, Address, default),
+        Failed(await Auth.IssueTokenAsync(await Services.ProgramAsync(programId),
+            new TokenRequest { Phone = "0701234567", Code = code.Code }, Address, default),
             ApplicationErrors.CodeInvalid);
         Clock.Advance(TimeSpan.FromMinutes(31));
         Assert.Null(Auth.Authenticate(token.Token));
@@ -45,21 +47,24 @@ public class MemberAuthTests : LoyaltyStorageTest
     {
         var programId = await CreateProgramAsync();
         await EnrolAsync(programId, new EnrolMember { Email = "ada@example.com" });
-        Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Email = "ada@example.com" }, Address, default));
+        Ok(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Email = "ada@example.com" }, Address, default));
         var code = (await SentCodeAsync()).Code;
         var wrong = code == "000000" ? "000001" : "000000";
 
         for (var attempt = 1; attempt < MemberAuthOptions.MaxFailedAttempts; attempt++)
-            Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "ada@example.com", Code = wrong }, Address, default),
+            Failed(await Auth.IssueTokenAsync(await Services.ProgramAsync(programId),
+                new TokenRequest { Email = "ada@example.com", Code = wrong }, Address, default),
                 ApplicationErrors.CodeInvalid);
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "ada@example.com", Code = wrong }, Address, default),
+        Failed(await Auth.IssueTokenAsync(await Services.ProgramAsync(programId),
+            new TokenRequest { Email = "ada@example.com", Code = wrong }, Address, default),
             ApplicationErrors.CodeLocked);
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "ADA@example.com", Code = code }, Address, default),
+        Failed(await Auth.IssueTokenAsync(await Services.ProgramAsync(programId),
+            new TokenRequest { Email = "ADA@example.com", Code = code }, Address, default),
             ApplicationErrors.CodeLocked);
 
-        Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Email = "ada@example.com" }, Address, default));
+        Ok(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Email = "ada@example.com" }, Address, default));
         var fresh = (await SentCodeAsync()).Code;
-        Ok(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "ada@example.com", Code = fresh }, Address, default));
+        Ok(await Auth.IssueTokenAsync(await Services.ProgramAsync(programId), new TokenRequest { Email = "ada@example.com", Code = fresh }, Address, default));
     }
 
     [Fact]
@@ -67,12 +72,13 @@ public class MemberAuthTests : LoyaltyStorageTest
     {
         var programId = await CreateProgramAsync();
         await EnrolAsync(programId, new EnrolMember { Phone = "0701234567" });
-        Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Phone = "0701234567" }, Address, default));
+        Ok(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Phone = "0701234567" }, Address, default));
         var code = (await SentCodeAsync()).Code;
 
         Clock.Advance(MemberAuthOptions.CodeLifetime);
 
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234567", Code = code }, Address, default), ApplicationErrors.CodeExpired);
+        Failed(await Auth.IssueTokenAsync(await Services.ProgramAsync(programId),
+            new TokenRequest { Phone = "0701234567", Code = code }, Address, default), ApplicationErrors.CodeExpired);
     }
 
     [Fact]
@@ -81,28 +87,34 @@ public class MemberAuthTests : LoyaltyStorageTest
         var programId = await CreateProgramAsync();
         await EnrolAsync(programId, new EnrolMember { Email = "member@example.com" });
 
-        var enrolled = Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Email = "member@example.com" }, Address, default));
-        var unknown = Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Email = "stranger@example.com" }, Address, default));
+        var enrolled = Ok(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId),
+            new CodeRequest { Email = "member@example.com" }, Address, default));
+        var unknown = Ok(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId),
+            new CodeRequest { Email = "stranger@example.com" }, Address, default));
 
         Assert.Equal(enrolled, unknown);
         Assert.Equal("member@example.com", (await SentCodeAsync()).Destination);
         // Any code for the stranger fails the way a wrong code fails, and locks the same way.
         for (var attempt = 1; attempt < MemberAuthOptions.MaxFailedAttempts; attempt++)
-            Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "stranger@example.com", Code = "123456" }, Address, default),
+            Failed(await Auth.IssueTokenAsync(await Services.ProgramAsync(programId),
+                new TokenRequest { Email = "stranger@example.com", Code = "123456" }, Address, default),
                 ApplicationErrors.CodeInvalid);
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Email = "stranger@example.com", Code = "123456" }, Address, default),
+        Failed(await Auth.IssueTokenAsync(await Services.ProgramAsync(programId),
+            new TokenRequest { Email = "stranger@example.com", Code = "123456" }, Address, default),
             ApplicationErrors.CodeLocked);
         // Per-identifier limits count for strangers as for members.
         for (var i = 1; i < MemberAuthOptions.CodesPerIdentifier; i++)
         {
-            Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Email = "member@example.com" }, Address, default));
-            Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Email = "stranger@example.com" }, Address, default));
+            Ok(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Email = "member@example.com" }, Address, default));
+            Ok(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Email = "stranger@example.com" }, Address, default));
         }
-        Failed(await Auth.RequestCodeAsync(programId, new CodeRequest { Email = "member@example.com" }, Address, default), ApplicationErrors.RateLimited);
-        Failed(await Auth.RequestCodeAsync(programId, new CodeRequest { Email = "stranger@example.com" }, Address, default), ApplicationErrors.RateLimited);
+        Failed(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId),
+            new CodeRequest { Email = "member@example.com" }, Address, default), ApplicationErrors.RateLimited);
+        Failed(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId),
+            new CodeRequest { Email = "stranger@example.com" }, Address, default), ApplicationErrors.RateLimited);
 
         Clock.Advance(MemberAuthOptions.Window);
-        Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Email = "stranger@example.com" }, Address, default));
+        Ok(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Email = "stranger@example.com" }, Address, default));
     }
 
     [Fact]
@@ -112,10 +124,11 @@ public class MemberAuthTests : LoyaltyStorageTest
         var programId = await CreateProgramAsync();
 
         for (var i = 0; i < 3; i++)
-            Ok(await auth.RequestCodeAsync(programId, new CodeRequest { Phone = $"070123456{i}" }, Address, default));
-        Failed(await auth.RequestCodeAsync(programId, new CodeRequest { Phone = "0701234569" }, Address, default), ApplicationErrors.RateLimited);
-        Ok(await auth.RequestCodeAsync(programId, new CodeRequest { Phone = "0701234569" }, "198.51.100.1", default));
-        Failed(await auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234569", Code = "123456" }, Address, default),
+            Ok(await auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Phone = $"070123456{i}" }, Address, default));
+        Failed(await auth.RequestCodeAsync(await Services.ProgramAsync(programId),
+            new CodeRequest { Phone = "0701234569" }, Address, default), ApplicationErrors.RateLimited);
+        Ok(await auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Phone = "0701234569" }, "198.51.100.1", default));
+        Failed(await auth.IssueTokenAsync(await Services.ProgramAsync(programId), new TokenRequest { Phone = "0701234569", Code = "123456" }, Address, default),
             ApplicationErrors.CodeInvalid);
     }
 
@@ -127,16 +140,20 @@ public class MemberAuthTests : LoyaltyStorageTest
         var programId = await CreateProgramAsync();
         var otherProgram = await CreateProgramAsync("other");
         var member = (await EnrolAsync(programId, new EnrolMember { Email = "ada@example.com" })).Profile.MemberId;
-        Ok(await auth.RequestCodeAsync(programId, new CodeRequest { Email = "ada@example.com" }, Address, default));
+        Ok(await auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Email = "ada@example.com" }, Address, default));
 
         var link = new Uri((await SentCodeAsync()).Link!);
         Assert.StartsWith("https://shop.example.com/login?from=mail&token=", link.AbsoluteUri, StringComparison.Ordinal);
         var token = Uri.UnescapeDataString(link.Query.Split("token=")[1]);
 
-        Failed(await auth.IssueTokenAsync(otherProgram, new TokenRequest { Link = token }, Address, default), ApplicationErrors.CodeInvalid);
-        Assert.Equal(member, Ok(await auth.IssueTokenAsync(programId, new TokenRequest { Link = token }, Address, default)).MemberId);
-        Failed(await auth.IssueTokenAsync(programId, new TokenRequest { Link = token }, Address, default), ApplicationErrors.CodeInvalid);
-        Failed(await auth.IssueTokenAsync(programId, new TokenRequest { Link = "garbage" }, Address, default), ApplicationErrors.CodeInvalid);
+        Failed(await auth.IssueTokenAsync(await Services.ProgramAsync(otherProgram),
+            new TokenRequest { Link = token }, Address, default), ApplicationErrors.CodeInvalid);
+        Assert.Equal(member, Ok(await auth.IssueTokenAsync(await Services.ProgramAsync(programId),
+            new TokenRequest { Link = token }, Address, default)).MemberId);
+        Failed(await auth.IssueTokenAsync(await Services.ProgramAsync(programId),
+            new TokenRequest { Link = token }, Address, default), ApplicationErrors.CodeInvalid);
+        Failed(await auth.IssueTokenAsync(await Services.ProgramAsync(programId),
+            new TokenRequest { Link = "garbage" }, Address, default), ApplicationErrors.CodeInvalid);
     }
 
     [Fact]
@@ -144,8 +161,9 @@ public class MemberAuthTests : LoyaltyStorageTest
     {
         var programId = await CreateProgramAsync();
         var member = (await EnrolAsync(programId, new EnrolMember { Phone = "0701234567" })).Profile.MemberId;
-        Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Phone = "0701234567" }, Address, default));
-        var token = Ok(await Auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234567", Code = (await SentCodeAsync()).Code }, Address, default))
+        Ok(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Phone = "0701234567" }, Address, default));
+        var token = Ok(await Auth.IssueTokenAsync(await Services.ProgramAsync(programId),
+            new TokenRequest { Phone = "0701234567", Code = (await SentCodeAsync()).Code }, Address, default))
             .Token;
         var parts = token.Split('.');
 
@@ -160,22 +178,23 @@ public class MemberAuthTests : LoyaltyStorageTest
     {
         var programId = await CreateProgramAsync();
 
-        Failed(await Auth.RequestCodeAsync(programId, new CodeRequest(), Address, default), ApplicationErrors.IdentifierCount);
-        Failed(await Auth.RequestCodeAsync(programId, new CodeRequest { Phone = "0701234567", Email = "a@example.com" }, Address, default),
+        Failed(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest(), Address, default), ApplicationErrors.IdentifierCount);
+        Failed(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId),
+            new CodeRequest { Phone = "0701234567", Email = "a@example.com" }, Address, default),
             ApplicationErrors.IdentifierCount);
-        Failed(await Auth.RequestCodeAsync(programId, new CodeRequest { Phone = "12" }, Address, default), ApplicationErrors.InvalidPhone);
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Phone = "0701234567", Code = "12345" }, Address, default),
+        Failed(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId),
+            new CodeRequest { Phone = "12" }, Address, default), ApplicationErrors.InvalidPhone);
+        Failed(await Auth.IssueTokenAsync(await Services.ProgramAsync(programId), new TokenRequest { Phone = "0701234567", Code = "12345" }, Address, default),
             Core.Validation.ErrorCodes.OutOfRange);
-        Failed(await Auth.IssueTokenAsync(programId, new TokenRequest { Link = "x", Code = "123456" }, Address, default),
+        Failed(await Auth.IssueTokenAsync(await Services.ProgramAsync(programId), new TokenRequest { Link = "x", Code = "123456" }, Address, default),
             Core.Validation.ErrorCodes.InvalidCombination);
-        Failed(await Auth.RequestCodeAsync("nope", new CodeRequest { Phone = "0701234567" }, Address, default), ApplicationErrors.ProgramNotFound);
     }
 
     [Fact]
     public async Task The_sweep_removes_codes_and_counters_once_nothing_needs_them()
     {
         var programId = await CreateProgramAsync();
-        Ok(await Auth.RequestCodeAsync(programId, new CodeRequest { Phone = "0701234567" }, Address, default));
+        Ok(await Auth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Phone = "0701234567" }, Address, default));
 
         Assert.Equal(0, await Auth.SweepAsync(default));
         Clock.Advance(MemberAuthOptions.Window + TimeSpan.FromMinutes(1));
@@ -192,37 +211,38 @@ public class MemberAuthTests : LoyaltyStorageTest
         var other = (await EnrolAsync(programId, new EnrolMember { Phone = "0707654321" })).Profile.MemberId;
         await DrainNotificationsAsync();
         var self = Services.SelfService;
+        var program = await Services.ProgramAsync(programId);
         var change = new UpdateContact { Email = "new@example.com" };
 
-        var pending = Ok(await self.UpdateContactAsync(programId, member, change, Address, default));
+        var pending = Ok(await self.UpdateContactAsync(program, member, change, Address, default));
         Assert.Equal(new PendingContact("email", "new@example.com", "email", 600), Assert.Single(pending.Pending));
         var code = await SentCodeAsync();
         Assert.Equal(("new@example.com", member), (code.Destination, code.MemberId));
         var wrong = code.Code == "000000" ? "000001" : "000000";
         var confirm = new ContactConfirmation { Email = "New@Example.com", Code = wrong };
         for (var attempt = 1; attempt < MemberAuthOptions.MaxFailedAttempts; attempt++)
-            Failed(await self.ConfirmContactAsync(programId, member, confirm, Address, default), ApplicationErrors.CodeInvalid);
-        Failed(await self.ConfirmContactAsync(programId, member, confirm, Address, default), ApplicationErrors.CodeLocked);
-        Failed(await self.ConfirmContactAsync(programId, member, confirm with { Code = code.Code }, Address, default), ApplicationErrors.CodeLocked);
+            Failed(await self.ConfirmContactAsync(program, member, confirm, Address, default), ApplicationErrors.CodeInvalid);
+        Failed(await self.ConfirmContactAsync(program, member, confirm, Address, default), ApplicationErrors.CodeLocked);
+        Failed(await self.ConfirmContactAsync(program, member, confirm with { Code = code.Code }, Address, default), ApplicationErrors.CodeLocked);
         // Another member's code for the same address is theirs alone.
-        Failed(await self.ConfirmContactAsync(programId, other, confirm with { Code = code.Code }, Address, default), ApplicationErrors.CodeInvalid);
+        Failed(await self.ConfirmContactAsync(program, other, confirm with { Code = code.Code }, Address, default), ApplicationErrors.CodeInvalid);
 
         // Five codes per address per hour, whoever asks for them.
         for (var i = 1; i < MemberAuthOptions.CodesPerIdentifier; i++)
-            Ok(await self.UpdateContactAsync(programId, i % 2 == 0 ? member : other, change, Address, default));
-        Failed(await self.UpdateContactAsync(programId, other, change, Address, default), ApplicationErrors.RateLimited);
+            Ok(await self.UpdateContactAsync(program, i % 2 == 0 ? member : other, change, Address, default));
+        Failed(await self.UpdateContactAsync(program, other, change, Address, default), ApplicationErrors.RateLimited);
         await DrainNotificationsAsync();
         Clock.Advance(MemberAuthOptions.Window);
-        Ok(await self.UpdateContactAsync(programId, member, change, Address, default));
+        Ok(await self.UpdateContactAsync(program, member, change, Address, default));
         var fresh = await SentCodeAsync();
         Clock.Advance(MemberAuthOptions.CodeLifetime);
-        Failed(await self.ConfirmContactAsync(programId, member, confirm with { Code = fresh.Code }, Address, default), ApplicationErrors.CodeExpired);
+        Failed(await self.ConfirmContactAsync(program, member, confirm with { Code = fresh.Code }, Address, default), ApplicationErrors.CodeExpired);
 
         // Another member's number: the same answer, and no message to that member.
-        var taken = Ok(await self.UpdateContactAsync(programId, member, new UpdateContact { Phone = "0707654321" }, Address, default));
+        var taken = Ok(await self.UpdateContactAsync(program, member, new UpdateContact { Phone = "0707654321" }, Address, default));
         Assert.Equal(new PendingContact("phone", "+46707654321", "sms", 600), Assert.Single(taken.Pending));
         Assert.Empty((await DrainNotificationsAsync()).SelectMany(n => n.Events).OfType<MemberCodeIssued>());
-        Assert.Equal("+46701234567", Ok(await Members.GetAsync(programId, member, default)).Profile.Phone);
+        Assert.Equal("+46701234567", Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).Profile.Phone);
     }
 
     /// <summary>The one code on the notifications queue (everything is taken off it: enrolment's welcome voucher too).</summary>

@@ -29,7 +29,7 @@ public class ExportAndErasureTests : LoyaltyStorageTest
     {
         var (programId, astrid, bob) = await SeedAsync();
 
-        var exported = Ok(await Privacy.ExportAsync(programId, astrid, "key-admin", "case 4711", default));
+        var exported = Ok(await Privacy.ExportAsync(await Services.ProgramAsync(programId), astrid, "key-admin", "case 4711", default));
         var document = JsonNode.Parse(exported.Content.Span)!;
 
         Assert.Equal(MemberExport.DocumentType, (string?)document["type"]);
@@ -67,8 +67,8 @@ public class ExportAndErasureTests : LoyaltyStorageTest
     public async Task Erasure_leaves_no_trace_of_the_person_keeps_the_points_frees_the_identifiers_and_is_a_no_op_the_second_time()
     {
         var (programId, astrid, _) = await SeedAsync();
-        var card = Ok(await Members.GetAsync(programId, astrid, default)).Profile.CardNumber;
-        Ok(await Privacy.ExportAsync(programId, astrid, "key-admin", null, default));
+        var card = Ok(await Members.GetAsync(await Services.ProgramAsync(programId), astrid, default)).Profile.CardNumber;
+        Ok(await Privacy.ExportAsync(await Services.ProgramAsync(programId), astrid, "key-admin", null, default));
         // Identifiers as people write them, not as they are stored.
         var printedCard = string.Join(" ", card.Chunk(4).Select(c => new string(c)));
         await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "callback 070-123 45 67", default);
@@ -76,7 +76,8 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "mail ASTRID.LINDGREN@EXAMPLE.COM", default);
         var points = await ProgramBalanceAsync(programId);
 
-        var erased = Ok(await Privacy.EraseAsync(programId, astrid, "GDPR request 2026-17 from Astrid, 0046-70-1234567", "key-admin", default));
+        var erased = Ok(await Privacy.EraseAsync(await Services.ProgramAsync(programId),
+            astrid, "GDPR request 2026-17 from Astrid, 0046-70-1234567", "key-admin", default));
 
         Assert.Equal(("GDPR request 2026-17 from [erased], [erased]", "key-admin", Start.AddMinutes(1)), (erased.Reason, erased.ErasedBy, erased.ErasedAt));
         Assert.Equal([IdentityKind.Card, IdentityKind.Phone, IdentityKind.Email, IdentityKind.External], erased.IdentitiesFreed);
@@ -86,10 +87,12 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Assert.Equal(points, await ProgramBalanceAsync(programId));
 
         // Gone for every business purpose, identifiers free for anyone; receipts and ledger kept for the accounts.
-        Failed(await Members.GetAsync(programId, astrid, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Phone = Phone }, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.IdentifyAsync(programId, new MemberIdentifier { Email = Email }, default), ApplicationErrors.MemberNotFound);
-        Failed(await Members.ChooseVoucherAsync(programId, astrid, "after", 100m, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.GetAsync(await Services.ProgramAsync(programId), astrid, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Phone = Phone }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.IdentifyAsync(await Services.ProgramAsync(programId),
+            new MemberIdentifier { Email = Email }, default), ApplicationErrors.MemberNotFound);
+        Failed(await Members.ChooseVoucherAsync(await Services.ProgramAsync(programId), astrid, "after", 100m, default), ApplicationErrors.MemberNotFound);
         var key = new MemberKey(programId, 4, astrid);
         var stored = (await Port<IMemberStore>().GetAsync(key, default))!;
         Assert.Equal((null, "", null, (DateOnly?)null),
@@ -101,17 +104,18 @@ public class ExportAndErasureTests : LoyaltyStorageTest
 
         // The trail is ordered by time; entries of one instant have no order of their own.
         Clock.Advance(TimeSpan.FromMinutes(1));
-        var again = Ok(await Privacy.EraseAsync(programId, astrid, "a second request", "key-other", default));
+        var again = Ok(await Privacy.EraseAsync(await Services.ProgramAsync(programId), astrid, "a second request", "key-other", default));
         Assert.Equal(Json(erased), Json(again));
         Assert.Equal(stored.ConcurrencyToken, (await Port<IMemberStore>().GetAsync(key, default))!.ConcurrencyToken);
         // Each request is on the trail with its own reason.
         Assert.Equal(["a second request", erased.Reason],
-            Ok(await Privacy.ListAuditAsync(programId, astrid, new PageRequest(), default)).Items.Where(e => e.Action == "member.erasure")
+            Ok(await Privacy.ListAuditAsync(await Services.ProgramAsync(programId),
+                astrid, new PageRequest(), default)).Items.Where(e => e.Action == "member.erasure")
                 .Select(e => e.Reason));
 
         var newcomer = await EnrolAsync(programId, new EnrolMember { Phone = Phone, Email = Email, ExternalId = "web-4711", CardNumber = card });
         Assert.NotEqual(astrid, newcomer.Profile.MemberId);
-        var leftover = JsonNode.Parse(Ok(await Privacy.ExportAsync(programId, astrid, "key-admin", null, default)).Content.Span)!;
+        var leftover = JsonNode.Parse(Ok(await Privacy.ExportAsync(await Services.ProgramAsync(programId), astrid, "key-admin", null, default)).Content.Span)!;
         Assert.Equal(Json(erased), Json(System.Text.Json.JsonSerializer.Deserialize<ErasureRecord>(leftover["erasure"], StrictJson.Options)!));
         Assert.Empty(leftover["identities"]!.AsArray());
     }
@@ -122,10 +126,11 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         var programId = await CreateProgramAsync();
         var member = (await EnrolAsync(programId)).Profile.MemberId;
 
-        Failed(await Privacy.EraseAsync(programId, "nosuchmember", "request 1", "key-admin", default), ApplicationErrors.MemberNotFound);
-        Failed(await Privacy.EraseAsync(programId, member, " ", "key-admin", default), Core.Validation.ErrorCodes.Required);
-        Failed(await Privacy.ExportAsync(programId, "nosuchmember", "key-admin", null, default), ApplicationErrors.MemberNotFound);
-        Assert.Empty(Ok(await Privacy.ListAuditAsync(programId, member, new PageRequest(), default)).Items);
+        Failed(await Privacy.EraseAsync(await Services.ProgramAsync(programId),
+            "nosuchmember", "request 1", "key-admin", default), ApplicationErrors.MemberNotFound);
+        Failed(await Privacy.EraseAsync(await Services.ProgramAsync(programId), member, " ", "key-admin", default), Core.Validation.ErrorCodes.Required);
+        Failed(await Privacy.ExportAsync(await Services.ProgramAsync(programId), "nosuchmember", "key-admin", null, default), ApplicationErrors.MemberNotFound);
+        Assert.Empty(Ok(await Privacy.ListAuditAsync(await Services.ProgramAsync(programId), member, new PageRequest(), default)).Items);
     }
 
     /// <summary>
@@ -181,12 +186,12 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         Assert.Equal(ReceiptStatus.Applied, Ok(await receipts.SubmitAsync(programId, web, Payload(web), default)).Status);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
-        Ok(await Services.SelfService.UpdateContactAsync(programId, astrid,
+        Ok(await Services.SelfService.UpdateContactAsync(await Services.ProgramAsync(programId), astrid,
             new UpdateContact { Consents = new Dictionary<ConsentChannel, bool> { [ConsentChannel.Sms] = true } }, "203.0.113.7", default));
         await RecordCampaignDeliveryAsync(new MemberKey(programId, 4, astrid));
         await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "case 4711", default);
         await Privacy.RecordReadAsync(programId, astrid, "key-admin", "member.read", "call from Astrid Lindgren", default);
-        Ok(await Services.MemberAuth.RequestCodeAsync(programId, new CodeRequest { Email = Email }, "203.0.113.7", default));
+        Ok(await Services.MemberAuth.RequestCodeAsync(await Services.ProgramAsync(programId), new CodeRequest { Email = Email }, "203.0.113.7", default));
         await DrainNotificationsAsync();
         return (programId, astrid, bob);
     }

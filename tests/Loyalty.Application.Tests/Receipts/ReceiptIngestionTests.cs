@@ -35,9 +35,9 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         Assert.Equal(ReceiptStatus.Applied, first.Status);
         Assert.Equal(338, first.Outcome!.PointsEarned);
         Assert.All(sequential.Concat(concurrent), r => Assert.Equal(LoyaltyJson.Serialize(first.Outcome), LoyaltyJson.Serialize(r.Outcome)));
-        var view = Ok(await Members.GetAsync(programId, member, default)).View;
+        var view = Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).View;
         Assert.Equal(338, view.QualifyingPoints);
-        Assert.Single(Ok(await Members.ListReceiptsAsync(programId, member, new PageRequest(50), default)).Items);
+        Assert.Single(Ok(await Members.ListReceiptsAsync(await Services.ProgramAsync(programId), member, new PageRequest(50), default)).Items);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
 
         var member = await EnrolWithPhoneAsync(programId, "+46 70 111 22 33");
 
-        Assert.Equal(300, Ok(await Members.GetAsync(programId, member, default)).View.QualifyingPoints);
+        Assert.Equal(300, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).View.QualifyingPoints);
         Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
         var resent = Ok(await Receipts.ApplyAsync(programId, receipt, null, default));
         Assert.Equal((ReceiptStatus.Applied, member, 300L), (resent.Status, resent.MemberId, resent.Outcome!.PointsEarned));
@@ -129,8 +129,9 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var applied = await Task.WhenAll(Receipts.ApplyAsync(programId, purchase, null, default), twoHosts.ApplyAsync(programId, purchase, null, default));
 
         Assert.All(applied, a => Assert.Equal(ReceiptStatus.Applied, Ok(a).Status));
-        Assert.Equal(100, Ok(await Members.GetAsync(programId, member, default)).View.QualifyingPoints);
-        Assert.Equal(["w-1", "w-1-back"], Ok(await Members.ListReceiptsAsync(programId, member, new PageRequest(50), default)).Items.Select(r => r.ReceiptId)
+        Assert.Equal(100, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).View.QualifyingPoints);
+        Assert.Equal(["w-1", "w-1-back"], Ok(await Members.ListReceiptsAsync(await Services.ProgramAsync(programId),
+            member, new PageRequest(50), default)).Items.Select(r => r.ReceiptId)
             .Order());
         Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
         var resent = Ok(await Receipts.ApplyAsync(programId, back, null, default));
@@ -141,7 +142,7 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         Failed(await Receipts.ApplyAsync(programId, Return("w-2-back", "w-2", Phone("+46701234580"), ("toy-1", "toys", -1, -50m)), null, default),
             ErrorCodes.ReturnOfUnknownReceipt);
         Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
-        Assert.Equal(50, Ok(await Members.GetAsync(programId, other, default)).View.QualifyingPoints);
+        Assert.Equal(50, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), other, default)).View.QualifyingPoints);
     }
 
     [Fact]
@@ -155,10 +156,10 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
 
         var crashing = CreateServices(s => s.AddSingleton<IParkedReceiptStore>(new CrashingOnPurchaseKeys(Port<IParkedReceiptStore>())));
         await Assert.ThrowsAsync<IOException>(() => crashing.Receipts.ApplyAsync(programId, purchase, null, default));
-        Assert.Equal(200, Ok(await Members.GetAsync(programId, member, default)).View.QualifyingPoints);
+        Assert.Equal(200, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).View.QualifyingPoints);
 
         Assert.Equal(1, await Receipts.ReplayParkedAsync(programId, default));
-        Assert.Equal(0, Ok(await Members.GetAsync(programId, member, default)).View.QualifyingPoints);
+        Assert.Equal(0, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).View.QualifyingPoints);
         Assert.Equal(0, await Receipts.ReplayParkedAsync(programId, default));
 
         // A return whose purchase never comes stays listed; a retry keeps it waiting; a discard removes it.

@@ -176,13 +176,13 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
         (await Port<IMemberStore>().GetAsync(new MemberKey(programId, 4, memberId), default))!.Activity.AwaitedPurchases;
 
     private async Task<IReadOnlyList<string>> HistoryAsync(string programId, string memberId) =>
-        [.. Ok(await Members.ListReceiptsAsync(programId, memberId, new PageRequest(50), default)).Items.Select(r => r.ReceiptId)
+        [.. Ok(await Members.ListReceiptsAsync(await Services.ProgramAsync(programId), memberId, new PageRequest(50), default)).Items.Select(r => r.ReceiptId)
             .Order(StringComparer.Ordinal)];
 
     /// <summary>Every receipt applied once, nothing parked, no purchase marked.</summary>
     private async Task AssertSettledAsync(string programId, string memberId, long qualifyingPoints, params string[] receipts)
     {
-        Assert.Equal(qualifyingPoints, Ok(await Members.GetAsync(programId, memberId, default)).View.QualifyingPoints);
+        Assert.Equal(qualifyingPoints, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), memberId, default)).View.QualifyingPoints);
         Assert.Equal(receipts.Order(StringComparer.Ordinal), await HistoryAsync(programId, memberId));
         Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
         Assert.Empty(await AwaitedAsync(programId, memberId));

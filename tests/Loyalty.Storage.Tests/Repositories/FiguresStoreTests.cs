@@ -46,7 +46,7 @@ public class FiguresStoreTests : LoyaltyStorageTest
         var firstNight = DateOnly.FromDateTime(Start.UtcDateTime);
         await Services.Nightly.RunAsync(programId, firstNight);
 
-        var before = Ok(await Services.Figures.GetAsync(programId, 7, default));
+        var before = Ok(await Services.Figures.GetAsync(await Services.ProgramAsync(programId), 7, default));
         Assert.Equal(firstNight, before.AsOf);
         Assert.Equal(6, before.Tiers.Sum(t => t.Members));
         Assert.Empty(before.Nights);
@@ -64,7 +64,7 @@ public class FiguresStoreTests : LoyaltyStorageTest
         var secondNight = firstNight.AddDays(1);
         await Services.Nightly.RunAsync(programId, secondNight);
 
-        var after = Ok(await Services.Figures.GetAsync(programId, 7, default));
+        var after = Ok(await Services.Figures.GetAsync(await Services.ProgramAsync(programId), 7, default));
         Assert.Equal(secondNight, after.AsOf);
         Assert.Equal(8, after.Tiers.Sum(t => t.Members));
         var night = Assert.Single(after.Nights);
@@ -72,7 +72,7 @@ public class FiguresStoreTests : LoyaltyStorageTest
         Assert.True(earned > 0);
         Assert.Equal(earned, night.PointsEarned);
         var balances = 0L;
-        foreach (var id in members) balances += Ok(await Members.GetAsync(programId, id, default)).View.Balance;
+        foreach (var id in members) balances += Ok(await Members.GetAsync(await Services.ProgramAsync(programId), id, default)).View.Balance;
         Assert.Equal(balances, after.Liability.Points);
         Assert.Equal(Math.Round(balances * after.PointValue!.Value, 2), after.Liability.Value);
     }

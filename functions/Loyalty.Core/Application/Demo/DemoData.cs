@@ -15,7 +15,8 @@ namespace Loyalty.Core.Application.Demo;
 /// Keys do not pile up: a role's key is reused when the caller still holds its secret (secrets are not stored, so
 /// only the caller can), otherwise a new one is issued, and every other working key of a demo role is revoked.
 /// </summary>
-public sealed class DemoData(IProgramService programs, MemberService members, IApiKeyService keys, IJobProgressStore jobs, TimeProvider time)
+public sealed class DemoData(
+    IProgramService programs, ProgramCache loaded, MemberService members, IApiKeyService keys, IJobProgressStore jobs, TimeProvider time)
 {
     /// <summary>
     /// The seeding's record: its shard 0 is written before the program is created (the program is ours to fill), the
@@ -110,12 +111,14 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
 
     private async Task EnrolAsync(int memberCount, bool resume, IProgress<DemoSeedProgress>? progress, CancellationToken cancellationToken)
     {
+        // Created or found by StartAsync just before.
+        var program = (await loaded.GetAsync(DemoProgram.Id, cancellationToken))!;
         var missing = Enumerable.Range(1, memberCount).ToList();
         if (resume)
         {
             var there = new bool[memberCount + 1];
             await Parallel.ForAsync(1, memberCount + 1, Throttle(cancellationToken), async (n, ct) =>
-                there[n] = (await members.GetAsync(DemoProgram.Id, MemberId(n), ct)).IsValid);
+                there[n] = (await members.GetAsync(program, MemberId(n), ct)).IsValid);
             missing.RemoveAll(n => there[n]);
         }
         var found = memberCount - missing.Count;
@@ -124,7 +127,7 @@ public sealed class DemoData(IProgramService programs, MemberService members, IA
         var done = found;
         await Parallel.ForEachAsync(missing, Throttle(cancellationToken), async (n, ct) =>
         {
-            var result = await members.EnrolAsync(DemoProgram.Id, new EnrolMember
+            var result = await members.EnrolAsync(program, new EnrolMember
             {
                 FirstName = FirstNames[n % FirstNames.Length],
                 LastName = LastNames[n / FirstNames.Length % LastNames.Length],

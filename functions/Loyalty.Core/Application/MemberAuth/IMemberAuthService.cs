@@ -9,10 +9,10 @@ public interface IMemberAuthService
     /// Sends a code to the phone or e-mail address if a member holds it. The answer is the same whether or not anyone
     /// does, and so is the work behind it but for the message itself, so the endpoint cannot be used to probe enrolment.
     /// </summary>
-    Task<Result<CodeSent>> RequestCodeAsync(string programId, CodeRequest request, string clientAddress, CancellationToken cancellationToken);
+    Task<Result<CodeSent>> RequestCodeAsync(LoadedProgram program, CodeRequest request, string clientAddress, CancellationToken cancellationToken);
 
     /// <summary>Exchanges an identifier and its code, or a magic link's token, for a member token; each code works once.</summary>
-    Task<Result<MemberToken>> IssueTokenAsync(string programId, TokenRequest request, string clientAddress, CancellationToken cancellationToken);
+    Task<Result<MemberToken>> IssueTokenAsync(LoadedProgram program, TokenRequest request, string clientAddress, CancellationToken cancellationToken);
 
     /// <summary>The caller a member token stands for: scope member, that member only; null for an invalid or expired token.</summary>
     ApiCaller? Authenticate(string token);

@@ -39,9 +39,9 @@ public sealed class MemberAuthService : IMemberAuthService
         this.time = time;
     }
 
-    public async Task<Result<CodeSent>> RequestCodeAsync(string programId, CodeRequest request, string clientAddress, CancellationToken cancellationToken)
+    public async Task<Result<CodeSent>> RequestCodeAsync(LoadedProgram program, CodeRequest request, string clientAddress, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<CodeSent>(programId);
+        var programId = program.Settings.ProgramId;
         var errors = new ErrorList();
         var identity = Identity(program, request.Phone, request.Email, errors);
         if (errors.Any) return Result<CodeSent>.Fail(errors.Items);
@@ -95,9 +95,10 @@ public sealed class MemberAuthService : IMemberAuthService
         return verified.IsValid ? true : Result<bool>.Fail(verified.Errors);
     }
 
-    public async Task<Result<MemberToken>> IssueTokenAsync(string programId, TokenRequest request, string clientAddress, CancellationToken cancellationToken)
+    public async Task<Result<MemberToken>> IssueTokenAsync(LoadedProgram program, TokenRequest request, string clientAddress,
+        CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<MemberToken>(programId);
+        var programId = program.Settings.ProgramId;
         var errors = new ErrorList();
         string subject, proof;
         if (request.Link is { } link)

@@ -15,7 +15,6 @@ public sealed class PrivacyService : IPrivacyService
     public const int MaxReasonLength = 500;
     private const int ListPage = PageRequest.MaxPageSize;
 
-    private readonly ProgramCache programs;
     private readonly IMemberStore members;
     private readonly IMemberHistory history;
     private readonly IPrivacyStore records;
@@ -31,14 +30,13 @@ public sealed class PrivacyService : IPrivacyService
     private readonly TimeProvider time;
 
     public PrivacyService(
-        ProgramCache programs, IMemberStore members, IMemberHistory history, IPrivacyStore records, IIdentityStore identityStore,
+        IMemberStore members, IMemberHistory history, IPrivacyStore records, IIdentityStore identityStore,
         IdentityClaims identities, IParkedReceiptStore parked,
         IReceiptArchive archive, IExportStore exports, IAuditLog audit, ICampaignExports campaignExports, MemberAuthService memberAuth,
         Continuations continuations,
         TimeProvider time)
     {
         this.continuations = continuations;
-        this.programs = programs;
         this.members = members;
         this.history = history;
         this.records = records;
@@ -53,10 +51,10 @@ public sealed class PrivacyService : IPrivacyService
         this.time = time;
     }
 
-    public async Task<Result<ExportedDocument>> ExportAsync(
-        string programId, string memberId, string actor, string? reason, CancellationToken cancellationToken)
+    public async Task<Result<ExportedDocument>> ExportAsync(LoadedProgram program, string memberId, string actor, string? reason,
+        CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<ExportedDocument>(programId);
+        var programId = program.Settings.ProgramId;
         if (await ReadAsync(program, memberId, cancellationToken) is not { } member) return MemberNotFound<ExportedDocument>();
         var key = program.Member(memberId);
         // Recorded first: the export then lists itself, and an export that fails half-way was still attempted.
@@ -106,12 +104,13 @@ public sealed class PrivacyService : IPrivacyService
         return new ExportedDocument(location, content);
     }
 
-    public async Task<Result<ErasureRecord>> EraseAsync(string programId, string memberId, string reason, string actor, CancellationToken cancellationToken)
+    public async Task<Result<ErasureRecord>> EraseAsync(LoadedProgram program, string memberId, string reason, string actor,
+        CancellationToken cancellationToken)
     {
         if (Texts.IsBlank(reason) || reason.Length > MaxReasonLength || !Texts.IsPrintable(reason))
             return Result<ErasureRecord>.Fail(ErrorCodes.Required, "reason",
                 $"Say why the member is erased (the request's reference, not personal data): 1–{MaxReasonLength} characters.");
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return ProgramNotFound<ErasureRecord>(programId);
+        var programId = program.Settings.ProgramId;
         var key = program.Member(memberId);
         IReadOnlyList<IdentityKey> freed = [];
         var repeated = false;
@@ -178,11 +177,11 @@ public sealed class PrivacyService : IPrivacyService
     public Task RecordReadAsync(string programId, string memberId, string actor, string action, string? reason, CancellationToken cancellationToken) =>
         audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), actor, action, reason), cancellationToken);
 
-    public async Task<Result<Page<AuditEntry>>> ListAuditAsync(string programId, string memberId, PageRequest page, CancellationToken cancellationToken)
+    public async Task<Result<Page<AuditEntry>>> ListAuditAsync(LoadedProgram program, string memberId, PageRequest page, CancellationToken cancellationToken)
     {
+        var programId = program.Settings.ProgramId;
         var listing = $"{programId}|{memberId}|audit";
         if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<AuditEntry>>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken) is null) return ProgramNotFound<Page<AuditEntry>>(programId);
         if (!MemberIds.IsWellFormed(memberId)) return Result<Page<AuditEntry>>.Fail(ErrorCodes.InvalidIdentifier, "memberId",
             "Give the member id whose audit trail to list.");
         return continuations.Page(await audit.ListAsync(programId, memberId, page.PageSize, after, cancellationToken), listing);

@@ -6,5 +6,5 @@ namespace Loyalty.Core.Application.Statistics;
 public interface IFiguresService
 {
     /// <summary>The figures as of the last night counted, with the nights of the last <paramref name="days"/> days.</summary>
-    Task<Result<ProgramFigures>> GetAsync(string programId, int? days, CancellationToken cancellationToken);
+    Task<Result<ProgramFigures>> GetAsync(LoadedProgram program, int? days, CancellationToken cancellationToken);
 }
