@@ -17,7 +17,8 @@ internal sealed class TableReviewStore(TableClient table) : IReviewStore
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {partition} and RowKey gt {MemberRows.ReviewRangeStart} and RowKey lt {MemberRows.ReviewRangeEnd(date)}");
         var due = new List<FiledMember>();
-        await foreach (var row in table.QueryAsync<ReviewIndexRow>(filter, select: ReviewIndexRow.Selected, maxPerPage: 1000, cancellationToken: cancellationToken))
+        var rows = table.QueryAsync<ReviewIndexRow>(filter, select: ReviewIndexRow.Selected, maxPerPage: 1000, cancellationToken: cancellationToken);
+        await foreach (var row in rows)
             due.Add(new FiledMember(MemberRows.ReviewMemberId(row.RowKey), MemberRows.ReviewDateOf(row.RowKey)));
         return due;
     }
