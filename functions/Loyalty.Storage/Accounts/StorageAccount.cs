@@ -105,6 +105,11 @@ public sealed class StorageAccount
             // No answer (status 0), or not an account that accepts these credentials.
             return false;
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The SDK's network timeout: an emulator still starting on a busy machine accepts the connection and answers late.
+            return false;
+        }
 
         static async Task Probe(Func<Task> probe)
         {

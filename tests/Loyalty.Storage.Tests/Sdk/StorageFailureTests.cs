@@ -30,6 +30,33 @@ public sealed class StorageFailureTests
         Assert.DoesNotContain('\n', StorageFailures.Describe(error));
     }
 
+    [Fact]
+    public async Task A_storage_that_accepts_the_connection_but_does_not_answer_in_time_is_not_answering_yet()
+    {
+        // Like an emulator still starting: the port takes connections, nothing comes back within the network timeout.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var held = new List<TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            while (true) held.Add(await listener.AcceptTcpClientAsync());
+        });
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var account = StorageAccount.FromConnectionString(
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;" +
+            $"QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1",
+            options =>
+            {
+                options.Retry.MaxRetries = 0;
+                options.Retry.NetworkTimeout = TimeSpan.FromMilliseconds(200);
+            });
+
+        Assert.False(await account.AnswersAsync());
+        listener.Stop();
+        foreach (var client in held) client.Dispose();
+        await Assert.ThrowsAnyAsync<Exception>(() => accepting);
+    }
+
     [Theory]
     [InlineData(429, true)]
     [InlineData(503, true)]
