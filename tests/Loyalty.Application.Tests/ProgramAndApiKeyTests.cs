@@ -71,7 +71,7 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
             Id = "big-1", PurchasedAt = Start.AddMinutes(-1), Member = new MemberIdentifier { MemberId = member }, Currency = "SEK", Total = 1_000_000m,
             Lines = [new Core.Application.Receipts.PosLine { Sku = "tv", Quantity = 1, Amount = 1_000_000m }],
         };
-        Failed(await Services.Receipts.SubmitAsync("zoo", receipt, "{}"u8.ToArray(), default), ErrorCodes.PointsOverLimit);
+        Failed(await Services.Receipts.SubmitAsync(await Services.ProgramAsync("zoo"), receipt, "{}"u8.ToArray(), default), ErrorCodes.PointsOverLimit);
     }
 
     [Fact]

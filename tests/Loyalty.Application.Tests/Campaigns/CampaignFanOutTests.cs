@@ -222,7 +222,7 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         Assert.Equal((1, 1, 300m), (statistics.Redemptions, statistics.AttributedPurchases, statistics.AttributedRevenue));
 
         async Task ReceiptAsync(string id, string memberId, decimal total, IReadOnlyList<string> vouchers) =>
-            Ok(await Services.Receipts.ApplyAsync(programId, new Core.Application.Receipts.PosReceipt
+            Ok(await Services.Receipts.ApplyAsync(await Services.ProgramAsync(programId), new Core.Application.Receipts.PosReceipt
             {
                 Id = id,
                 PurchasedAt = Clock.GetUtcNow(),
