@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Loyalty.Core.Application;
 using Loyalty.Core.Application.Campaigns;
 using Loyalty.Core.Application.Jobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,10 +23,10 @@ internal static class JobCommands
             "points and closes windows early)." };
 
         var runNight = new Command("run", "Run (or resume) the nightly review of a date now; a night already complete is left as it is.") { ahead };
-        runNight.SetAction(async (parse, ct) =>
+        runNight.SetAction((parse, ct) => InProgramAsync(parse, async (services, inProgram) =>
         {
-            var nightly = backend(parse).GetRequiredService<NightlyReview>();
-            var request = await nightly.RequestAsync(parse.GetValue(program)!, parse.GetValue(date), parse.GetValue(ahead), ct);
+            var nightly = services.GetRequiredService<NightlyReview>();
+            var request = await nightly.RequestAsync(inProgram, parse.GetValue(date), parse.GetValue(ahead), ct);
             if (!request.IsValid) return Fail(request.Errors);
             if (request.Value.Progress.Complete)
             {
@@ -35,35 +36,41 @@ internal static class JobCommands
             var run = request.Value.Run;
             var report = await nightly.RunAsync(run.ProgramId, run.Date, report: Shards(), cancellationToken: ct);
             Console.WriteLine($"Done in {report.Elapsed.TotalSeconds:F1} s; this run: {report.ThisRun}.");
-            return Print((await nightly.ProgressAsync(run.ProgramId, parse.GetValue(date), ct)).Value);
-        });
+            return Print((await nightly.ProgressAsync(inProgram, parse.GetValue(date), ct)).Value);
+        }, ct));
         var nightProgress = new Command("progress", "Show the progress of a night's review per shard.");
-        nightProgress.SetAction(async (parse, ct) =>
+        nightProgress.SetAction((parse, ct) => InProgramAsync(parse, async (services, inProgram) =>
         {
-            var progress = await backend(parse).GetRequiredService<NightlyReview>().ProgressAsync(parse.GetValue(program)!, parse.GetValue(date), ct);
+            var progress = await services.GetRequiredService<NightlyReview>().ProgressAsync(inProgram, parse.GetValue(date), ct);
             return progress.IsValid ? Print(progress.Value) : Fail(progress.Errors);
-        });
+        }, ct));
 
         var campaignId = new Option<string>("--campaign") { Description = "The campaign id.", Required = true, Recursive = true };
         var runId = new Option<string>("--run") { Description = "The run id (e.g. 20271201T0800; listed by GET /campaigns/{id}).", Required = true };
         var runCampaign = new Command("run", "Run a scheduled campaign's next occurrence now (or resume the run in progress).");
-        runCampaign.SetAction(async (parse, ct) =>
+        runCampaign.SetAction((parse, ct) => InProgramAsync(parse, async (services, inProgram) =>
         {
-            var scheduler = backend(parse).GetRequiredService<CampaignScheduler>();
-            var started = await scheduler.StartNowAsync(parse.GetValue(program)!, parse.GetValue(campaignId), ct);
+            var scheduler = services.GetRequiredService<CampaignScheduler>();
+            var started = await scheduler.StartNowAsync(inProgram, parse.GetValue(campaignId), ct);
             if (!started.IsValid) return Fail(started.Errors);
             Console.WriteLine($"Run {started.Value.RunId} of campaign {started.Value.CampaignId}:");
             var report = await scheduler.FanOut.RunAsync(started.Value, report: Shards(), cancellationToken: ct);
             Console.WriteLine($"Done in {report.Elapsed.TotalSeconds:F1} s; this run: {report.ThisRun}.");
-            return Print((await scheduler.FanOut.ProgressAsync(started.Value.ProgramId, started.Value.CampaignId, started.Value.RunId, ct)).Value);
-        });
+            return Print((await scheduler.FanOut.ProgressAsync(inProgram, started.Value.CampaignId, started.Value.RunId, ct)).Value);
+        }, ct));
         var campaignProgress = new Command("progress", "Show the progress of a campaign run per shard.") { runId };
-        campaignProgress.SetAction(async (parse, ct) =>
+        campaignProgress.SetAction((parse, ct) => InProgramAsync(parse, async (services, inProgram) =>
         {
-            var progress = await backend(parse).GetRequiredService<CampaignScheduler>().FanOut.ProgressAsync(parse.GetValue(program)!,
+            var progress = await services.GetRequiredService<CampaignScheduler>().FanOut.ProgressAsync(inProgram,
                 parse.GetValue(campaignId), parse.GetValue(runId), ct);
             return progress.IsValid ? Print(progress.Value) : Fail(progress.Errors);
-        });
+        }, ct));
+
+        Task<int> InProgramAsync(ParseResult parse, Func<IServiceProvider, LoadedProgram, Task<int>> action, CancellationToken ct)
+        {
+            var services = backend(parse);
+            return CommandProgram.InProgramAsync(services, parse.GetValue(program)!, inProgram => action(services, inProgram), ct);
+        }
 
         return
         [

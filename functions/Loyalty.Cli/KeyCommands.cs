@@ -31,12 +31,16 @@ internal static class KeyCommands
             if (!Scopes.TryParse(parse.GetValue(scopes)!.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
                 out var granted, out var unknown))
                 return Fail(unknown is null ? "Name at least one scope." : $"Unknown scope '{unknown}'; use pos, store, marketing or admin.");
-            var key = await backend(parse).GetRequiredService<IApiKeyService>().CreateAsync(parse.GetValue(program)!, parse.GetValue(name)!, granted,
-                parse.GetValue(expires), ct);
-            if (!key.IsValid) return Fail(key.Errors);
-            Console.WriteLine($"Key id: {key.Value.KeyId}{(key.Value.ExpiresAt is { } at ? $", expires {Time(at)}" : "")}");
-            Console.WriteLine($"API key (shown once, store it now): {key.Value.Secret}");
-            return 0;
+            var services = backend(parse);
+            return await CommandProgram.InProgramAsync(services, parse.GetValue(program)!, async inProgram =>
+            {
+                var key = await services.GetRequiredService<IApiKeyService>().CreateAsync(
+                    inProgram, parse.GetValue(name)!, granted, parse.GetValue(expires), ct);
+                if (!key.IsValid) return Fail(key.Errors);
+                Console.WriteLine($"Key id: {key.Value.KeyId}{(key.Value.ExpiresAt is { } at ? $", expires {Time(at)}" : "")}");
+                Console.WriteLine($"API key (shown once, store it now): {key.Value.Secret}");
+                return 0;
+            }, ct);
         });
 
         var pageSize = PageRequest.MaxPageSize;

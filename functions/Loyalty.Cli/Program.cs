@@ -53,7 +53,8 @@ createProgram.SetAction(async (parse, ct) =>
         Shards = parse.GetValue(shards),
     }, ct);
     if (!created.IsValid) return Fail(created.Errors);
-    var key = await backend.GetRequiredService<IApiKeyService>().CreateAsync(definition.ProgramId, "first-admin", Scope.Admin, ct);
+    var program = (await backend.GetRequiredService<ProgramCache>().GetAsync(definition.ProgramId, ct))!;
+    var key = await backend.GetRequiredService<IApiKeyService>().CreateAsync(program, "first-admin", Scope.Admin, ct);
     if (!key.IsValid) return Fail(key.Errors);
     Console.WriteLine($"Program '{definition.ProgramId}' created.");
     Console.WriteLine($"Admin API key (shown once, store it now): {key.Value.Secret}");

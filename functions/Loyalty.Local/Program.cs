@@ -39,6 +39,7 @@ if (receiptWorker.Enabled)
     builder.Services.AddHostedService(provider => new ReceiptsQueueWorker(
         provider.GetRequiredService<LoyaltyStorage>(),
         provider.GetRequiredService<IReceiptService>(),
+        provider.GetRequiredService<ProgramCache>(),
         provider.GetRequiredService<ReceiptPoisonQueue>(),
         receiptWorker,
         provider.GetRequiredService<ILogger<ReceiptsQueueWorker>>()));

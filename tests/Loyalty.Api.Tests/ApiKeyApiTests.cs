@@ -45,6 +45,17 @@ public sealed class ApiKeyApiTests(LoyaltyApiFactory factory) : IClassFixture<Lo
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/keys/abcdefghijkmnpqr")).StatusCode);
     }
 
+    /// <summary>A key is issued in the program resolved at the edge: a program that is gone is answered there.</summary>
+    [Fact]
+    public async Task Creating_a_key_in_a_program_that_does_not_exist_is_answered_program_not_found()
+    {
+        var (programId, admin) = await factory.OrphanKeyAsync(Scope.Admin);
+
+        var answer = await admin.PostAsJsonAsync("/api/v1/keys", new { name = "tills", scopes = new[] { "pos" } });
+
+        await LoyaltyApiFactory.AssertProgramNotFoundAsync(answer, programId);
+    }
+
     [Fact]
     public async Task Revoked_and_expired_keys_are_refused_with_401()
     {

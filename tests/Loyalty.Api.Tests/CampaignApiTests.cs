@@ -20,6 +20,27 @@ public sealed class CampaignApiTests(LoyaltyApiFactory factory) : IClassFixture<
         schedule = new { kind = "once", date = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)).ToString("yyyy-MM-dd"), time = "10:00:00" },
     };
 
+    /// <summary>Segments and campaigns are read and written in the program resolved at the edge: one that is gone is answered there.</summary>
+    [Fact]
+    public async Task Segments_and_campaigns_of_a_program_that_does_not_exist_are_answered_program_not_found()
+    {
+        var (programId, marketing) = await factory.OrphanKeyAsync(Scope.Marketing);
+
+        foreach (var answer in new[]
+                 {
+                     await marketing.PostAsJsonAsync("/api/v1/segments", new { segmentId = "runners", name = "Runners", definition = new { } }),
+                     await marketing.GetAsync("/api/v1/segments"),
+                     await marketing.PostAsJsonAsync("/api/v1/segments/preview", new { segmentId = "runners" }),
+                     await marketing.PostAsJsonAsync("/api/v1/campaigns", Campaign("spring", "RUN10")),
+                     await marketing.GetAsync("/api/v1/campaigns"),
+                     await marketing.GetAsync("/api/v1/campaigns/spring"),
+                     await marketing.PostAsync("/api/v1/campaigns/spring/schedule", null),
+                     await marketing.PostAsync("/api/v1/campaigns/spring/cancel", null),
+                     await marketing.GetAsync("/api/v1/campaigns/spring/statistics"),
+                 })
+            await LoyaltyApiFactory.AssertProgramNotFoundAsync(answer, programId);
+    }
+
     [Fact]
     public async Task A_marketer_segments_previews_creates_schedules_measures_and_cancels_a_campaign()
     {

@@ -9,6 +9,22 @@ namespace Loyalty.Api.Tests;
 /// <summary>Operators acting on jobs through the HTTP API of the real local host: run now, watch per shard, run again.</summary>
 public sealed class JobApiTests(LoyaltyApiFactory factory) : IClassFixture<LoyaltyApiFactory>
 {
+    /// <summary>A run is started and read in the program resolved at the edge: one that is gone is answered there.</summary>
+    [Fact]
+    public async Task Runs_in_a_program_that_does_not_exist_are_answered_program_not_found()
+    {
+        var (programId, operators) = await factory.OrphanKeyAsync(Scope.Admin | Scope.Marketing);
+
+        foreach (var answer in new[]
+                 {
+                     await operators.PostAsync("/api/v1/nightly-reviews/2027-01-01/run", null),
+                     await operators.GetAsync("/api/v1/nightly-reviews/2027-01-01"),
+                     await operators.PostAsync("/api/v1/campaigns/spring/run", null),
+                     await operators.GetAsync("/api/v1/campaigns/spring/runs/20270101T1000"),
+                 })
+            await LoyaltyApiFactory.AssertProgramNotFoundAsync(answer, programId);
+    }
+
     [Fact]
     public async Task An_admin_runs_a_night_now_reads_its_progress_per_shard_and_a_second_run_changes_nothing()
     {

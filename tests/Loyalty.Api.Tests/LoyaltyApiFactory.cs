@@ -1,6 +1,9 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Loyalty.Core.Access;
 using Loyalty.Core.Application;
+using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Application.Demo;
 using Loyalty.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -47,9 +50,34 @@ public class LoyaltyApiFactory : WebApplicationFactory<Program>
 
     public async Task<HttpClient> ClientForAsync(string programId, Scope scopes)
     {
-        var key = await Services.GetRequiredService<IApiKeyService>().CreateAsync(programId, "test", scopes, CancellationToken.None);
+        var program = await Services.ProgramAsync(programId);
+        var key = await Services.GetRequiredService<IApiKeyService>().CreateAsync(program, "test", scopes, CancellationToken.None);
+        return ClientWith(key.Value.Secret);
+    }
+
+    /// <summary>A client whose key names a program that does not exist (a key left behind), stored directly: the service would refuse it.</summary>
+    public async Task<(string ProgramId, HttpClient Client)> OrphanKeyAsync(Scope scopes)
+    {
+        var programId = "gone" + Guid.NewGuid().ToString("N")[..8];
+        var key = ApiKeySecret.Generate();
+        await Services.GetRequiredService<IApiKeyStore>().InsertAsync(
+            new ApiKeyRecord(key.KeyId, programId, "orphan", scopes, key.Hash(), DateTimeOffset.UtcNow, null), CancellationToken.None);
+        return (programId, ClientWith(key.Value));
+    }
+
+    /// <summary>The answer to a request in a program that does not exist, as the edge gives it.</summary>
+    public static async Task AssertProgramNotFoundAsync(HttpResponseMessage answer, string programId)
+    {
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        var problem = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+        Assert.Equal(Http.Problems.NotFoundType, (string?)problem["type"]);
+        Assert.Equal($"There is no program '{programId}'.", (string?)problem["detail"]);
+    }
+
+    private HttpClient ClientWith(string secret)
+    {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", key.Value.Secret);
+        client.DefaultRequestHeaders.Add("X-Api-Key", secret);
         return client;
     }
 }

@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Loyalty.Core.Access;
-using Loyalty.Core.Application.Ports;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Loyalty.Api.Tests;
@@ -50,12 +48,7 @@ public sealed class MemberApiTests(LoyaltyApiFactory factory) : IClassFixture<Lo
     [Fact]
     public async Task A_program_that_does_not_exist_is_answered_program_not_found_at_the_edge()
     {
-        var programId = "gone" + Guid.NewGuid().ToString("N")[..8];
-        var key = ApiKeySecret.Generate();
-        await factory.Services.GetRequiredService<IApiKeyStore>().InsertAsync(
-            new ApiKeyRecord(key.KeyId, programId, "orphan", Scope.Pos | Scope.Store, key.Hash(), DateTimeOffset.UtcNow, null), CancellationToken.None);
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", key.Value);
+        var (programId, client) = await factory.OrphanKeyAsync(Scope.Pos | Scope.Store);
         await using var pagesHost = factory.WithWebHostBuilder(host => host.UseSetting("MemberAuth:PagesProgramId", programId));
 
         foreach (var answer in new[]
@@ -63,12 +56,7 @@ public sealed class MemberApiTests(LoyaltyApiFactory factory) : IClassFixture<Lo
                      await client.PostAsJsonAsync("/api/v1/members", Astrid), await client.GetAsync("/api/v1/members/m1"),
                      await pagesHost.CreateClient().PostAsJsonAsync("/api/v1/member-auth/pages/codes", new { phone = "070-123 45 67" }),
                  })
-        {
-            Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
-            var problem = await Body(answer);
-            Assert.Equal(Http.Problems.NotFoundType, (string?)problem["type"]);
-            Assert.Equal($"There is no program '{programId}'.", (string?)problem["detail"]);
-        }
+            await LoyaltyApiFactory.AssertProgramNotFoundAsync(answer, programId);
     }
 
     [Fact]

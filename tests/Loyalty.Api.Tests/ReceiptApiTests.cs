@@ -10,6 +10,22 @@ namespace Loyalty.Api.Tests;
 /// <summary>The web shop's way in: POST /api/v1/receipts against the real local host and real Azurite.</summary>
 public sealed class ReceiptApiTests(LoyaltyApiFactory factory) : IClassFixture<LoyaltyApiFactory>
 {
+    /// <summary>Receipts are applied and parked ones handled in the program resolved at the edge: one that is gone is answered there.</summary>
+    [Fact]
+    public async Task Receipts_of_a_program_that_does_not_exist_are_answered_program_not_found()
+    {
+        var (programId, client) = await factory.OrphanKeyAsync(Scope.Pos | Scope.Store | Scope.Admin);
+
+        foreach (var answer in new[]
+                 {
+                     await client.PostAsJsonAsync("/api/v1/receipts", Receipt("web-1", new { phone = "+46709876543" })),
+                     await client.GetAsync("/api/v1/receipts/parked"),
+                     await client.PostAsync("/api/v1/receipts/parked/web-1/retry", null),
+                     await client.DeleteAsync("/api/v1/receipts/parked/web-1"),
+                 })
+            await LoyaltyApiFactory.AssertProgramNotFoundAsync(answer, programId);
+    }
+
     [Fact]
     public async Task A_receipt_is_applied_once_and_a_resend_returns_the_same_outcome()
     {

@@ -71,7 +71,7 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
             Id = "big-1", PurchasedAt = Start.AddMinutes(-1), Member = new MemberIdentifier { MemberId = member }, Currency = "SEK", Total = 1_000_000m,
             Lines = [new Core.Application.Receipts.PosLine { Sku = "tv", Quantity = 1, Amount = 1_000_000m }],
         };
-        Failed(await Services.Receipts.SubmitAsync("zoo", receipt, "{}"u8.ToArray(), default), ErrorCodes.PointsOverLimit);
+        Failed(await Services.Receipts.SubmitAsync(await Services.ProgramAsync("zoo"), receipt, "{}"u8.ToArray(), default), ErrorCodes.PointsOverLimit);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
     public async Task An_api_key_authenticates_only_with_its_exact_secret()
     {
         var programId = await CreateProgramAsync();
-        var issued = Ok(await Services.ApiKeys.CreateAsync(programId, "Till 1", Scope.Pos | Scope.Store, default));
+        var issued = Ok(await Services.ApiKeys.CreateAsync(await Services.ProgramAsync(programId), "Till 1", Scope.Pos | Scope.Store, default));
         Assert.StartsWith($"lf_{issued.KeyId}_", issued.Secret);
 
         var caller = await Services.ApiKeys.AuthenticateAsync(issued.Secret, default);
@@ -114,8 +114,8 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
         foreach (var malformed in new[] { "", "lf_", "Bearer x", issued.Secret.Replace("lf_", "xx_", StringComparison.Ordinal), $"lf_{issued.KeyId}_" })
             Assert.Null(await Services.ApiKeys.AuthenticateAsync(malformed, default));
 
-        Failed(await Services.ApiKeys.CreateAsync("nope", "Till", Scope.Pos, default), ApplicationErrors.ProgramNotFound);
-        Assert.Equal(["name", "scopes"], (await Services.ApiKeys.CreateAsync(programId, " ", Scope.None, default)).Errors.Select(e => e.Path));
+        Assert.Equal(["name", "scopes"],
+            (await Services.ApiKeys.CreateAsync(await Services.ProgramAsync(programId), " ", Scope.None, default)).Errors.Select(e => e.Path));
 
         // Only the hash is stored. (The secret is base64url, so it may itself hold or start with '_': it is parsed, not split.)
         Assert.True(ApiKeySecret.TryParse(issued.Secret, out var parsed));
@@ -129,11 +129,12 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
     {
         var programId = await CreateProgramAsync();
         var other = await CreateProgramAsync("other");
-        var tills = Ok(await Services.ApiKeys.CreateAsync(programId, "tills", Scope.Pos, default));
-        var shortLived = Ok(await Services.ApiKeys.CreateAsync(programId, "contractor", Scope.Store, Start.AddDays(1), default));
-        var theirs = Ok(await Services.ApiKeys.CreateAsync(other, "theirs", Scope.Admin, default));
+        var tills = Ok(await Services.ApiKeys.CreateAsync(await Services.ProgramAsync(programId), "tills", Scope.Pos, default));
+        var shortLived = Ok(await Services.ApiKeys.CreateAsync(await Services.ProgramAsync(programId), "contractor", Scope.Store, Start.AddDays(1),
+            default));
+        var theirs = Ok(await Services.ApiKeys.CreateAsync(await Services.ProgramAsync(other), "theirs", Scope.Admin, default));
         Assert.Equal(Start.AddDays(1), shortLived.ExpiresAt);
-        Failed(await Services.ApiKeys.CreateAsync(programId, "late", Scope.Pos, Start, default), ErrorCodes.OutOfRange);
+        Failed(await Services.ApiKeys.CreateAsync(await Services.ProgramAsync(programId), "late", Scope.Pos, Start, default), ErrorCodes.OutOfRange);
 
         var listed = Ok(await Services.ApiKeys.ListAsync(programId, new PageRequest(), default));
         Assert.Equal(new[] { tills.KeyId, shortLived.KeyId }.Order(StringComparer.Ordinal), listed.Items.Select(k => k.KeyId));
@@ -169,7 +170,7 @@ public class ProgramAndApiKeyTests : LoyaltyStorageTest
     public async Task Last_used_is_written_at_most_once_an_hour_per_key()
     {
         var programId = await CreateProgramAsync();
-        var key = Ok(await Services.ApiKeys.CreateAsync(programId, "tills", Scope.Pos, default));
+        var key = Ok(await Services.ApiKeys.CreateAsync(await Services.ProgramAsync(programId), "tills", Scope.Pos, default));
         Assert.Null(Ok(await Services.ApiKeys.GetAsync(programId, key.KeyId, default)).LastUsedAt);
 
         Assert.NotNull(await Services.ApiKeys.AuthenticateAsync(key.Secret, default));

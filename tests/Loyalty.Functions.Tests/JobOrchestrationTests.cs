@@ -79,7 +79,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         Assert.Equal(due.Count(m => m.Expected.Tier != m.Before.Tier), totals.Counts[Review.Downgraded] + totals.Counts[Review.Upgraded]);
         await AssertReviewedAsync(seeded);
 
-        var progress = Ok(await Backend.Nightly.ProgressAsync("waves", "2027-01-01", CancellationToken.None));
+        var progress = Ok(await Backend.Nightly.ProgressAsync(await Backend.ProgramAsync("waves"), "2027-01-01", CancellationToken.None));
         Assert.True(progress.Complete);
         Assert.Equal((128, 128), (progress.ShardsDone, progress.Shards));
         Assert.Equal(totals.Counts, progress.Counts);
@@ -88,7 +88,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         // Once complete, a tick starts nothing either.
         await jobs.Functions.NightlyReviewTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
         Assert.Equal(done.CreatedAt, (await jobs.Client.GetInstanceAsync(id, getInputsAndOutputs: false))!.CreatedAt);
-        Assert.Equal(1, Ok(await Backend.Nightly.ProgressAsync("waves", "2027-01-01", CancellationToken.None)).Attempts!.Count);
+        Assert.Equal(1, Ok(await Backend.Nightly.ProgressAsync(await Backend.ProgramAsync("waves"), "2027-01-01", CancellationToken.None)).Attempts!.Count);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         // 240 members in 2 shards: at least 140 matched in one, so it took at least two calls, each starting with its row.
         Assert.True(counting.Calls.Values.Max() >= 2, $"calls per shard: {string.Join(", ", counting.Calls)}");
 
-        var campaign = Ok(await Backend.Campaigns.GetAsync("fan", "runners", CancellationToken.None));
+        var campaign = Ok(await Backend.Campaigns.GetAsync(await Backend.ProgramAsync("fan"), "runners", CancellationToken.None));
         Assert.Equal(CampaignStatus.Completed, campaign.Campaign.Status);
         await jobs.Functions.CampaignTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
         Assert.Equal(done.CreatedAt, (await jobs.Client.GetInstanceAsync(CampaignFanOut.Key(run).InstanceId(), getInputsAndOutputs: false))!.CreatedAt);
@@ -179,7 +179,8 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
             var expected = population.Where(p => p.Reachable).Select(p => p.MemberId).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(expected.Count, done.ReadOutputAs<JobTotals>()!.Counts[Delivery.Delivered]);
             await AssertDeliveredExactlyAsync(run, population, expected);
-            Assert.Equal(2, Ok(await Backend.CampaignScheduler.FanOut.ProgressAsync("stop", "runners", run.RunId, CancellationToken.None)).Attempts!.Count);
+            Assert.Equal(2, Ok(await Backend.CampaignScheduler.FanOut.ProgressAsync(
+                await Backend.ProgramAsync("stop"), "runners", run.RunId, CancellationToken.None)).Attempts!.Count);
         }
         finally
         {
@@ -197,7 +198,8 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
         var id = NightlyReview.Key("broken", Night).InstanceId();
         var policy = Backend.Restarts.Policy;
         Task TickAsync() => jobs.Functions.NightlyReviewTimer(new TimerInfo(), jobs.Client, CancellationToken.None);
-        async Task<JobAttempts> AttemptsAsync() => Ok(await Backend.Nightly.ProgressAsync("broken", "2027-01-01", CancellationToken.None)).Attempts!;
+        async Task<JobAttempts> AttemptsAsync() =>
+            Ok(await Backend.Nightly.ProgressAsync(await Backend.ProgramAsync("broken"), "2027-01-01", CancellationToken.None)).Attempts!;
 
         await TickAsync();
         for (var attempt = 1; ; attempt++)
@@ -338,7 +340,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
     private async Task<CampaignRun> ScheduleCampaignAsync(string programId, string campaignId)
     {
         var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow().AddMinutes(1), TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm"));
-        Ok(await Backend.Campaigns.CreateAsync(programId, new CampaignDefinition
+        Ok(await Backend.Campaigns.CreateAsync(await Backend.ProgramAsync(programId), new CampaignDefinition
         {
             CampaignId = campaignId,
             Name = "Runners' bonus",
@@ -348,7 +350,7 @@ public sealed class JobOrchestrationTests : IAsyncLifetime
             Schedule = new CampaignSchedule { Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(local.DateTime),
             Time = TimeOnly.FromDateTime(local.DateTime) },
         }, CancellationToken.None));
-        Ok(await Backend.Campaigns.ScheduleAsync(programId, campaignId, CancellationToken.None));
+        Ok(await Backend.Campaigns.ScheduleAsync(await Backend.ProgramAsync(programId), campaignId, CancellationToken.None));
         clock.Advance(TimeSpan.FromMinutes(2));
         return Assert.Single(await Backend.CampaignScheduler.DueAsync(clock.GetUtcNow(), CancellationToken.None));
     }

@@ -38,7 +38,7 @@ public sealed class HostKilledMidPurchaseTests(ITestOutputHelper output) : Worke
         Assert.Empty(await PoisonEntriesAsync());
         Assert.Equal(120 - 60, await QualifyingPointsAsync(member));
         Assert.Equal(Sorted("h-1", "h-1-back"), await HistoryAsync(member));
-        Assert.Empty(Ok(await Backend.Receipts.ListParkedAsync(ProgramId, new PageRequest(10), CancellationToken.None)).Items);
+        Assert.Empty(Ok(await Backend.Receipts.ListParkedAsync(await Backend.ProgramAsync(ProgramId), new PageRequest(10), CancellationToken.None)).Items);
         Assert.Equal((2L, 0L), (survivor.Counts.Completed, survivor.Counts.RetriedLater));
     }
 
@@ -49,10 +49,11 @@ public sealed class HostKilledMidPurchaseTests(ITestOutputHelper output) : Worke
         var purchase = Purchase("b-1", member, 60m, quantity: 2);
         var purchaseMessage = Encoding.UTF8.GetBytes(Message(purchase));
         var returnMessage = Encoding.UTF8.GetBytes(Message(Return("b-1-back", purchase, 1)));
-        var handler = new ReceiptMessageHandler(Backend.Receipts);
+        var programs = Backend.GetRequiredService<ProgramCache>();
+        var handler = new ReceiptMessageHandler(Backend.Receipts, programs);
 
         var killed = new DiesAfterClaim(Backend.GetRequiredService<IReceiptClaims>(), purchase.Id);
-        var failure = await Assert.ThrowsAsync<IOException>(() => new ReceiptMessageHandler(ServicesOver(killed))
+        var failure = await Assert.ThrowsAsync<IOException>(() => new ReceiptMessageHandler(ServicesOver(killed), programs)
             .HandleAsync(purchaseMessage, "purchase", 1, 8, CancellationToken.None));
         Assert.Equal(SettlementAction.Abandon, ReceiptSettlement.Failed(failure, 1, shuttingDown: false).Action);
 
@@ -77,7 +78,7 @@ public sealed class HostKilledMidPurchaseTests(ITestOutputHelper output) : Worke
 
         Assert.Equal(120 - 60, await QualifyingPointsAsync(member));
         Assert.Equal(Sorted("b-1", "b-1-back"), await HistoryAsync(member));
-        Assert.Empty(Ok(await Backend.Receipts.ListParkedAsync(ProgramId, new PageRequest(10), CancellationToken.None)).Items);
+        Assert.Empty(Ok(await Backend.Receipts.ListParkedAsync(await Backend.ProgramAsync(ProgramId), new PageRequest(10), CancellationToken.None)).Items);
     }
 
     [Fact]

@@ -110,6 +110,24 @@ public sealed class ReceiptsQueueWorkerTests(ITestOutputHelper output) : WorkerT
         Assert.Equal((1L, 1L, 1L, 0L), (worker.Counts.Completed, worker.Counts.RejectedReceipts, worker.Counts.Poisoned, worker.Counts.Failed));
     }
 
+    /// <summary>The message's program is resolved once, before anything is archived or applied: one that does not exist poisons the message.</summary>
+    [Fact]
+    public async Task A_message_for_a_program_that_does_not_exist_is_poisoned_at_once()
+    {
+        var members = await EnrolAsync(1);
+        var gone = ProgramId + "-gone";
+        await SendAsync(Message(Purchase("lost-1", members[0], 10m)).Replace($"\"{ProgramId}\"", $"\"{gone}\"", StringComparison.Ordinal));
+
+        var worker = await StartWorkerAsync();
+        await WaitUntilQueueIsEmptyAsync(Timeout);
+
+        var poisoned = Assert.Single(await PoisonEntriesAsync());
+        Assert.Equal($"programId: there is no program '{gone}'.", poisoned.GetProperty("reason").GetString());
+        Assert.Equal(1, poisoned.GetProperty("deliveryCount").GetInt64());
+        Assert.Empty(await HistoryAsync(members[0]));
+        Assert.Equal((0L, 0L, 1L, 0L), (worker.Counts.Completed, worker.Counts.RejectedReceipts, worker.Counts.Poisoned, worker.Counts.Failed));
+    }
+
     [Fact]
     public async Task The_same_message_twice_and_the_same_receipt_in_two_messages_earn_points_once()
     {

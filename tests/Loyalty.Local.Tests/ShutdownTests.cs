@@ -57,29 +57,29 @@ public sealed class ShutdownTests(ITestOutputHelper output) : WorkerTest(output)
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async Task<Result<ReceiptResult>> ApplyAsync(string programId, PosReceipt receipt, string? archived, CancellationToken cancellationToken)
+        public async Task<Result<ReceiptResult>> ApplyAsync(LoadedProgram program, PosReceipt receipt, string? archived, CancellationToken cancellationToken)
         {
             Entered.TrySetResult();
             await Task.Delay(hold, cancellationToken);
-            return await inner.ApplyAsync(programId, receipt, archived, cancellationToken);
+            return await inner.ApplyAsync(program, receipt, archived, cancellationToken);
         }
 
         public Task<Result<ReceiptResult>> SubmitAsync(
-            string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-            inner.SubmitAsync(programId, receipt, payload, cancellationToken);
+            LoadedProgram program, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+            inner.SubmitAsync(program, receipt, payload, cancellationToken);
 
-        public Task<string?> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-            inner.ArchiveAsync(programId, name, payload, cancellationToken);
+        public Task<string> ArchiveAsync(LoadedProgram program, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+            inner.ArchiveAsync(program, name, payload, cancellationToken);
 
-        public Task<Result<Page<ParkedReceipt>>> ListParkedAsync(string programId, PageRequest page, CancellationToken cancellationToken) =>
-            inner.ListParkedAsync(programId, page, cancellationToken);
+        public Task<Result<Page<ParkedReceipt>>> ListParkedAsync(LoadedProgram program, PageRequest page, CancellationToken cancellationToken) =>
+            inner.ListParkedAsync(program, page, cancellationToken);
 
-        public Task<int> ReplayParkedAsync(string programId, CancellationToken cancellationToken) => inner.ReplayParkedAsync(programId, cancellationToken);
+        public Task<int> ReplayParkedAsync(LoadedProgram program, CancellationToken cancellationToken) => inner.ReplayParkedAsync(program, cancellationToken);
 
-        public Task<Result<ReceiptResult>> RetryParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken) =>
-            inner.RetryParkedAsync(programId, receiptId, by, cancellationToken);
+        public Task<Result<ReceiptResult>> RetryParkedAsync(LoadedProgram program, string receiptId, StaffChange by, CancellationToken cancellationToken) =>
+            inner.RetryParkedAsync(program, receiptId, by, cancellationToken);
 
-        public Task<Result<ParkedReceipt>> DiscardParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken) =>
-            inner.DiscardParkedAsync(programId, receiptId, by, cancellationToken);
+        public Task<Result<ParkedReceipt>> DiscardParkedAsync(LoadedProgram program, string receiptId, StaffChange by, CancellationToken cancellationToken) =>
+            inner.DiscardParkedAsync(program, receiptId, by, cancellationToken);
     }
 }

@@ -81,6 +81,7 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
         var worker = new ReceiptsQueueWorker(
             Backend.Storage,
             receipts ?? Backend.Receipts,
+            Backend.GetRequiredService<ProgramCache>(),
             new ReceiptPoisonQueue(Backend.Storage),
             options ?? new ReceiptWorkerOptions(),
             new OutputLogger<ReceiptsQueueWorker>(Output));

@@ -135,7 +135,7 @@ public static class FanOutScenario
         CancellationToken cancellationToken)
     {
         var campaigns = services.GetRequiredService<ICampaignService>();
-        Accepted(await campaigns.CreateSegmentAsync(ProgramId, new CreateSegment
+        Accepted(await campaigns.CreateSegmentAsync(program, new CreateSegment
         {
             SegmentId = SegmentId,
             Name = "Cat owners who take e-mail",
@@ -146,7 +146,7 @@ public static class FanOutScenario
         var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
         var at = new DateTime(local.Ticks - (local.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Unspecified).AddMinutes(2);
         var schedule = new CampaignSchedule { Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(at), Time = TimeOnly.FromDateTime(at) };
-        Accepted(await campaigns.CreateAsync(ProgramId, new CampaignDefinition
+        Accepted(await campaigns.CreateAsync(program, new CampaignDefinition
         {
             CampaignId = CampaignId,
             Name = "Cat food week",
@@ -155,7 +155,7 @@ public static class FanOutScenario
             Message = new CampaignMessage { Channel = ConsentChannel.Email, Text = Text },
             Schedule = schedule,
         }, cancellationToken), "campaign");
-        var scheduled = Accepted(await campaigns.ScheduleAsync(ProgramId, CampaignId, cancellationToken), "schedule");
+        var scheduled = Accepted(await campaigns.ScheduleAsync(program, CampaignId, cancellationToken), "schedule");
         var due = scheduled.NextRunAt ?? throw new InvalidOperationException("The scheduled campaign has no next run.");
         clock.Advance(due - clock.GetUtcNow() + TimeSpan.FromSeconds(1));
         return new CampaignRun(ProgramId, CampaignId, schedule.RunOn(schedule.Date.Value, zone).RunId);
@@ -211,7 +211,8 @@ public static class FanOutScenario
         report.Check(scenario, "one notification queued per delivery", queued == audience.Count,
             $"{queued:N0} delivery notifications, {audience.Count:N0} deliveries expected");
 
-        var campaign = Accepted(await services.GetRequiredService<ICampaignService>().GetAsync(ProgramId, CampaignId, cancellationToken),
+        var program = (await services.GetRequiredService<ProgramCache>().GetAsync(ProgramId, cancellationToken))!;
+        var campaign = Accepted(await services.GetRequiredService<ICampaignService>().GetAsync(program, CampaignId, cancellationToken),
             "status request").Campaign;
         report.Check(scenario, "the campaign ends completed, its one run finished",
         campaign is { Status: CampaignStatus.Completed, RunsStarted: 1, RunsCompleted: 1 },

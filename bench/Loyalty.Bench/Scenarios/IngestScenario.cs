@@ -279,8 +279,9 @@ public static class IngestScenario
         async Task SubmitAsync(BenchMember member)
         {
             var (receipt, qualifying) = run.Next(member);
-            var result = await counted.GetRequiredService<IReceiptService>().SubmitAsync(
-                run.Population.ProgramId, receipt, WireJson.Bytes(receipt), cancellationToken);
+            // Resolved per receipt, as the HTTP edge does.
+            var program = (await counted.GetRequiredService<ProgramCache>().GetAsync(run.Population.ProgramId, cancellationToken))!;
+            var result = await counted.GetRequiredService<IReceiptService>().SubmitAsync(program, receipt, WireJson.Bytes(receipt), cancellationToken);
             if (!result.IsValid || result.Value.Status != ReceiptStatus.Applied)
                 throw new InvalidOperationException($"Receipt {receipt.Id} was not applied: " +
                     $"{(result.IsValid ? result.Value.Status.ToString() : string.Join("; ", result.Errors.Select(e => e.Message)))}");
@@ -324,7 +325,7 @@ public static class IngestScenario
 
         counter.Reset();
         clock.Restart();
-        var handler = new ReceiptMessageHandler(counted.GetRequiredService<IReceiptService>());
+        var handler = new ReceiptMessageHandler(counted.GetRequiredService<IReceiptService>(), counted.GetRequiredService<ProgramCache>());
         var receiving = context.Account(counter).GetQueue(sending.Name);
         var received = (await receiving.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), cancellationToken)).Value;
         if (received.Length != CountedMessages)

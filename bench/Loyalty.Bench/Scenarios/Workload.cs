@@ -51,10 +51,10 @@ public sealed class Population
         var created = await services.GetRequiredService<IProgramService>().CreateAsync(new CreateProgram { Definition = definition,
             Name = "Benchmark Pet Shop", DefaultCountry = "SE" }, cancellationToken);
         if (!created.IsValid) throw new InvalidOperationException($"The program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
-        var key = await services.GetRequiredService<IApiKeyService>().CreateAsync(definition.ProgramId, "bench-pos", Scope.Pos, cancellationToken);
+        var program = (await services.GetRequiredService<ProgramCache>().GetAsync(definition.ProgramId, cancellationToken))!;
+        var key = await services.GetRequiredService<IApiKeyService>().CreateAsync(program, "bench-pos", Scope.Pos, cancellationToken);
         if (!key.IsValid) throw new InvalidOperationException($"The API key was refused: {string.Join("; ", key.Errors.Select(e => e.Message))}");
 
-        var program = (await services.GetRequiredService<ProgramCache>().GetAsync(definition.ProgramId, cancellationToken))!;
         var members = new BenchMember[count];
         counter.Reset();
         var clock = Stopwatch.StartNew();

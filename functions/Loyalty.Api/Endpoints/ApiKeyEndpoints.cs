@@ -17,12 +17,12 @@ public static class ApiKeyEndpoints
             : Outcomes.Ok(await context.Service<IApiKeyService>().ListAsync(caller.ProgramId, page, ct)));
 
     public static Task<IResult> Create(HttpContext context) =>
-        Handler.Authorized<NewApiKey>(context, Scope.Admin, async (caller, request, ct) =>
+        Handler.InProgram<NewApiKey>(context, Scope.Admin, async (_, program, request, ct) =>
         {
             // No scope at all is the service's to refuse, together with any other mistake; only a misspelt one is refused here.
             if (!Scopes.TryParse(request.Scopes ?? [], out var scopes, out var unknown) && unknown is not null)
                 return Problems.Field("scopes", $"Unknown scope '{unknown}'; use pos, store, marketing or admin.");
-            var created = await context.Service<IApiKeyService>().CreateAsync(caller.ProgramId, request.Name ?? "", scopes, request.ExpiresAt, ct);
+            var created = await context.Service<IApiKeyService>().CreateAsync(program, request.Name ?? "", scopes, request.ExpiresAt, ct);
             return Outcomes.Created(created.IsValid ? CreatedApiKey.From(created.Value) : Core.Validation.Result<CreatedApiKey>.Fail(created.Errors),
                 key => Outcomes.Location("keys", key.KeyId));
         });

@@ -23,9 +23,9 @@ public interface IJobStarter
 public static class JobEndpoints
 {
     public static Task<IResult> RunNightly(HttpContext context, string date, IJobStarter starter) =>
-        Handler.Authorized(context, Scope.Admin, async (caller, ct) =>
+        Handler.InProgram(context, Scope.Admin, async (_, program, ct) =>
         {
-            var request = await context.Service<NightlyReview>().RequestAsync(caller.ProgramId, date, ahead: false, ct);
+            var request = await context.Service<NightlyReview>().RequestAsync(program, date, ahead: false, ct);
             if (!request.IsValid) return Outcomes.Problem(request.Errors);
             var (run, progress) = request.Value;
             if (progress.Complete)
@@ -35,25 +35,25 @@ public static class JobEndpoints
         });
 
     public static Task<IResult> GetNightly(HttpContext context, string date) =>
-        Handler.Authorized(context, Scope.Admin, async (caller, ct) =>
-            Outcomes.Ok(await context.Service<NightlyReview>().ProgressAsync(caller.ProgramId, date, ct)));
+        Handler.InProgram(context, Scope.Admin, async (_, program, ct) =>
+            Outcomes.Ok(await context.Service<NightlyReview>().ProgressAsync(program, date, ct)));
 
     public static Task<IResult> RunCampaign(HttpContext context, string campaignId, IJobStarter starter) =>
-        Handler.Authorized(context, Scope.Marketing, async (caller, ct) =>
+        Handler.InProgram(context, Scope.Marketing, async (_, program, ct) =>
         {
-            var started = await context.Service<CampaignScheduler>().StartNowAsync(caller.ProgramId, campaignId, ct);
+            var started = await context.Service<CampaignScheduler>().StartNowAsync(program, campaignId, ct);
             if (!started.IsValid) return Outcomes.Problem(started.Errors);
             var run = started.Value;
             await starter.StartCampaignAsync(run, ct);
-            var progress = await context.Service<CampaignFanOut>().ProgressAsync(caller.ProgramId, run.CampaignId, run.RunId, ct);
+            var progress = await context.Service<CampaignFanOut>().ProgressAsync(program, run.CampaignId, run.RunId, ct);
             return Outcomes.From(progress, view => Accepted(
                 new JobStart(false, $"Run '{run.RunId}' of campaign '{run.CampaignId}' is running.", view),
                     Outcomes.Location("campaigns", run.CampaignId, "runs", run.RunId)));
         });
 
     public static Task<IResult> GetCampaignRun(HttpContext context, string campaignId, string runId) =>
-        Handler.Authorized(context, Scope.Marketing, async (caller, ct) =>
-            Outcomes.Ok(await context.Service<CampaignFanOut>().ProgressAsync(caller.ProgramId, campaignId, runId, ct)));
+        Handler.InProgram(context, Scope.Marketing, async (_, program, ct) =>
+            Outcomes.Ok(await context.Service<CampaignFanOut>().ProgressAsync(program, campaignId, runId, ct)));
 
     private static IResult Accepted(JobStart start, string location) =>
         Results.Json(start, JsonBody.Options, statusCode: StatusCodes.Status202Accepted, contentType: null).WithHeader("Location", location);

@@ -15,31 +15,31 @@ public static class ReceiptEndpoints
     /// Store staff may file one too (a member who forgot the card at the till): store may do whatever pos may.
     /// </summary>
     public static Task<IResult> Submit(HttpContext context) =>
-        Handler.Authorized(context, Scope.Pos | Scope.Store, async (caller, ct) =>
+        Handler.InProgram(context, Scope.Pos | Scope.Store, async (_, program, ct) =>
         {
             var body = await JsonBody.ReadAsync<PosReceipt>(context.Request, ct);
             if (body.Problem is { } problem) return problem;
-            var result = await context.Service<IReceiptService>().SubmitAsync(caller.ProgramId, body.Value!, body.Raw, ct);
+            var result = await context.Service<IReceiptService>().SubmitAsync(program, body.Value!, body.Raw, ct);
             return Outcomes.From(result, value => Results.Json(value, JsonBody.Options,
                 statusCode: value.Status == ReceiptStatus.Parked ? StatusCodes.Status202Accepted : StatusCodes.Status200OK));
         });
 
     public static Task<IResult> ListParked(HttpContext context) =>
-        Handler.Authorized(context, Scope.Store, async (caller, ct) =>
+        Handler.InProgram(context, Scope.Store, async (_, program, ct) =>
             !Handler.TryPage(context, out var page, out var problem) ? problem!
-            : Outcomes.Ok(await context.Service<IReceiptService>().ListParkedAsync(caller.ProgramId, page, ct)));
+            : Outcomes.Ok(await context.Service<IReceiptService>().ListParkedAsync(program, page, ct)));
 
     /// <summary>Applies a parked receipt now (200 with the outcome), or 409 with why the member's account still refuses it (it stays parked).</summary>
     public static Task<IResult> RetryParked(HttpContext context, string receiptId) =>
-        Handler.Authorized(context, Scope.Admin, async (caller, ct) =>
+        Handler.InProgram(context, Scope.Admin, async (caller, program, ct) =>
             !Handler.TryAuditReason(context, out var reason, out var problem) ? problem!
-            : Outcomes.Ok(await context.Service<IReceiptService>().RetryParkedAsync(caller.ProgramId, receiptId, Staff(caller, reason), ct)));
+            : Outcomes.Ok(await context.Service<IReceiptService>().RetryParkedAsync(program, receiptId, Staff(caller, reason), ct)));
 
     /// <summary>Removes a parked receipt (200 with what was removed); its raw payload stays archived.</summary>
     public static Task<IResult> DiscardParked(HttpContext context, string receiptId) =>
-        Handler.Authorized(context, Scope.Admin, async (caller, ct) =>
+        Handler.InProgram(context, Scope.Admin, async (caller, program, ct) =>
             !Handler.TryAuditReason(context, out var reason, out var problem) ? problem!
-            : Outcomes.Ok(await context.Service<IReceiptService>().DiscardParkedAsync(caller.ProgramId, receiptId, Staff(caller, reason), ct)));
+            : Outcomes.Ok(await context.Service<IReceiptService>().DiscardParkedAsync(program, receiptId, Staff(caller, reason), ct)));
 
     private static StaffChange Staff(ApiCaller caller, string? reason) => new(caller.KeyId, Admin: true, reason);
 }

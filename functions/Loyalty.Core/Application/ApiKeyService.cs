@@ -4,7 +4,7 @@ using Loyalty.Core.Validation;
 
 namespace Loyalty.Core.Application;
 
-public sealed class ApiKeyService(IApiKeyStore store, ProgramCache programs, Continuations continuations, TimeProvider time) : IApiKeyService
+public sealed class ApiKeyService(IApiKeyStore store, Continuations continuations, TimeProvider time) : IApiKeyService
 {
     /// <summary>
     /// How stale "last used" may be. A look-up that finds an older value writes the new one, so a busy key costs at most
@@ -15,7 +15,7 @@ public sealed class ApiKeyService(IApiKeyStore store, ProgramCache programs, Con
     private const Scope AnyScope = Scope.Pos | Scope.Store | Scope.Marketing | Scope.Admin;
 
     public async Task<Result<IssuedApiKey>> CreateAsync(
-        string programId, string name, Scope scopes, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+        LoadedProgram program, string name, Scope scopes, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var errors = new ErrorList();
@@ -25,9 +25,8 @@ public sealed class ApiKeyService(IApiKeyStore store, ProgramCache programs, Con
         if (expiresAt <= now)
             errors.Add(ErrorCodes.OutOfRange, "expiresAt", "expiresAt is in the future (or left out for a key that does not expire).");
         if (errors.Any) return Result<IssuedApiKey>.Fail(errors.Items);
-        if (await programs.GetAsync(programId, cancellationToken) is null)
-            return Refusals.ProgramNotFound<IssuedApiKey>(programId);
 
+        var programId = program.Settings.ProgramId;
         var key = ApiKeySecret.Generate();
         var record = new ApiKeyRecord(key.KeyId, programId, Texts.Trim(name), scopes, key.Hash(), now, expiresAt);
         await store.InsertAsync(record, cancellationToken);

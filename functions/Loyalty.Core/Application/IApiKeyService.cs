@@ -7,11 +7,11 @@ public interface IApiKeyService
 {
     /// <summary>Creates a key; its secret is in the result and nowhere else, ever.</summary>
     /// <param name="expiresAt">When the key stops working; null for never.</param>
-    Task<Result<IssuedApiKey>> CreateAsync(string programId, string name, Scope scopes, DateTimeOffset? expiresAt, CancellationToken cancellationToken);
+    Task<Result<IssuedApiKey>> CreateAsync(LoadedProgram program, string name, Scope scopes, DateTimeOffset? expiresAt, CancellationToken cancellationToken);
 
     /// <summary>A key that does not expire.</summary>
-    Task<Result<IssuedApiKey>> CreateAsync(string programId, string name, Scope scopes, CancellationToken cancellationToken) =>
-        CreateAsync(programId, name, scopes, expiresAt: null, cancellationToken);
+    Task<Result<IssuedApiKey>> CreateAsync(LoadedProgram program, string name, Scope scopes, CancellationToken cancellationToken) =>
+        CreateAsync(program, name, scopes, expiresAt: null, cancellationToken);
 
     /// <summary>The caller behind a presented key, or null for a malformed, unknown, expired or revoked key.</summary>
     Task<ApiCaller?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken);

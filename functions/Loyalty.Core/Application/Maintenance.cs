@@ -10,14 +10,16 @@ namespace Loyalty.Core.Application;
 /// before replaying them itself). Both are idempotent, so an overlapping or repeated run is harmless. Expired
 /// one-time codes and rate counters are swept on the way: bookkeeping, not worth reporting.
 /// </summary>
-public sealed class Maintenance(OutboxSweep outbox, IReceiptService receipts, IMemberAuthService memberAuth, IProgramStore programs)
+public sealed class Maintenance(OutboxSweep outbox, IReceiptService receipts, IMemberAuthService memberAuth, IProgramStore programs, ProgramCache loaded)
 {
     public async Task<(int Delivered, int Replayed)> RunAsync(CancellationToken cancellationToken)
     {
         var delivered = await outbox.RunAsync(cancellationToken);
         var replayed = 0;
         foreach (var programId in await programs.ListIdsAsync(cancellationToken))
-            replayed += await receipts.ReplayParkedAsync(programId, cancellationToken);
+            // A program listed but gone by now has nothing left to replay.
+            if (await loaded.GetAsync(programId, cancellationToken) is { } program)
+                replayed += await receipts.ReplayParkedAsync(program, cancellationToken);
         await memberAuth.SweepAsync(cancellationToken);
         return (delivered, replayed);
     }

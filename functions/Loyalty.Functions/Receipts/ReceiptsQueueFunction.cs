@@ -14,7 +14,8 @@ namespace Loyalty.Functions.Receipts;
 /// their message completes; what each verdict does: docs/deploy.md, 'Receipts settlement'. Applying receipts is
 /// idempotent, so a redelivery after a crash at any point changes nothing twice.
 /// </summary>
-public sealed class ReceiptsQueueFunction(IReceiptService receipts, ReceiptPoisonQueue poison, ILogger<ReceiptsQueueFunction> logger)
+public sealed class ReceiptsQueueFunction(
+    IReceiptService receipts, ProgramCache programs, ReceiptPoisonQueue poison, ILogger<ReceiptsQueueFunction> logger)
 {
     /// <summary>Receipts of one message applied at once (as the local worker's default).</summary>
     private const int Parallelism = 8;
@@ -22,7 +23,7 @@ public sealed class ReceiptsQueueFunction(IReceiptService receipts, ReceiptPoiso
     /// <summary>Pause before giving a message back for a later try: this times its delivery count (5 s, 10 s, …).</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
-    private readonly ReceiptMessageHandler handler = new(receipts);
+    private readonly ReceiptMessageHandler handler = new(receipts, programs);
 
     [Function(ReceiptsTrigger.FunctionName)]
     public async Task Run(

@@ -110,12 +110,12 @@ public sealed class ReceiptsQueueWorker : BackgroundService
     private readonly ILogger<ReceiptsQueueWorker> logger;
     private long received, completed, rejectedReceipts, poisoned, retriedLater, failed, released;
 
-    public ReceiptsQueueWorker(LoyaltyStorage storage, IReceiptService receipts, ReceiptPoisonQueue poison, ReceiptWorkerOptions options,
-        ILogger<ReceiptsQueueWorker> logger)
+    public ReceiptsQueueWorker(LoyaltyStorage storage, IReceiptService receipts, ProgramCache programs, ReceiptPoisonQueue poison,
+        ReceiptWorkerOptions options, ILogger<ReceiptsQueueWorker> logger)
     {
         ArgumentNullException.ThrowIfNull(storage);
         queue = storage.ReceiptsQueue;
-        handler = new ReceiptMessageHandler(receipts);
+        handler = new ReceiptMessageHandler(receipts, programs);
         this.poison = poison;
         this.options = options.Validated();
         this.logger = logger;

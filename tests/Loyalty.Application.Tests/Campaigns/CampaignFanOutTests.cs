@@ -34,13 +34,13 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         Assert.Equal(population.Count, report.Counts[CampaignFanOut.Counts.Scanned]);
         await AssertDeliveredExactlyAsync(programId, "runners", population, expected);
 
-        var view = Ok(await Services.Campaigns.GetAsync(programId, "runners", default));
+        var view = Ok(await Services.Campaigns.GetAsync(await Services.ProgramAsync(programId), "runners", default));
         Assert.Equal(CampaignStatus.Completed, view.Campaign.Status);
         var run = Assert.Single(view.Runs);
         Assert.True(run.Complete);
         Assert.Empty(await Services.CampaignScheduler.RunDueAsync());
 
-        var statistics = Ok(await Services.Campaigns.GetStatisticsAsync(programId, "runners", default)).Statistics;
+        var statistics = Ok(await Services.Campaigns.GetStatisticsAsync(await Services.ProgramAsync(programId), "runners", default)).Statistics;
         Assert.Equal(expected.Count, statistics.Reach);
         Assert.Equal(expected.Count, statistics.Email);
     }
@@ -86,10 +86,10 @@ public class CampaignFanOutTests : LoyaltyStorageTest
 
         var expected = population.Where(p => p.Runner && p.EmailConsent).Select(p => p.MemberId).Order(StringComparer.Ordinal).ToList();
         Assert.All(hosts, report => Assert.Equal(expected.Count, report.Counts[CampaignFanOut.Counts.Delivered]));
-        var view = Ok(await Services.Campaigns.GetAsync(programId, "runners", default));
+        var view = Ok(await Services.Campaigns.GetAsync(await Services.ProgramAsync(programId), "runners", default));
         Assert.Equal(expected.Count, Assert.Single(view.Runs).Counts[CampaignFanOut.Counts.Delivered]);
         await AssertDeliveredExactlyAsync(programId, "runners", population, expected);
-        var statistics = Ok(await Services.Campaigns.GetStatisticsAsync(programId, "runners", default)).Statistics;
+        var statistics = Ok(await Services.Campaigns.GetStatisticsAsync(await Services.ProgramAsync(programId), "runners", default)).Statistics;
         Assert.Equal(expected.Count, statistics.Email);
     }
 
@@ -103,7 +103,7 @@ public class CampaignFanOutTests : LoyaltyStorageTest
 
         var cancelling = new CrashingMembers(Port<IMemberStore>(), crashAfterCommits: null)
         {
-            AfterFirstCommit = () => Services.Campaigns.CancelAsync(programId, "runners", default),
+            AfterFirstCommit = async () => await Services.Campaigns.CancelAsync(await Services.ProgramAsync(programId), "runners", default),
         };
         var services = CreateServices(s => s.AddSingleton<IMemberStore>(cancelling));
         var report = Assert.Single(await services.CampaignScheduler.RunDueAsync(new JobRunOptions { Parallelism = 1 }));
@@ -114,7 +114,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         Assert.InRange(report.Counts[CampaignFanOut.Counts.Cancelled], 1, 3);
         var delivered = await DeliveredAsync(programId, "runners", population);
         Assert.InRange(delivered.Count, 1, population.Count(p => p.Runner && p.EmailConsent) - 1);
-        Assert.Equal(CampaignStatus.Cancelled, Ok(await Services.Campaigns.GetAsync(programId, "runners", default)).Campaign.Status);
+        var program = await Services.ProgramAsync(programId);
+        Assert.Equal(CampaignStatus.Cancelled, Ok(await Services.Campaigns.GetAsync(program, "runners", default)).Campaign.Status);
         Assert.Empty(await Services.CampaignScheduler.RunDueAsync());
     }
 
@@ -136,8 +137,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
             StartDate = new DateOnly(2027, 3, 26),
             EndDate = new DateOnly(2027, 3, 30),
         };
-        Ok(await Services.Campaigns.CreateAsync(programId, Definition("daily", schedule), default));
-        Ok(await Services.Campaigns.ScheduleAsync(programId, "daily", default));
+        Ok(await Services.Campaigns.CreateAsync(await Services.ProgramAsync(programId), Definition("daily", schedule), default));
+        Ok(await Services.Campaigns.ScheduleAsync(await Services.ProgramAsync(programId), "daily", default));
 
         var fired = new List<(string Run, DateTimeOffset At)>();
         for (var tick = 0; tick < 6 * 24 * 4; tick++)
@@ -152,7 +153,7 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         Assert.Equal(new DateTimeOffset(2027, 3, 27, 1, 30, 0, TimeSpan.Zero), fired[1].At);
         Assert.Equal(new DateTimeOffset(2027, 3, 28, 1, 0, 0, TimeSpan.Zero), fired[2].At);
         Assert.Equal(new DateTimeOffset(2027, 3, 29, 0, 30, 0, TimeSpan.Zero), fired[3].At);
-        Assert.Equal(CampaignStatus.Completed, Ok(await Services.Campaigns.GetAsync(programId, "daily", default)).Campaign.Status);
+        Assert.Equal(CampaignStatus.Completed, Ok(await Services.Campaigns.GetAsync(await Services.ProgramAsync(programId), "daily", default)).Campaign.Status);
     }
 
     [Fact]
@@ -168,8 +169,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
             StartDate = new DateOnly(2026, 3, 2),
             EndDate = new DateOnly(2026, 3, 4),
         };
-        Ok(await Services.Campaigns.CreateAsync(programId, Definition("days", threeDays) with { Name = "Three days" }, default));
-        Ok(await Services.Campaigns.ScheduleAsync(programId, "days", default));
+        Ok(await Services.Campaigns.CreateAsync(await Services.ProgramAsync(programId), Definition("days", threeDays) with { Name = "Three days" }, default));
+        Ok(await Services.Campaigns.ScheduleAsync(await Services.ProgramAsync(programId), "days", default));
         await CreateAndScheduleAsync(programId, "once", Clock.GetUtcNow().AddMinutes(5));
         for (var tick = 0; tick < 3 * 24 * 4; tick++)
         {
@@ -204,8 +205,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
             Offer = new Offer { Kind = OfferKind.Voucher, Value = 50m, ValidDays = 30 },
             Message = new CampaignMessage { Channel = ConsentChannel.Email, Text = "Hi {firstName}, {voucherValue} off until {validUntil}." },
         };
-        Ok(await Services.Campaigns.CreateAsync(programId, definition, default));
-        Ok(await Services.Campaigns.ScheduleAsync(programId, "vouchers", default));
+        Ok(await Services.Campaigns.CreateAsync(await Services.ProgramAsync(programId), definition, default));
+        Ok(await Services.Campaigns.ScheduleAsync(await Services.ProgramAsync(programId), "vouchers", default));
         Clock.Advance(TimeSpan.FromMinutes(2));
         var report = Assert.Single(await Services.CampaignScheduler.RunDueAsync());
         var runId = CampaignFanOut.RunOf(report.Key).RunId;
@@ -217,11 +218,11 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         Clock.Advance(TimeSpan.FromDays(20));
         await ReceiptAsync("r-3", reached.MemberId, 500m, []);
 
-        var statistics = Ok(await Services.Campaigns.GetStatisticsAsync(programId, "vouchers", default)).Statistics;
+        var statistics = Ok(await Services.Campaigns.GetStatisticsAsync(await Services.ProgramAsync(programId), "vouchers", default)).Statistics;
         Assert.Equal((1, 1, 300m), (statistics.Redemptions, statistics.AttributedPurchases, statistics.AttributedRevenue));
 
         async Task ReceiptAsync(string id, string memberId, decimal total, IReadOnlyList<string> vouchers) =>
-            Ok(await Services.Receipts.ApplyAsync(programId, new Core.Application.Receipts.PosReceipt
+            Ok(await Services.Receipts.ApplyAsync(await Services.ProgramAsync(programId), new Core.Application.Receipts.PosReceipt
             {
                 Id = id,
                 PurchasedAt = Clock.GetUtcNow(),
@@ -238,8 +239,8 @@ public class CampaignFanOutTests : LoyaltyStorageTest
         var local = TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm"));
         var schedule = new CampaignSchedule { Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(local.DateTime),
             Time = TimeOnly.FromDateTime(local.DateTime) };
-        Ok(await Services.Campaigns.CreateAsync(programId, Definition(campaignId, schedule), default));
-        Ok(await Services.Campaigns.ScheduleAsync(programId, campaignId, default));
+        Ok(await Services.Campaigns.CreateAsync(await Services.ProgramAsync(programId), Definition(campaignId, schedule), default));
+        Ok(await Services.Campaigns.ScheduleAsync(await Services.ProgramAsync(programId), campaignId, default));
     }
 
     private static CampaignDefinition Definition(string campaignId, CampaignSchedule schedule) => new()
@@ -285,7 +286,7 @@ public class CampaignFanOutTests : LoyaltyStorageTest
     private async Task<List<string>> DeliveredAsync(string programId, string campaignId, List<Enrolled> population)
     {
         var program = Ok(await Services.Programs.GetAsync(programId, default));
-        var view = Ok(await Services.Campaigns.GetAsync(programId, campaignId, default));
+        var view = Ok(await Services.Campaigns.GetAsync(await Services.ProgramAsync(programId), campaignId, default));
         var delivered = new List<string>();
         foreach (var run in view.Runs)
             for (var shard = 0; shard < program.Shards; shard++)

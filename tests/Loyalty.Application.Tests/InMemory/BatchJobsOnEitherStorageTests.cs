@@ -113,7 +113,7 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
         {
             Kind = ScheduleKind.Once, Date = DateOnly.FromDateTime(local.DateTime), Time = TimeOnly.FromDateTime(local.DateTime),
         };
-        Ok(await Jobs.Campaigns.CreateAsync("fan", new CampaignDefinition
+        Ok(await Jobs.Campaigns.CreateAsync(await Jobs.ProgramAsync("fan"), new CampaignDefinition
         {
             CampaignId = "cat-food",
             Name = "Cat food",
@@ -122,7 +122,7 @@ public abstract class BatchJobsOnEitherStorage : LoyaltyStorageTest
             Message = new CampaignMessage { Channel = ConsentChannel.Email, Text = "Hi {firstName}, {bonusPoints} points." },
             Schedule = schedule,
         }, default));
-        Ok(await Jobs.Campaigns.ScheduleAsync("fan", "cat-food", default));
+        Ok(await Jobs.Campaigns.ScheduleAsync(await Jobs.ProgramAsync("fan"), "cat-food", default));
         Clock.Advance(TimeSpan.FromMinutes(3));
 
         var crashing = CreateJobs(services => services.AddSingleton<IMemberStore>(new CrashingMembers(Store<IMemberStore>())));

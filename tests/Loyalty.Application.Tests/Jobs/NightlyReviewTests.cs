@@ -244,7 +244,7 @@ public sealed class NightlyReviewTests(ITestOutputHelper output) : LoyaltyStorag
             Total = 6_000m,
             Lines = [new PosLine { Sku = "toy", Category = "toys", Quantity = 1, Amount = 6_000m }],
         };
-        Assert.Equal(ReceiptStatus.Applied, Ok(await Services.Receipts.ApplyAsync("busy", receipt, null, default)).Status);
+        Assert.Equal(ReceiptStatus.Applied, Ok(await Services.Receipts.ApplyAsync(await Services.ProgramAsync("busy"), receipt, null, default)).Status);
         var buyerKey = new MemberKey("busy", 1, buyer);
         var bought = (await Port<IMemberStore>().GetAsync(buyerKey, default))!;
         Assert.Equal("Silver", bought.State.Tier);

@@ -147,8 +147,8 @@ public class ExportAndErasureTests : LoyaltyStorageTest
         var receipts = Services.Receipts;
         var parked = Purchase("parked-1", new MemberIdentifier { Phone = Phone }, ("food-1", "pet-food", 1, 199m));
         var refused = Return("return-1", "never-sold", new MemberIdentifier { Email = Email }, ("food-1", "pet-food", -1, -199m));
-        Assert.Equal(ReceiptStatus.Parked, Ok(await receipts.SubmitAsync(programId, parked, Payload(parked), default)).Status);
-        Assert.Equal(ReceiptStatus.Parked, Ok(await receipts.SubmitAsync(programId, refused, Payload(refused), default)).Status);
+        Assert.Equal(ReceiptStatus.Parked, Ok(await receipts.SubmitAsync(await Services.ProgramAsync(programId), parked, Payload(parked), default)).Status);
+        Assert.Equal(ReceiptStatus.Parked, Ok(await receipts.SubmitAsync(await Services.ProgramAsync(programId), refused, Payload(refused), default)).Status);
 
         var bob = (await EnrolAsync(programId, new EnrolMember { FirstName = "Bob", Phone = "0709998877" })).Profile.MemberId;
         var astrid = (await EnrolAsync(programId, new EnrolMember
@@ -173,17 +173,19 @@ public class ExportAndErasureTests : LoyaltyStorageTest
                 Purchase("q-2", new MemberIdentifier { Phone = "0709998877" }, ("toy-2", "toys", 1, 59m)),
             ],
         };
-        var archived = await receipts.ArchiveAsync(programId, "queue-m1", Encoding.UTF8.GetBytes(LoyaltyJson.Serialize(message)), default);
+        var archived = await receipts.ArchiveAsync(await Services.ProgramAsync(programId),
+            "queue-m1", Encoding.UTF8.GetBytes(LoyaltyJson.Serialize(message)), default);
         foreach (var receipt in message.Receipts)
-            Assert.Equal(ReceiptStatus.Applied, Ok(await receipts.ApplyAsync(programId, receipt, archived, default)).Status);
+            Assert.Equal(ReceiptStatus.Applied, Ok(await receipts.ApplyAsync(await Services.ProgramAsync(programId), receipt, archived, default)).Status);
         var early = Return("return-2", "still-coming", new MemberIdentifier { Phone = Phone }, ("toy-9", "toys", -1, -89m));
-        var waiting = await receipts.ArchiveAsync(programId, "queue-m2", Encoding.UTF8.GetBytes(LoyaltyJson.Serialize(new ReceiptMessage
+        var waiting = await receipts.ArchiveAsync(await Services.ProgramAsync(programId),
+            "queue-m2", Encoding.UTF8.GetBytes(LoyaltyJson.Serialize(new ReceiptMessage
         {
             Type = ReceiptMessage.MessageType, ProgramId = programId, Receipts = [early],
         })), default);
-        Assert.Equal(ReceiptStatus.Parked, Ok(await receipts.ApplyAsync(programId, early, waiting, default)).Status);
+        Assert.Equal(ReceiptStatus.Parked, Ok(await receipts.ApplyAsync(await Services.ProgramAsync(programId), early, waiting, default)).Status);
         var web = Purchase("web-1", new MemberIdentifier { ExternalId = "web-4711" }, ("toy-3", "toys", 1, 99m));
-        Assert.Equal(ReceiptStatus.Applied, Ok(await receipts.SubmitAsync(programId, web, Payload(web), default)).Status);
+        Assert.Equal(ReceiptStatus.Applied, Ok(await receipts.SubmitAsync(await Services.ProgramAsync(programId), web, Payload(web), default)).Status);
 
         Clock.Advance(TimeSpan.FromMinutes(1));
         Ok(await Services.SelfService.UpdateContactAsync(await Services.ProgramAsync(programId), astrid,

@@ -28,8 +28,9 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var receipt = Purchase("r-1", Phone("+46701234567"), ("food-1", "pet-food", 2, 249.50m), ("toy-1", "toys", 1, 89m));
 
         var sequential = new List<ReceiptResult>();
-        for (var i = 0; i < 10; i++) sequential.Add(Ok(await Receipts.SubmitAsync(programId, receipt, Payload(receipt), default)));
-        var concurrent = (await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Receipts.ApplyAsync(programId, receipt, null, default)))).Select(Ok).ToList();
+        for (var i = 0; i < 10; i++) sequential.Add(Ok(await Receipts.SubmitAsync(await Services.ProgramAsync(programId), receipt, Payload(receipt), default)));
+        var concurrent = (await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ => await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            receipt, null, default)))).Select(Ok).ToList();
 
         var first = sequential[0];
         Assert.Equal(ReceiptStatus.Applied, first.Status);
@@ -52,7 +53,8 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
 
         // Two instances, as two hosts would be: each queues its own callers per member, and they race each other for real.
         var other = CreateServices().Receipts;
-        var results = await Task.WhenAll(receipts.Select((r, i) => (i % 2 == 0 ? Receipts : other).ApplyAsync(programId, r, null, default)));
+        var program = await Services.ProgramAsync(programId);
+        var results = await Task.WhenAll(receipts.Select((r, i) => (i % 2 == 0 ? Receipts : other).ApplyAsync(program, r, null, default)));
 
         Assert.All(results, r => Assert.Equal(ReceiptStatus.Applied, Ok(r).Status));
         var expected = Expected(programId, member, receipts);
@@ -73,11 +75,11 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var before = await StoredAsync(programId, member);
         // 2,400 points: past the automatic 2,000-point voucher; three bags of food: three stamps.
         var purchase = Purchase("big-1", Phone("+46701234569"), ("food-9", "pet-food", 3, 1_800m), ("bed-1", "beds", 1, 600m));
-        var bought = Ok(await Receipts.ApplyAsync(programId, purchase, null, default)).Outcome!;
+        var bought = Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId), purchase, null, default)).Outcome!;
         Assert.Single(bought.VouchersIssued);
         Assert.Equal(3, Assert.Single(bought.Stamps).Stamps);
 
-        var refund = Ok(await Receipts.ApplyAsync(programId,
+        var refund = Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
             Return("big-1-back", "big-1", Phone("+46701234569"), ("food-9", "pet-food", -3, -1_800m), ("bed-1", "beds", -1, -600m)), null, default)).Outcome!;
 
         var after = await StoredAsync(programId, member);
@@ -96,17 +98,17 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var programId = await CreateDemoProgramAsync();
         var receipt = Purchase("early-1", Phone("070-111 22 33"), ("food-1", "pet-food", 1, 300m));
 
-        var parked = Ok(await Receipts.SubmitAsync(programId, receipt, Payload(receipt), default));
+        var parked = Ok(await Receipts.SubmitAsync(await Services.ProgramAsync(programId), receipt, Payload(receipt), default));
         Assert.Equal(ReceiptStatus.Parked, parked.Status);
-        var waiting = Assert.Single(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+        var waiting = Assert.Single(Ok(await Receipts.ListParkedAsync(await Services.ProgramAsync(programId), new PageRequest(10), default)).Items);
         Assert.Equal(("+46701112233", "early-1"), (waiting.Identifier, waiting.Receipt.Id));
         Assert.NotNull(waiting.Archive);
 
         var member = await EnrolWithPhoneAsync(programId, "+46 70 111 22 33");
 
         Assert.Equal(300, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).View.QualifyingPoints);
-        Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
-        var resent = Ok(await Receipts.ApplyAsync(programId, receipt, null, default));
+        Assert.Empty(Ok(await Receipts.ListParkedAsync(await Services.ProgramAsync(programId), new PageRequest(10), default)).Items);
+        var resent = Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId), receipt, null, default));
         Assert.Equal((ReceiptStatus.Applied, member, 300L), (resent.Status, resent.MemberId, resent.Outcome!.PointsEarned));
     }
 
@@ -119,29 +121,31 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var purchase = Purchase("w-1", Phone("+46701234580"), ("toy-1", "toys", 2, 200m));
         var back = Return("w-1-back", "w-1", Phone("+46701234580"), ("toy-1", "toys", -1, -100m));
 
-        Assert.Equal(ReceiptStatus.Parked, Ok(await Receipts.ApplyAsync(programId, back, "archive/w", default)).Status);
-        var waiting = Assert.Single(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+        Assert.Equal(ReceiptStatus.Parked, Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId), back, "archive/w", default)).Status);
+        var waiting = Assert.Single(Ok(await Receipts.ListParkedAsync(await Services.ProgramAsync(programId), new PageRequest(10), default)).Items);
         Assert.Equal((IdentityKind.Purchase, "w-1", "w-1-back", (string?)null), (waiting.Kind, waiting.Identifier, waiting.Receipt.Id, waiting.Refused));
         // The web shop hears the refusal and sends the return again later.
-        Failed(await Receipts.SubmitAsync(programId, back, Payload(back), default), ErrorCodes.ReturnOfUnknownReceipt);
+        Failed(await Receipts.SubmitAsync(await Services.ProgramAsync(programId), back, Payload(back), default), ErrorCodes.ReturnOfUnknownReceipt);
 
         var twoHosts = CreateServices().Receipts;
-        var applied = await Task.WhenAll(Receipts.ApplyAsync(programId, purchase, null, default), twoHosts.ApplyAsync(programId, purchase, null, default));
+        var applied = await Task.WhenAll(Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            purchase, null, default), twoHosts.ApplyAsync(await Services.ProgramAsync(programId), purchase, null, default));
 
         Assert.All(applied, a => Assert.Equal(ReceiptStatus.Applied, Ok(a).Status));
         Assert.Equal(100, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).View.QualifyingPoints);
         Assert.Equal(["w-1", "w-1-back"], Ok(await Members.ListReceiptsAsync(await Services.ProgramAsync(programId),
             member, new PageRequest(50), default)).Items.Select(r => r.ReceiptId)
             .Order());
-        Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
-        var resent = Ok(await Receipts.ApplyAsync(programId, back, null, default));
+        Assert.Empty(Ok(await Receipts.ListParkedAsync(await Services.ProgramAsync(programId), new PageRequest(10), default)).Items);
+        var resent = Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId), back, null, default));
         Assert.Equal((ReceiptStatus.Applied, -100L), (resent.Status, resent.Outcome!.PointsEarned));
 
         // A purchase applied to someone else never comes to this member: their return is refused at once, not parked.
-        Ok(await Receipts.ApplyAsync(programId, Purchase("w-2", Phone("+46701234581"), ("toy-1", "toys", 1, 50m)), null, default));
-        Failed(await Receipts.ApplyAsync(programId, Return("w-2-back", "w-2", Phone("+46701234580"), ("toy-1", "toys", -1, -50m)), null, default),
+        Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId), Purchase("w-2", Phone("+46701234581"), ("toy-1", "toys", 1, 50m)), null, default));
+        Failed(await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            Return("w-2-back", "w-2", Phone("+46701234580"), ("toy-1", "toys", -1, -50m)), null, default),
             ErrorCodes.ReturnOfUnknownReceipt);
-        Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+        Assert.Empty(Ok(await Receipts.ListParkedAsync(await Services.ProgramAsync(programId), new PageRequest(10), default)).Items);
         Assert.Equal(50, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), other, default)).View.QualifyingPoints);
     }
 
@@ -151,25 +155,28 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var programId = await CreateDemoProgramAsync();
         var member = await EnrolWithPhoneAsync(programId, "+46701234582");
         var purchase = Purchase("x-1", Phone("+46701234582"), ("toy-1", "toys", 2, 200m));
-        Ok(await Receipts.ApplyAsync(programId, Return("x-1-back", "x-1", Phone("+46701234582"), ("toy-1", "toys", -2, -200m)), null, default));
-        Ok(await Receipts.ApplyAsync(programId, Return("x-9-back", "never-sold", Phone("+46701234582"), ("toy-1", "toys", -1, -10m)), null, default));
+        Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            Return("x-1-back", "x-1", Phone("+46701234582"), ("toy-1", "toys", -2, -200m)), null, default));
+        Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            Return("x-9-back", "never-sold", Phone("+46701234582"), ("toy-1", "toys", -1, -10m)), null, default));
 
         var crashing = CreateServices(s => s.AddSingleton<IParkedReceiptStore>(new CrashingOnPurchaseKeys(Port<IParkedReceiptStore>())));
-        await Assert.ThrowsAsync<IOException>(() => crashing.Receipts.ApplyAsync(programId, purchase, null, default));
+        await Assert.ThrowsAsync<IOException>(async () => await crashing.Receipts.ApplyAsync(await Services.ProgramAsync(programId), purchase, null, default));
         Assert.Equal(200, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).View.QualifyingPoints);
 
-        Assert.Equal(1, await Receipts.ReplayParkedAsync(programId, default));
+        Assert.Equal(1, await Receipts.ReplayParkedAsync(await Services.ProgramAsync(programId), default));
         Assert.Equal(0, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), member, default)).View.QualifyingPoints);
-        Assert.Equal(0, await Receipts.ReplayParkedAsync(programId, default));
+        Assert.Equal(0, await Receipts.ReplayParkedAsync(await Services.ProgramAsync(programId), default));
 
         // A return whose purchase never comes stays listed; a retry keeps it waiting; a discard removes it.
-        var never = Assert.Single(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+        var never = Assert.Single(Ok(await Receipts.ListParkedAsync(await Services.ProgramAsync(programId), new PageRequest(10), default)).Items);
         Assert.Equal((IdentityKind.Purchase, "never-sold"), (never.Kind, never.Identifier));
-        var retried = await Receipts.RetryParkedAsync(programId, "x-9-back", new StaffChange("k1", Admin: true), default);
+        var retried = await Receipts.RetryParkedAsync(await Services.ProgramAsync(programId), "x-9-back", new StaffChange("k1", Admin: true), default);
         Assert.Equal([ApplicationErrors.ParkedReceiptRefused, ErrorCodes.ReturnOfUnknownReceipt], retried.Errors.Select(e => e.Code));
-        Assert.Null(Assert.Single(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items).Refused);
-        Assert.Equal("x-9-back", Ok(await Receipts.DiscardParkedAsync(programId, "x-9-back", new StaffChange("k1", Admin: true), default)).Receipt.Id);
-        Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+        Assert.Null(Assert.Single(Ok(await Receipts.ListParkedAsync(await Services.ProgramAsync(programId), new PageRequest(10), default)).Items).Refused);
+        Assert.Equal("x-9-back", Ok(await Receipts.DiscardParkedAsync(await Services.ProgramAsync(programId),
+            "x-9-back", new StaffChange("k1", Admin: true), default)).Receipt.Id);
+        Assert.Empty(Ok(await Receipts.ListParkedAsync(await Services.ProgramAsync(programId), new PageRequest(10), default)).Items);
     }
 
     [Fact]
@@ -177,14 +184,15 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
     {
         var programId = await CreateDemoProgramAsync();
         var anonymous = Purchase("anon-1", null, ("toy-1", "toys", 1, 50m));
-        Assert.Equal(ReceiptStatus.Anonymous, Ok(await Receipts.SubmitAsync(programId, anonymous, Payload(anonymous), default)).Status);
+        Assert.Equal(ReceiptStatus.Anonymous, Ok(await Receipts.SubmitAsync(await Services.ProgramAsync(programId),
+            anonymous, Payload(anonymous), default)).Status);
         var archived = new List<string>();
         await foreach (var blob in Storage.Account.GetContainer(Storage.Names.ReceiptsContainer)
             .GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{programId}/{Start:yyyy'/'MM'/'dd}/http-anon-1-", default)) archived.Add(blob.Name);
         Assert.Single(archived);
 
         var wrong = Purchase("bad-1", Phone("not a phone"), ("toy-1", "toys", 1, 50m)) with { Total = 51m, Channel = "fax" };
-        var refused = await Receipts.SubmitAsync(programId, wrong, Payload(wrong), default);
+        var refused = await Receipts.SubmitAsync(await Services.ProgramAsync(programId), wrong, Payload(wrong), default);
         Assert.Equal(
             [ApplicationErrors.InvalidPhone, ErrorCodes.OutOfRange, ErrorCodes.TotalMismatch],
             refused.Errors.Select(e => e.Code).Order(StringComparer.Ordinal));
@@ -197,13 +205,17 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var programId = await CreateDemoProgramAsync();
         await EnrolWithPhoneAsync(programId, "+46701234571");
         await EnrolWithPhoneAsync(programId, "+46701234572");
-        Ok(await Receipts.ApplyAsync(programId, Purchase("shared-1", Phone("+46701234571"), ("toy-1", "toys", 1, 100m)), null, default));
+        Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            Purchase("shared-1", Phone("+46701234571"), ("toy-1", "toys", 1, 100m)), null, default));
 
-        Failed(await Receipts.ApplyAsync(programId, Purchase("shared-1", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default),
+        Failed(await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            Purchase("shared-1", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default),
             ApplicationErrors.ReceiptIdTaken);
-        Failed(await Receipts.ApplyAsync(programId, Purchase("enrol", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default),
+        Failed(await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            Purchase("enrol", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default),
             ErrorCodes.ReservedId);
-        Failed(await Receipts.ApplyAsync(programId, Purchase("till:1", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default),
+        Failed(await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            Purchase("till:1", Phone("+46701234572"), ("toy-1", "toys", 1, 100m)), null, default),
             ErrorCodes.ReservedId);
     }
 
@@ -216,11 +228,11 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
         var broken = CreateServices(s => s.AddSingleton<INotificationQueue>(new FailingQueue()));
         var receipt = Purchase("v-1", Phone("+46701234570"), ("food-1", "pet-food", 1, 2_100m));
 
-        await Assert.ThrowsAsync<IOException>(() => broken.Receipts.ApplyAsync(programId, receipt, null, default));
+        await Assert.ThrowsAsync<IOException>(async () => await broken.Receipts.ApplyAsync(await Services.ProgramAsync(programId), receipt, null, default));
         Assert.Empty(await DrainNotificationsAsync());
 
         // The receipt was applied before the outage struck; the caller's retry replays it.
-        Assert.Single(Ok(await Services.Receipts.ApplyAsync(programId, receipt, null, default)).Outcome!.VouchersIssued);
+        Assert.Single(Ok(await Services.Receipts.ApplyAsync(await Services.ProgramAsync(programId), receipt, null, default)).Outcome!.VouchersIssued);
         Assert.Equal(0, await Services.Outbox.RunAsync(default));
         Clock.Advance(OutboxSweep.MinimumAge + TimeSpan.FromSeconds(1));
         Assert.Equal(1, await Services.Outbox.RunAsync(default));

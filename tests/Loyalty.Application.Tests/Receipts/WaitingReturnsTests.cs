@@ -26,18 +26,18 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
         var counted = TestServices.Create(recorder.Account(Loyalty.Testing.Azurite.ConnectionString), Storage.Names, Clock).Receipts;
         // The program is cached after a host's first request.
         var first = Purchase("c-0", Phone("+46701234590"), ("toy-1", "toys", 1, 50m));
-        Ok(await counted.SubmitAsync(programId, first, Payload(first), default));
+        Ok(await counted.SubmitAsync(await Services.ProgramAsync(programId), first, Payload(first), default));
 
         var byPhone = Purchase("c-1", Phone("+46701234590"), ("toy-1", "toys", 1, 50m));
         var before = recorder.Requests.Count;
-        Assert.Equal(ReceiptStatus.Applied, Ok(await counted.SubmitAsync(programId, byPhone, Payload(byPhone), default)).Status);
+        Assert.Equal(ReceiptStatus.Applied, Ok(await counted.SubmitAsync(await Services.ProgramAsync(programId), byPhone, Payload(byPhone), default)).Status);
         Assert.Equal(
             [$"GET {Storage.Names.Identities}", $"GET {Storage.Names.Members}", "POST $batch", $"POST {Storage.Names.ReceiptClaims}"],
             Described(recorder.Requests.Skip(before)));
 
         var byId = Purchase("c-2", new MemberIdentifier { MemberId = member }, ("toy-1", "toys", 1, 50m));
         before = recorder.Requests.Count;
-        Assert.Equal(ReceiptStatus.Applied, Ok(await counted.ApplyAsync(programId, byId, "archive/c", default)).Status);
+        Assert.Equal(ReceiptStatus.Applied, Ok(await counted.ApplyAsync(await Services.ProgramAsync(programId), byId, "archive/c", default)).Status);
         Assert.Equal([$"GET {Storage.Names.Members}", "POST $batch", $"POST {Storage.Names.ReceiptClaims}"], Described(recorder.Requests.Skip(before)));
     }
 
@@ -47,11 +47,13 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
         var (programId, member) = await MemberAsync("+46701234591");
         var purchase = Purchase("a-1", Phone("+46701234591"), ("toy-1", "toys", 4, 400m));
 
-        Assert.Equal(ReceiptStatus.Parked, Ok(await Receipts.ApplyAsync(programId, ReturnOf("a-1-back", purchase, 1), "archive/a", default)).Status);
-        Assert.Equal(ReceiptStatus.Parked, Ok(await Receipts.ApplyAsync(programId, ReturnOf("a-1-back2", purchase, 2), "archive/a", default)).Status);
+        Assert.Equal(ReceiptStatus.Parked, Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            ReturnOf("a-1-back", purchase, 1), "archive/a", default)).Status);
+        Assert.Equal(ReceiptStatus.Parked, Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            ReturnOf("a-1-back2", purchase, 2), "archive/a", default)).Status);
         Assert.Equal(["a-1"], await AwaitedAsync(programId, member));
 
-        Ok(await Receipts.ApplyAsync(programId, purchase, "archive/a", default));
+        Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId), purchase, "archive/a", default));
         await AssertSettledAsync(programId, member, 400 - 100 - 200, "a-1", "a-1-back", "a-1-back2");
     }
 
@@ -64,10 +66,11 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
         var results = new List<CommitResult>();
         // The purchase's host has read the profile (no mark yet); before its commit arrives, another host parks the return and marks.
         var overtaken = Overtaken(write => write.Operation?.Id == "b-1", async () =>
-            Assert.Equal(ReceiptStatus.Parked, Ok(await otherHost.ApplyAsync(programId, ReturnOf("b-1-back", purchase, 1), "archive/b", default)).Status),
+            Assert.Equal(ReceiptStatus.Parked, Ok(await otherHost.ApplyAsync(await Services.ProgramAsync(programId),
+                ReturnOf("b-1-back", purchase, 1), "archive/b", default)).Status),
             results);
 
-        var applied = Ok(await overtaken.ApplyAsync(programId, purchase, "archive/b", default));
+        var applied = Ok(await overtaken.ApplyAsync(await Services.ProgramAsync(programId), purchase, "archive/b", default));
 
         Assert.Equal(ReceiptStatus.Applied, applied.Status);
         Assert.Equal([CommitResult.Conflict, CommitResult.Committed], results.Take(2));
@@ -82,10 +85,11 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
         var otherHost = CreateServices().Receipts;
         var results = new List<CommitResult>();
         // The return's host found the purchase missing and read the profile to mark it; the purchase commits before the mark.
-        var overtaken = Overtaken(write => write.Operation is null, async () => Ok(await otherHost.ApplyAsync(programId, purchase, "archive/c", default)),
+        var overtaken = Overtaken(write => write.Operation is null, async () => Ok(await otherHost.ApplyAsync(await Services.ProgramAsync(programId),
+            purchase, "archive/c", default)),
             results);
 
-        var back = Ok(await overtaken.ApplyAsync(programId, ReturnOf("c-1-back", purchase, 1), "archive/c", default));
+        var back = Ok(await overtaken.ApplyAsync(await Services.ProgramAsync(programId), ReturnOf("c-1-back", purchase, 1), "archive/c", default));
 
         Assert.Equal((ReceiptStatus.Applied, -100L), (back.Status, back.Outcome!.PointsEarned));
         Assert.Equal(CommitResult.Conflict, results[0]);
@@ -100,18 +104,22 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
 
         // Redelivered before its purchase comes: parked again, and marked this time.
         var redelivered = Purchase("d-1", Phone("+46701234594"), ("toy-1", "toys", 4, 400m));
-        await Assert.ThrowsAsync<IOException>(() => dying.ApplyAsync(programId, ReturnOf("d-1-back", redelivered, 1), "archive/d", default));
+        await Assert.ThrowsAsync<IOException>(async () => await dying.ApplyAsync(await Services.ProgramAsync(programId),
+            ReturnOf("d-1-back", redelivered, 1), "archive/d", default));
         Assert.Empty(await AwaitedAsync(programId, member));
-        Assert.Equal(ReceiptStatus.Parked, Ok(await Receipts.ApplyAsync(programId, ReturnOf("d-1-back", redelivered, 1), "archive/d", default)).Status);
-        Ok(await Receipts.ApplyAsync(programId, redelivered, "archive/d", default));
+        Assert.Equal(ReceiptStatus.Parked, Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            ReturnOf("d-1-back", redelivered, 1), "archive/d", default)).Status);
+        Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId), redelivered, "archive/d", default));
         await AssertSettledAsync(programId, member, 300, "d-1", "d-1-back");
 
         // Given up on (poisoned, say): the purchase, unmarked, does not know of it; the sweep does.
         var unmarked = Purchase("d-2", Phone("+46701234594"), ("toy-1", "toys", 2, 200m));
-        await Assert.ThrowsAsync<IOException>(() => dying.ApplyAsync(programId, ReturnOf("d-2-back", unmarked, 1), "archive/d", default));
-        Ok(await Receipts.ApplyAsync(programId, unmarked, "archive/d", default));
-        Assert.Equal("d-2-back", Assert.Single(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items).Receipt.Id);
-        Assert.Equal(1, await Receipts.ReplayParkedAsync(programId, default));
+        await Assert.ThrowsAsync<IOException>(async () => await dying.ApplyAsync(await Services.ProgramAsync(programId),
+            ReturnOf("d-2-back", unmarked, 1), "archive/d", default));
+        Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId), unmarked, "archive/d", default));
+        Assert.Equal("d-2-back", Assert.Single(Ok(await Receipts.ListParkedAsync(await Services.ProgramAsync(programId),
+            new PageRequest(10), default)).Items).Receipt.Id);
+        Assert.Equal(1, await Receipts.ReplayParkedAsync(await Services.ProgramAsync(programId), default));
         await AssertSettledAsync(programId, member, 300 + 100, "d-1", "d-1-back", "d-2", "d-2-back");
     }
 
@@ -120,15 +128,16 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
     {
         var (programId, member) = await MemberAsync("+46701234595");
         var purchase = Purchase("e-1", Phone("+46701234595"), ("toy-1", "toys", 4, 400m));
-        Ok(await Receipts.ApplyAsync(programId, ReturnOf("e-1-back", purchase, 1) with { PurchasedAt = Start.AddMinutes(-6) }, "archive/e", default));
-        Ok(await Receipts.ApplyAsync(programId, ReturnOf("e-1-back2", purchase, 1), "archive/e", default));
+        Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId),
+            ReturnOf("e-1-back", purchase, 1) with { PurchasedAt = Start.AddMinutes(-6) }, "archive/e", default));
+        Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId), ReturnOf("e-1-back2", purchase, 1), "archive/e", default));
         var dying = Dying(write => write.Operation?.Id == "e-1-back2");
 
-        await Assert.ThrowsAsync<IOException>(() => dying.ApplyAsync(programId, purchase, "archive/e", default));
+        await Assert.ThrowsAsync<IOException>(async () => await dying.ApplyAsync(await Services.ProgramAsync(programId), purchase, "archive/e", default));
         Assert.Equal(["e-1"], await AwaitedAsync(programId, member));
         Assert.Equal(["e-1", "e-1-back"], await HistoryAsync(programId, member));
 
-        Assert.Equal(ReceiptStatus.Applied, Ok(await Receipts.ApplyAsync(programId, purchase, "archive/e", default)).Status);
+        Assert.Equal(ReceiptStatus.Applied, Ok(await Receipts.ApplyAsync(await Services.ProgramAsync(programId), purchase, "archive/e", default)).Status);
         await AssertSettledAsync(programId, member, 200, "e-1", "e-1-back", "e-1-back2");
     }
 
@@ -184,7 +193,7 @@ public sealed class WaitingReturnsTests : LoyaltyStorageTest
     {
         Assert.Equal(qualifyingPoints, Ok(await Members.GetAsync(await Services.ProgramAsync(programId), memberId, default)).View.QualifyingPoints);
         Assert.Equal(receipts.Order(StringComparer.Ordinal), await HistoryAsync(programId, memberId));
-        Assert.Empty(Ok(await Receipts.ListParkedAsync(programId, new PageRequest(10), default)).Items);
+        Assert.Empty(Ok(await Receipts.ListParkedAsync(await Services.ProgramAsync(programId), new PageRequest(10), default)).Items);
         Assert.Empty(await AwaitedAsync(programId, memberId));
     }
 

@@ -57,10 +57,10 @@ public class FiguresStoreTests : LoyaltyStorageTest
         for (var i = 0; i < 5; i++)
         {
             var receipt = Purchase($"fig-{i}", new MemberIdentifier { MemberId = members[i] }, ("food", "pet-food", 1m, 300m + i * 1_000));
-            earned += Ok(await Services.Receipts.SubmitAsync(programId, receipt, Payload(receipt), default)).Outcome!.PointsEarned;
+            earned += Ok(await Services.Receipts.SubmitAsync(await Services.ProgramAsync(programId), receipt, Payload(receipt), default)).Outcome!.PointsEarned;
         }
         var resent = Purchase("fig-0", new MemberIdentifier { MemberId = members[0] }, ("food", "pet-food", 1m, 300m));
-        Ok(await Services.Receipts.SubmitAsync(programId, resent, Payload(resent), default));
+        Ok(await Services.Receipts.SubmitAsync(await Services.ProgramAsync(programId), resent, Payload(resent), default));
         var secondNight = firstNight.AddDays(1);
         await Services.Nightly.RunAsync(programId, secondNight);
 

@@ -26,7 +26,6 @@ public sealed class CampaignFanOut : ShardedJob
     internal const int PageSize = 1000;
 
     private readonly CampaignScheduler scheduler;
-    private readonly ProgramCache programs;
     private readonly IMemberStore members;
     private readonly ICampaignStore campaigns;
     private readonly ICampaignDeliveries deliveries;
@@ -39,7 +38,6 @@ public sealed class CampaignFanOut : ShardedJob
         : base(JobName, programs, progress, time)
     {
         this.scheduler = scheduler;
-        this.programs = programs;
         this.members = members;
         this.campaigns = campaigns;
         this.deliveries = deliveries;
@@ -142,11 +140,11 @@ public sealed class CampaignFanOut : ShardedJob
         RunAsync(Key(run), options, report, cancellationToken);
 
     /// <summary>A run's progress per shard (<see cref="JobProgressView"/>); a run never started shows no shards.</summary>
-    public async Task<Result<JobProgressView>> ProgressAsync(string programId, string? campaignId, string? runId, CancellationToken cancellationToken)
+    public async Task<Result<JobProgressView>> ProgressAsync(LoadedProgram program, string? campaignId, string? runId, CancellationToken cancellationToken)
     {
         if (CampaignService.IdErrors(campaignId, "campaignId").Concat(CampaignService.IdErrors(runId, "runId")).ToList() is { Count: > 0 } mistakes)
             return Result<JobProgressView>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<JobProgressView>(programId);
+        var programId = program.Settings.ProgramId;
         if (await campaigns.GetAsync(programId, campaignId!, cancellationToken) is null)
             return CampaignService.CampaignNotFound<JobProgressView>(campaignId!);
         return await JobProgressView.ReadAsync(Progress, Key(new CampaignRun(programId, campaignId!, runId!)), program.Settings.Shards, cancellationToken);

@@ -68,10 +68,10 @@ public sealed class CampaignScheduler
     /// An operator's "run now" (<see cref="Campaign.StartNow"/>): marks the next occurrence started, or finds the run
     /// already running, and returns it for the host to fan out. The campaign's progress tells whether it has.
     /// </summary>
-    public async Task<Result<CampaignRun>> StartNowAsync(string programId, string? campaignId, CancellationToken cancellationToken)
+    public async Task<Result<CampaignRun>> StartNowAsync(LoadedProgram program, string? campaignId, CancellationToken cancellationToken)
     {
         if (CampaignService.IdErrors(campaignId, "campaignId") is { Count: > 0 } mistakes) return Result<CampaignRun>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<CampaignRun>(programId);
+        var programId = program.Settings.ProgramId;
         for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
         {
             if (await campaigns.GetAsync(programId, campaignId!, cancellationToken) is not { } stored)

@@ -7,7 +7,7 @@ using Loyalty.Core.Validation;
 namespace Loyalty.Core.Application.Campaigns;
 
 internal sealed class CampaignService(
-    ProgramCache programs, IMemberStore members, ICampaignStore campaigns, ICampaignDeliveries deliveries, IJobProgressStore progress, TimeProvider time)
+    IMemberStore members, ICampaignStore campaigns, ICampaignDeliveries deliveries, IJobProgressStore progress, TimeProvider time)
     : ICampaignService
 {
     /// <summary>Shards an estimate reads: enough to be within a few per cent on a large program, few enough to answer in seconds.</summary>
@@ -16,9 +16,9 @@ internal sealed class CampaignService(
     /// <summary>Shards counted at once for a preview (Azurite serves one request at a time and saturates at ~8).</summary>
     private const int PreviewParallelism = 4;
 
-    public async Task<Result<NamedSegmentView>> CreateSegmentAsync(string programId, CreateSegment request, CancellationToken cancellationToken)
+    public async Task<Result<NamedSegmentView>> CreateSegmentAsync(LoadedProgram program, CreateSegment request, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<NamedSegmentView>(programId);
+        var programId = program.Settings.ProgramId;
         var errors = new ErrorList();
         errors.Identifier(request.SegmentId, "segmentId", CampaignValidator.MaxIdLength);
         errors.Text(request.Name, "name", CampaignValidator.MaxNameLength);
@@ -33,15 +33,15 @@ internal sealed class CampaignService(
         return View(segment);
     }
 
-    public async Task<Result<IReadOnlyList<NamedSegmentView>>> ListSegmentsAsync(string programId, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<NamedSegmentView>>> ListSegmentsAsync(LoadedProgram program, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is null) return Refusals.ProgramNotFound<IReadOnlyList<NamedSegmentView>>(programId);
+        var programId = program.Settings.ProgramId;
         return Result<IReadOnlyList<NamedSegmentView>>.Ok([.. (await campaigns.ListSegmentsAsync(programId, cancellationToken)).Select(View)]);
     }
 
-    public async Task<Result<SegmentSize>> PreviewSegmentAsync(string programId, SegmentPreview request, CancellationToken cancellationToken)
+    public async Task<Result<SegmentSize>> PreviewSegmentAsync(LoadedProgram program, SegmentPreview request, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<SegmentSize>(programId);
+        var programId = program.Settings.ProgramId;
         if ((request.SegmentId is null) == (request.Definition is null))
             return Result<SegmentSize>.Fail(ErrorCodes.Required, "", "Give either segmentId (a saved segment) or definition (a segment to try).");
         var definition = request.Definition;
@@ -92,9 +92,9 @@ internal sealed class CampaignService(
             counted.Count == shards, counted.Count, shards);
     }
 
-    public async Task<Result<CampaignView>> CreateAsync(string programId, CampaignDefinition definition, CancellationToken cancellationToken)
+    public async Task<Result<CampaignView>> CreateAsync(LoadedProgram program, CampaignDefinition definition, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<CampaignView>(programId);
+        var programId = program.Settings.ProgramId;
         var version = program.InForceAt(time.GetUtcNow());
         // Shapes and sizes first: the segment id is looked up in storage next.
         if (CampaignValidator.Validate(definition, version) is { Count: > 0 } shape) return Result<CampaignView>.Fail(shape);
@@ -119,9 +119,9 @@ internal sealed class CampaignService(
         };
     }
 
-    public async Task<Result<IReadOnlyList<CampaignView>>> ListAsync(string programId, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<CampaignView>>> ListAsync(LoadedProgram program, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<IReadOnlyList<CampaignView>>(programId);
+        var programId = program.Settings.ProgramId;
         var now = time.GetUtcNow();
         var zone = program.InForceAt(now).TimeZone;
         // The list is an overview: run progress is on each campaign's own page.
@@ -129,24 +129,24 @@ internal sealed class CampaignService(
             .Select(c => new CampaignView(c.Value, c.Value.NextRunAt(zone, now), []))]);
     }
 
-    public async Task<Result<CampaignView>> GetAsync(string programId, string campaignId, CancellationToken cancellationToken)
+    public async Task<Result<CampaignView>> GetAsync(LoadedProgram program, string campaignId, CancellationToken cancellationToken)
     {
         if (IdErrors(campaignId, "campaignId") is { Count: > 0 } mistakes) return Result<CampaignView>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<CampaignView>(programId);
+        var programId = program.Settings.ProgramId;
         if (await campaigns.GetAsync(programId, campaignId, cancellationToken) is not { } stored) return CampaignNotFound<CampaignView>(campaignId);
         return await ViewAsync(program, stored.Value, cancellationToken);
     }
 
-    public Task<Result<CampaignView>> ScheduleAsync(string programId, string campaignId, CancellationToken cancellationToken) =>
-        ChangeAsync(programId, campaignId, (campaign, zone, now) => campaign.Schedule(zone, now), cancellationToken);
+    public Task<Result<CampaignView>> ScheduleAsync(LoadedProgram program, string campaignId, CancellationToken cancellationToken) =>
+        ChangeAsync(program, campaignId, (campaign, zone, now) => campaign.Schedule(zone, now), cancellationToken);
 
-    public Task<Result<CampaignView>> CancelAsync(string programId, string campaignId, CancellationToken cancellationToken) =>
-        ChangeAsync(programId, campaignId, (campaign, _, now) => campaign.Cancel(now), cancellationToken);
+    public Task<Result<CampaignView>> CancelAsync(LoadedProgram program, string campaignId, CancellationToken cancellationToken) =>
+        ChangeAsync(program, campaignId, (campaign, _, now) => campaign.Cancel(now), cancellationToken);
 
-    public async Task<Result<CampaignStatisticsView>> GetStatisticsAsync(string programId, string campaignId, CancellationToken cancellationToken)
+    public async Task<Result<CampaignStatisticsView>> GetStatisticsAsync(LoadedProgram program, string campaignId, CancellationToken cancellationToken)
     {
         if (IdErrors(campaignId, "campaignId") is { Count: > 0 } mistakes) return Result<CampaignStatisticsView>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<CampaignStatisticsView>(programId);
+        var programId = program.Settings.ProgramId;
         if (await campaigns.GetAsync(programId, campaignId, cancellationToken) is not { } stored) return CampaignNotFound<CampaignStatisticsView>(campaignId);
         var campaign = stored.Value;
         var channel = campaign.Definition.Message.Channel;
@@ -182,10 +182,10 @@ internal sealed class CampaignService(
     }
 
     private async Task<Result<CampaignView>> ChangeAsync(
-        string programId, string campaignId, Func<Campaign, TimeZoneInfo, DateTimeOffset, Result<Campaign>> change, CancellationToken cancellationToken)
+        LoadedProgram program, string campaignId, Func<Campaign, TimeZoneInfo, DateTimeOffset, Result<Campaign>> change, CancellationToken cancellationToken)
     {
         if (IdErrors(campaignId, "campaignId") is { Count: > 0 } mistakes) return Result<CampaignView>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<CampaignView>(programId);
+        var programId = program.Settings.ProgramId;
         for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
         {
             if (await campaigns.GetAsync(programId, campaignId, cancellationToken) is not { } stored) return CampaignNotFound<CampaignView>(campaignId);

@@ -52,10 +52,11 @@ public sealed class DemoData(
         }
 
         var existing = await DemoKeysAsync(cancellationToken);
+        var program = Issued(await loaded.ResolveAsync(DemoProgram.Id, cancellationToken));
         var issued = new List<IssuedApiKey>();
         foreach (var (name, scopes) in Roles)
             issued.Add(await ReuseAsync(remembered, existing, name, scopes, cancellationToken)
-                       ?? Issued(await keys.CreateAsync(DemoProgram.Id, name, scopes, cancellationToken)));
+                       ?? Issued(await keys.CreateAsync(program, name, scopes, cancellationToken)));
         foreach (var stale in existing.Where(k => k.Status == ApiKeyStatus.Active && issued.All(i => i.KeyId != k.KeyId)))
             await keys.RevokeAsync(DemoProgram.Id, stale.KeyId, cancellationToken);
         return issued;

@@ -134,10 +134,10 @@ public sealed class NightlyReview : ShardedJob
     /// progress so far (complete: nothing to do). A date after the program's today is refused, as its review would expire
     /// points and close windows early, unless <paramref name="ahead"/> (trying a coming night on test or demo data).
     /// </summary>
-    public async Task<Result<NightlyRequest>> RequestAsync(string programId, string? date, bool ahead, CancellationToken cancellationToken)
+    public async Task<Result<NightlyRequest>> RequestAsync(LoadedProgram program, string? date, bool ahead, CancellationToken cancellationToken)
     {
         if (ParseDate(date) is not { } night) return DateInvalid<NightlyRequest>();
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<NightlyRequest>(programId);
+        var programId = program.Settings.ProgramId;
         var today = program.InForceAt(Time.GetUtcNow()).LocalDate(Time.GetUtcNow());
         if (night > today && !ahead)
             return Result<NightlyRequest>.Fail(ErrorCodes.NightlyDateInFuture, "date",
@@ -147,11 +147,10 @@ public sealed class NightlyReview : ShardedJob
     }
 
     /// <summary>The progress of the review of <paramref name="date"/> ("yyyy-MM-dd"), per shard; a night never run shows no shards.</summary>
-    public async Task<Result<JobProgressView>> ProgressAsync(string programId, string? date, CancellationToken cancellationToken)
+    public async Task<Result<JobProgressView>> ProgressAsync(LoadedProgram program, string? date, CancellationToken cancellationToken)
     {
         if (ParseDate(date) is not { } night) return DateInvalid<JobProgressView>();
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<JobProgressView>(programId);
-        return await JobProgressView.ReadAsync(Progress, Key(programId, night), program.Settings.Shards, cancellationToken);
+        return await JobProgressView.ReadAsync(Progress, Key(program.Settings.ProgramId, night), program.Settings.Shards, cancellationToken);
     }
 
     private static DateOnly? ParseDate(string? date) =>

@@ -7,33 +7,33 @@ public interface IReceiptService
 {
     /// <summary>Checks one receipt, archives <paramref name="payload"/> (its raw form) and applies it exactly once.</summary>
     Task<Result<Receipts.ReceiptResult>> SubmitAsync(
-        string programId, Receipts.PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+        LoadedProgram program, Receipts.PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
     /// <summary>Keeps a raw queue message for audit and replay before its receipts are applied.</summary>
-    /// <returns>Where it is kept, to pass to <see cref="ApplyAsync"/>; null when there is no such program (nothing is kept).</returns>
-    Task<string?> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+    /// <returns>Where it is kept, to pass to <see cref="ApplyAsync"/>.</returns>
+    Task<string> ArchiveAsync(LoadedProgram program, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
     /// <summary>Applies one receipt exactly once; the same receipt again returns the first outcome.</summary>
-    Task<Result<Receipts.ReceiptResult>> ApplyAsync(string programId, Receipts.PosReceipt receipt, string? archived, CancellationToken cancellationToken);
+    Task<Result<Receipts.ReceiptResult>> ApplyAsync(LoadedProgram program, Receipts.PosReceipt receipt, string? archived, CancellationToken cancellationToken);
 
     /// <summary>Receipts waiting for their identifier to be enrolled.</summary>
-    Task<Result<Page<Receipts.ParkedReceipt>>> ListParkedAsync(string programId, PageRequest page, CancellationToken cancellationToken);
+    Task<Result<Page<Receipts.ParkedReceipt>>> ListParkedAsync(LoadedProgram program, PageRequest page, CancellationToken cancellationToken);
 
     /// <summary>
     /// Applies parked receipts whose identifier a member holds now. Enrolment does this for its own identifiers; this
     /// sweep catches an enrolment that crashed before it got that far.
     /// </summary>
     /// <returns>How many were applied.</returns>
-    Task<int> ReplayParkedAsync(string programId, CancellationToken cancellationToken);
+    Task<int> ReplayParkedAsync(LoadedProgram program, CancellationToken cancellationToken);
 
     /// <summary>
     /// An operator runs a parked receipt again (one the member's state refused, say, now that it allows it): applied
     /// exactly once to the member holding its identifier and no longer parked, or refused with the reason and left
     /// parked. Audited under that member.
     /// </summary>
-    Task<Result<Receipts.ReceiptResult>> RetryParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken);
+    Task<Result<Receipts.ReceiptResult>> RetryParkedAsync(LoadedProgram program, string receiptId, StaffChange by, CancellationToken cancellationToken);
 
     /// <summary>An operator gives up on a parked receipt: it is no longer parked (its raw payload stays archived). Audited under the member holding its
     /// identifier.</summary>
-    Task<Result<Receipts.ParkedReceipt>> DiscardParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken);
+    Task<Result<Receipts.ParkedReceipt>> DiscardParkedAsync(LoadedProgram program, string receiptId, StaffChange by, CancellationToken cancellationToken);
 }

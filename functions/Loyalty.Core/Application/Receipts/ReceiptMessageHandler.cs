@@ -7,8 +7,9 @@ namespace Loyalty.Core.Application.Receipts;
 /// Handles one <c>loyalty.receipt.v1</c> message for any queue host (the local storage-queue worker, the Service Bus
 /// trigger in Azure): archive the raw message, apply each receipt, and tell the host what to do with the message.
 /// Applying is idempotent per receipt, so a message handled again after a crash or a retry changes nothing twice.
+/// The message's program is resolved once, for all its receipts.
 /// </summary>
-public sealed class ReceiptMessageHandler(IReceiptService receipts)
+public sealed class ReceiptMessageHandler(IReceiptService receipts, ProgramCache programs)
 {
     /// <summary>Deliveries before a receipt that still cannot be applied (its member stayed busy) is given up on.</summary>
     public const int MaxDeliveries = 5;
@@ -38,8 +39,9 @@ public sealed class ReceiptMessageHandler(IReceiptService receipts)
 
         if (!ProgramService.IsProgramId(message.ProgramId))
             return MessageVerdict.Poison("programId: a program id has 1–40 lower-case letters, digits and '-'.");
-        if (await receipts.ArchiveAsync(message.ProgramId, $"queue-{messageId}", body, cancellationToken) is not { } archived)
+        if (await programs.GetAsync(message.ProgramId, cancellationToken) is not { } program)
             return MessageVerdict.Poison($"programId: there is no program '{message.ProgramId}'.");
+        var archived = await receipts.ArchiveAsync(program, $"queue-{messageId}", body, cancellationToken);
         var outcomes = new Result<ReceiptResult>[message.Receipts.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
         // Purchases first, then returns: a till's offline batch often holds a purchase and its return.
@@ -47,7 +49,7 @@ public sealed class ReceiptMessageHandler(IReceiptService receipts)
         {
             var indexes = Enumerable.Range(0, outcomes.Length).Where(i => message.Receipts[i].ReturnOf is not null == returns);
             await Parallel.ForEachAsync(indexes, options,
-                async (i, ct) => outcomes[i] = await receipts.ApplyAsync(message.ProgramId, message.Receipts[i], archived, ct));
+                async (i, ct) => outcomes[i] = await receipts.ApplyAsync(program, message.Receipts[i], archived, ct));
         }
 
         var lastChance = deliveryCount >= MaxDeliveries;

@@ -24,7 +24,6 @@ public sealed class ReceiptService : IReceiptService
     private readonly IReceiptClaims claims;
     private readonly IReceiptArchive archive;
     private readonly MemberCommits commits;
-    private readonly ProgramCache programs;
     private readonly TimeProvider time;
     private readonly CampaignResponses responses;
     private readonly Continuations continuations;
@@ -35,7 +34,7 @@ public sealed class ReceiptService : IReceiptService
 
     public ReceiptService(
         IMemberStore members, IMemberHistory history, IdentityClaims identities, IParkedReceiptStore parked, IReceiptClaims claims,
-        IReceiptArchive archive, MemberCommits commits, ProgramCache programs,
+        IReceiptArchive archive, MemberCommits commits,
         CampaignResponses responses, IAuditLog audit, Continuations continuations, TimeProvider time)
     {
         this.audit = audit;
@@ -48,14 +47,12 @@ public sealed class ReceiptService : IReceiptService
         this.claims = claims;
         this.archive = archive;
         this.commits = commits;
-        this.programs = programs;
         this.time = time;
     }
 
     public async Task<Result<ReceiptResult>> SubmitAsync(
-        string programId, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        LoadedProgram program, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
         var checkedReceipt = Check(program, receipt);
         if (!checkedReceipt.IsValid) return Result<ReceiptResult>.Fail(checkedReceipt.Errors);
         // The raw payload is committed with the receipt, in the member's transaction: no request of its own, and no applied
@@ -64,32 +61,28 @@ public sealed class ReceiptService : IReceiptService
         return await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, new Raw(null, payload), waitForPurchase: false, cancellationToken);
     }
 
-    public async Task<string?> ArchiveAsync(string programId, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        await programs.GetAsync(programId, cancellationToken) is null
-            ? null
-            : await archive.StoreAsync(programId, Today(), name, payload, cancellationToken);
+    public Task<string> ArchiveAsync(LoadedProgram program, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        archive.StoreAsync(program.Settings.ProgramId, Today(), name, payload, cancellationToken);
 
-    public async Task<Result<ReceiptResult>> ApplyAsync(string programId, PosReceipt receipt, string? archived, CancellationToken cancellationToken)
+    public async Task<Result<ReceiptResult>> ApplyAsync(LoadedProgram program, PosReceipt receipt, string? archived, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return Refusals.ProgramNotFound<ReceiptResult>(programId);
         var checkedReceipt = Check(program, receipt);
         return checkedReceipt.IsValid
             ? await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, new Raw(archived, null), waitForPurchase: true, cancellationToken)
             : Result<ReceiptResult>.Fail(checkedReceipt.Errors);
     }
 
-    public async Task<Result<Page<ParkedReceipt>>> ListParkedAsync(string programId, PageRequest page, CancellationToken cancellationToken)
+    public async Task<Result<Page<ParkedReceipt>>> ListParkedAsync(LoadedProgram program, PageRequest page, CancellationToken cancellationToken)
     {
+        var programId = program.Settings.ProgramId;
         var listing = $"{programId}|parked";
         if (continuations.Check(page, listing, out var after) is { Count: > 0 } mistakes) return Result<Page<ParkedReceipt>>.Fail(mistakes);
-        if (await programs.GetAsync(programId, cancellationToken) is null)
-            return Refusals.ProgramNotFound<Page<ParkedReceipt>>(programId);
         return continuations.Page(await parked.ListProgramAsync(programId, page.PageSize, after, cancellationToken), listing);
     }
 
-    public async Task<int> ReplayParkedAsync(string programId, CancellationToken cancellationToken)
+    public async Task<int> ReplayParkedAsync(LoadedProgram program, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program) return 0;
+        var programId = program.Settings.ProgramId;
         var applied = 0;
         string? after = null;
         do
@@ -108,11 +101,12 @@ public sealed class ReceiptService : IReceiptService
         return applied;
     }
 
-    public async Task<Result<ReceiptResult>> RetryParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken)
+    public async Task<Result<ReceiptResult>> RetryParkedAsync(LoadedProgram program, string receiptId, StaffChange by, CancellationToken cancellationToken)
     {
-        var found = await FindParkedAsync(programId, receiptId, cancellationToken);
+        var programId = program.Settings.ProgramId;
+        var found = await FindParkedAsync(program, receiptId, cancellationToken);
         if (!found.IsValid) return Result<ReceiptResult>.Fail(found.Errors);
-        var (program, receipt, identity, memberId) = found.Value;
+        var (receipt, identity, memberId) = found.Value;
         var outcome = await SettleAsync(program, identity, receipt, memberId, identity.Kind == IdentityKind.Purchase, cancellationToken);
         await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, RetryAction, by.Reason,
             $"{receiptId}: {(outcome.IsValid ? "applied" : "refused")}"), cancellationToken);
@@ -123,11 +117,12 @@ public sealed class ReceiptService : IReceiptService
                 $"The member's account still refuses receipt '{receiptId}': {Reason(outcome.Errors)}"), .. outcome.Errors]);
     }
 
-    public async Task<Result<ParkedReceipt>> DiscardParkedAsync(string programId, string receiptId, StaffChange by, CancellationToken cancellationToken)
+    public async Task<Result<ParkedReceipt>> DiscardParkedAsync(LoadedProgram program, string receiptId, StaffChange by, CancellationToken cancellationToken)
     {
-        var found = await FindParkedAsync(programId, receiptId, cancellationToken);
+        var programId = program.Settings.ProgramId;
+        var found = await FindParkedAsync(program, receiptId, cancellationToken);
         if (!found.IsValid) return Result<ParkedReceipt>.Fail(found.Errors);
-        var (_, receipt, identity, memberId) = found.Value;
+        var (receipt, identity, memberId) = found.Value;
         // Recorded first: a discard that fails half-way was still attempted.
         await audit.AppendAsync(AuditEntry.Create(programId, memberId, time.GetUtcNow(), by.KeyId, DiscardAction, by.Reason, receiptId), cancellationToken);
         await parked.DeleteAsync(identity, receiptId, cancellationToken);
@@ -139,22 +134,21 @@ public sealed class ReceiptService : IReceiptService
     /// identifier): the audit trail is per member, and a receipt nobody can take is left to the enrolment that will.
     /// Should one receipt id be parked under two keys, each call handles the first.
     /// </summary>
-    private async Task<Result<(LoadedProgram Program, ParkedReceipt Receipt, IdentityKey Identity, string MemberId)>> FindParkedAsync(
-        string programId, string receiptId, CancellationToken cancellationToken)
+    private async Task<Result<(ParkedReceipt Receipt, IdentityKey Identity, string MemberId)>> FindParkedAsync(
+        LoadedProgram program, string receiptId, CancellationToken cancellationToken)
     {
-        if (await programs.GetAsync(programId, cancellationToken) is not { } program)
-            return Refusals.ProgramNotFound<(LoadedProgram, ParkedReceipt, IdentityKey, string)>(programId);
+        var programId = program.Settings.ProgramId;
         var errors = new ErrorList();
         errors.Identifier(receiptId, "receiptId");
         var receipt = errors.Any ? null : (await parked.FindAsync(programId, receiptId, cancellationToken)).FirstOrDefault();
         if (receipt is null)
-            return Result<(LoadedProgram, ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptNotFound, "receiptId",
+            return Result<(ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptNotFound, "receiptId",
                 "No receipt with this id is parked.");
         var identity = new IdentityKey(programId, receipt.Kind, receipt.Identifier);
         if (await MemberOfAsync(program, receipt, cancellationToken) is not { } memberId)
-            return Result<(LoadedProgram, ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptUnclaimed, "receiptId",
+            return Result<(ParkedReceipt, IdentityKey, string)>.Fail(ApplicationErrors.ParkedReceiptUnclaimed, "receiptId",
                 "Nobody holds this receipt's identifier now: it waits for whoever enrols with it.");
-        return (program, receipt, identity, memberId);
+        return (receipt, identity, memberId);
     }
 
     private static string Reason(IReadOnlyList<ValidationError> errors) => string.Join(" ", errors.Select(e => e.Message));
