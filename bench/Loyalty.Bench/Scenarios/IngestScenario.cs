@@ -33,6 +33,9 @@ public static class IngestScenario
     private const int CountedReceipts = 100;
     private const int CountedMessages = 5;
     private const int MaxQueueDepth = 32;
+    /// <summary>The local host's receipts worker as the scenario runs it: with its defaults.</summary>
+    private static readonly Loyalty.Local.Workers.ReceiptWorkerOptions Worker = new();
+
     /// <summary>Probe polling starts every 20 ms and backs off to a tenth of the time waited (at most 200 ms): ≤ 10 % error, bounded load.</summary>
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan PollAtMost = TimeSpan.FromMilliseconds(200);
@@ -108,7 +111,7 @@ public static class IngestScenario
             queueFull = await QueueThroughputAsync(context, storage, run, perMessage, cancellationToken);
             Add(report, $"receipts by queue, {perMessage} per message, full speed", null, queueFull, bound, mix.Queue,
                 $"first send to queue empty; producer keeps ≤ {MaxQueueDepth} messages queued; " +
-                "worker defaults (16 messages at once, received up to 32 per call, 8 receipts each)");
+                $"worker defaults ({Worker.Concurrency} messages at once, received up to 32 per call, {Worker.Parallelism} receipts each)");
 
             // 7. The queue at half the bound (or half its full speed): probe receipts, polled until their points are visible over HTTP.
             (queueRate, var queueRateNote) = LatencyRate(bound, queueFull.Rate);
