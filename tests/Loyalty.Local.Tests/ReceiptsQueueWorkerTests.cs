@@ -1,3 +1,8 @@
+using Azure.Storage.Blobs.Models;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Loyalty.Core.Application.Ports;
 using Loyalty.Testing;
 using Loyalty.Core.Validation;
 using Loyalty.Hosting.Receipts;
@@ -90,6 +95,56 @@ public sealed class ReceiptsQueueWorkerTests(ITestOutputHelper output) : WorkerT
     }
 
     [Fact]
+    public async Task A_message_of_members_receipts_keeps_each_receipts_bytes_in_its_members_transaction_and_writes_no_blob()
+    {
+        var members = await EnrolAsync(2);
+        var bad = Purchase("raw-bad", members[0], 50m) with { Total = 60m };
+        // Spaced out as a hand-written message may be: what is kept is the receipt's bytes as sent, not a re-serialisation.
+        var message = Message(Purchase("raw-1", members[0], 40m), bad, Purchase("raw-2", members[1], 25m))
+            .Replace("{", "{ ", StringComparison.Ordinal).Replace(",", " ,\n  ", StringComparison.Ordinal);
+        await SendAsync(message);
+
+        await StartWorkerAsync();
+        await WaitUntilQueueIsEmptyAsync(Timeout);
+
+        using var sent = JsonDocument.Parse(message);
+        var raw = sent.RootElement.GetProperty("receipts").EnumerateArray().Select(r => r.GetRawText()).ToArray();
+        var archive = Backend.GetRequiredService<IReceiptArchive>();
+        foreach (var (memberId, index) in new[] { (members[0], 0), (members[1], 2) })
+        {
+            var summary = Assert.Single(await ReceiptHistoryAsync(memberId));
+            Assert.StartsWith(Backend.Storage.Names.Members + "/", summary.Archive);
+            var kept = await archive.ReadAsync(summary.Archive!, CancellationToken.None);
+            Assert.Equal(raw[index], Encoding.UTF8.GetString(kept!.Content.Span));
+        }
+
+        // Only the receipt given up on is written on its own, for the operator reading the poison queue.
+        var rejected = Assert.Single(await PoisonEntriesAsync()).GetProperty("archive").GetString()!;
+        Assert.Equal(raw[1], Encoding.UTF8.GetString((await archive.ReadAsync(rejected, CancellationToken.None))!.Content.Span));
+        Assert.Equal([rejected], await ArchivedBlobsAsync());
+    }
+
+    [Fact]
+    public async Task A_message_holding_an_anonymous_receipt_is_archived_whole_once_and_its_members_receipts_beside_them()
+    {
+        var members = await EnrolAsync(1);
+        var anonymous = Purchase("anon-q-1", members[0], 15m) with { Member = null };
+        var message = Message(Purchase("named-q-1", members[0], 35m), anonymous);
+        await SendAsync(message);
+
+        await StartWorkerAsync();
+        await WaitUntilQueueIsEmptyAsync(Timeout);
+
+        var blob = Assert.Single(await ArchivedBlobsAsync());
+        Assert.Matches("/queue-[^/]+\\.json$", blob);
+        var archive = Backend.GetRequiredService<IReceiptArchive>();
+        Assert.Equal(message, Encoding.UTF8.GetString((await archive.ReadAsync(blob, CancellationToken.None))!.Content.Span));
+        var summary = Assert.Single(await ReceiptHistoryAsync(members[0]));
+        Assert.StartsWith(Backend.Storage.Names.Members + "/", summary.Archive);
+        Assert.Equal(35, await QualifyingPointsAsync(members[0]));
+    }
+
+    [Fact]
     public async Task A_hostile_program_id_is_poisoned_at_once_and_a_receipt_over_the_programs_limits_is_rejected_with_its_code()
     {
         var members = await EnrolAsync(1);
@@ -167,5 +222,14 @@ public sealed class ReceiptsQueueWorkerTests(ITestOutputHelper output) : WorkerT
         // The early return waited for its purchase parked, not on redeliveries that could run out first.
         Assert.Equal(0, worker.Counts.RetriedLater);
         Assert.Equal(3, worker.Counts.Completed);
+    }
+
+    /// <summary>The archive's blobs of this test's program, named as <see cref="IReceiptArchive"/> names them.</summary>
+    private async Task<List<string>> ArchivedBlobsAsync()
+    {
+        var container = Backend.Storage.Account.GetContainer(Backend.Storage.Names.ReceiptsContainer);
+        var names = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, ProgramId + "/", default)) names.Add($"{container.Name}/{blob.Name}");
+        return names;
     }
 }

@@ -64,6 +64,14 @@ public sealed class ShutdownTests(ITestOutputHelper output) : WorkerTest(output)
             return await inner.ApplyAsync(program, receipt, archived, cancellationToken);
         }
 
+        public async Task<Result<ReceiptResult>> ApplyRawAsync(
+            LoadedProgram program, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Task.Delay(hold, cancellationToken);
+            return await inner.ApplyRawAsync(program, receipt, payload, cancellationToken);
+        }
+
         public Task<Result<ReceiptResult>> SubmitAsync(
             LoadedProgram program, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
             inner.SubmitAsync(program, receipt, payload, cancellationToken);

@@ -170,7 +170,14 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>The ids of the member's receipt history entries, repeats included.</summary>
     protected async Task<List<string>> HistoryAsync(string memberId)
     {
-        var ids = new List<string>();
+        var ids = (await ReceiptHistoryAsync(memberId)).Select(r => r.ReceiptId).ToList();
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
+    }
+
+    protected async Task<List<ReceiptSummary>> ReceiptHistoryAsync(string memberId)
+    {
+        var receipts = new List<ReceiptSummary>();
         string? continuation = null;
         do
         {
@@ -178,12 +185,11 @@ public abstract class WorkerTest(ITestOutputHelper output) : IAsyncLifetime
                 memberId, new PageRequest(PageRequest.MaxPageSize, continuation),
                 CancellationToken.None);
             Assert.True(page.IsValid, string.Join("; ", page.Errors));
-            ids.AddRange(page.Value.Items.Select(r => r.ReceiptId));
+            receipts.AddRange(page.Value.Items);
             continuation = page.Value.Continuation;
         }
         while (continuation is not null);
-        ids.Sort(StringComparer.Ordinal);
-        return ids;
+        return receipts;
     }
 
     protected static string[] Sorted(params string[] ids) => ids.Order(StringComparer.Ordinal).ToArray();

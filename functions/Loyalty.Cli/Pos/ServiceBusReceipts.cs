@@ -34,7 +34,7 @@ internal static class ServiceBusReceipts
     /// with different companions, and a message id of the first receipt alone would have that message dropped, its new
     /// receipts lost with it.</item>
     /// <item>The first receipt id keeps it readable where it shows up again: the raw archive's <c>queue-{messageId}.json</c>
-    /// and the poison entries.</item>
+    /// (a message with anonymous receipts) and the poison entries.</item>
     /// </list>
     /// Ids outside the contract's grammar (over 64 characters) could exceed <see cref="MaxMessageIdLength"/>; such a message
     /// is named by the hash alone, still the same on every resend, and the worker rejects its receipts as it would anyway.

@@ -99,7 +99,7 @@ public sealed record MemberProfile
 /// <summary>Everything a till or app needs about a member in one answer.</summary>
 public sealed record MemberDetails(MemberProfile Profile, MemberView View);
 
-/// <param name="Archive">Where the raw payload the receipt came in is kept (Blob storage).</param>
+/// <param name="Archive">Where the raw payload the receipt came in is kept: a row beside the member, or a blob.</param>
 public sealed record ReceiptSummary(string ReceiptId, DateTimeOffset PurchasedAt, string StoreId, string Channel, decimal Total, string Currency,
     string? ReturnOf, Outcome Outcome, string? Archive = null);
 

@@ -59,7 +59,7 @@ public sealed class ReceiptPoisonQueue
         var bytes = entry.ToJson();
         if (bytes.Length > QueueBodies.MaxBodyBytes)
         {
-            entry = entry with { Receipt = null, Note = Join(entry.Note, "The receipt is too large to carry here; it is in the archived message.") };
+            entry = entry with { Receipt = null, Note = Join(entry.Note, "The receipt is too large to carry here; it is in the archive.") };
             bytes = entry.ToJson();
         }
 

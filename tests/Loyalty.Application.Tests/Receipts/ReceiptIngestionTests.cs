@@ -188,7 +188,7 @@ public class ReceiptIngestionTests : LoyaltyStorageTest
             anonymous, Payload(anonymous), default)).Status);
         var archived = new List<string>();
         await foreach (var blob in Storage.Account.GetContainer(Storage.Names.ReceiptsContainer)
-            .GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{programId}/{Start:yyyy'/'MM'/'dd}/http-anon-1-", default)) archived.Add(blob.Name);
+            .GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{programId}/{Start:yyyy'/'MM'/'dd}/receipt-anon-1-", default)) archived.Add(blob.Name);
         Assert.Single(archived);
 
         var wrong = Purchase("bad-1", Phone("not a phone"), ("toy-1", "toys", 1, 50m)) with { Total = 51m, Channel = "fax" };

@@ -9,12 +9,19 @@ public interface IReceiptService
     Task<Result<Receipts.ReceiptResult>> SubmitAsync(
         LoadedProgram program, Receipts.PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
-    /// <summary>Keeps a raw queue message for audit and replay before its receipts are applied.</summary>
+    /// <summary>Keeps a raw queue message (or one receipt of it) for audit and replay, create-only under <paramref name="name"/>.</summary>
     /// <returns>Where it is kept, to pass to <see cref="ApplyAsync"/>.</returns>
     Task<string> ArchiveAsync(LoadedProgram program, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
-    /// <summary>Applies one receipt exactly once; the same receipt again returns the first outcome.</summary>
+    /// <summary>Applies one receipt, archived already, exactly once; the same receipt again returns the first outcome.</summary>
     Task<Result<Receipts.ReceiptResult>> ApplyAsync(LoadedProgram program, Receipts.PosReceipt receipt, string? archived, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies one receipt of a queue message exactly once, its raw bytes (<paramref name="payload"/>) committed in the
+    /// member's transaction; a return ahead of its purchase is parked, as with <see cref="ApplyAsync"/>.
+    /// </summary>
+    Task<Result<Receipts.ReceiptResult>> ApplyRawAsync(
+        LoadedProgram program, Receipts.PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
     /// <summary>Receipts waiting for their identifier to be enrolled.</summary>
     Task<Result<Page<Receipts.ParkedReceipt>>> ListParkedAsync(LoadedProgram program, PageRequest page, CancellationToken cancellationToken);

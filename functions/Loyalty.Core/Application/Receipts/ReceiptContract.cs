@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Loyalty.Core.Application.Ports;
 using Loyalty.Core.Members;
 using Loyalty.Core.Receipts;
+using Loyalty.Core.Serialization;
 
 namespace Loyalty.Core.Application.Receipts;
 
@@ -19,6 +21,36 @@ public sealed record ReceiptMessage
     public required string Type { get; init; }
     public required string ProgramId { get; init; }
     public required IReadOnlyList<PosReceipt> Receipts { get; init; }
+
+    /// <summary>
+    /// Each receipt's bytes as <paramref name="body"/> carries them, in order, without copying: what the member's
+    /// transaction archives beside the receipt. Only for a body <see cref="StrictJson"/> has read as a message, so the
+    /// top-level <c>receipts</c> key is there once, spelt exactly so.
+    /// </summary>
+    public static ReadOnlyMemory<byte>[] RawReceipts(ReadOnlyMemory<byte> body)
+    {
+        var reader = new Utf8JsonReader(body.Span);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isReceipts = reader.ValueTextEquals("receipts"u8);
+            reader.Read();
+            if (!isReceipts)
+            {
+                reader.Skip();
+                continue;
+            }
+            var raw = new List<ReadOnlyMemory<byte>>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                raw.Add(body[start..(int)reader.BytesConsumed]);
+            }
+            return [.. raw];
+        }
+        throw new ArgumentException("The body is not a receipts message.", nameof(body));
+    }
 }
 
 /// <summary>A receipt as the till or web shop sends it, before the member is resolved.</summary>

@@ -5,9 +5,11 @@ namespace Loyalty.Core.Application.Receipts;
 
 /// <summary>
 /// Handles one <c>loyalty.receipt.v1</c> message for any queue host (the local storage-queue worker, the Service Bus
-/// trigger in Azure): archive the raw message, apply each receipt, and tell the host what to do with the message.
+/// trigger in Azure): apply each receipt with its raw bytes, and tell the host what to do with the message.
 /// Applying is idempotent per receipt, so a message handled again after a crash or a retry changes nothing twice.
-/// The message's program is resolved once, for all its receipts.
+/// The message's program is resolved once, for all its receipts. A receipt's bytes are archived in its member's
+/// transaction, as a receipt sent over HTTP is, so the message costs no write of its own; only a message holding
+/// anonymous receipts (no member's transaction to carry them) is archived whole, once.
 /// </summary>
 public sealed class ReceiptMessageHandler(IReceiptService receipts, ProgramCache programs)
 {
@@ -21,7 +23,7 @@ public sealed class ReceiptMessageHandler(IReceiptService receipts, ProgramCache
     /// </summary>
     private static readonly HashSet<string> Retryable = [ApplicationErrors.Busy];
 
-    /// <param name="messageId">The queue's id for the message; names the archived copy.</param>
+    /// <param name="messageId">The queue's id for the message; names its archived copies.</param>
     /// <param name="deliveryCount">1 on the first delivery.</param>
     /// <param name="parallelism">Receipts of the message applied at once (receipts of one member then race and retry, which is safe).</param>
     public async Task<MessageVerdict> HandleAsync(
@@ -41,7 +43,10 @@ public sealed class ReceiptMessageHandler(IReceiptService receipts, ProgramCache
             return MessageVerdict.Poison("programId: a program id has 1–40 lower-case letters, digits and '-'.");
         if (await programs.GetAsync(message.ProgramId, cancellationToken) is not { } program)
             return MessageVerdict.Poison($"programId: there is no program '{message.ProgramId}'.");
-        var archived = await receipts.ArchiveAsync(program, $"queue-{messageId}", body, cancellationToken);
+        var raw = ReceiptMessage.RawReceipts(body);
+        var archived = message.Receipts.Any(r => r.Member is null)
+            ? await receipts.ArchiveAsync(program, $"queue-{messageId}", body, cancellationToken)
+            : null;
         var outcomes = new Result<ReceiptResult>[message.Receipts.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
         // Purchases first, then returns: a till's offline batch often holds a purchase and its return.
@@ -49,7 +54,9 @@ public sealed class ReceiptMessageHandler(IReceiptService receipts, ProgramCache
         {
             var indexes = Enumerable.Range(0, outcomes.Length).Where(i => message.Receipts[i].ReturnOf is not null == returns);
             await Parallel.ForEachAsync(indexes, options,
-                async (i, ct) => outcomes[i] = await receipts.ApplyAsync(program, message.Receipts[i], archived, ct));
+                async (i, ct) => outcomes[i] = message.Receipts[i].Member is null
+                    ? await receipts.ApplyAsync(program, message.Receipts[i], archived, ct)
+                    : await receipts.ApplyRawAsync(program, message.Receipts[i], raw[i], ct));
         }
 
         var lastChance = deliveryCount >= MaxDeliveries;
@@ -60,7 +67,12 @@ public sealed class ReceiptMessageHandler(IReceiptService receipts, ProgramCache
             if (outcomes[i].IsValid) continue;
             var errors = outcomes[i].Errors;
             if (!lastChance && errors.All(e => Retryable.Contains(e.Code))) retry = true;
-            else rejected.Add(new RejectedReceipt(message.ProgramId, message.Receipts[i], errors, archived));
+            else
+            {
+                // Kept for the operator who reads the poison queue; a rare write, only for a receipt given up on.
+                var kept = archived ?? await receipts.ArchiveAsync(program, $"queue-{messageId}-{i}", raw[i], cancellationToken);
+                rejected.Add(new RejectedReceipt(message.ProgramId, message.Receipts[i], errors, kept));
+            }
         }
         // Retrying re-applies the whole message; the receipts applied already answer from their records.
         return retry

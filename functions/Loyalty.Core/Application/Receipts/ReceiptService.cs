@@ -64,11 +64,18 @@ public sealed class ReceiptService : IReceiptService
     public Task<string> ArchiveAsync(LoadedProgram program, string name, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
         archive.StoreAsync(program.Settings.ProgramId, Today(), name, payload, cancellationToken);
 
-    public async Task<Result<ReceiptResult>> ApplyAsync(LoadedProgram program, PosReceipt receipt, string? archived, CancellationToken cancellationToken)
+    public Task<Result<ReceiptResult>> ApplyAsync(LoadedProgram program, PosReceipt receipt, string? archived, CancellationToken cancellationToken) =>
+        QueuedAsync(program, receipt, new Raw(archived, null), cancellationToken);
+
+    public Task<Result<ReceiptResult>> ApplyRawAsync(
+        LoadedProgram program, PosReceipt receipt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        QueuedAsync(program, receipt, new Raw(null, payload), cancellationToken);
+
+    private async Task<Result<ReceiptResult>> QueuedAsync(LoadedProgram program, PosReceipt receipt, Raw raw, CancellationToken cancellationToken)
     {
         var checkedReceipt = Check(program, receipt);
         return checkedReceipt.IsValid
-            ? await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, new Raw(archived, null), waitForPurchase: true, cancellationToken)
+            ? await ApplyCheckedAsync(program, receipt, checkedReceipt.Value, raw, waitForPurchase: true, cancellationToken)
             : Result<ReceiptResult>.Fail(checkedReceipt.Errors);
     }
 
@@ -400,15 +407,15 @@ public sealed class ReceiptService : IReceiptService
         Result<T>.Fail(ApplicationErrors.ReceiptIdTaken, "id", $"Receipt '{receipt.Id}' was applied to another member; receipt ids are unique per program.");
 
     /// <summary>
-    /// The archived name of a receipt kept outside a member's transaction (parked, anonymous): a receipt that came alone is
-    /// archived on its own now (the name carries a digest of the payload, so a corrected resend is kept beside the first,
+    /// The archived name of a receipt kept outside a member's transaction (parked, anonymous): a receipt that came with its
+    /// bytes (over HTTP, or in a queue message without anonymous receipts) is archived on its own now (the name carries a digest of the payload, so a corrected resend is kept beside the first,
     /// an identical resend is not).
     /// </summary>
     private async Task<string?> ArchivedAsync(LoadedProgram program, PosReceipt receipt, Raw raw, CancellationToken cancellationToken)
     {
         if (raw.Payload is not { } payload) return raw.Archived;
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload.Span))[..12];
-        return await archive.StoreAsync(program.Settings.ProgramId, Today(), $"http-{receipt.Id}-{digest}", payload, cancellationToken);
+        return await archive.StoreAsync(program.Settings.ProgramId, Today(), $"receipt-{receipt.Id}-{digest}", payload, cancellationToken);
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
