@@ -229,7 +229,8 @@ public sealed class ReceiptsQueueWorkerTests(ITestOutputHelper output) : WorkerT
     {
         var container = Backend.Storage.Account.GetContainer(Backend.Storage.Names.ReceiptsContainer);
         var names = new List<string>();
-        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, ProgramId + "/", default)) names.Add($"{container.Name}/{blob.Name}");
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, ProgramId + "/", default))
+            names.Add($"{container.Name}/{blob.Name}");
         return names;
     }
 }

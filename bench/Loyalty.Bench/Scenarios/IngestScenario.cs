@@ -128,6 +128,9 @@ public static class IngestScenario
         await VerifyAsync(context, storage, services, run, initial, cancellationToken);
 
         report.Detail(Name, "host output (last lines)", string.Join(" | ", host.Lines.TakeLast(3)));
+        // Every minute by default (Receipts:Worker:ReportInterval); a shorter interval through --host-env splits the runs.
+        report.Detail(Name, "the receipts worker's reports still in the host output",
+            string.Join(" | ", host.Lines.Where(l => l.Contains("Receipt worker, last", StringComparison.Ordinal))));
         foreach (var (what, perReceipt) in new[] { ("HTTP", shape.PerReceipt), ("queue", shape.QueuePerReceipt) })
         {
             var requests = perReceipt.Values.Sum();
@@ -561,6 +564,8 @@ public static class IngestScenario
         var probes = new ConcurrentQueue<BenchMember>(members.Take(probeMembers));
         var others = members.Skip(probeMembers).ToList();
         var latencies = new List<double>();
+        var sends = new List<double>();
+        var afterSends = new List<double>();
         long lost = 0;
         string? firstError = null;
         var pollers = new ConcurrentBag<Task>();
@@ -583,6 +588,8 @@ public static class IngestScenario
                 var target = probe is null ? 0 : initial[probe.MemberId] + run.Expected.Of(probe.MemberId) + batch[0].Item.Qualifying;
                 var sentAt = Stopwatch.GetTimestamp();
                 await queue.SendBodyAsync(new BinaryData(run.Message(batch.Select(b => b.Item.Receipt))), cancellationToken: ct);
+                var queuedAt = Stopwatch.GetTimestamp();
+                lock (sends) sends.Add(Stopwatch.GetElapsedTime(sentAt, queuedAt).TotalMilliseconds);
                 foreach (var (member, item) in batch) run.Expected.Add(member.MemberId, item.Qualifying);
                 if (probe is null) return;
                 pollers.Add(Task.Run(async () =>
@@ -596,6 +603,7 @@ public static class IngestScenario
                             if (json.RootElement.GetProperty("view").GetProperty("qualifyingPoints").GetInt64() >= target)
                             {
                                 lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds);
+                                lock (afterSends) afterSends.Add(Stopwatch.GetElapsedTime(queuedAt).TotalMilliseconds);
                                 return;
                             }
 
@@ -617,6 +625,11 @@ public static class IngestScenario
             }, context.Cpu, progress, cancellationToken));
 
         await Task.WhenAll(pollers);
+        // A probe's latency in two parts: the emulator taking its message, and the rest (the worker's wait and work, the poll).
+        var (sent, after) = (LatencyStats.From(sends), LatencyStats.From(afterSends));
+        static string Spread(LatencyStats l) => string.Create(CultureInfo.InvariantCulture, $"{l.P50:0} / {l.P95:0} / {l.P99:0} / {l.Max:0} ms");
+        context.Report.Detail(Name, $"queue at {receiptsPerSecond:N0} receipts/s: the send and after it",
+            $"{sent.Samples:N0} messages sent in p50 / p95 / p99 / max {Spread(sent)}; a probe's points visible after its send completed in {Spread(after)}");
         var receipts = result.Operations * perMessage;
         return new RunResult(receipts, result.Seconds, LatencyStats.From(latencies), result.Errors + lost, result.FirstError ?? firstError, result.Cpu);
     }

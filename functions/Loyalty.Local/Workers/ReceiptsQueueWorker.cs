@@ -109,6 +109,7 @@ public sealed class ReceiptsQueueWorker : BackgroundService
     private readonly ReceiptWorkerOptions options;
     private readonly ILogger<ReceiptsQueueWorker> logger;
     private long received, completed, rejectedReceipts, poisoned, retriedLater, failed, released;
+    private readonly MessageTimes times = new();
 
     public ReceiptsQueueWorker(LoyaltyStorage storage, IReceiptService receipts, ProgramCache programs, ReceiptPoisonQueue poison,
         ReceiptWorkerOptions options, ILogger<ReceiptsQueueWorker> logger)
@@ -223,6 +224,9 @@ public sealed class ReceiptsQueueWorker : BackgroundService
     private async Task ProcessAsync(QueueMessage message, CancellationToken hardStop)
     {
         var started = Stopwatch.GetTimestamp();
+        // The service's clock against ours, and to the second (the queue reports insertion times in whole seconds, so this
+        // reads up to a second long): enough for an operator watching the queue fall behind, not for timing a message.
+        var queued = message.InsertedOn is { } inserted ? DateTimeOffset.UtcNow - inserted : TimeSpan.Zero;
         var lease = new Lease(message.PopReceipt);
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(hardStop);
         var renewal = RenewAsync(message, lease, renewing.Token, hardStop);
@@ -297,8 +301,10 @@ public sealed class ReceiptsQueueWorker : BackgroundService
             await StopRenewingAsync(renewing, renewal);
         }
 
-        logger.LogDebug("Receipt message {MessageId} (delivery {Delivery}): {Outcome} in {Elapsed:0} ms.",
-            message.MessageId, message.DequeueCount, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var handled = Stopwatch.GetElapsedTime(started);
+        times.Add(queued, handled);
+        logger.LogDebug("Receipt message {MessageId} (delivery {Delivery}): {Outcome} in {Elapsed:0} ms, {Queued:0} ms after it was sent.",
+            message.MessageId, message.DequeueCount, outcome, handled.TotalMilliseconds, queued.TotalMilliseconds);
     }
 
     /// <summary>Keeps the message hidden while it is handled, however long that takes.</summary>
@@ -368,13 +374,16 @@ public sealed class ReceiptsQueueWorker : BackgroundService
     {
         var now = Counts;
         var delta = now.Minus(since);
+        var (count, queued, maxQueued, handled, maxHandled) = times.Take();
         if (delta != new ReceiptWorkerCounts(0, 0, 0, 0, 0, 0, 0))
         {
             logger.LogInformation(
                 "Receipt worker, last {Elapsed:0} s: {Received} received, {Completed} completed, {Rejected} receipts rejected, {Poisoned} poisoned, " +
-                "{Retried} retried later, {Failed} failed, {Released} released.",
+                "{Retried} retried later, {Failed} failed, {Released} released; a message was taken up {Queued:0} ms after it was sent " +
+                "(to the second; at most {MaxQueued:0}) and took {Handled:0} ms (at most {MaxHandled:0}).",
                 elapsed.TotalSeconds, delta.Received, delta.Completed, delta.RejectedReceipts, delta.Poisoned,
-                delta.RetriedLater, delta.Failed, delta.Released);
+                delta.RetriedLater, delta.Failed, delta.Released, queued.TotalMilliseconds / Math.Max(1, count), maxQueued.TotalMilliseconds,
+                handled.TotalMilliseconds / Math.Max(1, count), maxHandled.TotalMilliseconds);
         }
 
         return now;
@@ -408,6 +417,38 @@ public sealed class ReceiptsQueueWorker : BackgroundService
         {
             get => Volatile.Read(ref popReceipt);
             set => Volatile.Write(ref popReceipt, value);
+        }
+    }
+}
+
+/// <summary>
+/// How long messages waited in the queue and took to handle, summed and at most, since the last report: the worker's
+/// own answer to where a receipt's time to points goes.
+/// </summary>
+public sealed class MessageTimes
+{
+    private readonly Lock gate = new();
+    private long count;
+    private TimeSpan queued, maxQueued, handled, maxHandled;
+
+    public void Add(TimeSpan queuedFor, TimeSpan handledIn)
+    {
+        lock (gate)
+        {
+            count++;
+            (queued, handled) = (queued + queuedFor, handled + handledIn);
+            (maxQueued, maxHandled) = (queuedFor > maxQueued ? queuedFor : maxQueued, handledIn > maxHandled ? handledIn : maxHandled);
+        }
+    }
+
+    /// <summary>The figures since the last call, and a fresh start.</summary>
+    public (long Count, TimeSpan Queued, TimeSpan MaxQueued, TimeSpan Handled, TimeSpan MaxHandled) Take()
+    {
+        lock (gate)
+        {
+            var taken = (count, queued, maxQueued, handled, maxHandled);
+            (count, queued, maxQueued, handled, maxHandled) = (0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+            return taken;
         }
     }
 }

@@ -43,8 +43,10 @@ public class RawReceiptsTests
     {
         var body = Encoding.UTF8.GetBytes("""
             {"type":"loyalty.receipt.v1","programId":"demo","receipts":[
-              {"id":"a-1","currency":"SEK","purchasedAt":"2026-03-14T10:00:00+01:00","total":100,"lines":[{"sku":"s","category":"toys","quantity":1,"amount":100}]},
-              {"id":"a-2","currency":"SEK","purchasedAt":"2026-03-14T10:05:00+01:00","total":50,"lines":[{"sku":"t","category":"toys","quantity":1,"amount":50}]}]}
+              {"id":"a-1","currency":"SEK","purchasedAt":"2026-03-14T10:00:00+01:00","total":100,
+               "lines":[{"sku":"s","category":"toys","quantity":1,"amount":100}]},
+              {"id":"a-2","currency":"SEK","purchasedAt":"2026-03-14T10:05:00+01:00","total":50,
+               "lines":[{"sku":"t","category":"toys","quantity":1,"amount":50}]}]}
             """);
         var parsed = StrictJson.Parse<ReceiptMessage>(body);
         var message = parsed.Value ?? throw new InvalidOperationException($"{parsed.Path}: {parsed.Error}");
