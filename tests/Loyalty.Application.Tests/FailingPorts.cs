@@ -45,7 +45,13 @@ public sealed class Crash(int membersWritten)
 
     public T Wrap<T>(T inner) where T : class => FailingPort<T>.Wrap(inner, method =>
     {
-        if (method.Name == nameof(Core.Application.Ports.IMemberStore.InsertAsync) && Interlocked.Increment(ref inserts) > membersWritten) dead = true;
+        if (method.Name == nameof(Core.Application.Ports.IMemberStore.InsertAsync))
+        {
+            // The count decides, not the timing: an insert counted among the first ones goes through even when a later
+            // one, on another thread, has died already; otherwise fewer than membersWritten would be written.
+            if (Interlocked.Increment(ref inserts) <= membersWritten) return null;
+            dead = true;
+        }
         return dead ? new HostDied() : null;
     });
 
