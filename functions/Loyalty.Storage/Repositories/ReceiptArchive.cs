@@ -11,9 +11,10 @@ namespace Loyalty.Storage.Repositories;
 
 /// <summary>
 /// Raw receipt payloads, under names of two kinds. <c>{container}/{program}/{yyyy}/{MM}/{dd}/{name}.json</c>: a blob in the
-/// receipts container (queue messages, parked receipts), written create-only, so a redelivered message or a resent
-/// receipt finds its first payload in place and keeps it. <c>{table}/{partition}/{row}</c>: the <see cref="MemberRows.RawReceipt"/>
-/// row the member store commits with a receipt that came alone, which saves the receipt a request of its own.
+/// receipts container (queue messages holding anonymous receipts, receipts given up on, parked or anonymous receipts),
+/// written create-only, so a redelivered message or a resent receipt finds its first payload in place and keeps it.
+/// <c>{table}/{partition}/{row}</c>: the <see cref="MemberRows.RawReceipt"/> row the member store commits with a member's
+/// receipt (over HTTP, or one of a queue message), which saves the receipt a request of its own.
 /// </summary>
 internal sealed class ReceiptArchive(BlobContainerClient container, TableClient members) : IReceiptArchive
 {

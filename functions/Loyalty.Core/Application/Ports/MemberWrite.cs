@@ -30,8 +30,8 @@ public sealed record MemberWrite(
     JobTally? Tally = null)
 {
     /// <summary>
-    /// The raw payload of <see cref="Receipt"/> as it was received, stored with it in the same transaction (a receipt that
-    /// came alone, by HTTP), where <see cref="IReceiptArchive.BesideMember"/> finds it; null when it is archived elsewhere.
+    /// The raw payload of <see cref="Receipt"/> as it was received, stored with it in the same transaction (over HTTP, or
+    /// its slice of a queue message), where <see cref="IReceiptArchive.BesideMember"/> finds it; null when it is archived elsewhere.
     /// </summary>
     public ReadOnlyMemory<byte>? RawReceipt { get; init; }
 
