@@ -379,8 +379,8 @@ public sealed class ReceiptsQueueWorker : BackgroundService
         {
             logger.LogInformation(
                 "Receipt worker, last {Elapsed:0} s: {Received} received, {Completed} completed, {Rejected} receipts rejected, {Poisoned} poisoned, " +
-                "{Retried} retried later, {Failed} failed, {Released} released; a message was taken up {Queued:0} ms after it was sent " +
-                "(to the second; at most {MaxQueued:0}) and took {Handled:0} ms (at most {MaxHandled:0}).",
+                "{Retried} retried later, {Failed} failed, {Released} released; messages were taken up {Queued:0} ms after they were sent " +
+                "on average (to the second; at most {MaxQueued:0}) and took {Handled:0} ms (at most {MaxHandled:0}).",
                 elapsed.TotalSeconds, delta.Received, delta.Completed, delta.RejectedReceipts, delta.Poisoned,
                 delta.RetriedLater, delta.Failed, delta.Released, queued.TotalMilliseconds / Math.Max(1, count), maxQueued.TotalMilliseconds,
                 handled.TotalMilliseconds / Math.Max(1, count), maxHandled.TotalMilliseconds);
