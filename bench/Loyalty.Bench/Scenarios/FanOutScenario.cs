@@ -211,7 +211,7 @@ public static class FanOutScenario
         report.Check(scenario, "one notification queued per delivery", queued == audience.Count,
             $"{queued:N0} delivery notifications, {audience.Count:N0} deliveries expected");
 
-        var program = (await services.GetRequiredService<ProgramCache>().GetAsync(ProgramId, cancellationToken))!;
+        var program = await services.ProgramAsync(ProgramId, cancellationToken);
         var campaign = Accepted(await services.GetRequiredService<ICampaignService>().GetAsync(program, CampaignId, cancellationToken),
             "status request").Campaign;
         report.Check(scenario, "the campaign ends completed, its one run finished",

@@ -262,7 +262,7 @@ public static class IngestScenario
         CancellationToken cancellationToken)
     {
         var initial = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        var program = (await services.GetRequiredService<ProgramCache>().GetAsync(population.ProgramId, cancellationToken))!;
+        var program = await services.ProgramAsync(population.ProgramId, cancellationToken);
         await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
             async (member, ct) =>
         {
@@ -286,7 +286,7 @@ public static class IngestScenario
         {
             var (receipt, qualifying) = run.Next(member);
             // Resolved per receipt, as the HTTP edge does.
-            var program = (await counted.GetRequiredService<ProgramCache>().GetAsync(run.Population.ProgramId, cancellationToken))!;
+            var program = await counted.ProgramAsync(run.Population.ProgramId, cancellationToken);
             var result = await counted.GetRequiredService<IReceiptService>().SubmitAsync(program, receipt, WireJson.Bytes(receipt), cancellationToken);
             if (!result.IsValid || result.Value.Status != ReceiptStatus.Applied)
                 throw new InvalidOperationException($"Receipt {receipt.Id} was not applied: " +
@@ -650,7 +650,7 @@ public static class IngestScenario
         var population = run.Population;
         long wrong = 0, checkedMembers = 0;
         var examples = new ConcurrentBag<string>();
-        var program = (await services.GetRequiredService<ProgramCache>().GetAsync(population.ProgramId, cancellationToken))!;
+        var program = await services.ProgramAsync(population.ProgramId, cancellationToken);
         await Ui.ProgressAsync($"checking every member's qualifying points ({population.Members.Count:N0} members)", population.Members.Count, async progress =>
         {
             await Parallel.ForEachAsync(population.Members, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },

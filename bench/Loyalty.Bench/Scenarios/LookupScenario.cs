@@ -35,7 +35,7 @@ public static class LookupScenario
         // Storage requests per lookup, counted on the product's code path (the handler's program from the cache, then IMemberService.IdentifyAsync).
         var counter = new RequestCounter();
         var (_, counted) = await context.ServicesAsync(prefix, counter, cancellationToken: cancellationToken);
-        var program = (await counted.GetRequiredService<ProgramCache>().GetAsync(population.ProgramId, cancellationToken))!;
+        var program = await counted.ProgramAsync(population.ProgramId, cancellationToken);
         await counted.GetRequiredService<IMemberService>().IdentifyAsync(program, new MemberIdentifier { Phone = members[0].Phone }, cancellationToken);
         counter.Reset();
         var sample = Math.Min(CountedSample, members.Count);

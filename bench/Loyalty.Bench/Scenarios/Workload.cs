@@ -1,3 +1,4 @@
+using Loyalty.Bench.Infra;
 using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -51,7 +52,7 @@ public sealed class Population
         var created = await services.GetRequiredService<IProgramService>().CreateAsync(new CreateProgram { Definition = definition,
             Name = "Benchmark Pet Shop", DefaultCountry = "SE" }, cancellationToken);
         if (!created.IsValid) throw new InvalidOperationException($"The program was refused: {string.Join("; ", created.Errors.Select(e => e.Message))}");
-        var program = (await services.GetRequiredService<ProgramCache>().GetAsync(definition.ProgramId, cancellationToken))!;
+        var program = await services.ProgramAsync(definition.ProgramId, cancellationToken);
         var key = await services.GetRequiredService<IApiKeyService>().CreateAsync(program, "bench-pos", Scope.Pos, cancellationToken);
         if (!key.IsValid) throw new InvalidOperationException($"The API key was refused: {string.Join("; ", key.Errors.Select(e => e.Message))}");
 
