@@ -29,8 +29,8 @@ public static class MemberEndpoints
 
     public static Task<IResult> Get(HttpContext context, string memberId) =>
         Handler.InProgram(context, Till | Scope.Marketing, (caller, program, ct) =>
-            Handler.AuditedRead(context, caller, "member.read", () => context.Service<IMemberService>().GetAsync(program, memberId, ct), _ =>
-                memberId));
+            Handler.AuditedRead(context, caller, "member.read",
+                () => context.Service<IMemberService>().GetAsync(program, memberId, ct), _ => memberId));
 
     /// <summary>The member's open vouchers and campaign deliveries, as the member's own /me/offers: the clerk sells with them.</summary>
     public static Task<IResult> ListOffers(HttpContext context, string memberId) =>
@@ -49,7 +49,7 @@ public static class MemberEndpoints
                 program, memberId, request, new StaffChange(caller.KeyId, (caller.Scopes & Scope.Admin) != 0, reason), ct)));
 
     public static Task<IResult> LinkHousehold(HttpContext context, string memberId) =>
-        Handler.InProgram<HouseholdLink>(context, Scope.Store, async (caller, program, request, ct) =>
+        Handler.InProgram<HouseholdLink>(context, Scope.Store, async (_, program, request, ct) =>
             Outcomes.Ok(await context.Service<IMemberService>().LinkHouseholdAsync(program, memberId, request.HouseholdOf, ct)));
 
     public static Task<IResult> ListReceipts(HttpContext context, string memberId) =>
@@ -65,11 +65,11 @@ public static class MemberEndpoints
                 () => context.Service<IMemberService>().ListLedgerAsync(program, memberId, page, ct), _ => memberId));
 
     public static Task<IResult> ChooseVoucher(HttpContext context, string memberId) =>
-        Handler.InProgram<VoucherChoice>(context, Till, async (caller, program, request, ct) =>
+        Handler.InProgram<VoucherChoice>(context, Till, async (_, program, request, ct) =>
             Outcomes.Ok(await context.Service<IMemberService>().ChooseVoucherAsync(program, memberId, request.RequestId, request.Value, ct)));
 
     public static Task<IResult> RedeemVoucher(HttpContext context, string memberId, string voucherId) =>
-        Handler.InProgram<VoucherRedemption>(context, Till, async (caller, program, request, ct) =>
+        Handler.InProgram<VoucherRedemption>(context, Till, async (_, program, request, ct) =>
             Outcomes.Ok(await context.Service<IMemberService>().RedeemVoucherAsync(program, memberId, voucherId, request.RequestId, ct)));
 }
 

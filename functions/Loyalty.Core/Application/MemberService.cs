@@ -186,7 +186,7 @@ public sealed class MemberService : IMemberService
     /// (<see cref="ConfirmOwnContactAsync"/>), so nobody can take a number, and receipts parked under it, without holding it.
     /// </summary>
     internal async Task<Result<ContactUpdate>> UpdateOwnContactAsync(
-        LoadedProgram program, string memberId, UpdateContact request, Func<LoadedProgram, IdentityKey, Task<Result<MemberAuth.CodeSent>>> sendCode,
+        LoadedProgram program, string memberId, UpdateContact request, Func<IdentityKey, Task<Result<MemberAuth.CodeSent>>> sendCode,
             CancellationToken cancellationToken)
     {
         if (await FindAsync(program, memberId, cancellationToken) is not { } before) return MemberNotFound<ContactUpdate>();
@@ -199,7 +199,7 @@ public sealed class MemberService : IMemberService
             (IdentityKind.Email, before.Profile.Email, wanted.Email) })
         {
             if (requested is not { Length: > 0 } value || value == current) continue;
-            var sent = await sendCode(program, new IdentityKey(program.Settings.ProgramId, kind, value));
+            var sent = await sendCode(new IdentityKey(program.Settings.ProgramId, kind, value));
             if (!sent.IsValid) return Result<ContactUpdate>.Fail(sent.Errors);
             pending.Add(new PendingContact(kind == IdentityKind.Phone ? "phone" : "email", value, sent.Value.Channel, sent.Value.ExpiresInSeconds));
         }
@@ -357,13 +357,13 @@ public sealed class MemberService : IMemberService
     internal Task<Result<Outcome>> ChooseVoucherAsync(LoadedProgram program, string memberId, string requestId, decimal value, VoucherRequester by,
         CancellationToken cancellationToken) =>
         MemberBook.RequestErrors(requestId, null) is { Count: > 0 } mistakes ? Task.FromResult(Result<Outcome>.Fail(mistakes))
-        : ApplyAsync(program, memberId, MemberBook.VoucherOperation(by, requestId), (book, program, today) =>
-            book.ChooseVoucher(program, requestId, value, today, by), cancellationToken);
+        : ApplyAsync(program, memberId, MemberBook.VoucherOperation(by, requestId), (book, compiled, today) =>
+            book.ChooseVoucher(compiled, requestId, value, today, by), cancellationToken);
 
     public Task<Result<Outcome>> RedeemVoucherAsync(LoadedProgram program, string memberId, string voucherId, string requestId,
         CancellationToken cancellationToken) =>
         MemberBook.RequestErrors(requestId, voucherId ?? "") is { Count: > 0 } mistakes ? Task.FromResult(Result<Outcome>.Fail(mistakes))
-        : ApplyAsync(program, memberId, $"redeem:{requestId}", (book, program, today) => book.RedeemVoucher(program, requestId, voucherId!, today),
+        : ApplyAsync(program, memberId, $"redeem:{requestId}", (book, compiled, today) => book.RedeemVoucher(compiled, requestId, voucherId!, today),
             cancellationToken);
 
     private async Task<Result<Outcome>> ApplyAsync(

@@ -33,7 +33,7 @@ internal sealed class SelfService(MemberService members, MemberAuthService codes
     public Task<Result<ContactUpdate>> UpdateContactAsync(LoadedProgram program, string memberId, UpdateContact request, string clientAddress,
         CancellationToken cancellationToken) =>
         members.UpdateOwnContactAsync(program, memberId, request,
-            (program, identity) => codes.RequestContactCodeAsync(program, memberId, identity, clientAddress, cancellationToken), cancellationToken);
+            identity => codes.RequestContactCodeAsync(program, memberId, identity, clientAddress, cancellationToken), cancellationToken);
 
     public Task<Result<MemberDetails>> ConfirmContactAsync(LoadedProgram program, string memberId, ContactConfirmation request, string clientAddress,
         CancellationToken cancellationToken) =>
