@@ -24,7 +24,7 @@ public sealed class BenchContext(Scale scale, Report report, AzuriteServer? azur
     /// <summary>The local host being measured, if one runs now (its CPU is accounted separately).</summary>
     public LocalHostProcess? Host { get; set; }
 
-    public CpuMonitor Cpu => new(() => azurite?.ProcessId, () => Host is { HasExited: false } h ? h.ProcessId : null);
+    public CpuMonitor Cpu => new(() => azurite?.ProcessIds ?? [], () => Host is { HasExited: false } h ? h.ProcessId : null);
 
     public bool Tiny => Scale.Name == ScaleName.Tiny;
 

@@ -11,6 +11,13 @@ public enum AzuriteMode
 
     /// <summary><c>--inMemoryPersistence</c>.</summary>
     Memory,
+
+    /// <summary>
+    /// Each service in its own process, as <c>LOYALTY_TABLES_IN_MEMORY=1 ./run</c> starts them: tables in memory (no
+    /// whole-database autosave), blobs and queues on disk (in-memory queues stall), and no service waiting on another's
+    /// event loop, as none does on Azure.
+    /// </summary>
+    Split,
 }
 
 /// <summary>
@@ -24,14 +31,14 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// <summary>Azurite's published development key (the same for every Azurite; not a secret).</summary>
     private const string WellKnownKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly Process? process;
+    private readonly IReadOnlyList<Process> processes;
     private readonly string? folder;
 
-    private AzuriteServer(string connectionString, string description, Process? process, string? folder)
+    private AzuriteServer(string connectionString, string description, IReadOnlyList<Process> processes, string? folder)
     {
         ConnectionString = connectionString;
         Description = description;
-        this.process = process;
+        this.processes = processes;
         this.folder = folder;
     }
 
@@ -40,81 +47,72 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// <summary>What it is, for the report: version and mode, or "given by --azurite".</summary>
     public string Description { get; }
 
-    /// <summary>The Azurite process when this run started it (for CPU accounting); null for a given one.</summary>
-    public int? ProcessId => process?.Id;
+    /// <summary>The Azurite processes this run started (for CPU accounting); none for a given one.</summary>
+    public IReadOnlyList<int> ProcessIds => [.. processes.Select(p => p.Id)];
 
     /// <summary>
-    /// The private Azurite's resident memory now and at its peak, in bytes (Linux /proc); null for a given one. Azurite
-    /// keeps every entity in its Node heap, so this tells how large a load the machine can hold.
+    /// The private Azurite's resident memory now and at its peak, in bytes (Linux /proc), summed over its processes;
+    /// null for a given one. Azurite keeps every entity in its Node heap, so this tells how large a load the machine can hold.
     /// </summary>
     public (long Resident, long Peak)? Memory()
     {
-        if (process is null || !File.Exists($"/proc/{process.Id}/status")) return null;
+        if (processes.Count == 0 || processes.Any(p => !File.Exists($"/proc/{p.Id}/status"))) return null;
         long Kib(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
             System.Globalization.CultureInfo.InvariantCulture) * 1024;
-        var lines = File.ReadAllLines($"/proc/{process.Id}/status");
-        return (Kib(lines.First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))),
-            Kib(lines.First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))));
+        var status = processes.Select(p => File.ReadAllLines($"/proc/{p.Id}/status")).ToList();
+        return (status.Sum(lines => Kib(lines.First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)))),
+            status.Sum(lines => Kib(lines.First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)))));
     }
 
     public static async Task<AzuriteServer> ConnectAsync(string connectionString)
     {
-        await WaitUntilReadyAsync(connectionString, "the Azurite given by --azurite", null, null);
-        return new AzuriteServer(connectionString, "given by --azurite (version and mode not known to the benchmark)", null, null);
+        await WaitUntilReadyAsync(connectionString, "the Azurite given by --azurite", [], [], "");
+        return new AzuriteServer(connectionString, "given by --azurite (version and mode not known to the benchmark)", [], null);
     }
 
     public static async Task<AzuriteServer> StartAsync(AzuriteMode mode)
     {
         var root = Repository.Root();
-        var executable = Path.Combine(root, "node_modules", ".bin", OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite");
-        if (!File.Exists(executable))
-            throw new InvalidOperationException($"Azurite is not installed ({executable} is missing): run `npm ci` in {root}, or pass " +
+        string Bin(string name) => Path.Combine(root, "node_modules", ".bin", OperatingSystem.IsWindows() ? $"{name}.cmd" : name);
+        if (!File.Exists(Bin("azurite")))
+            throw new InvalidOperationException($"Azurite is not installed ({Bin("azurite")} is missing): run `npm ci` in {root}, or pass " +
                 "--azurite <connection string>.");
 
         var folder = Directory.CreateTempSubdirectory("loyalty-bench-azurite-").FullName;
         var (blob, queue, table) = (LocalHostProcess.FreeLoopbackPort(), LocalHostProcess.FreeLoopbackPort(), LocalHostProcess.FreeLoopbackPort());
-        var start = new ProcessStartInfo(executable)
+        string[] common = ["--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry"];
+        string[] disk = ["--location", Directory.CreateDirectory(Path.Combine(folder, "data")).FullName];
+        string[] blobAt = ["--blobHost", "127.0.0.1", "--blobPort", $"{blob}"];
+        string[] queueAt = ["--queueHost", "127.0.0.1", "--queuePort", $"{queue}"];
+        string[] tableAt = ["--tableHost", "127.0.0.1", "--tablePort", $"{table}"];
+        var services = mode switch
         {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            AzuriteMode.Memory => [new Service("azurite", Bin("azurite"), [.. common, "--inMemoryPersistence", .. blobAt, .. queueAt, .. tableAt])],
+            AzuriteMode.Split =>
+            [
+                new Service("azurite-blob", Bin("azurite-blob"), [.. common, .. disk, .. blobAt]),
+                new Service("azurite-queue", Bin("azurite-queue"), [.. common, .. disk, .. queueAt]),
+                new Service("azurite-table", Bin("azurite-table"), [.. common, "--inMemoryPersistence", .. tableAt]),
+            ],
+            _ => new[] { new Service("azurite", Bin("azurite"), [.. common, .. disk, .. blobAt, .. queueAt, .. tableAt]) },
         };
-        var arguments = new List<string> { "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry" };
-        if (mode == AzuriteMode.Memory)
-        {
-            arguments.Add("--inMemoryPersistence");
-        }
-        else
-        {
-            arguments.AddRange(["--location", Directory.CreateDirectory(Path.Combine(folder, "data")).FullName]);
-        }
-
-        arguments.AddRange([
-            "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
-            "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
-            "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
-        ]);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-
-        var logPath = Path.Combine(folder, "azurite.log");
-        var log = new StreamWriter(logPath) { AutoFlush = true };
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
 
         const string account = "devstoreaccount1";
         var connectionString =
             $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={WellKnownKey};" +
             $"BlobEndpoint=http://127.0.0.1:{blob}/{account};QueueEndpoint=http://127.0.0.1:{queue}/{account};TableEndpoint=http://127.0.0.1:{table}/{account}";
-        var server = new AzuriteServer(connectionString,
-            $"Azurite {Version(root)}, {(mode == AzuriteMode.Memory ? "in-memory (--inMemoryPersistence)" : "disk mode (--location, a fresh temp folder)")}",
-            process, folder);
+        var description = mode switch
+        {
+            AzuriteMode.Memory => "in-memory (--inMemoryPersistence)",
+            AzuriteMode.Split => "split: tables in memory, blobs and queues in disk mode, each service its own process",
+            _ => "disk mode (--location, a fresh temp folder)",
+        };
+        var started = new List<Process>();
+        var server = new AzuriteServer(connectionString, $"Azurite {Version(root)}, {description}", started, folder);
         try
         {
-            await WaitUntilReadyAsync(connectionString, $"{executable} {string.Join(' ', arguments)}", process, logPath);
+            foreach (var service in services) started.Add(service.Start(root, folder));
+            await WaitUntilReadyAsync(connectionString, string.Join("; ", services), services, started, folder);
         }
         catch
         {
@@ -127,7 +125,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (process is not null)
+        foreach (var process in processes)
         {
             try
             {
@@ -155,15 +153,22 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    private static async Task WaitUntilReadyAsync(string connectionString, string what, Process? process, string? logPath)
+    private static async Task WaitUntilReadyAsync(
+        string connectionString, string what, IReadOnlyList<Service> services, IReadOnlyList<Process> processes, string folder)
     {
         var deadline = Stopwatch.StartNew();
         while (!await AnswersAsync(connectionString))
         {
-            if (process is { HasExited: true })
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before answering: {what}.{Tail(logPath)}");
+            for (var i = 0; i < processes.Count; i++)
+            {
+                if (processes[i].HasExited)
+                    throw new InvalidOperationException($"{services[i].Name} exited with code {processes[i].ExitCode} before answering: " +
+                        $"{services[i]}.{Tail(services[i].LogPath(folder))}");
+            }
+
             if (deadline.Elapsed > StartTimeout)
-                throw new TimeoutException($"Azurite did not answer within {StartTimeout.TotalSeconds:0} s: {what}.{Tail(logPath)}");
+                throw new TimeoutException($"Azurite did not answer within {StartTimeout.TotalSeconds:0} s: {what}." +
+                    string.Concat(services.Select(s => Tail(s.LogPath(folder)))));
             await Task.Delay(200);
         }
     }
@@ -190,9 +195,8 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    private static string Tail(string? logPath)
+    private static string Tail(string logPath)
     {
-        if (logPath is null) return "";
         using var reader = new StreamReader(new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
         var text = reader.ReadToEnd();
         return $" Log {logPath}:{Environment.NewLine}{text[Math.Max(0, text.Length - 4000)..]}";
@@ -202,5 +206,36 @@ public sealed class AzuriteServer : IAsyncDisposable
     {
         if (line is null) return;
         lock (log) log.WriteLine(line);
+    }
+
+    /// <summary>One Azurite process to start: its log goes to <c>{name}.log</c> in the run's folder.</summary>
+    private sealed record Service(string Name, string Executable, string[] Arguments)
+    {
+        /// <summary>Room for the in-memory table store's heap, as ./run gives it; Node's default is a few GiB.</summary>
+        private const string TableHeap = "--max-old-space-size=16384";
+
+        public string LogPath(string folder) => Path.Combine(folder, $"{Name}.log");
+
+        public Process Start(string root, string folder)
+        {
+            var start = new ProcessStartInfo(Executable)
+            {
+                WorkingDirectory = root,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var argument in Arguments) start.ArgumentList.Add(argument);
+            if (Arguments.Contains("--inMemoryPersistence")) start.Environment["NODE_OPTIONS"] = TableHeap;
+            var log = new StreamWriter(LogPath(folder)) { AutoFlush = true };
+            var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Executable}.");
+            process.OutputDataReceived += (_, e) => Append(log, e.Data);
+            process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return process;
+        }
+
+        public override string ToString() => $"{Executable} {string.Join(' ', Arguments)}";
     }
 }

@@ -17,10 +17,11 @@ public sealed record CpuUse(double Azurite, double Host, double Bench, double Ot
 
 public sealed class CpuMonitor
 {
-    private readonly Func<int?> azurite;
+    private readonly Func<IReadOnlyList<int>> azurite;
     private readonly Func<int?> host;
 
-    public CpuMonitor(Func<int?> azurite, Func<int?> host)
+    /// <param name="azurite">Azurite's processes (one, or one per service), summed.</param>
+    public CpuMonitor(Func<IReadOnlyList<int>> azurite, Func<int?> host)
     {
         this.azurite = azurite;
         this.host = host;
@@ -30,7 +31,7 @@ public sealed class CpuMonitor
 
     private Reading Read() => new(
         Stopwatch.GetTimestamp(),
-        ProcessSeconds(azurite()),
+        azurite().Sum(pid => ProcessSeconds(pid)),
         ProcessSeconds(host()),
         Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
         MachineBusySeconds());

@@ -162,7 +162,7 @@ public static class DomainScenario
         var today = program.LocalDate(now);
         // 64 members, each starting fresh, so states stay the size they have in production after a few receipts.
         var books = Enumerable.Range(0, 64).Select(i => MemberBook.Enrol(program, $"m-{i:D3}", today).Value.Book.State).ToArray();
-        var monitor = new CpuMonitor(() => null, () => null).Start();
+        var monitor = new CpuMonitor(() => [], () => null).Start();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         var limit = (long)(duration.TotalSeconds * Stopwatch.Frequency);

@@ -22,7 +22,7 @@ namespace Loyalty.Bench.Scenarios;
 /// Receipts through the whole local pipeline of the real local host: by HTTP (<c>POST /api/v1/receipts</c>, the web
 /// shop's way) and by the receipts queue (<c>loyalty.receipt.v1</c> messages of several receipts, read by the host's
 /// receipt worker, the POS's way). Receipts/s at full speed, and receipt-to-points-visible latency at a sustained half of
-/// the bound. Bound: raw entity group transactions/s of the same shape as a receipt's (ops and bytes as counted on the
+/// that. Bound: raw entity group transactions/s of the same shape as a receipt's (ops and bytes as counted on the
 /// product's code path) ÷ transactions per receipt. At the end every member's qualifying points must equal what the
 /// domain says its receipts earn, so a fast wrong run fails.
 /// </summary>
@@ -93,9 +93,9 @@ public static class IngestScenario
         var mix = await RequestMixAsync(context, storage, prefix, shape, bound, cancellationToken);
         Add(report, "receipts by HTTP, full speed", HttpConcurrency, http, bound, mix.Http);
 
-        // 5. HTTP at half the bound (or, when the pipeline cannot sustain that, at half of what it just did): the latency a
-        // web shop sees. Points are committed before the 200, so the response time is the receipt-to-points-visible time.
-        var (httpRate, httpRateNote) = LatencyRate(bound, http.Rate);
+        // 5. HTTP at half of its full speed: the latency a web shop sees. Points are committed before the 200, so the response
+        // time is the receipt-to-points-visible time.
+        var (httpRate, httpRateNote) = LatencyRate(http.Rate);
         var httpHalf = await Ui.TimedAsync($"POST /receipts at {httpRate:N0}/s, {scale.IngestMeasure.TotalSeconds:0} s", progress =>
             Load.OpenAsync(httpRate, scale.IngestMeasure, 512,
                 (n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct), context.Cpu, progress, cancellationToken));
@@ -113,8 +113,8 @@ public static class IngestScenario
                 $"first send to queue empty; producer keeps ≤ {MaxQueueDepth} messages queued; " +
                 $"worker defaults ({Worker.Concurrency} messages at once, received up to 32 per call, {Worker.Parallelism} receipts each)");
 
-            // 7. The queue at half the bound (or half its full speed): probe receipts, polled until their points are visible over HTTP.
-            (queueRate, var queueRateNote) = LatencyRate(bound, queueFull.Rate);
+            // 7. The queue at half its full speed: probe receipts, polled until their points are visible over HTTP.
+            (queueRate, var queueRateNote) = LatencyRate(queueFull.Rate);
             queueHalf = await QueueLatencyAsync(context, storage, client, run, initial, perMessage, queueRate, probeMembers, cancellationToken);
             Add(report, $"receipts by queue at {queueRate:N0}/s (latency)", null, queueHalf, bound, null,
                 $"{queueRateNote}; latency from sending a message to its probe receipt's points in GET /members/{{id}}, polled every " +
@@ -136,21 +136,22 @@ public static class IngestScenario
             var requests = perReceipt.Values.Sum();
             report.Target(Name, $"{what}: storage requests per receipt ≤ 4 (counted on the wire)", $"{requests:0.##}", requests <= 4);
         }
-        foreach (var (what, m) in new[] { ("HTTP", http), ("queue", queueFull) }.Where(p => p.Item2 is not null).Select(p => (p.Item1, p.Item2!)))
+        foreach (var (what, m, mixBound) in new[] { ("HTTP", http, mix.Http), ("queue", queueFull, mix.Queue) }.Where(p => p.Item2 is not null)
+            .Select(p => (p.Item1, p.Item2!, p.Item3)))
         {
             var ratio = m.Rate / bound.ReceiptsPerSecond;
             report.Target(Name, $"ingest by {what} ≥ 0.7 of bound", $"{ratio:0.00} ({m.Rate:N0} of {bound.ReceiptsPerSecond:N0} receipts/s)", context.Tiny
                 ? null : ratio >= 0.7);
+            var mixRatio = m.Rate / mixBound.ReceiptsPerSecond;
+            report.Target(Name, $"ingest by {what} ≥ 0.9 of its request-mix bound", $"{mixRatio:0.00} ({m.Rate:N0} of " +
+                $"{mixBound.ReceiptsPerSecond:N0} receipts/s)", context.Tiny ? null : mixRatio >= 0.9);
         }
 
-        foreach (var (what, m, rate) in new[] { ("HTTP", httpHalf, httpRate), ("queue", queueHalf, queueRate) }.Where(p => p.Item2 is not null)
-            .Select(p => (p.Item1, p.Item2!, p.Item3)))
+        foreach (var (what, m, full) in new[] { ("HTTP", httpHalf, http), ("queue", queueHalf, queueFull) }.Where(p => p.Item2 is not null)
+            .Select(p => (p.Item1, p.Item2!, p.Item3!)))
         {
-            var atHalf = rate >= bound.ReceiptsPerSecond / 2 * 0.999;
-            report.Target(Name, $"{what}: receipt-to-points-visible p99 < 1 s at half the bound ({bound.ReceiptsPerSecond / 2:N0}/s)",
-                atHalf ? $"{m.Latency.P99:N0} ms at {m.Rate:N0} receipts/s" : $"half the bound not sustainable (full speed is lower); " +
-                    $"{m.Latency.P99:N0} ms at {m.Rate:N0}/s",
-                context.Tiny ? null : atHalf && m.Latency.P99 < 1000 && m.Errors == 0);
+            report.Target(Name, $"{what}: receipt-to-points-visible p99 < 1 s at half of full speed ({full.Rate / 2:N0}/s)",
+                $"{m.Latency.P99:N0} ms at {m.Rate:N0} receipts/s", context.Tiny ? null : m.Latency.P99 < 1000 && m.Errors == 0);
         }
 
         await context.CleanUpAsync(storage, cancellationToken);
@@ -159,16 +160,12 @@ public static class IngestScenario
     }
 
     /// <summary>
-    /// Half the bound when the pipeline can sustain that; otherwise half of its measured full speed (the same load
-    /// factor), so the latency is that of a sustained load and not of a backlog growing for the whole measurement.
+    /// Half of the pipeline's measured full speed: the latency of a sustained load, with room for bursts, and not of a
+    /// backlog growing for the whole measurement. Half the bound would be that only while the pipeline reaches the bound;
+    /// a pipeline at 0.52 of it would be measured at 0.96 of its own capacity, where any queue's wait grows without limit.
     /// </summary>
-    private static (double Rate, string Note) LatencyRate(Bound bound, double fullSpeed)
-    {
-        var half = bound.ReceiptsPerSecond / 2;
-        return fullSpeed >= half
-            ? (half, $"half the bound ({half:N0}/s)")
-            : (Math.Max(1, fullSpeed / 2), $"half of full speed: half the bound ({half:N0}/s) is more than the pipeline does at full speed ({fullSpeed:N0}/s)");
-    }
+    private static (double Rate, string Note) LatencyRate(double fullSpeed) =>
+        (Math.Max(1, fullSpeed / 2), $"half of full speed ({fullSpeed:N0}/s)");
 
     /// <summary>The receipts of one run: unique ids, one purchase time, and what each member should gain.</summary>
     private sealed class Run(string tag, Population population, DateTimeOffset purchasedAt)
