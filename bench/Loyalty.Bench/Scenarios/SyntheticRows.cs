@@ -67,13 +67,16 @@ public static class SyntheticRows
 }
 
 /// <summary>
-/// Entity group transactions of a given shape, each in its caller's own partition: <c>operations − 1</c> inserts and an
-/// update of a profile row conditional on its ETag, exactly the pattern of a member operation (record, history and
-/// ledger inserts, profile If-Match).
+/// Entity group transactions of a given shape, each in one of its caller's own partitions: <c>operations − 1</c> inserts
+/// and an update of a profile row conditional on its ETag, exactly the pattern of a member operation (record, history and
+/// ledger inserts, profile If-Match). A caller goes round <c>partitionsPerCaller</c> partitions, so that as many
+/// partitions as the members they stand for share the rows: Azurite finds a row by scanning its partition, so one
+/// partition per caller would grow hundreds of times larger than a member's and slow the bound down as the run goes on.
 /// </summary>
-public sealed class ShapedTransactions(TableClient table, int operations, int profileChars, int rowChars)
+public sealed class ShapedTransactions(TableClient table, int operations, int profileChars, int rowChars, int partitionsPerCaller = 1)
 {
-    private ETag[] etags = [];
+    private ETag[,] etags = new ETag[0, 0];
+    private long[] sequences = [];
     private string tag = "";
 
     public int Operations => operations;
@@ -81,26 +84,29 @@ public sealed class ShapedTransactions(TableClient table, int operations, int pr
     public async Task PrepareAsync(int callers, CancellationToken cancellationToken)
     {
         tag = Guid.NewGuid().ToString("N")[..6];
-        etags = new ETag[callers];
-        await Parallel.ForAsync(0, callers, cancellationToken, async (caller, ct) =>
-            etags[caller] = (await table.AddEntityAsync(SyntheticRows.Profile(Partition(caller), "p", profileChars, 0), ct)).Headers.ETag!.Value);
+        etags = new ETag[callers, partitionsPerCaller];
+        sequences = new long[callers];
+        await Parallel.ForAsync(0, callers * partitionsPerCaller, cancellationToken, async (i, ct) =>
+        {
+            var (caller, slot) = (i / partitionsPerCaller, i % partitionsPerCaller);
+            etags[caller, slot] = (await table.AddEntityAsync(SyntheticRows.Profile(Partition(caller, slot), "p", profileChars, 0), ct)).Headers.ETag!.Value;
+        });
     }
 
-    private long sequence;
-
-    /// <summary>One transaction in <paramref name="caller"/>'s partition; row keys come from a counter of its own, so runs and slices never collide.</summary>
+    /// <summary>One transaction in one of <paramref name="caller"/>'s partitions; row keys come from a counter of its own, so runs and slices never collide.</summary>
     public async Task RunAsync(int caller, long ignored, CancellationToken cancellationToken)
     {
-        var n = Interlocked.Increment(ref sequence);
-        var partition = Partition(caller);
+        var n = ++sequences[caller];
+        var slot = (int)(n % partitionsPerCaller);
+        var partition = Partition(caller, slot);
         var actions = new List<TableTransactionAction>(operations);
         for (var k = 0; k < operations - 1; k++)
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, SyntheticRows.Small(partition, $"r|{n:D9}|{k}", rowChars)));
         actions.Add(
-            new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, "p", profileChars, n), etags[caller]));
+            new TableTransactionAction(TableTransactionActionType.UpdateReplace, SyntheticRows.Profile(partition, "p", profileChars, n), etags[caller, slot]));
         var result = await table.SubmitCheckedAsync(actions, cancellationToken);
-        etags[caller] = result.Value[^1].Headers.ETag ?? throw new InvalidOperationException("The profile update returned no ETag.");
+        etags[caller, slot] = result.Value[^1].Headers.ETag ?? throw new InvalidOperationException("The profile update returned no ETag.");
     }
 
-    private string Partition(int caller) => $"t{tag}c{caller:D3}";
+    private string Partition(int caller, int slot) => $"t{tag}c{caller:D3}s{slot:D4}";
 }
