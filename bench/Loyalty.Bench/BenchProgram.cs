@@ -27,8 +27,12 @@ public static class BenchProgram
             "numbers for docs/benchmarks.md.", DefaultValueFactory = _ => ScaleName.Full, Recursive = true };
         var azurite = new Option<string?>("--azurite") { Description = "Connection string of a running Azurite to use (default: start a " +
             "private one on free loopback ports).", Recursive = true };
-        var mode = new Option<AzuriteMode>("--azurite-mode") { Description = "The private Azurite's persistence: disk (default, a fresh temp folder), " +
-            "memory (--inMemoryPersistence), or split (each service its own process: tables in memory, blobs and queues on disk).", DefaultValueFactory = _ => AzuriteMode.Disk, Recursive = true };
+        var mode = new Option<AzuriteMode>("--azurite-mode")
+        {
+            Description = "The private Azurite's persistence: disk (default, a fresh temp folder), memory (--inMemoryPersistence), or split (each " +
+                "service its own process: tables in memory, blobs and queues on disk).",
+            DefaultValueFactory = _ => AzuriteMode.Disk, Recursive = true,
+        };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file.", Recursive = true };
         var markdown = new Option<FileInfo?>("--markdown")
         {
@@ -113,7 +117,10 @@ public static class BenchProgram
                     HttpOnly = parse.GetResult(httpOnly) is not null && parse.GetValue(httpOnly),
                 };
                 if (server is not null)
-                    AnsiConsole.MarkupLine($"[grey]{Markup.Escape(server.Description)}{(server.ProcessIds.Count > 0 ? $", pid {string.Join(", ", server.ProcessIds)}" : "")}[/]");
+                {
+                    var pids = server.ProcessIds.Count > 0 ? $", pid {string.Join(", ", server.ProcessIds)}" : "";
+                    AnsiConsole.MarkupLine($"[grey]{Markup.Escape(server.Description)}{pids}[/]");
+                }
                 using var cancel = new CancellationTokenSource();
                 Console.CancelKeyPress += (_, e) =>
                 {

@@ -93,7 +93,10 @@ public sealed class ShapedTransactions(TableClient table, int operations, int pr
         });
     }
 
-    /// <summary>One transaction in one of <paramref name="caller"/>'s partitions; row keys come from a counter of its own, so runs and slices never collide.</summary>
+    /// <summary>
+    /// One transaction in one of <paramref name="caller"/>'s partitions; row keys come from a counter of its own, so runs
+    /// and slices never collide.
+    /// </summary>
     public async Task RunAsync(int caller, long ignored, CancellationToken cancellationToken)
     {
         var n = ++sequences[caller];
