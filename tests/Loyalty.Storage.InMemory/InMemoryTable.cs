@@ -39,7 +39,7 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
         if (partition is null) return null;
         lock (partition)
         {
-            if (!partition.Rows.TryGetValue(rowKey, out var row)) return null;
+            if (partition.Find(rowKey) is not { } row) return null;
             requests.CountRead(1);
             return row.Snapshot(partitionKey, values);
         }
@@ -60,20 +60,19 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
         var rows = new List<TableRow>(Math.Min(take, 64));
         lock (partition)
         {
-            var keys = partition.Keys;
             var from = continuation is null ? range.From : continuation;
             var fromInclusive = continuation is not null || range.FromInclusive;
-            foreach (var key in Between(keys, from, range.To))
+            foreach (var row in partition.Between(from, range.To))
             {
-                var order = string.CompareOrdinal(key, from);
+                var order = string.CompareOrdinal(row.Key, from);
                 if (order < 0 || (order == 0 && !fromInclusive)) continue;
-                if (!range.Below(key)) break;
+                if (!range.Below(row.Key)) break;
                 if (rows.Count == take)
                 {
                     requests.CountRead(rows.Count);
-                    return new TablePage(rows, key);
+                    return new TablePage(rows, row.Key);
                 }
-                rows.Add(partition.Rows[key].Snapshot(partitionKey, values));
+                rows.Add(row.Snapshot(partitionKey, values));
             }
         }
         requests.CountRead(rows.Count);
@@ -92,10 +91,10 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
         {
             lock (partition)
             {
-                foreach (var key in partition.Keys)
+                foreach (var row in partition.Rows)
                 {
                     examined++;
-                    if (rowFilter(key)) found.Add(partition.Rows[key].Snapshot(partition.Key, values));
+                    if (rowFilter(row.Key)) found.Add(row.Snapshot(partition.Key, values));
                 }
             }
         }
@@ -180,11 +179,11 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
             for (var i = 0; i < actions.Count; i++)
             {
                 var action = actions[i];
-                var exists = partition.Rows.TryGetValue(action.RowKey, out var row);
+                var row = partition.Find(action.RowKey);
                 var status = action.Kind switch
                 {
-                    TableActionKind.Add when exists => 409,
-                    TableActionKind.UpdateReplace or TableActionKind.Delete when !exists => 404,
+                    TableActionKind.Add when row is not null => 409,
+                    TableActionKind.UpdateReplace or TableActionKind.Delete when row is null => 404,
                     TableActionKind.UpdateReplace or TableActionKind.Delete when action.ETag != TableAction.AnyETag && action.ETag != row!.ETag() => 412,
                     _ => 0,
                 };
@@ -193,14 +192,14 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
             foreach (var action in actions)
             {
                 var keyBytes = 2L * (partitionKey.Length + action.RowKey.Length);
+                var row = partition.Find(action.RowKey);
                 if (action.Kind == TableActionKind.Delete)
                 {
-                    Interlocked.Add(ref bytes, -keyBytes - partition.Rows[action.RowKey].Length);
+                    Interlocked.Add(ref bytes, -keyBytes - row!.Length);
                     Interlocked.Decrement(ref rows);
-                    partition.Rows.Remove(action.RowKey);
-                    partition.Keys.Remove(action.RowKey);
+                    partition.Rows.Remove(row);
                 }
-                else if (partition.Rows.TryGetValue(action.RowKey, out var row))
+                else if (row is not null)
                 {
                     Interlocked.Add(ref bytes, action.Value!.Length - row.Length);
                     row.Write(values.Store(action.Value), action.Value.Length);
@@ -209,16 +208,11 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
                 {
                     Interlocked.Add(ref bytes, keyBytes + action.Value!.Length);
                     Interlocked.Increment(ref rows);
-                    partition.Rows.Add(action.RowKey, new Row(action.RowKey, values.Store(action.Value), action.Value.Length));
-                    partition.Keys.Add(action.RowKey);
+                    partition.Rows.Add(new Row(action.RowKey, values.Store(action.Value), action.Value.Length));
                 }
             }
         }
     }
-
-    /// <summary>The keys from <paramref name="from"/> to <paramref name="to"/>, both inclusive, without walking the others.</summary>
-    private static IEnumerable<string> Between(SortedSet<string> keys, string from, string to) =>
-        keys.Count == 0 || string.CompareOrdinal(from, to) > 0 ? [] : keys.GetViewBetween(from, to);
 
     private Partition? Find(string partitionKey)
     {
@@ -239,11 +233,23 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
         lock (partitions) return [.. partitions.Values];
     }
 
+    /// <summary>
+    /// A partition's rows in one tree ordered by RowKey: a node per row and nothing else, where a hash table beside the
+    /// tree would add a second object per row and arrays that, in a partition of a hundred thousand rows, are reallocated
+    /// whole in the large-object heap as they grow.
+    /// </summary>
     private sealed class Partition(string key)
     {
+        private static readonly IComparer<Row> ByKey = Comparer<Row>.Create((a, b) => string.CompareOrdinal(a.Key, b.Key));
+
         public string Key { get; } = key;
-        public Dictionary<string, Row> Rows { get; } = new(StringComparer.Ordinal);
-        public SortedSet<string> Keys { get; } = new(StringComparer.Ordinal);
+        public SortedSet<Row> Rows { get; } = new(ByKey);
+
+        public Row? Find(string rowKey) => Rows.TryGetValue(Row.Probe(rowKey), out var row) ? row : null;
+
+        /// <summary>The rows from <paramref name="from"/> to <paramref name="to"/>, both inclusive, without walking the others.</summary>
+        public IEnumerable<Row> Between(string from, string to) =>
+            Rows.Count == 0 || string.CompareOrdinal(from, to) > 0 ? [] : Rows.GetViewBetween(Row.Probe(from), Row.Probe(to));
     }
 
     /// <summary>
@@ -251,13 +257,21 @@ public sealed class InMemoryTable(string name, StorageRequests requests)
     /// row gives the collector no new reference from an old object to a young one to trace. Written under its
     /// partition's lock, read as a <see cref="TableRow"/> snapshot.
     /// </summary>
-    private sealed class Row(string key, long value, int length)
+    private sealed class Row(string key, long value, int length, long version)
     {
-        private long version = Interlocked.Increment(ref versions);
+        private long version = version;
+
+        public Row(string key, long value, int length)
+            : this(key, value, length, Interlocked.Increment(ref versions))
+        {
+        }
 
         public string Key { get; } = key;
         public long Value { get; private set; } = value;
         public int Length { get; private set; } = length;
+
+        /// <summary>A key to look a row up by: never stored.</summary>
+        public static Row Probe(string key) => new(key, 0, 0, 0);
 
         public string ETag() => $"W/\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
