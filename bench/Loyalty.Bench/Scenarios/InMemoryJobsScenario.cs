@@ -18,7 +18,7 @@ namespace Loyalty.Bench.Scenarios;
 /// <see cref="NightlyScenario"/> and <see cref="FanOutScenario"/>, without a storage bound (there is no storage to bound
 /// by), measuring what grows with the member count: the job's CPU per member, its memory above the store
 /// (<see cref="JobMemory"/>) and its storage requests per member, counted as the Table, Queue and Blob stores would send
-/// them. The job and the store share the process, so its CPU holds the store's share too: a dictionary look-up and the
+/// them. The job and the store share the process, so its CPU holds the store's share too: a look-up in a sorted tree and the
 /// row's (de)serialization per request, which the real stores pay as well (in the SDK).
 /// </summary>
 public static class InMemoryJobsScenario
