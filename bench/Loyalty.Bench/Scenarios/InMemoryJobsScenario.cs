@@ -154,7 +154,10 @@ public static class InMemoryJobsScenario
                     ?? throw new InvalidOperationException($"The audience file {name} was listed but is not there."))),
                 audience!, count, expectedRun!, reports, counts, queued, again, cancellationToken);
             if (measured)
-                report.Detail(scenario, $"{count:N0}{label}: notifications queue after the run", $"{notifications.Count:N0} notifications in {messages:N0} messages");
+            {
+                report.Detail(scenario, $"{count:N0}{label}: notifications queue after the run",
+                    $"{notifications.Count:N0} notifications in {messages:N0} messages");
+            }
         }
 
         // The sampler's forced collections are not the job's work.
@@ -172,7 +175,8 @@ public static class InMemoryJobsScenario
                 $"peak working set {Mi(used.PeakWorkingSet)} MiB; " +
                 $"{(double)total / count:0.00} requests per member ({(double)total / units:0.00} per {unit}); {counts}"),
         });
-        report.Detail(scenario, $"{count:N0}{label}: storage requests per {unit} (counted)", BatchJobBench.RequestsPer(requests, transactionOperations, units, unit));
+        report.Detail(scenario, $"{count:N0}{label}: storage requests per {unit} (counted)",
+            BatchJobBench.RequestsPer(requests, transactionOperations, units, unit));
         report.Detail(scenario, $"{count:N0}{label}: memory", string.Create(CultureInfo.InvariantCulture,
             $"store {Mi(used.StoreBefore)} → {Mi(used.StoreAfter)} MiB of rows and blobs; live heap {Mi(used.HeapBefore)} → {Mi(used.HeapAfter)} MiB; " +
             $"the job's own heap above the store at most {Mi(used.Job)} MiB ({used.Samples} samples); peak working set {Mi(used.PeakWorkingSet)} MiB; " +
