@@ -125,7 +125,7 @@ public static class IngestScenario
                         $"{shape.TransactionsPerReceipt:0.##} tx per receipt"));
             var queueMix = await RequestMixAsync(context, storage, prefix, shape, shape.QueuePerReceipt, queueBound, "queue path", cancellationToken);
             queueBounds = (queueBound, queueMix);
-            Add(report, $"receipts by queue, {perMessage} per message, full speed", null, queueFull, queueBound, queueBounds.Value.Mix,
+            Add(report, $"receipts by queue, {perMessage} per message, full speed", null, queueFull, queueBound, queueMix,
                 $"first send to queue empty; producer keeps ≤ {MaxQueueDepth} messages queued; " +
                 $"worker defaults ({Worker.Concurrency} messages at once, received up to 32 per call, {Worker.Parallelism} receipts each)");
 
