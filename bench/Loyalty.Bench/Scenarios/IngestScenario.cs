@@ -62,7 +62,7 @@ public static class IngestScenario
         var shape = await CountAsync(context, prefix, run, perMessage, cancellationToken);
 
         // 2. The bound: transactions of that shape, straight through Loyalty.Storage.
-        var shaped = await CalibrateAsync(context, prefix, shape, cancellationToken);
+        var shaped = await CalibrateAsync(context, prefix, shape, population.Shards, cancellationToken);
 
         using var client = Http.Client(host.Address!, population.ApiKey);
 
@@ -377,7 +377,8 @@ public static class IngestScenario
     }
 
     /// <summary>Transactions shaped like a receipt's: as many operations, as many bytes (the padding calibrated on a few).</summary>
-    private static async Task<ShapedTransactions> CalibrateAsync(BenchContext context, string prefix, Shape shape, CancellationToken cancellationToken)
+    private static async Task<ShapedTransactions> CalibrateAsync(BenchContext context, string prefix, Shape shape, int shards,
+        CancellationToken cancellationToken)
     {
         var operations = Math.Max(2, (int)Math.Round(shape.OperationsPerTransaction));
         var account = context.Account();
@@ -400,12 +401,13 @@ public static class IngestScenario
             rowChars = Math.Max(20, rowChars + (int)(missing * 0.4 / Math.Max(1, operations - 1)));
         }
 
-        // As many partitions as members, so the bound's partitions grow as slowly as the members' do.
-        var partitionsPerCaller = Math.Max(1, (context.Scale.IngestMembers + HttpConcurrency - 1) / HttpConcurrency);
+        // As many partitions as the program has shards, which is where its members' rows are: the bound's partitions
+        // grow as the members' partitions do.
+        var partitionsPerCaller = Math.Max(1, shards / HttpConcurrency);
         context.Report.Detail(Name, "bound transaction",
             $"{operations} operations ({operations - 1} inserts of ~{rowChars} characters + a profile update of ~{profileChars} characters under If-Match), " +
                 $"calibrated to the real transaction's body size; each caller going round {partitionsPerCaller} partitions of its own " +
-                    $"({partitionsPerCaller * HttpConcurrency:N0} in all, about one per member)");
+                    $"({partitionsPerCaller * HttpConcurrency:N0} in all, as many as the program's {shards} shards, the partitions of its members' rows)");
         var shaped = new ShapedTransactions(table, operations, profileChars, rowChars, partitionsPerCaller);
         await shaped.PrepareAsync(HttpConcurrency, cancellationToken);
         return shaped;

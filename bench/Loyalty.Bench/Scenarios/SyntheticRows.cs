@@ -69,9 +69,9 @@ public static class SyntheticRows
 /// <summary>
 /// Entity group transactions of a given shape, each in one of its caller's own partitions: <c>operations − 1</c> inserts
 /// and an update of a profile row conditional on its ETag, exactly the pattern of a member operation (record, history and
-/// ledger inserts, profile If-Match). A caller goes round <c>partitionsPerCaller</c> partitions, so that as many
-/// partitions as the members they stand for share the rows: Azurite finds a row by scanning its partition, so one
-/// partition per caller would grow hundreds of times larger than a member's and slow the bound down as the run goes on.
+/// ledger inserts, profile If-Match). A caller goes round <c>partitionsPerCaller</c> partitions, so that the rows are
+/// spread over as many partitions as the product's are: Azurite finds a row by scanning its partition, so a row costs
+/// more the larger its partition, and a bound in fewer partitions would slow down faster than the product as a run goes on.
 /// </summary>
 public sealed class ShapedTransactions(TableClient table, int operations, int profileChars, int rowChars, int partitionsPerCaller = 1)
 {

@@ -24,15 +24,19 @@ public sealed record BenchMember(int Number, string MemberId, string Phone);
 /// </summary>
 public sealed class Population
 {
-    private Population(string programId, string apiKey, CompiledProgram program, IReadOnlyList<BenchMember> members)
+    private Population(string programId, int shards, string apiKey, CompiledProgram program, IReadOnlyList<BenchMember> members)
     {
         ProgramId = programId;
+        Shards = shards;
         ApiKey = apiKey;
         Program = program;
         Members = members;
     }
 
     public string ProgramId { get; }
+
+    /// <summary>The program's member shards: the partitions of the Members table its members' rows are spread over.</summary>
+    public int Shards { get; }
     public string ApiKey { get; }
 
     /// <summary>The version receipts are scored by, compiled here from the same definition the program was created with.</summary>
@@ -87,7 +91,7 @@ public sealed class Population
         var requests = counter.Snapshot();
         context.Report.Detail(scenario, "storage requests per enrolment (counted)",
             $"{(double)requests.Values.Sum() / count:0.##} in all: " + string.Join(", ", requests.Select(kv => $"{kv.Key} {(double)kv.Value / count:0.##}")));
-        return new Population(definition.ProgramId, key.Value.Secret, CompiledProgram.Compile(definition).Value, members);
+        return new Population(definition.ProgramId, program.Settings.Shards, key.Value.Secret, CompiledProgram.Compile(definition).Value, members);
     }
 }
 
