@@ -181,9 +181,9 @@ public static class InMemoryJobsScenario
             $"store {Mi(used.StoreBefore)} → {Mi(used.StoreAfter)} MiB of rows and blobs; live heap {Mi(used.HeapBefore)} → {Mi(used.HeapAfter)} MiB; " +
             $"the job's own heap above the store at most {Mi(used.Job)} MiB ({used.Samples} samples); peak working set {Mi(used.PeakWorkingSet)} MiB; " +
             $"load {loaded.TotalSeconds:0.0} s; the sampler's forced collections took {used.Collecting.TotalSeconds:0.0} s of CPU, taken off the job's"));
-        // The store's keys and row objects live in the job's heap, as Table Storage's do not (its row values are kept outside
-        // it): each collection of the job's garbage also walks them, a cost that grows with the store and that the job on
-        // real storage does not pay.
+        // The store's keys and row objects live in the job's heap, as Table Storage's do not (the row values live outside
+        // the heap): each collection of the job's garbage also walks them, a cost that grows with the store and that the
+        // job on real storage does not pay.
         var jobPauses = Math.Max(0, paused.TotalSeconds - used.Collecting.TotalSeconds);
         report.Detail(scenario, $"{count:N0}{label}: garbage collection", string.Create(CultureInfo.InvariantCulture,
             $"{gen0:N0} collections ({gen2:N0} of them full, the sampler's included); paused {paused.TotalSeconds:0.0} s of the job's " +

@@ -78,16 +78,7 @@ public static class IngestScenario
             "POST /receipts", (caller, n, ct) => PostAsync(client, run, members[Random.Shared.Next(members.Count)], ct),
             HttpConcurrency, context.Scale.Slices, context.Scale.Slice * (context.Tiny ? 1 : 2), cancellationToken);
         await SettleAsync(client, run, cancellationToken);
-        var bound = new Bound(raw.Rate, HttpConcurrency, raw.Rate / Math.Max(shape.TransactionsPerReceipt, 1e-9),
-            string.Create(CultureInfo.InvariantCulture,
-                $"{raw.Rate:N0} raw tx/s (c={HttpConcurrency}, in slices alternating with the HTTP receipts) ÷ " +
-                    $"{shape.TransactionsPerReceipt:0.##} tx per receipt"));
-        report.Add(new Measurement
-        {
-            Scenario = Name, Name = $"raw transactions of {shaped.Operations} (the bound)",
-            Concurrency = HttpConcurrency, Value = raw.Rate, Unit = "tx/s", LatencyMs = raw.Latency,
-            Operations = raw.Operations, Seconds = raw.Seconds, Cpu = raw.Cpu, Errors = raw.Errors, Note = raw.FirstError,
-        });
+        var bound = BoundOf(report, raw, shape, $"raw transactions of {shaped.Operations} (the bound)", "in slices alternating with the HTTP receipts");
 
         // 4. A second, explanatory bound: every storage request a receipt makes, each at its own raw rate.
         var httpMix = await RequestMixAsync(context, storage, prefix, shape, shape.PerReceipt, bound, "HTTP path", cancellationToken);
@@ -113,16 +104,8 @@ public static class IngestScenario
             // before the HTTP phases would hold the queue, measured later, to a faster emulator than it ran on.
             var queueRaw = await StorageScenario.MeasureAsync(context, $"raw transactions of {shaped.Operations} c={HttpConcurrency}", HttpConcurrency,
                 (caller, n, ct) => shaped.RunAsync(caller, n, ct), cancellationToken);
-            report.Add(new Measurement
-            {
-                Scenario = Name, Name = $"raw transactions of {shaped.Operations} (the queue's bound, right after its full speed)",
-                Concurrency = HttpConcurrency, Value = queueRaw.Rate, Unit = "tx/s", LatencyMs = queueRaw.Latency,
-                Operations = queueRaw.Operations, Seconds = queueRaw.Seconds, Cpu = queueRaw.Cpu, Errors = queueRaw.Errors, Note = queueRaw.FirstError,
-            });
-            var queueBound = new Bound(queueRaw.Rate, HttpConcurrency, queueRaw.Rate / Math.Max(shape.TransactionsPerReceipt, 1e-9),
-                string.Create(CultureInfo.InvariantCulture,
-                    $"{queueRaw.Rate:N0} raw tx/s (c={HttpConcurrency}, right after the queue's full speed) ÷ " +
-                        $"{shape.TransactionsPerReceipt:0.##} tx per receipt"));
+            var queueBound = BoundOf(report, queueRaw, shape, $"raw transactions of {shaped.Operations} (the queue's bound, right after its full speed)",
+                "right after the queue's full speed");
             var queueMix = await RequestMixAsync(context, storage, prefix, shape, shape.QueuePerReceipt, queueBound, "queue path", cancellationToken);
             queueBounds = (queueBound, queueMix);
             Add(report, $"receipts by queue, {perMessage} per message, full speed", null, queueFull, queueBound, queueMix,
@@ -215,6 +198,19 @@ public static class IngestScenario
 
 
     private sealed record Bound(double TransactionsPerSecond, int Concurrency, double ReceiptsPerSecond, string Basis);
+
+    /// <summary>The receipts/s that raw transactions measured <paramref name="when"/> allow, reported as a measurement of its own.</summary>
+    private static Bound BoundOf(Report report, RunResult raw, Shape shape, string name, string when)
+    {
+        report.Add(new Measurement
+        {
+            Scenario = Name, Name = name, Concurrency = HttpConcurrency, Value = raw.Rate, Unit = "tx/s", LatencyMs = raw.Latency,
+            Operations = raw.Operations, Seconds = raw.Seconds, Cpu = raw.Cpu, Errors = raw.Errors, Note = raw.FirstError,
+        });
+        return new Bound(raw.Rate, HttpConcurrency, raw.Rate / Math.Max(shape.TransactionsPerReceipt, 1e-9),
+            string.Create(CultureInfo.InvariantCulture,
+                $"{raw.Rate:N0} raw tx/s (c={HttpConcurrency}, {when}) ÷ {shape.TransactionsPerReceipt:0.##} tx per receipt"));
+    }
 
     private static async Task PostAsync(HttpClient client, Run run, BenchMember member, CancellationToken cancellationToken)
     {

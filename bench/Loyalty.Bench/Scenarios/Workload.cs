@@ -37,6 +37,7 @@ public sealed class Population
 
     /// <summary>The program's member shards: the partitions of the Members table its members' rows are spread over.</summary>
     public int Shards { get; }
+
     public string ApiKey { get; }
 
     /// <summary>The version receipts are scored by, compiled here from the same definition the program was created with.</summary>

@@ -408,7 +408,7 @@ public sealed class ReceiptService : IReceiptService
 
     /// <summary>
     /// The archived name of a receipt kept outside a member's transaction (parked, anonymous): a receipt that came with its
-    /// bytes (over HTTP, or as a member's receipt of a queue message) is archived on its own now (the name carries a digest
+    /// bytes (over HTTP, or as a member's receipt of a queue message) is archived on its own (the name carries a digest
     /// of the payload, so a corrected resend is kept beside the first, an identical resend is not).
     /// </summary>
     private async Task<string?> ArchivedAsync(LoadedProgram program, PosReceipt receipt, Raw raw, CancellationToken cancellationToken)
